@@ -1,0 +1,594 @@
+//! The layer catalogue: every kind of layer layerlab knows, the fields each
+//! kind takes, their defaults, and how a field's value is read and written.
+//!
+//! Files, the editing form and the table all go through this one catalogue,
+//! so a field is spelled, validated and shown the same way everywhere.
+
+use std::fmt;
+
+/// A height × width pair: kernel sizes, strides, dilations, paddings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Hw {
+    pub h: u64,
+    pub w: u64,
+}
+
+impl Hw {
+    pub const fn square(n: u64) -> Self {
+        Hw { h: n, w: n }
+    }
+}
+
+impl fmt::Display for Hw {
+    /// `5` for a square pair, `5×3` otherwise.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.h == self.w {
+            write!(f, "{}", self.h)
+        } else {
+            write!(f, "{}×{}", self.h, self.w)
+        }
+    }
+}
+
+/// How a convolution or pooling layer pads its input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Padding {
+    /// No padding (Keras' `"valid"`, the same as PyTorch's `padding=0`).
+    Valid,
+    /// Keras/TensorFlow `"same"`: output = ⌈input / stride⌉, for any stride.
+    Same,
+    /// PyTorch's integer padding: this many zeros on each side.
+    Explicit(Hw),
+}
+
+/// The activation a conv or dense layer may carry as a shorthand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Activation {
+    Relu,
+    Sigmoid,
+    Tanh,
+    Softmax,
+}
+
+impl Activation {
+    pub const ALL: [Activation; 4] = [
+        Activation::Relu,
+        Activation::Sigmoid,
+        Activation::Tanh,
+        Activation::Softmax,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Relu => "relu",
+            Activation::Sigmoid => "sigmoid",
+            Activation::Tanh => "tanh",
+            Activation::Softmax => "softmax",
+        }
+    }
+}
+
+/// Every kind of layer, in the order the "add layer" list shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Conv2d,
+    MaxPool,
+    AvgPool,
+    Flatten,
+    Dense,
+    BatchNorm,
+    Dropout,
+    GlobalAvgPool,
+    Relu,
+    Sigmoid,
+    Tanh,
+    Softmax,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 12] = [
+        Kind::Conv2d,
+        Kind::MaxPool,
+        Kind::AvgPool,
+        Kind::Flatten,
+        Kind::Dense,
+        Kind::BatchNorm,
+        Kind::Dropout,
+        Kind::GlobalAvgPool,
+        Kind::Relu,
+        Kind::Sigmoid,
+        Kind::Tanh,
+        Kind::Softmax,
+    ];
+
+    /// The name used in files (`type = "conv2d"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Conv2d => "conv2d",
+            Kind::MaxPool => "maxpool",
+            Kind::AvgPool => "avgpool",
+            Kind::Flatten => "flatten",
+            Kind::Dense => "dense",
+            Kind::BatchNorm => "batchnorm",
+            Kind::Dropout => "dropout",
+            Kind::GlobalAvgPool => "global_avgpool",
+            Kind::Relu => "relu",
+            Kind::Sigmoid => "sigmoid",
+            Kind::Tanh => "tanh",
+            Kind::Softmax => "softmax",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// One line for the "add layer" list.
+    pub fn description(self) -> &'static str {
+        match self {
+            Kind::Conv2d => "2-D convolution: filters sliding over the image",
+            Kind::MaxPool => "max pooling: the largest value in each window",
+            Kind::AvgPool => "average pooling: the mean of each window",
+            Kind::Flatten => "flatten C×H×W into one long vector",
+            Kind::Dense => "fully connected layer (Linear / Dense)",
+            Kind::BatchNorm => "batch normalisation: a scale and a shift per channel",
+            Kind::Dropout => "dropout: zeroes a fraction of values while training",
+            Kind::GlobalAvgPool => "global average pooling: one value per channel",
+            Kind::Relu => "ReLU activation",
+            Kind::Sigmoid => "sigmoid activation",
+            Kind::Tanh => "tanh activation",
+            Kind::Softmax => "softmax: turns scores into probabilities",
+        }
+    }
+
+    /// The fields this kind takes, in the order files and forms list them.
+    pub fn fields(self) -> &'static [Field] {
+        use Field::*;
+        match self {
+            Kind::Conv2d => &[
+                Filters, Kernel, Stride, Padding, Dilation, Groups, Bias, Activation,
+            ],
+            Kind::MaxPool | Kind::AvgPool => &[Kernel, Stride, Padding, CeilMode],
+            Kind::Dense => &[Units, Bias, Activation],
+            Kind::Dropout => &[Rate],
+            _ => &[],
+        }
+    }
+
+    /// Fields a file must give for this kind (the rest have defaults).
+    pub fn required(self) -> &'static [Field] {
+        match self {
+            Kind::Conv2d => &[Field::Filters, Field::Kernel],
+            Kind::MaxPool | Kind::AvgPool => &[Field::Kernel],
+            Kind::Dense => &[Field::Units],
+            _ => &[],
+        }
+    }
+
+    pub fn is_conv(self) -> bool {
+        self == Kind::Conv2d
+    }
+
+    pub fn is_pool(self) -> bool {
+        matches!(self, Kind::MaxPool | Kind::AvgPool)
+    }
+
+    /// Conv and pooling layers slide a window over the image.
+    pub fn has_window(self) -> bool {
+        self.is_conv() || self.is_pool()
+    }
+}
+
+/// One layer with all its settings. Fields its kind does not take keep their
+/// defaults and are ignored, so changing a layer's kind never loses a value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layer {
+    pub kind: Kind,
+    pub filters: u64,
+    pub units: u64,
+    pub kernel: Hw,
+    /// `None` means the kind's default: 1 for conv, the window for pooling.
+    pub stride: Option<Hw>,
+    pub padding: Padding,
+    pub dilation: Hw,
+    pub groups: u64,
+    pub bias: bool,
+    pub ceil_mode: bool,
+    pub rate: f64,
+    pub activation: Option<Activation>,
+}
+
+impl Layer {
+    /// A layer of this kind with sensible settings for the "add" command.
+    pub fn new(kind: Kind) -> Layer {
+        let kernel = if kind.is_pool() { 2 } else { 3 };
+        Layer {
+            kind,
+            filters: 16,
+            units: 64,
+            kernel: Hw::square(kernel),
+            stride: None,
+            padding: Padding::Valid,
+            dilation: Hw::square(1),
+            groups: 1,
+            bias: true,
+            ceil_mode: false,
+            rate: 0.5,
+            activation: None,
+        }
+    }
+
+    /// The stride actually used, with the kind's default filled in.
+    pub fn stride(&self) -> Hw {
+        match self.stride {
+            Some(s) => s,
+            None if self.kind.is_pool() => self.kernel,
+            None => Hw::square(1),
+        }
+    }
+
+    /// A short description for tables: `conv 5×5 ×6 s1 p0 relu`.
+    pub fn label(&self) -> String {
+        let mut s = match self.kind {
+            Kind::Conv2d => format!("conv {} ×{}", square_label(self.kernel), self.filters),
+            Kind::MaxPool | Kind::AvgPool => {
+                let name = if self.kind == Kind::MaxPool {
+                    "maxpool"
+                } else {
+                    "avgpool"
+                };
+                format!("{name} {}", square_label(self.kernel))
+            }
+            Kind::Dense => format!("dense {}", self.units),
+            Kind::Dropout => format!("dropout {}", self.rate),
+            Kind::GlobalAvgPool => "global avgpool".to_string(),
+            other => other.name().to_string(),
+        };
+        if self.kind.has_window() {
+            s.push_str(&format!(" s{}", self.stride()));
+            s.push_str(&match self.padding {
+                Padding::Valid => " valid".to_string(),
+                Padding::Same => " same".to_string(),
+                Padding::Explicit(p) => format!(" p{p}"),
+            });
+        }
+        if self.kind.is_conv() {
+            if self.dilation != Hw::square(1) {
+                s.push_str(&format!(" d{}", self.dilation));
+            }
+            if self.groups != 1 {
+                s.push_str(&format!(" g{}", self.groups));
+            }
+        }
+        if self.kind.is_pool() && self.ceil_mode {
+            s.push_str(" ceil");
+        }
+        if matches!(self.kind, Kind::Conv2d | Kind::Dense) {
+            if !self.bias {
+                s.push_str(" no-bias");
+            }
+            if let Some(a) = self.activation {
+                s.push(' ');
+                s.push_str(a.name());
+            }
+        }
+        s
+    }
+}
+
+/// `5×5` even for square kernels: a kernel always reads as a window.
+fn square_label(k: Hw) -> String {
+    format!("{}×{}", k.h, k.w)
+}
+
+/// A setting of a layer, as named in files and in the editing form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Filters,
+    Units,
+    Kernel,
+    Stride,
+    Padding,
+    Dilation,
+    Groups,
+    Bias,
+    CeilMode,
+    Rate,
+    Activation,
+}
+
+/// A value as written in a file or typed into the form, before it is checked
+/// against the field it is meant for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Int(i64),
+    Pair(i64, i64),
+    Float(f64),
+    Bool(bool),
+    Word(String),
+    /// Something of another shape (a table, a long array): its TOML type name.
+    Other(&'static str),
+}
+
+impl Value {
+    /// Reads what a person typed into a form field: `5`, `5x3`, `[5, 3]`,
+    /// `same`, `true`, `0.25`.
+    pub fn parse_text(text: &str) -> Value {
+        let t = text.trim();
+        let t = t
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .unwrap_or(t);
+        if let Ok(i) = t.parse::<i64>() {
+            return Value::Int(i);
+        }
+        if let Ok(f) = t.parse::<f64>()
+            && t.chars().any(|c| c.is_ascii_digit())
+        {
+            return Value::Float(f);
+        }
+        match t {
+            "true" | "yes" | "on" => return Value::Bool(true),
+            "false" | "no" | "off" => return Value::Bool(false),
+            _ => {}
+        }
+        let inner = t
+            .strip_prefix('[')
+            .and_then(|s| s.strip_suffix(']'))
+            .unwrap_or(t);
+        let parts: Vec<&str> = inner
+            .split(|c: char| c == ',' || c == 'x' || c == '×' || c == '*' || c.is_whitespace())
+            .filter(|p| !p.is_empty())
+            .collect();
+        if let [a, b] = parts[..]
+            && let (Ok(a), Ok(b)) = (a.parse(), b.parse())
+        {
+            return Value::Pair(a, b);
+        }
+        if t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !t.is_empty() {
+            return Value::Word(t.to_ascii_lowercase());
+        }
+        Value::Other("text")
+    }
+
+    /// Reads a value from a parsed TOML file.
+    pub fn from_toml(v: &toml::Value) -> Value {
+        match v {
+            toml::Value::Integer(i) => Value::Int(*i),
+            toml::Value::Float(f) => Value::Float(*f),
+            toml::Value::Boolean(b) => Value::Bool(*b),
+            toml::Value::String(s) => Value::Word(s.clone()),
+            toml::Value::Array(a) => match a.as_slice() {
+                [toml::Value::Integer(h), toml::Value::Integer(w)] => Value::Pair(*h, *w),
+                _ => Value::Other("array"),
+            },
+            other => Value::Other(other.type_str()),
+        }
+    }
+}
+
+impl Field {
+    /// The name in files and forms.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Filters => "filters",
+            Field::Units => "units",
+            Field::Kernel => "kernel",
+            Field::Stride => "stride",
+            Field::Padding => "padding",
+            Field::Dilation => "dilation",
+            Field::Groups => "groups",
+            Field::Bias => "bias",
+            Field::CeilMode => "ceil_mode",
+            Field::Rate => "rate",
+            Field::Activation => "activation",
+        }
+    }
+
+    /// What the field accepts, phrased to follow "must be".
+    pub fn expected(self) -> &'static str {
+        match self {
+            Field::Filters | Field::Units | Field::Groups => "a positive integer",
+            Field::Kernel | Field::Stride | Field::Dilation => "a positive integer or [h, w]",
+            Field::Padding => "a non-negative integer, [h, w], \"valid\" or \"same\"",
+            Field::Bias | Field::CeilMode => "true or false",
+            Field::Rate => "a number from 0 up to (not including) 1",
+            Field::Activation => "one of relu, sigmoid, tanh, softmax, or none",
+        }
+    }
+
+    /// The current value as text for the form (and the table's detail pane).
+    pub fn text(self, layer: &Layer) -> String {
+        match self {
+            Field::Filters => layer.filters.to_string(),
+            Field::Units => layer.units.to_string(),
+            Field::Kernel => layer.kernel.to_string(),
+            Field::Stride => layer.stride().to_string(),
+            Field::Padding => match layer.padding {
+                Padding::Valid => "valid".to_string(),
+                Padding::Same => "same".to_string(),
+                Padding::Explicit(p) => p.to_string(),
+            },
+            Field::Dilation => layer.dilation.to_string(),
+            Field::Groups => layer.groups.to_string(),
+            Field::Bias => layer.bias.to_string(),
+            Field::CeilMode => layer.ceil_mode.to_string(),
+            Field::Rate => layer.rate.to_string(),
+            Field::Activation => layer.activation.map_or("none", |a| a.name()).to_string(),
+        }
+    }
+
+    /// The value to write to a file, or `None` when it is the default and
+    /// would only add noise.
+    pub fn to_toml(self, layer: &Layer) -> Option<toml::Value> {
+        use toml::Value as T;
+        let pair = |hw: Hw| {
+            if hw.h == hw.w {
+                T::Integer(hw.h as i64)
+            } else {
+                T::Array(vec![T::Integer(hw.h as i64), T::Integer(hw.w as i64)])
+            }
+        };
+        match self {
+            Field::Filters => Some(T::Integer(layer.filters as i64)),
+            Field::Units => Some(T::Integer(layer.units as i64)),
+            Field::Kernel => Some(pair(layer.kernel)),
+            Field::Stride => layer.stride.map(pair),
+            Field::Padding => match layer.padding {
+                Padding::Valid => None,
+                Padding::Same => Some(T::String("same".into())),
+                Padding::Explicit(p) => Some(pair(p)),
+            },
+            Field::Dilation => (layer.dilation != Hw::square(1)).then(|| pair(layer.dilation)),
+            Field::Groups => (layer.groups != 1).then_some(T::Integer(layer.groups as i64)),
+            Field::Bias => (!layer.bias).then_some(T::Boolean(false)),
+            Field::CeilMode => layer.ceil_mode.then_some(T::Boolean(true)),
+            Field::Rate => Some(T::Float(layer.rate)),
+            Field::Activation => layer.activation.map(|a| T::String(a.name().into())),
+        }
+    }
+
+    /// Checks `value` for this field and stores it in `layer`. The error says
+    /// what the field expects; the caller adds where (file line or form).
+    pub fn set(self, layer: &mut Layer, value: &Value) -> Result<(), String> {
+        let bad = || format!("`{}` must be {}", self.name(), self.expected());
+        let positive = |i: i64| u64::try_from(i).ok().filter(|&n| n > 0);
+        let pair = |v: &Value| match *v {
+            Value::Int(i) => positive(i).map(Hw::square),
+            Value::Pair(h, w) => Some(Hw {
+                h: positive(h)?,
+                w: positive(w)?,
+            }),
+            _ => None,
+        };
+        match self {
+            Field::Filters | Field::Units | Field::Groups => {
+                let Value::Int(i) = *value else {
+                    return Err(bad());
+                };
+                let n = positive(i).ok_or_else(bad)?;
+                match self {
+                    Field::Filters => layer.filters = n,
+                    Field::Units => layer.units = n,
+                    _ => layer.groups = n,
+                }
+            }
+            Field::Kernel => layer.kernel = pair(value).ok_or_else(bad)?,
+            Field::Stride => layer.stride = Some(pair(value).ok_or_else(bad)?),
+            Field::Dilation => layer.dilation = pair(value).ok_or_else(bad)?,
+            Field::Padding => {
+                let non_negative = |i: i64| u64::try_from(i).ok();
+                layer.padding = match value {
+                    Value::Word(w) if w == "same" => Padding::Same,
+                    Value::Word(w) if w == "valid" => Padding::Valid,
+                    &Value::Int(i) => {
+                        Padding::Explicit(Hw::square(non_negative(i).ok_or_else(bad)?))
+                    }
+                    &Value::Pair(h, w) => Padding::Explicit(Hw {
+                        h: non_negative(h).ok_or_else(bad)?,
+                        w: non_negative(w).ok_or_else(bad)?,
+                    }),
+                    _ => return Err(bad()),
+                }
+            }
+            Field::Bias | Field::CeilMode => {
+                let Value::Bool(b) = *value else {
+                    return Err(bad());
+                };
+                if self == Field::Bias {
+                    layer.bias = b;
+                } else {
+                    layer.ceil_mode = b;
+                }
+            }
+            Field::Rate => {
+                let r = match *value {
+                    Value::Float(f) => f,
+                    Value::Int(i) => i as f64,
+                    _ => return Err(bad()),
+                };
+                if !(0.0..1.0).contains(&r) {
+                    return Err(bad());
+                }
+                layer.rate = r;
+            }
+            Field::Activation => {
+                let Value::Word(w) = value else {
+                    return Err(bad());
+                };
+                layer.activation = match w.as_str() {
+                    "none" | "linear" => None,
+                    name => Some(
+                        Activation::ALL
+                            .into_iter()
+                            .find(|a| a.name() == name)
+                            .ok_or_else(bad)?,
+                    ),
+                };
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_text_reads_the_usual_spellings() {
+        assert_eq!(Value::parse_text(" 5 "), Value::Int(5));
+        assert_eq!(Value::parse_text("5x3"), Value::Pair(5, 3));
+        assert_eq!(Value::parse_text("[5, 3]"), Value::Pair(5, 3));
+        assert_eq!(Value::parse_text("5×3"), Value::Pair(5, 3));
+        assert_eq!(Value::parse_text("same"), Value::Word("same".into()));
+        assert_eq!(Value::parse_text("\"same\""), Value::Word("same".into()));
+        assert_eq!(Value::parse_text("0.25"), Value::Float(0.25));
+        assert_eq!(Value::parse_text("false"), Value::Bool(false));
+        assert_eq!(Value::parse_text("5,"), Value::Other("text"));
+    }
+
+    #[test]
+    fn fields_refuse_zero_negative_and_wrong_types() {
+        let mut l = Layer::new(Kind::Conv2d);
+        assert_eq!(
+            Field::Stride.set(&mut l, &Value::Int(-1)).unwrap_err(),
+            "`stride` must be a positive integer or [h, w]"
+        );
+        assert!(Field::Kernel.set(&mut l, &Value::Pair(3, 0)).is_err());
+        assert!(Field::Filters.set(&mut l, &Value::Float(2.5)).is_err());
+        assert!(Field::Rate.set(&mut l, &Value::Float(1.0)).is_err());
+        assert!(
+            Field::Activation
+                .set(&mut l, &Value::Word("gelu".into()))
+                .is_err()
+        );
+        assert_eq!(
+            l,
+            Layer::new(Kind::Conv2d),
+            "a refused value changes nothing"
+        );
+        Field::Padding.set(&mut l, &Value::Int(0)).unwrap();
+        assert_eq!(l.padding, Padding::Explicit(Hw::square(0)));
+    }
+
+    #[test]
+    fn labels_show_the_key_settings() {
+        let mut l = Layer::new(Kind::Conv2d);
+        l.kernel = Hw::square(5);
+        l.filters = 6;
+        l.stride = Some(Hw::square(1));
+        l.padding = Padding::Explicit(Hw::square(0));
+        l.activation = Some(Activation::Relu);
+        assert_eq!(l.label(), "conv 5×5 ×6 s1 p0 relu");
+        let pool = Layer::new(Kind::MaxPool);
+        assert_eq!(pool.label(), "maxpool 2×2 s2 valid");
+    }
+
+    #[test]
+    fn every_kind_round_trips_its_name() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_name(k.name()), Some(k));
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! layerlab: explore neural-network architectures in the terminal.
+//!
+//! ```text
+//!  file / preset ──► file::parse ──► Network ──► engine::analyze ──► Analysis
+//!                                       ▲                               │
+//!   key ──► tui::keys ──► Action ──► App::update        report (summary) / tui::view
+//! ```
+//!
+//! `layer` is the catalogue of layer kinds and fields; `engine` infers shapes
+//! and counts parameters and knows nothing of terminals or files; `explain`
+//! writes a row's formulas out with its numbers; `tui` is the explorer.
+
+pub mod cli;
+pub mod engine;
+pub mod explain;
+pub mod file;
+pub mod layer;
+pub mod network;
+pub mod presets;
+pub mod report;
+pub mod tui;
+pub mod units;

@@ -1,0 +1,98 @@
+//! A network as the user describes it: a name, an input shape, a kernel
+//! convention and a list of layers. Nothing here computes; see `engine`.
+
+use crate::layer::Layer;
+use std::fmt;
+
+/// The shape of a tensor flowing between layers (batch dimension left out).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Shape {
+    /// Channels × height × width, as PyTorch stores images.
+    Image { c: u64, h: u64, w: u64 },
+    /// A flat vector of features.
+    Flat(u64),
+}
+
+impl Shape {
+    /// Number of values in the tensor, or `None` if it does not fit in u64.
+    pub fn elements(self) -> Option<u64> {
+        match self {
+            Shape::Image { c, h, w } => c.checked_mul(h)?.checked_mul(w),
+            Shape::Flat(n) => Some(n),
+        }
+    }
+
+    /// Channels-first, as PyTorch and the JSON output write it.
+    pub fn to_vec(self) -> Vec<u64> {
+        match self {
+            Shape::Image { c, h, w } => vec![c, h, w],
+            Shape::Flat(n) => vec![n],
+        }
+    }
+}
+
+impl fmt::Display for Shape {
+    /// `24×24×6` (height × width × channels, the notation of the problem set
+    /// and of Keras) or `256`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Shape::Image { c, h, w } => write!(f, "{h}×{w}×{c}"),
+            Shape::Flat(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+/// How convolution kernels are counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Kernels {
+    /// A kh × kw × C_in kernel per filter, as PyTorch and Keras count.
+    #[default]
+    Full,
+    /// One kh × kw kernel per filter shared across input channels: the
+    /// convention of the problem set layerlab grew from.
+    Shared,
+}
+
+impl Kernels {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kernels::Full => "full",
+            Kernels::Shared => "shared",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Kernels> {
+        match name {
+            "full" => Some(Kernels::Full),
+            "shared" => Some(Kernels::Shared),
+            _ => None,
+        }
+    }
+
+    pub fn toggled(self) -> Kernels {
+        match self {
+            Kernels::Full => Kernels::Shared,
+            Kernels::Shared => Kernels::Full,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Network {
+    pub name: String,
+    pub input: Shape,
+    pub kernels: Kernels,
+    pub layers: Vec<Layer>,
+}
+
+impl Network {
+    /// An empty network on a 28×28 grey image, for a file that does not exist yet.
+    pub fn empty(name: &str) -> Network {
+        Network {
+            name: name.to_string(),
+            input: Shape::Image { c: 1, h: 28, w: 28 },
+            kernels: Kernels::Full,
+            layers: Vec::new(),
+        }
+    }
+}

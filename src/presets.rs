@@ -1,0 +1,73 @@
+//! The built-in networks: ordinary architecture files from `assets/`,
+//! compiled into the binary so `--preset lenet` works anywhere.
+
+use crate::file::{FileError, parse};
+use crate::network::Network;
+
+pub struct Preset {
+    pub name: &'static str,
+    pub about: &'static str,
+    pub source: &'static str,
+}
+
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        name: "mlp",
+        about: "problem а: 784 → dense 1000 → dense 10",
+        source: include_str!("../assets/mlp.toml"),
+    },
+    Preset {
+        name: "lenet",
+        about: "problem б: LeNet on a 28×28 digit",
+        source: include_str!("../assets/lenet.toml"),
+    },
+    Preset {
+        name: "lenet-padded",
+        about: "problem в: LeNet, convolutions zero-padded",
+        source: include_str!("../assets/lenet-padded.toml"),
+    },
+    Preset {
+        name: "lenet-stride2",
+        about: "problem г: LeNet, convolutions at stride 2 (breaks)",
+        source: include_str!("../assets/lenet-stride2.toml"),
+    },
+    Preset {
+        name: "lenet5",
+        about: "LeNet-5 (1998): 32×32, tanh, average pooling",
+        source: include_str!("../assets/lenet5.toml"),
+    },
+    Preset {
+        name: "alexnet",
+        about: "AlexNet as in torchvision, 3×224×224",
+        source: include_str!("../assets/alexnet.toml"),
+    },
+    Preset {
+        name: "vgg16",
+        about: "VGG-16, configuration D, 3×224×224",
+        source: include_str!("../assets/vgg16.toml"),
+    },
+];
+
+pub fn names() -> impl Iterator<Item = &'static str> {
+    PRESETS.iter().map(|p| p.name)
+}
+
+pub fn find(name: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.name == name)
+}
+
+/// The preset's network; the error names the preset and lists the others.
+pub fn load(name: &str) -> Result<Network, FileError> {
+    let preset = find(name).ok_or_else(|| FileError {
+        path: String::new(),
+        line: None,
+        message: format!(
+            "there is no preset `{name}`; the presets are: {}",
+            names().collect::<Vec<_>>().join(", ")
+        ),
+    })?;
+    parse(preset.source).map_err(|e| FileError {
+        path: format!("preset {name}"),
+        ..e
+    })
+}

@@ -1,0 +1,265 @@
+//! The `summary` command's renderings of an `Analysis`: an aligned table
+//! (coloured when asked), markdown, CSV and JSON.
+
+use crate::engine::{Analysis, ReceptiveField, Row, Status};
+use crate::explain::explain;
+use crate::network::{Network, Shape};
+use crate::units::{bytes, or_dash, thousands};
+use serde_json::{Value as Json, json};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Markdown,
+    Csv,
+    Json,
+}
+
+pub fn render(net: &Network, analysis: &Analysis, format: Format, color: bool) -> String {
+    match format {
+        Format::Table => table(net, analysis, color),
+        Format::Markdown => markdown(net, analysis),
+        Format::Csv => csv(net, analysis),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&to_json(net, analysis)).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    }
+}
+
+const HEADERS: [&str; 7] = [
+    "#",
+    "layer",
+    "output",
+    "params",
+    "MACs",
+    "receptive field",
+    "status",
+];
+
+/// The cells of one table row, as text; shared by table, markdown and CSV.
+fn cells(net: &Network, analysis: &Analysis) -> Vec<[String; 7]> {
+    let input = [
+        "0".to_string(),
+        "input".to_string(),
+        net.input.to_string(),
+        String::new(),
+        String::new(),
+        match net.input {
+            Shape::Image { .. } => "1×1 /1".to_string(),
+            Shape::Flat(_) => String::new(),
+        },
+        String::new(),
+    ];
+    let layers = net
+        .layers
+        .iter()
+        .zip(&analysis.rows)
+        .enumerate()
+        .map(|(i, (layer, row))| {
+            [
+                (i + 1).to_string(),
+                layer.label(),
+                row.output
+                    .map_or_else(|| "—".to_string(), |s| s.to_string()),
+                or_dash(row.params),
+                or_dash(row.macs),
+                row.receptive_field
+                    .map_or_else(|| "—".to_string(), |rf| rf.to_string()),
+                status_text(row),
+            ]
+        });
+    std::iter::once(input).chain(layers).collect()
+}
+
+fn status_text(row: &Row) -> String {
+    match row.status {
+        Status::Ok => String::new(),
+        Status::Warning(d) => format!("! {d}"),
+        Status::Error(p) => format!("✗ {p}"),
+        Status::Unreachable => "unreachable".to_string(),
+    }
+}
+
+fn totals_lines(analysis: &Analysis) -> Vec<String> {
+    let t = &analysis.totals;
+    let params = match (t.params, analysis.error_at) {
+        (Some(p), _) => thousands(p),
+        (None, Some(i)) => format!("— (layer {} cannot be computed)", i + 1),
+        (None, None) => "—".to_string(),
+    };
+    let mem = |b: Option<u64>| b.map_or_else(|| "—".to_string(), bytes);
+    vec![
+        format!("Total params: {params}"),
+        format!("Total MACs: {}", or_dash(t.macs)),
+        format!(
+            "Memory (float32): weights {}, activations {}",
+            mem(t.weight_bytes),
+            mem(t.activation_bytes)
+        ),
+    ]
+}
+
+fn heading(net: &Network) -> String {
+    format!(
+        "{} — input {}, kernels {}",
+        net.name,
+        net.input,
+        net.kernels.name()
+    )
+}
+
+const RED: &str = "\x1b[31m";
+const YELLOW: &str = "\x1b[33m";
+const DIM: &str = "\x1b[2m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+fn table(net: &Network, analysis: &Analysis, color: bool) -> String {
+    let rows = cells(net, analysis);
+    let width = |col: usize| {
+        rows.iter()
+            .map(|r| r[col].chars().count())
+            .chain([HEADERS[col].chars().count()])
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..6).map(width).collect();
+    let line = |r: &[String]| {
+        let mut s = String::new();
+        for (col, text) in r.iter().enumerate().take(6) {
+            let pad = widths[col] - text.chars().count();
+            // Numbers align right, words left.
+            if matches!(col, 0 | 3 | 4) {
+                s.push_str(&" ".repeat(pad));
+                s.push_str(text);
+            } else {
+                s.push_str(text);
+                s.push_str(&" ".repeat(pad));
+            }
+            s.push_str("  ");
+        }
+        s.push_str(&r[6]);
+        s.trim_end().to_string()
+    };
+    let mut out = String::new();
+    let paint = |s: &str, style: &str| {
+        if color {
+            format!("{style}{s}{RESET}")
+        } else {
+            s.to_string()
+        }
+    };
+    out.push_str(&paint(&heading(net), BOLD));
+    out.push_str("\n\n");
+    let headers: Vec<String> = HEADERS.iter().map(|h| h.to_string()).collect();
+    out.push_str(&paint(&line(&headers), BOLD));
+    out.push('\n');
+    let statuses = std::iter::once(Status::Ok).chain(analysis.rows.iter().map(|r| r.status));
+    for (r, status) in rows.iter().zip(statuses) {
+        let text = line(r);
+        out.push_str(&match status {
+            Status::Ok => text,
+            Status::Warning(_) => paint(&text, YELLOW),
+            Status::Error(_) => paint(&text, RED),
+            Status::Unreachable => paint(&text, DIM),
+        });
+        out.push('\n');
+    }
+    out.push('\n');
+    for l in totals_lines(analysis) {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    out
+}
+
+fn markdown(net: &Network, analysis: &Analysis) -> String {
+    let mut out = format!("### {}\n\n", heading(net));
+    out.push_str(&format!("| {} |\n", HEADERS.join(" | ")));
+    out.push_str("|--:|---|---|--:|--:|---|---|\n");
+    for r in cells(net, analysis) {
+        let escaped: Vec<String> = r.iter().map(|c| c.replace('|', "\\|")).collect();
+        out.push_str(&format!("| {} |\n", escaped.join(" | ")));
+    }
+    out.push('\n');
+    for l in totals_lines(analysis) {
+        out.push_str(&format!("{l}  \n"));
+    }
+    out
+}
+
+fn csv(net: &Network, analysis: &Analysis) -> String {
+    let quote = |s: &str| {
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::from("index,layer,output,params,macs,receptive_field,status,message\n");
+    let statuses = std::iter::once(Status::Ok).chain(analysis.rows.iter().map(|r| r.status));
+    let raw = |r: Option<&Row>, f: fn(&Row) -> Option<u64>| {
+        r.and_then(f).map(|n| n.to_string()).unwrap_or_default()
+    };
+    let rows = std::iter::once(None).chain(analysis.rows.iter().map(Some));
+    for ((c, status), row) in cells(net, analysis).into_iter().zip(statuses).zip(rows) {
+        let fields = [
+            c[0].clone(),
+            c[1].clone(),
+            c[2].clone(),
+            raw(row, |r| r.params),
+            raw(row, |r| r.macs),
+            c[5].clone(),
+            status.name().to_string(),
+            status.message().unwrap_or_default(),
+        ];
+        let quoted: Vec<String> = fields.iter().map(|f| quote(f)).collect();
+        out.push_str(&quoted.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// The JSON object of `summary --format json` (see README for the fields).
+pub fn to_json(net: &Network, analysis: &Analysis) -> Json {
+    let layers: Vec<Json> = net
+        .layers
+        .iter()
+        .zip(&analysis.rows)
+        .enumerate()
+        .map(|(i, (layer, row))| {
+            let why = explain(layer, row, net.kernels);
+            json!({
+                "index": i + 1,
+                "type": layer.kind.name(),
+                "label": layer.label(),
+                "input": row.input.map(Shape::to_vec),
+                "output": row.output.map(Shape::to_vec),
+                "params": row.params,
+                "macs": row.macs,
+                "receptive_field": row.receptive_field.map(|rf| match rf {
+                    ReceptiveField::Local { size, jump } =>
+                        json!({"size": [size.h, size.w], "jump": [jump.h, jump.w]}),
+                    ReceptiveField::Global => json!("global"),
+                }),
+                "status": row.status.name(),
+                "message": row.status.message(),
+                "formulas": (row.input.is_some()).then(|| json!({"output": why.size, "params": why.params})),
+            })
+        })
+        .collect();
+    let t = &analysis.totals;
+    json!({
+        "name": net.name,
+        "input": net.input.to_vec(),
+        "kernels": net.kernels.name(),
+        "layers": layers,
+        "total_params": t.params,
+        "total_macs": t.macs,
+        "weight_bytes": t.weight_bytes,
+        "activation_bytes": t.activation_bytes,
+        "error_at": analysis.error_at.map(|i| i + 1),
+    })
+}
