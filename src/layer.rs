@@ -247,7 +247,7 @@ impl Layer {
         if self.kind.has_window() {
             s.push_str(&format!(" s{}", self.stride()));
             s.push_str(&match self.padding {
-                Padding::Valid => " valid".to_string(),
+                Padding::Valid => " p0".to_string(),
                 Padding::Same => " same".to_string(),
                 Padding::Explicit(p) => format!(" p{p}"),
             });
@@ -582,7 +582,7 @@ mod tests {
         l.activation = Some(Activation::Relu);
         assert_eq!(l.label(), "conv 5×5 ×6 s1 p0 relu");
         let pool = Layer::new(Kind::MaxPool);
-        assert_eq!(pool.label(), "maxpool 2×2 s2 valid");
+        assert_eq!(pool.label(), "maxpool 2×2 s2 p0");
     }
 
     #[test]

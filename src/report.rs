@@ -205,13 +205,15 @@ fn csv(net: &Network, analysis: &Analysis) -> String {
     };
     let rows = std::iter::once(None).chain(analysis.rows.iter().map(Some));
     for ((c, status), row) in cells(net, analysis).into_iter().zip(statuses).zip(rows) {
+        // Spreadsheets want empty cells, not dashes, where a value is unknown.
+        let blank = |s: &String| if s == "—" { String::new() } else { s.clone() };
         let fields = [
             c[0].clone(),
             c[1].clone(),
-            c[2].clone(),
+            blank(&c[2]),
             raw(row, |r| r.params),
             raw(row, |r| r.macs),
-            c[5].clone(),
+            blank(&c[5]),
             status.name().to_string(),
             status.message().unwrap_or_default(),
         ];

@@ -1,0 +1,197 @@
+//! The command line as a user meets it: exit statuses, exact error messages,
+//! and each output format, against the fixture files in `tests/fixtures`.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn layerlab() -> Command {
+    let mut cmd = Command::cargo_bin("layerlab").expect("the binary is built");
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = layerlab().args(args).output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// Each malformed file exits with status 2 and says where and what.
+#[test]
+fn malformed_files_name_the_line_and_field_and_exit_2() {
+    let cases = [
+        (
+            "invalid_stride.toml",
+            ":17: layer 3: `stride` must be a positive integer or [h, w], got -1",
+        ),
+        (
+            "invalid_kernal.toml",
+            ":7: layer 1: unknown field `kernal` for conv2d; did you mean `kernel`? \
+             conv2d takes: filters, kernel, stride, padding, dilation, groups, bias, activation",
+        ),
+        (
+            "invalid_lstm.toml",
+            ":8: layer 2: unknown layer type `lstm`; layerlab knows: conv2d, maxpool, avgpool, \
+             flatten, dense, batchnorm, dropout, global_avgpool, relu, sigmoid, tanh, softmax",
+        ),
+        (
+            "invalid_zero_input.toml",
+            ":2: `input` must be [C, H, W] (or [N] for a flat vector) with positive integers, \
+             e.g. [1, 28, 28]; got [1, 0, 28]",
+        ),
+        (
+            "invalid_syntax.toml",
+            ":4: missing comma between array elements, expected `,`",
+        ),
+        (
+            "invalid_layers.toml",
+            ":4: unknown field `layers`, expected one of `name`, `input`, `kernels`, `layer`; \
+             write each layer as a `[[layer]]` table",
+        ),
+        (
+            "invalid_missing_units.toml",
+            ":7: layer 2: dense needs `units` (a positive integer)",
+        ),
+        (
+            "invalid_kernels.toml",
+            ":3: `kernels` must be \"full\" or \"shared\", got \"depthwise\"",
+        ),
+        (
+            "invalid_padding.toml",
+            ":8: layer 1: `padding` must be a non-negative integer, [h, w], \"valid\" or \"same\", got \"full\"",
+        ),
+    ];
+    for (file, message) in cases {
+        let path = fixture(file);
+        layerlab()
+            .args(["summary", &path])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(format!("error: {path}{message}\n"));
+    }
+}
+
+#[test]
+fn a_missing_file_or_preset_is_an_error_with_status_2() {
+    layerlab()
+        .args(["summary", "no/such/file.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "error: no/such/file.toml: cannot read the file:",
+        ));
+    layerlab()
+        .args(["summary", "--preset", "resnet"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid value 'resnet' for '--preset <PRESET>'",
+        ));
+    layerlab()
+        .args(["summary"])
+        .assert()
+        .code(2)
+        .stderr("error: give an architecture file or --preset NAME (see `layerlab presets`)\n");
+}
+
+#[test]
+fn table_shows_shapes_params_and_totals_plain_when_piped() {
+    let out = stdout_of(&["summary", "--preset", "lenet"]);
+    insta::assert_snapshot!("lenet_table", out);
+    assert!(!out.contains('\x1b'), "no colour codes when piped");
+    let shared = stdout_of(&["summary", "--preset", "lenet", "--kernels", "shared"]);
+    assert!(shared.contains("Total params: 42,426\n"), "{shared}");
+}
+
+#[test]
+fn a_broken_layer_is_marked_and_the_command_still_succeeds() {
+    let out = stdout_of(&["summary", "--preset", "lenet-stride2"]);
+    insta::assert_snapshot!("lenet_stride2_table", out);
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("4  maxpool"))
+        .expect("row 4");
+    assert!(
+        row.ends_with("✗ input 1×1 is smaller than the 2×2 pooling window"),
+        "{row}"
+    );
+}
+
+#[test]
+fn markdown_and_csv_carry_the_same_rows() {
+    let md = stdout_of(&["summary", "--preset", "lenet", "--format", "markdown"]);
+    insta::assert_snapshot!("lenet_markdown", md);
+    let csv = stdout_of(&["summary", "--preset", "lenet-stride2", "--format", "csv"]);
+    insta::assert_snapshot!("lenet_stride2_csv", csv);
+}
+
+#[test]
+fn json_has_the_documented_fields() {
+    let out = stdout_of(&["summary", &fixture("valid_groups.toml"), "--format", "json"]);
+    let v: Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(v["name"], "grouped");
+    assert_eq!(v["input"], serde_json::json!([4, 33, 33]));
+    assert_eq!(v["kernels"], "full");
+    assert_eq!(v["total_params"], 344);
+    assert_eq!(v["error_at"], Value::Null);
+    let conv = &v["layers"][0];
+    assert_eq!(conv["index"], 1);
+    assert_eq!(conv["type"], "conv2d");
+    assert_eq!(conv["input"], serde_json::json!([4, 33, 33]));
+    assert_eq!(conv["output"], serde_json::json!([8, 16, 15]));
+    assert_eq!(conv["params"], 248);
+    assert_eq!(conv["status"], "ok");
+    assert_eq!(conv["formulas"]["params"], "(3·5·(4/2) + 1)·8 = 248");
+    assert_eq!(v["layers"][3]["output"], serde_json::json!([8]));
+
+    let broken = stdout_of(&["summary", "--preset", "lenet-stride2", "--format", "json"]);
+    let v: Value = serde_json::from_str(&broken).expect("valid JSON");
+    assert_eq!(v["error_at"], 4);
+    assert_eq!(v["total_params"], Value::Null);
+    assert_eq!(v["layers"][3]["status"], "error");
+    assert_eq!(
+        v["layers"][3]["message"],
+        "input 1×1 is smaller than the 2×2 pooling window"
+    );
+    assert_eq!(v["layers"][4]["status"], "unreachable");
+    assert_eq!(v["layers"][4]["output"], Value::Null);
+    assert_eq!(v["layers"][4]["params"], Value::Null);
+}
+
+#[test]
+fn presets_lists_every_preset_with_both_totals() {
+    let out = stdout_of(&["presets"]);
+    insta::assert_snapshot!("presets", out);
+    for expected in [
+        "795,010 params",
+        "44,426 params (42,426 shared)",
+        "107,786 params (105,786 shared)",
+        "breaks at layer 4",
+        "138,357,544 params",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in\n{out}");
+    }
+}
+
+#[test]
+fn the_explorer_refuses_a_bad_file_before_touching_the_terminal() {
+    let path = fixture("invalid_stride.toml");
+    layerlab()
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(format!(
+            "error: {path}:17: layer 3: `stride` must be a positive integer or [h, w], got -1\n"
+        ));
+}

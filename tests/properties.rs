@@ -1,0 +1,221 @@
+//! Property tests: the engine and the file reader never panic, whatever the
+//! numbers; the engine's sizes agree with counting windows one by one; and a
+//! saved network reads back unchanged.
+
+use layerlab::engine::{Axis, AxisFit, AxisRule, Status, analyze};
+use layerlab::file::{parse, to_toml};
+use layerlab::layer::{Activation, Hw, Kind, Layer, Padding};
+use layerlab::network::{Kernels, Network, Shape};
+use proptest::prelude::*;
+
+/// Small sizes most of the time, absurd ones (up to i64::MAX) some of the time.
+fn size() -> impl Strategy<Value = u64> {
+    prop_oneof![8 => 1..10u64, 1 => 1..=i64::MAX as u64]
+}
+
+fn hw() -> impl Strategy<Value = Hw> {
+    prop_oneof![
+        size().prop_map(Hw::square),
+        (size(), size()).prop_map(|(h, w)| Hw { h, w })
+    ]
+}
+
+fn padding() -> impl Strategy<Value = Padding> {
+    prop_oneof![
+        Just(Padding::Valid),
+        Just(Padding::Same),
+        (0..4u64, 0..4u64).prop_map(|(h, w)| Padding::Explicit(Hw { h, w })),
+        size().prop_map(|p| Padding::Explicit(Hw::square(p))),
+    ]
+}
+
+fn layer() -> impl Strategy<Value = Layer> {
+    (
+        proptest::sample::select(Kind::ALL.to_vec()),
+        (
+            size(),
+            size(),
+            hw(),
+            proptest::option::of(hw()),
+            padding(),
+            hw(),
+        ),
+        (
+            size(),
+            any::<bool>(),
+            any::<bool>(),
+            0..4usize,
+            proptest::option::of(0..4usize),
+        ),
+    )
+        .prop_map(
+            |(
+                kind,
+                (filters, units, kernel, stride, padding, dilation),
+                (groups, bias, ceil_mode, rate, act),
+            )| Layer {
+                kind,
+                filters,
+                units,
+                kernel,
+                stride,
+                padding,
+                dilation,
+                groups,
+                bias,
+                ceil_mode,
+                rate: [0.0, 0.25, 0.5, 0.9][rate],
+                activation: act.map(|i| Activation::ALL[i]),
+            },
+        )
+}
+
+pub fn network() -> impl Strategy<Value = Network> {
+    (
+        prop_oneof![
+            (size(), size(), size()).prop_map(|(c, h, w)| Shape::Image { c, h, w }),
+            size().prop_map(Shape::Flat)
+        ],
+        any::<bool>(),
+        proptest::collection::vec(layer(), 0..12),
+    )
+        .prop_map(|(input, shared, layers)| Network {
+            name: "random".into(),
+            input,
+            kernels: if shared {
+                Kernels::Shared
+            } else {
+                Kernels::Full
+            },
+            layers,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn analysis_never_panics_and_stays_consistent(net in network()) {
+        let a = analyze(&net);
+        prop_assert_eq!(a.rows.len(), net.layers.len());
+        let first_error = a.rows.iter().position(|r| matches!(r.status, Status::Error(_)));
+        prop_assert_eq!(a.error_at, first_error);
+        if let Some(i) = first_error {
+            prop_assert!(a.rows[i + 1..].iter().all(|r| r.status == Status::Unreachable));
+            prop_assert_eq!(a.totals.params, None);
+        } else {
+            let sum = a.rows.iter().map(|r| r.params.unwrap() as u128).sum::<u128>();
+            prop_assert_eq!(a.totals.params.map(u128::from), Some(sum));
+            // Each layer's input is the previous layer's output.
+            let mut expected_input = net.input;
+            for r in &a.rows {
+                prop_assert_eq!(r.input, Some(expected_input));
+                expected_input = r.output.unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn saved_networks_read_back_unchanged(net in network()) {
+        // Fields a kind does not take are not saved: compare what matters.
+        let back = parse(&to_toml(&net)).expect("a saved file parses");
+        prop_assert_eq!(analyze(&back), analyze(&net));
+        prop_assert_eq!(to_toml(&back), to_toml(&net));
+    }
+
+    #[test]
+    fn the_reader_never_panics_on_arbitrary_text(text in "\\PC*") {
+        let _ = parse(&text);
+    }
+
+    #[test]
+    fn the_reader_never_panics_on_odd_values(
+        key in proptest::sample::select(vec!["filters", "kernel", "stride", "padding", "dilation",
+            "groups", "bias", "ceil_mode", "rate", "activation", "units", "type", "input"]),
+        value in proptest::sample::select(vec!["-1", "0", "9223372036854775807", "[0, 3]", "[1]",
+            "[1, 2, 3]", "\"same\"", "\"x\"", "1.5", "nan", "inf", "true", "{ a = 1 }", "[]"]),
+        kind in proptest::sample::select(Kind::ALL.to_vec()),
+    ) {
+        let text = format!("input = [1, 8, 8]\n[[layer]]\ntype = \"{}\"\n{key} = {value}\n", kind.name());
+        if let Err(e) = parse(&text) {
+            prop_assert!(e.line.is_some(), "{}", e);
+        }
+    }
+
+    /// Floor-mode output = the number of window positions 0, s, 2s, … that
+    /// fit inside the padded input, counted one by one.
+    #[test]
+    fn explicit_padding_matches_counting_windows(
+        input in 1..40u64, kernel in 1..8u64, stride in 1..5u64, dilation in 1..4u64, pad in 0..4u64,
+    ) {
+        let span = dilation * (kernel - 1) + 1;
+        let padded = input + 2 * pad;
+        let count = (0..).step_by(stride as usize).take_while(|&x| x + span <= padded).count() as u64;
+        let axis = Axis { input, kernel, stride, dilation, rule: AxisRule::Explicit { pad, ceil: false } };
+        match axis.output() {
+            AxisFit::Fits(o) => prop_assert_eq!(o.size, count),
+            AxisFit::TooSmall => prop_assert_eq!(count, 0),
+            AxisFit::Overflow => prop_assert!(false, "small numbers cannot overflow"),
+        }
+    }
+
+    /// ceil_mode: windows may hang over the right edge, but each must start
+    /// inside the image or the left padding (PyTorch's rule).
+    #[test]
+    fn ceil_mode_matches_counting_windows(
+        input in 1..40u64, kernel in 1..8u64, stride in 1..5u64, pad_half in 0..4u64,
+    ) {
+        let pad = pad_half.min(kernel / 2);
+        let padded = input + 2 * pad;
+        if padded < kernel { return Ok(()); }
+        let count = (0..)
+            .step_by(stride as usize)
+            .take_while(|&x| x + kernel <= padded || (x < input + pad && x + kernel < padded + stride))
+            .count() as u64;
+        let axis = Axis { input, kernel, stride, dilation: 1, rule: AxisRule::Explicit { pad, ceil: true } };
+        let AxisFit::Fits(o) = axis.output() else { return Err(TestCaseError::fail("fits")) };
+        prop_assert_eq!(o.size, count);
+    }
+
+    /// "same": TensorFlow places ⌈n/s⌉ windows so that together with the
+    /// padding they cover every input pixel.
+    #[test]
+    fn same_padding_covers_the_input(input in 1..60u64, kernel in 1..8u64, stride in 1..5u64) {
+        let axis = Axis { input, kernel, stride, dilation: 1, rule: AxisRule::Same };
+        let AxisFit::Fits(o) = axis.output() else { return Err(TestCaseError::fail("fits")) };
+        prop_assert_eq!(o.size, input.div_ceil(stride));
+        prop_assert!((o.size - 1) * stride < input, "the last window starts inside the input");
+    }
+}
+
+#[test]
+fn absurd_sizes_give_a_clear_error_not_a_panic() {
+    let conv = Layer {
+        filters: 6,
+        kernel: Hw::square(1_000_000_000_000),
+        ..Layer::new(Kind::Conv2d)
+    };
+    let a = analyze(&Network {
+        layers: vec![conv],
+        ..Network::empty("huge kernel")
+    });
+    assert_eq!(
+        a.rows[0].status.message().unwrap(),
+        "input 28×28 is smaller than the 1000000000000×1000000000000 kernel"
+    );
+    // Twenty dense layers of a billion units: the 19th overflows the total.
+    let mut layers = vec![Layer::new(Kind::Flatten)];
+    layers.extend((0..20).map(|_| Layer {
+        units: 1_000_000_000,
+        ..Layer::new(Kind::Dense)
+    }));
+    let a = analyze(&Network {
+        layers,
+        ..Network::empty("wide")
+    });
+    let i = a.error_at.expect("an overflow is reported");
+    assert_eq!(
+        a.rows[i].status.message().unwrap(),
+        "the total parameter count is too large to count (over 2^64)"
+    );
+}
