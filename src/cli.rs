@@ -84,7 +84,12 @@ pub fn main() -> ExitCode {
                 return ExitCode::from(2);
             };
             let path = cli.source.file.clone();
-            match crate::tui::run(net, path) {
+            let preset = match (&cli.source.file, &cli.source.preset) {
+                (None, Some(name)) => Some(name.clone()),
+                (None, None) => Some("lenet".to_string()),
+                (Some(_), _) => None,
+            };
+            match crate::tui::run(net, path, preset) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e:#}");

@@ -75,19 +75,20 @@ pub struct Dropped {
 }
 
 impl fmt::Display for Dropped {
+    /// `drops the last 1 row and 2 columns: the window does not tile the input`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let plural =
+        let count =
             |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let parts: Vec<String> = [
-            (self.rows > 0).then(|| plural(self.rows, "bottom row", "bottom rows")),
-            (self.cols > 0).then(|| plural(self.cols, "right column", "right columns")),
+            (self.rows > 0).then(|| count(self.rows, "row", "rows")),
+            (self.cols > 0).then(|| count(self.cols, "column", "columns")),
         ]
         .into_iter()
         .flatten()
         .collect();
         write!(
             f,
-            "the window does not tile the input: {} ignored",
+            "drops the last {}: the window does not tile the input",
             parts.join(" and ")
         )
     }

@@ -1,6 +1,59 @@
-//! placeholder
+//! The interactive explorer. This file is the only one that touches the
+//! terminal (and, for saving and opening, the file system): it draws the
+//! `App`, reads events, and carries out the `Effect`s that `App` returns.
+
+pub mod app;
+pub mod form;
+pub mod keys;
+pub mod theme;
+pub mod view;
+
+use crate::file;
 use crate::network::Network;
+use anyhow::Context;
+use app::{App, Effect};
+use crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use crossterm::execute;
+use ratatui::DefaultTerminal;
+use std::io::stdout;
 use std::path::PathBuf;
-pub fn run(_net: Network, _path: Option<PathBuf>) -> anyhow::Result<()> {
-    anyhow::bail!("not yet")
+
+/// Runs the explorer until the user quits. The terminal is restored on every
+/// way out, a panic included.
+pub fn run(net: Network, path: Option<PathBuf>, preset: Option<String>) -> anyhow::Result<()> {
+    let mut terminal = ratatui::init();
+    // ratatui's hook restores the screen on a panic; mouse capture and
+    // bracketed paste are ours to undo first.
+    let restore_screen = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(stdout(), DisableMouseCapture, DisableBracketedPaste);
+        restore_screen(info);
+    }));
+    let result = execute!(stdout(), EnableMouseCapture, EnableBracketedPaste)
+        .context("cannot set up the terminal")
+        .and_then(|()| event_loop(&mut terminal, App::new(net, path, preset)));
+    let _ = execute!(stdout(), DisableMouseCapture, DisableBracketedPaste);
+    ratatui::restore();
+    result
+}
+
+fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> anyhow::Result<()> {
+    loop {
+        terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
+        let event = event::read().context("cannot read from the terminal")?;
+        match app.handle_event(&event) {
+            None => {}
+            Some(Effect::Quit) => return Ok(()),
+            Some(Effect::Save(path)) => {
+                let result = file::save(&app.net, &path);
+                app.saved(path, result);
+            }
+            Some(Effect::OpenFile(path)) => {
+                let result = file::load(&path);
+                app.opened(path, result);
+            }
+        }
+    }
 }

@@ -1,0 +1,708 @@
+//! The explorer's state and how it changes. `App::handle_event` turns a
+//! terminal event into an `Action` (through the key table) or text for a form;
+//! `App::update` changes the network and recomputes the analysis. Nothing here
+//! touches the terminal or the file system: saving, opening files and
+//! quitting are returned as `Effect`s for the loop in `tui.rs` to carry out.
+
+use super::form::{Edit, Form};
+use super::keys::{self, Action};
+use crate::engine::{Analysis, analyze};
+use crate::file::FileError;
+use crate::layer::{Hw, Kind, Layer, Padding};
+use crate::network::Network;
+use crate::presets::{self, PRESETS};
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
+use ratatui::layout::Rect;
+use std::cell::Cell;
+use std::path::PathBuf;
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+/// How many changes `u` can take back.
+const UNDO_DEPTH: usize = 200;
+
+/// Something for the loop to do outside the app's state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Quit,
+    Save(PathBuf),
+    OpenFile(PathBuf),
+}
+
+/// What has the keyboard: the table, or a popup over it.
+#[derive(Clone, Debug)]
+pub enum Mode {
+    Table,
+    Help,
+    /// Picking the type of a new layer.
+    Add {
+        choice: usize,
+    },
+    Edit(Form),
+    /// Picking a preset, or "a file…" (the last entry).
+    Open {
+        choice: usize,
+    },
+    /// Typing a path.
+    Path {
+        purpose: PathPurpose,
+        input: Input,
+    },
+    /// Unsaved changes would be lost: `y` goes on with `then`, `n` stays.
+    Discard {
+        then: AfterDiscard,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathPurpose {
+    SaveAs,
+    OpenFile,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AfterDiscard {
+    Quit,
+    Open,
+}
+
+/// A one-line message in the footer until the next key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub is_error: bool,
+}
+
+pub struct App {
+    pub net: Network,
+    /// Always `analyze(&net)`: recomputed by every change.
+    pub analysis: Analysis,
+    pub path: Option<PathBuf>,
+    /// Shown in the header when the network came from a preset.
+    pub preset: Option<String>,
+    /// 0 is the input row; `i + 1` is layer `i`.
+    pub selected: usize,
+    pub mode: Mode,
+    pub message: Option<Message>,
+    undo: Vec<(Network, u64)>,
+    redo: Vec<(Network, u64)>,
+    /// Identifies the current state, so that undoing back to what was saved
+    /// counts as saved.
+    version: u64,
+    last_version: u64,
+    saved_version: u64,
+    /// First row on screen and the table's last size, kept by the view.
+    pub scroll: Cell<usize>,
+    pub table_area: Cell<Rect>,
+}
+
+impl App {
+    pub fn new(net: Network, path: Option<PathBuf>, preset: Option<String>) -> App {
+        let analysis = analyze(&net);
+        App {
+            net,
+            analysis,
+            path,
+            preset,
+            selected: 0,
+            mode: Mode::Table,
+            message: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            version: 0,
+            last_version: 0,
+            saved_version: 0,
+            scroll: Cell::new(0),
+            table_area: Cell::new(Rect::default()),
+        }
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.version != self.saved_version
+    }
+
+    /// The selected layer, `None` on the input row.
+    pub fn selected_layer(&self) -> Option<usize> {
+        self.selected.checked_sub(1)
+    }
+
+    fn rows(&self) -> usize {
+        self.net.layers.len() + 1
+    }
+
+    /// Rows the table shows at once (at least one).
+    pub fn page(&self) -> usize {
+        usize::from(self.table_area.get().height)
+            .saturating_sub(1)
+            .max(1)
+    }
+
+    pub fn handle_event(&mut self, event: &Event) -> Option<Effect> {
+        match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => {
+                self.message = None;
+                self.handle_key(key, event)
+            }
+            Event::Paste(_) => {
+                self.type_text(event);
+                None
+            }
+            Event::Mouse(m) if matches!(self.mode, Mode::Table) => {
+                match m.kind {
+                    MouseEventKind::ScrollUp => self.update(Action::SelectUp),
+                    MouseEventKind::ScrollDown => self.update(Action::SelectDown),
+                    MouseEventKind::Down(MouseButton::Left) => {
+                        let area = self.table_area.get();
+                        // The first line of the table area is its header.
+                        let first = area.y.saturating_add(1);
+                        if m.column >= area.x
+                            && m.column < area.right()
+                            && m.row >= first
+                            && m.row < area.bottom()
+                        {
+                            let row = self.scroll.get() + usize::from(m.row - first);
+                            if row < self.rows() {
+                                self.selected = row;
+                            }
+                        }
+                        None
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn handle_key(&mut self, key: &KeyEvent, event: &Event) -> Option<Effect> {
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            return Some(Effect::Quit);
+        }
+        let mode = std::mem::replace(&mut self.mode, Mode::Table);
+        match mode {
+            Mode::Table => return keys::action_for(key).and_then(|a| self.update(a)),
+            Mode::Help => {}
+            Mode::Add { choice } => match list_key(key, choice, Kind::ALL.len()) {
+                ListKey::Move(choice) => self.mode = Mode::Add { choice },
+                ListKey::Jump(c) => {
+                    let next = (1..=Kind::ALL.len())
+                        .map(|d| (choice + d) % Kind::ALL.len())
+                        .find(|&i| Kind::ALL[i].name().starts_with(c))
+                        .unwrap_or(choice);
+                    self.mode = Mode::Add { choice: next };
+                }
+                ListKey::Choose => self.add_layer(Kind::ALL[choice]),
+                ListKey::Cancel => {}
+            },
+            Mode::Open { choice } => match list_key(key, choice, PRESETS.len() + 1) {
+                ListKey::Move(choice) => self.mode = Mode::Open { choice },
+                ListKey::Jump(_) => self.mode = Mode::Open { choice },
+                ListKey::Choose if choice < PRESETS.len() => self.open_preset(PRESETS[choice].name),
+                ListKey::Choose => {
+                    self.mode = Mode::Path {
+                        purpose: PathPurpose::OpenFile,
+                        input: Input::default(),
+                    };
+                }
+                ListKey::Cancel => {}
+            },
+            Mode::Edit(mut form) => match key.code {
+                KeyCode::Esc => self.say("Edit cancelled: nothing changed"),
+                KeyCode::Enter => match form.evaluate(&self.net) {
+                    Ok(edit) => self.apply(edit),
+                    Err(_) => {
+                        form.check(&self.net);
+                        self.fail("Fix the fields in red first (Esc cancels)");
+                        self.mode = Mode::Edit(form);
+                    }
+                },
+                KeyCode::Tab | KeyCode::Down => {
+                    form.next();
+                    self.mode = Mode::Edit(form);
+                }
+                KeyCode::BackTab | KeyCode::Up => {
+                    form.previous();
+                    self.mode = Mode::Edit(form);
+                }
+                _ => {
+                    form.type_into(event, &self.net);
+                    self.mode = Mode::Edit(form);
+                }
+            },
+            Mode::Path { purpose, mut input } => match key.code {
+                KeyCode::Esc => {}
+                KeyCode::Enter if input.value().trim().is_empty() => {
+                    self.fail("Type a path first (Esc cancels)");
+                    self.mode = Mode::Path { purpose, input };
+                }
+                KeyCode::Enter => {
+                    let path = PathBuf::from(input.value().trim());
+                    return Some(match purpose {
+                        PathPurpose::SaveAs => Effect::Save(path),
+                        PathPurpose::OpenFile => Effect::OpenFile(path),
+                    });
+                }
+                _ => {
+                    input.handle_event(event);
+                    self.mode = Mode::Path { purpose, input };
+                }
+            },
+            Mode::Discard { then } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => match then {
+                    AfterDiscard::Quit => return Some(Effect::Quit),
+                    AfterDiscard::Open => self.mode = Mode::Open { choice: 0 },
+                },
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {}
+                _ => self.mode = Mode::Discard { then },
+            },
+        }
+        None
+    }
+
+    /// Pasted text goes to whatever text box is open.
+    fn type_text(&mut self, event: &Event) {
+        match &mut self.mode {
+            Mode::Edit(form) => form.type_into(event, &self.net),
+            Mode::Path { input, .. } => {
+                input.handle_event(event);
+            }
+            _ => {}
+        }
+    }
+
+    /// Carries out one action from the key table.
+    pub fn update(&mut self, action: Action) -> Option<Effect> {
+        let last = self.rows() - 1;
+        match action {
+            Action::SelectUp => self.selected = self.selected.saturating_sub(1),
+            Action::SelectDown => self.selected = (self.selected + 1).min(last),
+            Action::PageUp => self.selected = self.selected.saturating_sub(self.page()),
+            Action::PageDown => self.selected = (self.selected + self.page()).min(last),
+            Action::SelectFirst => self.selected = 0,
+            Action::SelectLast => self.selected = last,
+            Action::AddLayer => self.mode = Mode::Add { choice: 0 },
+            Action::RemoveLayer => match self.selected_layer() {
+                None => self.fail("The input row cannot be removed (Enter edits it)"),
+                Some(i) => {
+                    let label = self.net.layers[i].label();
+                    self.change(|net| {
+                        net.layers.remove(i);
+                        Ok(())
+                    });
+                    self.say(format!("Removed layer {}: {label} (u undoes)", i + 1));
+                }
+            },
+            Action::Edit => {
+                self.mode = match self.selected_layer() {
+                    None => Mode::Edit(Form::for_input(&self.net)),
+                    Some(i) => match Form::for_layer(&self.net, i) {
+                        Some(form) if !form.entries.is_empty() => Mode::Edit(form),
+                        _ => {
+                            self.fail(format!(
+                                "{} has no settings to edit",
+                                self.net.layers[i].kind.name()
+                            ));
+                            Mode::Table
+                        }
+                    },
+                }
+            }
+            Action::MoveUp => match self.selected_layer() {
+                Some(i) if i > 0 => {
+                    self.change(|net| {
+                        net.layers.swap(i, i - 1);
+                        Ok(())
+                    });
+                    self.selected -= 1;
+                }
+                _ => self.fail("Already at the top"),
+            },
+            Action::MoveDown => match self.selected_layer() {
+                Some(i) if i + 1 < self.net.layers.len() => {
+                    self.change(|net| {
+                        net.layers.swap(i, i + 1);
+                        Ok(())
+                    });
+                    self.selected += 1;
+                }
+                _ => self.fail("Already at the bottom"),
+            },
+            Action::TogglePadding => self.change_selected(|l| {
+                if !l.kind.has_window() {
+                    return Err(format!(
+                        "p pads conv and pooling layers; this is {}",
+                        l.kind.name()
+                    ));
+                }
+                l.padding = if l.padding == Padding::Same {
+                    Padding::Valid
+                } else {
+                    Padding::Same
+                };
+                Ok(())
+            }),
+            Action::TogglePaddingAll => {
+                let all_same = self.convs().all(|l| l.padding == Padding::Same);
+                let padding = if all_same {
+                    Padding::Valid
+                } else {
+                    Padding::Same
+                };
+                self.change_convs(|l| l.padding = padding);
+            }
+            Action::CycleStride => self.change_selected(|l| {
+                if !l.kind.has_window() {
+                    return Err(format!(
+                        "s sets the stride of conv and pooling layers; this is {}",
+                        l.kind.name()
+                    ));
+                }
+                l.stride = Some(Hw::square(next_stride(l.stride().h)));
+                Ok(())
+            }),
+            Action::CycleStrideAll => {
+                let next = next_stride(self.convs().next().map_or(1, |l| l.stride().h));
+                self.change_convs(|l| l.stride = Some(Hw::square(next)));
+            }
+            Action::Grow => self.change_selected(|l| resize(l, true)),
+            Action::Shrink => self.change_selected(|l| resize(l, false)),
+            Action::Widen => self.change_selected(|l| widen(l, true)),
+            Action::Narrow => self.change_selected(|l| widen(l, false)),
+            Action::ToggleKernels => self.change(|net| {
+                net.kernels = net.kernels.toggled();
+                Ok(())
+            }),
+            Action::Undo => self.step_history(true),
+            Action::Redo => self.step_history(false),
+            Action::Save => match &self.path {
+                Some(path) => return Some(Effect::Save(path.clone())),
+                None => {
+                    let suggested = format!("{}.toml", slug(&self.net.name));
+                    self.mode = Mode::Path {
+                        purpose: PathPurpose::SaveAs,
+                        input: Input::new(suggested),
+                    };
+                }
+            },
+            Action::Open if self.is_dirty() => {
+                self.mode = Mode::Discard {
+                    then: AfterDiscard::Open,
+                }
+            }
+            Action::Open => self.mode = Mode::Open { choice: 0 },
+            Action::Help => self.mode = Mode::Help,
+            Action::Quit if self.is_dirty() => {
+                self.mode = Mode::Discard {
+                    then: AfterDiscard::Quit,
+                }
+            }
+            Action::Quit | Action::ForceQuit => return Some(Effect::Quit),
+        }
+        None
+    }
+
+    /// Applies `f` to the network as one undoable change, then recomputes.
+    /// An `Err` leaves the network as it was and shows the reason.
+    fn change(&mut self, f: impl FnOnce(&mut Network) -> Result<(), String>) {
+        let before = self.net.clone();
+        if let Err(why) = f(&mut self.net) {
+            self.net = before;
+            self.fail(why);
+            return;
+        }
+        if self.net == before {
+            return;
+        }
+        self.undo.push((before, self.version));
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+        self.last_version += 1;
+        self.version = self.last_version;
+        self.recompute();
+    }
+
+    fn change_selected(&mut self, f: impl FnOnce(&mut Layer) -> Result<(), String>) {
+        let Some(i) = self.selected_layer() else {
+            return self.fail("Select a layer first: this is the input row (Enter edits it)");
+        };
+        self.change(|net| f(&mut net.layers[i]));
+    }
+
+    fn convs(&self) -> impl Iterator<Item = &Layer> {
+        self.net.layers.iter().filter(|l| l.kind.is_conv())
+    }
+
+    fn change_convs(&mut self, f: impl Fn(&mut Layer)) {
+        if self.convs().next().is_none() {
+            return self.fail("There are no convolutions in this network");
+        }
+        self.change(|net| {
+            net.layers
+                .iter_mut()
+                .filter(|l| l.kind.is_conv())
+                .for_each(f);
+            Ok(())
+        });
+    }
+
+    fn step_history(&mut self, back: bool) {
+        let (from, to) = if back {
+            (&mut self.undo, &mut self.redo)
+        } else {
+            (&mut self.redo, &mut self.undo)
+        };
+        let Some((net, version)) = from.pop() else {
+            return self.fail(if back {
+                "Nothing to undo"
+            } else {
+                "Nothing to redo"
+            });
+        };
+        to.push((std::mem::replace(&mut self.net, net), self.version));
+        self.version = version;
+        self.recompute();
+        self.say(if back {
+            "Undone (Ctrl+r redoes)"
+        } else {
+            "Redone"
+        });
+    }
+
+    fn recompute(&mut self) {
+        self.analysis = analyze(&self.net);
+        self.selected = self.selected.min(self.rows() - 1);
+    }
+
+    fn add_layer(&mut self, kind: Kind) {
+        let at = self.selected;
+        self.change(|net| {
+            net.layers.insert(at, Layer::new(kind));
+            Ok(())
+        });
+        self.selected = at + 1;
+        self.say(format!(
+            "Added {} as layer {} (Enter edits it)",
+            kind.name(),
+            at + 1
+        ));
+    }
+
+    fn apply(&mut self, edit: Edit) {
+        match edit {
+            Edit::Input { name, shape } => self.change(|net| {
+                net.name = name;
+                net.input = shape;
+                Ok(())
+            }),
+            Edit::Layer(i, layer) => self.change(|net| {
+                *net.layers.get_mut(i).ok_or("that layer no longer exists")? = layer;
+                Ok(())
+            }),
+        }
+    }
+
+    fn open_preset(&mut self, name: &str) {
+        match presets::load(name) {
+            Ok(net) => {
+                self.replace(net, None);
+                self.preset = Some(name.to_string());
+                self.say(format!("Opened preset {name}"));
+            }
+            Err(e) => self.fail(e.to_string()),
+        }
+    }
+
+    /// Starts over on another network: history and selection are reset.
+    fn replace(&mut self, net: Network, path: Option<PathBuf>) {
+        *self = App::new(net, path, None);
+    }
+
+    /// The loop reports how a save went.
+    pub fn saved(&mut self, path: PathBuf, result: std::io::Result<()>) {
+        match result {
+            Ok(()) => {
+                self.saved_version = self.version;
+                self.say(format!("Saved to {}", path.display()));
+                self.path = Some(path);
+                self.preset = None;
+            }
+            Err(e) => self.fail(format!(
+                "Could not save to {}: {e}. Nothing on disk was changed.",
+                path.display()
+            )),
+        }
+    }
+
+    /// The loop reports how opening a file went.
+    pub fn opened(&mut self, path: PathBuf, result: Result<Network, FileError>) {
+        match result {
+            Ok(net) => {
+                self.say(format!("Opened {}", path.display()));
+                let message = self.message.take();
+                self.replace(net, Some(path));
+                self.message = message;
+            }
+            Err(e) => self.fail(e.to_string()),
+        }
+    }
+
+    fn say(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            is_error: false,
+        });
+    }
+
+    fn fail(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            is_error: true,
+        });
+    }
+}
+
+enum ListKey {
+    Move(usize),
+    Jump(char),
+    Choose,
+    Cancel,
+}
+
+fn list_key(key: &KeyEvent, choice: usize, len: usize) -> ListKey {
+    match key.code {
+        KeyCode::Up | KeyCode::Char('k') => ListKey::Move(choice.saturating_sub(1)),
+        KeyCode::Down | KeyCode::Char('j') => ListKey::Move((choice + 1).min(len - 1)),
+        KeyCode::Home => ListKey::Move(0),
+        KeyCode::End => ListKey::Move(len - 1),
+        KeyCode::Enter => ListKey::Choose,
+        KeyCode::Esc | KeyCode::Char('q') => ListKey::Cancel,
+        KeyCode::Char(c) => ListKey::Jump(c),
+        _ => ListKey::Move(choice),
+    }
+}
+
+fn next_stride(s: u64) -> u64 {
+    match s {
+        1 => 2,
+        2 => 3,
+        _ => 1,
+    }
+}
+
+/// `+`/`-`: the kernel or window by one pixel, or a dense layer by one unit.
+fn resize(l: &mut Layer, grow: bool) -> Result<(), String> {
+    let step = |n: u64| {
+        if grow {
+            n.checked_add(1)
+        } else {
+            n.checked_sub(1).filter(|&n| n > 0)
+        }
+    };
+    if l.kind.has_window() {
+        let k = l.kernel;
+        l.kernel = match (step(k.h), step(k.w)) {
+            (Some(h), Some(w)) => Hw { h, w },
+            _ if grow => return Err("the kernel cannot grow any further".into()),
+            _ => return Err(format!("the {}×{} kernel cannot shrink below 1", k.h, k.w)),
+        };
+        Ok(())
+    } else if l.kind == Kind::Dense {
+        l.units = step(l.units).ok_or("a dense layer needs at least one unit")?;
+        Ok(())
+    } else {
+        Err(format!(
+            "{} has no kernel or units to resize",
+            l.kind.name()
+        ))
+    }
+}
+
+/// `>`/`<`: double or halve the filters of a conv or the units of a dense layer.
+fn widen(l: &mut Layer, grow: bool) -> Result<(), String> {
+    let scale = |n: u64| {
+        if grow {
+            n.checked_mul(2)
+        } else {
+            Some((n / 2).max(1))
+        }
+    };
+    match l.kind {
+        Kind::Conv2d => l.filters = scale(l.filters).ok_or("too many filters")?,
+        Kind::Dense => l.units = scale(l.units).ok_or("too many units")?,
+        other => return Err(format!("{} has no filters or units", other.name())),
+    }
+    Ok(())
+}
+
+/// A file name from a network name: `LeNet, stride 2` → `lenet-stride-2`.
+fn slug(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let s = s
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if s.is_empty() {
+        "network".to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lenet() -> App {
+        App::new(presets::load("lenet").unwrap(), None, Some("lenet".into()))
+    }
+
+    #[test]
+    fn every_change_recomputes_and_undo_returns_to_the_saved_state() {
+        let mut app = lenet();
+        app.update(Action::TogglePaddingAll);
+        assert_eq!(app.analysis.totals.params, Some(107_786));
+        assert!(app.is_dirty());
+        app.update(Action::Undo);
+        assert_eq!(app.analysis.totals.params, Some(44_426));
+        assert!(
+            !app.is_dirty(),
+            "undoing back to the opened state is not a change"
+        );
+        app.update(Action::Redo);
+        assert_eq!(app.analysis.totals.params, Some(107_786));
+    }
+
+    #[test]
+    fn refused_changes_leave_the_network_alone_and_say_why() {
+        let mut app = lenet();
+        app.update(Action::TogglePadding); // on the input row
+        assert!(app.message.as_ref().unwrap().is_error);
+        app.selected = 5; // flatten
+        app.update(Action::Grow);
+        assert_eq!(
+            app.message.as_ref().unwrap().text,
+            "flatten has no kernel or units to resize"
+        );
+        assert!(!app.is_dirty());
+    }
+
+    #[test]
+    fn slugs_make_file_names() {
+        assert_eq!(slug("LeNet, stride 2"), "lenet-stride-2");
+        assert_eq!(slug("!!"), "network");
+    }
+}

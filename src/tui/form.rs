@@ -1,0 +1,190 @@
+//! The editing form: one text box per field of the selected layer (from the
+//! layer catalogue) or of the input, checked as it is typed.
+
+use crate::layer::{Field, Layer, Value};
+use crate::network::{Network, Shape};
+use crossterm::event::Event;
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+/// What the form edits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The network's name and input shape (the input row).
+    Input,
+    /// The layer at this index.
+    Layer(usize),
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub label: &'static str,
+    pub input: Input,
+    /// Why the text is not a valid value, shown in red under the field.
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Form {
+    pub target: Target,
+    pub title: String,
+    pub entries: Vec<Entry>,
+    pub focus: usize,
+}
+
+/// A form's result, ready to be applied as one undoable change.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    Input { name: String, shape: Shape },
+    Layer(usize, Layer),
+}
+
+const NAME: &str = "name";
+const INPUT: &str = "input C, H, W";
+
+impl Form {
+    pub fn for_layer(net: &Network, index: usize) -> Option<Form> {
+        let layer = net.layers.get(index)?;
+        let entries = layer
+            .kind
+            .fields()
+            .iter()
+            .map(|f| entry(f.name(), f.text(layer)))
+            .collect();
+        let title = format!("Layer {}: {}", index + 1, layer.kind.name());
+        Some(Form {
+            target: Target::Layer(index),
+            title,
+            entries,
+            focus: 0,
+        })
+    }
+
+    pub fn for_input(net: &Network) -> Form {
+        let dims: Vec<String> = net.input.to_vec().iter().map(u64::to_string).collect();
+        let entries = vec![entry(NAME, net.name.clone()), entry(INPUT, dims.join(", "))];
+        Form {
+            target: Target::Input,
+            title: "Network and input".to_string(),
+            entries,
+            focus: 1,
+        }
+    }
+
+    /// Passes a key or paste to the focused text box and re-checks it.
+    pub fn type_into(&mut self, event: &Event, net: &Network) {
+        if let Some(e) = self.entries.get_mut(self.focus) {
+            e.input.handle_event(event);
+        }
+        self.check(net);
+    }
+
+    pub fn next(&mut self) {
+        self.focus = (self.focus + 1) % self.entries.len().max(1);
+    }
+
+    pub fn previous(&mut self) {
+        let n = self.entries.len().max(1);
+        self.focus = (self.focus + n - 1) % n;
+    }
+
+    /// Updates every field's error from what is typed now.
+    pub fn check(&mut self, net: &Network) {
+        let errors = self.evaluate(net).err().unwrap_or_default();
+        for (entry, error) in self
+            .entries
+            .iter_mut()
+            .zip(errors.into_iter().chain(std::iter::repeat(None)))
+        {
+            entry.error = error;
+        }
+    }
+
+    /// The edit the form describes, or each field's error (`None` where fine).
+    pub fn evaluate(&self, net: &Network) -> Result<Edit, Vec<Option<String>>> {
+        match self.target {
+            Target::Input => {
+                let name = self.entries[0].input.value().trim().to_string();
+                let name_error = name
+                    .is_empty()
+                    .then(|| "the name must not be empty".to_string());
+                let shape = parse_shape(self.entries[1].input.value());
+                match (name_error, shape) {
+                    (None, Ok(shape)) => Ok(Edit::Input { name, shape }),
+                    (n, s) => Err(vec![n, s.err()]),
+                }
+            }
+            Target::Layer(index) => {
+                let Some(original) = net.layers.get(index) else {
+                    return Err(vec![Some("this layer no longer exists".to_string())]);
+                };
+                let mut draft = original.clone();
+                let fields: &[Field] = original.kind.fields();
+                let errors: Vec<Option<String>> = fields
+                    .iter()
+                    .zip(&self.entries)
+                    .map(|(field, e)| {
+                        field
+                            .set(&mut draft, &Value::parse_text(e.input.value()))
+                            .err()
+                    })
+                    .collect();
+                if errors.iter().all(Option::is_none) {
+                    Ok(Edit::Layer(index, draft))
+                } else {
+                    Err(errors)
+                }
+            }
+        }
+    }
+}
+
+fn entry(label: &'static str, text: String) -> Entry {
+    Entry {
+        label,
+        input: Input::new(text),
+        error: None,
+    }
+}
+
+/// `1, 28, 28`, `[1, 28, 28]`, `1×28×28` or `784`.
+fn parse_shape(text: &str) -> Result<Shape, String> {
+    let bad = || "must be C, H, W (e.g. 1, 28, 28) or one number for a flat vector".to_string();
+    let inner = text.trim().trim_start_matches('[').trim_end_matches(']');
+    let dims: Vec<u64> = inner
+        .split(|c: char| c == ',' || c == '×' || c == 'x' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse::<u64>()
+                .ok()
+                .filter(|&n| n > 0 && n <= i64::MAX as u64)
+        })
+        .collect::<Option<_>>()
+        .ok_or_else(bad)?;
+    match dims[..] {
+        [c, h, w] => Ok(Shape::Image { c, h, w }),
+        [n] => Ok(Shape::Flat(n)),
+        _ => Err(bad()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_are_read_in_the_usual_spellings() {
+        assert_eq!(
+            parse_shape("1, 28, 28"),
+            Ok(Shape::Image { c: 1, h: 28, w: 28 })
+        );
+        assert_eq!(
+            parse_shape("[3,32,32]"),
+            Ok(Shape::Image { c: 3, h: 32, w: 32 })
+        );
+        assert_eq!(parse_shape("784"), Ok(Shape::Flat(784)));
+        assert!(parse_shape("1, 0, 28").is_err());
+        assert!(parse_shape("1, 28").is_err());
+        assert!(parse_shape("").is_err());
+    }
+}

@@ -1,0 +1,338 @@
+//! The key table: which key does what. Dispatch, the `?` help overlay and the
+//! footer's hint are all read from `KEYS`, so they cannot drift apart.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// What a person can ask of the explorer from the layer table. What each
+/// one does, in words, is written once: in `KEYS`, where help reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    SelectUp,
+    SelectDown,
+    PageUp,
+    PageDown,
+    SelectFirst,
+    SelectLast,
+    AddLayer,
+    RemoveLayer,
+    Edit,
+    MoveUp,
+    MoveDown,
+    TogglePadding,
+    TogglePaddingAll,
+    CycleStride,
+    CycleStrideAll,
+    Grow,
+    Shrink,
+    Widen,
+    Narrow,
+    ToggleKernels,
+    Undo,
+    Redo,
+    Save,
+    Open,
+    Help,
+    Quit,
+    ForceQuit,
+}
+
+/// One row of the key table.
+pub struct Binding {
+    /// How the keys are written in help and hints.
+    pub label: &'static str,
+    pub keys: &'static [Key],
+    pub action: Action,
+    /// What the action does, for the help overlay.
+    pub help: &'static str,
+}
+
+/// A key with the modifiers it must be pressed with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+const fn plain(code: KeyCode) -> Key {
+    Key {
+        code,
+        modifiers: KeyModifiers::NONE,
+    }
+}
+
+const fn ch(c: char) -> Key {
+    plain(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::CONTROL,
+    }
+}
+
+const fn shift(code: KeyCode) -> Key {
+    Key {
+        code,
+        modifiers: KeyModifiers::SHIFT,
+    }
+}
+
+/// The explorer's keys, in the order help lists them.
+pub const KEYS: &[Binding] = &[
+    Binding {
+        label: "↑ k",
+        keys: &[plain(KeyCode::Up), ch('k')],
+        action: Action::SelectUp,
+        help: "select the layer above",
+    },
+    Binding {
+        label: "↓ j",
+        keys: &[plain(KeyCode::Down), ch('j')],
+        action: Action::SelectDown,
+        help: "select the layer below",
+    },
+    Binding {
+        label: "PgUp",
+        keys: &[plain(KeyCode::PageUp)],
+        action: Action::PageUp,
+        help: "up one screen",
+    },
+    Binding {
+        label: "PgDn",
+        keys: &[plain(KeyCode::PageDown)],
+        action: Action::PageDown,
+        help: "down one screen",
+    },
+    Binding {
+        label: "Home g",
+        keys: &[plain(KeyCode::Home), ch('g')],
+        action: Action::SelectFirst,
+        help: "select the input row",
+    },
+    Binding {
+        label: "End G",
+        keys: &[plain(KeyCode::End), ch('G')],
+        action: Action::SelectLast,
+        help: "select the last layer",
+    },
+    Binding {
+        label: "a",
+        keys: &[ch('a')],
+        action: Action::AddLayer,
+        help: "add a layer after the selection",
+    },
+    Binding {
+        label: "d Del",
+        keys: &[ch('d'), plain(KeyCode::Delete)],
+        action: Action::RemoveLayer,
+        help: "remove the selected layer",
+    },
+    Binding {
+        label: "Enter",
+        keys: &[plain(KeyCode::Enter)],
+        action: Action::Edit,
+        help: "edit the layer's fields (the input shape on the input row)",
+    },
+    Binding {
+        label: "Shift+↑ K",
+        keys: &[shift(KeyCode::Up), ch('K')],
+        action: Action::MoveUp,
+        help: "move the layer up",
+    },
+    Binding {
+        label: "Shift+↓ J",
+        keys: &[shift(KeyCode::Down), ch('J')],
+        action: Action::MoveDown,
+        help: "move the layer down",
+    },
+    Binding {
+        label: "p",
+        keys: &[ch('p')],
+        action: Action::TogglePadding,
+        help: "zero padding of this conv/pool: none ↔ same",
+    },
+    Binding {
+        label: "P",
+        keys: &[ch('P')],
+        action: Action::TogglePaddingAll,
+        help: "zero padding of every convolution: none ↔ same",
+    },
+    Binding {
+        label: "s",
+        keys: &[ch('s')],
+        action: Action::CycleStride,
+        help: "stride of this conv/pool: 1 → 2 → 3 → 1",
+    },
+    Binding {
+        label: "S",
+        keys: &[ch('S')],
+        action: Action::CycleStrideAll,
+        help: "stride of every convolution: 1 → 2 → 3 → 1",
+    },
+    Binding {
+        label: "+",
+        keys: &[ch('+'), ch('=')],
+        action: Action::Grow,
+        help: "grow the kernel or window (dense: +1 unit)",
+    },
+    Binding {
+        label: "-",
+        keys: &[ch('-')],
+        action: Action::Shrink,
+        help: "shrink the kernel or window (dense: −1 unit)",
+    },
+    Binding {
+        label: ">",
+        keys: &[ch('>')],
+        action: Action::Widen,
+        help: "double the filters (conv) or units (dense)",
+    },
+    Binding {
+        label: "<",
+        keys: &[ch('<')],
+        action: Action::Narrow,
+        help: "halve the filters (conv) or units (dense)",
+    },
+    Binding {
+        label: "c",
+        keys: &[ch('c')],
+        action: Action::ToggleKernels,
+        help: "kernel convention: full (PyTorch/Keras) ↔ shared (problem set)",
+    },
+    Binding {
+        label: "u",
+        keys: &[ch('u')],
+        action: Action::Undo,
+        help: "undo",
+    },
+    Binding {
+        label: "Ctrl+r",
+        keys: &[ctrl('r')],
+        action: Action::Redo,
+        help: "redo",
+    },
+    Binding {
+        label: "Ctrl+s",
+        keys: &[ctrl('s')],
+        action: Action::Save,
+        help: "save (asks for a path when there is none)",
+    },
+    Binding {
+        label: "o",
+        keys: &[ch('o')],
+        action: Action::Open,
+        help: "open a preset or a file",
+    },
+    Binding {
+        label: "?",
+        keys: &[ch('?')],
+        action: Action::Help,
+        help: "this help",
+    },
+    Binding {
+        label: "q Esc",
+        keys: &[ch('q'), plain(KeyCode::Esc)],
+        action: Action::Quit,
+        help: "quit (asks first if there are unsaved changes)",
+    },
+    Binding {
+        label: "Ctrl+c",
+        keys: &[ctrl('c')],
+        action: Action::ForceQuit,
+        help: "quit at once",
+    },
+];
+
+/// The actions the footer hint names, in order.
+pub const HINT: &[(Action, &str)] = &[
+    (Action::AddLayer, "add"),
+    (Action::RemoveLayer, "delete"),
+    (Action::Edit, "edit"),
+    (Action::TogglePaddingAll, "pad all"),
+    (Action::CycleStrideAll, "stride all"),
+    (Action::Grow, "kernel"),
+    (Action::ToggleKernels, "convention"),
+    (Action::Undo, "undo"),
+    (Action::Help, "help"),
+    (Action::Quit, "quit"),
+];
+
+/// The action a key press asks for, if any.
+pub fn action_for(event: &KeyEvent) -> Option<Action> {
+    if event.kind == KeyEventKind::Release {
+        return None;
+    }
+    KEYS.iter()
+        .find(|b| b.keys.iter().any(|k| matches(k, event)))
+        .map(|b| b.action)
+}
+
+/// The first key of an action, as help writes it (`Ctrl+s`).
+pub fn key_for(action: Action) -> &'static str {
+    KEYS.iter()
+        .find(|b| b.action == action)
+        .and_then(|b| b.label.split(' ').next())
+        .unwrap_or("")
+}
+
+fn matches(key: &Key, event: &KeyEvent) -> bool {
+    if key.code != event.code {
+        return false;
+    }
+    // Terminals differ on whether a typed `P` or `+` carries SHIFT: for
+    // printable characters the character itself decides.
+    let relevant = KeyModifiers::CONTROL | KeyModifiers::ALT;
+    match key.code {
+        KeyCode::Char(_) => (event.modifiers & relevant) == (key.modifiers & relevant),
+        _ => event.modifiers == key.modifiers,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_a_key_and_no_key_does_two_things() {
+        let mut seen = Vec::new();
+        for b in KEYS {
+            for k in b.keys {
+                assert!(!seen.contains(k), "{k:?} bound twice");
+                seen.push(*k);
+            }
+            assert!(!b.help.is_empty());
+        }
+        for (action, _) in HINT {
+            assert!(
+                !key_for(*action).is_empty(),
+                "{action:?} in the hint has no key"
+            );
+        }
+    }
+
+    #[test]
+    fn shift_is_ignored_for_characters_but_not_for_arrows() {
+        let typed = |code, modifiers| KeyEvent::new(code, modifiers);
+        assert_eq!(
+            action_for(&typed(KeyCode::Char('P'), KeyModifiers::SHIFT)),
+            Some(Action::TogglePaddingAll)
+        );
+        assert_eq!(
+            action_for(&typed(KeyCode::Up, KeyModifiers::SHIFT)),
+            Some(Action::MoveUp)
+        );
+        assert_eq!(
+            action_for(&typed(KeyCode::Up, KeyModifiers::NONE)),
+            Some(Action::SelectUp)
+        );
+        assert_eq!(
+            action_for(&typed(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+            Some(Action::Save)
+        );
+        assert_eq!(
+            action_for(&typed(KeyCode::Char('x'), KeyModifiers::NONE)),
+            None
+        );
+    }
+}

@@ -1,0 +1,401 @@
+//! The explorer as a user sees it: key events in, a rendered screen out
+//! (ratatui's `TestBackend`), colours included.
+
+mod common;
+
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use layerlab::engine::analyze;
+use layerlab::presets;
+use layerlab::tui::app::{App, Effect, Mode};
+use layerlab::tui::keys::KEYS;
+use proptest::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+
+fn open(preset: &str) -> App {
+    App::new(
+        presets::load(preset).expect("preset"),
+        None,
+        Some(preset.into()),
+    )
+}
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Presses each character as a key; returns the last effect, if any.
+fn press(app: &mut App, keys: &str) -> Option<Effect> {
+    keys.chars()
+        .fold(None, |_, c| app.handle_event(&key(KeyCode::Char(c))))
+}
+
+fn draw(app: &App, width: u16, height: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal
+        .draw(|f| f.render_widget(app, f.area()))
+        .expect("draws");
+    terminal.backend().buffer().clone()
+}
+
+fn lines(buf: &Buffer) -> Vec<String> {
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+fn screen(buf: &Buffer) -> String {
+    lines(buf).join("\n")
+}
+
+/// The screen row whose text starts (after spaces and box lines) with `start`.
+fn row_starting(buf: &Buffer, start: &str) -> u16 {
+    let ls = lines(buf);
+    let y = ls
+        .iter()
+        .position(|l| l.trim_start_matches([' ', '│']).starts_with(start));
+    u16::try_from(y.unwrap_or_else(|| panic!("no row starting {start:?} in\n{}", ls.join("\n"))))
+        .unwrap()
+}
+
+/// The screen row that contains `text`.
+fn row_containing(buf: &Buffer, text: &str) -> u16 {
+    let ls = lines(buf);
+    let y = ls.iter().position(|l| l.contains(text));
+    u16::try_from(y.unwrap_or_else(|| panic!("no row contains {text:?} in\n{}", ls.join("\n"))))
+        .unwrap()
+}
+
+/// The colour of the first character of `text` on row `y`.
+fn colour_of(buf: &Buffer, y: u16, text: &str) -> (Color, Modifier) {
+    let line = &lines(buf)[usize::from(y)];
+    let byte = line
+        .find(text)
+        .unwrap_or_else(|| panic!("{text:?} not on row {y}: {line}"));
+    let x = u16::try_from(line[..byte].chars().count()).unwrap();
+    let cell = &buf[(x, y)];
+    (cell.fg, cell.modifier)
+}
+
+#[test]
+fn lenet_screen_shows_every_layer_and_the_totals() {
+    let app = open("lenet");
+    let buf = draw(&app, 100, 30);
+    insta::assert_snapshot!("lenet_screen", screen(&buf));
+    assert!(screen(&buf).contains("Total params: 44,426"));
+    let conv = row_starting(&buf, "1  conv 5×5 ×6 s1 p0 relu");
+    assert!(lines(&buf)[usize::from(conv)].contains("24×24×6     156"));
+}
+
+#[test]
+fn padding_stride_and_convention_keys_recompute_the_footer() {
+    let mut app = open("lenet");
+    press(&mut app, "P");
+    assert!(screen(&draw(&app, 100, 30)).contains("Total params: 107,786"));
+    press(&mut app, "P");
+    assert!(screen(&draw(&app, 100, 30)).contains("Total params: 44,426"));
+    press(&mut app, "c");
+    let buf = draw(&app, 100, 30);
+    assert!(screen(&buf).contains("Total params: 42,426"));
+    assert!(screen(&buf).contains("kernels: shared (problem set)"));
+}
+
+#[test]
+fn stride_two_turns_the_second_maxpool_red_and_dims_the_rest() {
+    let mut app = open("lenet");
+    press(&mut app, "S");
+    let buf = draw(&app, 140, 30);
+    insta::assert_snapshot!("lenet_stride2_screen", screen(&buf));
+    let broken = row_starting(&buf, "4  maxpool");
+    let text = &lines(&buf)[usize::from(broken)];
+    assert!(
+        text.contains("✗ input 1×1 is smaller than the 2×2 pooling window"),
+        "{text}"
+    );
+    let (fg, modifier) = colour_of(&buf, broken, "maxpool");
+    assert_eq!(fg, Color::Red);
+    assert!(modifier.contains(Modifier::BOLD));
+    for later in ["5  flatten", "6  dense 120", "9  softmax"] {
+        let y = row_starting(&buf, later);
+        let text = &lines(&buf)[usize::from(y)];
+        assert!(text.contains("—"), "{text}");
+        assert!(!text.contains("120 ") || later.starts_with('6'));
+        assert_eq!(
+            colour_of(&buf, y, &later[3..]).0,
+            Color::DarkGray,
+            "{later} is dimmed"
+        );
+    }
+    assert_eq!(
+        colour_of(&buf, row_starting(&buf, "1  conv"), "conv").0,
+        Color::Yellow,
+        "dropped pixels"
+    );
+    assert!(screen(&buf).contains("Total params: —   ✗ layer 4 cannot be computed"));
+}
+
+#[test]
+fn the_detail_pane_explains_the_selected_layer_with_numbers() {
+    let mut app = open("lenet");
+    press(&mut app, "j");
+    let text = screen(&draw(&app, 100, 30));
+    assert!(text.contains("Layer 1 · conv 5×5 ×6 s1 p0 relu"), "{text}");
+    assert!(text.contains("H, W: ⌊(28 + 2·0 − 5) / 1⌋ + 1 = 24"));
+    assert!(text.contains("(5·5·1 + 1)·6 = 156"));
+    press(&mut app, "S");
+    press(&mut app, "jjj");
+    let text = screen(&draw(&app, 100, 30));
+    assert!(
+        text.contains("broken       ✗ input 1×1 is smaller than the 2×2 pooling window"),
+        "{text}"
+    );
+    assert!(text.contains("H, W: 1 + 2·0 = 1 < 2: the window does not fit"));
+}
+
+#[test]
+fn help_lists_every_key_of_the_key_table() {
+    let mut app = open("lenet");
+    press(&mut app, "?");
+    let text = screen(&draw(&app, 120, 40));
+    for binding in KEYS {
+        assert!(
+            text.contains(&format!("{:<11}{}", binding.label, binding.help)),
+            "{} missing:\n{text}",
+            binding.label
+        );
+    }
+    press(&mut app, "x");
+    assert!(matches!(app.mode, Mode::Table), "any key closes help");
+}
+
+#[test]
+fn an_invalid_edit_is_refused_in_place_with_the_reason() {
+    let mut app = open("lenet");
+    press(&mut app, "j");
+    app.handle_event(&key(KeyCode::Enter));
+    // The first field is `filters` (6): erase it and type 0.
+    app.handle_event(&key(KeyCode::Backspace));
+    press(&mut app, "0");
+    let buf = draw(&app, 100, 30);
+    let y = row_containing(&buf, "✗ `filters` must be a positive integer");
+    assert_eq!(colour_of(&buf, y, "✗").0, Color::Red);
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(matches!(app.mode, Mode::Edit(_)), "the form stays open");
+    assert_eq!(app.net.layers[0].filters, 6, "the network is untouched");
+    assert!(screen(&draw(&app, 100, 30)).contains("Fix the fields in red first"));
+    // Typing a valid value and pressing Enter applies it.
+    app.handle_event(&key(KeyCode::Backspace));
+    press(&mut app, "12");
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(matches!(app.mode, Mode::Table));
+    assert_eq!(app.net.layers[0].filters, 12);
+    assert_eq!(app.analysis.rows[0].params, Some(312));
+    assert!(screen(&draw(&app, 100, 30)).contains("24×24×12"));
+}
+
+#[test]
+fn the_input_row_edits_the_input_shape() {
+    let mut app = open("lenet");
+    app.handle_event(&key(KeyCode::Enter));
+    for _ in 0.."1, 28, 28".len() {
+        app.handle_event(&key(KeyCode::Backspace));
+    }
+    press(&mut app, "3, 32, 32");
+    app.handle_event(&key(KeyCode::Enter));
+    let text = screen(&draw(&app, 100, 30));
+    assert!(text.contains("input 32×32×3"), "{text}");
+    assert!(text.contains("28×28×6"));
+}
+
+#[test]
+fn undo_and_redo_walk_through_every_change() {
+    let mut app = open("lenet");
+    press(&mut app, "P");
+    press(&mut app, "c");
+    press(&mut app, "jd"); // remove the first conv
+    assert_eq!(app.net.layers.len(), 8);
+    press(&mut app, "u");
+    assert_eq!(app.net.layers.len(), 9);
+    press(&mut app, "u");
+    assert!(screen(&draw(&app, 100, 30)).contains("Total params: 107,786"));
+    press(&mut app, "u");
+    assert!(screen(&draw(&app, 100, 30)).contains("Total params: 44,426"));
+    assert!(
+        screen(&draw(&app, 100, 30)).contains("preset lenet  "),
+        "back to unmodified, no *"
+    );
+    press(&mut app, "u");
+    assert!(screen(&draw(&app, 100, 30)).contains("Nothing to undo"));
+    app.handle_event(&ctrl('r'));
+    assert!(screen(&draw(&app, 100, 30)).contains("Total params: 107,786"));
+    assert!(screen(&draw(&app, 100, 30)).contains("preset lenet*"));
+}
+
+#[test]
+fn quitting_with_unsaved_changes_asks_first() {
+    let mut app = open("lenet");
+    assert_eq!(
+        press(&mut app, "q"),
+        Some(Effect::Quit),
+        "nothing to lose: quits at once"
+    );
+
+    let mut app = open("lenet");
+    press(&mut app, "P");
+    assert_eq!(press(&mut app, "q"), None);
+    let text = screen(&draw(&app, 100, 30));
+    assert!(
+        text.contains("Quit and lose the unsaved changes?"),
+        "{text}"
+    );
+    assert_eq!(press(&mut app, "n"), None, "n stays");
+    assert!(matches!(app.mode, Mode::Table));
+    assert_eq!(app.analysis.totals.params, Some(107_786));
+    assert_eq!(app.handle_event(&key(KeyCode::Esc)), None);
+    assert_eq!(press(&mut app, "y"), Some(Effect::Quit));
+    assert_eq!(
+        app.handle_event(&ctrl('c')),
+        Some(Effect::Quit),
+        "Ctrl+c never asks"
+    );
+}
+
+#[test]
+fn saving_without_a_path_asks_for_one_and_marks_the_network_saved() {
+    let mut app = open("lenet");
+    press(&mut app, "P");
+    assert_eq!(app.handle_event(&ctrl('s')), None);
+    assert!(screen(&draw(&app, 100, 30)).contains("lenet.toml"));
+    let effect = app.handle_event(&key(KeyCode::Enter));
+    assert_eq!(effect, Some(Effect::Save("lenet.toml".into())));
+    app.saved("lenet.toml".into(), Ok(()));
+    let text = screen(&draw(&app, 100, 30));
+    assert!(text.contains("lenet.toml  │"), "{text}");
+    assert!(text.contains("Saved to lenet.toml"));
+    assert_eq!(
+        press(&mut app, "q"),
+        Some(Effect::Quit),
+        "saved: no question"
+    );
+}
+
+#[test]
+fn adding_moving_and_resizing_layers() {
+    let mut app = open("lenet");
+    press(&mut app, "a");
+    assert!(screen(&draw(&app, 100, 30)).contains("Add a layer at the top"));
+    press(&mut app, "b"); // jump to batchnorm
+    app.handle_event(&key(KeyCode::Enter));
+    assert_eq!(app.net.layers[0].kind.name(), "batchnorm");
+    assert_eq!(app.analysis.totals.params, Some(44_428));
+    app.handle_event(&Event::Key(KeyEvent::new(
+        KeyCode::Down,
+        KeyModifiers::SHIFT,
+    )));
+    assert_eq!(app.net.layers[1].kind.name(), "batchnorm");
+    assert_eq!(
+        app.analysis.totals.params,
+        Some(44_426 + 12),
+        "after the first conv: 6 channels"
+    );
+    press(&mut app, "k+"); // the conv's kernel 5 → 6: 28 − 6 + 1 = 23
+    assert_eq!(app.analysis.rows[0].output.unwrap().to_string(), "23×23×6");
+    press(&mut app, "-->"); // kernel 4, filters doubled
+    assert_eq!(app.analysis.rows[0].output.unwrap().to_string(), "25×25×12");
+}
+
+#[test]
+fn a_small_terminal_says_so_instead_of_drawing_garbage() {
+    let app = open("lenet");
+    let text = screen(&draw(&app, 50, 12));
+    assert!(text.contains("The terminal is too small for layerlab."));
+    assert!(text.contains("It needs 60×16; this one is 50×12."));
+}
+
+#[test]
+fn a_mouse_click_selects_the_row_under_it() {
+    let mut app = open("lenet");
+    let buf = draw(&app, 100, 30);
+    let y = row_starting(&buf, "3  conv");
+    app.handle_event(&Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 5,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert_eq!(app.selected, 3);
+    app.handle_event(&Event::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: 5,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert_eq!(app.selected, 4);
+}
+
+#[test]
+fn a_large_network_scrolls_and_keeps_the_selection_on_screen() {
+    let mut net = presets::load("vgg16").unwrap();
+    let block = net.layers[..2].to_vec();
+    for _ in 0..5000 {
+        net.layers.insert(2, block[1].clone());
+    }
+    let mut app = App::new(net, None, None);
+    draw(&app, 100, 30);
+    app.handle_event(&key(KeyCode::End));
+    let text = screen(&draw(&app, 100, 30));
+    assert!(
+        text.contains(&format!("{}  softmax", app.net.layers.len())),
+        "{text}"
+    );
+    app.handle_event(&key(KeyCode::PageUp));
+    let text = screen(&draw(&app, 100, 30));
+    assert!(text.contains(&format!("Layer {} ·", app.selected)));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Random keys on random networks: no panic, and the selection and the
+    /// analysis always match the network.
+    #[test]
+    fn random_keys_never_panic_or_lose_step(
+        net in common::network(),
+        keys in proptest::collection::vec(proptest::sample::select(vec![
+            "j", "k", "G", "g", "a", "d", "p", "P", "s", "S", "+", "-", ">", "<", "c", "u", "o",
+            "?", "q", "n", "y", "J", "K", "0", "x", "[", ",", "↵", "⇥", "⎋", "⌫", "^r", "⇞", "⇟",
+        ]), 0..60),
+    ) {
+        let mut app = App::new(net, None, None);
+        for k in keys {
+            let event = match k {
+                "↵" => key(KeyCode::Enter),
+                "⇥" => key(KeyCode::Tab),
+                "⎋" => key(KeyCode::Esc),
+                "⌫" => key(KeyCode::Backspace),
+                "^r" => ctrl('r'),
+                "⇞" => key(KeyCode::PageUp),
+                "⇟" => key(KeyCode::PageDown),
+                c => key(KeyCode::Char(c.chars().next().unwrap())),
+            };
+            if app.handle_event(&event) == Some(Effect::Quit) {
+                break;
+            }
+            prop_assert!(app.selected <= app.net.layers.len());
+            prop_assert_eq!(&app.analysis, &analyze(&app.net));
+            draw(&app, 80, 24);
+        }
+    }
+}
