@@ -220,24 +220,50 @@ pub struct Totals {
 
 /// Infers every layer's shape and counts its parameters.
 pub fn analyze(net: &Network) -> Analysis {
-    let mut rows = Vec::with_capacity(net.layers.len());
-    let mut error_at = None;
-    let mut flow = Some((
-        net.input,
-        ReceptiveField::Local {
-            size: Hw::square(1),
-            jump: Hw::square(1),
-        },
-    ));
+    let mut analysis = Analysis {
+        rows: Vec::new(),
+        totals: Totals::default(),
+        error_at: None,
+    };
+    analyze_from(net, &mut analysis, 0);
+    analysis
+}
+
+/// Brings `out` up to date for `net` when only layers from `start` on (and
+/// not the input or the kernel convention) differ from the network `out` was
+/// computed for. The explorer calls this on every keystroke: the rows above
+/// the edit are kept, so an edit low in a 10,000-layer network is cheap.
+pub fn analyze_from(net: &Network, out: &mut Analysis, start: usize) {
+    let start = start.min(out.rows.len()).min(net.layers.len());
+    let rows = &mut out.rows;
+    rows.truncate(start);
+    rows.reserve(net.layers.len() - start);
+    let mut error_at = out.error_at.filter(|&e| e < start);
+    let mut flow = match rows.last() {
+        None => Some((
+            net.input,
+            ReceptiveField::Local {
+                size: Hw::square(1),
+                jump: Hw::square(1),
+            },
+        )),
+        Some(r) => r.output.zip(r.receptive_field),
+    };
     let mut sums = Sums::start(net.input);
-    for (i, layer) in net.layers.iter().enumerate() {
+    for r in rows.iter() {
+        if let (Some(params), Some(macs), Some(output)) = (r.params, r.macs, r.output) {
+            // These sums succeeded when the rows were made.
+            let _ = sums.add(params, macs, output);
+        }
+    }
+    for (i, layer) in net.layers.iter().enumerate().skip(start) {
         let Some((input, rf)) = flow else {
             rows.push(Row::unreachable());
             continue;
         };
         let computed = step(layer, input, net.kernels)
             .and_then(|s| Ok((s, next_receptive_field(rf, layer, s.output)?)))
-            .and_then(|(s, rf)| sums.add(&s).map(|()| (s, rf)));
+            .and_then(|(s, rf)| sums.add(s.params, s.macs, s.output).map(|()| (s, rf)));
         match computed {
             Ok((s, next_rf)) => {
                 rows.push(Row {
@@ -261,16 +287,12 @@ pub fn analyze(net: &Network) -> Analysis {
             }
         }
     }
-    let totals = if error_at.is_some() {
+    out.totals = if error_at.is_some() {
         Totals::default()
     } else {
         sums.totals()
     };
-    Analysis {
-        rows,
-        totals,
-        error_at,
-    }
+    out.error_at = error_at;
 }
 
 impl Row {
@@ -302,20 +324,16 @@ impl Sums {
         }
     }
 
-    fn add(&mut self, s: &Step) -> Result<(), Problem> {
+    fn add(&mut self, params: u64, macs: u64, output: Shape) -> Result<(), Problem> {
         let too_large = |what| Problem::TooLarge { what };
-        self.params = self
-            .params
-            .checked_add(s.params)
+        self.params = (self.params)
+            .checked_add(params)
             .ok_or(too_large("total parameter count"))?;
-        self.macs = self
-            .macs
-            .checked_add(s.macs)
+        self.macs = (self.macs)
+            .checked_add(macs)
             .ok_or(too_large("total MAC count"))?;
         // Memory overflowing is not a reason to refuse a layer: its total is just unknown.
-        self.activations = self
-            .activations
-            .and_then(|a| a.checked_add(s.output.elements()?));
+        self.activations = (self.activations).and_then(|a| a.checked_add(output.elements()?));
         Ok(())
     }
 

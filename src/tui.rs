@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod form;
+pub mod history;
 pub mod keys;
 pub mod theme;
 pub mod view;

@@ -2,7 +2,7 @@
 //! numbers; the engine's sizes agree with counting windows one by one; and a
 //! saved network reads back unchanged.
 
-use layerlab::engine::{Axis, AxisFit, AxisRule, Status, analyze};
+use layerlab::engine::{Axis, AxisFit, AxisRule, Status, analyze, analyze_from};
 use layerlab::file::{parse, to_toml};
 mod common;
 
@@ -33,6 +33,22 @@ proptest! {
                 expected_input = r.output.unwrap();
             }
         }
+    }
+
+    /// Re-analysing from the first changed layer gives what a full analysis gives.
+    #[test]
+    fn incremental_analysis_equals_full_analysis(
+        before in network(),
+        tail in proptest::collection::vec(common::layer(), 0..6),
+        cut in 0..12usize,
+    ) {
+        let cut = cut.min(before.layers.len());
+        let mut after = before.clone();
+        after.layers.truncate(cut);
+        after.layers.extend(tail);
+        let mut analysis = analyze(&before);
+        analyze_from(&after, &mut analysis, cut);
+        prop_assert_eq!(analysis, analyze(&after));
     }
 
     #[test]

@@ -4,9 +4,10 @@
 //! touches the terminal or the file system: saving, opening files and
 //! quitting are returned as `Effect`s for the loop in `tui.rs` to carry out.
 
-use super::form::{Edit, Form};
+use super::form::Form;
+use super::history::{Change, History};
 use super::keys::{self, Action};
-use crate::engine::{Analysis, analyze};
+use crate::engine::{Analysis, analyze, analyze_from};
 use crate::file::FileError;
 use crate::layer::{Hw, Kind, Layer, Padding};
 use crate::network::Network;
@@ -19,9 +20,6 @@ use std::cell::Cell;
 use std::path::PathBuf;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
-
-/// How many changes `u` can take back.
-const UNDO_DEPTH: usize = 200;
 
 /// Something for the loop to do outside the app's state.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,8 +84,7 @@ pub struct App {
     pub selected: usize,
     pub mode: Mode,
     pub message: Option<Message>,
-    undo: Vec<(Network, u64)>,
-    redo: Vec<(Network, u64)>,
+    history: History,
     /// Identifies the current state, so that undoing back to what was saved
     /// counts as saved.
     version: u64,
@@ -109,8 +106,7 @@ impl App {
             selected: 0,
             mode: Mode::Table,
             message: None,
-            undo: Vec::new(),
-            redo: Vec::new(),
+            history: History::default(),
             version: 0,
             last_version: 0,
             saved_version: 0,
@@ -211,7 +207,7 @@ impl App {
             Mode::Edit(mut form) => match key.code {
                 KeyCode::Esc => self.say("Edit cancelled: nothing changed"),
                 KeyCode::Enter => match form.evaluate(&self.net) {
-                    Ok(edit) => self.apply(edit),
+                    Ok(change) => self.commit(change),
                     Err(_) => {
                         form.check(&self.net);
                         self.fail("Fix the fields in red first (Esc cancels)");
@@ -287,10 +283,7 @@ impl App {
                 None => self.fail("The input row cannot be removed (Enter edits it)"),
                 Some(i) => {
                     let label = self.net.layers[i].label();
-                    self.change(|net| {
-                        net.layers.remove(i);
-                        Ok(())
-                    });
+                    self.commit(Change::Remove(i));
                     self.say(format!("Removed layer {}: {label} (u undoes)", i + 1));
                 }
             },
@@ -311,20 +304,14 @@ impl App {
             }
             Action::MoveUp => match self.selected_layer() {
                 Some(i) if i > 0 => {
-                    self.change(|net| {
-                        net.layers.swap(i, i - 1);
-                        Ok(())
-                    });
+                    self.commit(Change::Swap(i, i - 1));
                     self.selected -= 1;
                 }
                 _ => self.fail("Already at the top"),
             },
             Action::MoveDown => match self.selected_layer() {
                 Some(i) if i + 1 < self.net.layers.len() => {
-                    self.change(|net| {
-                        net.layers.swap(i, i + 1);
-                        Ok(())
-                    });
+                    self.commit(Change::Swap(i, i + 1));
                     self.selected += 1;
                 }
                 _ => self.fail("Already at the bottom"),
@@ -370,10 +357,7 @@ impl App {
             Action::Shrink => self.change_selected(|l| resize(l, false)),
             Action::Widen => self.change_selected(|l| widen(l, true)),
             Action::Narrow => self.change_selected(|l| widen(l, false)),
-            Action::ToggleKernels => self.change(|net| {
-                net.kernels = net.kernels.toggled();
-                Ok(())
-            }),
+            Action::ToggleKernels => self.commit(Change::Kernels(self.net.kernels.toggled())),
             Action::Undo => self.step_history(true),
             Action::Redo => self.step_history(false),
             Action::Save => match &self.path {
@@ -403,33 +387,31 @@ impl App {
         None
     }
 
-    /// Applies `f` to the network as one undoable change, then recomputes.
-    /// An `Err` leaves the network as it was and shows the reason.
-    fn change(&mut self, f: impl FnOnce(&mut Network) -> Result<(), String>) {
-        let before = self.net.clone();
-        if let Err(why) = f(&mut self.net) {
-            self.net = before;
-            self.fail(why);
+    /// Makes `change` as one undo step and recomputes the analysis.
+    fn commit(&mut self, change: Change) {
+        if change.is_noop(&self.net) {
             return;
         }
-        if self.net == before {
-            return;
-        }
-        self.undo.push((before, self.version));
-        if self.undo.len() > UNDO_DEPTH {
-            self.undo.remove(0);
-        }
-        self.redo.clear();
+        let first = change.first_layer();
+        let Some(inverse) = change.apply(&mut self.net) else {
+            return self.fail("That layer no longer exists");
+        };
+        self.history.record(inverse, self.version);
         self.last_version += 1;
         self.version = self.last_version;
-        self.recompute();
+        self.recompute(first);
     }
 
+    /// Changes the selected layer through `f`; an `Err` is shown and changes nothing.
     fn change_selected(&mut self, f: impl FnOnce(&mut Layer) -> Result<(), String>) {
         let Some(i) = self.selected_layer() else {
             return self.fail("Select a layer first: this is the input row (Enter edits it)");
         };
-        self.change(|net| f(&mut net.layers[i]));
+        let mut layer = self.net.layers[i].clone();
+        match f(&mut layer) {
+            Ok(()) => self.commit(Change::Layer(i, layer)),
+            Err(why) => self.fail(why),
+        }
     }
 
     fn convs(&self) -> impl Iterator<Item = &Layer> {
@@ -437,72 +419,55 @@ impl App {
     }
 
     fn change_convs(&mut self, f: impl Fn(&mut Layer)) {
-        if self.convs().next().is_none() {
+        let changed: Vec<(usize, Layer)> = (self.net.layers.iter().enumerate())
+            .filter(|(_, l)| l.kind.is_conv())
+            .map(|(i, l)| {
+                let mut l = l.clone();
+                f(&mut l);
+                (i, l)
+            })
+            .collect();
+        if changed.is_empty() {
             return self.fail("There are no convolutions in this network");
         }
-        self.change(|net| {
-            net.layers
-                .iter_mut()
-                .filter(|l| l.kind.is_conv())
-                .for_each(f);
-            Ok(())
-        });
+        self.commit(Change::Layers(changed));
     }
 
     fn step_history(&mut self, back: bool) {
-        let (from, to) = if back {
-            (&mut self.undo, &mut self.redo)
-        } else {
-            (&mut self.redo, &mut self.undo)
-        };
-        let Some((net, version)) = from.pop() else {
-            return self.fail(if back {
+        match self.history.step(&mut self.net, back, self.version) {
+            Some((version, first)) => {
+                self.version = version;
+                self.recompute(first);
+                self.say(if back {
+                    "Undone (Ctrl+r redoes)"
+                } else {
+                    "Redone"
+                });
+            }
+            None => self.fail(if back {
                 "Nothing to undo"
             } else {
                 "Nothing to redo"
-            });
-        };
-        to.push((std::mem::replace(&mut self.net, net), self.version));
-        self.version = version;
-        self.recompute();
-        self.say(if back {
-            "Undone (Ctrl+r redoes)"
-        } else {
-            "Redone"
-        });
+            }),
+        }
     }
 
-    fn recompute(&mut self) {
-        self.analysis = analyze(&self.net);
+    /// Recomputes the analysis from layer `first` down (the rows above it
+    /// cannot have changed).
+    fn recompute(&mut self, first: usize) {
+        analyze_from(&self.net, &mut self.analysis, first);
         self.selected = self.selected.min(self.rows() - 1);
     }
 
     fn add_layer(&mut self, kind: Kind) {
         let at = self.selected;
-        self.change(|net| {
-            net.layers.insert(at, Layer::new(kind));
-            Ok(())
-        });
+        self.commit(Change::Insert(at, Layer::new(kind)));
         self.selected = at + 1;
         self.say(format!(
             "Added {} as layer {} (Enter edits it)",
             kind.name(),
             at + 1
         ));
-    }
-
-    fn apply(&mut self, edit: Edit) {
-        match edit {
-            Edit::Input { name, shape } => self.change(|net| {
-                net.name = name;
-                net.input = shape;
-                Ok(())
-            }),
-            Edit::Layer(i, layer) => self.change(|net| {
-                *net.layers.get_mut(i).ok_or("that layer no longer exists")? = layer;
-                Ok(())
-            }),
-        }
     }
 
     fn open_preset(&mut self, name: &str) {

@@ -1,7 +1,8 @@
 //! The editing form: one text box per field of the selected layer (from the
 //! layer catalogue) or of the input, checked as it is typed.
 
-use crate::layer::{Field, Layer, Value};
+use super::history::Change;
+use crate::layer::{Field, Value};
 use crate::network::{Network, Shape};
 use crossterm::event::Event;
 use tui_input::Input;
@@ -30,13 +31,6 @@ pub struct Form {
     pub title: String,
     pub entries: Vec<Entry>,
     pub focus: usize,
-}
-
-/// A form's result, ready to be applied as one undoable change.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Edit {
-    Input { name: String, shape: Shape },
-    Layer(usize, Layer),
 }
 
 const NAME: &str = "name";
@@ -100,8 +94,8 @@ impl Form {
         }
     }
 
-    /// The edit the form describes, or each field's error (`None` where fine).
-    pub fn evaluate(&self, net: &Network) -> Result<Edit, Vec<Option<String>>> {
+    /// The change the form describes, or each field's error (`None` where fine).
+    pub fn evaluate(&self, net: &Network) -> Result<Change, Vec<Option<String>>> {
         match self.target {
             Target::Input => {
                 let name = self.entries[0].input.value().trim().to_string();
@@ -110,7 +104,7 @@ impl Form {
                     .then(|| "the name must not be empty".to_string());
                 let shape = parse_shape(self.entries[1].input.value());
                 match (name_error, shape) {
-                    (None, Ok(shape)) => Ok(Edit::Input { name, shape }),
+                    (None, Ok(shape)) => Ok(Change::Input { name, shape }),
                     (n, s) => Err(vec![n, s.err()]),
                 }
             }
@@ -130,7 +124,7 @@ impl Form {
                     })
                     .collect();
                 if errors.iter().all(Option::is_none) {
-                    Ok(Edit::Layer(index, draft))
+                    Ok(Change::Layer(index, draft))
                 } else {
                     Err(errors)
                 }

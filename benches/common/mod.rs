@@ -1,0 +1,33 @@
+//! Networks for the benchmarks.
+
+use layerlab::layer::{Hw, Kind, Layer, Padding};
+use layerlab::network::{Network, Shape};
+
+/// A very deep network of `layers` layers: blocks of same-padded conv → batchnorm → relu on a
+/// 3×224×224 image, then flatten and a classifier.
+pub fn deep_network(layers: usize) -> Network {
+    let conv = Layer {
+        filters: 64,
+        padding: Padding::Same,
+        kernel: Hw::square(3),
+        ..Layer::new(Kind::Conv2d)
+    };
+    let block = [conv, Layer::new(Kind::BatchNorm), Layer::new(Kind::Relu)];
+    let mut all: Vec<Layer> = block.iter().cycle().take(layers - 3).cloned().collect();
+    all.push(Layer::new(Kind::GlobalAvgPool));
+    all.push(Layer {
+        units: 1000,
+        ..Layer::new(Kind::Dense)
+    });
+    all.push(Layer::new(Kind::Softmax));
+    Network {
+        name: "deep".into(),
+        input: Shape::Image {
+            c: 3,
+            h: 224,
+            w: 224,
+        },
+        layers: all,
+        ..Network::empty("deep")
+    }
+}
