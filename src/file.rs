@@ -337,4 +337,31 @@ mod tests {
         let net = parse(&src).unwrap();
         assert_eq!(parse(&to_toml(&net)).unwrap(), net);
     }
+
+    #[test]
+    fn save_replaces_the_file_whole_and_leaves_no_temporary_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("net.toml");
+        std::fs::write(&path, "old contents").unwrap();
+        let net = crate::presets::load("lenet5").unwrap();
+        save(&net, &path).unwrap();
+        assert_eq!(
+            load(&path).unwrap(),
+            net,
+            "a file saved and reopened gives the same network"
+        );
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["net.toml"]);
+    }
+
+    #[test]
+    fn a_failed_save_changes_nothing_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing-folder").join("net.toml");
+        assert!(save(&crate::presets::load("lenet").unwrap(), &path).is_err());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
 }

@@ -292,6 +292,51 @@ fn saving_without_a_path_asks_for_one_and_marks_the_network_saved() {
 }
 
 #[test]
+fn opening_a_preset_or_a_file_guards_unsaved_changes() {
+    let mut app = open("lenet");
+    press(&mut app, "P");
+    press(&mut app, "o");
+    assert!(
+        screen(&draw(&app, 100, 30)).contains("Open another network and lose the unsaved changes?")
+    );
+    press(&mut app, "n");
+    assert_eq!(
+        app.analysis.totals.params,
+        Some(107_786),
+        "n keeps the changes"
+    );
+    press(&mut app, "oy");
+    assert!(screen(&draw(&app, 100, 30)).contains("problem г: LeNet, convolutions at stride 2"));
+    press(&mut app, "jjjj"); // mlp, lenet, lenet-padded, lenet-stride2, lenet5
+    app.handle_event(&key(KeyCode::Enter));
+    let text = screen(&draw(&app, 100, 30));
+    assert!(
+        text.contains("LeNet-5  │  preset lenet5  │  input 32×32×1"),
+        "{text}"
+    );
+    assert!(text.contains("Total params: 61,706"));
+
+    // The last entry asks for a path; the loop opens it and reports back.
+    press(&mut app, "o");
+    app.handle_event(&key(KeyCode::End));
+    app.handle_event(&key(KeyCode::Enter));
+    press(&mut app, "nets/missing.toml");
+    let effect = app.handle_event(&key(KeyCode::Enter));
+    assert_eq!(effect, Some(Effect::OpenFile("nets/missing.toml".into())));
+    let error = layerlab::file::load(std::path::Path::new("nets/missing.toml"));
+    app.opened("nets/missing.toml".into(), error);
+    let text = screen(&draw(&app, 100, 30));
+    assert!(
+        text.contains("nets/missing.toml: cannot read the file"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Total params: 61,706"),
+        "a failed open keeps the network"
+    );
+}
+
+#[test]
 fn adding_moving_and_resizing_layers() {
     let mut app = open("lenet");
     press(&mut app, "a");

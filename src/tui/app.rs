@@ -33,7 +33,10 @@ pub enum Effect {
 #[derive(Clone, Debug)]
 pub enum Mode {
     Table,
-    Help,
+    /// The key list, scrolled down by `scroll` lines on short terminals.
+    Help {
+        scroll: usize,
+    },
     /// Picking the type of a new layer.
     Add {
         choice: usize,
@@ -179,22 +182,38 @@ impl App {
         let mode = std::mem::replace(&mut self.mode, Mode::Table);
         match mode {
             Mode::Table => return keys::action_for(key).and_then(|a| self.update(a)),
-            Mode::Help => {}
+            // ↑↓ scroll a help that does not fit; any other key closes it.
+            Mode::Help { scroll } => match key.code {
+                KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => {
+                    self.mode = Mode::Help {
+                        scroll: (scroll + 1).min(keys::KEYS.len()),
+                    };
+                }
+                KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
+                    self.mode = Mode::Help {
+                        scroll: scroll.saturating_sub(1),
+                    };
+                }
+                _ => {}
+            },
             Mode::Add { choice } => match list_key(key, choice, Kind::ALL.len()) {
                 ListKey::Move(choice) => self.mode = Mode::Add { choice },
                 ListKey::Jump(c) => {
-                    let next = (1..=Kind::ALL.len())
-                        .map(|d| (choice + d) % Kind::ALL.len())
-                        .find(|&i| Kind::ALL[i].name().starts_with(c))
-                        .unwrap_or(choice);
-                    self.mode = Mode::Add { choice: next };
+                    let choice = jump(choice, c, Kind::ALL.map(Kind::name).as_slice());
+                    self.mode = Mode::Add { choice };
                 }
                 ListKey::Choose => self.add_layer(Kind::ALL[choice]),
                 ListKey::Cancel => {}
             },
             Mode::Open { choice } => match list_key(key, choice, PRESETS.len() + 1) {
                 ListKey::Move(choice) => self.mode = Mode::Open { choice },
-                ListKey::Jump(_) => self.mode = Mode::Open { choice },
+                ListKey::Jump(c) => {
+                    let names: Vec<&str> =
+                        PRESETS.iter().map(|p| p.name).chain(["a file"]).collect();
+                    self.mode = Mode::Open {
+                        choice: jump(choice, c, &names),
+                    };
+                }
                 ListKey::Choose if choice < PRESETS.len() => self.open_preset(PRESETS[choice].name),
                 ListKey::Choose => {
                     self.mode = Mode::Path {
@@ -376,7 +395,7 @@ impl App {
                 }
             }
             Action::Open => self.mode = Mode::Open { choice: 0 },
-            Action::Help => self.mode = Mode::Help,
+            Action::Help => self.mode = Mode::Help { scroll: 0 },
             Action::Quit if self.is_dirty() => {
                 self.mode = Mode::Discard {
                     then: AfterDiscard::Quit,
@@ -548,6 +567,14 @@ fn list_key(key: &KeyEvent, choice: usize, len: usize) -> ListKey {
         KeyCode::Char(c) => ListKey::Jump(c),
         _ => ListKey::Move(choice),
     }
+}
+
+/// Typing a letter in a list moves to the next entry starting with it.
+fn jump(choice: usize, c: char, names: &[&str]) -> usize {
+    (1..=names.len())
+        .map(|d| (choice + d) % names.len())
+        .find(|&i| names[i].starts_with(c))
+        .unwrap_or(choice)
 }
 
 fn next_stride(s: u64) -> u64 {

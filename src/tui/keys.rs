@@ -244,8 +244,11 @@ pub const KEYS: &[Binding] = &[
     },
 ];
 
-/// The actions the footer hint names, in order.
+/// The actions the footer hint names, most needed first (a narrow terminal
+/// cuts the line from the right).
 pub const HINT: &[(Action, &str)] = &[
+    (Action::Help, "help"),
+    (Action::Quit, "quit"),
     (Action::AddLayer, "add"),
     (Action::RemoveLayer, "delete"),
     (Action::Edit, "edit"),
@@ -254,8 +257,6 @@ pub const HINT: &[(Action, &str)] = &[
     (Action::Grow, "kernel"),
     (Action::ToggleKernels, "convention"),
     (Action::Undo, "undo"),
-    (Action::Help, "help"),
-    (Action::Quit, "quit"),
 ];
 
 /// The action a key press asks for, if any.
@@ -308,6 +309,15 @@ mod tests {
                 !key_for(*action).is_empty(),
                 "{action:?} in the hint has no key"
             );
+        }
+    }
+
+    #[test]
+    fn the_readme_key_table_matches_the_key_table() {
+        let readme = include_str!("../../README.md");
+        for b in KEYS {
+            let row = format!("| `{}` | {} |", b.label, b.help);
+            assert!(readme.contains(&row), "README.md lacks the row {row}");
         }
     }
 

@@ -44,7 +44,7 @@ impl Widget for &App {
         render_footer(self, footer, buf);
         match &self.mode {
             Mode::Table => {}
-            Mode::Help => render_help(area, buf),
+            Mode::Help { scroll } => render_help(*scroll, area, buf),
             Mode::Add { choice } => {
                 let items = Kind::ALL
                     .iter()
@@ -316,10 +316,10 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let line = match (t.params, app.analysis.error_at) {
         (Some(p), _) => Line::from(vec![
             Span::styled(format!(" Total params: {}", thousands(p)), theme::TOTAL),
-            Span::raw(format!("   MACs: {}", or_dash(t.macs))),
+            Span::raw(format!("   MACs {}", or_dash(t.macs))),
             Span::styled(
                 format!(
-                    "   memory: weights {}, activations {}",
+                    "   weights {}   activations {}",
                     t.weight_bytes.map_or("—".to_string(), bytes),
                     t.activation_bytes.map_or("—".to_string(), bytes)
                 ),
@@ -374,7 +374,7 @@ fn popup(title: &str, width: u16, height: u16, area: Rect, buf: &mut Buffer) -> 
     inner
 }
 
-fn render_help(area: Rect, buf: &mut Buffer) {
+fn render_help(scroll: usize, area: Rect, buf: &mut Buffer) {
     let key_width = KEYS
         .iter()
         .map(|b| b.label.chars().count())
@@ -396,14 +396,34 @@ fn render_help(area: Rect, buf: &mut Buffer) {
         theme::MUTED,
     ));
     lines.push(Line::styled(
-        " Mouse: click a row to select it, scroll to move.   Any key closes this help.",
+        " Mouse: click a row to select it, scroll to move.   Any other key closes this help.",
         theme::MUTED,
     ));
     let height = u16::try_from(lines.len())
         .unwrap_or(u16::MAX)
         .saturating_add(2);
-    let inner = popup(" Keys ", 84, height, area, buf);
-    Paragraph::new(lines).render(inner, buf);
+    let inner = popup(" Keys ", 88, height, area, buf);
+    let room = usize::from(inner.height);
+    let hidden = lines.len().saturating_sub(room);
+    let scroll = scroll.min(hidden);
+    if hidden > 0 {
+        let more = format!(
+            " ↑↓ scroll: {}–{} of {} ",
+            scroll + 1,
+            scroll + room,
+            lines.len()
+        );
+        let border_row = Rect {
+            y: inner.bottom(),
+            height: 1,
+            ..inner
+        };
+        Line::styled(more, theme::KEY)
+            .right_aligned()
+            .render(border_row, buf);
+    }
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(room).collect();
+    Paragraph::new(shown).render(inner, buf);
 }
 
 fn render_list(
