@@ -11,12 +11,15 @@
 //! writes a row's formulas out with its numbers; `tui` is the explorer.
 
 pub mod cli;
+pub mod compare;
 pub mod engine;
 pub mod explain;
 pub mod file;
+pub mod fixes;
 pub mod layer;
 pub mod network;
 pub mod presets;
 pub mod report;
+pub mod sizes;
 pub mod tui;
 pub mod units;

@@ -7,8 +7,9 @@ use layerlab::file::{parse, to_toml};
 mod common;
 
 use common::network;
-use layerlab::layer::{Hw, Kind, Layer};
-use layerlab::network::Network;
+use layerlab::layer::{Hw, Kind, Layer, Padding};
+use layerlab::network::{Network, Shape};
+use layerlab::sizes::smallest_valid_input;
 use proptest::prelude::*;
 
 proptest! {
@@ -121,6 +122,73 @@ proptest! {
         let AxisFit::Fits(o) = axis.output() else { return Err(TestCaseError::fail("fits")) };
         prop_assert_eq!(o.size, input.div_ceil(stride));
         prop_assert!((o.size - 1) * stride < input, "the last window starts inside the input");
+    }
+}
+
+/// Small networks of windows that break only by shrinking too far.
+fn window_network() -> impl Strategy<Value = Network> {
+    let window = (
+        proptest::sample::select(vec![Kind::Conv2d, Kind::MaxPool, Kind::AvgPool, Kind::Relu]),
+        (1..6u64, 1..6u64),
+        (1..4u64, 1..4u64),
+        0..4usize,
+        1..3u64,
+        any::<bool>(),
+    )
+        .prop_map(|(kind, (kh, kw), (sh, sw), pad, dilation, ceil_mode)| {
+            let kernel = Hw { h: kh, w: kw };
+            let padding = match pad {
+                0 => Padding::Valid,
+                1 => Padding::Same,
+                // PyTorch allows pooling padding up to half the window.
+                _ => Padding::Explicit(Hw {
+                    h: (pad as u64 - 1).min(kh / 2),
+                    w: (pad as u64 - 1).min(kw / 2),
+                }),
+            };
+            Layer {
+                kernel,
+                stride: Some(Hw { h: sh, w: sw }),
+                padding,
+                dilation: Hw::square(dilation),
+                ceil_mode,
+                ..Layer::new(kind)
+            }
+        });
+    (
+        1..4u64,
+        proptest::collection::vec(window, 0..6),
+        any::<bool>(),
+    )
+        .prop_map(|(c, mut layers, head)| {
+            if head {
+                layers.push(Layer::new(Kind::Flatten));
+                layers.push(Layer {
+                    units: 3,
+                    ..Layer::new(Kind::Dense)
+                });
+            }
+            Network {
+                input: Shape::Image { c, h: 1, w: 1 },
+                layers,
+                ..Network::empty("windows")
+            }
+        })
+}
+
+proptest! {
+    /// The smallest valid input agrees with trying every size from 1×1 to 40×40.
+    #[test]
+    fn smallest_valid_input_matches_brute_force(net in window_network()) {
+        let min = smallest_valid_input(&net).expect("small numbers");
+        let c = match net.input { Shape::Image { c, .. } => c, Shape::Flat(_) => 1 };
+        for h in 1..=40 {
+            for w in 1..=40 {
+                let sized = Network { input: Shape::Image { c, h, w }, ..net.clone() };
+                let valid = analyze(&sized).error_at.is_none();
+                prop_assert_eq!(valid, h >= min.h && w >= min.w, "at {}×{}, smallest {:?}", h, w, min);
+            }
+        }
     }
 }
 
