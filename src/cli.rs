@@ -3,9 +3,9 @@
 
 use crate::engine::analyze;
 use crate::file::{self, FileError};
-use crate::network::{Kernels, Network};
+use crate::network::{Kernels, Network, Shape};
 use crate::presets::{self, PRESETS};
-use crate::report::{self, Format};
+use crate::report::{self, Format, diff, sweep};
 use crate::units::or_dash;
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
@@ -38,9 +38,42 @@ enum Command {
         /// Count conv kernels as PyTorch/Keras do (full) or as the problem set does (shared).
         #[arg(long, value_parser = ["full", "shared"])]
         kernels: Option<String>,
+        /// Use this input instead of the file's: C,H,W (e.g. 3,32,32).
+        #[arg(long, value_name = "C,H,W", value_parser = Shape::parse)]
+        input: Option<Shape>,
     },
     /// List the built-in networks with their parameter totals.
     Presets,
+    /// Compare two networks layer by layer (the first is the baseline).
+    ///
+    /// Give two files, two `--preset`s, or one of each (the preset is then the baseline).
+    Diff {
+        /// Architecture files (TOML).
+        #[arg(num_args = 0..=2)]
+        files: Vec<PathBuf>,
+        /// A built-in network; may be given twice.
+        #[arg(long, value_parser = presets::names().collect::<Vec<_>>())]
+        preset: Vec<String>,
+        #[arg(long, value_enum, default_value_t = PairFormat::Table)]
+        format: PairFormat,
+    },
+    /// Try a range of square input sizes: which are valid, the output shape and parameters at each.
+    Sweep {
+        #[command(flatten)]
+        source: Source,
+        /// Input sides to try, both ends included: FROM..TO (e.g. 8..64).
+        #[arg(long, value_parser = sweep::parse_sizes)]
+        sizes: (u64, u64),
+        #[arg(long, value_enum, default_value_t = PairFormat::Table)]
+        format: PairFormat,
+    },
+}
+
+/// The formats of `diff` and `sweep`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum PairFormat {
+    Table,
+    Json,
 }
 
 #[derive(Args, Debug)]
@@ -61,13 +94,16 @@ pub fn main() -> ExitCode {
             source,
             format,
             kernels,
+            input,
         }) => {
-            let Some(net) = load(&source, false) else {
+            let Some(mut net) = load(&source, false) else {
                 return ExitCode::from(2);
             };
-            let mut net = net;
             if let Some(k) = kernels.as_deref().and_then(Kernels::from_name) {
                 net.kernels = k;
+            }
+            if let Some(shape) = input {
+                net.input = shape;
             }
             let color = format == Format::Table
                 && std::io::stdout().is_terminal()
@@ -77,6 +113,25 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Presets) => {
             print!("{}", presets_table());
+            ExitCode::SUCCESS
+        }
+        Some(Command::Diff {
+            files,
+            preset,
+            format,
+        }) => diff_command(files, preset, format),
+        Some(Command::Sweep {
+            source,
+            sizes: (from, to),
+            format,
+        }) => {
+            let Some(net) = load(&source, false) else {
+                return ExitCode::from(2);
+            };
+            match format {
+                PairFormat::Table => print!("{}", sweep::table(&net, from, to)),
+                PairFormat::Json => println!("{}", pretty(&sweep::to_json(&net, from, to))),
+            }
             ExitCode::SUCCESS
         }
         None => {
@@ -119,6 +174,55 @@ fn load(source: &Source, explorer: bool) -> Option<Network> {
         }),
     };
     result.map_err(|e| eprintln!("error: {e}")).ok()
+}
+
+fn pretty(json: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(json).unwrap_or_default()
+}
+
+/// `diff`: two sources, a preset first when mixed with a file.
+fn diff_command(files: Vec<PathBuf>, presets: Vec<String>, format: PairFormat) -> ExitCode {
+    let mut sides: Vec<(Result<Network, FileError>, String)> = presets
+        .iter()
+        .map(|name| (presets::load(name), format!("preset {name}")))
+        .chain(
+            files
+                .iter()
+                .map(|p| (file::load(p), p.display().to_string())),
+        )
+        .collect();
+    if sides.len() != 2 {
+        eprintln!(
+            "error: diff compares two networks: give two files, two --preset NAME, or one of each (got {})",
+            sides.len()
+        );
+        return ExitCode::from(2);
+    }
+    let (other, other_source) = sides.pop().unwrap_or_else(|| unreachable!());
+    let (base, base_source) = sides.pop().unwrap_or_else(|| unreachable!());
+    let (base, other) = match (base, other) {
+        (Ok(b), Ok(o)) => (b, o),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (base_analysis, other_analysis) = (analyze(&base), analyze(&other));
+    let a = diff::Side {
+        net: &base,
+        analysis: &base_analysis,
+        source: base_source,
+    };
+    let b = diff::Side {
+        net: &other,
+        analysis: &other_analysis,
+        source: other_source,
+    };
+    match format {
+        PairFormat::Table => print!("{}", diff::table(&a, &b)),
+        PairFormat::Json => println!("{}", pretty(&diff::to_json(&a, &b))),
+    }
+    ExitCode::SUCCESS
 }
 
 fn presets_table() -> String {

@@ -22,7 +22,7 @@ pub enum Step {
 
 /// Above this many cells the alignment of a changed middle stretch falls
 /// back to matching by position, keeping a keystroke fast on huge networks.
-const MAX_DP_CELLS: usize = 4_000_000;
+const MAX_DP_CELLS: usize = 1_000_000;
 
 /// Aligns `base` with `current`. Equal layers at both ends are matched
 /// directly; in between, a weighted longest-common-subsequence prefers
@@ -70,12 +70,14 @@ pub fn align(base: &[Layer], current: &[Layer]) -> Vec<Step> {
     steps
 }
 
-/// How well two layers match: identical beats same kind beats nothing.
+/// How well two layers match: identical beats any same-kind pair, and
+/// among layers of one kind, more equal settings match better.
 fn score(a: &Layer, b: &Layer) -> u32 {
     if a == b {
-        3
+        100
     } else if a.kind == b.kind {
-        2
+        let same = a.kind.fields().iter().filter(|f| f.same(a, b)).count();
+        10 + u32::try_from(same).unwrap_or(0)
     } else {
         0
     }
@@ -266,6 +268,31 @@ mod tests {
                     current: 2
                 }
             ]
+        );
+    }
+
+    #[test]
+    fn a_changed_layer_matches_its_closest_counterpart() {
+        // Padding added to the second conv and a new 3×3 conv inserted
+        // before it: the old conv matches its padded self, not the newcomer.
+        let base = lenet();
+        let mut current = base.clone();
+        current[2].padding = crate::layer::Padding::Same;
+        current.insert(
+            2,
+            Layer {
+                kernel: Hw::square(3),
+                ..conv(16)
+            },
+        );
+        let steps = align(&base, &current);
+        assert_eq!(steps[2], Step::Added { current: 2 });
+        assert_eq!(
+            steps[3],
+            Step::Matched {
+                base: 2,
+                current: 3
+            }
         );
     }
 

@@ -418,6 +418,23 @@ impl Field {
         }
     }
 
+    /// Whether two layers agree on this field.
+    pub fn same(self, a: &Layer, b: &Layer) -> bool {
+        match self {
+            Field::Filters => a.filters == b.filters,
+            Field::Units => a.units == b.units,
+            Field::Kernel => a.kernel == b.kernel,
+            Field::Stride => a.stride() == b.stride(),
+            Field::Padding => a.padding == b.padding,
+            Field::Dilation => a.dilation == b.dilation,
+            Field::Groups => a.groups == b.groups,
+            Field::Bias => a.bias == b.bias,
+            Field::CeilMode => a.ceil_mode == b.ceil_mode,
+            Field::Rate => a.rate == b.rate,
+            Field::Activation => a.activation == b.activation,
+        }
+    }
+
     /// The value to write to a file, or `None` when it is the default and
     /// would only add noise.
     pub fn to_toml(self, layer: &Layer) -> Option<toml::Value> {

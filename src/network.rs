@@ -22,6 +22,28 @@ impl Shape {
         }
     }
 
+    /// Reads `1, 28, 28`, `[1, 28, 28]`, `1×28×28` or `784` (a flat vector).
+    pub fn parse(text: &str) -> Result<Shape, String> {
+        let bad = || "must be C, H, W (e.g. 1, 28, 28) or one number for a flat vector".to_string();
+        let inner = text.trim().trim_start_matches('[').trim_end_matches(']');
+        let dims: Vec<u64> = inner
+            .split(|c: char| c == ',' || c == '×' || c == 'x' || c.is_whitespace())
+            .filter(|p| !p.is_empty())
+            // Files hold sizes as TOML integers, so they stay within i64.
+            .map(|p| {
+                p.parse::<u64>()
+                    .ok()
+                    .filter(|&n| n > 0 && i64::try_from(n).is_ok())
+            })
+            .collect::<Option<_>>()
+            .ok_or_else(bad)?;
+        match dims[..] {
+            [c, h, w] => Ok(Shape::Image { c, h, w }),
+            [n] => Ok(Shape::Flat(n)),
+            _ => Err(bad()),
+        }
+    }
+
     /// Channels-first, as PyTorch and the JSON output write it.
     pub fn to_vec(self) -> Vec<u64> {
         match self {
@@ -94,5 +116,31 @@ impl Network {
             kernels: Kernels::Full,
             layers: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_are_read_in_the_usual_spellings() {
+        assert_eq!(
+            Shape::parse("1, 28, 28"),
+            Ok(Shape::Image { c: 1, h: 28, w: 28 })
+        );
+        assert_eq!(
+            Shape::parse("[3,32,32]"),
+            Ok(Shape::Image { c: 3, h: 32, w: 32 })
+        );
+        assert_eq!(
+            Shape::parse("3x32x32"),
+            Ok(Shape::Image { c: 3, h: 32, w: 32 })
+        );
+        assert_eq!(Shape::parse("784"), Ok(Shape::Flat(784)));
+        assert!(Shape::parse("1, 0, 28").is_err());
+        assert!(Shape::parse("1, 28").is_err());
+        assert!(Shape::parse("").is_err());
+        assert!(Shape::parse("1, 28, 9223372036854775808").is_err());
     }
 }

@@ -1,5 +1,9 @@
 //! The `summary` command's renderings of an `Analysis`: an aligned table
-//! (coloured when asked), markdown, CSV and JSON.
+//! (coloured when asked), markdown, CSV and JSON; `diff` and `sweep` have
+//! theirs beside this file.
+
+pub mod diff;
+pub mod sweep;
 
 use crate::engine::{Analysis, ReceptiveField, Row, Status};
 use crate::explain::explain;

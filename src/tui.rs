@@ -8,6 +8,7 @@ pub mod history;
 pub mod keys;
 pub mod theme;
 pub mod view;
+pub mod whatif;
 
 use crate::file;
 use crate::network::Network;

@@ -195,3 +195,124 @@ fn the_explorer_refuses_a_bad_file_before_touching_the_terminal() {
             "error: {path}:17: layer 3: `stride` must be a positive integer or [h, w], got -1\n"
         ));
 }
+
+#[test]
+fn diff_compares_layer_by_layer_with_the_change_in_totals() {
+    let out = stdout_of(&["diff", "--preset", "lenet", "--preset", "lenet-padded"]);
+    insta::assert_snapshot!("diff_lenet_padded", out);
+    assert!(
+        out.ends_with("Total params: 44,426 → 107,786 (+63,360)\n"),
+        "{out}"
+    );
+
+    let json = stdout_of(&[
+        "diff",
+        "--preset",
+        "lenet",
+        &fixture("valid_groups.toml"),
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_str(&json).expect("valid JSON");
+    assert_eq!(v["base"]["name"], "LeNet");
+    assert_eq!(v["other"]["source"], fixture("valid_groups.toml"));
+    assert_eq!(v["total_params_change"], 344 - 44_426);
+    let first = &v["layers"][0];
+    assert_eq!(first["change"], "changed");
+    assert_eq!(first["base_params"], 156);
+    assert_eq!(first["params"], 248);
+    assert_eq!(first["params_change"], 92);
+
+    layerlab()
+        .args(["diff", "--preset", "lenet"])
+        .assert()
+        .code(2)
+        .stderr("error: diff compares two networks: give two files, two --preset NAME, or one of each (got 1)\n");
+}
+
+#[test]
+fn diff_marks_an_inserted_layer_as_added_and_nothing_else_as_changed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bn.toml");
+    let lenet = layerlab::presets::load("lenet").expect("preset");
+    let mut with_bn = lenet.clone();
+    with_bn.layers.insert(
+        1,
+        layerlab::layer::Layer::new(layerlab::layer::Kind::BatchNorm),
+    );
+    layerlab::file::save(&with_bn, &path).expect("saved");
+    let json = stdout_of(&[
+        "diff",
+        "--preset",
+        "lenet",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_str(&json).expect("valid JSON");
+    let changes: Vec<&str> = v["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["change"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            "same", "added", "same", "same", "same", "same", "same", "same", "same", "same"
+        ]
+    );
+    assert_eq!(v["total_params_change"], 12);
+}
+
+#[test]
+fn sweep_lists_which_input_sizes_work() {
+    let out = stdout_of(&["sweep", "--preset", "lenet", "--sizes", "12..17"]);
+    insta::assert_snapshot!("sweep_lenet", out);
+    let json = stdout_of(&[
+        "sweep",
+        "--preset",
+        "lenet-stride2",
+        "--sizes",
+        "28..=31",
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_str(&json).expect("valid JSON");
+    let valid: Vec<bool> = v["sizes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["valid"].as_bool().unwrap())
+        .collect();
+    assert_eq!(
+        valid,
+        [false, false, false, true],
+        "lenet-stride2 needs 31×31"
+    );
+    assert_eq!(v["sizes"][0]["error_at"], 4);
+    assert_eq!(v["sizes"][3]["output"], serde_json::json!([10]));
+    layerlab()
+        .args(["sweep", "--preset", "lenet", "--sizes", "9..4"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`--sizes` 9..4 is empty"));
+}
+
+#[test]
+fn input_overrides_the_files_input() {
+    let out = stdout_of(&[
+        "summary", "--preset", "lenet", "--input", "3,32,32", "--format", "json",
+    ]);
+    let v: Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(v["input"], serde_json::json!([3, 32, 32]));
+    assert_eq!(v["layers"][0]["params"], 456, "(5·5·3 + 1)·6");
+    assert_eq!(v["total_params"], 62_006);
+    layerlab()
+        .args(["summary", "--preset", "lenet", "--input", "3,0,32"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid value '3,0,32' for '--input <C,H,W>': must be C, H, W (e.g. 1, 28, 28) or one number for a flat vector",
+        ));
+}

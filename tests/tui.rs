@@ -410,6 +410,132 @@ fn a_large_network_scrolls_and_keeps_the_selection_on_screen() {
     assert!(text.contains(&format!("Layer {} ·", app.selected)));
 }
 
+#[test]
+fn a_pinned_baseline_shows_what_changed_and_the_change_in_totals() {
+    let mut app = open("lenet");
+    press(&mut app, "bP");
+    let buf = draw(&app, 140, 30);
+    insta::assert_snapshot!("baseline_padded", screen(&buf));
+    let text = screen(&buf);
+    assert!(text.contains("Total params: 107,786 (+63,360)"), "{text}");
+    assert!(text.contains("baseline: LeNet (44,426)"));
+    let conv = row_starting(&buf, "1  conv");
+    assert!(lines(&buf)[usize::from(conv)].contains("24×24×6 → 28×28×6"));
+    let dense = row_starting(&buf, "6  dense 120");
+    assert!(lines(&buf)[usize::from(dense)].contains("+63,360"));
+    assert_eq!(
+        colour_of(&buf, dense, "+63,360").0,
+        Color::Green,
+        "a gain is green"
+    );
+    let footer = row_containing(&buf, "Total params: 107,786");
+    assert_eq!(colour_of(&buf, footer, "(+63,360)").0, Color::Green);
+    let unchanged = row_starting(&buf, "7  dense 84");
+    assert!(
+        !lines(&buf)[usize::from(unchanged)].contains('+'),
+        "unchanged rows say nothing"
+    );
+    // Back to the baseline: no changes left to show.
+    press(&mut app, "P");
+    assert!(screen(&draw(&app, 140, 30)).contains("Total params: 44,426 (±0)"));
+    press(&mut app, "B");
+    assert!(!screen(&draw(&app, 140, 30)).contains("vs baseline"));
+}
+
+#[test]
+fn a_removed_layer_is_marked_removed_and_the_rows_below_unchanged() {
+    let mut app = open("lenet");
+    press(&mut app, "jjjj"); // after the second max-pool
+    press(&mut app, "a");
+    press(&mut app, "b"); // batchnorm
+    app.handle_event(&key(KeyCode::Enter));
+    press(&mut app, "b"); // pin with the batchnorm in
+    press(&mut app, "d"); // and remove it
+    let buf = draw(&app, 140, 30);
+    let removed = row_containing(&buf, "removed");
+    let text = &lines(&buf)[usize::from(removed)];
+    assert!(text.contains("batchnorm") && text.contains("−32"), "{text}");
+    assert_eq!(
+        colour_of(&buf, removed, "batchnorm").1 & Modifier::CROSSED_OUT,
+        Modifier::CROSSED_OUT
+    );
+    for below in [
+        "5  flatten",
+        "6  dense 120",
+        "7  dense 84",
+        "8  dense 10",
+        "9  softmax",
+    ] {
+        let y = row_starting(&buf, below);
+        let row = &lines(&buf)[usize::from(y)];
+        assert!(
+            !row.contains('→') && !row.contains('+') && !row.contains('−'),
+            "{row}"
+        );
+    }
+    assert!(screen(&buf).contains("Total params: 44,426 (−32)"));
+}
+
+#[test]
+fn fixes_on_the_red_row_each_leave_the_network_valid() {
+    let mut app = open("lenet-stride2");
+    press(&mut app, "jjjjf");
+    let Mode::Fix { fixes, .. } = &app.mode else {
+        panic!("the fix list is open")
+    };
+    let offered = fixes.clone();
+    assert!(offered.len() >= 4);
+    let text = screen(&draw(&app, 120, 40));
+    for fix in &offered {
+        assert!(text.contains(&fix.what), "{} listed:\n{text}", fix.what);
+        let fixed = layerlab::fixes::apply(&app.net, &fix.repair);
+        assert_eq!(
+            analyze(&fixed).error_at,
+            None,
+            "{} leaves the network valid",
+            fix.what
+        );
+    }
+    assert!(text.contains("→ network valid, 15,626 params"));
+    // Apply the first (zero-pad the max-pool), then undo it in one step.
+    app.handle_event(&key(KeyCode::Enter));
+    assert_eq!(app.analysis.error_at, None);
+    let text = screen(&draw(&app, 120, 40));
+    assert!(text.contains("Total params: 15,626"), "{text}");
+    assert!(text.contains("4  maxpool 2×2 s2 same"));
+    press(&mut app, "u");
+    assert_eq!(app.analysis.error_at, Some(3));
+    press(&mut app, "k");
+    press(&mut app, "f");
+    assert!(matches!(app.mode, Mode::Table), "no fixes for a valid row");
+    assert!(screen(&draw(&app, 120, 40)).contains("this one is fine"));
+}
+
+#[test]
+fn input_size_keys_follow_live_and_the_input_row_turns_red_below_the_minimum() {
+    let mut app = open("lenet");
+    let text = screen(&draw(&app, 120, 30));
+    assert!(text.contains("input 28×28×1 (fits from 16×16)"), "{text}");
+    press(&mut app, "{"); // 14×14
+    let buf = draw(&app, 160, 30);
+    assert!(screen(&buf).contains("input 14×14×1 (fits from 16×16)"));
+    let input = row_starting(&buf, "0  input");
+    assert!(
+        lines(&buf)[usize::from(input)]
+            .contains("✗ smaller than 16×16, the smallest input every layer accepts")
+    );
+    assert_eq!(colour_of(&buf, input, "input").0, Color::Red);
+    press(&mut app, "]]");
+    let buf = draw(&app, 120, 30);
+    assert!(screen(&buf).contains("Total params: 15,626"), "16×16 fits");
+    assert_ne!(
+        colour_of(&buf, row_starting(&buf, "0  input"), "input").0,
+        Color::Red
+    );
+    press(&mut app, "}[");
+    assert!(screen(&draw(&app, 120, 30)).contains("input 31×31×1"));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -420,7 +546,8 @@ proptest! {
         net in common::network(),
         keys in proptest::collection::vec(proptest::sample::select(vec![
             "j", "k", "G", "g", "a", "d", "p", "P", "s", "S", "+", "-", ">", "<", "c", "u", "o",
-            "?", "q", "n", "y", "J", "K", "0", "x", "[", ",", "↵", "⇥", "⎋", "⌫", "^r", "⇞", "⇟",
+            "?", "q", "n", "y", "J", "K", "0", "x", "[", "]", "{", "}", "b", "B", "f", ",", "↵", "⇥", "⎋", "⌫",
+            "^r", "⇞", "⇟",
         ]), 0..60),
     ) {
         let mut app = App::new(net, None, None);

@@ -7,11 +7,14 @@
 use super::form::Form;
 use super::history::{Change, History};
 use super::keys::{self, Action};
+use super::whatif::Baseline;
 use crate::engine::{Analysis, analyze, analyze_from};
 use crate::file::FileError;
+use crate::fixes::Fix;
 use crate::layer::{Hw, Kind, Layer, Padding};
 use crate::network::Network;
 use crate::presets::{self, PRESETS};
+use crate::sizes::smallest_valid_input;
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
@@ -55,6 +58,12 @@ pub enum Mode {
     Discard {
         then: AfterDiscard,
     },
+    /// Picking one of the fixes for the broken layer `layer`.
+    Fix {
+        layer: usize,
+        fixes: Vec<Fix>,
+        choice: usize,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,6 +96,10 @@ pub struct App {
     pub selected: usize,
     pub mode: Mode,
     pub message: Option<Message>,
+    /// The network pinned with `b`, compared with the current one.
+    pub baseline: Option<Baseline>,
+    /// The smallest input height and width every layer accepts.
+    pub min_input: Option<Hw>,
     history: History,
     /// Identifies the current state, so that undoing back to what was saved
     /// counts as saved.
@@ -101,7 +114,10 @@ pub struct App {
 impl App {
     pub fn new(net: Network, path: Option<PathBuf>, preset: Option<String>) -> App {
         let analysis = analyze(&net);
+        let min_input = smallest_valid_input(&net);
         App {
+            baseline: None,
+            min_input,
             net,
             analysis,
             path,
@@ -162,8 +178,8 @@ impl App {
                             && m.row < area.bottom()
                         {
                             let row = self.scroll.get() + usize::from(m.row - first);
-                            if row < self.rows() {
-                                self.selected = row;
+                            if row < self.table_len() {
+                                self.select_row(row);
                             }
                         }
                         None
@@ -263,6 +279,32 @@ impl App {
                     input.handle_event(event);
                     self.mode = Mode::Path { purpose, input };
                 }
+            },
+            Mode::Fix {
+                layer,
+                fixes,
+                choice,
+            } => match list_key(key, choice, fixes.len()) {
+                ListKey::Move(choice) => {
+                    self.mode = Mode::Fix {
+                        layer,
+                        fixes,
+                        choice,
+                    }
+                }
+                ListKey::Jump(_) => {
+                    self.mode = Mode::Fix {
+                        layer,
+                        fixes,
+                        choice,
+                    }
+                }
+                ListKey::Choose => {
+                    if let Some(fix) = fixes.into_iter().nth(choice) {
+                        self.apply_fix(fix);
+                    }
+                }
+                ListKey::Cancel => {}
             },
             Mode::Discard { then } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => match then {
@@ -402,12 +444,19 @@ impl App {
                 }
             }
             Action::Quit | Action::ForceQuit => return Some(Effect::Quit),
+            Action::PinBaseline => self.pin_baseline(),
+            Action::ClearBaseline => self.clear_baseline(),
+            Action::ShrinkInput => self.resize_input(|n| n.checked_sub(1)),
+            Action::GrowInput => self.resize_input(|n| n.checked_add(1)),
+            Action::HalveInput => self.resize_input(|n| Some((n / 2).max(1))),
+            Action::DoubleInput => self.resize_input(|n| n.checked_mul(2)),
+            Action::Fix => self.open_fixes(),
         }
         None
     }
 
     /// Makes `change` as one undo step and recomputes the analysis.
-    fn commit(&mut self, change: Change) {
+    pub(super) fn commit(&mut self, change: Change) {
         if change.is_noop(&self.net) {
             return;
         }
@@ -476,6 +525,10 @@ impl App {
     fn recompute(&mut self, first: usize) {
         analyze_from(&self.net, &mut self.analysis, first);
         self.selected = self.selected.min(self.rows() - 1);
+        self.min_input = smallest_valid_input(&self.net);
+        if let Some(b) = &mut self.baseline {
+            b.compare(&self.net);
+        }
     }
 
     fn add_layer(&mut self, kind: Kind) {
@@ -534,14 +587,14 @@ impl App {
         }
     }
 
-    fn say(&mut self, text: impl Into<String>) {
+    pub(super) fn say(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
             text: text.into(),
             is_error: false,
         });
     }
 
-    fn fail(&mut self, text: impl Into<String>) {
+    pub(super) fn fail(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
             text: text.into(),
             is_error: true,

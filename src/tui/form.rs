@@ -102,7 +102,7 @@ impl Form {
                 let name_error = name
                     .is_empty()
                     .then(|| "the name must not be empty".to_string());
-                let shape = parse_shape(self.entries[1].input.value());
+                let shape = Shape::parse(self.entries[1].input.value());
                 match (name_error, shape) {
                     (None, Ok(shape)) => Ok(Change::Input { name, shape }),
                     (n, s) => Err(vec![n, s.err()]),
@@ -138,47 +138,5 @@ fn entry(label: &'static str, text: String) -> Entry {
         label,
         input: Input::new(text),
         error: None,
-    }
-}
-
-/// `1, 28, 28`, `[1, 28, 28]`, `1×28×28` or `784`.
-fn parse_shape(text: &str) -> Result<Shape, String> {
-    let bad = || "must be C, H, W (e.g. 1, 28, 28) or one number for a flat vector".to_string();
-    let inner = text.trim().trim_start_matches('[').trim_end_matches(']');
-    let dims: Vec<u64> = inner
-        .split(|c: char| c == ',' || c == '×' || c == 'x' || c.is_whitespace())
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            p.parse::<u64>()
-                .ok()
-                .filter(|&n| n > 0 && n <= i64::MAX as u64)
-        })
-        .collect::<Option<_>>()
-        .ok_or_else(bad)?;
-    match dims[..] {
-        [c, h, w] => Ok(Shape::Image { c, h, w }),
-        [n] => Ok(Shape::Flat(n)),
-        _ => Err(bad()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shapes_are_read_in_the_usual_spellings() {
-        assert_eq!(
-            parse_shape("1, 28, 28"),
-            Ok(Shape::Image { c: 1, h: 28, w: 28 })
-        );
-        assert_eq!(
-            parse_shape("[3,32,32]"),
-            Ok(Shape::Image { c: 3, h: 32, w: 32 })
-        );
-        assert_eq!(parse_shape("784"), Ok(Shape::Flat(784)));
-        assert!(parse_shape("1, 0, 28").is_err());
-        assert!(parse_shape("1, 28").is_err());
-        assert!(parse_shape("").is_err());
     }
 }

@@ -34,6 +34,13 @@ pub enum Action {
     Help,
     Quit,
     ForceQuit,
+    PinBaseline,
+    ClearBaseline,
+    ShrinkInput,
+    GrowInput,
+    HalveInput,
+    DoubleInput,
+    Fix,
 }
 
 /// One row of the key table.
@@ -199,6 +206,48 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('c')],
         action: Action::ToggleKernels,
         help: "kernel convention: full (PyTorch/Keras) ↔ shared (problem set)",
+    },
+    Binding {
+        label: "f",
+        keys: &[ch('f')],
+        action: Action::Fix,
+        help: "fixes for the selected red row, each with its effect",
+    },
+    Binding {
+        label: "b",
+        keys: &[ch('b')],
+        action: Action::PinBaseline,
+        help: "pin this network as the baseline to compare with",
+    },
+    Binding {
+        label: "B",
+        keys: &[ch('B')],
+        action: Action::ClearBaseline,
+        help: "clear the baseline",
+    },
+    Binding {
+        label: "[",
+        keys: &[ch('[')],
+        action: Action::ShrinkInput,
+        help: "input height and width −1",
+    },
+    Binding {
+        label: "]",
+        keys: &[ch(']')],
+        action: Action::GrowInput,
+        help: "input height and width +1",
+    },
+    Binding {
+        label: "{",
+        keys: &[ch('{')],
+        action: Action::HalveInput,
+        help: "halve the input height and width",
+    },
+    Binding {
+        label: "}",
+        keys: &[ch('}')],
+        action: Action::DoubleInput,
+        help: "double the input height and width",
     },
     Binding {
         label: "u",

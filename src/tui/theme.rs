@@ -20,3 +20,10 @@ pub const KEY: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
 pub const BORDER: Style = Style::new().fg(Color::DarkGray);
 pub const FORMULA: Style = Style::new().fg(Color::Cyan);
 pub const TOTAL: Style = Style::new().add_modifier(Modifier::BOLD);
+/// Against a baseline: more parameters, fewer, a changed shape, a removed layer.
+pub const MORE: Style = Style::new().fg(Color::Green);
+pub const LESS: Style = Style::new().fg(Color::Magenta);
+pub const CHANGED: Style = Style::new().fg(Color::Cyan);
+pub const REMOVED: Style = Style::new()
+    .fg(Color::Magenta)
+    .add_modifier(Modifier::CROSSED_OUT);

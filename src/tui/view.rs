@@ -6,7 +6,9 @@ use super::app::{AfterDiscard, App, Mode, PathPurpose};
 use super::form::Form;
 use super::keys::{self, HINT, KEYS};
 use super::theme;
-use crate::engine::{Row as Computed, Status};
+
+mod table;
+use crate::engine::Status;
 use crate::explain::explain;
 use crate::layer::Kind;
 use crate::network::Shape;
@@ -16,7 +18,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Margin, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Cell, Clear, Padding, Paragraph, Row, Table, Widget, Wrap};
+use ratatui::widgets::{Block, Clear, Padding, Paragraph, Widget, Wrap};
 use tui_input::Input;
 
 /// Below this the layout cannot show a useful table.
@@ -39,7 +41,7 @@ impl Widget for &App {
         ])
         .areas(area);
         render_header(self, header, buf);
-        render_table(self, table.inner(Margin::new(1, 0)), buf);
+        table::render(self, table.inner(Margin::new(1, 0)), buf);
         render_detail(self, detail, buf);
         render_footer(self, footer, buf);
         match &self.mode {
@@ -75,6 +77,11 @@ impl Widget for &App {
                 render_path(title, input, area, buf);
             }
             Mode::Discard { then } => render_discard(*then, area, buf),
+            Mode::Fix {
+                layer,
+                fixes,
+                choice,
+            } => render_fixes(*layer, fixes, *choice, area, buf),
         }
     }
 }
@@ -104,125 +111,40 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
         crate::network::Kernels::Full => "full (PyTorch/Keras)",
         crate::network::Kernels::Shared => "shared (problem set)",
     };
-    let sep = Span::styled("  │  ", theme::BORDER);
-    Line::from(vec![
+    let sep = || Span::styled("  │  ", theme::BORDER);
+    let mut spans = vec![
         Span::styled(format!(" {}", app.net.name), theme::TITLE),
-        sep.clone(),
+        sep(),
         Span::raw(source),
-        sep.clone(),
+        sep(),
         Span::raw(format!("input {}", app.net.input)),
-        sep,
-        Span::raw(format!("kernels: {kernels}")),
-    ])
-    .render(area, buf);
-}
-
-/// Keeps the selection on screen, remembering where the table was scrolled.
-fn scroll_to_selection(app: &App, visible: usize) -> usize {
-    let rows = app.net.layers.len() + 1;
-    let mut top = app.scroll.get();
-    if app.selected < top {
-        top = app.selected;
-    } else if app.selected >= top + visible {
-        top = app.selected + 1 - visible;
-    }
-    top = top.min(rows.saturating_sub(visible));
-    app.scroll.set(top);
-    top
-}
-
-fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
-    app.table_area.set(area);
-    let visible = usize::from(area.height).saturating_sub(1).max(1);
-    let top = scroll_to_selection(app, visible);
-    let rows = app.net.layers.len() + 1;
-    let end = (top + visible).min(rows);
-
-    let cells: Vec<([String; 6], Option<Status>)> = (top..end)
-        .map(|i| match i {
-            0 => (input_cells(app.net.input), None),
-            i => {
-                let row = &app.analysis.rows[i - 1];
-                (
-                    layer_cells(i, &app.net.layers[i - 1].label(), row),
-                    Some(row.status),
-                )
-            }
-        })
-        .collect();
-    let headers = ["#", "layer", "output", "params", "MACs", "receptive field"];
-    let widths: Vec<u16> = (0..6)
-        .map(|c| {
-            let widest = cells
-                .iter()
-                .map(|(r, _)| r[c].chars().count())
-                .max()
-                .unwrap_or(0);
-            u16::try_from(widest.max(headers[c].chars().count())).unwrap_or(u16::MAX)
-        })
-        .collect();
-    let right = |s: &str| Cell::from(Line::from(s.to_string()).right_aligned());
-    let table_rows = cells.iter().enumerate().map(|(n, (c, status))| {
-        let (style, mark) = match status {
-            None | Some(Status::Ok) => (theme::TEXT, String::new()),
-            Some(Status::Warning(d)) => (theme::WARNING, format!("! {d}")),
-            Some(Status::Error(p)) => (theme::ERROR, format!("✗ {p}")),
-            Some(Status::Unreachable) => (theme::UNREACHABLE, "—".to_string()),
-        };
-        let style = if top + n == app.selected {
-            style.patch(theme::SELECTED)
+    ];
+    if let (Some(min), Shape::Image { h, w, .. }) = (app.min_input, app.net.input) {
+        let style = if h < min.h || w < min.w {
+            theme::ERROR
         } else {
-            style
+            theme::MUTED
         };
-        Row::new(vec![
-            right(&c[0]),
-            Cell::from(c[1].clone()),
-            Cell::from(c[2].clone()),
-            right(&c[3]),
-            right(&c[4]),
-            Cell::from(c[5].clone()),
-            Cell::from(mark),
-        ])
-        .style(style)
-    });
-    let mut constraints: Vec<Constraint> = widths.iter().map(|&w| Constraint::Length(w)).collect();
-    constraints.push(Constraint::Fill(1));
-    let header = Row::new(headers.iter().map(|h| match *h {
-        "#" | "params" | "MACs" => right(h),
-        _ => Cell::from(*h),
-    }))
-    .style(theme::HEADER_ROW);
-    Table::new(table_rows, constraints)
-        .header(header)
-        .column_spacing(2)
-        .render(area, buf);
-}
-
-fn input_cells(input: Shape) -> [String; 6] {
-    let rf = match input {
-        Shape::Image { .. } => "1×1 /1",
-        Shape::Flat(_) => "",
-    };
-    [
-        "0".into(),
-        "input".into(),
-        input.to_string(),
-        String::new(),
-        String::new(),
-        rf.into(),
-    ]
-}
-
-fn layer_cells(number: usize, label: &str, row: &Computed) -> [String; 6] {
-    let dash = || "—".to_string();
-    [
-        number.to_string(),
-        label.to_string(),
-        row.output.map_or_else(dash, |s| s.to_string()),
-        or_dash(row.params),
-        or_dash(row.macs),
-        row.receptive_field.map_or_else(dash, |rf| rf.to_string()),
-    ]
+        spans.push(Span::styled(
+            format!(" (fits from {}×{})", min.h, min.w),
+            style,
+        ));
+    }
+    spans.extend([sep(), Span::raw(format!("kernels: {kernels}"))]);
+    if let Some(b) = &app.baseline {
+        spans.extend([
+            sep(),
+            Span::styled(
+                format!(
+                    "baseline: {} ({})",
+                    b.net.name,
+                    or_dash(b.analysis.totals.params)
+                ),
+                theme::CHANGED,
+            ),
+        ]);
+    }
+    Line::from(spans).render(area, buf);
 }
 
 fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
@@ -316,6 +238,19 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let line = match (t.params, app.analysis.error_at) {
         (Some(p), _) => Line::from(vec![
             Span::styled(format!(" Total params: {}", thousands(p)), theme::TOTAL),
+            match table::total_change(app) {
+                Some(d) => Span::styled(
+                    format!(" ({})", crate::compare::signed(d)),
+                    if d > 0 {
+                        theme::MORE
+                    } else if d < 0 {
+                        theme::LESS
+                    } else {
+                        theme::MUTED
+                    },
+                ),
+                None => Span::raw(""),
+            },
             Span::raw(format!("   MACs {}", or_dash(t.macs))),
             Span::styled(
                 format!(
@@ -571,4 +506,43 @@ fn render_discard(then: AfterDiscard, area: Rect, buf: &mut Buffer) {
         ]),
     ]);
     Paragraph::new(text).render(inner, buf);
+}
+
+/// Each fix with what it leads to, tried before it is offered.
+fn render_fixes(
+    layer: usize,
+    fixes: &[crate::fixes::Fix],
+    choice: usize,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let mut lines = Vec::new();
+    for (i, fix) in fixes.iter().enumerate() {
+        let style = if i == choice {
+            theme::SELECTED
+        } else {
+            theme::TEXT
+        };
+        lines.push(Line::styled(
+            format!(" {} ", fix.what),
+            style.patch(theme::TITLE),
+        ));
+        lines.push(Line::styled(format!("   → {}", fix.effect), theme::GOOD));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        " ↑↓ choose   Enter apply (u undoes)   Esc cancel",
+        theme::MUTED,
+    ));
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let inner = popup(
+        &format!(" Fixes for layer {} ", layer + 1),
+        80,
+        height,
+        area,
+        buf,
+    );
+    Paragraph::new(lines).render(inner, buf);
 }

@@ -1,0 +1,189 @@
+//! `layerlab diff`: two networks side by side, layer by layer, as a table or
+//! JSON. The layers are aligned as in the explorer's baseline comparison.
+
+use crate::compare::{Step, align, change, signed};
+use crate::engine::Analysis;
+use crate::network::{Network, Shape};
+use crate::units::or_dash;
+use serde_json::{Value as Json, json};
+
+/// A network with its analysis and a name for headings.
+pub struct Side<'a> {
+    pub net: &'a Network,
+    pub analysis: &'a Analysis,
+    /// Where it came from: a path or `preset NAME`.
+    pub source: String,
+}
+
+/// One aligned pair of layers, in words and numbers.
+struct Line {
+    change: &'static str,
+    base_index: Option<usize>,
+    index: Option<usize>,
+    label: String,
+    base_output: Option<Shape>,
+    output: Option<Shape>,
+    base_params: Option<u64>,
+    params: Option<u64>,
+}
+
+fn lines(base: &Side, other: &Side) -> Vec<Line> {
+    align(&base.net.layers, &other.net.layers)
+        .into_iter()
+        .map(|step| {
+            let (b, o) = match step {
+                Step::Matched { base, current } => (Some(base), Some(current)),
+                Step::Added { current } => (None, Some(current)),
+                Step::Removed { base } => (Some(base), None),
+            };
+            let base_row = b.map(|i| &base.analysis.rows[i]);
+            let row = o.map(|i| &other.analysis.rows[i]);
+            let (base_output, output) =
+                (base_row.and_then(|r| r.output), row.and_then(|r| r.output));
+            let (base_params, params) =
+                (base_row.and_then(|r| r.params), row.and_then(|r| r.params));
+            let change = match (b, o) {
+                (Some(i), Some(j)) => {
+                    let same = base.net.layers[i] == other.net.layers[j]
+                        && base_output == output
+                        && base_params == params;
+                    if same { "same" } else { "changed" }
+                }
+                (None, _) => "added",
+                (_, None) => "removed",
+            };
+            let label = match (b, o) {
+                (_, Some(j)) => other.net.layers[j].label(),
+                (Some(i), None) => base.net.layers[i].label(),
+                (None, None) => String::new(),
+            };
+            Line {
+                change,
+                base_index: b,
+                index: o,
+                label,
+                base_output,
+                output,
+                base_params,
+                params,
+            }
+        })
+        .collect()
+}
+
+fn shape_text(s: Option<Shape>) -> String {
+    s.map_or_else(|| "—".to_string(), |s| s.to_string())
+}
+
+/// `before → after`, or the value alone when it did not change.
+fn before_after(before: String, after: String, present: (bool, bool)) -> String {
+    match present {
+        (true, true) if before == after => after,
+        (true, true) => format!("{before} → {after}"),
+        (false, _) => after,
+        (_, false) => before,
+    }
+}
+
+pub fn table(base: &Side, other: &Side) -> String {
+    let rows: Vec<[String; 6]> = lines(base, other)
+        .iter()
+        .map(|l| {
+            let present = (l.base_index.is_some(), l.index.is_some());
+            let number =
+                |i: Option<usize>| i.map_or_else(|| "·".to_string(), |i| (i + 1).to_string());
+            [
+                format!("{:>3} {:>3}", number(l.base_index), number(l.index)),
+                l.label.clone(),
+                before_after(shape_text(l.base_output), shape_text(l.output), present),
+                before_after(or_dash(l.base_params), or_dash(l.params), present),
+                match (present, change(l.base_params, l.params)) {
+                    ((true, true), Some(d)) if d != 0 => signed(d),
+                    ((false, true), _) => l.params.map_or(String::new(), |p| signed(i128::from(p))),
+                    ((true, false), _) => l
+                        .base_params
+                        .map_or(String::new(), |p| signed(-i128::from(p))),
+                    _ => String::new(),
+                },
+                l.change.to_string(),
+            ]
+        })
+        .collect();
+    let headers = ["  a   b", "layer", "output", "params", "change", ""];
+    let widths: Vec<usize> = (0..6)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].chars().count())
+                .chain([headers[c].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |r: &[String]| {
+        let mut s = String::new();
+        for (c, text) in r.iter().enumerate() {
+            let pad = " ".repeat(widths[c] - text.chars().count());
+            if c == 4 {
+                s.push_str(&pad);
+                s.push_str(text)
+            } else {
+                s.push_str(text);
+                s.push_str(&pad)
+            }
+            s.push_str("  ");
+        }
+        s.trim_end().to_string()
+    };
+    let total = |s: &Side| or_dash(s.analysis.totals.params);
+    let mut out = format!(
+        "a: {} ({}) — {} params\nb: {} ({}) — {} params\n\n",
+        base.net.name,
+        base.source,
+        total(base),
+        other.net.name,
+        other.source,
+        total(other)
+    );
+    out.push_str(&line(&headers.map(String::from)));
+    out.push('\n');
+    for r in &rows {
+        out.push_str(&line(r));
+        out.push('\n');
+    }
+    let delta = change(base.analysis.totals.params, other.analysis.totals.params)
+        .map_or_else(String::new, |d| format!(" ({})", signed(d)));
+    out.push_str(&format!(
+        "\nTotal params: {} → {}{delta}\n",
+        total(base),
+        total(other)
+    ));
+    out
+}
+
+pub fn to_json(base: &Side, other: &Side) -> Json {
+    let shape = |s: Option<Shape>| s.map(Shape::to_vec);
+    let layers: Vec<Json> = lines(base, other)
+        .iter()
+        .map(|l| {
+            json!({
+                "change": l.change,
+                "base_index": l.base_index.map(|i| i + 1),
+                "index": l.index.map(|i| i + 1),
+                "label": l.label,
+                "base_output": shape(l.base_output),
+                "output": shape(l.output),
+                "base_params": l.base_params,
+                "params": l.params,
+                "params_change": change(l.base_params, l.params).and_then(serde_json::Number::from_i128),
+            })
+        })
+        .collect();
+    let side = |s: &Side| json!({"name": s.net.name, "source": s.source, "total_params": s.analysis.totals.params});
+    json!({
+        "base": side(base),
+        "other": side(other),
+        "layers": layers,
+        "total_params_change": change(base.analysis.totals.params, other.analysis.totals.params)
+            .and_then(serde_json::Number::from_i128),
+    })
+}

@@ -1,0 +1,165 @@
+//! `layerlab sweep`: which square input sizes a network accepts, with the
+//! output shape and total parameters at each.
+
+use crate::engine::{Analysis, analyze};
+use crate::network::{Network, Shape};
+use crate::sizes::with_side;
+use crate::units::or_dash;
+use serde_json::{Value as Json, json};
+
+/// The most sizes one sweep will try.
+pub const MAX_SIZES: u64 = 100_000;
+
+/// Parses `8..64` or `8..=64` (both ends included) or a single `28`.
+pub fn parse_sizes(text: &str) -> Result<(u64, u64), String> {
+    let bad =
+        || format!("`--sizes` must be FROM..TO with positive integers, e.g. 8..64; got {text}");
+    let number = |s: &str| {
+        s.trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|&n| n > 0 && i64::try_from(n).is_ok())
+    };
+    let (from, to) = match text.split_once("..") {
+        Some((a, b)) => (
+            number(a).ok_or_else(bad)?,
+            number(b.trim_start_matches('=')).ok_or_else(bad)?,
+        ),
+        None => {
+            let n = number(text).ok_or_else(bad)?;
+            (n, n)
+        }
+    };
+    if from > to {
+        return Err(format!(
+            "`--sizes` {text} is empty: the first size must not exceed the last"
+        ));
+    }
+    if to - from >= MAX_SIZES {
+        return Err(format!(
+            "`--sizes` {text} has {} sizes; at most {MAX_SIZES} at a time",
+            to - from + 1
+        ));
+    }
+    Ok((from, to))
+}
+
+struct Trial {
+    side: u64,
+    input: Shape,
+    analysis: Analysis,
+}
+
+fn trials(net: &Network, from: u64, to: u64) -> Vec<Trial> {
+    (from..=to)
+        .map(|side| {
+            let sized = with_side(net, side);
+            Trial {
+                side,
+                input: sized.input,
+                analysis: analyze(&sized),
+            }
+        })
+        .collect()
+}
+
+fn final_output(a: &Analysis, input: Shape) -> Option<Shape> {
+    match a.rows.last() {
+        None => Some(input),
+        Some(r) => r.output,
+    }
+}
+
+pub fn table(net: &Network, from: u64, to: u64) -> String {
+    let mut out = format!(
+        "{} — square inputs {from}..{to}, kernels {}\n\n",
+        net.name,
+        net.kernels.name()
+    );
+    let rows: Vec<[String; 4]> = trials(net, from, to)
+        .iter()
+        .map(|t| {
+            let status = match t.analysis.error_at {
+                None => "✓".to_string(),
+                Some(i) => format!(
+                    "✗ layer {}: {}",
+                    i + 1,
+                    t.analysis.rows[i].status.message().unwrap_or_default()
+                ),
+            };
+            let output = final_output(&t.analysis, t.input)
+                .map_or_else(|| "—".to_string(), |s| s.to_string());
+            [
+                t.input.to_string(),
+                output,
+                or_dash(t.analysis.totals.params),
+                status,
+            ]
+        })
+        .collect();
+    let headers = ["input", "output", "params", "valid"];
+    let widths: Vec<usize> = (0..3)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].chars().count())
+                .chain([headers[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |r: &[String]| {
+        format!(
+            "{:<w0$}  {:<w1$}  {:>w2$}  {}",
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        )
+        .trim_end()
+        .to_string()
+    };
+    out.push_str(&line(&headers.map(String::from)));
+    out.push('\n');
+    for r in &rows {
+        out.push_str(&line(r));
+        out.push('\n');
+    }
+    out
+}
+
+pub fn to_json(net: &Network, from: u64, to: u64) -> Json {
+    let sizes: Vec<Json> = trials(net, from, to)
+        .iter()
+        .map(|t| {
+            json!({
+                "side": t.side,
+                "input": t.input.to_vec(),
+                "valid": t.analysis.error_at.is_none(),
+                "output": final_output(&t.analysis, t.input).map(Shape::to_vec),
+                "total_params": t.analysis.totals.params,
+                "error_at": t.analysis.error_at.map(|i| i + 1),
+                "message": t.analysis.error_at.and_then(|i| t.analysis.rows[i].status.message()),
+            })
+        })
+        .collect();
+    json!({"name": net.name, "kernels": net.kernels.name(), "sizes": sizes})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_inclusive_ranges() {
+        assert_eq!(parse_sizes("8..64"), Ok((8, 64)));
+        assert_eq!(parse_sizes("8..=64"), Ok((8, 64)));
+        assert_eq!(parse_sizes("28"), Ok((28, 28)));
+        assert!(parse_sizes("0..4").is_err());
+        assert!(parse_sizes("9..4").is_err());
+        assert!(parse_sizes("1..1000000000").is_err());
+        assert!(parse_sizes("a..b").is_err());
+    }
+}

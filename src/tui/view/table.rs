@@ -1,0 +1,260 @@
+//! The layer table: one row per layer (and, against a baseline, per removed
+//! layer), built only for the rows on screen.
+
+use super::super::app::App;
+use super::super::theme;
+use super::super::whatif::TableRow;
+use crate::compare::{Delta, change, delta, signed};
+use crate::engine::{Row as Computed, Status};
+use crate::network::Shape;
+use crate::units::or_dash;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Table, Widget};
+
+const HEADERS: [&str; 7] = [
+    "#",
+    "layer",
+    "output",
+    "params",
+    "MACs",
+    "receptive field",
+    "vs baseline",
+];
+
+/// One row's text, its style and its closing remark (status or mark).
+struct Shown {
+    cells: [String; 6],
+    versus: Line<'static>,
+    style: Style,
+    remark: String,
+}
+
+/// Keeps the selection on screen, remembering where the table was scrolled.
+fn scroll_to_selection(app: &App, visible: usize) -> usize {
+    let selected = app.selected_row();
+    let mut top = app.scroll.get();
+    if selected < top {
+        top = selected;
+    } else if selected >= top + visible {
+        top = selected + 1 - visible;
+    }
+    top = top.min(app.table_len().saturating_sub(visible));
+    app.scroll.set(top);
+    top
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    app.table_area.set(area);
+    let visible = usize::from(area.height).saturating_sub(1).max(1);
+    let top = scroll_to_selection(app, visible);
+    let end = (top + visible).min(app.table_len());
+    let selected = app.selected_row();
+    let shown: Vec<Shown> = (top..end).map(|r| shown(app, app.table_row(r))).collect();
+
+    let comparing = app.baseline.is_some();
+    let columns = if comparing { 7 } else { 6 };
+    let width = |c: usize| {
+        let widest = shown
+            .iter()
+            .map(|s| {
+                if c < 6 {
+                    s.cells[c].chars().count()
+                } else {
+                    s.versus.width()
+                }
+            })
+            .max()
+            .unwrap_or(0);
+        u16::try_from(widest.max(HEADERS[c].chars().count())).unwrap_or(u16::MAX)
+    };
+    let mut constraints: Vec<Constraint> =
+        (0..columns).map(|c| Constraint::Length(width(c))).collect();
+    constraints.push(Constraint::Fill(1));
+
+    let right = |s: &str| Cell::from(Line::from(s.to_string()).right_aligned());
+    let rows = shown.into_iter().enumerate().map(|(n, s)| {
+        let style = if top + n == selected {
+            s.style.patch(theme::SELECTED)
+        } else {
+            s.style
+        };
+        let c = s.cells;
+        let mut cells = vec![
+            right(&c[0]),
+            Cell::from(c[1].clone()),
+            Cell::from(c[2].clone()),
+            right(&c[3]),
+            right(&c[4]),
+            Cell::from(c[5].clone()),
+        ];
+        if comparing {
+            cells.push(Cell::from(s.versus));
+        }
+        cells.push(Cell::from(s.remark));
+        Row::new(cells).style(style)
+    });
+    let header = Row::new(HEADERS[..columns].iter().map(|h| match *h {
+        "#" | "params" | "MACs" => right(h),
+        _ => Cell::from(*h),
+    }))
+    .style(theme::HEADER_ROW);
+    Table::new(rows, constraints)
+        .header(header)
+        .column_spacing(2)
+        .render(area, buf);
+}
+
+fn shown(app: &App, row: TableRow) -> Shown {
+    match row {
+        TableRow::Input => {
+            let (style, remark) = match (app.net.input, app.min_input) {
+                (Shape::Image { h, w, .. }, Some(min)) if h < min.h || w < min.w => (
+                    theme::ERROR,
+                    format!(
+                        "✗ smaller than {}×{}, the smallest input every layer accepts",
+                        min.h, min.w
+                    ),
+                ),
+                _ => (theme::TEXT, String::new()),
+            };
+            let versus = match &app.baseline {
+                Some(b) if b.net.input != app.net.input => Line::styled(
+                    format!("{} → {}", b.net.input, app.net.input),
+                    theme::CHANGED,
+                ),
+                _ => Line::default(),
+            };
+            Shown {
+                cells: input_cells(app.net.input),
+                versus,
+                style,
+                remark,
+            }
+        }
+        TableRow::Layer { index, base } => {
+            let row = &app.analysis.rows[index];
+            let layer = &app.net.layers[index];
+            let (style, remark) = match row.status {
+                Status::Ok => (theme::TEXT, String::new()),
+                Status::Warning(d) => (theme::WARNING, format!("! {d}")),
+                Status::Error(p) => (theme::ERROR, format!("✗ {p}")),
+                Status::Unreachable => (theme::UNREACHABLE, "—".to_string()),
+            };
+            let versus = match (&app.baseline, base) {
+                (None, _) => Line::default(),
+                (Some(_), None) => {
+                    let mut spans = vec![Span::styled("added", theme::MORE)];
+                    if let Some(p) = row.params.filter(|&p| p > 0) {
+                        spans.push(Span::styled(
+                            format!("  {}", signed(i128::from(p))),
+                            theme::MORE,
+                        ));
+                    }
+                    Line::from(spans)
+                }
+                (Some(b), Some(j)) => versus(delta(
+                    (&b.net.layers[j], &b.analysis, j),
+                    (layer, &app.analysis, index),
+                )),
+            };
+            Shown {
+                cells: layer_cells(index + 1, &layer.label(), row),
+                versus,
+                style,
+                remark,
+            }
+        }
+        TableRow::Removed { base } => {
+            // Removed rows only exist while a baseline is pinned.
+            let Some(b) = &app.baseline else {
+                return Shown {
+                    cells: Default::default(),
+                    versus: Line::default(),
+                    style: theme::TEXT,
+                    remark: String::new(),
+                };
+            };
+            let row = &b.analysis.rows[base];
+            let mut spans = vec![Span::styled("removed", theme::LESS)];
+            if let Some(p) = row.params.filter(|&p| p > 0) {
+                spans.push(Span::styled(
+                    format!("  {}", signed(-i128::from(p))),
+                    theme::LESS,
+                ));
+            }
+            let dash = || "—".to_string();
+            Shown {
+                cells: [
+                    dash(),
+                    b.net.layers[base].label(),
+                    dash(),
+                    dash(),
+                    dash(),
+                    dash(),
+                ],
+                versus: Line::from(spans),
+                style: theme::REMOVED,
+                remark: String::new(),
+            }
+        }
+    }
+}
+
+/// `12×12×6 → 14×14×6  +63,360`, coloured by the sign of the change.
+fn versus(d: Delta) -> Line<'static> {
+    let mut spans = Vec::new();
+    if let Some((before, after)) = d.shape {
+        let shape = |s: Option<Shape>| s.map_or_else(|| "—".to_string(), |s| s.to_string());
+        spans.push(Span::styled(
+            format!("{} → {}", shape(before), shape(after)),
+            theme::CHANGED,
+        ));
+    }
+    if let Some(p) = d.params.filter(|&p| p != 0) {
+        let style = if p > 0 { theme::MORE } else { theme::LESS };
+        if !spans.is_empty() {
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(signed(p), style));
+    }
+    if spans.is_empty() && d.settings_changed {
+        spans.push(Span::styled("changed", theme::CHANGED));
+    }
+    Line::from(spans)
+}
+
+/// The footer's change of the total against the baseline, if any.
+pub fn total_change(app: &App) -> Option<i128> {
+    let b = app.baseline.as_ref()?;
+    change(b.analysis.totals.params, app.analysis.totals.params)
+}
+
+fn input_cells(input: Shape) -> [String; 6] {
+    let rf = match input {
+        Shape::Image { .. } => "1×1 /1",
+        Shape::Flat(_) => "",
+    };
+    [
+        "0".into(),
+        "input".into(),
+        input.to_string(),
+        String::new(),
+        String::new(),
+        rf.into(),
+    ]
+}
+
+fn layer_cells(number: usize, label: &str, row: &Computed) -> [String; 6] {
+    let dash = || "—".to_string();
+    [
+        number.to_string(),
+        label.to_string(),
+        row.output.map_or_else(dash, |s| s.to_string()),
+        or_dash(row.params),
+        or_dash(row.macs),
+        row.receptive_field.map_or_else(dash, |rf| rf.to_string()),
+    ]
+}
