@@ -6,6 +6,7 @@ use crate::file::{self, FileError};
 use crate::network::{Kernels, Network, Shape};
 use crate::presets::{self, PRESETS};
 use crate::report::{self, Format, diff, sweep};
+use crate::tui::theme::{self, Theme};
 use crate::units::or_dash;
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
@@ -24,6 +25,10 @@ pub struct Cli {
     command: Option<Command>,
     #[command(flatten)]
     source: Source,
+    /// Colours of the explorer: dark, light (white backgrounds, projectors)
+    /// or mono (no colour). Default: mono when NO_COLOR is set, else dark.
+    #[arg(long, value_parser = ["dark", "light", "mono"])]
+    theme: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -144,7 +149,13 @@ pub fn main() -> ExitCode {
                 (None, None) => Some("lenet".to_string()),
                 (Some(_), _) => None,
             };
-            match crate::tui::run(net, path, preset) {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let theme = match cli.theme.as_deref() {
+                Some(name) => Theme::from_name(name).unwrap_or(&theme::DARK),
+                None if no_color => &theme::MONO,
+                None => &theme::DARK,
+            };
+            match crate::tui::run(net, path, preset, theme) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e:#}");

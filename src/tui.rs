@@ -24,7 +24,12 @@ use std::path::PathBuf;
 
 /// Runs the explorer until the user quits. The terminal is restored on every
 /// way out, a panic included.
-pub fn run(net: Network, path: Option<PathBuf>, preset: Option<String>) -> anyhow::Result<()> {
+pub fn run(
+    net: Network,
+    path: Option<PathBuf>,
+    preset: Option<String>,
+    theme: &'static theme::Theme,
+) -> anyhow::Result<()> {
     let mut terminal = ratatui::init();
     // ratatui's hook restores the screen on a panic; mouse capture and
     // bracketed paste are ours to undo first.
@@ -35,7 +40,11 @@ pub fn run(net: Network, path: Option<PathBuf>, preset: Option<String>) -> anyho
     }));
     let result = execute!(stdout(), EnableMouseCapture, EnableBracketedPaste)
         .context("cannot set up the terminal")
-        .and_then(|()| event_loop(&mut terminal, App::new(net, path, preset)));
+        .and_then(|()| {
+            let mut app = App::new(net, path, preset);
+            app.theme = theme;
+            event_loop(&mut terminal, app)
+        });
     let _ = execute!(stdout(), DisableMouseCapture, DisableBracketedPaste);
     ratatui::restore();
     result

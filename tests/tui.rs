@@ -536,6 +536,49 @@ fn input_size_keys_follow_live_and_the_input_row_turns_red_below_the_minimum() {
     assert!(screen(&draw(&app, 120, 30)).contains("input 31×31×1"));
 }
 
+#[test]
+fn every_theme_keeps_the_broken_row_unmistakable() {
+    use layerlab::tui::theme::{DARK, LIGHT, MONO};
+    let mut app = open("lenet");
+    press(&mut app, "Sjjjj");
+    for (theme, red, yellow) in [
+        (&DARK, Color::Red, Color::Yellow),
+        (&LIGHT, Color::Indexed(160), Color::Indexed(130)),
+        (&MONO, Color::Reset, Color::Reset),
+    ] {
+        app.theme = theme;
+        let buf = draw(&app, 140, 30);
+        let broken = row_starting(&buf, "4  maxpool");
+        assert!(
+            lines(&buf)[usize::from(broken)].contains("✗ input 1×1 is smaller"),
+            "{}",
+            theme.name
+        );
+        let (fg, modifier) = colour_of(&buf, broken, "maxpool");
+        assert_eq!(fg, red, "{}", theme.name);
+        assert!(
+            modifier.contains(Modifier::BOLD),
+            "{}: broken rows are bold",
+            theme.name
+        );
+        let warned = row_starting(&buf, "1  conv");
+        assert!(
+            lines(&buf)[usize::from(warned)].contains("! drops the last"),
+            "{}",
+            theme.name
+        );
+        assert_eq!(colour_of(&buf, warned, "conv").0, yellow, "{}", theme.name);
+    }
+    // Mono: no colour anywhere on the screen.
+    app.theme = &MONO;
+    let buf = draw(&app, 140, 30);
+    assert!(
+        buf.content()
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 

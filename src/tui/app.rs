@@ -7,6 +7,7 @@
 use super::form::Form;
 use super::history::{Change, History};
 use super::keys::{self, Action};
+use super::theme::{self, Theme};
 use super::whatif::Baseline;
 use crate::engine::{Analysis, analyze, analyze_from};
 use crate::file::FileError;
@@ -98,6 +99,7 @@ pub struct App {
     pub message: Option<Message>,
     /// The network pinned with `b`, compared with the current one.
     pub baseline: Option<Baseline>,
+    pub theme: &'static Theme,
     /// The smallest input height and width every layer accepts.
     pub min_input: Option<Hw>,
     history: History,
@@ -117,6 +119,7 @@ impl App {
         let min_input = smallest_valid_input(&net);
         App {
             baseline: None,
+            theme: &theme::DARK,
             min_input,
             net,
             analysis,

@@ -1,29 +1,120 @@
-//! Every colour and emphasis the explorer uses, in one place.
+//! Every colour and emphasis the explorer uses, in one place, for each of
+//! the three themes. Whatever the theme, a broken row also carries `✗` and
+//! bold, so it stays unmistakable without colour.
 
 use ratatui::style::{Color, Modifier, Style};
 
-pub const TEXT: Style = Style::new();
-pub const TITLE: Style = Style::new().add_modifier(Modifier::BOLD);
-pub const MUTED: Style = Style::new().fg(Color::DarkGray);
-pub const HEADER_ROW: Style = Style::new()
-    .add_modifier(Modifier::BOLD)
-    .add_modifier(Modifier::UNDERLINED);
-pub const SELECTED: Style = Style::new().add_modifier(Modifier::REVERSED);
-/// A layer that cannot be computed, and any refusal.
-pub const ERROR: Style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
-/// Dropped pixels: valid, but worth a look.
-pub const WARNING: Style = Style::new().fg(Color::Yellow);
-/// Layers after a broken one.
-pub const UNREACHABLE: Style = Style::new().fg(Color::DarkGray).add_modifier(Modifier::DIM);
-pub const GOOD: Style = Style::new().fg(Color::Green);
-pub const KEY: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
-pub const BORDER: Style = Style::new().fg(Color::DarkGray);
-pub const FORMULA: Style = Style::new().fg(Color::Cyan);
-pub const TOTAL: Style = Style::new().add_modifier(Modifier::BOLD);
-/// Against a baseline: more parameters, fewer, a changed shape, a removed layer.
-pub const MORE: Style = Style::new().fg(Color::Green);
-pub const LESS: Style = Style::new().fg(Color::Magenta);
-pub const CHANGED: Style = Style::new().fg(Color::Cyan);
-pub const REMOVED: Style = Style::new()
-    .fg(Color::Magenta)
-    .add_modifier(Modifier::CROSSED_OUT);
+/// The styles of one theme.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Theme {
+    pub name: &'static str,
+    pub text: Style,
+    pub title: Style,
+    pub muted: Style,
+    pub header_row: Style,
+    pub selected: Style,
+    /// A layer that cannot be computed, and any refusal.
+    pub error: Style,
+    /// Dropped pixels: valid, but worth a look.
+    pub warning: Style,
+    /// Layers after a broken one.
+    pub unreachable: Style,
+    pub good: Style,
+    pub key: Style,
+    pub border: Style,
+    pub formula: Style,
+    pub total: Style,
+    /// Against a baseline: more parameters, fewer, a changed shape, a removed layer.
+    pub more: Style,
+    pub less: Style,
+    pub changed: Style,
+    pub removed: Style,
+}
+
+const BOLD: Modifier = Modifier::BOLD;
+
+/// For dark terminal backgrounds (the default).
+pub const DARK: Theme = Theme {
+    name: "dark",
+    text: Style::new(),
+    title: Style::new().add_modifier(BOLD),
+    muted: Style::new().fg(Color::DarkGray),
+    header_row: Style::new()
+        .add_modifier(BOLD)
+        .add_modifier(Modifier::UNDERLINED),
+    selected: Style::new().add_modifier(Modifier::REVERSED),
+    error: Style::new().fg(Color::Red).add_modifier(BOLD),
+    warning: Style::new().fg(Color::Yellow),
+    unreachable: Style::new().fg(Color::DarkGray).add_modifier(Modifier::DIM),
+    good: Style::new().fg(Color::Green),
+    key: Style::new().fg(Color::Cyan).add_modifier(BOLD),
+    border: Style::new().fg(Color::DarkGray),
+    formula: Style::new().fg(Color::Cyan),
+    total: Style::new().add_modifier(BOLD),
+    more: Style::new().fg(Color::Green),
+    less: Style::new().fg(Color::Magenta),
+    changed: Style::new().fg(Color::Cyan),
+    removed: Style::new()
+        .fg(Color::Magenta)
+        .add_modifier(Modifier::CROSSED_OUT),
+};
+
+/// For white backgrounds and projectors: deep colours from the 256-colour
+/// palette (the 16 basic ones wash out: yellow and cyan on white).
+pub const LIGHT: Theme = Theme {
+    name: "light",
+    text: Style::new(),
+    title: Style::new().add_modifier(BOLD),
+    muted: Style::new().fg(Color::Indexed(242)),
+    header_row: Style::new()
+        .add_modifier(BOLD)
+        .add_modifier(Modifier::UNDERLINED),
+    selected: Style::new().add_modifier(Modifier::REVERSED),
+    error: Style::new().fg(Color::Indexed(160)).add_modifier(BOLD),
+    warning: Style::new().fg(Color::Indexed(130)),
+    unreachable: Style::new().fg(Color::Indexed(246)),
+    good: Style::new().fg(Color::Indexed(28)),
+    key: Style::new().fg(Color::Indexed(25)).add_modifier(BOLD),
+    border: Style::new().fg(Color::Indexed(246)),
+    formula: Style::new().fg(Color::Indexed(25)),
+    total: Style::new().add_modifier(BOLD),
+    more: Style::new().fg(Color::Indexed(28)),
+    less: Style::new().fg(Color::Indexed(90)),
+    changed: Style::new().fg(Color::Indexed(25)),
+    removed: Style::new()
+        .fg(Color::Indexed(90))
+        .add_modifier(Modifier::CROSSED_OUT),
+};
+
+/// No colour at all: marks, bold, underline, dim and reverse carry the
+/// meaning. Chosen by `--theme mono` or the `NO_COLOR` variable.
+pub const MONO: Theme = Theme {
+    name: "mono",
+    text: Style::new(),
+    title: Style::new().add_modifier(BOLD),
+    muted: Style::new(),
+    header_row: Style::new()
+        .add_modifier(BOLD)
+        .add_modifier(Modifier::UNDERLINED),
+    selected: Style::new().add_modifier(Modifier::REVERSED),
+    error: Style::new().add_modifier(BOLD),
+    warning: Style::new().add_modifier(Modifier::ITALIC),
+    unreachable: Style::new().add_modifier(Modifier::DIM),
+    good: Style::new(),
+    key: Style::new().add_modifier(BOLD),
+    border: Style::new(),
+    formula: Style::new(),
+    total: Style::new().add_modifier(BOLD),
+    more: Style::new(),
+    less: Style::new(),
+    changed: Style::new(),
+    removed: Style::new().add_modifier(Modifier::CROSSED_OUT),
+};
+
+pub const THEMES: [&Theme; 3] = [&DARK, &LIGHT, &MONO];
+
+impl Theme {
+    pub fn from_name(name: &str) -> Option<&'static Theme> {
+        THEMES.into_iter().find(|t| t.name == name)
+    }
+}

@@ -2,11 +2,11 @@
 //! pane and footer, and the popups over them. Reads `App` and its `Analysis`
 //! only; builds just the rows that are on screen.
 
-use super::app::{AfterDiscard, App, Mode, PathPurpose};
-use super::form::Form;
-use super::keys::{self, HINT, KEYS};
-use super::theme;
+use super::app::{App, Mode, PathPurpose};
+use super::keys::{self, HINT};
+use super::theme::Theme;
 
+mod popups;
 mod table;
 use crate::engine::Status;
 use crate::explain::explain;
@@ -15,11 +15,9 @@ use crate::network::Shape;
 use crate::presets::PRESETS;
 use crate::units::{bytes, or_dash, thousands};
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Flex, Layout, Margin, Rect};
-use ratatui::style::Style;
-use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Clear, Padding, Paragraph, Widget, Wrap};
-use tui_input::Input;
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Padding, Paragraph, Widget, Wrap};
 
 /// Below this the layout cannot show a useful table.
 pub const MIN_WIDTH: u16 = 60;
@@ -30,7 +28,7 @@ const DETAIL_HEIGHT: u16 = 7;
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-            too_small(area, buf);
+            too_small(self.theme, area, buf);
             return;
         }
         let [header, table, detail, footer] = Layout::vertical([
@@ -44,9 +42,10 @@ impl Widget for &App {
         table::render(self, table.inner(Margin::new(1, 0)), buf);
         render_detail(self, detail, buf);
         render_footer(self, footer, buf);
+        let t = self.theme;
         match &self.mode {
             Mode::Table => {}
-            Mode::Help { scroll } => render_help(*scroll, area, buf),
+            Mode::Help { scroll } => popups::render_help(t, *scroll, area, buf),
             Mode::Add { choice } => {
                 let items = Kind::ALL
                     .iter()
@@ -55,7 +54,7 @@ impl Widget for &App {
                     0 => " Add a layer at the top ".to_string(),
                     n => format!(" Add a layer after layer {n} "),
                 };
-                render_list(&title, items.collect(), *choice, area, buf);
+                popups::render_list(t, &title, items.collect(), *choice, area, buf);
             }
             Mode::Open { choice } => {
                 let mut items: Vec<(String, String)> = PRESETS
@@ -66,29 +65,29 @@ impl Widget for &App {
                     "a file…".to_string(),
                     "type the path of an architecture file".to_string(),
                 ));
-                render_list(" Open ", items, *choice, area, buf);
+                popups::render_list(t, " Open ", items, *choice, area, buf);
             }
-            Mode::Edit(form) => render_form(form, area, buf),
+            Mode::Edit(form) => popups::render_form(t, form, area, buf),
             Mode::Path { purpose, input } => {
                 let title = match purpose {
                     PathPurpose::SaveAs => " Save as ",
                     PathPurpose::OpenFile => " Open file ",
                 };
-                render_path(title, input, area, buf);
+                popups::render_path(t, title, input, area, buf);
             }
-            Mode::Discard { then } => render_discard(*then, area, buf),
+            Mode::Discard { then } => popups::render_discard(t, *then, area, buf),
             Mode::Fix {
                 layer,
                 fixes,
                 choice,
-            } => render_fixes(*layer, fixes, *choice, area, buf),
+            } => popups::render_fixes(t, *layer, fixes, *choice, area, buf),
         }
     }
 }
 
-fn too_small(area: Rect, buf: &mut Buffer) {
+fn too_small(t: &Theme, area: Rect, buf: &mut Buffer) {
     let text = vec![
-        Line::styled("The terminal is too small for layerlab.", theme::ERROR),
+        Line::styled("The terminal is too small for layerlab.", t.error),
         Line::raw(format!(
             "It needs {MIN_WIDTH}×{MIN_HEIGHT}; this one is {}×{}.",
             area.width, area.height
@@ -101,6 +100,7 @@ fn too_small(area: Rect, buf: &mut Buffer) {
 }
 
 fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = app.theme;
     let dirty = if app.is_dirty() { "*" } else { "" };
     let source = match (&app.path, &app.preset) {
         (Some(p), _) => format!("{}{dirty}", p.display()),
@@ -111,9 +111,9 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
         crate::network::Kernels::Full => "full (PyTorch/Keras)",
         crate::network::Kernels::Shared => "shared (problem set)",
     };
-    let sep = || Span::styled("  │  ", theme::BORDER);
+    let sep = || Span::styled("  │  ", t.border);
     let mut spans = vec![
-        Span::styled(format!(" {}", app.net.name), theme::TITLE),
+        Span::styled(format!(" {}", app.net.name), t.title),
         sep(),
         Span::raw(source),
         sep(),
@@ -121,9 +121,9 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     ];
     if let (Some(min), Shape::Image { h, w, .. }) = (app.min_input, app.net.input) {
         let style = if h < min.h || w < min.w {
-            theme::ERROR
+            t.error
         } else {
-            theme::MUTED
+            t.muted
         };
         spans.push(Span::styled(
             format!(" (fits from {}×{})", min.h, min.w),
@@ -140,7 +140,7 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
                     b.net.name,
                     or_dash(b.analysis.totals.params)
                 ),
-                theme::CHANGED,
+                t.changed,
             ),
         ]);
     }
@@ -148,7 +148,8 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
-    let label = |s: &'static str| Span::styled(format!("{s:<13}"), theme::MUTED);
+    let t = app.theme;
+    let label = |s: &'static str| Span::styled(format!("{s:<13}"), t.muted);
     let (title, lines) = match app.selected_layer() {
         None => {
             let lines = vec![
@@ -157,7 +158,7 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
                     label(""),
                     Span::styled(
                         "Enter edits the input shape and the network's name",
-                        theme::MUTED,
+                        t.muted,
                     ),
                 ]),
             ];
@@ -174,17 +175,17 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
                 Span::styled(
                     row.receptive_field
                         .map_or(String::new(), |rf| format!("    receptive field {rf}")),
-                    theme::MUTED,
+                    t.muted,
                 ),
             ])];
             match row.status {
                 Status::Error(p) => lines.push(Line::from(vec![
                     label("broken"),
-                    Span::styled(format!("✗ {p}"), theme::ERROR),
+                    Span::styled(format!("✗ {p}"), t.error),
                 ])),
                 Status::Warning(d) => lines.push(Line::from(vec![
                     label("note"),
-                    Span::styled(format!("! {d}"), theme::WARNING),
+                    Span::styled(format!("! {d}"), t.warning),
                 ])),
                 Status::Unreachable => lines.push(Line::from(vec![
                     label("unreachable"),
@@ -193,7 +194,7 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
                             "layer {} above is broken, so this one has no input",
                             app.analysis.error_at.map_or(0, |e| e + 1)
                         ),
-                        theme::UNREACHABLE,
+                        t.unreachable,
                     ),
                 ])),
                 Status::Ok => {}
@@ -201,12 +202,12 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
             for (n, s) in why.size.iter().enumerate() {
                 lines.push(Line::from(vec![
                     label(if n == 0 { "output size" } else { "" }),
-                    Span::styled(s.clone(), theme::FORMULA),
+                    Span::styled(s.clone(), t.formula),
                 ]));
             }
             lines.push(Line::from(vec![
                 label("parameters"),
-                Span::styled(why.params, theme::FORMULA),
+                Span::styled(why.params, t.formula),
             ]));
             (format!(" Layer {} · {} ", i + 1, layer.label()), lines)
         }
@@ -214,9 +215,9 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines)
         .block(
             Block::bordered()
-                .border_style(theme::BORDER)
+                .border_style(t.border)
                 .padding(Padding::horizontal(1))
-                .title(Span::styled(title, theme::TITLE)),
+                .title(Span::styled(title, t.title)),
         )
         .render(area, buf);
 }
@@ -232,317 +233,56 @@ fn shape_words(shape: Shape) -> String {
 }
 
 fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
-    let [totals, hint] =
+    let t = app.theme;
+    let [totals_area, hint] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
-    let t = &app.analysis.totals;
-    let line = match (t.params, app.analysis.error_at) {
+    let totals = &app.analysis.totals;
+    let line = match (totals.params, app.analysis.error_at) {
         (Some(p), _) => Line::from(vec![
-            Span::styled(format!(" Total params: {}", thousands(p)), theme::TOTAL),
+            Span::styled(format!(" Total params: {}", thousands(p)), t.total),
             match table::total_change(app) {
                 Some(d) => Span::styled(
                     format!(" ({})", crate::compare::signed(d)),
                     if d > 0 {
-                        theme::MORE
+                        t.more
                     } else if d < 0 {
-                        theme::LESS
+                        t.less
                     } else {
-                        theme::MUTED
+                        t.muted
                     },
                 ),
                 None => Span::raw(""),
             },
-            Span::raw(format!("   MACs {}", or_dash(t.macs))),
+            Span::raw(format!("   MACs {}", or_dash(totals.macs))),
             Span::styled(
                 format!(
                     "   weights {}   activations {}",
-                    t.weight_bytes.map_or("—".to_string(), bytes),
-                    t.activation_bytes.map_or("—".to_string(), bytes)
+                    totals.weight_bytes.map_or("—".to_string(), bytes),
+                    totals.activation_bytes.map_or("—".to_string(), bytes)
                 ),
-                theme::MUTED,
+                t.muted,
             ),
         ]),
         (None, Some(i)) => Line::from(vec![
-            Span::styled(" Total params: —", theme::TOTAL),
-            Span::styled(
-                format!("   ✗ layer {} cannot be computed", i + 1),
-                theme::ERROR,
-            ),
+            Span::styled(" Total params: —", t.total),
+            Span::styled(format!("   ✗ layer {} cannot be computed", i + 1), t.error),
         ]),
-        (None, None) => Line::styled(" Total params: —", theme::TOTAL),
+        (None, None) => Line::styled(" Total params: —", t.total),
     };
-    line.render(totals, buf);
+    line.render(totals_area, buf);
     let bottom = match &app.message {
         Some(m) => Line::styled(
             format!(" {}", m.text),
-            if m.is_error {
-                theme::ERROR
-            } else {
-                theme::GOOD
-            },
+            if m.is_error { t.error } else { t.good },
         ),
         None => {
             let mut spans = vec![Span::raw(" ")];
             for (action, word) in HINT {
-                spans.push(Span::styled(keys::key_for(*action), theme::KEY));
-                spans.push(Span::styled(format!(" {word}  "), theme::MUTED));
+                spans.push(Span::styled(keys::key_for(*action), t.key));
+                spans.push(Span::styled(format!(" {word}  "), t.muted));
             }
             Line::from(spans)
         }
     };
     bottom.render(hint, buf);
-}
-
-/// A centred box of at most `width` × `height`, cleared, with a border.
-fn popup(title: &str, width: u16, height: u16, area: Rect, buf: &mut Buffer) -> Rect {
-    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
-        .flex(Flex::Center)
-        .areas(area);
-    let [r] = Layout::horizontal([Constraint::Length(width.min(area.width))])
-        .flex(Flex::Center)
-        .areas(v);
-    Clear.render(r, buf);
-    let block = Block::bordered()
-        .border_style(theme::BORDER)
-        .title(Span::styled(title.to_string(), theme::TITLE));
-    let inner = block.inner(r);
-    block.render(r, buf);
-    inner
-}
-
-fn render_help(scroll: usize, area: Rect, buf: &mut Buffer) {
-    let key_width = KEYS
-        .iter()
-        .map(|b| b.label.chars().count())
-        .max()
-        .unwrap_or(0)
-        + 2;
-    let mut lines: Vec<Line> = KEYS
-        .iter()
-        .map(|b| {
-            Line::from(vec![
-                Span::styled(format!(" {:<key_width$}", b.label), theme::KEY),
-                Span::raw(b.help),
-            ])
-        })
-        .collect();
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        " In forms: Tab/Shift+Tab move between fields, Enter applies, Esc cancels.",
-        theme::MUTED,
-    ));
-    lines.push(Line::styled(
-        " Mouse: click a row to select it, scroll to move.   Any other key closes this help.",
-        theme::MUTED,
-    ));
-    let height = u16::try_from(lines.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(2);
-    let inner = popup(" Keys ", 88, height, area, buf);
-    let room = usize::from(inner.height);
-    let hidden = lines.len().saturating_sub(room);
-    let scroll = scroll.min(hidden);
-    if hidden > 0 {
-        let more = format!(
-            " ↑↓ scroll: {}–{} of {} ",
-            scroll + 1,
-            scroll + room,
-            lines.len()
-        );
-        let border_row = Rect {
-            y: inner.bottom(),
-            height: 1,
-            ..inner
-        };
-        Line::styled(more, theme::KEY)
-            .right_aligned()
-            .render(border_row, buf);
-    }
-    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(room).collect();
-    Paragraph::new(shown).render(inner, buf);
-}
-
-fn render_list(
-    title: &str,
-    items: Vec<(String, String)>,
-    choice: usize,
-    area: Rect,
-    buf: &mut Buffer,
-) {
-    let name_width = items
-        .iter()
-        .map(|(n, _)| n.chars().count())
-        .max()
-        .unwrap_or(0)
-        + 2;
-    let height = u16::try_from(items.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(4);
-    let inner = popup(title, 76, height, area, buf);
-    let mut lines: Vec<Line> = items
-        .into_iter()
-        .enumerate()
-        .map(|(i, (name, about))| {
-            let style = if i == choice {
-                theme::SELECTED
-            } else {
-                theme::TEXT
-            };
-            Line::from(vec![
-                Span::styled(format!(" {name:<name_width$}"), style.patch(theme::TITLE)),
-                Span::styled(about, style),
-            ])
-        })
-        .collect();
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        " ↑↓ choose   Enter take   Esc cancel",
-        theme::MUTED,
-    ));
-    Paragraph::new(lines).render(inner, buf);
-}
-
-/// A text box's line: the text with the cursor shown as a reversed cell.
-fn input_line(input: &Input, width: usize, focused: bool) -> Line<'static> {
-    let scroll = input.visual_scroll(width.saturating_sub(1));
-    let text: String = input.value().chars().skip(scroll).collect();
-    if !focused {
-        return Line::raw(text);
-    }
-    let cursor = input.visual_cursor().saturating_sub(scroll);
-    let before: String = text.chars().take(cursor).collect();
-    let at: String = text
-        .chars()
-        .nth(cursor)
-        .map_or(" ".to_string(), |c| c.to_string());
-    let after: String = text.chars().skip(cursor + 1).collect();
-    Line::from(vec![
-        Span::raw(before),
-        Span::styled(at, theme::SELECTED),
-        Span::raw(after),
-    ])
-}
-
-fn render_form(form: &Form, area: Rect, buf: &mut Buffer) {
-    let label_width = form
-        .entries
-        .iter()
-        .map(|e| e.label.len())
-        .max()
-        .unwrap_or(0)
-        + 2;
-    let mut lines = Vec::new();
-    for (i, e) in form.entries.iter().enumerate() {
-        let focused = i == form.focus;
-        let marker = if focused { "›" } else { " " };
-        let label_style = if e.error.is_some() {
-            theme::ERROR
-        } else if focused {
-            theme::KEY
-        } else {
-            theme::MUTED
-        };
-        let mut spans = vec![Span::styled(
-            format!("{marker} {:<label_width$}", e.label),
-            label_style,
-        )];
-        let field = input_line(&e.input, 40, focused);
-        let field_style = if e.error.is_some() {
-            theme::ERROR
-        } else {
-            Style::new()
-        };
-        spans.extend(field.spans.into_iter().map(|s| {
-            let style = field_style.patch(s.style);
-            s.style(style)
-        }));
-        lines.push(Line::from(spans));
-        if let Some(err) = &e.error {
-            lines.push(Line::styled(
-                format!("  {:<label_width$}✗ {err}", ""),
-                theme::ERROR,
-            ));
-        }
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        " Tab next field   Enter apply   Esc cancel",
-        theme::MUTED,
-    ));
-    let height = u16::try_from(lines.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(2);
-    let inner = popup(&format!(" {} ", form.title), 78, height, area, buf);
-    Paragraph::new(lines).render(inner, buf);
-}
-
-fn render_path(title: &str, input: &Input, area: Rect, buf: &mut Buffer) {
-    let inner = popup(title, 70, 5, area, buf);
-    let mut field = vec![Span::styled(" path  ", theme::KEY)];
-    field.extend(input_line(input, 58, true).spans);
-    let lines = vec![
-        Line::from(field),
-        Line::raw(""),
-        Line::styled(" Enter confirm   Esc cancel", theme::MUTED),
-    ];
-    Paragraph::new(lines).render(inner, buf);
-}
-
-fn render_discard(then: AfterDiscard, area: Rect, buf: &mut Buffer) {
-    let question = match then {
-        AfterDiscard::Quit => "Quit and lose the unsaved changes?",
-        AfterDiscard::Open => "Open another network and lose the unsaved changes?",
-    };
-    let inner = popup(" Unsaved changes ", 60, 6, area, buf);
-    let text = Text::from(vec![
-        Line::raw(format!(" {question}")),
-        Line::raw(""),
-        Line::from(vec![
-            Span::styled(" y", theme::KEY),
-            Span::raw(" discard them   "),
-            Span::styled("n", theme::KEY),
-            Span::raw(" stay   (then "),
-            Span::styled(keys::key_for(keys::Action::Save), theme::KEY),
-            Span::raw(" saves)"),
-        ]),
-    ]);
-    Paragraph::new(text).render(inner, buf);
-}
-
-/// Each fix with what it leads to, tried before it is offered.
-fn render_fixes(
-    layer: usize,
-    fixes: &[crate::fixes::Fix],
-    choice: usize,
-    area: Rect,
-    buf: &mut Buffer,
-) {
-    let mut lines = Vec::new();
-    for (i, fix) in fixes.iter().enumerate() {
-        let style = if i == choice {
-            theme::SELECTED
-        } else {
-            theme::TEXT
-        };
-        lines.push(Line::styled(
-            format!(" {} ", fix.what),
-            style.patch(theme::TITLE),
-        ));
-        lines.push(Line::styled(format!("   → {}", fix.effect), theme::GOOD));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        " ↑↓ choose   Enter apply (u undoes)   Esc cancel",
-        theme::MUTED,
-    ));
-    let height = u16::try_from(lines.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(2);
-    let inner = popup(
-        &format!(" Fixes for layer {} ", layer + 1),
-        80,
-        height,
-        area,
-        buf,
-    );
-    Paragraph::new(lines).render(inner, buf);
 }

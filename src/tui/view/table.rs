@@ -2,7 +2,7 @@
 //! layer), built only for the rows on screen.
 
 use super::super::app::App;
-use super::super::theme;
+use super::super::theme::Theme;
 use super::super::whatif::TableRow;
 use crate::compare::{Delta, change, delta, signed};
 use crate::engine::{Row as Computed, Status};
@@ -47,6 +47,7 @@ fn scroll_to_selection(app: &App, visible: usize) -> usize {
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = app.theme;
     app.table_area.set(area);
     let visible = usize::from(area.height).saturating_sub(1).max(1);
     let top = scroll_to_selection(app, visible);
@@ -77,7 +78,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let right = |s: &str| Cell::from(Line::from(s.to_string()).right_aligned());
     let rows = shown.into_iter().enumerate().map(|(n, s)| {
         let style = if top + n == selected {
-            s.style.patch(theme::SELECTED)
+            s.style.patch(t.selected)
         } else {
             s.style
         };
@@ -100,7 +101,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         "#" | "params" | "MACs" => right(h),
         _ => Cell::from(*h),
     }))
-    .style(theme::HEADER_ROW);
+    .style(t.header_row);
     Table::new(rows, constraints)
         .header(header)
         .column_spacing(2)
@@ -108,23 +109,23 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn shown(app: &App, row: TableRow) -> Shown {
+    let t = app.theme;
     match row {
         TableRow::Input => {
             let (style, remark) = match (app.net.input, app.min_input) {
                 (Shape::Image { h, w, .. }, Some(min)) if h < min.h || w < min.w => (
-                    theme::ERROR,
+                    t.error,
                     format!(
                         "✗ smaller than {}×{}, the smallest input every layer accepts",
                         min.h, min.w
                     ),
                 ),
-                _ => (theme::TEXT, String::new()),
+                _ => (t.text, String::new()),
             };
             let versus = match &app.baseline {
-                Some(b) if b.net.input != app.net.input => Line::styled(
-                    format!("{} → {}", b.net.input, app.net.input),
-                    theme::CHANGED,
-                ),
+                Some(b) if b.net.input != app.net.input => {
+                    Line::styled(format!("{} → {}", b.net.input, app.net.input), t.changed)
+                }
                 _ => Line::default(),
             };
             Shown {
@@ -138,27 +139,27 @@ fn shown(app: &App, row: TableRow) -> Shown {
             let row = &app.analysis.rows[index];
             let layer = &app.net.layers[index];
             let (style, remark) = match row.status {
-                Status::Ok => (theme::TEXT, String::new()),
-                Status::Warning(d) => (theme::WARNING, format!("! {d}")),
-                Status::Error(p) => (theme::ERROR, format!("✗ {p}")),
-                Status::Unreachable => (theme::UNREACHABLE, "—".to_string()),
+                Status::Ok => (t.text, String::new()),
+                Status::Warning(d) => (t.warning, format!("! {d}")),
+                Status::Error(p) => (t.error, format!("✗ {p}")),
+                Status::Unreachable => (t.unreachable, "—".to_string()),
             };
             let versus = match (&app.baseline, base) {
                 (None, _) => Line::default(),
                 (Some(_), None) => {
-                    let mut spans = vec![Span::styled("added", theme::MORE)];
+                    let mut spans = vec![Span::styled("added", t.more)];
                     if let Some(p) = row.params.filter(|&p| p > 0) {
-                        spans.push(Span::styled(
-                            format!("  {}", signed(i128::from(p))),
-                            theme::MORE,
-                        ));
+                        spans.push(Span::styled(format!("  {}", signed(i128::from(p))), t.more));
                     }
                     Line::from(spans)
                 }
-                (Some(b), Some(j)) => versus(delta(
-                    (&b.net.layers[j], &b.analysis, j),
-                    (layer, &app.analysis, index),
-                )),
+                (Some(b), Some(j)) => versus(
+                    t,
+                    delta(
+                        (&b.net.layers[j], &b.analysis, j),
+                        (layer, &app.analysis, index),
+                    ),
+                ),
             };
             Shown {
                 cells: layer_cells(index + 1, &layer.label(), row),
@@ -173,16 +174,16 @@ fn shown(app: &App, row: TableRow) -> Shown {
                 return Shown {
                     cells: Default::default(),
                     versus: Line::default(),
-                    style: theme::TEXT,
+                    style: t.text,
                     remark: String::new(),
                 };
             };
             let row = &b.analysis.rows[base];
-            let mut spans = vec![Span::styled("removed", theme::LESS)];
+            let mut spans = vec![Span::styled("removed", t.less)];
             if let Some(p) = row.params.filter(|&p| p > 0) {
                 spans.push(Span::styled(
                     format!("  {}", signed(-i128::from(p))),
-                    theme::LESS,
+                    t.less,
                 ));
             }
             let dash = || "—".to_string();
@@ -196,7 +197,7 @@ fn shown(app: &App, row: TableRow) -> Shown {
                     dash(),
                 ],
                 versus: Line::from(spans),
-                style: theme::REMOVED,
+                style: t.removed,
                 remark: String::new(),
             }
         }
@@ -204,24 +205,24 @@ fn shown(app: &App, row: TableRow) -> Shown {
 }
 
 /// `12×12×6 → 14×14×6  +63,360`, coloured by the sign of the change.
-fn versus(d: Delta) -> Line<'static> {
+fn versus(t: &Theme, d: Delta) -> Line<'static> {
     let mut spans = Vec::new();
     if let Some((before, after)) = d.shape {
         let shape = |s: Option<Shape>| s.map_or_else(|| "—".to_string(), |s| s.to_string());
         spans.push(Span::styled(
             format!("{} → {}", shape(before), shape(after)),
-            theme::CHANGED,
+            t.changed,
         ));
     }
     if let Some(p) = d.params.filter(|&p| p != 0) {
-        let style = if p > 0 { theme::MORE } else { theme::LESS };
+        let style = if p > 0 { t.more } else { t.less };
         if !spans.is_empty() {
             spans.push(Span::raw("  "));
         }
         spans.push(Span::styled(signed(p), style));
     }
     if spans.is_empty() && d.settings_changed {
-        spans.push(Span::styled("changed", theme::CHANGED));
+        spans.push(Span::styled("changed", t.changed));
     }
     Line::from(spans)
 }

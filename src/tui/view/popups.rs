@@ -1,0 +1,270 @@
+//! The popups over the table: help, lists, the editing form, the path
+//! prompt, the unsaved-changes question and the fixes.
+
+use super::super::app::AfterDiscard;
+use super::super::form::Form;
+use super::super::keys::{self, KEYS};
+use super::super::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+use tui_input::Input;
+
+/// A centred box of at most `width` × `height`, cleared, with a border.
+pub fn popup(
+    t: &Theme,
+    title: &str,
+    width: u16,
+    height: u16,
+    area: Rect,
+    buf: &mut Buffer,
+) -> Rect {
+    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [r] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(v);
+    Clear.render(r, buf);
+    let block = Block::bordered()
+        .border_style(t.border)
+        .title(Span::styled(title.to_string(), t.title));
+    let inner = block.inner(r);
+    block.render(r, buf);
+    inner
+}
+
+pub fn render_help(t: &Theme, scroll: usize, area: Rect, buf: &mut Buffer) {
+    let key_width = KEYS
+        .iter()
+        .map(|b| b.label.chars().count())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let mut lines: Vec<Line> = KEYS
+        .iter()
+        .map(|b| {
+            Line::from(vec![
+                Span::styled(format!(" {:<key_width$}", b.label), t.key),
+                Span::raw(b.help),
+            ])
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        " In forms: Tab/Shift+Tab move between fields, Enter applies, Esc cancels.",
+        t.muted,
+    ));
+    lines.push(Line::styled(
+        " Mouse: click a row to select it, scroll to move.   Any other key closes this help.",
+        t.muted,
+    ));
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let inner = popup(t, " Keys ", 88, height, area, buf);
+    let room = usize::from(inner.height);
+    let hidden = lines.len().saturating_sub(room);
+    let scroll = scroll.min(hidden);
+    if hidden > 0 {
+        let more = format!(
+            " ↑↓ scroll: {}–{} of {} ",
+            scroll + 1,
+            scroll + room,
+            lines.len()
+        );
+        let border_row = Rect {
+            y: inner.bottom(),
+            height: 1,
+            ..inner
+        };
+        Line::styled(more, t.key)
+            .right_aligned()
+            .render(border_row, buf);
+    }
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(room).collect();
+    Paragraph::new(shown).render(inner, buf);
+}
+
+pub fn render_list(
+    t: &Theme,
+    title: &str,
+    items: Vec<(String, String)>,
+    choice: usize,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let name_width = items
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let height = u16::try_from(items.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(4);
+    let inner = popup(t, title, 76, height, area, buf);
+    let mut lines: Vec<Line> = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, about))| {
+            let style = if i == choice { t.selected } else { t.text };
+            Line::from(vec![
+                Span::styled(format!(" {name:<name_width$}"), style.patch(t.title)),
+                Span::styled(about, style),
+            ])
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        " ↑↓ choose   Enter take   Esc cancel",
+        t.muted,
+    ));
+    Paragraph::new(lines).render(inner, buf);
+}
+
+/// A text box's line: the text with the cursor shown as a reversed cell.
+fn input_line(t: &Theme, input: &Input, width: usize, focused: bool) -> Line<'static> {
+    let scroll = input.visual_scroll(width.saturating_sub(1));
+    let text: String = input.value().chars().skip(scroll).collect();
+    if !focused {
+        return Line::raw(text);
+    }
+    let cursor = input.visual_cursor().saturating_sub(scroll);
+    let before: String = text.chars().take(cursor).collect();
+    let at: String = text
+        .chars()
+        .nth(cursor)
+        .map_or(" ".to_string(), |c| c.to_string());
+    let after: String = text.chars().skip(cursor + 1).collect();
+    Line::from(vec![
+        Span::raw(before),
+        Span::styled(at, t.selected),
+        Span::raw(after),
+    ])
+}
+
+pub fn render_form(t: &Theme, form: &Form, area: Rect, buf: &mut Buffer) {
+    let label_width = form
+        .entries
+        .iter()
+        .map(|e| e.label.len())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let mut lines = Vec::new();
+    for (i, e) in form.entries.iter().enumerate() {
+        let focused = i == form.focus;
+        let marker = if focused { "›" } else { " " };
+        let label_style = if e.error.is_some() {
+            t.error
+        } else if focused {
+            t.key
+        } else {
+            t.muted
+        };
+        let mut spans = vec![Span::styled(
+            format!("{marker} {:<label_width$}", e.label),
+            label_style,
+        )];
+        let field = input_line(t, &e.input, 40, focused);
+        let field_style = if e.error.is_some() {
+            t.error
+        } else {
+            Style::new()
+        };
+        spans.extend(field.spans.into_iter().map(|s| {
+            let style = field_style.patch(s.style);
+            s.style(style)
+        }));
+        lines.push(Line::from(spans));
+        if let Some(err) = &e.error {
+            lines.push(Line::styled(
+                format!("  {:<label_width$}✗ {err}", ""),
+                t.error,
+            ));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        " Tab next field   Enter apply   Esc cancel",
+        t.muted,
+    ));
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let inner = popup(t, &format!(" {} ", form.title), 78, height, area, buf);
+    Paragraph::new(lines).render(inner, buf);
+}
+
+pub fn render_path(t: &Theme, title: &str, input: &Input, area: Rect, buf: &mut Buffer) {
+    let inner = popup(t, title, 70, 5, area, buf);
+    let mut field = vec![Span::styled(" path  ", t.key)];
+    field.extend(input_line(t, input, 58, true).spans);
+    let lines = vec![
+        Line::from(field),
+        Line::raw(""),
+        Line::styled(" Enter confirm   Esc cancel", t.muted),
+    ];
+    Paragraph::new(lines).render(inner, buf);
+}
+
+pub fn render_discard(t: &Theme, then: AfterDiscard, area: Rect, buf: &mut Buffer) {
+    let question = match then {
+        AfterDiscard::Quit => "Quit and lose the unsaved changes?",
+        AfterDiscard::Open => "Open another network and lose the unsaved changes?",
+    };
+    let inner = popup(t, " Unsaved changes ", 60, 6, area, buf);
+    let text = Text::from(vec![
+        Line::raw(format!(" {question}")),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(" y", t.key),
+            Span::raw(" discard them   "),
+            Span::styled("n", t.key),
+            Span::raw(" stay   (then "),
+            Span::styled(keys::key_for(keys::Action::Save), t.key),
+            Span::raw(" saves)"),
+        ]),
+    ]);
+    Paragraph::new(text).render(inner, buf);
+}
+
+/// Each fix with what it leads to, tried before it is offered.
+pub fn render_fixes(
+    t: &Theme,
+    layer: usize,
+    fixes: &[crate::fixes::Fix],
+    choice: usize,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let mut lines = Vec::new();
+    for (i, fix) in fixes.iter().enumerate() {
+        let style = if i == choice { t.selected } else { t.text };
+        lines.push(Line::styled(
+            format!(" {} ", fix.what),
+            style.patch(t.title),
+        ));
+        lines.push(Line::styled(format!("   → {}", fix.effect), t.good));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        " ↑↓ choose   Enter apply (u undoes)   Esc cancel",
+        t.muted,
+    ));
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let inner = popup(
+        t,
+        &format!(" Fixes for layer {} ", layer + 1),
+        80,
+        height,
+        area,
+        buf,
+    );
+    Paragraph::new(lines).render(inner, buf);
+}
