@@ -2,6 +2,7 @@
 //! `layerlab summary …` prints the table, `layerlab presets` lists presets.
 
 use crate::engine::analyze;
+use crate::export::{self, Framework};
 use crate::file::{self, FileError};
 use crate::network::{Kernels, Network, Shape};
 use crate::presets::{self, PRESETS};
@@ -62,6 +63,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = PairFormat::Table)]
         format: PairFormat,
     },
+    /// Print (or write) a Python module that builds the network in PyTorch or Keras.
+    Export {
+        #[command(flatten)]
+        source: Source,
+        /// The framework to write code for.
+        #[arg(long, value_enum)]
+        to: Framework,
+        /// Write the module to this file instead of printing it.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Try a range of square input sizes: which are valid, the output shape and parameters at each.
     Sweep {
         #[command(flatten)]
@@ -118,6 +130,29 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Presets) => {
             print!("{}", presets_table());
+            ExitCode::SUCCESS
+        }
+        Some(Command::Export { source, to, output }) => {
+            let Some(net) = load(&source, false) else {
+                return ExitCode::from(2);
+            };
+            let code = match export::export(&net, &analyze(&net), to) {
+                Ok(code) => code,
+                Err(e) => {
+                    eprintln!("error: cannot export to {}: {e}", to.name());
+                    return ExitCode::from(2);
+                }
+            };
+            match output {
+                None => print!("{code}"),
+                Some(path) => {
+                    if let Err(e) = file::write_atomic(&path, code.as_bytes()) {
+                        eprintln!("error: cannot write {}: {e}", path.display());
+                        return ExitCode::FAILURE;
+                    }
+                    eprintln!("Wrote {} ({} module)", path.display(), to.name());
+                }
+            }
             ExitCode::SUCCESS
         }
         Some(Command::Diff {

@@ -517,6 +517,9 @@ pub struct AxisOutput {
     pub dropped: u64,
     /// PyTorch's `ceil_mode` dropped a last window that would start in the padding.
     pub ceil_dropped_last: bool,
+    /// Zeros the windows reach before and after the input: what a framework
+    /// without `"same"` or `ceil_mode` must pad to compute the same windows.
+    pub pad: (u64, u64),
 }
 
 impl Axis {
@@ -539,12 +542,14 @@ impl Axis {
                 let Some(covered) = covered else {
                     return AxisFit::Overflow;
                 };
-                let pad_before = covered.saturating_sub(input) / 2;
+                let pad_total = covered.saturating_sub(input);
+                let pad_before = pad_total / 2;
                 let dropped = (pad_before + input).saturating_sub(covered);
                 AxisFit::Fits(AxisOutput {
                     size,
                     dropped,
                     ceil_dropped_last: false,
+                    pad: (pad_before, pad_total - pad_before),
                 })
             }
             AxisRule::Explicit { pad, ceil } => {
@@ -567,12 +572,15 @@ impl Axis {
                     size -= 1;
                     ceil_dropped_last = true;
                 }
-                let covered = (size - 1) * s + span;
+                let covered = ((size - 1) * s).saturating_add(span);
                 let dropped = (pad + input).saturating_sub(covered);
+                // With ceil_mode the last window may hang past the right padding.
+                let after = covered.saturating_sub(input + pad).max(pad);
                 AxisFit::Fits(AxisOutput {
                     size,
                     dropped,
                     ceil_dropped_last,
+                    pad: (pad, after),
                 })
             }
         }

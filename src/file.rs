@@ -265,10 +265,15 @@ pub fn to_toml(net: &Network) -> String {
 /// written and flushed to disk, then renamed over the old one, so a crash or
 /// a full disk leaves either the old file or the new one, never half of one.
 pub fn save(net: &Network, path: &Path) -> std::io::Result<()> {
+    write_atomic(path, to_toml(net).as_bytes())
+}
+
+/// Writes `bytes` to `path` through a temporary file beside it and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = temp_path(path);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(to_toml(net).as_bytes())?;
+        f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();

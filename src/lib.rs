@@ -14,6 +14,7 @@ pub mod cli;
 pub mod compare;
 pub mod engine;
 pub mod explain;
+pub mod export;
 pub mod file;
 pub mod fixes;
 pub mod layer;

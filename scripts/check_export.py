@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Check `layerlab export` against real frameworks.
+
+For every preset and every `tests/fixtures/export_*.toml`, export the network
+to PyTorch and to Keras, build it in the framework, and compare every layer's
+output shape and parameter count with `layerlab summary --format json`.
+Exported modules name layerlab's layer n `l{n}` (padding before it
+`l{n}_pad`, its activation `l{n}_<name>`), which is how layers are matched.
+
+Usage: python3 scripts/check_export.py [BIN]    (BIN: target/release/layerlab)
+Needs torch and/or keras (with any backend, e.g. `pip install keras jax`);
+a framework that is not installed is skipped and said so. Not run by CI.
+"""
+import glob
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target", "release", "layerlab")
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+
+def run(*args):
+    return subprocess.run([BIN, *args], capture_output=True, text=True, check=True).stdout
+
+
+def sources():
+    names = [line.split()[0] for line in run("presets").splitlines() if line.strip()]
+    for name in names:
+        yield name, ["--preset", name]
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests", "fixtures", "export_*.toml"))):
+        yield os.path.basename(path), [path]
+
+
+def load_module(code, tmp, name):
+    path = os.path.join(tmp, name + ".py")
+    with open(path, "w") as f:
+        f.write(code)
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def own(name, n):
+    """The module or layer names that belong to layerlab's layer n."""
+    return name == f"l{n}" or name.startswith(f"l{n}_")
+
+
+def check_torch(module, summary):
+    import torch
+
+    model = module.build().eval()
+    shapes = {}
+    for name, sub in model.named_children():
+        if re.fullmatch(r"l\d+", name):
+            sub.register_forward_hook(lambda m, i, o, name=name: shapes.__setitem__(name, list(o.shape[1:])))
+    model(torch.zeros(1, *summary["input"]))
+    problems = []
+    for layer in summary["layers"]:
+        n = layer["index"]
+        params = sum(p.numel() for name, sub in model.named_children() if own(name, n) for p in sub.parameters())
+        if shapes.get(f"l{n}") != layer["output"]:
+            problems.append(f"layer {n}: output {shapes.get(f'l{n}')}, layerlab {layer['output']}")
+        if params != layer["params"]:
+            problems.append(f"layer {n}: {params} params, layerlab {layer['params']}")
+    return problems
+
+
+def check_keras(module, summary):
+    import keras
+
+    model = module.build()
+    problems = []
+    for layer in summary["layers"]:
+        n = layer["index"]
+        shape = list(model.get_layer(f"l{n}").output.shape[1:])
+        if len(shape) == 3:  # channels last → first
+            shape = [shape[2], shape[0], shape[1]]
+        params = sum(
+            int(keras.ops.size(w)) for l in model.layers if own(l.name, n) for w in l.trainable_weights
+        )
+        if shape != layer["output"]:
+            problems.append(f"layer {n}: output {shape}, layerlab {layer['output']}")
+        if params != layer["params"]:
+            problems.append(f"layer {n}: {params} params, layerlab {layer['params']}")
+    return problems
+
+
+def main():
+    frameworks = []
+    for name, check in [("torch", check_torch), ("keras", check_keras)]:
+        if importlib.util.find_spec(name) is None:
+            print(f"{name} is not installed: skipping it")
+        else:
+            frameworks.append((name, check))
+    total = bad = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, args in sources():
+            summary = json.loads(run("summary", *args, "--format", "json"))
+            if summary["error_at"] is not None:
+                continue  # a broken network is refused by export, by design
+            for name, check in frameworks:
+                total += 1
+                to = "pytorch" if name == "torch" else "keras"
+                code = run("export", *args, "--to", to)
+                module_name = re.sub(r"\W", "_", f"{to}_{label}")
+                try:
+                    problems = check(load_module(code, tmp, module_name), summary)
+                except Exception as e:  # the framework refused to build it
+                    problems = [f"{type(e).__name__}: {e}"]
+                if problems:
+                    bad += 1
+                    print(f"{label} ({name}): " + "; ".join(problems[:3]))
+                else:
+                    print(f"{label} ({name}): every layer matches")
+    print(f"{total - bad}/{total} exports match")
+    sys.exit(1 if bad or not total else 0)
+
+
+if __name__ == "__main__":
+    main()

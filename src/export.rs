@@ -1,0 +1,191 @@
+//! Export to framework code: a complete Python module that builds the network
+//! in PyTorch (`torch.nn.Sequential`) or Keras (`keras.Sequential`) so that the
+//! framework's own shapes and parameter counts equal layerlab's.
+//!
+//! Settings without a direct equivalent are translated, not dropped: `"same"`
+//! padding with a stride becomes explicit (possibly uneven) padding in
+//! PyTorch, integer padding and `ceil_mode` become `ZeroPadding2D` in Keras.
+//! What cannot be expressed (shared kernels, a broken layer) is refused.
+//!
+//! Each layerlab layer `n` is the module named `l{n}`; padding before it is
+//! `l{n}_pad` and its activation `l{n}_{name}`. `scripts/check_export.py`
+//! uses these names to compare every layer's shape with layerlab's.
+
+mod keras;
+mod pytorch;
+
+use crate::engine::{Analysis, AxisFit, Status, axes};
+use crate::layer::{Hw, Layer};
+use crate::network::{Kernels, Network, Shape};
+use crate::units::thousands;
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Framework {
+    Pytorch,
+    Keras,
+}
+
+impl Framework {
+    pub fn name(self) -> &'static str {
+        match self {
+            Framework::Pytorch => "PyTorch",
+            Framework::Keras => "Keras",
+        }
+    }
+}
+
+/// Why a network cannot be exported faithfully.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportError(pub String);
+
+impl fmt::Display for ExportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ExportError {}
+
+/// The Python module for `net` in `framework`.
+pub fn export(
+    net: &Network,
+    analysis: &Analysis,
+    framework: Framework,
+) -> Result<String, ExportError> {
+    if net.kernels == Kernels::Shared {
+        return Err(ExportError(format!(
+            "kernels = \"shared\" (one kernel per filter shared across input channels) has no {} \
+             equivalent, so the exported network would count different parameters; switch to \
+             full kernels (`--kernels full`, or `c` in the explorer) to export",
+            framework.name()
+        )));
+    }
+    if let Some(i) = analysis.error_at {
+        let why = analysis.rows[i].status.message().unwrap_or_default();
+        return Err(ExportError(format!(
+            "layer {} cannot be computed ({why}); {} would refuse to build it: fix it first",
+            i + 1,
+            framework.name()
+        )));
+    }
+    let layers: Vec<Exported> = net
+        .layers
+        .iter()
+        .zip(&analysis.rows)
+        .enumerate()
+        .map(|(i, (layer, row))| {
+            Exported::new(i, layer, row.input, row.output, row.params, row.status)
+        })
+        .collect();
+    match framework {
+        Framework::Pytorch => pytorch::module(net, analysis, &layers),
+        Framework::Keras => keras::module(net, analysis, &layers),
+    }
+}
+
+/// One layer with everything the code writers need.
+struct Exported<'a> {
+    number: usize,
+    layer: &'a Layer,
+    input: Shape,
+    output: Shape,
+    /// Zeros the windows reach on each side: ((top, bottom), (left, right)).
+    pad: ((u64, u64), (u64, u64)),
+    comment: String,
+}
+
+impl<'a> Exported<'a> {
+    fn new(
+        i: usize,
+        layer: &'a Layer,
+        input: Option<Shape>,
+        output: Option<Shape>,
+        params: Option<u64>,
+        status: Status,
+    ) -> Exported<'a> {
+        // Only called on a network without broken layers: shapes are known.
+        let (input, output) = (
+            input.unwrap_or(Shape::Flat(0)),
+            output.unwrap_or(Shape::Flat(0)),
+        );
+        let pad = match input {
+            Shape::Image { h, w, .. } if layer.kind.has_window() => {
+                let [ah, aw] = axes(layer, Hw { h, w });
+                let pad_of = |fit: AxisFit| match fit {
+                    AxisFit::Fits(o) => o.pad,
+                    _ => (0, 0),
+                };
+                (pad_of(ah.output()), pad_of(aw.output()))
+            }
+            _ => ((0, 0), (0, 0)),
+        };
+        let mut comment = format!("{}: {} → {}", i + 1, layer.label(), output);
+        if let Some(p) = params.filter(|&p| p > 0) {
+            comment.push_str(&format!(", {} params", thousands(p)));
+        }
+        if matches!(status, Status::Warning(_)) {
+            comment.push_str(" (drops edge pixels)");
+        }
+        Exported {
+            number: i + 1,
+            layer,
+            input,
+            output,
+            pad,
+            comment,
+        }
+    }
+
+    fn channels(&self) -> u64 {
+        match self.input {
+            Shape::Image { c, .. } => c,
+            Shape::Flat(n) => n,
+        }
+    }
+
+    fn is_even(&self) -> bool {
+        let ((t, b), (l, r)) = self.pad;
+        t == b && l == r
+    }
+}
+
+/// `(5, 5)`
+fn pair(hw: Hw) -> String {
+    format!("({}, {})", hw.h, hw.w)
+}
+
+/// A one-line docstring-safe description of the network.
+fn heading(net: &Network, analysis: &Analysis, framework: Framework) -> String {
+    let total = analysis
+        .totals
+        .params
+        .map_or_else(|| "—".to_string(), thousands);
+    format!(
+        "{} as a {} model, exported by layerlab: input {:?} (channels first), {total} parameters.",
+        net.name.replace('\\', "/").replace('"', "'"),
+        framework.name(),
+        net.input.to_vec()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::analyze;
+
+    #[test]
+    fn shared_kernels_and_broken_networks_are_refused() {
+        let mut net = crate::presets::load("lenet").unwrap();
+        net.kernels = Kernels::Shared;
+        let err = export(&net, &analyze(&net), Framework::Pytorch).unwrap_err();
+        assert!(err.0.starts_with("kernels = \"shared\""), "{err}");
+        let broken = crate::presets::load("lenet-stride2").unwrap();
+        let err = export(&broken, &analyze(&broken), Framework::Keras).unwrap_err();
+        assert_eq!(
+            err.0,
+            "layer 4 cannot be computed (input 1×1 is smaller than the 2×2 pooling window); \
+             Keras would refuse to build it: fix it first"
+        );
+    }
+}

@@ -1,0 +1,124 @@
+//! `layerlab export`: the generated PyTorch and Keras modules for every
+//! preset and for networks that need translating ("same" with strides,
+//! integer padding, dilation, groups, ceil_mode), reviewed as snapshots.
+//! `scripts/check_export.py` runs the same modules in the real frameworks.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn layerlab() -> Command {
+    Command::cargo_bin("layerlab").expect("the binary is built")
+}
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn export(source: &[&str], to: &str) -> String {
+    let out = layerlab()
+        .arg("export")
+        .args(source)
+        .args(["--to", to])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{source:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn every_preset_exports_to_both_frameworks() {
+    for preset in ["mlp", "lenet", "lenet-padded", "lenet5", "alexnet", "vgg16"] {
+        for to in ["pytorch", "keras"] {
+            insta::assert_snapshot!(format!("{preset}_{to}"), export(&["--preset", preset], to));
+        }
+    }
+}
+
+#[test]
+fn settings_without_a_direct_equivalent_are_translated() {
+    for file in ["export_same_stride.toml", "export_padding.toml"] {
+        for to in ["pytorch", "keras"] {
+            let code = export(&[&fixture(file)], to);
+            insta::assert_snapshot!(format!("{}_{to}", file.trim_end_matches(".toml")), code);
+        }
+    }
+    // "same" with stride 2 on 29 rows pads 1 above and 2 below: PyTorch needs it spelt out.
+    let torch = export(&[&fixture("export_same_stride.toml")], "pytorch");
+    assert!(
+        torch.contains(r#"("l1_pad", nn.ZeroPad2d((1, 1, 1, 2))),"#),
+        "{torch}"
+    );
+    // ceil_mode becomes explicit zeros in Keras, which has no ceil_mode.
+    let keras = export(&[&fixture("export_padding.toml")], "keras");
+    assert!(
+        keras.contains(r#"layers.ZeroPadding2D(((1, 1), (1, 1)), name="l4_pad"),"#),
+        "{keras}"
+    );
+}
+
+#[test]
+fn what_cannot_be_expressed_is_refused_with_the_reason() {
+    layerlab()
+        .args(["export", "--preset", "lenet-stride2", "--to", "pytorch"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "error: cannot export to PyTorch: layer 4 cannot be computed (input 1×1 is smaller \
+             than the 2×2 pooling window); PyTorch would refuse to build it: fix it first\n",
+        );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let shared = dir.path().join("shared.toml");
+    std::fs::write(&shared, "input = [1, 28, 28]\nkernels = \"shared\"\n").expect("written");
+    layerlab()
+        .args(["export", shared.to_str().unwrap(), "--to", "keras"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "error: cannot export to Keras: kernels = \"shared\" (one kernel per filter shared across input channels) has no Keras equivalent",
+        ));
+    let strided = dir.path().join("strided.toml");
+    std::fs::write(
+        &strided,
+        "input = [1, 28, 28]\n[[layer]]\ntype = \"conv2d\"\nfilters = 4\nkernel = 3\nstride = 2\ndilation = 2\n",
+    )
+    .expect("written");
+    layerlab()
+        .args(["export", strided.to_str().unwrap(), "--to", "keras"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "Keras cannot combine a stride above 1 with dilation above 1",
+        ));
+    // PyTorch can.
+    layerlab()
+        .args(["export", strided.to_str().unwrap(), "--to", "pytorch"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn output_goes_to_a_file_when_asked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("lenet.py");
+    layerlab()
+        .args([
+            "export",
+            "--preset",
+            "lenet",
+            "--to",
+            "pytorch",
+            "-o",
+            path.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(format!("Wrote {} (PyTorch module)\n", path.display()));
+    let written = std::fs::read_to_string(&path).expect("written");
+    assert_eq!(written, export(&["--preset", "lenet"], "pytorch"));
+}
