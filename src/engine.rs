@@ -556,11 +556,17 @@ impl Axis {
                 let Some(padded) = pad.checked_mul(2).and_then(|p| p.checked_add(input)) else {
                     return AxisFit::Overflow;
                 };
-                if padded < span {
+                // PyTorch's pooling_output_shape: ⌊(padded − span + (s − 1 if
+                // ceil)) / s⌋ + 1, rounding toward −∞, and at least 1. With
+                // ceil_mode the window may overhang an input smaller than it.
+                let extra = if ceil { s - 1 } else { 0 };
+                let room = i128::from(padded) - i128::from(span) + i128::from(extra);
+                let size = room.div_euclid(i128::from(s)) + 1;
+                if size < 1 {
                     return AxisFit::TooSmall;
                 }
-                let room = padded - span;
-                let mut size = if ceil { room.div_ceil(s) } else { room / s } + 1;
+                // size ≤ padded + 1: it fits in a u64.
+                let mut size = size as u64;
                 let mut ceil_dropped_last = false;
                 // PyTorch: with ceil_mode the last window must start inside the
                 // image or its left padding, not in the right padding.
@@ -740,6 +746,23 @@ mod tests {
         // Without padding the extra window starts inside the image and stays.
         assert_eq!(size(axis(5, 2, 2, 1, explicit(0, true))), Some(3));
         assert_eq!(size(axis(5, 2, 2, 1, explicit(0, false))), Some(2));
+    }
+
+    #[test]
+    fn ceil_mode_lets_a_window_overhang_an_input_smaller_than_it() {
+        // PyTorch: MaxPool2d(3, ceil_mode=True) on 2×4 gives 1×2 (stride 3):
+        // ⌊(2 − 3 + 2) / 3⌋ + 1 = 1. Without ceil_mode it refuses.
+        assert_eq!(size(axis(2, 3, 3, 1, explicit(0, true))), Some(1));
+        assert_eq!(size(axis(4, 3, 3, 1, explicit(0, true))), Some(2));
+        assert_eq!(
+            axis(2, 3, 3, 1, explicit(0, false)).output(),
+            AxisFit::TooSmall
+        );
+        // ⌊(1 − 3 + 0) / 1⌋ + 1 = −1: too small even with ceil_mode.
+        assert_eq!(
+            axis(1, 3, 1, 1, explicit(0, true)).output(),
+            AxisFit::TooSmall
+        );
     }
 
     #[test]
