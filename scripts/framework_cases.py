@@ -35,17 +35,17 @@ def random_torch_case(rng, i):
             layers.append({
                 "type": "conv2d", "filters": filters,
                 "kernel": [rng.randint(1, 7), rng.randint(1, 7)],
-                "stride": [rng.randint(1, 3)] * 2, "bias": rng.random() < 0.7,
+                "stride": [rng.randint(1, 3), rng.randint(1, 3)], "bias": rng.random() < 0.7,
                 "padding": [rng.randint(0, 3), rng.randint(0, 3)],
                 "dilation": [rng.choice([1, 1, 2, 3])] * 2, "groups": groups,
             })
             channels = filters
         elif kind in ("maxpool", "avgpool"):
-            k = rng.randint(1, 4)
-            layer = {"type": kind, "kernel": [k, k], "padding": [rng.randint(0, k // 2)] * 2,
+            kh, kw = rng.randint(1, 4), rng.randint(1, 4)
+            layer = {"type": kind, "kernel": [kh, kw], "padding": [rng.randint(0, kh // 2), rng.randint(0, kw // 2)],
                      "ceil_mode": rng.random() < 0.4}
             if rng.random() < 0.6:
-                layer["stride"] = [rng.randint(1, 3)] * 2
+                layer["stride"] = [rng.randint(1, 3), rng.randint(1, 3)]
             layers.append(layer)
         elif kind == "dropout":
             layers.append({"type": "dropout", "rate": 0.25})
@@ -105,18 +105,18 @@ def random_keras_case(rng, i):
     for _ in range(rng.randint(1, 5)):
         kind = rng.choice(["conv2d", "conv2d", "maxpool", "avgpool", "relu", "sigmoid"])
         if kind == "conv2d":
-            stride = rng.randint(1, 3)
+            stride = [rng.randint(1, 3), rng.randint(1, 3)]
             layers.append({
                 "type": "conv2d", "filters": rng.choice([1, 4, 6, 16, 32, 64]),
-                "kernel": [rng.randint(1, 7), rng.randint(1, 7)], "stride": [stride] * 2,
+                "kernel": [rng.randint(1, 7), rng.randint(1, 7)], "stride": stride,
                 "bias": rng.random() < 0.8, "padding": rng.choice(["same", "valid"]),
-                "dilation": [1 if stride > 1 else rng.choice([1, 1, 2])] * 2, "groups": 1,
+                "dilation": [1 if max(stride) > 1 else rng.choice([1, 1, 2])] * 2, "groups": 1,
             })
         elif kind in ("maxpool", "avgpool"):
-            k = rng.randint(2, 3)
-            layer = {"type": kind, "kernel": [k, k], "padding": rng.choice(["same", "valid"])}
+            layer = {"type": kind, "kernel": [rng.randint(1, 3), rng.randint(1, 3)],
+                     "padding": rng.choice(["same", "valid"])}
             if rng.random() < 0.6:
-                layer["stride"] = [rng.randint(1, 3)] * 2
+                layer["stride"] = [rng.randint(1, 3), rng.randint(1, 3)]
             layers.append(layer)
         else:
             layers.append({"type": kind})
