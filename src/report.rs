@@ -17,12 +17,14 @@ pub enum Format {
     Markdown,
     Csv,
     Json,
+    Latex,
 }
 
 pub fn render(net: &Network, analysis: &Analysis, format: Format, color: bool) -> String {
     match format {
         Format::Table => table(net, analysis, color),
         Format::Markdown => markdown(net, analysis),
+        Format::Latex => latex(net, analysis),
         Format::Csv => csv(net, analysis),
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&to_json(net, analysis)).unwrap_or_default();
@@ -191,6 +193,50 @@ fn markdown(net: &Network, analysis: &Analysis) -> String {
     for l in totals_lines(analysis) {
         out.push_str(&format!("{l}  \n"));
     }
+    out
+}
+
+/// A `tabular` for a thesis or a handout (needs only plain LaTeX).
+fn latex(net: &Network, analysis: &Analysis) -> String {
+    let escape = |text: &str| {
+        let mut out = String::new();
+        for ch in text.chars() {
+            match ch {
+                '\\' => out.push_str("\\textbackslash{}"),
+                '&' | '%' | '$' | '#' | '_' | '{' | '}' => {
+                    out.push('\\');
+                    out.push(ch);
+                }
+                '~' => out.push_str("\\textasciitilde{}"),
+                '^' => out.push_str("\\textasciicircum{}"),
+                '×' => out.push_str("$\\times$"),
+                '—' => out.push_str("---"),
+                '✗' => out.push_str("$\\times$"),
+                '·' => out.push_str("$\\cdot$"),
+                '→' => out.push_str("$\\to$"),
+                '−' => out.push('-'),
+                // LaTeX's own thin space between thousands.
+                ',' => out.push_str("{,}"),
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    let mut out = format!("% {}\n", heading(net));
+    out.push_str("\\begin{tabular}{rllrrll}\n\\hline\n");
+    out.push_str(&format!(
+        "{} \\\\\n\\hline\n",
+        HEADERS.map(escape).join(" & ")
+    ));
+    for r in cells(net, analysis) {
+        let row: Vec<String> = r.iter().map(|c| escape(c)).collect();
+        out.push_str(&format!("{} \\\\\n", row.join(" & ")));
+    }
+    out.push_str("\\hline\n");
+    for l in totals_lines(analysis) {
+        out.push_str(&format!("\\multicolumn{{7}}{{l}}{{{}}} \\\\\n", escape(&l)));
+    }
+    out.push_str("\\end{tabular}\n");
     out
 }
 

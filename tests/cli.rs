@@ -133,6 +133,12 @@ fn markdown_and_csv_carry_the_same_rows() {
     insta::assert_snapshot!("lenet_markdown", md);
     let csv = stdout_of(&["summary", "--preset", "lenet-stride2", "--format", "csv"]);
     insta::assert_snapshot!("lenet_stride2_csv", csv);
+    let latex = stdout_of(&["summary", "--preset", "lenet", "--format", "latex"]);
+    insta::assert_snapshot!("lenet_latex", latex);
+    assert!(latex.contains("\\begin{tabular}{rllrrll}") && latex.ends_with("\\end{tabular}\n"));
+    assert!(latex.contains(
+        "1 & conv 5$\\times$5 $\\times$6 s1 p0 relu & 24$\\times$24$\\times$6 & 156 & 86{,}400"
+    ));
 }
 
 #[test]
