@@ -15,6 +15,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
+use std::ops::Not;
 
 fn open(preset: &str) -> App {
     App::new(
@@ -168,7 +169,7 @@ fn the_detail_pane_explains_the_selected_layer_with_numbers() {
 fn help_lists_every_key_of_the_key_table() {
     let mut app = open("lenet");
     press(&mut app, "?");
-    let text = screen(&draw(&app, 120, 40));
+    let text = screen(&draw(&app, 120, 50));
     for binding in KEYS {
         assert!(
             text.contains(&format!("{:<11}{}", binding.label, binding.help)),
@@ -176,8 +177,13 @@ fn help_lists_every_key_of_the_key_table() {
             binding.label
         );
     }
+    // On a short terminal the help scrolls.
+    let short = screen(&draw(&app, 100, 24));
+    assert!(short.contains("↑↓ scroll: 1–22 of"), "{short}");
+    press(&mut app, "jjjjjjjjjjjjjjjjjjjjjjjjjjj");
+    assert!(screen(&draw(&app, 100, 24)).contains("Ctrl+c     quit at once"));
     press(&mut app, "x");
-    assert!(matches!(app.mode, Mode::Table), "any key closes help");
+    assert!(matches!(app.mode, Mode::Table), "any other key closes help");
 }
 
 #[test]
@@ -579,6 +585,78 @@ fn every_theme_keeps_the_broken_row_unmistakable() {
     );
 }
 
+#[test]
+fn quiz_mode_hides_checks_answers_and_keeps_score() {
+    let mut app = open("lenet");
+    press(&mut app, "jjjQ"); // quiz from layer 3 down
+    let buf = draw(&app, 120, 30);
+    let conv = row_starting(&buf, "3  conv");
+    assert!(
+        lines(&buf)[usize::from(conv)].contains("8×8×16").not(),
+        "hidden"
+    );
+    assert!(
+        lines(&buf)[usize::from(conv)].contains("?             ?"),
+        "{}",
+        lines(&buf)[usize::from(conv)]
+    );
+    assert!(
+        lines(&buf)[usize::from(row_starting(&buf, "2  maxpool"))].contains("12×12×6"),
+        "above stays shown"
+    );
+    assert!(screen(&buf).contains("Total params: ?"));
+    assert!(screen(&buf).contains("quiz: 0 of 0 right"));
+    assert!(
+        !screen(&buf).contains("(5·5·6 + 1)·16"),
+        "no formula gives it away"
+    );
+
+    // A right shape and a wrong parameter count.
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(screen(&draw(&app, 120, 30)).contains("Your answer for layer 3"));
+    press(&mut app, "8x8x16");
+    app.handle_event(&key(KeyCode::Tab));
+    press(&mut app, "2400");
+    app.handle_event(&key(KeyCode::Enter));
+    let buf = draw(&app, 160, 30);
+    let text = screen(&buf);
+    assert!(
+        text.contains("Layer 3: ✓ output right; ✗ parameters: you said 2400; it is (5·5·6 + 1)·16 = 2,416  (score 1 of 2)"),
+        "{text}"
+    );
+    assert!(text.contains("quiz: 1 of 2 right"));
+    let conv = row_starting(&buf, "3  conv");
+    assert_eq!(
+        colour_of(&buf, conv, "8×8×16").0,
+        Color::Green,
+        "a right answer is revealed in green"
+    );
+    assert_eq!(
+        colour_of(&buf, conv, "2,416").0,
+        Color::Yellow,
+        "a wrong one shows the correct value"
+    );
+    assert!(
+        text.contains("parameters   (5·5·6 + 1)·16 = 2,416"),
+        "the formula is in the detail pane"
+    );
+
+    // An answer that cannot be read is refused in place.
+    press(&mut app, "j");
+    app.handle_event(&key(KeyCode::Enter));
+    press(&mut app, "big");
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(matches!(app.mode, Mode::Answer(_)));
+    assert!(screen(&draw(&app, 120, 30)).contains("Write the shape as the table does"));
+    app.handle_event(&key(KeyCode::Esc));
+
+    // Leaving the quiz reveals everything.
+    press(&mut app, "Q");
+    let text = screen(&draw(&app, 120, 30));
+    assert!(text.contains("Quiz over: 1 of 2 right"), "{text}");
+    assert!(text.contains("Total params: 44,426") && text.contains("4×4×16"));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -590,7 +668,7 @@ proptest! {
         keys in proptest::collection::vec(proptest::sample::select(vec![
             "j", "k", "G", "g", "a", "d", "p", "P", "s", "S", "+", "-", ">", "<", "c", "u", "o",
             "?", "q", "n", "y", "J", "K", "0", "x", "[", "]", "{", "}", "b", "B", "f", ",", "↵", "⇥", "⎋", "⌫",
-            "^r", "⇞", "⇟",
+            "^r", "⇞", "⇟", "Q", "2", "x",
         ]), 0..60),
     ) {
         let mut app = App::new(net, None, None);

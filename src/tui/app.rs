@@ -7,6 +7,7 @@
 use super::form::Form;
 use super::history::{Change, History};
 use super::keys::{self, Action};
+use super::quiz::{AnswerForm, Quiz};
 use super::theme::{self, Theme};
 use super::whatif::Baseline;
 use crate::engine::{Analysis, analyze, analyze_from};
@@ -59,6 +60,8 @@ pub enum Mode {
     Discard {
         then: AfterDiscard,
     },
+    /// Answering a quizzed row.
+    Answer(AnswerForm),
     /// Picking one of the fixes for the broken layer `layer`.
     Fix {
         layer: usize,
@@ -100,6 +103,8 @@ pub struct App {
     /// The network pinned with `b`, compared with the current one.
     pub baseline: Option<Baseline>,
     pub theme: &'static Theme,
+    /// Quiz mode (`Q`): which cells are hidden, and the score.
+    pub quiz: Option<Quiz>,
     /// The smallest input height and width every layer accepts.
     pub min_input: Option<Hw>,
     history: History,
@@ -120,6 +125,7 @@ impl App {
         App {
             baseline: None,
             theme: &theme::DARK,
+            quiz: None,
             min_input,
             net,
             analysis,
@@ -309,6 +315,18 @@ impl App {
                 }
                 ListKey::Cancel => {}
             },
+            Mode::Answer(mut form) => match key.code {
+                KeyCode::Esc => {}
+                KeyCode::Enter => self.submit_answer(form),
+                KeyCode::Tab | KeyCode::BackTab | KeyCode::Down | KeyCode::Up => {
+                    form.next();
+                    self.mode = Mode::Answer(form);
+                }
+                _ => {
+                    form.type_into(event);
+                    self.mode = Mode::Answer(form);
+                }
+            },
             Mode::Discard { then } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => match then {
                     AfterDiscard::Quit => return Some(Effect::Quit),
@@ -351,6 +369,7 @@ impl App {
                     self.say(format!("Removed layer {}: {label} (u undoes)", i + 1));
                 }
             },
+            Action::Edit if self.open_answer() => {}
             Action::Edit => {
                 self.mode = match self.selected_layer() {
                     None => Mode::Edit(Form::for_input(&self.net)),
@@ -454,6 +473,7 @@ impl App {
             Action::HalveInput => self.resize_input(|n| Some((n / 2).max(1))),
             Action::DoubleInput => self.resize_input(|n| n.checked_mul(2)),
             Action::Fix => self.open_fixes(),
+            Action::Quiz => self.toggle_quiz(),
         }
         None
     }

@@ -41,6 +41,7 @@ pub enum Action {
     HalveInput,
     DoubleInput,
     Fix,
+    Quiz,
 }
 
 /// One row of the key table.
@@ -139,7 +140,7 @@ pub const KEYS: &[Binding] = &[
         label: "Enter",
         keys: &[plain(KeyCode::Enter)],
         action: Action::Edit,
-        help: "edit the layer's fields (the input shape on the input row)",
+        help: "edit the layer's fields (the input shape on the input row; in a quiz: answer)",
     },
     Binding {
         label: "Shift+↑ K",
@@ -248,6 +249,12 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('}')],
         action: Action::DoubleInput,
         help: "double the input height and width",
+    },
+    Binding {
+        label: "Q",
+        keys: &[ch('Q')],
+        action: Action::Quiz,
+        help: "quiz: hide shapes and parameters from this layer down (again: end it)",
     },
     Binding {
         label: "u",

@@ -76,6 +76,7 @@ impl Widget for &App {
                 popups::render_path(t, title, input, area, buf);
             }
             Mode::Discard { then } => popups::render_discard(t, *then, area, buf),
+            Mode::Answer(form) => popups::render_answer(t, form, area, buf),
             Mode::Fix {
                 layer,
                 fixes,
@@ -131,6 +132,9 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
         ));
     }
     spans.extend([sep(), Span::raw(format!("kernels: {kernels}"))]);
+    if let Some(quiz) = &app.quiz {
+        spans.extend([sep(), Span::styled(crate::tui::quiz::score(quiz), t.key)]);
+    }
     if let Some(b) = &app.baseline {
         spans.extend([
             sep(),
@@ -163,6 +167,30 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
                 ]),
             ];
             (" Input ".to_string(), lines)
+        }
+        Some(i)
+            if app
+                .quiz
+                .as_ref()
+                .is_some_and(|q| q.hides(i, true) || q.hides(i, false)) =>
+        {
+            let lines = vec![
+                Line::from(vec![
+                    label("quiz"),
+                    Span::styled(
+                        "What is this layer's output shape, and how many parameters has it?",
+                        t.key,
+                    ),
+                ]),
+                Line::from(vec![
+                    label(""),
+                    Span::styled("Enter to answer; the formulas show once you have.", t.muted),
+                ]),
+            ];
+            (
+                format!(" Layer {} · {} ", i + 1, app.net.layers[i].label()),
+                lines,
+            )
         }
         Some(i) => {
             let layer = &app.net.layers[i];
@@ -237,7 +265,12 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let [totals_area, hint] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
     let totals = &app.analysis.totals;
+    let hidden = app
+        .quiz
+        .as_ref()
+        .is_some_and(|q| q.hides_any(app.net.layers.len()));
     let line = match (totals.params, app.analysis.error_at) {
+        _ if hidden => Line::styled(" Total params: ?   (the quiz is on: Q ends it)", t.total),
         (Some(p), _) => Line::from(vec![
             Span::styled(format!(" Total params: {}", thousands(p)), t.total),
             match table::total_change(app) {

@@ -4,6 +4,7 @@
 use super::super::app::AfterDiscard;
 use super::super::form::Form;
 use super::super::keys::{self, KEYS};
+use super::super::quiz::AnswerForm;
 use super::super::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -64,7 +65,15 @@ pub fn render_help(t: &Theme, scroll: usize, area: Rect, buf: &mut Buffer) {
     let height = u16::try_from(lines.len())
         .unwrap_or(u16::MAX)
         .saturating_add(2);
-    let inner = popup(t, " Keys ", 88, height, area, buf);
+    let width = lines.iter().map(Line::width).max().unwrap_or(0) + 3;
+    let inner = popup(
+        t,
+        " Keys ",
+        u16::try_from(width).unwrap_or(u16::MAX),
+        height,
+        area,
+        buf,
+    );
     let room = usize::from(inner.height);
     let hidden = lines.len().saturating_sub(room);
     let scroll = scroll.min(hidden);
@@ -262,6 +271,42 @@ pub fn render_fixes(
         t,
         &format!(" Fixes for layer {} ", layer + 1),
         80,
+        height,
+        area,
+        buf,
+    );
+    Paragraph::new(lines).render(inner, buf);
+}
+
+/// The quiz answer form: a box for each hidden cell of the row.
+pub fn render_answer(t: &Theme, form: &AnswerForm, area: Rect, buf: &mut Buffer) {
+    let mut lines = Vec::new();
+    for (i, (shape, input)) in form.entries.iter().enumerate() {
+        let focused = i == form.focus;
+        let label = if *shape { "output shape" } else { "parameters" };
+        let mut spans = vec![Span::styled(
+            format!("{} {label:<14}", if focused { "›" } else { " " }),
+            if focused { t.key } else { t.muted },
+        )];
+        spans.extend(input_line(t, input, 30, focused).spans);
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        " Shapes as the table writes them (24×24×6, 256, or error)",
+        t.muted,
+    ));
+    lines.push(Line::styled(
+        " Tab next   Enter check   Esc cancel",
+        t.muted,
+    ));
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let inner = popup(
+        t,
+        &format!(" Your answer for layer {} ", form.layer + 1),
+        64,
         height,
         area,
         buf,

@@ -2,6 +2,7 @@
 //! layer), built only for the rows on screen.
 
 use super::super::app::App;
+use super::super::quiz::{Quiz, Verdict};
 use super::super::theme::Theme;
 use super::super::whatif::TableRow;
 use crate::compare::{Delta, change, delta, signed};
@@ -25,8 +26,11 @@ const HEADERS: [&str; 7] = [
 ];
 
 /// One row's text, its style and its closing remark (status or mark).
+#[derive(Default)]
 struct Shown {
     cells: [String; 6],
+    /// Styles of single cells over the row's (quiz verdicts).
+    cell_styles: [Option<Style>; 6],
     versus: Line<'static>,
     style: Style,
     remark: String,
@@ -83,6 +87,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             s.style
         };
         let c = s.cells;
+        let cell_styles = s.cell_styles;
         let mut cells = vec![
             right(&c[0]),
             Cell::from(c[1].clone()),
@@ -91,6 +96,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             right(&c[4]),
             Cell::from(c[5].clone()),
         ];
+        for (cell, style) in cells.iter_mut().zip(cell_styles) {
+            if let Some(style) = style {
+                *cell = std::mem::take(cell).style(style);
+            }
+        }
         if comparing {
             cells.push(Cell::from(s.versus));
         }
@@ -133,6 +143,7 @@ fn shown(app: &App, row: TableRow) -> Shown {
                 versus,
                 style,
                 remark,
+                ..Default::default()
             }
         }
         TableRow::Layer { index, base } => {
@@ -161,22 +172,22 @@ fn shown(app: &App, row: TableRow) -> Shown {
                     ),
                 ),
             };
-            Shown {
+            let mut shown = Shown {
                 cells: layer_cells(index + 1, &layer.label(), row),
                 versus,
                 style,
                 remark,
+                ..Default::default()
+            };
+            if let Some(quiz) = &app.quiz {
+                quizzed(&mut shown, quiz, index, t);
             }
+            shown
         }
         TableRow::Removed { base } => {
             // Removed rows only exist while a baseline is pinned.
             let Some(b) = &app.baseline else {
-                return Shown {
-                    cells: Default::default(),
-                    versus: Line::default(),
-                    style: t.text,
-                    remark: String::new(),
-                };
+                return Shown::default();
             };
             let row = &b.analysis.rows[base];
             let mut spans = vec![Span::styled("removed", t.less)];
@@ -198,9 +209,33 @@ fn shown(app: &App, row: TableRow) -> Shown {
                 ],
                 versus: Line::from(spans),
                 style: t.removed,
-                remark: String::new(),
+                ..Default::default()
             }
         }
+    }
+}
+
+/// In a quiz, a row still hiding a cell gives nothing away: no MACs, no
+/// receptive field, no status or colour; answered cells show their verdict.
+fn quizzed(shown: &mut Shown, quiz: &Quiz, index: usize, t: &Theme) {
+    let (shape_hidden, params_hidden) = (quiz.hides(index, true), quiz.hides(index, false));
+    if shape_hidden || params_hidden {
+        for col in [4, 5] {
+            shown.cells[col] = "?".into();
+        }
+        shown.remark = String::new();
+        shown.style = t.text;
+        shown.versus = Line::default();
+    }
+    for (col, shape, hidden) in [(2, true, shape_hidden), (3, false, params_hidden)] {
+        if hidden {
+            shown.cells[col] = "?".into();
+        }
+        shown.cell_styles[col] = match quiz.verdict(index, shape) {
+            Some(Verdict::Right) => Some(t.good),
+            Some(Verdict::Wrong { .. }) => Some(t.warning),
+            None => None,
+        };
     }
 }
 

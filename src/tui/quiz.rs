@@ -1,0 +1,296 @@
+//! Quiz mode, for the classroom: the output shapes and parameter counts from
+//! the selected layer down are hidden; a student answers a row with Enter, a
+//! right answer is revealed in green, a wrong one shows the correct value
+//! and the formula behind it, and the score is kept.
+
+use super::app::{App, Mode};
+use crate::explain::explain;
+use crate::network::Shape;
+use crate::units::thousands;
+use crossterm::event::Event;
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+/// How a student's answer to one cell went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Right,
+    Wrong { typed: String },
+}
+
+/// The verdicts for one layer's two quizzed cells.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Answers {
+    pub shape: Option<Verdict>,
+    pub params: Option<Verdict>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quiz {
+    /// Layers from this index down are quizzed.
+    pub from: usize,
+    /// Verdicts by layer index.
+    pub answers: Vec<Answers>,
+    pub right: u32,
+    pub tried: u32,
+}
+
+impl Quiz {
+    fn answers(&self, layer: usize) -> Option<&Answers> {
+        layer
+            .checked_sub(self.from)
+            .and_then(|i| self.answers.get(i))
+    }
+
+    /// Whether layer `layer`'s output shape (`shape`) or parameters are still hidden.
+    pub fn hides(&self, layer: usize, shape: bool) -> bool {
+        layer >= self.from
+            && self.answers(layer).is_none_or(|a| {
+                if shape {
+                    a.shape.is_none()
+                } else {
+                    a.params.is_none()
+                }
+            })
+    }
+
+    /// The verdict on a revealed cell, if it was answered.
+    pub fn verdict(&self, layer: usize, shape: bool) -> Option<&Verdict> {
+        let a = self.answers(layer)?;
+        if shape {
+            a.shape.as_ref()
+        } else {
+            a.params.as_ref()
+        }
+    }
+
+    /// Whether anything is still hidden: the totals would give it away.
+    pub fn hides_any(&self, layers: usize) -> bool {
+        (self.from..layers).any(|i| self.hides(i, true) || self.hides(i, false))
+    }
+}
+
+/// The answer form: a text box for each cell of the row still hidden.
+#[derive(Clone, Debug)]
+pub struct AnswerForm {
+    pub layer: usize,
+    /// `(is the shape cell, text box)`.
+    pub entries: Vec<(bool, Input)>,
+    pub focus: usize,
+}
+
+impl AnswerForm {
+    pub fn type_into(&mut self, event: &Event) {
+        if let Some((_, input)) = self.entries.get_mut(self.focus) {
+            input.handle_event(event);
+        }
+    }
+
+    pub fn next(&mut self) {
+        self.focus = (self.focus + 1) % self.entries.len().max(1);
+    }
+}
+
+/// An output shape as a student writes it: `24×24×6`, `24x24x6`, `24 24 6`
+/// (height, width, channels, as the table shows them), `256`, or `error`
+/// for a layer that cannot be computed.
+fn parse_shape_answer(text: &str) -> Option<Option<Shape>> {
+    let t = text.trim().to_lowercase();
+    if ["error", "none", "-", "—", "✗", "x", "broken"].contains(&t.as_str()) {
+        return Some(None);
+    }
+    let dims: Vec<u64> = t
+        .split(|c: char| c == '×' || c == 'x' || c == '*' || c == ',' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    match dims[..] {
+        [h, w, c] => Some(Some(Shape::Image { c, h, w })),
+        [n] => Some(Some(Shape::Flat(n))),
+        _ => None,
+    }
+}
+
+/// A parameter count as a student writes it: `44426`, `44,426`, `44 426`.
+fn parse_count_answer(text: &str) -> Option<Option<u64>> {
+    let t = text.trim().to_lowercase();
+    if ["error", "none", "-", "—", "✗", "broken"].contains(&t.as_str()) {
+        return Some(None);
+    }
+    let digits: String = t
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '_' | '\u{a0}'))
+        .collect();
+    digits.parse().ok().map(Some)
+}
+
+impl App {
+    pub(super) fn toggle_quiz(&mut self) {
+        match self.quiz.take() {
+            Some(q) => self.say(format!(
+                "Quiz over: {} of {} right. Everything is shown again.",
+                q.right, q.tried
+            )),
+            None => {
+                let from = self.selected_layer().unwrap_or(0);
+                let layers = self.net.layers.len().saturating_sub(from);
+                self.quiz = Some(Quiz {
+                    from,
+                    answers: vec![Answers::default(); layers],
+                    right: 0,
+                    tried: 0,
+                });
+                self.say(format!(
+                    "Quiz: shapes and parameters from layer {} down are hidden. Enter on a row answers it; Q ends the quiz.",
+                    from + 1
+                ));
+            }
+        }
+    }
+
+    /// Enter in a quiz: the answer form for the selected row, if it hides anything.
+    pub(super) fn open_answer(&mut self) -> bool {
+        let (Some(quiz), Some(layer)) = (&self.quiz, self.selected_layer()) else {
+            return false;
+        };
+        let entries: Vec<(bool, Input)> = [true, false]
+            .into_iter()
+            .filter(|&shape| quiz.hides(layer, shape))
+            .map(|shape| (shape, Input::default()))
+            .collect();
+        if entries.is_empty() {
+            return false;
+        }
+        self.mode = Mode::Answer(AnswerForm {
+            layer,
+            entries,
+            focus: 0,
+        });
+        true
+    }
+
+    /// Checks the answers typed; refuses (keeping the form) what cannot be read.
+    pub(super) fn submit_answer(&mut self, form: AnswerForm) {
+        let layer = form.layer;
+        let (Some(row), Some(l)) = (
+            self.analysis.rows.get(layer).copied(),
+            self.net.layers.get(layer),
+        ) else {
+            return;
+        };
+        let why = explain(l, &row, self.net.kernels);
+        let mut said = Vec::new();
+        for (shape, input) in &form.entries {
+            let typed = input.value().trim().to_string();
+            if typed.is_empty() {
+                continue;
+            }
+            let right = if *shape {
+                match parse_shape_answer(&typed) {
+                    Some(answer) => answer == row.output,
+                    None => {
+                        self.fail(format!(
+                            "Write the shape as the table does, e.g. 24×24×6 or 256, not {typed:?}"
+                        ));
+                        self.mode = Mode::Answer(form);
+                        return;
+                    }
+                }
+            } else {
+                match parse_count_answer(&typed) {
+                    Some(answer) => answer == row.params,
+                    None => {
+                        self.fail(format!(
+                            "Write the parameter count as a number, e.g. 2416, not {typed:?}"
+                        ));
+                        self.mode = Mode::Answer(form);
+                        return;
+                    }
+                }
+            };
+            let correct = if *shape {
+                let value = row.output.map_or_else(
+                    || "— (the layer cannot be computed)".to_string(),
+                    |s| s.to_string(),
+                );
+                format!("{value} ({})", why.size.join("; "))
+            } else {
+                why.params.clone()
+            };
+            let what = if *shape { "output" } else { "parameters" };
+            said.push(if right {
+                format!("✓ {what} right")
+            } else {
+                format!("✗ {what}: you said {typed}; it is {correct}")
+            });
+            let Some(quiz) = &mut self.quiz else { return };
+            quiz.tried += 1;
+            quiz.right += u32::from(right);
+            let verdict = if right {
+                Verdict::Right
+            } else {
+                Verdict::Wrong { typed }
+            };
+            // Layers added since the quiz began have no slot yet.
+            if let Some(i) = layer.checked_sub(quiz.from)
+                && quiz.answers.len() <= i
+            {
+                quiz.answers.resize(i + 1, Answers::default());
+            }
+            if let Some(a) = layer
+                .checked_sub(quiz.from)
+                .and_then(|i| quiz.answers.get_mut(i))
+            {
+                if *shape {
+                    a.shape = Some(verdict);
+                } else {
+                    a.params = Some(verdict);
+                }
+            }
+        }
+        let Some(quiz) = &self.quiz else { return };
+        if said.is_empty() {
+            return self.fail("Type an answer first (Esc cancels)");
+        }
+        let score = format!("score {} of {}", quiz.right, quiz.tried);
+        let all_right = said.iter().all(|s| s.starts_with('✓'));
+        let text = format!("Layer {}: {}  ({score})", layer + 1, said.join("; "));
+        if all_right {
+            self.say(text);
+        } else {
+            self.fail(text);
+        }
+    }
+}
+
+/// The score as the header shows it.
+pub fn score(quiz: &Quiz) -> String {
+    format!(
+        "quiz: {} of {} right",
+        thousands(u64::from(quiz.right)),
+        thousands(u64::from(quiz.tried))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_read_as_students_write_them() {
+        assert_eq!(
+            parse_shape_answer("24×24×6"),
+            Some(Some(Shape::Image { c: 6, h: 24, w: 24 }))
+        );
+        assert_eq!(
+            parse_shape_answer(" 24x24x6 "),
+            Some(Some(Shape::Image { c: 6, h: 24, w: 24 }))
+        );
+        assert_eq!(parse_shape_answer("256"), Some(Some(Shape::Flat(256))));
+        assert_eq!(parse_shape_answer("error"), Some(None));
+        assert_eq!(parse_shape_answer("big"), None);
+        assert_eq!(parse_count_answer("44,426"), Some(Some(44_426)));
+        assert_eq!(parse_count_answer("44 426"), Some(Some(44_426)));
+        assert_eq!(parse_count_answer("lots"), None);
+    }
+}
