@@ -66,6 +66,10 @@ fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> anyhow::Result<()
                 let result = file::load(&path);
                 app.opened(path, result);
             }
+            Some(Effect::Write { path, contents }) => {
+                let result = file::write_atomic(&path, contents.as_bytes());
+                app.wrote(path, result);
+            }
         }
     }
 }

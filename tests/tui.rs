@@ -657,6 +657,46 @@ fn quiz_mode_hides_checks_answers_and_keeps_score() {
     assert!(text.contains("Total params: 44,426") && text.contains("4×4×16"));
 }
 
+#[test]
+fn x_exports_beside_the_architecture_file_and_says_where() {
+    let net = presets::load("lenet").unwrap();
+    let mut app = App::new(net.clone(), Some("nets/lenet.toml".into()), None);
+    press(&mut app, "x");
+    let text = screen(&draw(&app, 100, 30));
+    assert!(
+        text.contains("PyTorch") && text.contains("Keras") && text.contains("LaTeX"),
+        "{text}"
+    );
+    let Some(Effect::Write { path, contents }) = app.handle_event(&key(KeyCode::Enter)) else {
+        panic!("PyTorch is written")
+    };
+    assert_eq!(path, std::path::PathBuf::from("nets/lenet_pytorch.py"));
+    assert_eq!(
+        contents,
+        layerlab::export::export(&net, &analyze(&net), layerlab::export::Framework::Pytorch)
+            .unwrap()
+    );
+    app.wrote(path, Ok(()));
+    assert!(screen(&draw(&app, 100, 30)).contains("Exported to nets/lenet_pytorch.py"));
+
+    // A preset goes to the current folder under its name; a table too.
+    let mut app = open("lenet");
+    press(&mut app, "xjjj"); // Keras, Markdown, LaTeX
+    let Some(Effect::Write { path, contents }) = app.handle_event(&key(KeyCode::Enter)) else {
+        panic!("LaTeX is written")
+    };
+    assert_eq!(path, std::path::PathBuf::from("lenet.tex"));
+    assert!(contents.starts_with("% LeNet"));
+
+    // What cannot be exported is refused in place, with the reason.
+    press(&mut app, "c");
+    press(&mut app, "x");
+    assert_eq!(app.handle_event(&key(KeyCode::Enter)), None);
+    assert!(
+        screen(&draw(&app, 200, 30)).contains("Cannot export to PyTorch: kernels = \"shared\"")
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 

@@ -9,7 +9,7 @@ use super::history::{Change, History};
 use super::keys::{self, Action};
 use super::quiz::{AnswerForm, Quiz};
 use super::theme::{self, Theme};
-use super::whatif::Baseline;
+use super::whatif::{Baseline, EXPORTS};
 use crate::engine::{Analysis, analyze, analyze_from};
 use crate::file::FileError;
 use crate::fixes::Fix;
@@ -32,6 +32,11 @@ pub enum Effect {
     Quit,
     Save(PathBuf),
     OpenFile(PathBuf),
+    /// Write an export (code or a table) to a file.
+    Write {
+        path: PathBuf,
+        contents: String,
+    },
 }
 
 /// What has the keyboard: the table, or a popup over it.
@@ -59,6 +64,10 @@ pub enum Mode {
     /// Unsaved changes would be lost: `y` goes on with `then`, `n` stays.
     Discard {
         then: AfterDiscard,
+    },
+    /// Picking what to export.
+    Export {
+        choice: usize,
     },
     /// Answering a quizzed row.
     Answer(AnswerForm),
@@ -315,6 +324,12 @@ impl App {
                 }
                 ListKey::Cancel => {}
             },
+            Mode::Export { choice } => match list_key(key, choice, EXPORTS.len()) {
+                ListKey::Move(choice) => self.mode = Mode::Export { choice },
+                ListKey::Jump(_) => self.mode = Mode::Export { choice },
+                ListKey::Choose => return self.export_to(EXPORTS[choice]),
+                ListKey::Cancel => {}
+            },
             Mode::Answer(mut form) => match key.code {
                 KeyCode::Esc => {}
                 KeyCode::Enter => self.submit_answer(form),
@@ -474,6 +489,7 @@ impl App {
             Action::DoubleInput => self.resize_input(|n| n.checked_mul(2)),
             Action::Fix => self.open_fixes(),
             Action::Quiz => self.toggle_quiz(),
+            Action::Export => self.mode = Mode::Export { choice: 0 },
         }
         None
     }
@@ -707,7 +723,7 @@ fn widen(l: &mut Layer, grow: bool) -> Result<(), String> {
 }
 
 /// A file name from a network name: `LeNet, stride 2` → `lenet-stride-2`.
-fn slug(name: &str) -> String {
+pub(super) fn slug(name: &str) -> String {
     let s: String = name
         .chars()
         .map(|c| {

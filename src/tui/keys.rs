@@ -42,6 +42,7 @@ pub enum Action {
     DoubleInput,
     Fix,
     Quiz,
+    Export,
 }
 
 /// One row of the key table.
@@ -273,6 +274,12 @@ pub const KEYS: &[Binding] = &[
         keys: &[ctrl('s')],
         action: Action::Save,
         help: "save (asks for a path when there is none)",
+    },
+    Binding {
+        label: "x",
+        keys: &[ch('x')],
+        action: Action::Export,
+        help: "export: PyTorch or Keras code, or the table (Markdown, LaTeX, CSV)",
     },
     Binding {
         label: "o",

@@ -5,6 +5,7 @@
 use super::app::{App, Mode, PathPurpose};
 use super::keys::{self, HINT};
 use super::theme::Theme;
+use super::whatif::EXPORTS;
 
 mod popups;
 mod table;
@@ -77,6 +78,16 @@ impl Widget for &App {
             }
             Mode::Discard { then } => popups::render_discard(t, *then, area, buf),
             Mode::Answer(form) => popups::render_answer(t, form, area, buf),
+            Mode::Export { choice } => {
+                let items = EXPORTS
+                    .iter()
+                    .map(|e| {
+                        let (name, what) = e.describe();
+                        (name.to_string(), what.to_string())
+                    })
+                    .collect();
+                popups::render_list(t, " Export ", items, *choice, area, buf);
+            }
             Mode::Fix {
                 layer,
                 fixes,

@@ -1,12 +1,15 @@
 //! The explorer's what-if tools: a pinned baseline to compare against, the
 //! input size keys, and one-key fixes for a broken layer.
 
-use super::app::{App, Mode};
+use super::app::{App, Effect, Mode, slug};
 use super::history::Change;
 use crate::compare::{Step, align};
 use crate::engine::{Analysis, Status, analyze};
+use crate::export::{Framework, export};
 use crate::fixes::{Fix, Repair, fixes};
 use crate::network::{Network, Shape};
+use crate::report::{self, Format};
+use std::path::{Path, PathBuf};
 
 /// A network pinned with `b`, and how the current one lines up with it.
 pub struct Baseline {
@@ -167,6 +170,90 @@ impl App {
             TableRow::Input => self.selected = 0,
             TableRow::Layer { index, .. } => self.selected = index + 1,
             TableRow::Removed { .. } => {}
+        }
+    }
+}
+
+/// What `x` can write, in the order its list shows them.
+pub const EXPORTS: [ExportKind; 5] = [
+    ExportKind::Code(Framework::Pytorch),
+    ExportKind::Code(Framework::Keras),
+    ExportKind::Table(Format::Markdown),
+    ExportKind::Table(Format::Latex),
+    ExportKind::Table(Format::Csv),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    Code(Framework),
+    Table(Format),
+}
+
+impl ExportKind {
+    /// The list entry: name and what it is.
+    pub fn describe(self) -> (&'static str, &'static str) {
+        match self {
+            ExportKind::Code(Framework::Pytorch) => (
+                "PyTorch",
+                "a Python module building the network in torch.nn",
+            ),
+            ExportKind::Code(Framework::Keras) => {
+                ("Keras", "a Python module building the network in keras")
+            }
+            ExportKind::Table(Format::Latex) => {
+                ("LaTeX", "the table as a tabular, for a handout or a thesis")
+            }
+            ExportKind::Table(Format::Csv) => ("CSV", "the table for a spreadsheet"),
+            ExportKind::Table(_) => ("Markdown", "the table for notes, issues and READMEs"),
+        }
+    }
+
+    /// The file name's ending, after the network's own name.
+    fn suffix(self) -> &'static str {
+        match self {
+            ExportKind::Code(Framework::Pytorch) => "_pytorch.py",
+            ExportKind::Code(Framework::Keras) => "_keras.py",
+            ExportKind::Table(Format::Latex) => ".tex",
+            ExportKind::Table(Format::Csv) => ".csv",
+            ExportKind::Table(_) => ".md",
+        }
+    }
+}
+
+impl App {
+    /// `x` then a choice: the file to write beside the architecture file (or
+    /// in the current folder for a preset), with its contents.
+    pub(super) fn export_to(&mut self, kind: ExportKind) -> Option<Effect> {
+        let contents = match kind {
+            ExportKind::Code(framework) => match export(&self.net, &self.analysis, framework) {
+                Ok(code) => code,
+                Err(e) => {
+                    self.fail(format!("Cannot export to {}: {e}", framework.name()));
+                    return None;
+                }
+            },
+            ExportKind::Table(format) => report::render(&self.net, &self.analysis, format, false),
+        };
+        let (folder, stem) = match &self.path {
+            Some(p) => (
+                p.parent().map(Path::to_path_buf).unwrap_or_default(),
+                p.file_stem()
+                    .map_or("network".into(), |s| s.to_string_lossy().into_owned()),
+            ),
+            None => (
+                PathBuf::new(),
+                slug(self.preset.as_deref().unwrap_or(&self.net.name)),
+            ),
+        };
+        let path = folder.join(format!("{stem}{}", kind.suffix()));
+        Some(Effect::Write { path, contents })
+    }
+
+    /// The loop reports how writing an export went.
+    pub fn wrote(&mut self, path: PathBuf, result: std::io::Result<()>) {
+        match result {
+            Ok(()) => self.say(format!("Exported to {}", path.display())),
+            Err(e) => self.fail(format!("Could not write {}: {e}", path.display())),
         }
     }
 }
