@@ -404,7 +404,7 @@ mod tests {
             Some(Action::Save)
         );
         assert_eq!(
-            action_for(&typed(KeyCode::Char('x'), KeyModifiers::NONE)),
+            action_for(&typed(KeyCode::Char('z'), KeyModifiers::NONE)),
             None
         );
     }
