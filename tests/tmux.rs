@@ -70,40 +70,60 @@ fn tmux_available() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-#[test]
-fn lenet_in_a_real_terminal_padding_stride_and_quit() {
+/// layerlab with `args` in a fresh tmux server, or `None` (outside CI) when
+/// tmux is missing.
+fn start(name: &str, args: &[&str]) -> Option<Tmux> {
     if !tmux_available() {
         assert!(
             std::env::var_os("CI").is_none(),
             "CI must install tmux for this test"
         );
         eprintln!("tmux is not installed: skipping the end-to-end test");
-        return;
+        return None;
     }
     let tmux = Tmux {
-        socket: format!("layerlab-test-{}", std::process::id()),
+        socket: format!("layerlab-{name}-{}", std::process::id()),
     };
     let bin = env!("CARGO_BIN_EXE_layerlab");
-    let started = tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "app",
-        "-x",
-        "120",
-        "-y",
-        "36",
-        "env",
-        "TERM=xterm-256color",
-        bin,
-    ]);
+    let mut command = vec!["new-session", "-d", "-s", "app", "-x", "120", "-y", "36"];
+    command.extend(["env", "TERM=xterm-256color", bin]);
+    command.extend(args);
+    let started = tmux.run(&command);
     assert!(
         started.status.success(),
         "{}",
         String::from_utf8_lossy(&started.stderr)
     );
     tmux.run(&["set-option", "-t", "app", "remain-on-exit", "on"]);
+    Some(tmux)
+}
 
+impl Tmux {
+    /// Waits for layerlab to exit, then checks its status and the screen.
+    fn wait_until_quit(&self) {
+        let start = Instant::now();
+        // tmux marks the pane dead a moment before it knows the status.
+        while self.pane("#{pane_dead}") != "1" || self.pane("#{pane_dead_status}").is_empty() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "layerlab did not quit"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(self.pane("#{pane_dead_status}"), "0", "exit status");
+        assert_eq!(
+            self.pane("#{alternate_on}"),
+            "0",
+            "the terminal is back from the alternate screen"
+        );
+    }
+}
+
+#[test]
+fn lenet_in_a_real_terminal_padding_stride_and_quit() {
+    let Some(tmux) = start("lenet", &[]) else {
+        return;
+    };
     tmux.wait_for("Total params: 44,426");
     tmux.keys("P");
     tmux.wait_for("Total params: 107,786");
@@ -130,18 +150,32 @@ fn lenet_in_a_real_terminal_padding_stride_and_quit() {
     tmux.keys("q");
     tmux.wait_for("Quit and lose the unsaved changes?");
     tmux.keys("y");
-    let start = Instant::now();
-    while tmux.pane("#{pane_dead}") != "1" {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "layerlab did not quit"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert_eq!(tmux.pane("#{pane_dead_status}"), "0", "exit status");
-    assert_eq!(
-        tmux.pane("#{alternate_on}"),
-        "0",
-        "the terminal is back from the alternate screen"
+    tmux.wait_until_quit();
+}
+
+#[test]
+fn a_new_file_is_built_saved_and_read_back() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("mine.toml");
+    let Some(tmux) = start("save", &[path.to_str().unwrap()]) else {
+        return;
+    };
+    tmux.wait_for("Total params: 0");
+    tmux.keys("a");
+    tmux.wait_for("Add a layer at the top");
+    tmux.keys("Enter"); // conv2d, the first in the list
+    let screen = tmux.wait_for("Total params: 160");
+    assert!(screen.contains("conv 3×3 ×16"), "{screen}");
+    assert!(
+        screen.contains("mine.toml*"),
+        "unsaved changes are marked:\n{screen}"
     );
+    tmux.keys("C-s");
+    tmux.wait_for("Saved to");
+    tmux.keys("q"); // nothing unsaved: no question
+    tmux.wait_until_quit();
+    let saved = layerlab::file::load(&path).expect("the saved file reads back");
+    assert_eq!(saved.layers.len(), 1);
+    assert_eq!(saved.layers[0].filters, 16);
+    assert_eq!(saved.name, "mine");
 }
