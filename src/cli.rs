@@ -4,6 +4,7 @@
 use crate::engine::analyze;
 use crate::export::{self, Framework};
 use crate::file::{self, FileError};
+use crate::lang::{self, Lang, tr};
 use crate::network::{Kernels, Network, Shape};
 use crate::presets::{self, PRESETS};
 use crate::report::{self, Format, diff, sweep};
@@ -26,6 +27,9 @@ pub struct Cli {
     command: Option<Command>,
     #[command(flatten)]
     source: Source,
+    /// Language of everything layerlab says: en or ru. Default: from LC_ALL / LANG.
+    #[arg(long, global = true, value_parser = ["en", "ru"])]
+    lang: Option<String>,
     /// Colours of the explorer: dark, light (white backgrounds, projectors)
     /// or mono (no colour). Default: mono when NO_COLOR is set, else dark.
     #[arg(long, value_parser = ["dark", "light", "mono"])]
@@ -105,7 +109,11 @@ struct Source {
 /// Runs the command line and returns the process's exit status:
 /// 0 on success, 2 when the input (file, preset, arguments) is not valid.
 pub fn main() -> ExitCode {
+    lang::set(Lang::from_env(|name| std::env::var(name).ok()));
     let cli = Cli::parse();
+    if let Some(l) = cli.lang.as_deref().and_then(Lang::from_name) {
+        lang::set(l);
+    }
     match cli.command {
         Some(Command::Summary {
             source,
@@ -139,7 +147,12 @@ pub fn main() -> ExitCode {
             let code = match export::export(&net, &analyze(&net), to) {
                 Ok(code) => code,
                 Err(e) => {
-                    eprintln!("error: cannot export to {}: {e}", to.name());
+                    eprintln!(
+                        "{}: {} {}: {e}",
+                        error(),
+                        tr("cannot export to", "не экспортировать в"),
+                        to.name()
+                    );
                     return ExitCode::from(2);
                 }
             };
@@ -147,10 +160,22 @@ pub fn main() -> ExitCode {
                 None => print!("{code}"),
                 Some(path) => {
                     if let Err(e) = file::write_atomic(&path, code.as_bytes()) {
-                        eprintln!("error: cannot write {}: {e}", path.display());
+                        eprintln!(
+                            "{}: {} {}: {e}",
+                            error(),
+                            tr("cannot write", "не записать"),
+                            path.display()
+                        );
                         return ExitCode::FAILURE;
                     }
-                    eprintln!("Wrote {} ({} module)", path.display(), to.name());
+                    let (shown, name) = (path.display(), to.name());
+                    eprintln!(
+                        "{}",
+                        tr(
+                            format!("Wrote {shown} ({name} module)"),
+                            format!("Записан {shown} (модуль {name})")
+                        )
+                    );
                 }
             }
             ExitCode::SUCCESS
@@ -193,7 +218,7 @@ pub fn main() -> ExitCode {
             match crate::tui::run(net, path, preset, theme) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: {e:#}");
+                    eprintln!("{}: {e:#}", error());
                     ExitCode::FAILURE
                 }
             }
@@ -216,10 +241,19 @@ fn load(source: &Source, explorer: bool) -> Option<Network> {
         (None, None) => Err(FileError {
             path: String::new(),
             line: None,
-            message: "give an architecture file or --preset NAME (see `layerlab presets`)".into(),
+            message: tr(
+                "give an architecture file or --preset NAME (see `layerlab presets`)",
+                "укажите файл архитектуры или --preset ИМЯ (см. `layerlab presets`)",
+            )
+            .into(),
         }),
     };
-    result.map_err(|e| eprintln!("error: {e}")).ok()
+    result.map_err(|e| eprintln!("{}: {e}", error())).ok()
+}
+
+/// The word before an error message.
+fn error() -> &'static str {
+    tr("error", "ошибка")
 }
 
 fn pretty(json: &serde_json::Value) -> String {
@@ -239,8 +273,18 @@ fn diff_command(files: Vec<PathBuf>, presets: Vec<String>, format: PairFormat) -
         .collect();
     if sides.len() != 2 {
         eprintln!(
-            "error: diff compares two networks: give two files, two --preset NAME, or one of each (got {})",
-            sides.len()
+            "{}: {}",
+            error(),
+            tr(
+                format!(
+                    "diff compares two networks: give two files, two --preset NAME, or one of each (got {})",
+                    sides.len()
+                ),
+                format!(
+                    "diff сравнивает две сети: дайте два файла, два --preset ИМЯ или по одному (дано {})",
+                    sides.len()
+                ),
+            )
         );
         return ExitCode::from(2);
     }
@@ -249,7 +293,7 @@ fn diff_command(files: Vec<PathBuf>, presets: Vec<String>, format: PairFormat) -
     let (base, other) = match (base, other) {
         (Ok(b), Ok(o)) => (b, o),
         (Err(e), _) | (_, Err(e)) => {
-            eprintln!("error: {e}");
+            eprintln!("{}: {e}", error());
             return ExitCode::from(2);
         }
     };
@@ -283,14 +327,19 @@ fn presets_table() -> String {
                     ..net
                 });
                 let total = match full.error_at {
-                    Some(i) => format!("breaks at layer {}", i + 1),
-                    None => format!(
-                        "{} params ({} shared)",
-                        or_dash(full.totals.params),
-                        or_dash(shared.totals.params)
+                    Some(i) => tr(
+                        format!("breaks at layer {}", i + 1),
+                        format!("ломается на слое {}", i + 1),
                     ),
+                    None => {
+                        let (f, sh) = (or_dash(full.totals.params), or_dash(shared.totals.params));
+                        tr(
+                            format!("{f} params ({sh} shared)"),
+                            format!("{f} параметров ({sh} с общими ядрами)"),
+                        )
+                    }
                 };
-                format!("{:width$}  {:52}  {total}", p.name, p.about)
+                format!("{:width$}  {:52}  {total}", p.name, p.describe())
             }
             Err(e) => format!("{:width$}  {e}", p.name),
         };

@@ -5,6 +5,7 @@
 //! never for the whole network on every keystroke.
 
 use crate::engine::{Axis, AxisFit, AxisRule, Row, axes};
+use crate::lang::tr;
 use crate::layer::{Hw, Kind, Layer};
 use crate::network::{Kernels, Shape};
 use crate::units::thousands;
@@ -19,7 +20,7 @@ pub struct Explanation {
 
 pub fn explain(layer: &Layer, row: &Row, kernels: Kernels) -> Explanation {
     let Some(input) = row.input else {
-        let none = "— (an earlier layer is broken)".to_string();
+        let none = tr("— (an earlier layer is broken)", "— (сломан слой выше)").to_string();
         return Explanation {
             size: vec![none.clone()],
             params: none,
@@ -44,7 +45,10 @@ fn size_lines(layer: &Layer, input: Shape, output: Option<Shape>) -> Vec<String>
                 ]
             };
             if k.is_conv() {
-                lines.push(format!("channels: {} filters", layer.filters));
+                lines.push(tr(
+                    format!("channels: {} filters", layer.filters),
+                    format!("каналы: {} фильтров", layer.filters),
+                ));
             }
             lines
         }
@@ -53,15 +57,24 @@ fn size_lines(layer: &Layer, input: Shape, output: Option<Shape>) -> Vec<String>
                 "{h}·{w}·{c} = {}",
                 thousands(out.elements().unwrap_or(0))
             )],
-            None => vec![format!("{h}·{w}·{c} is too large")],
+            None => vec![tr(
+                format!("{h}·{w}·{c} is too large"),
+                format!("{h}·{w}·{c} — слишком много"),
+            )],
         },
         (Kind::GlobalAvgPool, Shape::Image { c, h, w }) => {
-            vec![format!("the mean of each {h}×{w} channel: {c} values")]
+            vec![tr(
+                format!("the mean of each {h}×{w} channel: {c} values"),
+                format!("среднее по каждому каналу {h}×{w}: {c} значений"),
+            )]
         }
         _ => match output {
-            Some(out) if out == input => vec![format!("unchanged: {out}")],
+            Some(out) if out == input => vec![tr(
+                format!("unchanged: {out}"),
+                format!("не меняется: {out}"),
+            )],
             Some(out) => vec![format!("{out}")],
-            None => vec!["— (cannot be computed)".to_string()],
+            None => vec![tr("— (cannot be computed)", "— (не вычисляется)").to_string()],
         },
     }
 }
@@ -71,7 +84,7 @@ fn axis_formula(a: &Axis) -> String {
     match a.rule {
         AxisRule::Same => match out {
             AxisFit::Fits(o) => format!("⌈{} / {}⌉ = {}", a.input, a.stride, o.size),
-            _ => "too large to compute".to_string(),
+            _ => tr("too large to compute", "слишком велико").to_string(),
         },
         AxisRule::Explicit { pad, ceil } => {
             let window = if a.dilation == 1 {
@@ -82,18 +95,23 @@ fn axis_formula(a: &Axis) -> String {
             let inner = format!("({} + 2·{pad} − {window}) / {}", a.input, a.stride);
             match out {
                 AxisFit::Fits(o) if ceil && o.ceil_dropped_last => format!(
-                    "⌈{inner}⌉ + 1 − 1 = {} (the last window would start in the padding)",
-                    o.size
+                    "⌈{inner}⌉ + 1 − 1 = {} {}",
+                    o.size,
+                    tr(
+                        "(the last window would start in the padding)",
+                        "(последнее окно начиналось бы в дополнении)"
+                    )
                 ),
                 AxisFit::Fits(o) if ceil => format!("⌈{inner}⌉ + 1 = {}", o.size),
                 AxisFit::Fits(o) => format!("⌊{inner}⌋ + 1 = {}", o.size),
-                AxisFit::Overflow => "too large to compute".to_string(),
+                AxisFit::Overflow => tr("too large to compute", "слишком велико").to_string(),
                 AxisFit::TooSmall => {
                     let span = a.span().unwrap_or(u64::MAX);
                     format!(
-                        "{} + 2·{pad} = {} < {span}: the window does not fit",
+                        "{} + 2·{pad} = {} < {span}: {}",
                         a.input,
-                        a.input.saturating_add(pad.saturating_mul(2))
+                        a.input.saturating_add(pad.saturating_mul(2)),
+                        tr("the window does not fit", "окно не помещается")
                     )
                 }
             }
@@ -104,7 +122,13 @@ fn axis_formula(a: &Axis) -> String {
 fn params_line(layer: &Layer, input: Shape, row: &Row, kernels: Kernels) -> String {
     let result = match row.params {
         Some(p) => thousands(p),
-        None => return "— (this layer cannot be computed)".to_string(),
+        None => {
+            return tr(
+                "— (this layer cannot be computed)",
+                "— (слой не вычисляется)",
+            )
+            .to_string();
+        }
     };
     match (layer.kind, input) {
         (Kind::Conv2d, Shape::Image { c, .. }) => {
@@ -116,7 +140,10 @@ fn params_line(layer: &Layer, input: Shape, row: &Row, kernels: Kernels) -> Stri
             };
             let weights = format!("{}·{}{depth}", k.h, k.w);
             let note = match kernels {
-                Kernels::Shared => "  (one kernel shared across input channels)",
+                Kernels::Shared => tr(
+                    "  (one kernel shared across input channels)",
+                    "  (одно ядро на все входные каналы)",
+                ),
                 Kernels::Full => "",
             };
             if layer.bias {
@@ -137,9 +164,15 @@ fn params_line(layer: &Layer, input: Shape, row: &Row, kernels: Kernels) -> Stri
                 Shape::Image { c, .. } => c,
                 Shape::Flat(n) => n,
             };
-            format!("2·{features} = {result}  (a scale and a shift per channel)")
+            format!(
+                "2·{features} = {result}  {}",
+                tr(
+                    "(a scale and a shift per channel)",
+                    "(масштаб и сдвиг на канал)"
+                )
+            )
         }
-        _ => "0 (no weights)".to_string(),
+        _ => tr("0 (no weights)", "0 (весов нет)").to_string(),
     }
 }
 

@@ -15,9 +15,10 @@ mod keras;
 mod pytorch;
 
 use crate::engine::{Analysis, AxisFit, Status, axes};
+use crate::lang::tr;
 use crate::layer::{Hw, Layer};
 use crate::network::{Kernels, Network, Shape};
-use crate::units::thousands;
+use crate::units::grouped;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -54,19 +55,30 @@ pub fn export(
     framework: Framework,
 ) -> Result<String, ExportError> {
     if net.kernels == Kernels::Shared {
-        return Err(ExportError(format!(
-            "kernels = \"shared\" (one kernel per filter shared across input channels) has no {} \
-             equivalent, so the exported network would count different parameters; switch to \
-             full kernels (`--kernels full`, or `c` in the explorer) to export",
-            framework.name()
+        let name = framework.name();
+        return Err(ExportError(tr(
+            format!(
+                "kernels = \"shared\" (one kernel per filter shared across input channels) has no {name} \
+                 equivalent, so the exported network would count different parameters; switch to \
+                 full kernels (`--kernels full`, or `c` in the explorer) to export"
+            ),
+            format!(
+                "kernels = \"shared\" (одно ядро на фильтр для всех входных каналов) в {name} не выразить: \
+                 у выгруженной сети было бы другое число параметров; переключитесь на полные ядра \
+                 (`--kernels full` или `c` в интерфейсе)"
+            ),
         )));
     }
     if let Some(i) = analysis.error_at {
         let why = analysis.rows[i].status.message().unwrap_or_default();
-        return Err(ExportError(format!(
-            "layer {} cannot be computed ({why}); {} would refuse to build it: fix it first",
-            i + 1,
-            framework.name()
+        let (n, name) = (i + 1, framework.name());
+        return Err(ExportError(tr(
+            format!(
+                "layer {n} cannot be computed ({why}); {name} would refuse to build it: fix it first"
+            ),
+            format!(
+                "слой {n} не вычисляется ({why}); {name} такую сеть не построит: сначала исправьте"
+            ),
         )));
     }
     let layers: Vec<Exported> = net
@@ -122,7 +134,7 @@ impl<'a> Exported<'a> {
         };
         let mut comment = format!("{}: {} → {}", i + 1, layer.label(), output);
         if let Some(p) = params.filter(|&p| p > 0) {
-            comment.push_str(&format!(", {} params", thousands(p)));
+            comment.push_str(&format!(", {} params", grouped(p)));
         }
         if matches!(status, Status::Warning(_)) {
             comment.push_str(" (drops edge pixels)");
@@ -160,7 +172,7 @@ fn heading(net: &Network, analysis: &Analysis, framework: Framework) -> String {
     let total = analysis
         .totals
         .params
-        .map_or_else(|| "—".to_string(), thousands);
+        .map_or_else(|| "—".to_string(), grouped);
     format!(
         "{} as a {} model, exported by layerlab: input {:?} (channels first), {total} parameters.",
         net.name.replace('\\', "/").replace('"', "'"),

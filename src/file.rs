@@ -1,6 +1,7 @@
 //! Architecture files (TOML): reading them with errors that name the line and
 //! field and say what would fix it, and writing them back atomically.
 
+use crate::lang::tr;
 use crate::layer::{Kind, Layer, Value};
 use crate::network::{Kernels, Network, Shape};
 use serde::Deserialize;
@@ -26,7 +27,7 @@ impl fmt::Display for FileError {
         match (self.path.is_empty(), self.line) {
             (false, Some(line)) => write!(f, "{}:{line}: {}", self.path, self.message),
             (false, None) => write!(f, "{}: {}", self.path, self.message),
-            (true, Some(line)) => write!(f, "line {line}: {}", self.message),
+            (true, Some(line)) => write!(f, "{} {line}: {}", tr("line", "строка"), self.message),
             (true, None) => write!(f, "{}", self.message),
         }
     }
@@ -40,7 +41,10 @@ pub fn load(path: &Path) -> Result<Network, FileError> {
     let text = std::fs::read_to_string(path).map_err(|e| FileError {
         path: shown.clone(),
         line: None,
-        message: format!("cannot read the file: {e}"),
+        message: tr(
+            format!("cannot read the file: {e}"),
+            format!("не удалось прочитать файл: {e}"),
+        ),
     })?;
     parse(&text).map_err(|e| FileError { path: shown, ..e })
 }
@@ -77,16 +81,25 @@ pub fn parse(src: &str) -> Result<Network, FileError> {
         return Err(FileError {
             path: String::new(),
             line: None,
-            message: "missing `input`: add a line such as `input = [1, 28, 28]` (channels, height, width)"
-                .to_string(),
+            message: tr(
+                "missing `input`: add a line such as `input = [1, 28, 28]` (channels, height, width)",
+                "нет `input`: добавьте строку вроде `input = [1, 28, 28]` (каналы, высота, ширина)",
+            )
+            .to_string(),
         });
     };
     net.input = input_shape(input.get_ref()).ok_or_else(|| {
         at(
             input.span(),
-            format!(
-                "`input` must be [C, H, W] (or [N] for a flat vector) with positive integers, e.g. [1, 28, 28]; got {}",
-                &src[input.span()]
+            tr(
+                format!(
+                    "`input` must be [C, H, W] (or [N] for a flat vector) with positive integers, e.g. [1, 28, 28]; got {}",
+                    &src[input.span()]
+                ),
+                format!(
+                    "`input` должен быть [C, H, W] (или [N] для вектора) из целых положительных чисел, например [1, 28, 28]; а здесь {}",
+                    &src[input.span()]
+                ),
             ),
         )
     })?;
@@ -98,9 +111,15 @@ pub fn parse(src: &str) -> Result<Network, FileError> {
             .ok_or_else(|| {
                 at(
                     k.span(),
-                    format!(
-                        "`kernels` must be \"full\" or \"shared\", got {}",
-                        &src[k.span()]
+                    tr(
+                        format!(
+                            "`kernels` must be \"full\" or \"shared\", got {}",
+                            &src[k.span()]
+                        ),
+                        format!(
+                            "`kernels` должно быть \"full\" или \"shared\", а здесь {}",
+                            &src[k.span()]
+                        ),
                     ),
                 )
             })?;
@@ -115,35 +134,55 @@ fn parse_layer(src: &str, number: usize, table: &Spanned<RawTable>) -> Result<La
     let at = |span: Range<usize>, message: String| FileError {
         path: String::new(),
         line: Some(line_of(src, span.start)),
-        message: format!("layer {number}: {message}"),
+        message: format!("{} {number}: {message}", tr("layer", "слой")),
     };
     let known_kinds = || Kind::ALL.map(Kind::name).join(", ");
     let entries = table.get_ref();
     let Some((_, type_value)) = entries.iter().find(|(k, _)| k.get_ref() == "type") else {
         return Err(at(
             table.span(),
-            format!("missing `type`: one of {}", known_kinds()),
+            tr(
+                format!("missing `type`: one of {}", known_kinds()),
+                format!("нет `type`: один из {}", known_kinds()),
+            ),
         ));
     };
     let kind = match type_value.get_ref().as_str() {
         Some(name) => Kind::from_name(name).ok_or_else(|| {
             let hint = suggest(name, Kind::ALL.map(Kind::name).iter().copied())
-                .map(|s| format!("did you mean `{s}`? "))
+                .map(|s| {
+                    tr(
+                        format!("did you mean `{s}`? "),
+                        format!("может быть, `{s}`? "),
+                    )
+                })
                 .unwrap_or_default();
             at(
                 type_value.span(),
-                format!(
-                    "unknown layer type `{name}`; {hint}layerlab knows: {}",
-                    known_kinds()
+                tr(
+                    format!(
+                        "unknown layer type `{name}`; {hint}layerlab knows: {}",
+                        known_kinds()
+                    ),
+                    format!(
+                        "неизвестный тип слоя `{name}`; {hint}layerlab знает: {}",
+                        known_kinds()
+                    ),
                 ),
             )
         })?,
         None => {
             return Err(at(
                 type_value.span(),
-                format!(
-                    "`type` must be a string such as \"conv2d\", got {}",
-                    &src[type_value.span()]
+                tr(
+                    format!(
+                        "`type` must be a string such as \"conv2d\", got {}",
+                        &src[type_value.span()]
+                    ),
+                    format!(
+                        "`type` должен быть строкой вроде \"conv2d\", а здесь {}",
+                        &src[type_value.span()]
+                    ),
                 ),
             ));
         }
@@ -152,9 +191,15 @@ fn parse_layer(src: &str, number: usize, table: &Spanned<RawTable>) -> Result<La
     let takes = || {
         let names: Vec<&str> = kind.fields().iter().map(|f| f.name()).collect();
         if names.is_empty() {
-            format!("{} takes no settings", kind.name())
+            tr(
+                format!("{} takes no settings", kind.name()),
+                format!("у {} нет настроек", kind.name()),
+            )
         } else {
-            format!("{} takes: {}", kind.name(), names.join(", "))
+            tr(
+                format!("{} takes: {}", kind.name(), names.join(", ")),
+                format!("у {} есть: {}", kind.name(), names.join(", ")),
+            )
         }
     };
     for (key, value) in entries {
@@ -164,30 +209,56 @@ fn parse_layer(src: &str, number: usize, table: &Spanned<RawTable>) -> Result<La
         }
         let Some(field) = kind.fields().iter().copied().find(|f| f.name() == name) else {
             let hint = suggest(name, kind.fields().iter().map(|f| f.name()))
-                .map(|s| format!("did you mean `{s}`? "))
+                .map(|s| {
+                    tr(
+                        format!("did you mean `{s}`? "),
+                        format!("может быть, `{s}`? "),
+                    )
+                })
                 .unwrap_or_default();
             return Err(at(
                 key.span(),
-                format!(
-                    "unknown field `{name}` for {}; {hint}{}",
-                    kind.name(),
-                    takes()
+                tr(
+                    format!(
+                        "unknown field `{name}` for {}; {hint}{}",
+                        kind.name(),
+                        takes()
+                    ),
+                    format!(
+                        "неизвестное поле `{name}` у {}; {hint}{}",
+                        kind.name(),
+                        takes()
+                    ),
                 ),
             ));
         };
         field
             .set(&mut layer, &Value::from_toml(value.get_ref()))
-            .map_err(|why| at(value.span(), format!("{why}, got {}", &src[value.span()])))?;
+            .map_err(|why| {
+                let got = &src[value.span()];
+                at(
+                    value.span(),
+                    tr(format!("{why}, got {got}"), format!("{why}, а здесь {got}")),
+                )
+            })?;
     }
     for field in kind.required() {
         if !entries.keys().any(|k| k.get_ref() == field.name()) {
             return Err(at(
                 table.span(),
-                format!(
-                    "{} needs `{}` ({})",
-                    kind.name(),
-                    field.name(),
-                    field.expected()
+                tr(
+                    format!(
+                        "{} needs `{}` ({})",
+                        kind.name(),
+                        field.name(),
+                        field.expected()
+                    ),
+                    format!(
+                        "у {} должно быть `{}` ({})",
+                        kind.name(),
+                        field.name(),
+                        field.expected()
+                    ),
                 ),
             ));
         }
@@ -225,7 +296,10 @@ fn suggest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a 
 fn toml_message(e: &toml::de::Error) -> String {
     let msg = e.message().trim();
     if msg.starts_with("unknown field `layers`") {
-        return format!("{msg}; write each layer as a `[[layer]]` table");
+        return tr(
+            format!("{msg}; write each layer as a `[[layer]]` table"),
+            format!("{msg}; каждый слой пишется таблицей `[[layer]]`"),
+        );
     }
     msg.to_string()
 }

@@ -3,6 +3,7 @@
 //! each with what it leads to.
 
 use crate::engine::{Analysis, Problem, Status, analyze};
+use crate::lang::{Lang, tr};
 use crate::layer::{Hw, Layer, Padding};
 use crate::network::{Network, Shape};
 use crate::sizes::smallest_valid_input;
@@ -45,23 +46,24 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
                 ..layer.clone()
             };
             candidates.push((
-                format!("zero-pad layer {n} (\"same\")"),
+                tr(
+                    format!("zero-pad layer {n} (\"same\")"),
+                    format!("дополнить нулями слой {n} (\"same\")"),
+                ),
                 Repair::Layer(index, padded),
             ));
         }
         if let Some(kernel) = largest_fitting_kernel(layer, input, padding) {
-            let what = format!(
-                "shrink layer {n}'s {}×{} {} to {}×{}",
-                layer.kernel.h,
-                layer.kernel.w,
-                if layer.kind.is_pool() {
-                    "window"
-                } else {
-                    "kernel"
-                },
-                kernel.h,
-                kernel.w
+            let (from, to) = (
+                format!("{}×{}", layer.kernel.h, layer.kernel.w),
+                format!("{}×{}", kernel.h, kernel.w),
             );
+            let what = match (crate::lang::get(), layer.kind.is_pool()) {
+                (Lang::En, true) => format!("shrink layer {n}'s {from} window to {to}"),
+                (Lang::En, false) => format!("shrink layer {n}'s {from} kernel to {to}"),
+                (Lang::Ru, true) => format!("уменьшить окно слоя {n} с {from} до {to}"),
+                (Lang::Ru, false) => format!("уменьшить ядро слоя {n} с {from} до {to}"),
+            };
             candidates.push((
                 what,
                 Repair::Layer(
@@ -79,10 +81,10 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
             .filter(|&j| net.layers[j].kind.has_window() && net.layers[j].stride() != Hw::square(1))
             .take(3);
         for j in strided {
-            let what = format!(
-                "set the stride of layer {} ({}) to 1",
-                j + 1,
-                net.layers[j].label()
+            let (k, label) = (j + 1, net.layers[j].label());
+            let what = tr(
+                format!("set the stride of layer {k} ({label}) to 1"),
+                format!("поставить шаг 1 у слоя {k} ({label})"),
             );
             let unstrided = Layer {
                 stride: Some(Hw::square(1)),
@@ -92,7 +94,10 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
         }
     }
     candidates.push((
-        format!("remove layer {n} ({})", layer.label()),
+        tr(
+            format!("remove layer {n} ({})", layer.label()),
+            format!("удалить слой {n} ({})", layer.label()),
+        ),
         Repair::Remove(index),
     ));
     if let (Shape::Image { c, h, w }, Some(min)) = (net.input, smallest_valid_input(net))
@@ -104,7 +109,10 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
             w: w.max(min.w),
         };
         candidates.push((
-            format!("grow the input to {grown}, the smallest that fits"),
+            tr(
+                format!("grow the input to {grown}, the smallest that fits"),
+                format!("увеличить вход до {grown}, наименьшего подходящего"),
+            ),
             Repair::Input(grown),
         ));
     }
@@ -123,9 +131,15 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
                 return None;
             }
             let effect = match (after.error_at, after.totals.params) {
-                (None, Some(p)) => format!("network valid, {} params", thousands(p)),
-                (Some(e), _) => format!("this row valid; layer {} still broken", e + 1),
-                (None, None) => "network valid".to_string(),
+                (None, Some(p)) => tr(
+                    format!("network valid, {} params", thousands(p)),
+                    format!("сеть в порядке, {} параметров", thousands(p)),
+                ),
+                (Some(e), _) => tr(
+                    format!("this row valid; layer {} still broken", e + 1),
+                    format!("эта строка в порядке; слой {} всё ещё сломан", e + 1),
+                ),
+                (None, None) => tr("network valid", "сеть в порядке").to_string(),
             };
             Some(Fix {
                 what,

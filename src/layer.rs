@@ -4,6 +4,7 @@
 //! Files, the editing form and the table all go through this one catalogue,
 //! so a field is spelled, validated and shown the same way everywhere.
 
+use crate::lang::tr;
 use std::fmt;
 
 /// A height × width pair: kernel sizes, strides, dilations, paddings.
@@ -126,18 +127,45 @@ impl Kind {
     /// One line for the "add layer" list.
     pub fn description(self) -> &'static str {
         match self {
-            Kind::Conv2d => "2-D convolution: filters sliding over the image",
-            Kind::MaxPool => "max pooling: the largest value in each window",
-            Kind::AvgPool => "average pooling: the mean of each window",
-            Kind::Flatten => "flatten C×H×W into one long vector",
-            Kind::Dense => "fully connected layer (Linear / Dense)",
-            Kind::BatchNorm => "batch normalisation: a scale and a shift per channel",
-            Kind::Dropout => "dropout: zeroes a fraction of values while training",
-            Kind::GlobalAvgPool => "global average pooling: one value per channel",
-            Kind::Relu => "ReLU activation",
-            Kind::Sigmoid => "sigmoid activation",
-            Kind::Tanh => "tanh activation",
-            Kind::Softmax => "softmax: turns scores into probabilities",
+            Kind::Conv2d => tr(
+                "2-D convolution: filters sliding over the image",
+                "двумерная свёртка: фильтры скользят по картинке",
+            ),
+            Kind::MaxPool => tr(
+                "max pooling: the largest value in each window",
+                "max-пулинг: наибольшее значение в каждом окне",
+            ),
+            Kind::AvgPool => tr(
+                "average pooling: the mean of each window",
+                "пулинг средним: среднее по каждому окну",
+            ),
+            Kind::Flatten => tr(
+                "flatten C×H×W into one long vector",
+                "вытягивает C×H×W в один длинный вектор",
+            ),
+            Kind::Dense => tr(
+                "fully connected layer (Linear / Dense)",
+                "полносвязный слой (Linear / Dense)",
+            ),
+            Kind::BatchNorm => tr(
+                "batch normalisation: a scale and a shift per channel",
+                "батч-нормализация: масштаб и сдвиг на канал",
+            ),
+            Kind::Dropout => tr(
+                "dropout: zeroes a fraction of values while training",
+                "дропаут: при обучении обнуляет долю значений",
+            ),
+            Kind::GlobalAvgPool => tr(
+                "global average pooling: one value per channel",
+                "глобальный пулинг средним: одно значение на канал",
+            ),
+            Kind::Relu => tr("ReLU activation", "активация ReLU"),
+            Kind::Sigmoid => tr("sigmoid activation", "активация sigmoid"),
+            Kind::Tanh => tr("tanh activation", "активация tanh"),
+            Kind::Softmax => tr(
+                "softmax: turns scores into probabilities",
+                "softmax: превращает оценки в вероятности",
+            ),
         }
     }
 
@@ -388,12 +416,26 @@ impl Field {
     /// What the field accepts, phrased to follow "must be".
     pub fn expected(self) -> &'static str {
         match self {
-            Field::Filters | Field::Units | Field::Groups => "a positive integer",
-            Field::Kernel | Field::Stride | Field::Dilation => "a positive integer or [h, w]",
-            Field::Padding => "a non-negative integer, [h, w], \"valid\" or \"same\"",
-            Field::Bias | Field::CeilMode => "true or false",
-            Field::Rate => "a number from 0 up to (not including) 1",
-            Field::Activation => "one of relu, sigmoid, tanh, softmax, or none",
+            Field::Filters | Field::Units | Field::Groups => {
+                tr("a positive integer", "целое положительное число")
+            }
+            Field::Kernel | Field::Stride | Field::Dilation => tr(
+                "a positive integer or [h, w]",
+                "целое положительное число или [h, w]",
+            ),
+            Field::Padding => tr(
+                "a non-negative integer, [h, w], \"valid\" or \"same\"",
+                "целое неотрицательное число, [h, w], \"valid\" или \"same\"",
+            ),
+            Field::Bias | Field::CeilMode => tr("true or false", "true или false"),
+            Field::Rate => tr(
+                "a number from 0 up to (not including) 1",
+                "число от 0 до 1 (не включая 1)",
+            ),
+            Field::Activation => tr(
+                "one of relu, sigmoid, tanh, softmax, or none",
+                "одно из relu, sigmoid, tanh, softmax или none",
+            ),
         }
     }
 
@@ -468,7 +510,12 @@ impl Field {
     /// Checks `value` for this field and stores it in `layer`. The error says
     /// what the field expects; the caller adds where (file line or form).
     pub fn set(self, layer: &mut Layer, value: &Value) -> Result<(), String> {
-        let bad = || format!("`{}` must be {}", self.name(), self.expected());
+        let bad = || {
+            tr(
+                format!("`{}` must be {}", self.name(), self.expected()),
+                format!("`{}`: нужно {}", self.name(), self.expected()),
+            )
+        };
         let positive = |i: i64| u64::try_from(i).ok().filter(|&n| n > 0);
         let pair = |v: &Value| match *v {
             Value::Int(i) => positive(i).map(Hw::square),

@@ -17,6 +17,7 @@ pub mod explain;
 pub mod export;
 pub mod file;
 pub mod fixes;
+pub mod lang;
 pub mod layer;
 pub mod network;
 pub mod presets;

@@ -7,6 +7,7 @@ pub mod sweep;
 
 use crate::engine::{Analysis, ReceptiveField, Row, Status};
 use crate::explain::explain;
+use crate::lang::tr;
 use crate::network::{Network, Shape};
 use crate::units::{bytes, or_dash, thousands};
 use serde_json::{Value as Json, json};
@@ -34,21 +35,35 @@ pub fn render(net: &Network, analysis: &Analysis, format: Format, color: bool) -
     }
 }
 
-const HEADERS: [&str; 7] = [
-    "#",
-    "layer",
-    "output",
-    "params",
-    "MACs",
-    "receptive field",
-    "status",
-];
+/// The column headers, in the current language.
+fn headers() -> [&'static str; 7] {
+    tr(
+        [
+            "#",
+            "layer",
+            "output",
+            "params",
+            "MACs",
+            "receptive field",
+            "status",
+        ],
+        [
+            "#",
+            "слой",
+            "выход",
+            "параметры",
+            "MAC",
+            "рецептивное поле",
+            "статус",
+        ],
+    )
+}
 
 /// The cells of one table row, as text; shared by table, markdown and CSV.
 fn cells(net: &Network, analysis: &Analysis) -> Vec<[String; 7]> {
     let input = [
         "0".to_string(),
-        "input".to_string(),
+        tr("input", "вход").to_string(),
         net.input.to_string(),
         String::new(),
         String::new(),
@@ -84,7 +99,7 @@ fn status_text(row: &Row) -> String {
         Status::Ok => String::new(),
         Status::Warning(d) => format!("! {d}"),
         Status::Error(p) => format!("✗ {p}"),
-        Status::Unreachable => "unreachable".to_string(),
+        Status::Unreachable => tr("unreachable", "недостижим").to_string(),
     }
 }
 
@@ -92,27 +107,33 @@ fn totals_lines(analysis: &Analysis) -> Vec<String> {
     let t = &analysis.totals;
     let params = match (t.params, analysis.error_at) {
         (Some(p), _) => thousands(p),
-        (None, Some(i)) => format!("— (layer {} cannot be computed)", i + 1),
+        (None, Some(i)) => tr(
+            format!("— (layer {} cannot be computed)", i + 1),
+            format!("— (слой {} не вычисляется)", i + 1),
+        ),
         (None, None) => "—".to_string(),
     };
     let mem = |b: Option<u64>| b.map_or_else(|| "—".to_string(), bytes);
-    vec![
-        format!("Total params: {params}"),
-        format!("Total MACs: {}", or_dash(t.macs)),
-        format!(
-            "Memory (float32): weights {}, activations {}",
-            mem(t.weight_bytes),
-            mem(t.activation_bytes)
-        ),
-    ]
+    let (weights, activations) = (mem(t.weight_bytes), mem(t.activation_bytes));
+    tr(
+        vec![
+            format!("Total params: {params}"),
+            format!("Total MACs: {}", or_dash(t.macs)),
+            format!("Memory (float32): weights {weights}, activations {activations}"),
+        ],
+        vec![
+            format!("Всего параметров: {params}"),
+            format!("Всего умножений-сложений (MAC): {}", or_dash(t.macs)),
+            format!("Память (float32): веса {weights}, активации {activations}"),
+        ],
+    )
 }
 
 fn heading(net: &Network) -> String {
-    format!(
-        "{} — input {}, kernels {}",
-        net.name,
-        net.input,
-        net.kernels.name()
+    let (name, input, kernels) = (&net.name, net.input, net.kernels.name());
+    tr(
+        format!("{name} — input {input}, kernels {kernels}"),
+        format!("{name} — вход {input}, ядра {kernels}"),
     )
 }
 
@@ -127,7 +148,7 @@ fn table(net: &Network, analysis: &Analysis, color: bool) -> String {
     let width = |col: usize| {
         rows.iter()
             .map(|r| r[col].chars().count())
-            .chain([HEADERS[col].chars().count()])
+            .chain([headers()[col].chars().count()])
             .max()
             .unwrap_or(0)
     };
@@ -159,7 +180,7 @@ fn table(net: &Network, analysis: &Analysis, color: bool) -> String {
     };
     out.push_str(&paint(&heading(net), BOLD));
     out.push_str("\n\n");
-    let headers: Vec<String> = HEADERS.iter().map(|h| h.to_string()).collect();
+    let headers: Vec<String> = headers().iter().map(|h| h.to_string()).collect();
     out.push_str(&paint(&line(&headers), BOLD));
     out.push('\n');
     let statuses = std::iter::once(Status::Ok).chain(analysis.rows.iter().map(|r| r.status));
@@ -183,7 +204,7 @@ fn table(net: &Network, analysis: &Analysis, color: bool) -> String {
 
 fn markdown(net: &Network, analysis: &Analysis) -> String {
     let mut out = format!("### {}\n\n", heading(net));
-    out.push_str(&format!("| {} |\n", HEADERS.join(" | ")));
+    out.push_str(&format!("| {} |\n", headers().join(" | ")));
     out.push_str("|--:|---|---|--:|--:|---|---|\n");
     for r in cells(net, analysis) {
         let escaped: Vec<String> = r.iter().map(|c| c.replace('|', "\\|")).collect();
@@ -226,7 +247,7 @@ fn latex(net: &Network, analysis: &Analysis) -> String {
     out.push_str("\\begin{tabular}{rllrrll}\n\\hline\n");
     out.push_str(&format!(
         "{} \\\\\n\\hline\n",
-        HEADERS.map(escape).join(" & ")
+        headers().map(escape).join(" & ")
     ));
     for r in cells(net, analysis) {
         let row: Vec<String> = r.iter().map(|c| escape(c)).collect();

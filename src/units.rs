@@ -1,31 +1,44 @@
 //! How numbers are written for people: thousands separators and byte sizes.
 
-/// `44426` → `44,426`.
+/// `44426` → `44,426` (`44 426` in Russian).
 pub fn thousands(n: u64) -> String {
+    with_separator(n, crate::lang::tr(',', ' '))
+}
+
+/// `44,426` whatever the language: for generated code, which stays English.
+pub fn grouped(n: u64) -> String {
+    with_separator(n, ',')
+}
+
+fn with_separator(n: u64, separator: char) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
+            out.push(separator);
         }
         out.push(ch);
     }
     out
 }
 
-/// A byte count in binary units: `177,704` → `173.5 KiB`.
+/// A byte count in binary units: `177,704` → `173.5 KiB` (`173,5 КиБ`).
 pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let units = crate::lang::tr(
+        ["B", "KiB", "MiB", "GiB", "TiB", "PiB"],
+        ["Б", "КиБ", "МиБ", "ГиБ", "ТиБ", "ПиБ"],
+    );
     let mut value = n as f64;
     let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
+    while value >= 1024.0 && unit < units.len() - 1 {
         value /= 1024.0;
         unit += 1;
     }
     if unit == 0 {
-        format!("{n} B")
+        format!("{n} {}", units[0])
     } else {
-        format!("{value:.1} {}", UNITS[unit])
+        let text = format!("{value:.1} {}", units[unit]);
+        crate::lang::tr(text.clone(), text.replace('.', ","))
     }
 }
 
@@ -46,6 +59,14 @@ mod tests {
         assert_eq!(thousands(44426), "44,426");
         assert_eq!(thousands(138357544), "138,357,544");
         assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
+    }
+
+    #[test]
+    fn russian_groups_thousands_with_spaces() {
+        crate::lang::set(crate::lang::Lang::Ru);
+        assert_eq!(thousands(44426), "44 426");
+        assert_eq!(bytes(177_704), "173,5 КиБ");
+        crate::lang::set(crate::lang::Lang::En);
     }
 
     #[test]

@@ -8,6 +8,10 @@ use serde_json::Value;
 fn layerlab() -> Command {
     let mut cmd = Command::cargo_bin("layerlab").expect("the binary is built");
     cmd.env_remove("NO_COLOR");
+    // English, whatever the machine's locale; Russian is tested explicitly.
+    cmd.env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
     cmd
 }
 
@@ -321,4 +325,45 @@ fn input_overrides_the_files_input() {
         .stderr(predicate::str::contains(
             "invalid value '3,0,32' for '--input <C,H,W>': must be C, H, W (e.g. 1, 28, 28) or one number for a flat vector",
         ));
+}
+
+#[test]
+fn russian_follows_lang_or_the_locale() {
+    let ru = layerlab()
+        .args(["summary", "--preset", "lenet", "--lang", "ru"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(ru.stdout).expect("utf-8");
+    assert!(text.contains("Всего параметров: 44 426"), "{text}");
+    assert!(text.contains("#  слой"), "{text}");
+    let by_locale = layerlab()
+        .env("LANG", "ru_RU.UTF-8")
+        .args(["summary", "--preset", "lenet-stride2"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(by_locale.stdout).expect("utf-8");
+    assert!(
+        text.contains("✗ вход 1×1 меньше окна пулинга 2×2"),
+        "{text}"
+    );
+    assert!(text.contains("недостижим"));
+    layerlab()
+        .args(["summary", &fixture("invalid_stride.toml"), "--lang", "ru"])
+        .assert()
+        .code(2)
+        .stderr(format!(
+            "ошибка: {}:17: слой 3: `stride`: нужно целое положительное число или [h, w], а здесь -1\n",
+            fixture("invalid_stride.toml")
+        ));
+    // --lang wins over the locale.
+    let en = layerlab()
+        .env("LC_ALL", "ru_RU.UTF-8")
+        .args(["presets", "--lang", "en"])
+        .output()
+        .expect("runs");
+    assert!(
+        String::from_utf8(en.stdout)
+            .unwrap()
+            .contains("44,426 params (42,426 shared)")
+    );
 }

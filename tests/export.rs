@@ -7,7 +7,11 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 
 fn layerlab() -> Command {
-    Command::cargo_bin("layerlab").expect("the binary is built")
+    let mut cmd = Command::cargo_bin("layerlab").expect("the binary is built");
+    cmd.env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    cmd
 }
 
 fn fixture(name: &str) -> String {

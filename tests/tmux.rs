@@ -86,7 +86,13 @@ fn start(name: &str, args: &[&str]) -> Option<Tmux> {
     };
     let bin = env!("CARGO_BIN_EXE_layerlab");
     let mut command = vec!["new-session", "-d", "-s", "app", "-x", "120", "-y", "36"];
-    command.extend(["env", "TERM=xterm-256color", bin]);
+    command.extend([
+        "env",
+        "TERM=xterm-256color",
+        "LANG=C.UTF-8",
+        "LC_ALL=C.UTF-8",
+        bin,
+    ]);
     command.extend(args);
     let started = tmux.run(&command);
     assert!(

@@ -2,6 +2,7 @@
 
 use super::{ExportError, Exported, Framework, heading, pair};
 use crate::engine::Analysis;
+use crate::lang::tr;
 use crate::layer::{Activation, Hw, Kind, Padding};
 use crate::network::{Network, Shape};
 
@@ -77,10 +78,16 @@ fn keras_layers(e: &Exported) -> Result<Vec<String>, ExportError> {
         Kind::Conv2d => {
             let stride = l.stride();
             if l.dilation != Hw::square(1) && stride != Hw::square(1) {
-                return Err(ExportError(format!(
-                    "layer {n} ({}): Keras cannot combine a stride above 1 with dilation above 1 in \
-                     one Conv2D; use stride 1 or dilation 1 there to export to Keras",
-                    l.label()
+                let label = l.label();
+                return Err(ExportError(tr(
+                    format!(
+                        "layer {n} ({label}): Keras cannot combine a stride above 1 with dilation above 1 in \
+                         one Conv2D; use stride 1 or dilation 1 there to export to Keras"
+                    ),
+                    format!(
+                        "слой {n} ({label}): в Keras у Conv2D не может быть сразу шаг больше 1 и \
+                         прореживание больше 1; поставьте там шаг 1 или прореживание 1"
+                    ),
                 )));
             }
             let mut args = vec![l.filters.to_string(), pair(l.kernel)];

@@ -3,6 +3,7 @@
 
 use crate::compare::{Step, align, change, signed};
 use crate::engine::Analysis;
+use crate::lang::tr;
 use crate::network::{Network, Shape};
 use crate::units::or_dash;
 use serde_json::{Value as Json, json};
@@ -105,11 +106,14 @@ pub fn table(base: &Side, other: &Side) -> String {
                         .map_or(String::new(), |p| signed(-i128::from(p))),
                     _ => String::new(),
                 },
-                l.change.to_string(),
+                change_word(l.change).to_string(),
             ]
         })
         .collect();
-    let headers = ["  a   b", "layer", "output", "params", "change", ""];
+    let headers = tr(
+        ["  a   b", "layer", "output", "params", "change", ""],
+        ["  a   b", "слой", "выход", "параметры", "разница", ""],
+    );
     let widths: Vec<usize> = (0..6)
         .map(|c| {
             rows.iter()
@@ -135,8 +139,9 @@ pub fn table(base: &Side, other: &Side) -> String {
         s.trim_end().to_string()
     };
     let total = |s: &Side| or_dash(s.analysis.totals.params);
+    let params = tr("params", "параметров");
     let mut out = format!(
-        "a: {} ({}) — {} params\nb: {} ({}) — {} params\n\n",
+        "a: {} ({}) — {} {params}\nb: {} ({}) — {} {params}\n\n",
         base.net.name,
         base.source,
         total(base),
@@ -153,11 +158,22 @@ pub fn table(base: &Side, other: &Side) -> String {
     let delta = change(base.analysis.totals.params, other.analysis.totals.params)
         .map_or_else(String::new, |d| format!(" ({})", signed(d)));
     out.push_str(&format!(
-        "\nTotal params: {} → {}{delta}\n",
+        "\n{}: {} → {}{delta}\n",
+        tr("Total params", "Всего параметров"),
         total(base),
         total(other)
     ));
     out
+}
+
+/// The table's word for a change (JSON keeps the English one).
+fn change_word(change: &str) -> &'static str {
+    match change {
+        "same" => tr("same", "без изменений"),
+        "changed" => tr("changed", "изменён"),
+        "added" => tr("added", "добавлен"),
+        _ => tr("removed", "удалён"),
+    }
 }
 
 pub fn to_json(base: &Side, other: &Side) -> Json {

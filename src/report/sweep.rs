@@ -2,6 +2,7 @@
 //! output shape and total parameters at each.
 
 use crate::engine::{Analysis, analyze};
+use crate::lang::tr;
 use crate::network::{Network, Shape};
 use crate::sizes::with_side;
 use crate::units::or_dash;
@@ -12,8 +13,14 @@ pub const MAX_SIZES: u64 = 100_000;
 
 /// Parses `8..64` or `8..=64` (both ends included) or a single `28`.
 pub fn parse_sizes(text: &str) -> Result<(u64, u64), String> {
-    let bad =
-        || format!("`--sizes` must be FROM..TO with positive integers, e.g. 8..64; got {text}");
+    let bad = || {
+        tr(
+            format!("`--sizes` must be FROM..TO with positive integers, e.g. 8..64; got {text}"),
+            format!(
+                "`--sizes` должно быть ОТ..ДО из целых положительных чисел, например 8..64; а здесь {text}"
+            ),
+        )
+    };
     let number = |s: &str| {
         s.trim()
             .parse::<u64>()
@@ -31,14 +38,16 @@ pub fn parse_sizes(text: &str) -> Result<(u64, u64), String> {
         }
     };
     if from > to {
-        return Err(format!(
-            "`--sizes` {text} is empty: the first size must not exceed the last"
+        return Err(tr(
+            format!("`--sizes` {text} is empty: the first size must not exceed the last"),
+            format!("`--sizes` {text} пуст: первый размер не должен быть больше последнего"),
         ));
     }
     if to - from >= MAX_SIZES {
-        return Err(format!(
-            "`--sizes` {text} has {} sizes; at most {MAX_SIZES} at a time",
-            to - from + 1
+        let n = to - from + 1;
+        return Err(tr(
+            format!("`--sizes` {text} has {n} sizes; at most {MAX_SIZES} at a time"),
+            format!("в `--sizes` {text} {n} размеров; за раз не больше {MAX_SIZES}"),
         ));
     }
     Ok((from, to))
@@ -71,10 +80,10 @@ fn final_output(a: &Analysis, input: Shape) -> Option<Shape> {
 }
 
 pub fn table(net: &Network, from: u64, to: u64) -> String {
-    let mut out = format!(
-        "{} — square inputs {from}..{to}, kernels {}\n\n",
-        net.name,
-        net.kernels.name()
+    let (name, kernels) = (&net.name, net.kernels.name());
+    let mut out = tr(
+        format!("{name} — square inputs {from}..{to}, kernels {kernels}\n\n"),
+        format!("{name} — квадратные входы {from}..{to}, ядра {kernels}\n\n"),
     );
     let rows: Vec<[String; 4]> = trials(net, from, to)
         .iter()
@@ -82,7 +91,8 @@ pub fn table(net: &Network, from: u64, to: u64) -> String {
             let status = match t.analysis.error_at {
                 None => "✓".to_string(),
                 Some(i) => format!(
-                    "✗ layer {}: {}",
+                    "✗ {} {}: {}",
+                    tr("layer", "слой"),
                     i + 1,
                     t.analysis.rows[i].status.message().unwrap_or_default()
                 ),
@@ -97,12 +107,15 @@ pub fn table(net: &Network, from: u64, to: u64) -> String {
             ]
         })
         .collect();
-    let headers = ["input", "output", "params", "valid"];
+    let headers = tr(
+        ["input", "output", "params", "valid"],
+        ["вход", "выход", "параметры", "годится"],
+    );
     let widths: Vec<usize> = (0..3)
         .map(|c| {
             rows.iter()
                 .map(|r| r[c].chars().count())
-                .chain([headers[c].len()])
+                .chain([headers[c].chars().count()])
                 .max()
                 .unwrap_or(0)
         })

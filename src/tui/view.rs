@@ -60,7 +60,7 @@ impl Widget for &App {
             Mode::Open { choice } => {
                 let mut items: Vec<(String, String)> = PRESETS
                     .iter()
-                    .map(|p| (p.name.to_string(), p.about.to_string()))
+                    .map(|p| (p.name.to_string(), p.describe().to_string()))
                     .collect();
                 items.push((
                     "a file…".to_string(),
