@@ -333,9 +333,11 @@ fn presets_table() -> String {
                     ),
                     None => {
                         let (f, sh) = (or_dash(full.totals.params), or_dash(shared.totals.params));
+                        let count = full.totals.params.unwrap_or(0);
+                        let word = lang::plural_ru(count, "параметр", "параметра", "параметров");
                         tr(
                             format!("{f} params ({sh} shared)"),
-                            format!("{f} параметров ({sh} с общими ядрами)"),
+                            format!("{f} {word} ({sh} с общими ядрами)"),
                         )
                     }
                 };

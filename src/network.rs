@@ -24,7 +24,13 @@ impl Shape {
 
     /// Reads `1, 28, 28`, `[1, 28, 28]`, `1×28×28` or `784` (a flat vector).
     pub fn parse(text: &str) -> Result<Shape, String> {
-        let bad = || "must be C, H, W (e.g. 1, 28, 28) or one number for a flat vector".to_string();
+        let bad = || {
+            crate::lang::tr(
+                "must be C, H, W (e.g. 1, 28, 28) or one number for a flat vector",
+                "нужно C, H, W (например 1, 28, 28) или одно число для вектора",
+            )
+            .to_string()
+        };
         let inner = text.trim().trim_start_matches('[').trim_end_matches(']');
         let dims: Vec<u64> = inner
             .split(|c: char| c == ',' || c == '×' || c == 'x' || c.is_whitespace())

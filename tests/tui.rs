@@ -697,6 +697,37 @@ fn x_exports_beside_the_architecture_file_and_says_where() {
     );
 }
 
+#[test]
+fn the_russian_interface_says_everything_in_russian() {
+    use layerlab::lang::{self, Lang};
+    // The language is per thread: this test's thread speaks Russian.
+    lang::set(Lang::Ru);
+    let mut app = open("lenet");
+    let text = screen(&draw(&app, 120, 30));
+    assert!(text.contains("Всего параметров: 44 426"), "{text}");
+    assert!(text.contains("вход 28×28×1 (подходит от 16×16)"), "{text}");
+    assert!(text.contains("слой") && text.contains("выход") && text.contains("параметры"));
+    assert!(text.contains("? справка  q выход"));
+    press(&mut app, "Sjjjj");
+    let text = screen(&draw(&app, 140, 30));
+    assert!(
+        text.contains("✗ вход 1×1 меньше окна пулинга 2×2"),
+        "{text}"
+    );
+    assert!(text.contains("Всего параметров: —   ✗ слой 4 не вычисляется"));
+    press(&mut app, "?");
+    let text = screen(&draw(&app, 140, 50));
+    assert!(
+        text.contains("Клавиши") && text.contains("выбрать слой выше"),
+        "{text}"
+    );
+    press(&mut app, "x");
+    press(&mut app, "q");
+    let text = screen(&draw(&app, 120, 30));
+    assert!(text.contains("Выйти и потерять несохранённое?"), "{text}");
+    lang::set(Lang::En);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 

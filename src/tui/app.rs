@@ -13,6 +13,7 @@ use super::whatif::{Baseline, EXPORTS};
 use crate::engine::{Analysis, analyze, analyze_from};
 use crate::file::FileError;
 use crate::fixes::Fix;
+use crate::lang::tr;
 use crate::layer::{Hw, Kind, Layer, Padding};
 use crate::network::Network;
 use crate::presets::{self, PRESETS};
@@ -258,12 +259,18 @@ impl App {
                 ListKey::Cancel => {}
             },
             Mode::Edit(mut form) => match key.code {
-                KeyCode::Esc => self.say("Edit cancelled: nothing changed"),
+                KeyCode::Esc => self.say(tr(
+                    "Edit cancelled: nothing changed",
+                    "Правка отменена: ничего не изменилось",
+                )),
                 KeyCode::Enter => match form.evaluate(&self.net) {
                     Ok(change) => self.commit(change),
                     Err(_) => {
                         form.check(&self.net);
-                        self.fail("Fix the fields in red first (Esc cancels)");
+                        self.fail(tr(
+                            "Fix the fields in red first (Esc cancels)",
+                            "Сначала исправьте красные поля (Esc — отмена)",
+                        ));
                         self.mode = Mode::Edit(form);
                     }
                 },
@@ -283,7 +290,10 @@ impl App {
             Mode::Path { purpose, mut input } => match key.code {
                 KeyCode::Esc => {}
                 KeyCode::Enter if input.value().trim().is_empty() => {
-                    self.fail("Type a path first (Esc cancels)");
+                    self.fail(tr(
+                        "Type a path first (Esc cancels)",
+                        "Сначала введите путь (Esc — отмена)",
+                    ));
                     self.mode = Mode::Path { purpose, input };
                 }
                 KeyCode::Enter => {
@@ -377,11 +387,17 @@ impl App {
             Action::SelectLast => self.selected = last,
             Action::AddLayer => self.mode = Mode::Add { choice: 0 },
             Action::RemoveLayer => match self.selected_layer() {
-                None => self.fail("The input row cannot be removed (Enter edits it)"),
+                None => self.fail(tr(
+                    "The input row cannot be removed (Enter edits it)",
+                    "Строку входа не удалить (Enter меняет её)",
+                )),
                 Some(i) => {
                     let label = self.net.layers[i].label();
                     self.commit(Change::Remove(i));
-                    self.say(format!("Removed layer {}: {label} (u undoes)", i + 1));
+                    self.say(tr(
+                        format!("Removed layer {}: {label} (u undoes)", i + 1),
+                        format!("Удалён слой {}: {label} (u отменит)", i + 1),
+                    ));
                 }
             },
             Action::Edit if self.open_answer() => {}
@@ -391,9 +407,10 @@ impl App {
                     Some(i) => match Form::for_layer(&self.net, i) {
                         Some(form) if !form.entries.is_empty() => Mode::Edit(form),
                         _ => {
-                            self.fail(format!(
-                                "{} has no settings to edit",
-                                self.net.layers[i].kind.name()
+                            let kind = self.net.layers[i].kind.name();
+                            self.fail(tr(
+                                format!("{kind} has no settings to edit"),
+                                format!("у {kind} нет настроек"),
                             ));
                             Mode::Table
                         }
@@ -405,20 +422,21 @@ impl App {
                     self.commit(Change::Swap(i, i - 1));
                     self.selected -= 1;
                 }
-                _ => self.fail("Already at the top"),
+                _ => self.fail(tr("Already at the top", "Выше некуда")),
             },
             Action::MoveDown => match self.selected_layer() {
                 Some(i) if i + 1 < self.net.layers.len() => {
                     self.commit(Change::Swap(i, i + 1));
                     self.selected += 1;
                 }
-                _ => self.fail("Already at the bottom"),
+                _ => self.fail(tr("Already at the bottom", "Ниже некуда")),
             },
             Action::TogglePadding => self.change_selected(|l| {
                 if !l.kind.has_window() {
-                    return Err(format!(
-                        "p pads conv and pooling layers; this is {}",
-                        l.kind.name()
+                    let kind = l.kind.name();
+                    return Err(tr(
+                        format!("p pads conv and pooling layers; this is {kind}"),
+                        format!("p дополняет свёртки и пулинги; а это {kind}"),
                     ));
                 }
                 l.padding = if l.padding == Padding::Same {
@@ -439,9 +457,10 @@ impl App {
             }
             Action::CycleStride => self.change_selected(|l| {
                 if !l.kind.has_window() {
-                    return Err(format!(
-                        "s sets the stride of conv and pooling layers; this is {}",
-                        l.kind.name()
+                    let kind = l.kind.name();
+                    return Err(tr(
+                        format!("s sets the stride of conv and pooling layers; this is {kind}"),
+                        format!("s меняет шаг свёрток и пулингов; а это {kind}"),
                     ));
                 }
                 l.stride = Some(Hw::square(next_stride(l.stride().h)));
@@ -501,7 +520,7 @@ impl App {
         }
         let first = change.first_layer();
         let Some(inverse) = change.apply(&mut self.net) else {
-            return self.fail("That layer no longer exists");
+            return self.fail(tr("That layer no longer exists", "Этого слоя уже нет"));
         };
         self.history.record(inverse, self.version);
         self.last_version += 1;
@@ -512,7 +531,10 @@ impl App {
     /// Changes the selected layer through `f`; an `Err` is shown and changes nothing.
     fn change_selected(&mut self, f: impl FnOnce(&mut Layer) -> Result<(), String>) {
         let Some(i) = self.selected_layer() else {
-            return self.fail("Select a layer first: this is the input row (Enter edits it)");
+            return self.fail(tr(
+                "Select a layer first: this is the input row (Enter edits it)",
+                "Сначала выберите слой: это строка входа (Enter меняет её)",
+            ));
         };
         let mut layer = self.net.layers[i].clone();
         match f(&mut layer) {
@@ -535,7 +557,10 @@ impl App {
             })
             .collect();
         if changed.is_empty() {
-            return self.fail("There are no convolutions in this network");
+            return self.fail(tr(
+                "There are no convolutions in this network",
+                "В этой сети нет свёрток",
+            ));
         }
         self.commit(Change::Layers(changed));
     }
@@ -546,15 +571,15 @@ impl App {
                 self.version = version;
                 self.recompute(first);
                 self.say(if back {
-                    "Undone (Ctrl+r redoes)"
+                    tr("Undone (Ctrl+r redoes)", "Отменено (Ctrl+r вернёт)")
                 } else {
-                    "Redone"
+                    tr("Redone", "Возвращено")
                 });
             }
             None => self.fail(if back {
-                "Nothing to undo"
+                tr("Nothing to undo", "Нечего отменять")
             } else {
-                "Nothing to redo"
+                tr("Nothing to redo", "Нечего возвращать")
             }),
         }
     }
@@ -574,10 +599,13 @@ impl App {
         let at = self.selected;
         self.commit(Change::Insert(at, Layer::new(kind)));
         self.selected = at + 1;
-        self.say(format!(
-            "Added {} as layer {} (Enter edits it)",
-            kind.name(),
-            at + 1
+        self.say(tr(
+            format!("Added {} as layer {} (Enter edits it)", kind.name(), at + 1),
+            format!(
+                "Добавлен {} слоем {} (Enter — изменить)",
+                kind.name(),
+                at + 1
+            ),
         ));
     }
 
@@ -586,7 +614,10 @@ impl App {
             Ok(net) => {
                 self.replace(net, None);
                 self.preset = Some(name.to_string());
-                self.say(format!("Opened preset {name}"));
+                self.say(tr(
+                    format!("Opened preset {name}"),
+                    format!("Открыта встроенная сеть {name}"),
+                ));
             }
             Err(e) => self.fail(e.to_string()),
         }
@@ -602,14 +633,20 @@ impl App {
         match result {
             Ok(()) => {
                 self.saved_version = self.version;
-                self.say(format!("Saved to {}", path.display()));
+                self.say(tr(
+                    format!("Saved to {}", path.display()),
+                    format!("Сохранено в {}", path.display()),
+                ));
                 self.path = Some(path);
                 self.preset = None;
             }
-            Err(e) => self.fail(format!(
-                "Could not save to {}: {e}. Nothing on disk was changed.",
-                path.display()
-            )),
+            Err(e) => {
+                let shown = path.display();
+                self.fail(tr(
+                    format!("Could not save to {shown}: {e}. Nothing on disk was changed."),
+                    format!("Не удалось сохранить в {shown}: {e}. На диске ничего не изменилось."),
+                ))
+            }
         }
     }
 
@@ -617,7 +654,10 @@ impl App {
     pub fn opened(&mut self, path: PathBuf, result: Result<Network, FileError>) {
         match result {
             Ok(net) => {
-                self.say(format!("Opened {}", path.display()));
+                self.say(tr(
+                    format!("Opened {}", path.display()),
+                    format!("Открыт {}", path.display()),
+                ));
                 let message = self.message.take();
                 self.replace(net, Some(path));
                 self.message = message;
@@ -690,17 +730,32 @@ fn resize(l: &mut Layer, grow: bool) -> Result<(), String> {
         let k = l.kernel;
         l.kernel = match (step(k.h), step(k.w)) {
             (Some(h), Some(w)) => Hw { h, w },
-            _ if grow => return Err("the kernel cannot grow any further".into()),
-            _ => return Err(format!("the {}×{} kernel cannot shrink below 1", k.h, k.w)),
+            _ if grow => {
+                return Err(tr(
+                    "the kernel cannot grow any further",
+                    "ядро больше не растёт",
+                )
+                .into());
+            }
+            _ => {
+                return Err(tr(
+                    format!("the {}×{} kernel cannot shrink below 1", k.h, k.w),
+                    format!("ядро {}×{} меньше 1 не сделать", k.h, k.w),
+                ));
+            }
         };
         Ok(())
     } else if l.kind == Kind::Dense {
-        l.units = step(l.units).ok_or("a dense layer needs at least one unit")?;
+        l.units = step(l.units).ok_or(tr(
+            "a dense layer needs at least one unit",
+            "у dense должен быть хотя бы один нейрон",
+        ))?;
         Ok(())
     } else {
-        Err(format!(
-            "{} has no kernel or units to resize",
-            l.kind.name()
+        let kind = l.kind.name();
+        Err(tr(
+            format!("{kind} has no kernel or units to resize"),
+            format!("у {kind} нет ни ядра, ни нейронов"),
         ))
     }
 }
@@ -715,9 +770,19 @@ fn widen(l: &mut Layer, grow: bool) -> Result<(), String> {
         }
     };
     match l.kind {
-        Kind::Conv2d => l.filters = scale(l.filters).ok_or("too many filters")?,
-        Kind::Dense => l.units = scale(l.units).ok_or("too many units")?,
-        other => return Err(format!("{} has no filters or units", other.name())),
+        Kind::Conv2d => {
+            l.filters = scale(l.filters).ok_or(tr("too many filters", "слишком много фильтров"))?
+        }
+        Kind::Dense => {
+            l.units = scale(l.units).ok_or(tr("too many units", "слишком много нейронов"))?
+        }
+        other => {
+            let kind = other.name();
+            return Err(tr(
+                format!("{kind} has no filters or units"),
+                format!("у {kind} нет ни фильтров, ни нейронов"),
+            ));
+        }
     }
     Ok(())
 }

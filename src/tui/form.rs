@@ -2,6 +2,7 @@
 //! layer catalogue) or of the input, checked as it is typed.
 
 use super::history::Change;
+use crate::lang::tr;
 use crate::layer::{Field, Value};
 use crate::network::{Network, Shape};
 use crossterm::event::Event;
@@ -33,9 +34,6 @@ pub struct Form {
     pub focus: usize,
 }
 
-const NAME: &str = "name";
-const INPUT: &str = "input C, H, W";
-
 impl Form {
     pub fn for_layer(net: &Network, index: usize) -> Option<Form> {
         let layer = net.layers.get(index)?;
@@ -45,7 +43,12 @@ impl Form {
             .iter()
             .map(|f| entry(f.name(), f.text(layer)))
             .collect();
-        let title = format!("Layer {}: {}", index + 1, layer.kind.name());
+        let title = format!(
+            "{} {}: {}",
+            tr("Layer", "Слой"),
+            index + 1,
+            layer.kind.name()
+        );
         Some(Form {
             target: Target::Layer(index),
             title,
@@ -56,10 +59,13 @@ impl Form {
 
     pub fn for_input(net: &Network) -> Form {
         let dims: Vec<String> = net.input.to_vec().iter().map(u64::to_string).collect();
-        let entries = vec![entry(NAME, net.name.clone()), entry(INPUT, dims.join(", "))];
+        let entries = vec![
+            entry(tr("name", "имя"), net.name.clone()),
+            entry(tr("input C, H, W", "вход C, H, W"), dims.join(", ")),
+        ];
         Form {
             target: Target::Input,
-            title: "Network and input".to_string(),
+            title: tr("Network and input", "Сеть и вход").to_string(),
             entries,
             focus: 1,
         }
@@ -99,9 +105,9 @@ impl Form {
         match self.target {
             Target::Input => {
                 let name = self.entries[0].input.value().trim().to_string();
-                let name_error = name
-                    .is_empty()
-                    .then(|| "the name must not be empty".to_string());
+                let name_error = name.is_empty().then(|| {
+                    tr("the name must not be empty", "имя не может быть пустым").to_string()
+                });
                 let shape = Shape::parse(self.entries[1].input.value());
                 match (name_error, shape) {
                     (None, Ok(shape)) => Ok(Change::Input { name, shape }),
@@ -110,7 +116,9 @@ impl Form {
             }
             Target::Layer(index) => {
                 let Some(original) = net.layers.get(index) else {
-                    return Err(vec![Some("this layer no longer exists".to_string())]);
+                    return Err(vec![Some(
+                        tr("this layer no longer exists", "этого слоя уже нет").to_string(),
+                    )]);
                 };
                 let mut draft = original.clone();
                 let fields: &[Field] = original.kind.fields();

@@ -5,6 +5,7 @@
 
 use super::app::{App, Mode};
 use crate::explain::explain;
+use crate::lang::tr;
 use crate::network::Shape;
 use crate::units::thousands;
 use crossterm::event::Event;
@@ -127,9 +128,15 @@ fn parse_count_answer(text: &str) -> Option<Option<u64>> {
 impl App {
     pub(super) fn toggle_quiz(&mut self) {
         match self.quiz.take() {
-            Some(q) => self.say(format!(
-                "Quiz over: {} of {} right. Everything is shown again.",
-                q.right, q.tried
+            Some(q) => self.say(tr(
+                format!(
+                    "Quiz over: {} of {} right. Everything is shown again.",
+                    q.right, q.tried
+                ),
+                format!(
+                    "Викторина окончена: верно {} из {}. Всё снова видно.",
+                    q.right, q.tried
+                ),
             )),
             None => {
                 let from = self.selected_layer().unwrap_or(0);
@@ -140,9 +147,10 @@ impl App {
                     right: 0,
                     tried: 0,
                 });
-                self.say(format!(
-                    "Quiz: shapes and parameters from layer {} down are hidden. Enter on a row answers it; Q ends the quiz.",
-                    from + 1
+                let n = from + 1;
+                self.say(tr(
+                    format!("Quiz: shapes and parameters from layer {n} down are hidden. Enter on a row answers it; Q ends the quiz."),
+                    format!("Викторина: размеры и параметры со слоя {n} вниз скрыты. Enter на строке — ответить; Q — закончить."),
                 ));
             }
         }
@@ -189,8 +197,9 @@ impl App {
                 match parse_shape_answer(&typed) {
                     Some(answer) => answer == row.output,
                     None => {
-                        self.fail(format!(
-                            "Write the shape as the table does, e.g. 24×24×6 or 256, not {typed:?}"
+                        self.fail(tr(
+                            format!("Write the shape as the table does, e.g. 24×24×6 or 256, not {typed:?}"),
+                            format!("Пишите размер как в таблице, например 24×24×6 или 256, а не {typed:?}"),
                         ));
                         self.mode = Mode::Answer(form);
                         return;
@@ -200,8 +209,13 @@ impl App {
                 match parse_count_answer(&typed) {
                     Some(answer) => answer == row.params,
                     None => {
-                        self.fail(format!(
-                            "Write the parameter count as a number, e.g. 2416, not {typed:?}"
+                        self.fail(tr(
+                            format!(
+                                "Write the parameter count as a number, e.g. 2416, not {typed:?}"
+                            ),
+                            format!(
+                                "Пишите число параметров числом, например 2416, а не {typed:?}"
+                            ),
                         ));
                         self.mode = Mode::Answer(form);
                         return;
@@ -210,18 +224,31 @@ impl App {
             };
             let correct = if *shape {
                 let value = row.output.map_or_else(
-                    || "— (the layer cannot be computed)".to_string(),
+                    || {
+                        tr(
+                            "— (the layer cannot be computed)",
+                            "— (слой не вычисляется)",
+                        )
+                        .to_string()
+                    },
                     |s| s.to_string(),
                 );
                 format!("{value} ({})", why.size.join("; "))
             } else {
                 why.params.clone()
             };
-            let what = if *shape { "output" } else { "parameters" };
-            said.push(if right {
-                format!("✓ {what} right")
+            let what = if *shape {
+                tr("output", "выход")
             } else {
-                format!("✗ {what}: you said {typed}; it is {correct}")
+                tr("parameters", "параметры")
+            };
+            said.push(if right {
+                tr(format!("✓ {what} right"), format!("✓ {what}: верно"))
+            } else {
+                tr(
+                    format!("✗ {what}: you said {typed}; it is {correct}"),
+                    format!("✗ {what}: ваш ответ {typed}; на самом деле {correct}"),
+                )
             });
             let Some(quiz) = &mut self.quiz else { return };
             quiz.tried += 1;
@@ -250,11 +277,22 @@ impl App {
         }
         let Some(quiz) = &self.quiz else { return };
         if said.is_empty() {
-            return self.fail("Type an answer first (Esc cancels)");
+            return self.fail(tr(
+                "Type an answer first (Esc cancels)",
+                "Сначала введите ответ (Esc — отмена)",
+            ));
         }
-        let score = format!("score {} of {}", quiz.right, quiz.tried);
+        let score = tr(
+            format!("score {} of {}", quiz.right, quiz.tried),
+            format!("счёт {} из {}", quiz.right, quiz.tried),
+        );
         let all_right = said.iter().all(|s| s.starts_with('✓'));
-        let text = format!("Layer {}: {}  ({score})", layer + 1, said.join("; "));
+        let text = format!(
+            "{} {}: {}  ({score})",
+            tr("Layer", "Слой"),
+            layer + 1,
+            said.join("; ")
+        );
         if all_right {
             self.say(text);
         } else {
@@ -265,10 +303,13 @@ impl App {
 
 /// The score as the header shows it.
 pub fn score(quiz: &Quiz) -> String {
-    format!(
-        "quiz: {} of {} right",
+    let (right, tried) = (
         thousands(u64::from(quiz.right)),
-        thousands(u64::from(quiz.tried))
+        thousands(u64::from(quiz.tried)),
+    );
+    tr(
+        format!("quiz: {right} of {tried} right"),
+        format!("викторина: верно {right} из {tried}"),
     )
 }
 

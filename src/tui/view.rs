@@ -6,6 +6,7 @@ use super::app::{App, Mode, PathPurpose};
 use super::keys::{self, HINT};
 use super::theme::Theme;
 use super::whatif::EXPORTS;
+use crate::lang::tr;
 
 mod popups;
 mod table;
@@ -52,8 +53,11 @@ impl Widget for &App {
                     .iter()
                     .map(|k| (k.name().to_string(), k.description().to_string()));
                 let title = match self.selected {
-                    0 => " Add a layer at the top ".to_string(),
-                    n => format!(" Add a layer after layer {n} "),
+                    0 => tr(" Add a layer at the top ", " Добавить слой в начало ").to_string(),
+                    n => tr(
+                        format!(" Add a layer after layer {n} "),
+                        format!(" Добавить слой после слоя {n} "),
+                    ),
                 };
                 popups::render_list(t, &title, items.collect(), *choice, area, buf);
             }
@@ -63,16 +67,20 @@ impl Widget for &App {
                     .map(|p| (p.name.to_string(), p.describe().to_string()))
                     .collect();
                 items.push((
-                    "a file…".to_string(),
-                    "type the path of an architecture file".to_string(),
+                    tr("a file…", "файл…").to_string(),
+                    tr(
+                        "type the path of an architecture file",
+                        "введите путь к файлу архитектуры",
+                    )
+                    .to_string(),
                 ));
-                popups::render_list(t, " Open ", items, *choice, area, buf);
+                popups::render_list(t, tr(" Open ", " Открыть "), items, *choice, area, buf);
             }
             Mode::Edit(form) => popups::render_form(t, form, area, buf),
             Mode::Path { purpose, input } => {
                 let title = match purpose {
-                    PathPurpose::SaveAs => " Save as ",
-                    PathPurpose::OpenFile => " Open file ",
+                    PathPurpose::SaveAs => tr(" Save as ", " Сохранить как "),
+                    PathPurpose::OpenFile => tr(" Open file ", " Открыть файл "),
                 };
                 popups::render_path(t, title, input, area, buf);
             }
@@ -86,7 +94,7 @@ impl Widget for &App {
                         (name.to_string(), what.to_string())
                     })
                     .collect();
-                popups::render_list(t, " Export ", items, *choice, area, buf);
+                popups::render_list(t, tr(" Export ", " Экспорт "), items, *choice, area, buf);
             }
             Mode::Fix {
                 layer,
@@ -99,12 +107,24 @@ impl Widget for &App {
 
 fn too_small(t: &Theme, area: Rect, buf: &mut Buffer) {
     let text = vec![
-        Line::styled("The terminal is too small for layerlab.", t.error),
+        Line::styled(
+            tr(
+                "The terminal is too small for layerlab.",
+                "Терминал слишком мал для layerlab.",
+            ),
+            t.error,
+        ),
         Line::raw(format!(
-            "It needs {MIN_WIDTH}×{MIN_HEIGHT}; this one is {}×{}.",
-            area.width, area.height
+            "{} {MIN_WIDTH}×{MIN_HEIGHT}; {} {}×{}.",
+            tr("It needs", "Нужно"),
+            tr("this one is", "а здесь"),
+            area.width,
+            area.height
         )),
-        Line::raw("Enlarge the window, or press q to quit."),
+        Line::raw(tr(
+            "Enlarge the window, or press q to quit.",
+            "Увеличьте окно или нажмите q, чтобы выйти.",
+        )),
     ];
     Paragraph::new(text)
         .wrap(Wrap { trim: true })
@@ -116,12 +136,12 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     let dirty = if app.is_dirty() { "*" } else { "" };
     let source = match (&app.path, &app.preset) {
         (Some(p), _) => format!("{}{dirty}", p.display()),
-        (None, Some(name)) => format!("preset {name}{dirty}"),
-        (None, None) => format!("not saved{dirty}"),
+        (None, Some(name)) => format!("{} {name}{dirty}", tr("preset", "встроенная")),
+        (None, None) => format!("{}{dirty}", tr("not saved", "не сохранена")),
     };
     let kernels = match app.net.kernels {
-        crate::network::Kernels::Full => "full (PyTorch/Keras)",
-        crate::network::Kernels::Shared => "shared (problem set)",
+        crate::network::Kernels::Full => tr("full (PyTorch/Keras)", "полные (PyTorch/Keras)"),
+        crate::network::Kernels::Shared => tr("shared (problem set)", "общие (задачник)"),
     };
     let sep = || Span::styled("  │  ", t.border);
     let mut spans = vec![
@@ -129,7 +149,7 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
         sep(),
         Span::raw(source),
         sep(),
-        Span::raw(format!("input {}", app.net.input)),
+        Span::raw(format!("{} {}", tr("input", "вход"), app.net.input)),
     ];
     if let (Some(min), Shape::Image { h, w, .. }) = (app.min_input, app.net.input) {
         let style = if h < min.h || w < min.w {
@@ -138,11 +158,14 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
             t.muted
         };
         spans.push(Span::styled(
-            format!(" (fits from {}×{})", min.h, min.w),
+            format!(" ({} {}×{})", tr("fits from", "подходит от"), min.h, min.w),
             style,
         ));
     }
-    spans.extend([sep(), Span::raw(format!("kernels: {kernels}"))]);
+    spans.extend([
+        sep(),
+        Span::raw(format!("{}: {kernels}", tr("kernels", "ядра"))),
+    ]);
     if let Some(quiz) = &app.quiz {
         spans.extend([sep(), Span::styled(crate::tui::quiz::score(quiz), t.key)]);
     }
@@ -151,7 +174,8 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
             sep(),
             Span::styled(
                 format!(
-                    "baseline: {} ({})",
+                    "{}: {} ({})",
+                    tr("baseline", "база"),
                     b.net.name,
                     or_dash(b.analysis.totals.params)
                 ),
@@ -168,16 +192,22 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
     let (title, lines) = match app.selected_layer() {
         None => {
             let lines = vec![
-                Line::from(vec![label("input"), Span::raw(shape_words(app.net.input))]),
+                Line::from(vec![
+                    label(tr("input", "вход")),
+                    Span::raw(shape_words(app.net.input)),
+                ]),
                 Line::from(vec![
                     label(""),
                     Span::styled(
-                        "Enter edits the input shape and the network's name",
+                        tr(
+                            "Enter edits the input shape and the network's name",
+                            "Enter меняет размер входа и имя сети",
+                        ),
                         t.muted,
                     ),
                 ]),
             ];
-            (" Input ".to_string(), lines)
+            (tr(" Input ", " Вход ").to_string(), lines)
         }
         Some(i)
             if app
@@ -187,19 +217,33 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
         {
             let lines = vec![
                 Line::from(vec![
-                    label("quiz"),
+                    label(tr("quiz", "викторина")),
                     Span::styled(
-                        "What is this layer's output shape, and how many parameters has it?",
+                        tr(
+                            "What is this layer's output shape, and how many parameters has it?",
+                            "Какого размера выход этого слоя и сколько у него параметров?",
+                        ),
                         t.key,
                     ),
                 ]),
                 Line::from(vec![
                     label(""),
-                    Span::styled("Enter to answer; the formulas show once you have.", t.muted),
+                    Span::styled(
+                        tr(
+                            "Enter to answer; the formulas show once you have.",
+                            "Enter — ответить; формулы появятся после ответа.",
+                        ),
+                        t.muted,
+                    ),
                 ]),
             ];
             (
-                format!(" Layer {} · {} ", i + 1, app.net.layers[i].label()),
+                format!(
+                    " {} {} · {} ",
+                    tr("Layer", "Слой"),
+                    i + 1,
+                    app.net.layers[i].label()
+                ),
                 lines,
             )
         }
@@ -209,25 +253,26 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
             let why = explain(layer, row, app.net.kernels);
             let shape = |s: Option<Shape>| s.map_or_else(|| "—".to_string(), |s| s.to_string());
             let mut lines = vec![Line::from(vec![
-                label("shape"),
+                label(tr("shape", "размеры")),
                 Span::raw(format!("{} → {}", shape(row.input), shape(row.output))),
                 Span::styled(
-                    row.receptive_field
-                        .map_or(String::new(), |rf| format!("    receptive field {rf}")),
+                    row.receptive_field.map_or(String::new(), |rf| {
+                        format!("    {} {rf}", tr("receptive field", "рецептивное поле"))
+                    }),
                     t.muted,
                 ),
             ])];
             match row.status {
                 Status::Error(p) => lines.push(Line::from(vec![
-                    label("broken"),
+                    label(tr("broken", "сломан")),
                     Span::styled(format!("✗ {p}"), t.error),
                 ])),
                 Status::Warning(d) => lines.push(Line::from(vec![
-                    label("note"),
+                    label(tr("note", "заметка")),
                     Span::styled(format!("! {d}"), t.warning),
                 ])),
                 Status::Unreachable => lines.push(Line::from(vec![
-                    label("unreachable"),
+                    label(tr("unreachable", "недостижим")),
                     Span::styled(
                         format!(
                             "layer {} above is broken, so this one has no input",
@@ -240,15 +285,22 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
             }
             for (n, s) in why.size.iter().enumerate() {
                 lines.push(Line::from(vec![
-                    label(if n == 0 { "output size" } else { "" }),
+                    label(if n == 0 {
+                        tr("output size", "размер выхода")
+                    } else {
+                        ""
+                    }),
                     Span::styled(s.clone(), t.formula),
                 ]));
             }
             lines.push(Line::from(vec![
-                label("parameters"),
+                label(tr("parameters", "параметры")),
                 Span::styled(why.params, t.formula),
             ]));
-            (format!(" Layer {} · {} ", i + 1, layer.label()), lines)
+            (
+                format!(" {} {} · {} ", tr("Layer", "Слой"), i + 1, layer.label()),
+                lines,
+            )
         }
     };
     Paragraph::new(lines)
@@ -263,12 +315,23 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn shape_words(shape: Shape) -> String {
     match shape {
-        Shape::Image { c, h, w } => format!(
-            "{shape}: {h} high, {w} wide, {c} channel{}",
-            if c == 1 { "" } else { "s" }
+        Shape::Image { c, h, w } => tr(
+            format!(
+                "{shape}: {h} high, {w} wide, {c} channel{}",
+                if c == 1 { "" } else { "s" }
+            ),
+            format!(
+                "{shape}: высота {h}, ширина {w}, {c} {}",
+                crate::lang::plural_ru(c, "канал", "канала", "каналов")
+            ),
         ),
-        Shape::Flat(n) => format!("a flat vector of {n}"),
+        Shape::Flat(n) => tr(format!("a flat vector of {n}"), format!("вектор длины {n}")),
     }
+}
+
+/// The footer's words, which tests and teachers look for.
+fn total_params() -> &'static str {
+    tr("Total params", "Всего параметров")
 }
 
 fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
@@ -281,9 +344,15 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         .as_ref()
         .is_some_and(|q| q.hides_any(app.net.layers.len()));
     let line = match (totals.params, app.analysis.error_at) {
-        _ if hidden => Line::styled(" Total params: ?   (the quiz is on: Q ends it)", t.total),
+        _ if hidden => Line::styled(
+            tr(
+                " Total params: ?   (the quiz is on: Q ends it)",
+                " Всего параметров: ?   (идёт викторина: Q — закончить)",
+            ),
+            t.total,
+        ),
         (Some(p), _) => Line::from(vec![
-            Span::styled(format!(" Total params: {}", thousands(p)), t.total),
+            Span::styled(format!(" {}: {}", total_params(), thousands(p)), t.total),
             match table::total_change(app) {
                 Some(d) => Span::styled(
                     format!(" ({})", crate::compare::signed(d)),
@@ -297,21 +366,29 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
                 ),
                 None => Span::raw(""),
             },
-            Span::raw(format!("   MACs {}", or_dash(totals.macs))),
+            Span::raw(format!("   {} {}", tr("MACs", "MAC"), or_dash(totals.macs))),
             Span::styled(
                 format!(
-                    "   weights {}   activations {}",
+                    "   {} {}   {} {}",
+                    tr("weights", "веса"),
                     totals.weight_bytes.map_or("—".to_string(), bytes),
+                    tr("activations", "активации"),
                     totals.activation_bytes.map_or("—".to_string(), bytes)
                 ),
                 t.muted,
             ),
         ]),
         (None, Some(i)) => Line::from(vec![
-            Span::styled(" Total params: —", t.total),
-            Span::styled(format!("   ✗ layer {} cannot be computed", i + 1), t.error),
+            Span::styled(format!(" {}: —", total_params()), t.total),
+            Span::styled(
+                tr(
+                    format!("   ✗ layer {} cannot be computed", i + 1),
+                    format!("   ✗ слой {} не вычисляется", i + 1),
+                ),
+                t.error,
+            ),
         ]),
-        (None, None) => Line::styled(" Total params: —", t.total),
+        (None, None) => Line::styled(format!(" {}: —", total_params()), t.total),
     };
     line.render(totals_area, buf);
     let bottom = match &app.message {
@@ -321,7 +398,8 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         ),
         None => {
             let mut spans = vec![Span::raw(" ")];
-            for (action, word) in HINT {
+            for (action, en, ru) in HINT {
+                let word = tr(en, ru);
                 spans.push(Span::styled(keys::key_for(*action), t.key));
                 spans.push(Span::styled(format!(" {word}  "), t.muted));
             }

@@ -7,6 +7,7 @@ use crate::compare::{Step, align};
 use crate::engine::{Analysis, Status, analyze};
 use crate::export::{Framework, export};
 use crate::fixes::{Fix, Repair, fixes};
+use crate::lang::tr;
 use crate::network::{Network, Shape};
 use crate::report::{self, Format};
 use std::path::{Path, PathBuf};
@@ -49,21 +50,30 @@ impl Baseline {
 impl App {
     pub(super) fn pin_baseline(&mut self) {
         self.baseline = Some(Baseline::pin(&self.net, &self.net));
-        self.say("Pinned this network as the baseline: changes now show against it (B clears)");
+        self.say(tr(
+            "Pinned this network as the baseline: changes now show against it (B clears)",
+            "Сеть запомнена как база: изменения теперь видны относительно неё (B — забыть)",
+        ));
     }
 
     pub(super) fn clear_baseline(&mut self) {
         if self.baseline.take().is_some() {
-            self.say("Baseline cleared");
+            self.say(tr("Baseline cleared", "База забыта"));
         } else {
-            self.fail("There is no baseline to clear (b pins one)");
+            self.fail(tr(
+                "There is no baseline to clear (b pins one)",
+                "Базы нет (b запоминает её)",
+            ));
         }
     }
 
     /// `[` `]` `{` `}`: a new input height and width from the current ones.
     pub(super) fn resize_input(&mut self, resize: fn(u64) -> Option<u64>) {
         let Shape::Image { c, h, w } = self.net.input else {
-            return self.fail("The input is a flat vector: it has no height or width to resize");
+            return self.fail(tr(
+                "The input is a flat vector: it has no height or width to resize",
+                "Вход — вектор: у него нет высоты и ширины",
+            ));
         };
         // Files hold sizes as TOML integers (i64).
         let fits = |n: u64| resize(n).filter(|&n| n >= 1 && i64::try_from(n).is_ok());
@@ -72,20 +82,32 @@ impl App {
                 name: self.net.name.clone(),
                 shape: Shape::Image { c, h, w },
             }),
-            _ => self.fail(format!("The input cannot go beyond {h}×{w} that way")),
+            _ => self.fail(tr(
+                format!("The input cannot go beyond {h}×{w} that way"),
+                format!("Дальше {h}×{w} вход в эту сторону не изменить"),
+            )),
         }
     }
 
     pub(super) fn open_fixes(&mut self) {
         let Some(i) = self.selected_layer() else {
-            return self.fail("f suggests fixes for a red row; select one");
+            return self.fail(tr(
+                "f suggests fixes for a red row; select one",
+                "f предлагает исправления для красной строки; выберите её",
+            ));
         };
         if !matches!(self.analysis.rows[i].status, Status::Error(_)) {
-            return self.fail("f suggests fixes for a red (broken) row; this one is fine");
+            return self.fail(tr(
+                "f suggests fixes for a red (broken) row; this one is fine",
+                "f предлагает исправления для красной (сломанной) строки; эта в порядке",
+            ));
         }
         let found = fixes(&self.net, &self.analysis, i);
         if found.is_empty() {
-            return self.fail("No single change repairs this layer");
+            return self.fail(tr(
+                "No single change repairs this layer",
+                "Одним изменением этот слой не починить",
+            ));
         }
         self.mode = Mode::Fix {
             layer: i,
@@ -104,7 +126,10 @@ impl App {
             },
         };
         self.commit(change);
-        self.say(format!("Fixed: {} ({}); u undoes", fix.what, fix.effect));
+        self.say(tr(
+            format!("Fixed: {} ({}); u undoes", fix.what, fix.effect),
+            format!("Исправлено: {} ({}); u отменит", fix.what, fix.effect),
+        ));
     }
 }
 
@@ -195,16 +220,39 @@ impl ExportKind {
         match self {
             ExportKind::Code(Framework::Pytorch) => (
                 "PyTorch",
-                "a Python module building the network in torch.nn",
+                tr(
+                    "a Python module building the network in torch.nn",
+                    "модуль Python, строящий сеть в torch.nn",
+                ),
             ),
-            ExportKind::Code(Framework::Keras) => {
-                ("Keras", "a Python module building the network in keras")
-            }
-            ExportKind::Table(Format::Latex) => {
-                ("LaTeX", "the table as a tabular, for a handout or a thesis")
-            }
-            ExportKind::Table(Format::Csv) => ("CSV", "the table for a spreadsheet"),
-            ExportKind::Table(_) => ("Markdown", "the table for notes, issues and READMEs"),
+            ExportKind::Code(Framework::Keras) => (
+                "Keras",
+                tr(
+                    "a Python module building the network in keras",
+                    "модуль Python, строящий сеть в keras",
+                ),
+            ),
+            ExportKind::Table(Format::Latex) => (
+                "LaTeX",
+                tr(
+                    "the table as a tabular, for a handout or a thesis",
+                    "таблица как tabular, для раздатки или диплома",
+                ),
+            ),
+            ExportKind::Table(Format::Csv) => (
+                "CSV",
+                tr(
+                    "the table for a spreadsheet",
+                    "таблица для электронных таблиц",
+                ),
+            ),
+            ExportKind::Table(_) => (
+                "Markdown",
+                tr(
+                    "the table for notes, issues and READMEs",
+                    "таблица для заметок и README",
+                ),
+            ),
         }
     }
 
@@ -228,7 +276,10 @@ impl App {
             ExportKind::Code(framework) => match export(&self.net, &self.analysis, framework) {
                 Ok(code) => code,
                 Err(e) => {
-                    self.fail(format!("Cannot export to {}: {e}", framework.name()));
+                    self.fail(tr(
+                        format!("Cannot export to {}: {e}", framework.name()),
+                        format!("Не экспортировать в {}: {e}", framework.name()),
+                    ));
                     return None;
                 }
             },
@@ -252,8 +303,14 @@ impl App {
     /// The loop reports how writing an export went.
     pub fn wrote(&mut self, path: PathBuf, result: std::io::Result<()>) {
         match result {
-            Ok(()) => self.say(format!("Exported to {}", path.display())),
-            Err(e) => self.fail(format!("Could not write {}: {e}", path.display())),
+            Ok(()) => self.say(tr(
+                format!("Exported to {}", path.display()),
+                format!("Выгружено в {}", path.display()),
+            )),
+            Err(e) => self.fail(tr(
+                format!("Could not write {}: {e}", path.display()),
+                format!("Не удалось записать {}: {e}", path.display()),
+            )),
         }
     }
 }

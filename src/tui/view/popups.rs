@@ -6,6 +6,7 @@ use super::super::form::Form;
 use super::super::keys::{self, KEYS};
 use super::super::quiz::AnswerForm;
 use super::super::theme::Theme;
+use crate::lang::tr;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
@@ -49,17 +50,23 @@ pub fn render_help(t: &Theme, scroll: usize, area: Rect, buf: &mut Buffer) {
         .map(|b| {
             Line::from(vec![
                 Span::styled(format!(" {:<key_width$}", b.label), t.key),
-                Span::raw(b.help),
+                Span::raw(b.describe()),
             ])
         })
         .collect();
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        " In forms: Tab/Shift+Tab move between fields, Enter applies, Esc cancels.",
+        tr(
+            " In forms: Tab/Shift+Tab move between fields, Enter applies, Esc cancels.",
+            " В формах: Tab/Shift+Tab — между полями, Enter — применить, Esc — отмена.",
+        ),
         t.muted,
     ));
     lines.push(Line::styled(
-        " Mouse: click a row to select it, scroll to move.   Any other key closes this help.",
+        tr(
+            " Mouse: click a row to select it, scroll to move.   Any other key closes this help.",
+            " Мышь: щелчок выбирает строку, колесо листает.   Любая другая клавиша закрывает справку.",
+        ),
         t.muted,
     ));
     let height = u16::try_from(lines.len())
@@ -68,7 +75,7 @@ pub fn render_help(t: &Theme, scroll: usize, area: Rect, buf: &mut Buffer) {
     let width = lines.iter().map(Line::width).max().unwrap_or(0) + 3;
     let inner = popup(
         t,
-        " Keys ",
+        tr(" Keys ", " Клавиши "),
         u16::try_from(width).unwrap_or(u16::MAX),
         height,
         area,
@@ -79,9 +86,11 @@ pub fn render_help(t: &Theme, scroll: usize, area: Rect, buf: &mut Buffer) {
     let scroll = scroll.min(hidden);
     if hidden > 0 {
         let more = format!(
-            " ↑↓ scroll: {}–{} of {} ",
+            " ↑↓ {}: {}–{} {} {} ",
+            tr("scroll", "листать"),
             scroll + 1,
             scroll + room,
+            tr("of", "из"),
             lines.len()
         );
         let border_row = Rect {
@@ -128,7 +137,10 @@ pub fn render_list(
         .collect();
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        " ↑↓ choose   Enter take   Esc cancel",
+        tr(
+            " ↑↓ choose   Enter take   Esc cancel",
+            " ↑↓ выбор   Enter взять   Esc отмена",
+        ),
         t.muted,
     ));
     Paragraph::new(lines).render(inner, buf);
@@ -198,7 +210,10 @@ pub fn render_form(t: &Theme, form: &Form, area: Rect, buf: &mut Buffer) {
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        " Tab next field   Enter apply   Esc cancel",
+        tr(
+            " Tab next field   Enter apply   Esc cancel",
+            " Tab след. поле   Enter применить   Esc отмена",
+        ),
         t.muted,
     ));
     let height = u16::try_from(lines.len())
@@ -210,32 +225,51 @@ pub fn render_form(t: &Theme, form: &Form, area: Rect, buf: &mut Buffer) {
 
 pub fn render_path(t: &Theme, title: &str, input: &Input, area: Rect, buf: &mut Buffer) {
     let inner = popup(t, title, 70, 5, area, buf);
-    let mut field = vec![Span::styled(" path  ", t.key)];
+    let mut field = vec![Span::styled(tr(" path  ", " путь  "), t.key)];
     field.extend(input_line(t, input, 58, true).spans);
     let lines = vec![
         Line::from(field),
         Line::raw(""),
-        Line::styled(" Enter confirm   Esc cancel", t.muted),
+        Line::styled(
+            tr(
+                " Enter confirm   Esc cancel",
+                " Enter подтвердить   Esc отмена",
+            ),
+            t.muted,
+        ),
     ];
     Paragraph::new(lines).render(inner, buf);
 }
 
 pub fn render_discard(t: &Theme, then: AfterDiscard, area: Rect, buf: &mut Buffer) {
     let question = match then {
-        AfterDiscard::Quit => "Quit and lose the unsaved changes?",
-        AfterDiscard::Open => "Open another network and lose the unsaved changes?",
+        AfterDiscard::Quit => tr(
+            "Quit and lose the unsaved changes?",
+            "Выйти и потерять несохранённое?",
+        ),
+        AfterDiscard::Open => tr(
+            "Open another network and lose the unsaved changes?",
+            "Открыть другую сеть и потерять несохранённое?",
+        ),
     };
-    let inner = popup(t, " Unsaved changes ", 60, 6, area, buf);
+    let inner = popup(
+        t,
+        tr(" Unsaved changes ", " Есть несохранённое "),
+        60,
+        6,
+        area,
+        buf,
+    );
     let text = Text::from(vec![
         Line::raw(format!(" {question}")),
         Line::raw(""),
         Line::from(vec![
             Span::styled(" y", t.key),
-            Span::raw(" discard them   "),
+            Span::raw(tr(" discard them   ", " выбросить   ")),
             Span::styled("n", t.key),
-            Span::raw(" stay   (then "),
+            Span::raw(tr(" stay   (then ", " остаться   (там ")),
             Span::styled(keys::key_for(keys::Action::Save), t.key),
-            Span::raw(" saves)"),
+            Span::raw(tr(" saves)", " сохраняет)")),
         ]),
     ]);
     Paragraph::new(text).render(inner, buf);
@@ -261,7 +295,10 @@ pub fn render_fixes(
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        " ↑↓ choose   Enter apply (u undoes)   Esc cancel",
+        tr(
+            " ↑↓ choose   Enter apply (u undoes)   Esc cancel",
+            " ↑↓ выбор   Enter применить (u отменит)   Esc отмена",
+        ),
         t.muted,
     ));
     let height = u16::try_from(lines.len())
@@ -269,7 +306,11 @@ pub fn render_fixes(
         .saturating_add(2);
     let inner = popup(
         t,
-        &format!(" Fixes for layer {} ", layer + 1),
+        &format!(
+            " {} {} ",
+            tr("Fixes for layer", "Исправления для слоя"),
+            layer + 1
+        ),
         80,
         height,
         area,
@@ -283,7 +324,11 @@ pub fn render_answer(t: &Theme, form: &AnswerForm, area: Rect, buf: &mut Buffer)
     let mut lines = Vec::new();
     for (i, (shape, input)) in form.entries.iter().enumerate() {
         let focused = i == form.focus;
-        let label = if *shape { "output shape" } else { "parameters" };
+        let label = if *shape {
+            tr("output shape", "размер выхода")
+        } else {
+            tr("parameters", "параметры")
+        };
         let mut spans = vec![Span::styled(
             format!("{} {label:<14}", if focused { "›" } else { " " }),
             if focused { t.key } else { t.muted },
@@ -293,11 +338,17 @@ pub fn render_answer(t: &Theme, form: &AnswerForm, area: Rect, buf: &mut Buffer)
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        " Shapes as the table writes them (24×24×6, 256, or error)",
+        tr(
+            " Shapes as the table writes them (24×24×6, 256, or error)",
+            " Размеры — как в таблице (24×24×6, 256 или error)",
+        ),
         t.muted,
     ));
     lines.push(Line::styled(
-        " Tab next   Enter check   Esc cancel",
+        tr(
+            " Tab next   Enter check   Esc cancel",
+            " Tab дальше   Enter проверить   Esc отмена",
+        ),
         t.muted,
     ));
     let height = u16::try_from(lines.len())
@@ -305,7 +356,11 @@ pub fn render_answer(t: &Theme, form: &AnswerForm, area: Rect, buf: &mut Buffer)
         .saturating_add(2);
     let inner = popup(
         t,
-        &format!(" Your answer for layer {} ", form.layer + 1),
+        &format!(
+            " {} {} ",
+            tr("Your answer for layer", "Ваш ответ для слоя"),
+            form.layer + 1
+        ),
         64,
         height,
         area,

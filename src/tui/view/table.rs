@@ -7,6 +7,7 @@ use super::super::theme::Theme;
 use super::super::whatif::TableRow;
 use crate::compare::{Delta, change, delta, signed};
 use crate::engine::{Row as Computed, Status};
+use crate::lang::tr;
 use crate::network::Shape;
 use crate::units::or_dash;
 use ratatui::buffer::Buffer;
@@ -15,15 +16,29 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table, Widget};
 
-const HEADERS: [&str; 7] = [
-    "#",
-    "layer",
-    "output",
-    "params",
-    "MACs",
-    "receptive field",
-    "vs baseline",
-];
+/// The column headers, in the current language.
+fn headers() -> [&'static str; 7] {
+    tr(
+        [
+            "#",
+            "layer",
+            "output",
+            "params",
+            "MACs",
+            "receptive field",
+            "vs baseline",
+        ],
+        [
+            "#",
+            "слой",
+            "выход",
+            "параметры",
+            "MAC",
+            "рецептивное поле",
+            "против базы",
+        ],
+    )
+}
 
 /// One row's text, its style and its closing remark (status or mark).
 #[derive(Default)]
@@ -73,7 +88,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             })
             .max()
             .unwrap_or(0);
-        u16::try_from(widest.max(HEADERS[c].chars().count())).unwrap_or(u16::MAX)
+        u16::try_from(widest.max(headers()[c].chars().count())).unwrap_or(u16::MAX)
     };
     let mut constraints: Vec<Constraint> =
         (0..columns).map(|c| Constraint::Length(width(c))).collect();
@@ -107,10 +122,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         cells.push(Cell::from(s.remark));
         Row::new(cells).style(style)
     });
-    let header = Row::new(HEADERS[..columns].iter().map(|h| match *h {
-        "#" | "params" | "MACs" => right(h),
-        _ => Cell::from(*h),
-    }))
+    let header = Row::new(
+        headers()[..columns]
+            .iter()
+            .enumerate()
+            .map(|(c, h)| match c {
+                0 | 3 | 4 => right(h),
+                _ => Cell::from(*h),
+            }),
+    )
     .style(t.header_row);
     Table::new(rows, constraints)
         .header(header)
@@ -125,9 +145,15 @@ fn shown(app: &App, row: TableRow) -> Shown {
             let (style, remark) = match (app.net.input, app.min_input) {
                 (Shape::Image { h, w, .. }, Some(min)) if h < min.h || w < min.w => (
                     t.error,
-                    format!(
-                        "✗ smaller than {}×{}, the smallest input every layer accepts",
-                        min.h, min.w
+                    tr(
+                        format!(
+                            "✗ smaller than {}×{}, the smallest input every layer accepts",
+                            min.h, min.w
+                        ),
+                        format!(
+                            "✗ меньше {}×{}, наименьшего входа, который примут все слои",
+                            min.h, min.w
+                        ),
                     ),
                 ),
                 _ => (t.text, String::new()),
@@ -158,7 +184,7 @@ fn shown(app: &App, row: TableRow) -> Shown {
             let versus = match (&app.baseline, base) {
                 (None, _) => Line::default(),
                 (Some(_), None) => {
-                    let mut spans = vec![Span::styled("added", t.more)];
+                    let mut spans = vec![Span::styled(tr("added", "добавлен"), t.more)];
                     if let Some(p) = row.params.filter(|&p| p > 0) {
                         spans.push(Span::styled(format!("  {}", signed(i128::from(p))), t.more));
                     }
@@ -190,7 +216,7 @@ fn shown(app: &App, row: TableRow) -> Shown {
                 return Shown::default();
             };
             let row = &b.analysis.rows[base];
-            let mut spans = vec![Span::styled("removed", t.less)];
+            let mut spans = vec![Span::styled(tr("removed", "удалён"), t.less)];
             if let Some(p) = row.params.filter(|&p| p > 0) {
                 spans.push(Span::styled(
                     format!("  {}", signed(-i128::from(p))),
@@ -257,7 +283,7 @@ fn versus(t: &Theme, d: Delta) -> Line<'static> {
         spans.push(Span::styled(signed(p), style));
     }
     if spans.is_empty() && d.settings_changed {
-        spans.push(Span::styled("changed", t.changed));
+        spans.push(Span::styled(tr("changed", "изменён"), t.changed));
     }
     Line::from(spans)
 }
@@ -275,7 +301,7 @@ fn input_cells(input: Shape) -> [String; 6] {
     };
     [
         "0".into(),
-        "input".into(),
+        tr("input", "вход").into(),
         input.to_string(),
         String::new(),
         String::new(),
