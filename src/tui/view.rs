@@ -286,7 +286,7 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
             for (n, s) in why.size.iter().enumerate() {
                 lines.push(Line::from(vec![
                     label(if n == 0 {
-                        tr("output size", "размер выхода")
+                        tr("output size", "выход")
                     } else {
                         ""
                     }),
