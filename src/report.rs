@@ -35,8 +35,9 @@ pub fn render(net: &Network, analysis: &Analysis, format: Format, color: bool) -
     }
 }
 
-/// The column headers, in the current language.
-fn headers() -> [&'static str; 7] {
+/// The column headers, in the current language (the explorer's table
+/// shares the first six).
+pub(crate) fn headers() -> [&'static str; 7] {
     tr(
         [
             "#",
@@ -144,32 +145,11 @@ const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
 fn table(net: &Network, analysis: &Analysis, color: bool) -> String {
-    let rows = cells(net, analysis);
-    let width = |col: usize| {
-        rows.iter()
-            .map(|r| r[col].chars().count())
-            .chain([headers()[col].chars().count()])
-            .max()
-            .unwrap_or(0)
-    };
-    let widths: Vec<usize> = (0..6).map(width).collect();
-    let line = |r: &[String]| {
-        let mut s = String::new();
-        for (col, text) in r.iter().enumerate().take(6) {
-            let pad = widths[col] - text.chars().count();
-            // Numbers align right, words left.
-            if matches!(col, 0 | 3 | 4) {
-                s.push_str(&" ".repeat(pad));
-                s.push_str(text);
-            } else {
-                s.push_str(text);
-                s.push_str(&" ".repeat(pad));
-            }
-            s.push_str("  ");
-        }
-        s.push_str(&r[6]);
-        s.trim_end().to_string()
-    };
+    let header: Vec<String> = headers().iter().map(|h| h.to_string()).collect();
+    let rows: Vec<Vec<String>> = std::iter::once(header)
+        .chain(cells(net, analysis).into_iter().map(Vec::from))
+        .collect();
+    let lines = align(&rows, &[0, 3, 4]);
     let mut out = String::new();
     let paint = |s: &str, style: &str| {
         if color {
@@ -180,12 +160,10 @@ fn table(net: &Network, analysis: &Analysis, color: bool) -> String {
     };
     out.push_str(&paint(&heading(net), BOLD));
     out.push_str("\n\n");
-    let headers: Vec<String> = headers().iter().map(|h| h.to_string()).collect();
-    out.push_str(&paint(&line(&headers), BOLD));
+    out.push_str(&paint(&lines[0], BOLD));
     out.push('\n');
     let statuses = std::iter::once(Status::Ok).chain(analysis.rows.iter().map(|r| r.status));
-    for (r, status) in rows.iter().zip(statuses) {
-        let text = line(r);
+    for (text, status) in lines.into_iter().skip(1).zip(statuses) {
         out.push_str(&match status {
             Status::Ok => text,
             Status::Warning(_) => paint(&text, YELLOW),
@@ -200,6 +178,39 @@ fn table(net: &Network, analysis: &Analysis, color: bool) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Lines of aligned columns, two spaces apart: the columns listed in
+/// `right` (numbers) align right, the others left, and the last column is
+/// free text that sets no width.
+pub(crate) fn align(rows: &[Vec<String>], right: &[usize]) -> Vec<String> {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns.saturating_sub(1))
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|t| t.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    rows.iter()
+        .map(|r| {
+            let mut line = String::new();
+            for (c, text) in r.iter().enumerate() {
+                let pad = " ".repeat(widths.get(c).map_or(0, |w| w - text.chars().count()));
+                if right.contains(&c) {
+                    line.push_str(&pad);
+                    line.push_str(text);
+                } else {
+                    line.push_str(text);
+                    line.push_str(&pad);
+                }
+                line.push_str("  ");
+            }
+            line.trim_end().to_string()
+        })
+        .collect()
 }
 
 fn markdown(net: &Network, analysis: &Analysis) -> String {

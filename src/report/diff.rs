@@ -114,30 +114,11 @@ pub fn table(base: &Side, other: &Side) -> String {
         ["  a   b", "layer", "output", "params", "change", ""],
         ["  a   b", "слой", "выход", "параметры", "разница", ""],
     );
-    let widths: Vec<usize> = (0..6)
-        .map(|c| {
-            rows.iter()
-                .map(|r| r[c].chars().count())
-                .chain([headers[c].chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
+    let table: Vec<Vec<String>> = std::iter::once(headers.map(String::from).to_vec())
+        .chain(rows.into_iter().map(Vec::from))
         .collect();
-    let line = |r: &[String]| {
-        let mut s = String::new();
-        for (c, text) in r.iter().enumerate() {
-            let pad = " ".repeat(widths[c] - text.chars().count());
-            if c == 4 {
-                s.push_str(&pad);
-                s.push_str(text)
-            } else {
-                s.push_str(text);
-                s.push_str(&pad)
-            }
-            s.push_str("  ");
-        }
-        s.trim_end().to_string()
-    };
+    // The change column's numbers align right; the last column is a word.
+    let lines = crate::report::align(&table, &[4]);
     let total = |s: &Side| or_dash(s.analysis.totals.params);
     let params = tr("params", "параметров");
     let mut out = format!(
@@ -149,10 +130,8 @@ pub fn table(base: &Side, other: &Side) -> String {
         other.source,
         total(other)
     );
-    out.push_str(&line(&headers.map(String::from)));
-    out.push('\n');
-    for r in &rows {
-        out.push_str(&line(r));
+    for line in lines {
+        out.push_str(&line);
         out.push('\n');
     }
     let delta = change(base.analysis.totals.params, other.analysis.totals.params)

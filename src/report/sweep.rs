@@ -111,33 +111,11 @@ pub fn table(net: &Network, from: u64, to: u64) -> String {
         ["input", "output", "params", "valid"],
         ["вход", "выход", "параметры", "годится"],
     );
-    let widths: Vec<usize> = (0..3)
-        .map(|c| {
-            rows.iter()
-                .map(|r| r[c].chars().count())
-                .chain([headers[c].chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
+    let table: Vec<Vec<String>> = std::iter::once(headers.map(String::from).to_vec())
+        .chain(rows.into_iter().map(Vec::from))
         .collect();
-    let line = |r: &[String]| {
-        format!(
-            "{:<w0$}  {:<w1$}  {:>w2$}  {}",
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2]
-        )
-        .trim_end()
-        .to_string()
-    };
-    out.push_str(&line(&headers.map(String::from)));
-    out.push('\n');
-    for r in &rows {
-        out.push_str(&line(r));
+    for line in crate::report::align(&table, &[2]) {
+        out.push_str(&line);
         out.push('\n');
     }
     out

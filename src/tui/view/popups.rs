@@ -38,6 +38,26 @@ pub fn popup(
     inner
 }
 
+/// A popup of `lines` with a blank line and the key hint under them, as
+/// tall as it needs.
+fn boxed(
+    t: &Theme,
+    title: &str,
+    width: u16,
+    mut lines: Vec<Line>,
+    hint: &str,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(hint.to_string(), t.muted));
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let inner = popup(t, title, width, height, area, buf);
+    Paragraph::new(lines).render(inner, buf);
+}
+
 pub fn render_help(t: &Theme, scroll: usize, area: Rect, buf: &mut Buffer) {
     let key_width = KEYS
         .iter()
@@ -120,11 +140,7 @@ pub fn render_list(
         .max()
         .unwrap_or(0)
         + 2;
-    let height = u16::try_from(items.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(4);
-    let inner = popup(t, title, 76, height, area, buf);
-    let mut lines: Vec<Line> = items
+    let lines: Vec<Line> = items
         .into_iter()
         .enumerate()
         .map(|(i, (name, about))| {
@@ -135,15 +151,11 @@ pub fn render_list(
             ])
         })
         .collect();
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        tr(
-            " ↑↓ choose   Enter take   Esc cancel",
-            " ↑↓ выбор   Enter взять   Esc отмена",
-        ),
-        t.muted,
-    ));
-    Paragraph::new(lines).render(inner, buf);
+    let hint = tr(
+        " ↑↓ choose   Enter take   Esc cancel",
+        " ↑↓ выбор   Enter взять   Esc отмена",
+    );
+    boxed(t, title, 76, lines, hint, area, buf);
 }
 
 /// A text box's line: the text with the cursor shown as a reversed cell.
@@ -208,19 +220,11 @@ pub fn render_form(t: &Theme, form: &Form, area: Rect, buf: &mut Buffer) {
             ));
         }
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        tr(
-            " Tab next field   Enter apply   Esc cancel",
-            " Tab след. поле   Enter применить   Esc отмена",
-        ),
-        t.muted,
-    ));
-    let height = u16::try_from(lines.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(2);
-    let inner = popup(t, &format!(" {} ", form.title), 78, height, area, buf);
-    Paragraph::new(lines).render(inner, buf);
+    let hint = tr(
+        " Tab next field   Enter apply   Esc cancel",
+        " Tab след. поле   Enter применить   Esc отмена",
+    );
+    boxed(t, &format!(" {} ", form.title), 78, lines, hint, area, buf);
 }
 
 pub fn render_path(t: &Theme, title: &str, input: &Input, area: Rect, buf: &mut Buffer) {
@@ -293,30 +297,16 @@ pub fn render_fixes(
         ));
         lines.push(Line::styled(format!("   → {}", fix.effect), t.good));
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        tr(
-            " ↑↓ choose   Enter apply (u undoes)   Esc cancel",
-            " ↑↓ выбор   Enter применить (u отменит)   Esc отмена",
-        ),
-        t.muted,
-    ));
-    let height = u16::try_from(lines.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(2);
-    let inner = popup(
-        t,
-        &format!(
-            " {} {} ",
-            tr("Fixes for layer", "Исправления для слоя"),
-            layer + 1
-        ),
-        80,
-        height,
-        area,
-        buf,
+    let hint = tr(
+        " ↑↓ choose   Enter apply (u undoes)   Esc cancel",
+        " ↑↓ выбор   Enter применить (u отменит)   Esc отмена",
     );
-    Paragraph::new(lines).render(inner, buf);
+    let title = format!(
+        " {} {} ",
+        tr("Fixes for layer", "Исправления для слоя"),
+        layer + 1
+    );
+    boxed(t, &title, 80, lines, hint, area, buf);
 }
 
 /// The quiz answer form: a box for each hidden cell of the row.
@@ -344,27 +334,14 @@ pub fn render_answer(t: &Theme, form: &AnswerForm, area: Rect, buf: &mut Buffer)
         ),
         t.muted,
     ));
-    lines.push(Line::styled(
-        tr(
-            " Tab next   Enter check   Esc cancel",
-            " Tab дальше   Enter проверить   Esc отмена",
-        ),
-        t.muted,
-    ));
-    let height = u16::try_from(lines.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(2);
-    let inner = popup(
-        t,
-        &format!(
-            " {} {} ",
-            tr("Your answer for layer", "Ваш ответ для слоя"),
-            form.layer + 1
-        ),
-        64,
-        height,
-        area,
-        buf,
+    let hint = tr(
+        " Tab next   Enter check   Esc cancel",
+        " Tab дальше   Enter проверить   Esc отмена",
     );
-    Paragraph::new(lines).render(inner, buf);
+    let title = format!(
+        " {} {} ",
+        tr("Your answer for layer", "Ваш ответ для слоя"),
+        form.layer + 1
+    );
+    boxed(t, &title, 64, lines, hint, area, buf);
 }

@@ -16,28 +16,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table, Widget};
 
-/// The column headers, in the current language.
+/// The column headers: those of `summary`, with "vs baseline" for its status.
 fn headers() -> [&'static str; 7] {
-    tr(
-        [
-            "#",
-            "layer",
-            "output",
-            "params",
-            "MACs",
-            "receptive field",
-            "vs baseline",
-        ],
-        [
-            "#",
-            "слой",
-            "выход",
-            "параметры",
-            "MAC",
-            "рецептивное поле",
-            "против базы",
-        ],
-    )
+    let mut h = crate::report::headers();
+    h[6] = tr("vs baseline", "против базы");
+    h
 }
 
 /// One row's text, its style and its closing remark (status or mark).
