@@ -87,6 +87,11 @@ fn tmux_available() -> bool {
 /// layerlab with `args` in a fresh tmux server, or `None` (outside CI) when
 /// tmux is missing.
 fn start(name: &str, args: &[&str]) -> Option<Tmux> {
+    start_with(name, &[], args)
+}
+
+/// `start`, with extra `NAME=value` settings in layerlab's environment.
+fn start_with(name: &str, env: &[&str], args: &[&str]) -> Option<Tmux> {
     if !tmux_available() {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -109,8 +114,10 @@ fn start(name: &str, args: &[&str]) -> Option<Tmux> {
         .chain(args.iter().copied())
         .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
         .collect();
+    // The shell then stays, so the pane (and what layerlab left on it) can
+    // still be read; the server is killed when the test ends.
     let script = format!(
-        "{}; echo $? > '{}'",
+        "{}; echo $? > '{}'; sleep 60",
         quoted.join(" "),
         tmux.status.display()
     );
@@ -120,18 +127,15 @@ fn start(name: &str, args: &[&str]) -> Option<Tmux> {
         "TERM=xterm-256color",
         "LANG=C.UTF-8",
         "LC_ALL=C.UTF-8",
-        "sh",
-        "-c",
-        &script,
     ]);
+    command.extend(env);
+    command.extend(["sh", "-c", &script]);
     let started = tmux.run(&command);
     assert!(
         started.status.success(),
         "{}",
         String::from_utf8_lossy(&started.stderr)
     );
-    // Keep the pane after the shell exits, to look at the terminal's state.
-    tmux.run(&["set-option", "-t", "app", "remain-on-exit", "on"]);
     Some(tmux)
 }
 
@@ -224,4 +228,42 @@ fn a_new_file_is_built_saved_and_read_back() {
     assert_eq!(saved.layers.len(), 1);
     assert_eq!(saved.layers[0].filters, 16);
     assert_eq!(saved.name, "mine");
+}
+
+#[test]
+fn summary_is_coloured_in_a_terminal_and_plain_with_no_color() {
+    let Some(tmux) = start("summary", &["summary", "--preset", "lenet-stride2"]) else {
+        return;
+    };
+    tmux.wait_until_quit();
+    let coloured = tmux.screen(true);
+    let row = coloured
+        .lines()
+        .find(|l| l.contains("4  maxpool"))
+        .expect("row 4");
+    assert!(
+        row.contains("\x1b[31m"),
+        "the broken row is red in a terminal: {row:?}"
+    );
+    assert!(row.contains("✗ input 1×1 is smaller than the 2×2 pooling window"));
+
+    let Some(tmux) = start_with(
+        "nocolor",
+        &["NO_COLOR=1"],
+        &["summary", "--preset", "lenet-stride2"],
+    ) else {
+        return;
+    };
+    tmux.wait_until_quit();
+    let row = tmux
+        .screen(true)
+        .lines()
+        .find(|l| l.contains("4  maxpool"))
+        .expect("row 4")
+        .to_string();
+    assert!(
+        !row.contains("\x1b[31m"),
+        "NO_COLOR: no colour, the ✗ mark stays: {row:?}"
+    );
+    assert!(row.contains("✗ input 1×1"));
 }
