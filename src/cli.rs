@@ -1,6 +1,8 @@
 //! The command line: `layerlab [FILE | --preset NAME]` opens the explorer,
 //! `layerlab summary …` prints the table, `layerlab presets` lists presets.
 
+mod russian;
+
 use crate::engine::analyze;
 use crate::export::{self, Framework};
 use crate::file::{self, FileError};
@@ -10,7 +12,8 @@ use crate::presets::{self, PRESETS};
 use crate::report::{self, Format, diff, sweep};
 use crate::tui::theme::{self, Theme};
 use crate::units::or_dash;
-use clap::{Args, Parser, Subcommand};
+use clap::error::ErrorKind;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,7 +23,7 @@ use std::process::ExitCode;
     name = "layerlab",
     version,
     about = "Explore neural-network architectures: output shapes and parameter counts, live",
-    args_conflicts_with_subcommands = true
+    subcommand_negates_reqs = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -109,11 +112,15 @@ struct Source {
 /// Runs the command line and returns the process's exit status:
 /// 0 on success, 2 when the input (file, preset, arguments) is not valid.
 pub fn main() -> ExitCode {
-    lang::set(Lang::from_env(|name| std::env::var(name).ok()));
-    let cli = Cli::parse();
-    if let Some(l) = cli.lang.as_deref().and_then(Lang::from_name) {
-        lang::set(l);
-    }
+    // The language is needed before clap parses, for its help and errors.
+    let args: Vec<String> = std::env::args().collect();
+    lang::set(
+        lang_from_args(&args).unwrap_or_else(|| Lang::from_env(|name| std::env::var(name).ok())),
+    );
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     match cli.command {
         Some(Command::Summary {
             source,
@@ -219,9 +226,49 @@ pub fn main() -> ExitCode {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("{}: {e:#}", error());
-                    ExitCode::FAILURE
+                    ExitCode::from(2)
                 }
             }
+        }
+    }
+}
+
+/// `--lang ru` or `--lang=ru` anywhere on the command line.
+fn lang_from_args(args: &[String]) -> Option<Lang> {
+    args.iter()
+        .zip(args.iter().skip(1))
+        .find(|(a, _)| *a == "--lang")
+        .map(|(_, v)| v.as_str())
+        .or_else(|| args.iter().find_map(|a| a.strip_prefix("--lang=")))
+        .and_then(Lang::from_name)
+}
+
+/// Parses the command line, in the current language; on `--help`,
+/// `--version` or a usage error, prints it and gives the exit status.
+fn parse() -> Result<Cli, ExitCode> {
+    let mut command = Cli::command();
+    if lang::get() == Lang::Ru {
+        command = russian::translate(command);
+    }
+    let error = match command.try_get_matches() {
+        Ok(matches) => match Cli::from_arg_matches(&matches) {
+            Ok(cli) => return Ok(cli),
+            Err(e) => e,
+        },
+        Err(e) => e,
+    };
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = error.print();
+            Err(ExitCode::SUCCESS)
+        }
+        _ if lang::get() == Lang::Ru => {
+            eprintln!("{}", russian::error_text(&error));
+            Err(ExitCode::from(2))
+        }
+        _ => {
+            let _ = error.print();
+            Err(ExitCode::from(2))
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod view;
 pub mod whatif;
 
 use crate::file;
+use crate::lang::tr;
 use crate::network::Network;
 use anyhow::Context;
 use app::{App, Effect};
@@ -20,7 +21,7 @@ use crossterm::event::{
 };
 use crossterm::execute;
 use ratatui::DefaultTerminal;
-use std::io::stdout;
+use std::io::{IsTerminal, stdout};
 use std::path::PathBuf;
 
 /// Runs the explorer until the user quits. The terminal is restored on every
@@ -31,7 +32,16 @@ pub fn run(
     preset: Option<String>,
     theme: &'static theme::Theme,
 ) -> anyhow::Result<()> {
-    let mut terminal = ratatui::init();
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        anyhow::bail!(tr(
+            "the explorer needs a terminal; for a table in a pipe or a script, use `layerlab summary`",
+            "интерфейсу нужен терминал; для таблицы в конвейере или скрипте есть `layerlab summary`",
+        ));
+    }
+    let mut terminal = ratatui::try_init().context(tr(
+        "cannot set up the terminal",
+        "не удалось настроить терминал",
+    ))?;
     // ratatui's hook restores the screen on a panic; mouse capture and
     // bracketed paste are ours to undo first.
     let restore_screen = std::panic::take_hook();

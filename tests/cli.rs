@@ -367,3 +367,41 @@ fn russian_follows_lang_or_the_locale() {
             .contains("44,426 params (42,426 shared)")
     );
 }
+
+#[test]
+fn help_and_usage_errors_speak_russian_too() {
+    let help = layerlab()
+        .args(["--lang", "ru", "--help"])
+        .output()
+        .expect("runs");
+    assert!(help.status.success());
+    let text = String::from_utf8(help.stdout).expect("utf-8");
+    assert!(
+        text.contains("Использование: layerlab [OPTIONS] [FILE]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Показать справку") && text.contains("Команды:"),
+        "{text}"
+    );
+    layerlab()
+        .args(["summary", "--preset", "resnet", "--lang", "ru"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "ошибка: недопустимое значение 'resnet' для '--preset <PRESET>' (можно: mlp, lenet,",
+        ));
+    // The language flag may come before the command.
+    let out = stdout_of(&["--lang", "ru", "summary", "--preset", "lenet"]);
+    assert!(out.contains("Всего параметров: 44 426"));
+}
+
+#[test]
+fn the_explorer_without_a_terminal_says_what_to_use_instead() {
+    layerlab()
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr("error: the explorer needs a terminal; for a table in a pipe or a script, use `layerlab summary`\n");
+}
