@@ -302,7 +302,10 @@ fn toml_message(e: &toml::de::Error) -> String {
         );
     }
     // The TOML parser's own words are English; say in the reader's language what they are.
-    tr(msg.to_string(), format!("ошибка в синтаксисе TOML (текст парсера): {msg}"))
+    tr(
+        msg.to_string(),
+        format!("ошибка в синтаксисе TOML (текст парсера): {msg}"),
+    )
 }
 
 fn line_of(src: &str, offset: usize) -> usize {
