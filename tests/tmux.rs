@@ -267,3 +267,26 @@ fn summary_is_coloured_in_a_terminal_and_plain_with_no_color() {
     );
     assert!(row.contains("✗ input 1×1"));
 }
+
+#[test]
+fn no_color_gives_the_explorer_its_mono_theme() {
+    let Some(tmux) = start_with("mono", &["NO_COLOR=1"], &["--preset", "lenet-stride2"]) else {
+        return;
+    };
+    tmux.wait_for("Total params: —");
+    let screen = tmux.screen(true);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("4  maxpool"))
+        .expect("row 4");
+    assert!(row.contains('✗'), "the mark carries the meaning: {row:?}");
+    assert!(row.contains("\x1b[1m"), "and bold: {row:?}");
+    for colour in ["\x1b[38;5;", "\x1b[31m", "\x1b[33m", "\x1b[32m", "\x1b[36m"] {
+        assert!(
+            !screen.contains(colour),
+            "no colour {colour:?} on the screen"
+        );
+    }
+    tmux.keys("C-c");
+    tmux.wait_until_quit();
+}
