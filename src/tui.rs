@@ -6,6 +6,7 @@ pub mod app;
 pub mod form;
 pub mod history;
 pub mod keys;
+mod modes;
 pub mod quiz;
 pub mod theme;
 pub mod view;

@@ -9,14 +9,14 @@ use super::history::{Change, History};
 use super::keys::{self, Action};
 use super::quiz::{AnswerForm, Quiz};
 use super::theme::{self, Theme};
-use super::whatif::{Baseline, EXPORTS};
+use super::whatif::Baseline;
 use crate::engine::{Analysis, analyze, analyze_from};
 use crate::file::FileError;
 use crate::fixes::Fix;
 use crate::lang::tr;
 use crate::layer::{Hw, Kind, Layer, Padding};
 use crate::network::Network;
-use crate::presets::{self, PRESETS};
+use crate::presets;
 use crate::sizes::smallest_valid_input;
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
@@ -214,154 +214,10 @@ impl App {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             return Some(Effect::Quit);
         }
-        let mode = std::mem::replace(&mut self.mode, Mode::Table);
-        match mode {
-            Mode::Table => return keys::action_for(key).and_then(|a| self.update(a)),
-            // ↑↓ scroll a help that does not fit; any other key closes it.
-            Mode::Help { scroll } => match key.code {
-                KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => {
-                    self.mode = Mode::Help {
-                        scroll: (scroll + 1).min(keys::KEYS.len()),
-                    };
-                }
-                KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
-                    self.mode = Mode::Help {
-                        scroll: scroll.saturating_sub(1),
-                    };
-                }
-                _ => {}
-            },
-            Mode::Add { choice } => match list_key(key, choice, Kind::ALL.len()) {
-                ListKey::Move(choice) => self.mode = Mode::Add { choice },
-                ListKey::Jump(c) => {
-                    let choice = jump(choice, c, Kind::ALL.map(Kind::name).as_slice());
-                    self.mode = Mode::Add { choice };
-                }
-                ListKey::Choose => self.add_layer(Kind::ALL[choice]),
-                ListKey::Cancel => {}
-            },
-            Mode::Open { choice } => match list_key(key, choice, PRESETS.len() + 1) {
-                ListKey::Move(choice) => self.mode = Mode::Open { choice },
-                ListKey::Jump(c) => {
-                    let names: Vec<&str> =
-                        PRESETS.iter().map(|p| p.name).chain(["a file"]).collect();
-                    self.mode = Mode::Open {
-                        choice: jump(choice, c, &names),
-                    };
-                }
-                ListKey::Choose if choice < PRESETS.len() => self.open_preset(PRESETS[choice].name),
-                ListKey::Choose => {
-                    self.mode = Mode::Path {
-                        purpose: PathPurpose::OpenFile,
-                        input: Input::default(),
-                    };
-                }
-                ListKey::Cancel => {}
-            },
-            Mode::Edit(mut form) => match key.code {
-                KeyCode::Esc => self.say(tr(
-                    "Edit cancelled: nothing changed",
-                    "Правка отменена: ничего не изменилось",
-                )),
-                KeyCode::Enter => match form.evaluate(&self.net) {
-                    Ok(change) => self.commit(change),
-                    Err(_) => {
-                        form.check(&self.net);
-                        self.fail(tr(
-                            "Fix the fields in red first (Esc cancels)",
-                            "Сначала исправьте красные поля (Esc — отмена)",
-                        ));
-                        self.mode = Mode::Edit(form);
-                    }
-                },
-                KeyCode::Tab | KeyCode::Down => {
-                    form.next();
-                    self.mode = Mode::Edit(form);
-                }
-                KeyCode::BackTab | KeyCode::Up => {
-                    form.previous();
-                    self.mode = Mode::Edit(form);
-                }
-                _ => {
-                    form.type_into(event, &self.net);
-                    self.mode = Mode::Edit(form);
-                }
-            },
-            Mode::Path { purpose, mut input } => match key.code {
-                KeyCode::Esc => {}
-                KeyCode::Enter if input.value().trim().is_empty() => {
-                    self.fail(tr(
-                        "Type a path first (Esc cancels)",
-                        "Сначала введите путь (Esc — отмена)",
-                    ));
-                    self.mode = Mode::Path { purpose, input };
-                }
-                KeyCode::Enter => {
-                    let path = PathBuf::from(input.value().trim());
-                    return Some(match purpose {
-                        PathPurpose::SaveAs => Effect::Save(path),
-                        PathPurpose::OpenFile => Effect::OpenFile(path),
-                    });
-                }
-                _ => {
-                    input.handle_event(event);
-                    self.mode = Mode::Path { purpose, input };
-                }
-            },
-            Mode::Fix {
-                layer,
-                fixes,
-                choice,
-            } => match list_key(key, choice, fixes.len()) {
-                ListKey::Move(choice) => {
-                    self.mode = Mode::Fix {
-                        layer,
-                        fixes,
-                        choice,
-                    }
-                }
-                ListKey::Jump(_) => {
-                    self.mode = Mode::Fix {
-                        layer,
-                        fixes,
-                        choice,
-                    }
-                }
-                ListKey::Choose => {
-                    if let Some(fix) = fixes.into_iter().nth(choice) {
-                        self.apply_fix(fix);
-                    }
-                }
-                ListKey::Cancel => {}
-            },
-            Mode::Export { choice } => match list_key(key, choice, EXPORTS.len()) {
-                ListKey::Move(choice) => self.mode = Mode::Export { choice },
-                ListKey::Jump(_) => self.mode = Mode::Export { choice },
-                ListKey::Choose => return self.export_to(EXPORTS[choice]),
-                ListKey::Cancel => {}
-            },
-            Mode::Answer(mut form) => match key.code {
-                KeyCode::Esc => {}
-                KeyCode::Enter => self.submit_answer(form),
-                KeyCode::Tab | KeyCode::BackTab | KeyCode::Down | KeyCode::Up => {
-                    form.next();
-                    self.mode = Mode::Answer(form);
-                }
-                _ => {
-                    form.type_into(event);
-                    self.mode = Mode::Answer(form);
-                }
-            },
-            Mode::Discard { then } => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => match then {
-                    AfterDiscard::Quit => return Some(Effect::Quit),
-                    AfterDiscard::Open => self.mode = Mode::Open { choice: 0 },
-                },
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {}
-                _ => self.mode = Mode::Discard { then },
-            },
+        match std::mem::replace(&mut self.mode, Mode::Table) {
+            Mode::Table => keys::action_for(key).and_then(|a| self.update(a)),
+            popup => self.popup_key(popup, key, event),
         }
-        None
     }
 
     /// Pasted text goes to whatever text box is open.
@@ -595,7 +451,7 @@ impl App {
         }
     }
 
-    fn add_layer(&mut self, kind: Kind) {
+    pub(super) fn add_layer(&mut self, kind: Kind) {
         let at = self.selected;
         self.commit(Change::Insert(at, Layer::new(kind)));
         self.selected = at + 1;
@@ -609,7 +465,7 @@ impl App {
         ));
     }
 
-    fn open_preset(&mut self, name: &str) {
+    pub(super) fn open_preset(&mut self, name: &str) {
         match presets::load(name) {
             Ok(net) => {
                 self.replace(net, None);
@@ -679,34 +535,6 @@ impl App {
             is_error: true,
         });
     }
-}
-
-enum ListKey {
-    Move(usize),
-    Jump(char),
-    Choose,
-    Cancel,
-}
-
-fn list_key(key: &KeyEvent, choice: usize, len: usize) -> ListKey {
-    match key.code {
-        KeyCode::Up | KeyCode::Char('k') => ListKey::Move(choice.saturating_sub(1)),
-        KeyCode::Down | KeyCode::Char('j') => ListKey::Move((choice + 1).min(len - 1)),
-        KeyCode::Home => ListKey::Move(0),
-        KeyCode::End => ListKey::Move(len - 1),
-        KeyCode::Enter => ListKey::Choose,
-        KeyCode::Esc | KeyCode::Char('q') => ListKey::Cancel,
-        KeyCode::Char(c) => ListKey::Jump(c),
-        _ => ListKey::Move(choice),
-    }
-}
-
-/// Typing a letter in a list moves to the next entry starting with it.
-fn jump(choice: usize, c: char, names: &[&str]) -> usize {
-    (1..=names.len())
-        .map(|d| (choice + d) % names.len())
-        .find(|&i| names[i].starts_with(c))
-        .unwrap_or(choice)
 }
 
 fn next_stride(s: u64) -> u64 {
