@@ -309,7 +309,7 @@ fn pretty(json: &serde_json::Value) -> String {
 
 /// `diff`: two sources, a preset first when mixed with a file.
 fn diff_command(files: Vec<PathBuf>, presets: Vec<String>, format: PairFormat) -> ExitCode {
-    let mut sides: Vec<(Result<Network, FileError>, String)> = presets
+    let sides: Vec<(Result<Network, FileError>, String)> = presets
         .iter()
         .map(|name| (presets::load(name), format!("preset {name}")))
         .chain(
@@ -318,25 +318,22 @@ fn diff_command(files: Vec<PathBuf>, presets: Vec<String>, format: PairFormat) -
                 .map(|p| (file::load(p), p.display().to_string())),
         )
         .collect();
-    if sides.len() != 2 {
+    let count = sides.len();
+    let Ok([(base, base_source), (other, other_source)]) = <[_; 2]>::try_from(sides) else {
         eprintln!(
             "{}: {}",
             error(),
             tr(
                 format!(
-                    "diff compares two networks: give two files, two --preset NAME, or one of each (got {})",
-                    sides.len()
+                    "diff compares two networks: give two files, two --preset NAME, or one of each (got {count})"
                 ),
                 format!(
-                    "diff сравнивает две сети: дайте два файла, два --preset ИМЯ или по одному (дано {})",
-                    sides.len()
+                    "diff сравнивает две сети: дайте два файла, два --preset ИМЯ или по одному (дано {count})"
                 ),
             )
         );
         return ExitCode::from(2);
-    }
-    let (other, other_source) = sides.pop().unwrap_or_else(|| unreachable!());
-    let (base, base_source) = sides.pop().unwrap_or_else(|| unreachable!());
+    };
     let (base, other) = match (base, other) {
         (Ok(b), Ok(o)) => (b, o),
         (Err(e), _) | (_, Err(e)) => {
