@@ -51,8 +51,8 @@ enum Command {
         /// Count conv kernels as PyTorch/Keras do (full) or as the problem set does (shared).
         #[arg(long, value_parser = ["full", "shared"])]
         kernels: Option<String>,
-        /// Use this input instead of the file's: C,H,W (e.g. 3,32,32).
-        #[arg(long, value_name = "C,H,W", value_parser = Shape::parse)]
+        /// Use this input instead of the file's: C,H,W (e.g. 3,32,32) or H×W×C (e.g. 32x32x3).
+        #[arg(long, value_name = "SHAPE", value_parser = Shape::parse)]
         input: Option<Shape>,
     },
     /// List the built-in networks with their parameter totals.

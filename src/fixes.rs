@@ -64,16 +64,9 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
                 (Lang::Ru, true) => format!("уменьшить окно слоя {n} с {from} до {to}"),
                 (Lang::Ru, false) => format!("уменьшить ядро слоя {n} с {from} до {to}"),
             };
-            candidates.push((
-                what,
-                Repair::Layer(
-                    index,
-                    Layer {
-                        kernel,
-                        ..layer.clone()
-                    },
-                ),
-            ));
+            let mut smaller = layer.clone();
+            smaller.set_kernel(kernel);
+            candidates.push((what, Repair::Layer(index, smaller)));
         }
         // A stride of 1 here, or on the strided layers that shrank the image.
         let strided = (0..=index)

@@ -255,6 +255,16 @@ impl Layer {
         }
     }
 
+    /// Sets the kernel (or pooling window) and nothing else. A pooling
+    /// layer's default stride is its window, so an implicit stride is pinned
+    /// first: growing a `maxpool 2×2 s2` gives `3×3 s2`, not `3×3 s3`.
+    pub fn set_kernel(&mut self, kernel: Hw) {
+        if self.stride.is_none() {
+            self.stride = Some(self.stride());
+        }
+        self.kernel = kernel;
+    }
+
     /// A short description for tables: `conv 5×5 ×6 s1 p0 relu`.
     pub fn label(&self) -> String {
         let mut s = match self.kind {
@@ -647,6 +657,16 @@ mod tests {
         assert_eq!(l.label(), "conv 5×5 ×6 s1 p0 relu");
         let pool = Layer::new(Kind::MaxPool);
         assert_eq!(pool.label(), "maxpool 2×2 s2 p0");
+    }
+
+    #[test]
+    fn a_new_window_keeps_the_stride_it_had() {
+        let mut pool = Layer::new(Kind::MaxPool);
+        pool.set_kernel(Hw::square(3));
+        assert_eq!(pool.label(), "maxpool 3×3 s2 p0");
+        let mut conv = Layer::new(Kind::Conv2d);
+        conv.set_kernel(Hw::square(5));
+        assert_eq!(conv.stride(), Hw::square(1));
     }
 
     #[test]

@@ -22,18 +22,30 @@ impl Shape {
         }
     }
 
-    /// Reads `1, 28, 28`, `[1, 28, 28]`, `1×28×28` or `784` (a flat vector).
+    /// Reads an input shape as people write it. Commas (or spaces) are
+    /// channels-first, as PyTorch and files write it: `3, 32, 32` or
+    /// `[3, 32, 32]`. Crosses are height × width × channels, as the table and
+    /// Keras write it: `32×32×3` or `32x32x3`. One number is a flat vector.
     pub fn parse(text: &str) -> Result<Shape, String> {
+        let text = text.trim();
+        let hwc = text.contains(['×', 'x', 'X']);
         let bad = || {
-            crate::lang::tr(
-                "must be C, H, W (e.g. 1, 28, 28) or one number for a flat vector",
-                "нужно C, H, W (например 1, 28, 28) или одно число для вектора",
-            )
+            if hwc {
+                crate::lang::tr(
+                    "must be H×W×C with three positive integers (e.g. 32×32×3)",
+                    "нужно H×W×C из трёх целых положительных чисел (например 32×32×3)",
+                )
+            } else {
+                crate::lang::tr(
+                    "must be C, H, W (e.g. 1, 28, 28), H×W×C (e.g. 28×28×1) or one number for a flat vector",
+                    "нужно C, H, W (например 1, 28, 28), H×W×C (например 28×28×1) или одно число для вектора",
+                )
+            }
             .to_string()
         };
-        let inner = text.trim().trim_start_matches('[').trim_end_matches(']');
+        let inner = text.trim_start_matches('[').trim_end_matches(']');
         let dims: Vec<u64> = inner
-            .split(|c: char| c == ',' || c == '×' || c == 'x' || c.is_whitespace())
+            .split(|c: char| c == ',' || c == '×' || c == 'x' || c == 'X' || c.is_whitespace())
             .filter(|p| !p.is_empty())
             // Files hold sizes as TOML integers, so they stay within i64.
             .map(|p| {
@@ -43,10 +55,20 @@ impl Shape {
             })
             .collect::<Option<_>>()
             .ok_or_else(bad)?;
-        match dims[..] {
-            [c, h, w] => Ok(Shape::Image { c, h, w }),
-            [n] => Ok(Shape::Flat(n)),
+        match (hwc, &dims[..]) {
+            (true, &[h, w, c]) => Ok(Shape::Image { c, h, w }),
+            (false, &[c, h, w]) => Ok(Shape::Image { c, h, w }),
+            (false, &[n]) => Ok(Shape::Flat(n)),
             _ => Err(bad()),
+        }
+    }
+
+    /// How a parsed shape reads, for echoing back what was understood:
+    /// `H 32, W 32, C 3`.
+    pub fn reading(self) -> String {
+        match self {
+            Shape::Image { c, h, w } => format!("H {h}, W {w}, C {c}"),
+            Shape::Flat(n) => crate::lang::tr(format!("{n} features"), format!("{n} признаков")),
         }
     }
 
@@ -139,10 +161,24 @@ mod tests {
             Shape::parse("[3,32,32]"),
             Ok(Shape::Image { c: 3, h: 32, w: 32 })
         );
+        // Crosses read as the table writes shapes: height × width × channels.
         assert_eq!(
-            Shape::parse("3x32x32"),
+            Shape::parse("32x32x3"),
             Ok(Shape::Image { c: 3, h: 32, w: 32 })
         );
+        assert_eq!(
+            Shape::parse("224×224×3"),
+            Ok(Shape::Image {
+                c: 3,
+                h: 224,
+                w: 224
+            })
+        );
+        assert_eq!(
+            Shape::parse("224×224×3").unwrap().reading(),
+            "H 224, W 224, C 3"
+        );
+        assert!(Shape::parse("28×28").is_err());
         assert_eq!(Shape::parse("784"), Ok(Shape::Flat(784)));
         assert!(Shape::parse("1, 0, 28").is_err());
         assert!(Shape::parse("1, 28").is_err());

@@ -323,8 +323,23 @@ fn input_overrides_the_files_input() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "invalid value '3,0,32' for '--input <C,H,W>': must be C, H, W (e.g. 1, 28, 28) or one number for a flat vector",
+            "invalid value '3,0,32' for '--input <SHAPE>': must be C, H, W (e.g. 1, 28, 28), H×W×C (e.g. 28×28×1) or one number for a flat vector",
         ));
+}
+
+#[test]
+fn crosses_read_height_by_width_by_channels_as_the_table_writes() {
+    for spelling in ["224×224×3", "224x224x3", "3,224,224"] {
+        let out = stdout_of(&[
+            "summary", "--preset", "vgg16", "--input", spelling, "--format", "json",
+        ]);
+        let v: Value = serde_json::from_str(&out).expect("valid JSON");
+        assert_eq!(v["input"], serde_json::json!([3, 224, 224]), "{spelling}");
+        assert_eq!(v["total_params"], 138_357_544, "{spelling}");
+    }
+    // The table echoes the reading back in its own notation.
+    let table = stdout_of(&["summary", "--preset", "lenet", "--input", "32x32x3"]);
+    assert!(table.starts_with("LeNet — input 32×32×3,"), "{table}");
 }
 
 #[test]

@@ -226,6 +226,21 @@ fn the_input_row_edits_the_input_shape() {
 }
 
 #[test]
+fn the_input_form_reads_crosses_as_height_width_channels_and_says_so() {
+    let mut app = open("lenet");
+    app.handle_event(&key(KeyCode::Enter));
+    for _ in 0.."1, 28, 28".len() {
+        app.handle_event(&key(KeyCode::Backspace));
+    }
+    press(&mut app, "32x32x3");
+    let form = screen(&draw(&app, 100, 30));
+    assert!(form.contains("= H 32, W 32, C 3"), "{form}");
+    app.handle_event(&key(KeyCode::Enter));
+    assert_eq!(app.net.input.to_vec(), [3, 32, 32]);
+    assert_eq!(app.analysis.totals.params, Some(62_006));
+}
+
+#[test]
 fn undo_and_redo_walk_through_every_change() {
     let mut app = open("lenet");
     press(&mut app, "P");
@@ -515,6 +530,28 @@ fn fixes_on_the_red_row_each_leave_the_network_valid() {
     press(&mut app, "f");
     assert!(matches!(app.mode, Mode::Table), "no fixes for a valid row");
     assert!(screen(&draw(&app, 120, 40)).contains("this one is fine"));
+}
+
+#[test]
+fn resizing_a_window_changes_the_window_and_nothing_else() {
+    let mut app = open("lenet");
+    press(&mut app, "jj+");
+    assert_eq!(app.net.layers[1].label(), "maxpool 3×3 s2 p0");
+    assert!(screen(&draw(&app, 120, 40)).contains("2  maxpool 3×3 s2 p0"));
+    // The "shrink the window" fix keeps the stride too.
+    let mut app = open("lenet-stride2");
+    press(&mut app, "jjjjf");
+    let Mode::Fix { fixes, .. } = &app.mode else {
+        panic!("the fix list is open")
+    };
+    let shrink = fixes
+        .iter()
+        .find(|f| f.what.contains("window to"))
+        .expect("a shrink fix is offered");
+    let layerlab::fixes::Repair::Layer(_, layer) = &shrink.repair else {
+        panic!("shrinking replaces the layer")
+    };
+    assert_eq!(layer.label(), "maxpool 1×1 s2 p0");
 }
 
 #[test]

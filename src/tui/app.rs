@@ -556,7 +556,7 @@ fn resize(l: &mut Layer, grow: bool) -> Result<(), String> {
     };
     if l.kind.has_window() {
         let k = l.kernel;
-        l.kernel = match (step(k.h), step(k.w)) {
+        let kernel = match (step(k.h), step(k.w)) {
             (Some(h), Some(w)) => Hw { h, w },
             _ if grow => {
                 return Err(tr(
@@ -572,6 +572,7 @@ fn resize(l: &mut Layer, grow: bool) -> Result<(), String> {
                 ));
             }
         };
+        l.set_kernel(kernel);
         Ok(())
     } else if l.kind == Kind::Dense {
         l.units = step(l.units).ok_or(tr(

@@ -24,6 +24,9 @@ pub struct Entry {
     pub input: Input,
     /// Why the text is not a valid value, shown in red under the field.
     pub error: Option<String>,
+    /// How a valid text was understood, shown dim under the field (the
+    /// input shape: `H 32, W 32, C 3`), so a misreading is seen before Enter.
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -61,14 +64,19 @@ impl Form {
         let dims: Vec<String> = net.input.to_vec().iter().map(u64::to_string).collect();
         let entries = vec![
             entry(tr("name", "имя"), net.name.clone()),
-            entry(tr("input C, H, W", "вход C, H, W"), dims.join(", ")),
+            entry(
+                tr("input C, H, W or H×W×C", "вход C, H, W или H×W×C"),
+                dims.join(", "),
+            ),
         ];
-        Form {
+        let mut form = Form {
             target: Target::Input,
             title: tr("Network and input", "Сеть и вход").to_string(),
             entries,
             focus: 1,
-        }
+        };
+        form.check(net);
+        form
     }
 
     /// Passes a key or paste to the focused text box and re-checks it.
@@ -97,6 +105,11 @@ impl Form {
             .zip(errors.into_iter().chain(std::iter::repeat(None)))
         {
             entry.error = error;
+        }
+        if self.target == Target::Input {
+            self.entries[1].note = Shape::parse(self.entries[1].input.value())
+                .ok()
+                .map(Shape::reading);
         }
     }
 
@@ -146,5 +159,6 @@ fn entry(label: &'static str, text: String) -> Entry {
         label,
         input: Input::new(text),
         error: None,
+        note: None,
     }
 }

@@ -183,7 +183,7 @@ pub fn render_form(t: &Theme, form: &Form, area: Rect, buf: &mut Buffer) {
     let label_width = form
         .entries
         .iter()
-        .map(|e| e.label.len())
+        .map(|e| e.label.chars().count())
         .max()
         .unwrap_or(0)
         + 2;
@@ -217,6 +217,11 @@ pub fn render_form(t: &Theme, form: &Form, area: Rect, buf: &mut Buffer) {
             lines.push(Line::styled(
                 format!("  {:<label_width$}✗ {err}", ""),
                 t.error,
+            ));
+        } else if let Some(note) = &e.note {
+            lines.push(Line::styled(
+                format!("  {:<label_width$}= {note}", ""),
+                t.muted,
             ));
         }
     }
