@@ -190,15 +190,15 @@ fn lenet_in_a_real_terminal_padding_stride_and_quit() {
 
     // Unsaved changes: q asks, n stays, q then y quits.
     tmux.keys("q");
-    tmux.wait_for("Quit and lose the unsaved changes?");
+    tmux.wait_for("Quit and lose what is not saved?");
     tmux.keys("n");
-    tmux.wait_without("Quit and lose the unsaved changes?");
+    tmux.wait_without("Quit and lose what is not saved?");
     assert!(
         tmux.screen(false).contains("Total params: —"),
         "n stays, changes kept"
     );
     tmux.keys("q");
-    tmux.wait_for("Quit and lose the unsaved changes?");
+    tmux.wait_for("Quit and lose what is not saved?");
     tmux.keys("y");
     tmux.wait_until_quit();
 }

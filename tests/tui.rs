@@ -277,20 +277,76 @@ fn quitting_with_unsaved_changes_asks_first() {
     press(&mut app, "P");
     assert_eq!(press(&mut app, "q"), None);
     let text = screen(&draw(&app, 100, 30));
-    assert!(
-        text.contains("Quit and lose the unsaved changes?"),
-        "{text}"
-    );
+    assert!(text.contains("Quit and lose what is not saved?"), "{text}");
     assert_eq!(press(&mut app, "n"), None, "n stays");
     assert!(matches!(app.mode, Mode::Table));
     assert_eq!(app.analysis.totals.params, Some(107_786));
-    assert_eq!(app.handle_event(&key(KeyCode::Esc)), None);
+    press(&mut app, "q");
+    assert_eq!(app.handle_event(&key(KeyCode::Esc)), None, "Esc stays too");
+    assert!(matches!(app.mode, Mode::Table));
+    press(&mut app, "q");
     assert_eq!(press(&mut app, "y"), Some(Effect::Quit));
     assert_eq!(
         app.handle_event(&ctrl('c')),
         Some(Effect::Quit),
         "Ctrl+c never asks"
     );
+}
+
+#[test]
+fn esc_on_the_table_never_quits() {
+    let mut app = open("lenet");
+    for _ in 0..3 {
+        assert_eq!(app.handle_event(&key(KeyCode::Esc)), None);
+    }
+    assert!(matches!(app.mode, Mode::Table));
+    // Esc closes a popup and stays.
+    press(&mut app, "?");
+    assert_eq!(app.handle_event(&key(KeyCode::Esc)), None);
+    assert!(matches!(app.mode, Mode::Table));
+}
+
+#[test]
+fn a_quiz_with_answers_is_not_lost_to_one_key() {
+    let mut app = open("lenet");
+    press(&mut app, "jjjQ");
+    app.handle_event(&key(KeyCode::Enter));
+    press(&mut app, "8x8x16");
+    app.handle_event(&key(KeyCode::Enter));
+    assert_eq!(press(&mut app, "q"), None, "the score would be lost");
+    let text = screen(&draw(&app, 100, 30));
+    assert!(
+        text.contains("The quiz (quiz: 1 of 1 right) ends with it."),
+        "{text}"
+    );
+    assert_eq!(press(&mut app, "y"), Some(Effect::Quit));
+}
+
+#[test]
+fn an_edit_takes_back_verdicts_on_values_it_changed() {
+    let mut app = open("lenet");
+    press(&mut app, "jjjQ");
+    app.handle_event(&key(KeyCode::Enter));
+    press(&mut app, "8x8x16");
+    app.handle_event(&key(KeyCode::Tab));
+    press(&mut app, "2416");
+    app.handle_event(&key(KeyCode::Enter));
+    assert_eq!(app.quiz.as_ref().map(|q| (q.right, q.tried)), Some((2, 2)));
+    // Padding every convolution changes layer 3's output (12×12×16) but not
+    // its parameters: the shape verdict goes, the count stays.
+    press(&mut app, "P");
+    let quiz = app.quiz.as_ref().expect("still quizzing");
+    assert_eq!((quiz.right, quiz.tried), (1, 1));
+    assert!(quiz.hides(2, true), "the changed shape is hidden again");
+    assert!(!quiz.hides(2, false), "the unchanged count stays answered");
+    let buf = draw(&app, 120, 30);
+    let conv = row_starting(&buf, "3  conv");
+    assert!(!lines(&buf)[usize::from(conv)].contains("12×12×16"));
+    assert!(screen(&buf).contains("quiz: 1 of 1 right"));
+    // Undo brings the old value back, but the verdict stays taken back:
+    // it must be answered again.
+    press(&mut app, "u");
+    assert!(app.quiz.as_ref().unwrap().hides(2, true));
 }
 
 #[test]
@@ -318,7 +374,7 @@ fn opening_a_preset_or_a_file_guards_unsaved_changes() {
     press(&mut app, "P");
     press(&mut app, "o");
     assert!(
-        screen(&draw(&app, 100, 30)).contains("Open another network and lose the unsaved changes?")
+        screen(&draw(&app, 100, 30)).contains("Open another network and lose what is not saved?")
     );
     press(&mut app, "n");
     assert_eq!(

@@ -157,6 +157,12 @@ impl App {
         self.version != self.saved_version
     }
 
+    /// Whether leaving this network would lose anything: unsaved changes, or
+    /// a quiz with answers in it.
+    fn has_unsaved_work(&self) -> bool {
+        self.is_dirty() || self.quiz.as_ref().is_some_and(|q| q.has_answers())
+    }
+
     /// The selected layer, `None` on the input row.
     pub fn selected_layer(&self) -> Option<usize> {
         self.selected.checked_sub(1)
@@ -343,19 +349,21 @@ impl App {
                     };
                 }
             },
-            Action::Open if self.is_dirty() => {
+            Action::Open if self.has_unsaved_work() => {
                 self.mode = Mode::Discard {
                     then: AfterDiscard::Open,
                 }
             }
             Action::Open => self.mode = Mode::Open { choice: 0 },
             Action::Help => self.mode = Mode::Help { scroll: 0 },
-            Action::Quit if self.is_dirty() => {
+            Action::Quit if self.has_unsaved_work() => {
                 self.mode = Mode::Discard {
                     then: AfterDiscard::Quit,
                 }
             }
             Action::Quit | Action::ForceQuit => return Some(Effect::Quit),
+            // Every key clears the message already; Esc only must never quit.
+            Action::Dismiss => {}
             Action::PinBaseline => self.pin_baseline(),
             Action::ClearBaseline => self.clear_baseline(),
             Action::ShrinkInput => self.resize_input(|n| n.checked_sub(1)),
@@ -448,6 +456,9 @@ impl App {
         self.min_input = smallest_valid_input(&self.net);
         if let Some(b) = &mut self.baseline {
             b.compare(&self.net);
+        }
+        if let Some(q) = &mut self.quiz {
+            q.recheck(&self.analysis.rows);
         }
     }
 

@@ -4,6 +4,7 @@
 //! and the formula behind it, and the score is kept.
 
 use super::app::{App, Mode};
+use crate::engine::Row;
 use crate::explain::explain;
 use crate::lang::tr;
 use crate::network::Shape;
@@ -19,11 +20,14 @@ pub enum Verdict {
     Wrong { typed: String },
 }
 
-/// The verdicts for one layer's two quizzed cells.
+/// The verdicts for one layer's two quizzed cells, each with the value it
+/// judged: an edit that changes the value takes the verdict back.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Answers {
     pub shape: Option<Verdict>,
     pub params: Option<Verdict>,
+    shape_judged: Option<Shape>,
+    params_judged: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,6 +69,31 @@ impl Quiz {
         }
     }
 
+    /// After an edit: a verdict on a value that has since changed no longer
+    /// holds, so its cell is hidden again and it leaves the score.
+    pub fn recheck(&mut self, rows: &[Row]) {
+        let (mut right, mut tried) = (0, 0);
+        for (i, a) in self.answers.iter_mut().enumerate() {
+            let row = rows.get(self.from + i);
+            if a.shape.is_some() && row.map(|r| r.output) != Some(a.shape_judged) {
+                a.shape = None;
+            }
+            if a.params.is_some() && row.map(|r| r.params) != Some(a.params_judged) {
+                a.params = None;
+            }
+            for v in [&a.shape, &a.params].into_iter().flatten() {
+                tried += 1;
+                right += u32::from(*v == Verdict::Right);
+            }
+        }
+        (self.right, self.tried) = (right, tried);
+    }
+
+    /// Whether the quiz has answers a quit would lose.
+    pub fn has_answers(&self) -> bool {
+        self.tried > 0
+    }
+
     /// Whether anything is still hidden: the totals would give it away.
     pub fn hides_any(&self, layers: usize) -> bool {
         (self.from..layers).any(|i| self.hides(i, true) || self.hides(i, false))
@@ -92,12 +121,15 @@ impl AnswerForm {
     }
 }
 
+/// What a student may type for "this layer cannot be computed", in either language.
+const ERROR_WORDS: &[&str] = &["error", "ошибка", "none", "-", "—", "✗", "broken"];
+
 /// An output shape as a student writes it: `24×24×6`, `24x24x6`, `24 24 6`
 /// (height, width, channels, as the table shows them), `256`, or `error`
 /// for a layer that cannot be computed.
 fn parse_shape_answer(text: &str) -> Option<Option<Shape>> {
     let t = text.trim().to_lowercase();
-    if ["error", "none", "-", "—", "✗", "x", "broken"].contains(&t.as_str()) {
+    if ERROR_WORDS.contains(&t.as_str()) || t == "x" {
         return Some(None);
     }
     let dims: Vec<u64> = t
@@ -115,7 +147,7 @@ fn parse_shape_answer(text: &str) -> Option<Option<Shape>> {
 /// A parameter count as a student writes it: `44426`, `44,426`, `44 426`.
 fn parse_count_answer(text: &str) -> Option<Option<u64>> {
     let t = text.trim().to_lowercase();
-    if ["error", "none", "-", "—", "✗", "broken"].contains(&t.as_str()) {
+    if ERROR_WORDS.contains(&t.as_str()) {
         return Some(None);
     }
     let digits: String = t
@@ -198,8 +230,8 @@ impl App {
                     Some(answer) => answer == row.output,
                     None => {
                         self.fail(tr(
-                            format!("Write the shape as the table does, e.g. 24×24×6 or 256, not {typed:?}"),
-                            format!("Пишите размер как в таблице, например 24×24×6 или 256, а не {typed:?}"),
+                            format!("Write the shape as the table does, e.g. 24×24×6 or 256 (or error), not {typed:?}"),
+                            format!("Пишите размер как в таблице, например 24×24×6 или 256 (или error / ошибка), а не {typed:?}"),
                         ));
                         self.mode = Mode::Answer(form);
                         return;
@@ -211,10 +243,10 @@ impl App {
                     None => {
                         self.fail(tr(
                             format!(
-                                "Write the parameter count as a number, e.g. 2416, not {typed:?}"
+                                "Write the parameter count as a number, e.g. 2416 (or error), not {typed:?}"
                             ),
                             format!(
-                                "Пишите число параметров числом, например 2416, а не {typed:?}"
+                                "Пишите число параметров числом, например 2416 (или error / ошибка), а не {typed:?}"
                             ),
                         ));
                         self.mode = Mode::Answer(form);
@@ -270,8 +302,10 @@ impl App {
             {
                 if *shape {
                     a.shape = Some(verdict);
+                    a.shape_judged = row.output;
                 } else {
                     a.params = Some(verdict);
+                    a.params_judged = row.params;
                 }
             }
         }
@@ -329,6 +363,8 @@ mod tests {
         );
         assert_eq!(parse_shape_answer("256"), Some(Some(Shape::Flat(256))));
         assert_eq!(parse_shape_answer("error"), Some(None));
+        assert_eq!(parse_shape_answer("Ошибка"), Some(None));
+        assert_eq!(parse_count_answer("ошибка"), Some(None));
         assert_eq!(parse_shape_answer("big"), None);
         assert_eq!(parse_count_answer("44,426"), Some(Some(44_426)));
         assert_eq!(parse_count_answer("44 426"), Some(Some(44_426)));

@@ -84,7 +84,12 @@ impl Widget for &App {
                 };
                 popups::render_path(t, title, input, area, buf);
             }
-            Mode::Discard { then } => popups::render_discard(t, *then, area, buf),
+            Mode::Discard { then } => {
+                let quiz = (self.quiz.as_ref())
+                    .filter(|q| q.has_answers())
+                    .map(super::quiz::score);
+                popups::render_discard(t, *then, quiz, area, buf)
+            }
             Mode::Answer(form) => popups::render_answer(t, form, area, buf),
             Mode::Export { choice } => {
                 let items = EXPORTS

@@ -250,16 +250,30 @@ pub fn render_path(t: &Theme, title: &str, input: &Input, area: Rect, buf: &mut 
     Paragraph::new(lines).render(inner, buf);
 }
 
-pub fn render_discard(t: &Theme, then: AfterDiscard, area: Rect, buf: &mut Buffer) {
+/// `quiz` is the score of a quiz in progress, which leaving would lose too.
+pub fn render_discard(
+    t: &Theme,
+    then: AfterDiscard,
+    quiz: Option<String>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let question = match then {
         AfterDiscard::Quit => tr(
-            "Quit and lose the unsaved changes?",
+            "Quit and lose what is not saved?",
             "Выйти и потерять несохранённое?",
         ),
         AfterDiscard::Open => tr(
-            "Open another network and lose the unsaved changes?",
+            "Open another network and lose what is not saved?",
             "Открыть другую сеть и потерять несохранённое?",
         ),
+    };
+    let lost = match quiz {
+        Some(score) => tr(
+            format!(" The quiz ({score}) ends with it."),
+            format!(" Викторина ({score}) тоже закончится."),
+        ),
+        None => String::new(),
     };
     let inner = popup(
         t,
@@ -271,7 +285,7 @@ pub fn render_discard(t: &Theme, then: AfterDiscard, area: Rect, buf: &mut Buffe
     );
     let text = Text::from(vec![
         Line::raw(format!(" {question}")),
-        Line::raw(""),
+        Line::raw(lost),
         Line::from(vec![
             Span::styled(" y", t.key),
             Span::raw(tr(" discard them   ", " выбросить   ")),
