@@ -7,7 +7,7 @@ use crate::network::{Kernels, Network, Shape};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -35,18 +35,95 @@ impl fmt::Display for FileError {
 
 impl std::error::Error for FileError {}
 
+/// A file as found on disk, to notice when another program has changed it:
+/// its modification time, size and inode (a save by rename changes it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    modified: Option<std::time::SystemTime>,
+    len: u64,
+    inode: u64,
+}
+
+/// The stamp of the file at `path` (through links), `None` when there is none.
+pub fn stamp(path: &Path) -> Option<Stamp> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    Some(Stamp {
+        modified: meta.modified().ok(),
+        len: meta.len(),
+        inode: meta.ino(),
+    })
+}
+
+/// Files larger than this are not architecture files: refuse them instead
+/// of reading until memory runs out (`/dev/zero`).
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
 /// Reads and checks an architecture file.
 pub fn load(path: &Path) -> Result<Network, FileError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| FileError {
+    let text = read_text(path).map_err(|message| FileError {
         path: shown.clone(),
         line: None,
-        message: tr(
-            format!("cannot read the file: {e}"),
-            format!("не удалось прочитать файл: {e}"),
-        ),
+        message,
     })?;
     parse(&text).map_err(|e| FileError { path: shown, ..e })
+}
+
+/// The text of a regular file of at most `MAX_FILE_BYTES`. A FIFO, a device
+/// or a folder is refused before it is opened: opening a FIFO would wait for
+/// a writer for ever.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let cannot = |e: std::io::Error| {
+        tr(
+            format!("cannot read the file: {e}"),
+            format!("не удалось прочитать файл: {e}"),
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            tr("a folder", "папка")
+        } else {
+            tr(
+                "not a regular file (a pipe, socket or device)",
+                "не обычный файл (канал, сокет или устройство)",
+            )
+        };
+        return Err(tr(
+            format!("{what}: give the path of an architecture file (.toml)"),
+            format!("{what}: нужен путь к файлу архитектуры (.toml)"),
+        ));
+    }
+    let too_large = || {
+        let limit = MAX_FILE_BYTES >> 20;
+        tr(
+            format!("too large for an architecture file (over {limit} MiB)"),
+            format!("слишком велик для файла архитектуры (больше {limit} МиБ)"),
+        )
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        tr(
+            format!(
+                "not UTF-8 text (byte {}): architecture files are TOML text",
+                e.utf8_error().valid_up_to() + 1
+            ),
+            format!(
+                "не текст UTF-8 (байт {}): файлы архитектуры — текст TOML",
+                e.utf8_error().valid_up_to() + 1
+            ),
+        )
+    })
 }
 
 type RawTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
@@ -346,27 +423,52 @@ pub fn save(net: &Network, path: &Path) -> std::io::Result<()> {
     write_atomic(path, to_toml(net).as_bytes())
 }
 
-/// Writes `bytes` to `path` through a temporary file beside it and a rename.
+/// Writes `bytes` to `path` so that a crash, a full disk or a planted link
+/// can never leave a half-written or wrong file:
+///
+/// - a symlink is written through: its target is replaced, the link stays;
+/// - the temporary file beside it gets a random name and is created
+///   exclusively, so a link planted under a guessable name is never followed;
+/// - the old file's permissions and owner carry over (a 0600 file stays 0600);
+/// - the data and then the folder are flushed before the rename is trusted.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = temp_path(path);
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    // Through links: the file to replace is what the path finally names.
+    let target = match std::fs::canonicalize(path) {
+        Ok(real) => real,
+        Err(_) => path.to_path_buf(),
+    };
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let old = std::fs::metadata(&target).ok().filter(|m| m.is_file());
+    let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+    // New files get the usual 0666 less the umask, as any editor makes them.
+    let mode = old
+        .as_ref()
+        .map_or(0o666, |m| m.permissions().mode() & 0o7777);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .permissions(std::fs::Permissions::from_mode(mode))
+        .tempfile_in(&dir)?;
+    tmp.write_all(bytes)?;
+    if let Some(m) = &old {
+        // Keep the owner where we may (root saving a user's file); an
+        // ordinary user cannot give a file away, and need not.
+        let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(m.uid()), Some(m.gid()));
+        // The umask does not apply to an explicit chmod: the exact old mode.
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(&target).map_err(|e| e.error)?;
+    // The rename is durable only once the folder itself is on disk.
+    std::fs::File::open(&dir)?.sync_all()
 }
 
 #[cfg(test)]
@@ -438,6 +540,75 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["net.toml"]);
+    }
+
+    #[test]
+    fn saving_writes_through_a_link_and_keeps_mode_and_owner() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.toml");
+        std::fs::write(&real, "old").unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let owner = std::fs::metadata(&real).unwrap().uid();
+        let link = dir.path().join("link.toml");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+            "the link stays a link"
+        );
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+        let meta = std::fs::metadata(&real).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        assert_eq!(meta.uid(), owner);
+    }
+
+    #[test]
+    fn a_new_file_gets_the_usual_mode_and_a_planted_link_is_not_followed() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        // The name the first version used for its temporary file.
+        let planted = dir
+            .path()
+            .join(format!(".net.toml.{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        let path = dir.path().join("net.toml");
+        write_atomic(&path, b"x").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o600, 0o600, "readable and writable by its owner");
+        assert_ne!(mode, 0o600, "not the temporary file's private mode");
+    }
+
+    #[test]
+    fn only_regular_files_of_sane_size_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let e = load(&fifo).unwrap_err().to_string();
+            assert!(e.contains("not a regular file"), "{e}");
+        }
+        let e = load(Path::new("/dev/zero")).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "/dev/zero: not a regular file (a pipe, socket or device): give the path of an architecture file (.toml)"
+        );
+        let e = load(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("a folder: give the path"), "{e}");
+        let big = dir.path().join("big.toml");
+        let f = std::fs::File::create(&big).unwrap();
+        f.set_len(MAX_FILE_BYTES + 1).unwrap();
+        let e = load(&big).unwrap_err().to_string();
+        assert!(
+            e.ends_with("too large for an architecture file (over 64 MiB)"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -23,6 +23,7 @@ use crossterm::event::{
 use crossterm::execute;
 use ratatui::DefaultTerminal;
 use std::io::{IsTerminal, stdout};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 /// Runs the explorer until the user quits. The terminal is restored on every
@@ -53,8 +54,10 @@ pub fn run(
     let result = execute!(stdout(), EnableMouseCapture, EnableBracketedPaste)
         .context("cannot set up the terminal")
         .and_then(|()| {
+            let on_disk = path.as_deref().and_then(file::stamp);
             let mut app = App::new(net, path, preset);
             app.theme = theme;
+            app.on_disk = on_disk;
             event_loop(&mut terminal, app)
         });
     let _ = execute!(stdout(), DisableMouseCapture, DisableBracketedPaste);
@@ -66,21 +69,62 @@ fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> anyhow::Result<()
     loop {
         terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
         let event = event::read().context("cannot read from the terminal")?;
-        match app.handle_event(&event) {
-            None => {}
-            Some(Effect::Quit) => return Ok(()),
-            Some(Effect::Save(path)) => {
+        if let Some(effect) = app.handle_event(&event)
+            && perform(&mut app, effect).is_break()
+        {
+            return Ok(());
+        }
+    }
+}
+
+/// Carries out what `App::update` asked of the world (the file system, or
+/// quitting) and reports back to the app. A write that would replace a file
+/// the user has not agreed to replace comes back as a question instead.
+pub fn perform(app: &mut App, effect: Effect) -> ControlFlow<()> {
+    match effect {
+        Effect::Quit => return ControlFlow::Break(()),
+        Effect::Save { path, overwrite } => {
+            let conflict = (!overwrite)
+                .then(|| app.write_conflict(&path, file::stamp(&path)))
+                .flatten();
+            if let Some(why) = conflict {
+                let effect = Effect::Save {
+                    path,
+                    overwrite: true,
+                };
+                app.confirm_overwrite(effect, why);
+            } else {
                 let result = file::save(&app.net, &path);
-                app.saved(path, result);
+                let now = file::stamp(&path);
+                app.saved(path, result, now);
             }
-            Some(Effect::OpenFile(path)) => {
-                let result = file::load(&path);
-                app.opened(path, result);
-            }
-            Some(Effect::Write { path, contents }) => {
+        }
+        Effect::OpenFile(path) => {
+            let now = file::stamp(&path);
+            let result = file::load(&path);
+            app.opened(path, result, now);
+        }
+        Effect::Write {
+            path,
+            contents,
+            overwrite,
+        } => {
+            if !overwrite && file::stamp(&path).is_some() {
+                let why = tr(
+                    format!("{} already exists. Replace it?", path.display()),
+                    format!("{} уже есть. Заменить?", path.display()),
+                );
+                let effect = Effect::Write {
+                    path,
+                    contents,
+                    overwrite: true,
+                };
+                app.confirm_overwrite(effect, why);
+            } else {
                 let result = file::write_atomic(&path, contents.as_bytes());
                 app.wrote(path, result);
             }
         }
     }
+    ControlFlow::Continue(())
 }

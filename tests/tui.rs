@@ -356,8 +356,14 @@ fn saving_without_a_path_asks_for_one_and_marks_the_network_saved() {
     assert_eq!(app.handle_event(&ctrl('s')), None);
     assert!(screen(&draw(&app, 100, 30)).contains("lenet.toml"));
     let effect = app.handle_event(&key(KeyCode::Enter));
-    assert_eq!(effect, Some(Effect::Save("lenet.toml".into())));
-    app.saved("lenet.toml".into(), Ok(()));
+    assert_eq!(
+        effect,
+        Some(Effect::Save {
+            path: "lenet.toml".into(),
+            overwrite: false
+        })
+    );
+    app.saved("lenet.toml".into(), Ok(()), None);
     let text = screen(&draw(&app, 100, 30));
     assert!(text.contains("lenet.toml  │"), "{text}");
     assert!(text.contains("Saved to lenet.toml"));
@@ -365,6 +371,116 @@ fn saving_without_a_path_asks_for_one_and_marks_the_network_saved() {
         press(&mut app, "q"),
         Some(Effect::Quit),
         "saved: no question"
+    );
+}
+
+/// Types `path` into the open path prompt (replacing its suggestion) and
+/// presses Enter; returns the effect.
+fn type_path(app: &mut App, path: &std::path::Path) -> Option<Effect> {
+    for _ in 0..40 {
+        app.handle_event(&key(KeyCode::Backspace));
+    }
+    app.handle_event(&Event::Paste(path.display().to_string()));
+    app.handle_event(&key(KeyCode::Enter))
+}
+
+/// Runs an effect as the explorer's loop does, on the real file system.
+fn perform(app: &mut App, effect: Option<Effect>) {
+    if let Some(effect) = effect {
+        let _ = layerlab::tui::perform(app, effect);
+    }
+}
+
+#[test]
+fn save_as_onto_an_existing_file_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let thesis = dir.path().join("thesis.toml");
+    std::fs::write(&thesis, "my thesis").unwrap();
+    let mut app = open("lenet");
+    press(&mut app, "P");
+    app.handle_event(&ctrl('s'));
+    let effect = type_path(&mut app, &thesis);
+    perform(&mut app, effect);
+    let text = screen(&draw(&app, 120, 30));
+    assert!(
+        text.contains("thesis.toml already exists. Replace it?"),
+        "{text}"
+    );
+    press(&mut app, "n");
+    assert_eq!(std::fs::read_to_string(&thesis).unwrap(), "my thesis");
+    assert!(app.is_dirty(), "nothing was saved");
+    // Asked again, y replaces it.
+    app.handle_event(&ctrl('s'));
+    let effect = type_path(&mut app, &thesis);
+    perform(&mut app, effect);
+    let effect = press(&mut app, "y");
+    perform(&mut app, effect);
+    assert!(!app.is_dirty());
+    assert_eq!(
+        layerlab::file::load(&thesis).unwrap().layers.len(),
+        app.net.layers.len()
+    );
+}
+
+#[test]
+fn exporting_over_an_existing_file_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let thesis = dir.path().join("thesis.toml");
+    std::fs::write(
+        &thesis,
+        layerlab::file::to_toml(&presets::load("lenet").unwrap()),
+    )
+    .unwrap();
+    let tex = dir.path().join("thesis.tex");
+    std::fs::write(&tex, "\\chapter{Years of work}").unwrap();
+    let mut app = App::new(layerlab::file::load(&thesis).unwrap(), Some(thesis), None);
+    press(&mut app, "x");
+    app.handle_event(&key(KeyCode::Down));
+    app.handle_event(&key(KeyCode::Down));
+    app.handle_event(&key(KeyCode::Down)); // LaTeX
+    let effect = app.handle_event(&key(KeyCode::Enter));
+    perform(&mut app, effect);
+    assert!(screen(&draw(&app, 120, 30)).contains("thesis.tex already exists. Replace it?"));
+    app.handle_event(&key(KeyCode::Esc));
+    assert_eq!(
+        std::fs::read_to_string(&tex).unwrap(),
+        "\\chapter{Years of work}"
+    );
+    assert!(screen(&draw(&app, 120, 30)).contains("Nothing was written"));
+}
+
+#[test]
+fn saving_over_changes_another_program_made_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("net.toml");
+    std::fs::write(
+        &path,
+        layerlab::file::to_toml(&presets::load("lenet").unwrap()),
+    )
+    .unwrap();
+    let mut app = open("lenet");
+    perform(&mut app, Some(Effect::OpenFile(path.clone())));
+    press(&mut app, "P");
+    // Saving a file nobody else touched does not ask.
+    let effect = app.handle_event(&ctrl('s'));
+    perform(&mut app, effect);
+    assert!(!app.is_dirty(), "saved at once");
+    // Another program writes to it.
+    std::fs::write(
+        &path,
+        "name = \"theirs\"\ninput = [1, 28, 28]\n# their work\n",
+    )
+    .unwrap();
+    press(&mut app, "P");
+    let effect = app.handle_event(&ctrl('s'));
+    perform(&mut app, effect);
+    let text = screen(&draw(&app, 140, 30));
+    assert!(text.contains("was changed by another program"), "{text}");
+    press(&mut app, "n");
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("# their work")
     );
 }
 
@@ -401,7 +517,7 @@ fn opening_a_preset_or_a_file_guards_unsaved_changes() {
     let effect = app.handle_event(&key(KeyCode::Enter));
     assert_eq!(effect, Some(Effect::OpenFile("nets/missing.toml".into())));
     let error = layerlab::file::load(std::path::Path::new("nets/missing.toml"));
-    app.opened("nets/missing.toml".into(), error);
+    app.opened("nets/missing.toml".into(), error, None);
     let text = screen(&draw(&app, 100, 30));
     assert!(
         text.contains("nets/missing.toml: cannot read the file"),
@@ -760,7 +876,7 @@ fn x_exports_beside_the_architecture_file_and_says_where() {
         text.contains("PyTorch") && text.contains("Keras") && text.contains("LaTeX"),
         "{text}"
     );
-    let Some(Effect::Write { path, contents }) = app.handle_event(&key(KeyCode::Enter)) else {
+    let Some(Effect::Write { path, contents, .. }) = app.handle_event(&key(KeyCode::Enter)) else {
         panic!("PyTorch is written")
     };
     assert_eq!(path, std::path::PathBuf::from("nets/lenet_pytorch.py"));
@@ -775,7 +891,7 @@ fn x_exports_beside_the_architecture_file_and_says_where() {
     // A preset goes to the current folder under its name; a table too.
     let mut app = open("lenet");
     press(&mut app, "xjjj"); // Keras, Markdown, LaTeX
-    let Some(Effect::Write { path, contents }) = app.handle_event(&key(KeyCode::Enter)) else {
+    let Some(Effect::Write { path, contents, .. }) = app.handle_event(&key(KeyCode::Enter)) else {
         panic!("LaTeX is written")
     };
     assert_eq!(path, std::path::PathBuf::from("lenet.tex"));

@@ -11,7 +11,7 @@ use super::quiz::{AnswerForm, Quiz};
 use super::theme::{self, Theme};
 use super::whatif::Baseline;
 use crate::engine::{Analysis, analyze, analyze_from};
-use crate::file::FileError;
+use crate::file::{FileError, Stamp};
 use crate::fixes::Fix;
 use crate::lang::tr;
 use crate::layer::{Hw, Kind, Layer, Padding};
@@ -25,18 +25,23 @@ use ratatui::layout::Rect;
 use std::cell::Cell;
 use std::path::PathBuf;
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
 /// Something for the loop to do outside the app's state.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
     Quit,
-    Save(PathBuf),
+    /// Save the network to `path`. `overwrite` is set once the user agreed
+    /// to replace what is there (another file, or one changed on disk).
+    Save {
+        path: PathBuf,
+        overwrite: bool,
+    },
     OpenFile(PathBuf),
     /// Write an export (code or a table) to a file.
     Write {
         path: PathBuf,
         contents: String,
+        overwrite: bool,
     },
 }
 
@@ -65,6 +70,12 @@ pub enum Mode {
     /// Unsaved changes would be lost: `y` goes on with `then`, `n` stays.
     Discard {
         then: AfterDiscard,
+    },
+    /// A write would replace a file it should not without asking: `why`
+    /// says which; `y` carries out `effect`, `n` writes nothing.
+    Overwrite {
+        effect: Effect,
+        why: String,
     },
     /// Picking what to export.
     Export {
@@ -117,6 +128,9 @@ pub struct App {
     pub quiz: Option<Quiz>,
     /// The smallest input height and width every layer accepts.
     pub min_input: Option<Hw>,
+    /// The file at `path` as it was when last opened or saved here, to tell
+    /// whether another program has changed it since.
+    pub on_disk: Option<Stamp>,
     history: History,
     /// Identifies the current state, so that undoing back to what was saved
     /// counts as saved.
@@ -137,6 +151,7 @@ impl App {
             theme: &theme::DARK,
             quiz: None,
             min_input,
+            on_disk: None,
             net,
             analysis,
             path,
@@ -230,9 +245,8 @@ impl App {
     fn type_text(&mut self, event: &Event) {
         match &mut self.mode {
             Mode::Edit(form) => form.type_into(event, &self.net),
-            Mode::Path { input, .. } => {
-                input.handle_event(event);
-            }
+            Mode::Path { input, .. } => super::form::feed(input, event),
+            Mode::Answer(form) => form.type_into(event),
             _ => {}
         }
     }
@@ -340,7 +354,12 @@ impl App {
             Action::Undo => self.step_history(true),
             Action::Redo => self.step_history(false),
             Action::Save => match &self.path {
-                Some(path) => return Some(Effect::Save(path.clone())),
+                Some(path) => {
+                    return Some(Effect::Save {
+                        path: path.clone(),
+                        overwrite: false,
+                    });
+                }
                 None => {
                     let suggested = format!("{}.toml", slug(&self.net.name));
                     self.mode = Mode::Path {
@@ -490,15 +509,43 @@ impl App {
         }
     }
 
-    /// Starts over on another network: history and selection are reset.
+    /// Starts over on another network: history and selection are reset;
+    /// the theme is the session's and stays.
     fn replace(&mut self, net: Network, path: Option<PathBuf>) {
+        let theme = self.theme;
         *self = App::new(net, path, None);
+        self.theme = theme;
     }
 
-    /// The loop reports how a save went.
-    pub fn saved(&mut self, path: PathBuf, result: std::io::Result<()>) {
+    /// Why writing to `path` must be confirmed first, if it must: `now` is
+    /// the file there as the loop just found it (`None`: no file).
+    pub fn write_conflict(&self, path: &std::path::Path, now: Option<Stamp>) -> Option<String> {
+        let now = now?;
+        let shown = path.display();
+        if self.path.as_deref() != Some(path) {
+            return Some(tr(
+                format!("{shown} already exists. Replace it?"),
+                format!("{shown} уже есть. Заменить?"),
+            ));
+        }
+        (self.on_disk != Some(now)).then(|| {
+            tr(
+                format!("{shown} was changed by another program since it was opened here. Replace those changes?"),
+                format!("{shown} изменён другой программой после открытия здесь. Заменить эти изменения?"),
+            )
+        })
+    }
+
+    /// The loop found that `effect` would replace a file: ask first.
+    pub fn confirm_overwrite(&mut self, effect: Effect, why: String) {
+        self.mode = Mode::Overwrite { effect, why };
+    }
+
+    /// The loop reports how a save went, and how the file stands afterwards.
+    pub fn saved(&mut self, path: PathBuf, result: std::io::Result<()>, now: Option<Stamp>) {
         match result {
             Ok(()) => {
+                self.on_disk = now;
                 self.saved_version = self.version;
                 self.say(tr(
                     format!("Saved to {}", path.display()),
@@ -517,8 +564,13 @@ impl App {
         }
     }
 
-    /// The loop reports how opening a file went.
-    pub fn opened(&mut self, path: PathBuf, result: Result<Network, FileError>) {
+    /// The loop reports how opening a file went, and the file's stamp.
+    pub fn opened(
+        &mut self,
+        path: PathBuf,
+        result: Result<Network, FileError>,
+        now: Option<Stamp>,
+    ) {
         match result {
             Ok(net) => {
                 self.say(tr(
@@ -527,6 +579,7 @@ impl App {
                 ));
                 let message = self.message.take();
                 self.replace(net, Some(path));
+                self.on_disk = now;
                 self.message = message;
             }
             Err(e) => self.fail(e.to_string()),

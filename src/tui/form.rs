@@ -6,8 +6,8 @@ use crate::lang::tr;
 use crate::layer::{Field, Value};
 use crate::network::{Network, Shape};
 use crossterm::event::Event;
-use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
+use tui_input::{Input, InputRequest};
 
 /// What the form edits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,7 +82,7 @@ impl Form {
     /// Passes a key or paste to the focused text box and re-checks it.
     pub fn type_into(&mut self, event: &Event, net: &Network) {
         if let Some(e) = self.entries.get_mut(self.focus) {
-            e.input.handle_event(event);
+            feed(&mut e.input, event);
         }
         self.check(net);
     }
@@ -150,6 +150,28 @@ impl Form {
                     Err(errors)
                 }
             }
+        }
+    }
+}
+
+/// Passes a key or a paste to a one-line text box. tui-input ignores
+/// pastes, so their characters are typed one by one; a line break or a tab
+/// in them becomes a space and other control characters are dropped, since
+/// a one-line box cannot hold them and a terminal must never be sent them.
+pub fn feed(input: &mut Input, event: &Event) {
+    match event {
+        Event::Paste(text) => {
+            for c in text.chars() {
+                let c = match c {
+                    '\n' | '\r' | '\t' => ' ',
+                    c if c.is_control() => continue,
+                    c => c,
+                };
+                input.handle(InputRequest::InsertChar(c));
+            }
+        }
+        _ => {
+            input.handle_event(event);
         }
     }
 }

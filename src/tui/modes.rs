@@ -11,7 +11,6 @@ use crate::presets::PRESETS;
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use std::path::PathBuf;
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
 impl App {
     /// A key pressed while `mode`'s popup is open. The mode has been taken
@@ -106,12 +105,15 @@ impl App {
                 KeyCode::Enter => {
                     let path = PathBuf::from(input.value().trim());
                     return Some(match purpose {
-                        PathPurpose::SaveAs => Effect::Save(path),
+                        PathPurpose::SaveAs => Effect::Save {
+                            path,
+                            overwrite: false,
+                        },
                         PathPurpose::OpenFile => Effect::OpenFile(path),
                     });
                 }
                 _ => {
-                    input.handle_event(event);
+                    super::form::feed(&mut input, event);
                     self.mode = Mode::Path { purpose, input };
                 }
             },
@@ -158,6 +160,13 @@ impl App {
                     form.type_into(event);
                     self.mode = Mode::Answer(form);
                 }
+            },
+            Mode::Overwrite { effect, why } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => return Some(effect),
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                    self.say(tr("Nothing was written", "Ничего не записано"))
+                }
+                _ => self.mode = Mode::Overwrite { effect, why },
             },
             Mode::Discard { then } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => match then {

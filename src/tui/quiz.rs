@@ -11,7 +11,6 @@ use crate::network::Shape;
 use crate::units::thousands;
 use crossterm::event::Event;
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
 /// How a student's answer to one cell went.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,7 +111,7 @@ pub struct AnswerForm {
 impl AnswerForm {
     pub fn type_into(&mut self, event: &Event) {
         if let Some((_, input)) = self.entries.get_mut(self.focus) {
-            input.handle_event(event);
+            super::form::feed(input, event);
         }
     }
 

@@ -91,6 +91,7 @@ impl Widget for &App {
                 popups::render_discard(t, *then, quiz, area, buf)
             }
             Mode::Answer(form) => popups::render_answer(t, form, area, buf),
+            Mode::Overwrite { why, .. } => popups::render_overwrite(t, why, area, buf),
             Mode::Export { choice } => {
                 let items = EXPORTS
                     .iter()

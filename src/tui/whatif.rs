@@ -297,7 +297,11 @@ impl App {
             ),
         };
         let path = folder.join(format!("{stem}{}", kind.suffix()));
-        Some(Effect::Write { path, contents })
+        Some(Effect::Write {
+            path,
+            contents,
+            overwrite: false,
+        })
     }
 
     /// The loop reports how writing an export went.

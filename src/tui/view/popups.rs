@@ -298,6 +298,43 @@ pub fn render_discard(
     Paragraph::new(text).render(inner, buf);
 }
 
+/// A write that would replace a file: `why` says which, `y`/`n` decide.
+pub fn render_overwrite(t: &Theme, why: &str, area: Rect, buf: &mut Buffer) {
+    let mut lines: Vec<Line> = wrap_words(why, 74)
+        .into_iter()
+        .map(|l| Line::raw(format!(" {l}")))
+        .collect();
+    lines.push(Line::raw(""));
+    lines.extend([Line::from(vec![
+        Span::styled(" y", t.key),
+        Span::raw(tr(" replace it   ", " заменить   ")),
+        Span::styled("n", t.key),
+        Span::raw(tr(" write nothing", " ничего не писать")),
+    ])]);
+    let title = tr(" Replace a file? ", " Заменить файл? ");
+    let hint = tr(" y replace   n Esc cancel", " y заменить   n Esc отмена");
+    boxed(t, title, 78, lines, hint, area, buf);
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces (a word
+/// longer than a line, such as a long path, is cut).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let last = lines.last_mut().expect("starts with one line");
+        let len = last.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(String::new());
+        }
+        let last = lines.last_mut().expect("at least one line");
+        if !last.is_empty() {
+            last.push(' ');
+        }
+        last.push_str(word);
+    }
+    lines
+}
+
 /// Each fix with what it leads to, tried before it is offered.
 pub fn render_fixes(
     t: &Theme,
