@@ -140,13 +140,9 @@ pub fn main() -> ExitCode {
             let color = format == Format::Table
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            print!("{}", report::render(&net, &analyze(&net), format, color));
-            ExitCode::SUCCESS
+            emit(&report::render(&net, &analyze(&net), format, color))
         }
-        Some(Command::Presets) => {
-            print!("{}", presets_table());
-            ExitCode::SUCCESS
-        }
+        Some(Command::Presets) => emit(&presets_table()),
         Some(Command::Export { source, to, output }) => {
             let Some(net) = load(&source, false) else {
                 return ExitCode::from(2);
@@ -164,7 +160,7 @@ pub fn main() -> ExitCode {
                 }
             };
             match output {
-                None => print!("{code}"),
+                None => return emit(&code),
                 Some(path) => {
                     if let Err(e) = file::write_atomic(&path, code.as_bytes()) {
                         eprintln!(
@@ -200,11 +196,10 @@ pub fn main() -> ExitCode {
             let Some(net) = load(&source, false) else {
                 return ExitCode::from(2);
             };
-            match format {
-                PairFormat::Table => print!("{}", sweep::table(&net, from, to)),
-                PairFormat::Json => println!("{}", pretty(&sweep::to_json(&net, from, to))),
-            }
-            ExitCode::SUCCESS
+            emit(&match format {
+                PairFormat::Table => sweep::table(&net, from, to),
+                PairFormat::Json => pretty(&sweep::to_json(&net, from, to)) + "\n",
+            })
         }
         None => {
             let Some(net) = load(&cli.source, true) else {
@@ -352,11 +347,30 @@ fn diff_command(files: Vec<PathBuf>, presets: Vec<String>, format: PairFormat) -
         analysis: &other_analysis,
         source: other_source,
     };
-    match format {
-        PairFormat::Table => print!("{}", diff::table(&a, &b)),
-        PairFormat::Json => println!("{}", pretty(&diff::to_json(&a, &b))),
+    emit(&match format {
+        PairFormat::Table => diff::table(&a, &b),
+        PairFormat::Json => pretty(&diff::to_json(&a, &b)) + "\n",
+    })
+}
+
+/// Writes a command's output. A reader that stopped reading (`| head`) is
+/// no error: exit quietly, as Unix tools do. Any other failure (a full
+/// disk) is said, with status 1.
+fn emit(text: &str) -> ExitCode {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!(
+                "{}: {}: {e}",
+                error(),
+                tr("cannot write the output", "не удалось вывести результат")
+            );
+            ExitCode::FAILURE
+        }
     }
-    ExitCode::SUCCESS
 }
 
 fn presets_table() -> String {

@@ -18,6 +18,7 @@ use crate::engine::{Analysis, AxisFit, Status, axes};
 use crate::lang::tr;
 use crate::layer::{Hw, Layer};
 use crate::network::{Kernels, Network, Shape};
+use crate::text::visible;
 use crate::units::grouped;
 use std::fmt;
 
@@ -175,7 +176,7 @@ fn heading(net: &Network, analysis: &Analysis, framework: Framework) -> String {
         .map_or_else(|| "—".to_string(), grouped);
     format!(
         "{} as a {} model, exported by layerlab: input {:?} (channels first), {total} parameters.",
-        net.name.replace('\\', "/").replace('"', "'"),
+        visible(&net.name).replace('\\', "/").replace('"', "'"),
         framework.name(),
         net.input.to_vec()
     )

@@ -4,6 +4,7 @@
 use crate::lang::tr;
 use crate::layer::{Kind, Layer, Value};
 use crate::network::{Kernels, Network, Shape};
+use crate::text::{first_control, visible};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -24,11 +25,14 @@ pub struct FileError {
 
 impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.path.is_empty(), self.line) {
-            (false, Some(line)) => write!(f, "{}:{line}: {}", self.path, self.message),
-            (false, None) => write!(f, "{}: {}", self.path, self.message),
-            (true, Some(line)) => write!(f, "{} {line}: {}", tr("line", "строка"), self.message),
-            (true, None) => write!(f, "{}", self.message),
+        // The path and the message may quote what the user wrote: escape
+        // control characters, as everywhere text leaves layerlab.
+        let (path, message) = (visible(&self.path), visible(&self.message));
+        match (path.is_empty(), self.line) {
+            (false, Some(line)) => write!(f, "{path}:{line}: {message}"),
+            (false, None) => write!(f, "{path}: {message}"),
+            (true, Some(line)) => write!(f, "{} {line}: {message}", tr("line", "строка")),
+            (true, None) => write!(f, "{message}"),
         }
     }
 }
@@ -152,6 +156,20 @@ pub fn parse(src: &str) -> Result<Network, FileError> {
     })?;
     let mut net = Network::empty("untitled");
     if let Some(name) = raw.name {
+        if let Some((at_char, c)) = first_control(name.get_ref()) {
+            let code = c.escape_unicode();
+            return Err(at(
+                name.span(),
+                tr(
+                    format!(
+                        "`name` must be one line of plain text; character {at_char} is the control character {code}: remove it"
+                    ),
+                    format!(
+                        "`name` должно быть одной строкой обычного текста; символ {at_char} — управляющий символ {code}: уберите его"
+                    ),
+                ),
+            ));
+        }
         net.name = name.into_inner();
     }
     let Some(input) = raw.input else {
@@ -508,6 +526,22 @@ mod tests {
         assert_eq!(
             err("input = [1, 0, 28]\n"),
             "line 1: `input` must be [C, H, W] (or [N] for a flat vector) with positive integers, e.g. [1, 28, 28]; got [1, 0, 28]"
+        );
+    }
+
+    #[test]
+    fn a_name_with_control_characters_is_refused_where_it_is() {
+        let src = "input = [1, 28, 28]\nname = \"x\\u001b]0;pwned\\u0007\"\n";
+        assert_eq!(
+            err(src),
+            "line 2: `name` must be one line of plain text; character 2 is the control character \\u{1b}: remove it"
+        );
+        // An unknown type quoting an escape sequence is shown escaped.
+        let src = format!("{HEAD}[[layer]]\ntype = \"\\u001b[2J\"\n");
+        assert!(
+            err(&src).contains("unknown layer type `\\u{1b}[2J`"),
+            "{}",
+            err(&src)
         );
     }
 

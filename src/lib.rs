@@ -23,5 +23,6 @@ pub mod network;
 pub mod presets;
 pub mod report;
 pub mod sizes;
+pub mod text;
 pub mod tui;
 pub mod units;

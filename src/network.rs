@@ -139,7 +139,8 @@ impl Network {
     /// An empty network on a 28×28 grey image, for a file that does not exist yet.
     pub fn empty(name: &str) -> Network {
         Network {
-            name: name.to_string(),
+            // A name from a file name: nothing in it may reach a terminal raw.
+            name: crate::text::visible(name).into_owned(),
             input: Shape::Image { c: 1, h: 28, w: 28 },
             kernels: Kernels::Full,
             layers: Vec::new(),

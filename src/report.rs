@@ -9,6 +9,7 @@ use crate::engine::{Analysis, ReceptiveField, Row, Status};
 use crate::explain::explain;
 use crate::lang::tr;
 use crate::network::{Network, Shape};
+use crate::text::visible;
 use crate::units::{bytes, or_dash, thousands};
 use serde_json::{Value as Json, json};
 
@@ -131,7 +132,7 @@ fn totals_lines(analysis: &Analysis) -> Vec<String> {
 }
 
 fn heading(net: &Network) -> String {
-    let (name, input, kernels) = (&net.name, net.input, net.kernels.name());
+    let (name, input, kernels) = (visible(&net.name), net.input, net.kernels.name());
     tr(
         format!("{name} — input {input}, kernels {kernels}"),
         format!("{name} — вход {input}, ядра {kernels}"),

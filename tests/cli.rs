@@ -420,3 +420,78 @@ fn the_explorer_without_a_terminal_says_what_to_use_instead() {
         .stdout("")
         .stderr("error: the explorer needs a terminal; for a table in a pipe or a script, use `layerlab summary`\n");
 }
+
+#[test]
+fn a_reader_that_stops_early_is_no_error_and_a_full_disk_is_said() {
+    use std::process::{Command as Std, Stdio};
+    let mut child = Std::new(env!("CARGO_BIN_EXE_layerlab"))
+        .args(["sweep", "--preset", "lenet", "--sizes", "1..20000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    // Like `| head -1`: read a little, then close the pipe.
+    let mut first = [0u8; 16];
+    let mut stdout = child.stdout.take().expect("piped");
+    std::io::Read::read_exact(&mut stdout, &mut first).expect("some output");
+    drop(stdout);
+    let out = child.wait_with_output().expect("exits");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "quiet");
+
+    if std::path::Path::new("/dev/full").exists() {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full opens");
+        let out = Std::new(env!("CARGO_BIN_EXE_layerlab"))
+            .args(["summary", "--preset", "vgg16"])
+            .env("LANG", "C")
+            .env_remove("LC_ALL")
+            .stdout(full)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "error: cannot write the output: No space left on device (os error 28)\n"
+        );
+    }
+}
+
+#[test]
+fn control_characters_from_a_file_never_reach_the_terminal_raw() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let evil = dir.path().join("evil.toml");
+    std::fs::write(
+        &evil,
+        "name = \"x\\u001b]0;pwned\\u0007\"\ninput = [1, 28, 28]\n",
+    )
+    .unwrap();
+    let out = layerlab()
+        .args(["summary", evil.to_str().unwrap()])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).expect("utf-8");
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "{stderr:?}"
+    );
+    assert!(
+        stderr.ends_with(
+            "evil.toml:1: `name` must be one line of plain text; character 2 is the control character \\u{1b}: remove it\n"
+        ),
+        "{stderr}"
+    );
+    // A path with an escape sequence in it is quoted escaped too.
+    let out = layerlab()
+        .args(["summary", "no\u{1b}[2Jsuch.toml"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8(out.stderr).expect("utf-8");
+    assert!(
+        stderr.starts_with("error: no\\u{1b}[2Jsuch.toml: cannot read the file"),
+        "{stderr}"
+    );
+}

@@ -5,6 +5,7 @@ use crate::compare::{Step, align, change, signed};
 use crate::engine::Analysis;
 use crate::lang::tr;
 use crate::network::{Network, Shape};
+use crate::text::visible;
 use crate::units::or_dash;
 use serde_json::{Value as Json, json};
 
@@ -123,11 +124,11 @@ pub fn table(base: &Side, other: &Side) -> String {
     let params = tr("params", "параметров");
     let mut out = format!(
         "a: {} ({}) — {} {params}\nb: {} ({}) — {} {params}\n\n",
-        base.net.name,
-        base.source,
+        visible(&base.net.name),
+        visible(&base.source),
         total(base),
-        other.net.name,
-        other.source,
+        visible(&other.net.name),
+        visible(&other.source),
         total(other)
     );
     for line in lines {

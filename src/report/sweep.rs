@@ -5,6 +5,7 @@ use crate::engine::{Analysis, analyze};
 use crate::lang::tr;
 use crate::network::{Network, Shape};
 use crate::sizes::with_side;
+use crate::text::visible;
 use crate::units::or_dash;
 use serde_json::{Value as Json, json};
 
@@ -80,7 +81,7 @@ fn final_output(a: &Analysis, input: Shape) -> Option<Shape> {
 }
 
 pub fn table(net: &Network, from: u64, to: u64) -> String {
-    let (name, kernels) = (&net.name, net.kernels.name());
+    let (name, kernels) = (visible(&net.name), net.kernels.name());
     let mut out = tr(
         format!("{name} — square inputs {from}..{to}, kernels {kernels}\n\n"),
         format!("{name} — квадратные входы {from}..{to}, ядра {kernels}\n\n"),

@@ -18,6 +18,7 @@ use crate::layer::{Hw, Kind, Layer, Padding};
 use crate::network::Network;
 use crate::presets;
 use crate::sizes::smallest_valid_input;
+use crate::text::visible;
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
@@ -586,16 +587,18 @@ impl App {
         }
     }
 
+    /// Messages quote paths and names the user gave: their control
+    /// characters are shown as escapes, never sent to the terminal.
     pub(super) fn say(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
-            text: text.into(),
+            text: visible(&text.into()).into_owned(),
             is_error: false,
         });
     }
 
     pub(super) fn fail(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
-            text: text.into(),
+            text: visible(&text.into()).into_owned(),
             is_error: true,
         });
     }

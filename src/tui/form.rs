@@ -118,9 +118,16 @@ impl Form {
         match self.target {
             Target::Input => {
                 let name = self.entries[0].input.value().trim().to_string();
-                let name_error = name.is_empty().then(|| {
-                    tr("the name must not be empty", "имя не может быть пустым").to_string()
-                });
+                let name_error = if name.is_empty() {
+                    Some(tr("the name must not be empty", "имя не может быть пустым").to_string())
+                } else {
+                    crate::text::first_control(&name).map(|(at, _)| {
+                        tr(
+                            format!("character {at} is a control character: remove it"),
+                            format!("символ {at} — управляющий: уберите его"),
+                        )
+                    })
+                };
                 let shape = Shape::parse(self.entries[1].input.value());
                 match (name_error, shape) {
                     (None, Ok(shape)) => Ok(Change::Input { name, shape }),

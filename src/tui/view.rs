@@ -15,6 +15,7 @@ use crate::explain::explain;
 use crate::layer::Kind;
 use crate::network::Shape;
 use crate::presets::PRESETS;
+use crate::text::visible;
 use crate::units::{bytes, or_dash, thousands};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
@@ -141,7 +142,7 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
     let dirty = if app.is_dirty() { "*" } else { "" };
     let source = match (&app.path, &app.preset) {
-        (Some(p), _) => format!("{}{dirty}", p.display()),
+        (Some(p), _) => format!("{}{dirty}", visible(&p.display().to_string())),
         (None, Some(name)) => format!("{} {name}{dirty}", tr("preset", "встроенная")),
         (None, None) => format!("{}{dirty}", tr("not saved", "не сохранена")),
     };
@@ -151,7 +152,7 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let sep = || Span::styled("  │  ", t.border);
     let mut spans = vec![
-        Span::styled(format!(" {}", app.net.name), t.title),
+        Span::styled(format!(" {}", visible(&app.net.name)), t.title),
         sep(),
         Span::raw(source),
         sep(),
@@ -182,7 +183,7 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
                 format!(
                     "{}: {} ({})",
                     tr("baseline", "база"),
-                    b.net.name,
+                    visible(&b.net.name),
                     or_dash(b.analysis.totals.params)
                 ),
                 t.changed,
