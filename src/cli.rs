@@ -218,7 +218,7 @@ pub fn main() -> ExitCode {
                 None => &theme::DARK,
             };
             match crate::tui::run(net, path, preset, theme) {
-                Ok(()) => ExitCode::SUCCESS,
+                Ok(code) => code,
                 Err(e) => {
                     eprintln!("{}: {e:#}", error());
                     ExitCode::from(2)

@@ -17,30 +17,41 @@ use crate::lang::tr;
 use crate::network::Network;
 use anyhow::Context;
 use app::{App, Effect};
+use crossterm::cursor::Show;
 use crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
 use crossterm::execute;
 use ratatui::DefaultTerminal;
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGSTOP, SIGTERM, SIGTSTP};
+use signal_hook::iterator::Signals;
 use std::io::{IsTerminal, stdout};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
 
 /// Runs the explorer until the user quits. The terminal is restored on every
-/// way out, a panic included.
+/// way out: quitting, an error, a panic, and the signals that end a program
+/// (SIGTERM, SIGHUP when the terminal window closes, SIGQUIT, SIGINT), after
+/// which layerlab exits with 128 + the signal's number, as shells expect.
 pub fn run(
     net: Network,
     path: Option<PathBuf>,
     preset: Option<String>,
     theme: &'static theme::Theme,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<ExitCode> {
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         anyhow::bail!(tr(
             "the explorer needs a terminal; for a table in a pipe or a script, use `layerlab summary`",
             "интерфейсу нужен терминал; для таблицы в конвейере или скрипте есть `layerlab summary`",
         ));
     }
-    let mut terminal = ratatui::try_init().context(tr(
+    // Registered before the terminal changes, so no signal can find it
+    // half set up with nobody to restore it.
+    let mut signals = Signals::new([SIGTERM, SIGHUP, SIGQUIT, SIGINT, SIGTSTP])
+        .context("cannot watch for signals")?;
+    let mut terminal = enter().context(tr(
         "cannot set up the terminal",
         "не удалось настроить терминал",
     ))?;
@@ -51,30 +62,77 @@ pub fn run(
         let _ = execute!(stdout(), DisableMouseCapture, DisableBracketedPaste);
         restore_screen(info);
     }));
-    let result = execute!(stdout(), EnableMouseCapture, EnableBracketedPaste)
-        .context("cannot set up the terminal")
-        .and_then(|()| {
-            let on_disk = path.as_deref().and_then(file::stamp);
-            let mut app = App::new(net, path, preset);
-            app.theme = theme;
-            app.on_disk = on_disk;
-            event_loop(&mut terminal, app)
-        });
-    let _ = execute!(stdout(), DisableMouseCapture, DisableBracketedPaste);
-    ratatui::restore();
-    result
+    let on_disk = path.as_deref().and_then(file::stamp);
+    let mut app = App::new(net, path, preset);
+    app.theme = theme;
+    app.on_disk = on_disk;
+    let result = event_loop(&mut terminal, app, &mut signals);
+    leave();
+    match result? {
+        Some(signal) => Ok(ExitCode::from(u8::try_from(128 + signal).unwrap_or(1))),
+        None => Ok(ExitCode::SUCCESS),
+    }
 }
 
-fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> anyhow::Result<()> {
+/// Raw mode, the alternate screen, mouse capture and bracketed paste.
+fn enter() -> std::io::Result<DefaultTerminal> {
+    let terminal = ratatui::try_init()?;
+    execute!(stdout(), EnableMouseCapture, EnableBracketedPaste)?;
+    Ok(terminal)
+}
+
+/// The terminal as layerlab found it, with the cursor shown.
+fn leave() {
+    let _ = execute!(stdout(), DisableMouseCapture, DisableBracketedPaste, Show);
+    ratatui::restore();
+}
+
+/// Draws, reads events and carries out effects until the user quits
+/// (`None`) or a signal ends the program (`Some(signal)`).
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    mut app: App,
+    signals: &mut Signals,
+) -> anyhow::Result<Option<i32>> {
+    let mut draw = true;
     loop {
-        terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
+        for signal in signals.pending() {
+            if signal == SIGTSTP {
+                suspend(terminal)?;
+                draw = true;
+            } else {
+                return Ok(Some(signal));
+            }
+        }
+        if draw {
+            terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
+        }
+        // Wake up now and then to notice signals; draw only after events.
+        draw = event::poll(SIGNAL_CHECK).context("cannot read from the terminal")?;
+        if !draw {
+            continue;
+        }
         let event = event::read().context("cannot read from the terminal")?;
-        if let Some(effect) = app.handle_event(&event)
-            && perform(&mut app, effect).is_break()
-        {
-            return Ok(());
+        match app.handle_event(&event) {
+            Some(Effect::Suspend) => suspend(terminal)?,
+            Some(effect) if perform(&mut app, effect).is_break() => return Ok(None),
+            _ => {}
         }
     }
+}
+
+/// How long the loop waits for an event before it looks for signals.
+const SIGNAL_CHECK: Duration = Duration::from_millis(50);
+
+/// Ctrl+z, or SIGTSTP from outside: give the terminal back, stop until `fg`,
+/// then take it again and redraw everything.
+fn suspend(terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
+    leave();
+    // SIGTSTP is ours now, so stop with SIGSTOP, which cannot be caught.
+    signal_hook::low_level::raise(SIGSTOP).context("cannot suspend")?;
+    *terminal = enter().context("cannot set up the terminal again")?;
+    terminal.clear()?;
+    Ok(())
 }
 
 /// Carries out what `App::update` asked of the world (the file system, or
@@ -83,6 +141,8 @@ fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> anyhow::Result<()
 pub fn perform(app: &mut App, effect: Effect) -> ControlFlow<()> {
     match effect {
         Effect::Quit => return ControlFlow::Break(()),
+        // Only the loop can give the terminal away; nothing to do elsewhere.
+        Effect::Suspend => {}
         Effect::Save { path, overwrite } => {
             let conflict = (!overwrite)
                 .then(|| app.write_conflict(&path, file::stamp(&path)))

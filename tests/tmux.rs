@@ -1,8 +1,8 @@
 //! End to end: the real `layerlab` binary in a real terminal (tmux), driven
 //! by keys and read back with colours, as a person would use it.
 //!
-//! Needs `tmux`. `.ci/run` installs it; on a machine without it this test
-//! says so and passes, except under CI, where it fails.
+//! Needs `tmux`. `.ci/run` installs it; on a machine without it (as
+//! `build.rs` found at build time) every test here is ignored, with the reason.
 
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -77,29 +77,13 @@ impl Drop for Tmux {
     }
 }
 
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// layerlab with `args` in a fresh tmux server, or `None` (outside CI) when
-/// tmux is missing.
-fn start(name: &str, args: &[&str]) -> Option<Tmux> {
+/// layerlab with `args` in a fresh tmux server.
+fn start(name: &str, args: &[&str]) -> Tmux {
     start_with(name, &[], args)
 }
 
 /// `start`, with extra `NAME=value` settings in layerlab's environment.
-fn start_with(name: &str, env: &[&str], args: &[&str]) -> Option<Tmux> {
-    if !tmux_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install tmux for this test"
-        );
-        eprintln!("tmux is not installed: skipping the end-to-end test");
-        return None;
-    }
+fn start_with(name: &str, env: &[&str], args: &[&str]) -> Tmux {
     let status = tempfile::NamedTempFile::new()
         .expect("temp file")
         .into_temp_path();
@@ -114,12 +98,13 @@ fn start_with(name: &str, env: &[&str], args: &[&str]) -> Option<Tmux> {
         .chain(args.iter().copied())
         .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
         .collect();
-    // The shell then stays, so the pane (and what layerlab left on it) can
-    // still be read; the server is killed when the test ends.
+    // The shell then records the terminal's settings as layerlab left
+    // them, and stays, so the pane (and what layerlab left on it) can still
+    // be read; the server is killed when the test ends.
     let script = format!(
-        "{}; echo $? > '{}'; sleep 60",
+        "{}; s=$?; stty -a > '{status}.stty'; echo $s > '{status}'; sleep 60",
         quoted.join(" "),
-        tmux.status.display()
+        status = tmux.status.display()
     );
     let mut command = vec!["new-session", "-d", "-s", "app", "-x", "120", "-y", "36"];
     command.extend([
@@ -136,12 +121,19 @@ fn start_with(name: &str, env: &[&str], args: &[&str]) -> Option<Tmux> {
         "{}",
         String::from_utf8_lossy(&started.stderr)
     );
-    Some(tmux)
+    tmux
 }
 
 impl Tmux {
     /// Waits for layerlab to exit, then checks its status and the screen.
     fn wait_until_quit(&self) {
+        self.wait_until_exit(0);
+    }
+
+    /// Waits for layerlab to exit with `code`, then checks that the terminal
+    /// is as it was: the main screen, the cursor shown, line editing and
+    /// echo on.
+    fn wait_until_exit(&self, code: i32) {
         let start = Instant::now();
         let status = loop {
             if let Ok(text) = std::fs::read_to_string(&self.status)
@@ -156,20 +148,44 @@ impl Tmux {
             );
             std::thread::sleep(Duration::from_millis(50));
         };
-        assert_eq!(status.trim(), "0", "exit status");
+        assert_eq!(status.trim(), code.to_string(), "exit status");
         assert_eq!(
             self.pane("#{alternate_on}"),
             "0",
             "the terminal is back from the alternate screen"
         );
+        assert_eq!(self.pane("#{cursor_flag}"), "1", "the cursor is shown");
+        let stty = std::fs::read_to_string(format!("{}.stty", self.status.display()))
+            .expect("the shell recorded stty");
+        let flags: Vec<&str> = stty.split_whitespace().collect();
+        for flag in ["icanon", "echo", "isig", "icrnl", "opost"] {
+            assert!(
+                flags.contains(&flag),
+                "stty has {flag}: raw mode is off\n{stty}"
+            );
+        }
+    }
+
+    /// The process id of layerlab, the child of the pane's shell.
+    fn layerlab_pid(&self) -> String {
+        let shell = self.pane("#{pane_pid}");
+        let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
+            .expect("the shell's children");
+        children
+            .split_whitespace()
+            .next()
+            .expect("layerlab runs")
+            .to_string()
     }
 }
 
 #[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
 fn lenet_in_a_real_terminal_padding_stride_and_quit() {
-    let Some(tmux) = start("lenet", &[]) else {
-        return;
-    };
+    let tmux = start("lenet", &[]);
     tmux.wait_for("Total params: 44,426");
     tmux.keys("P");
     tmux.wait_for("Total params: 107,786");
@@ -204,12 +220,14 @@ fn lenet_in_a_real_terminal_padding_stride_and_quit() {
 }
 
 #[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
 fn a_new_file_is_built_saved_and_read_back() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("mine.toml");
-    let Some(tmux) = start("save", &[path.to_str().unwrap()]) else {
-        return;
-    };
+    let tmux = start("save", &[path.to_str().unwrap()]);
     tmux.wait_for("Total params: 0");
     tmux.keys("a");
     tmux.wait_for("Add a layer at the top");
@@ -231,10 +249,12 @@ fn a_new_file_is_built_saved_and_read_back() {
 }
 
 #[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
 fn summary_is_coloured_in_a_terminal_and_plain_with_no_color() {
-    let Some(tmux) = start("summary", &["summary", "--preset", "lenet-stride2"]) else {
-        return;
-    };
+    let tmux = start("summary", &["summary", "--preset", "lenet-stride2"]);
     tmux.wait_until_quit();
     let coloured = tmux.screen(true);
     let row = coloured
@@ -247,13 +267,11 @@ fn summary_is_coloured_in_a_terminal_and_plain_with_no_color() {
     );
     assert!(row.contains("✗ input 1×1 is smaller than the 2×2 pooling window"));
 
-    let Some(tmux) = start_with(
+    let tmux = start_with(
         "nocolor",
         &["NO_COLOR=1"],
         &["summary", "--preset", "lenet-stride2"],
-    ) else {
-        return;
-    };
+    );
     tmux.wait_until_quit();
     let row = tmux
         .screen(true)
@@ -269,10 +287,12 @@ fn summary_is_coloured_in_a_terminal_and_plain_with_no_color() {
 }
 
 #[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
 fn no_color_gives_the_explorer_its_mono_theme() {
-    let Some(tmux) = start_with("mono", &["NO_COLOR=1"], &["--preset", "lenet-stride2"]) else {
-        return;
-    };
+    let tmux = start_with("mono", &["NO_COLOR=1"], &["--preset", "lenet-stride2"]);
     tmux.wait_for("Total params: —");
     let screen = tmux.screen(true);
     let row = screen
@@ -288,5 +308,76 @@ fn no_color_gives_the_explorer_its_mono_theme() {
         );
     }
     tmux.keys("C-c");
+    tmux.wait_until_quit();
+}
+
+#[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
+fn sigterm_restores_the_terminal() {
+    for (signal, number) in [("TERM", 15), ("HUP", 1), ("QUIT", 3), ("INT", 2)] {
+        let tmux = start(&format!("sig{signal}"), &[]);
+        tmux.wait_for("Total params: 44,426");
+        let killed = Command::new("kill")
+            .args([&format!("-{signal}"), &tmux.layerlab_pid()])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+        tmux.wait_until_exit(128 + number);
+    }
+}
+
+#[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
+fn esc_on_the_table_does_not_quit() {
+    let tmux = start("esc", &[]);
+    tmux.wait_for("Total params: 44,426");
+    tmux.keys("Escape");
+    tmux.keys("Escape");
+    tmux.keys("j");
+    // The j after the Escapes is handled: layerlab is still there.
+    tmux.wait_for("(5·5·1 + 1)·6 = 156");
+    assert!(
+        std::fs::metadata(&tmux.status).is_err(),
+        "layerlab is still running"
+    );
+    assert_eq!(tmux.pane("#{alternate_on}"), "1");
+    tmux.keys("q");
+    tmux.wait_until_quit();
+}
+
+#[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
+fn a_long_paste_or_burst_followed_by_tab_is_handled_at_once() {
+    let tmux = start("paste", &[]);
+    tmux.wait_for("Total params: 44,426");
+    tmux.keys("Enter"); // the input row's form; focus on the shape
+    tmux.wait_for("› input C, H, W");
+    // A 3,000-character paste (bracketed, as terminals send it) into the
+    // shape field, then Tab: the focus moves to the name at once.
+    let long = "7".repeat(3000);
+    tmux.run(&["set-buffer", "-b", "long", &long]);
+    tmux.run(&["paste-buffer", "-p", "-b", "long", "-t", "app"]);
+    tmux.keys("Tab");
+    tmux.wait_for("› name");
+    assert!(
+        tmux.screen(false).contains("must be C, H, W"),
+        "3,000 sevens are no shape"
+    );
+    // The same as typed keys, not a paste.
+    tmux.run(&["send-keys", "-t", "app", "-l", &"x".repeat(3000)]);
+    tmux.keys("Tab");
+    tmux.wait_for("› input C, H, W");
+    tmux.keys("Escape");
+    tmux.wait_for("Edit cancelled");
+    tmux.keys("q");
     tmux.wait_until_quit();
 }

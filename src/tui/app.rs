@@ -31,6 +31,8 @@ use tui_input::Input;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
     Quit,
+    /// Give the terminal back to the shell until `fg`.
+    Suspend,
     /// Save the network to `path`. `overwrite` is set once the user agreed
     /// to replace what is there (another file, or one changed on disk).
     Save {
@@ -382,6 +384,7 @@ impl App {
                 }
             }
             Action::Quit | Action::ForceQuit => return Some(Effect::Quit),
+            Action::Suspend => return Some(Effect::Suspend),
             // Every key clears the message already; Esc only must never quit.
             Action::Dismiss => {}
             Action::PinBaseline => self.pin_baseline(),

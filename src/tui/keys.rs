@@ -34,6 +34,7 @@ pub enum Action {
     Help,
     Quit,
     Dismiss,
+    Suspend,
     ForceQuit,
     PinBaseline,
     ClearBaseline,
@@ -342,6 +343,13 @@ pub const KEYS: &[Binding] = &[
         action: Action::Dismiss,
         help: "close the message; in a popup, close it (Esc never quits)",
         help_ru: "убрать сообщение; во всплывающем окне — закрыть его (Esc не выходит)",
+    },
+    Binding {
+        label: "Ctrl+z",
+        keys: &[ctrl('z')],
+        action: Action::Suspend,
+        help: "suspend to the shell (fg comes back)",
+        help_ru: "приостановить и выйти в оболочку (fg вернёт)",
     },
     Binding {
         label: "Ctrl+c",
