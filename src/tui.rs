@@ -87,6 +87,7 @@ fn leave() {
     ratatui::restore();
 }
 
+#[allow(clippy::collapsible_match)] // the guard would have to move the effect
 /// Draws, reads events and carries out effects until the user quits
 /// (`None`) or a signal ends the program (`Some(signal)`).
 fn event_loop(
@@ -115,8 +116,12 @@ fn event_loop(
         let event = event::read().context("cannot read from the terminal")?;
         match app.handle_event(&event) {
             Some(Effect::Suspend) => suspend(terminal)?,
-            Some(effect) if perform(&mut app, effect).is_break() => return Ok(None),
-            _ => {}
+            Some(effect) => {
+                if perform(&mut app, effect).is_break() {
+                    return Ok(None);
+                }
+            }
+            None => {}
         }
     }
 }
