@@ -189,7 +189,7 @@ mod tests {
 
     fn conv(filters: u64) -> Layer {
         Layer {
-            filters,
+            filters: crate::size::Size::new(filters).unwrap(),
             ..Layer::new(Kind::Conv2d)
         }
     }

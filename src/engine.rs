@@ -284,7 +284,7 @@ fn step(layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step, Problem> 
                     ..Step::passthrough(output)
                 });
             }
-            let (filters, groups) = (layer.filters, layer.groups);
+            let (filters, groups) = (layer.filters.get(), layer.groups.get());
             if c % groups != 0 || filters % groups != 0 {
                 return Err(Problem::Groups {
                     groups,
@@ -329,7 +329,7 @@ fn step(layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step, Problem> 
             let Shape::Flat(n) = input else {
                 return Err(Problem::NeedsFlat { got: input });
             };
-            let units = layer.units;
+            let units = layer.units.get();
             let params = n
                 .checked_add(u64::from(layer.bias))
                 .and_then(|x| x.checked_mul(units))

@@ -133,7 +133,7 @@ fn params_line(layer: &Layer, input: Shape, row: &Row, kernels: Kernels) -> Stri
     match (layer.kind, input) {
         (Kind::Conv2d, Shape::Image { c, .. }) => {
             let k = layer.kernel;
-            let depth = match (kernels, layer.groups) {
+            let depth = match (kernels, layer.groups.get()) {
                 (Kernels::Shared, _) => String::new(),
                 (Kernels::Full, 1) => format!("·{c}"),
                 (Kernels::Full, g) => format!("·({c}/{g})"),
@@ -185,7 +185,7 @@ mod tests {
 
     fn conv(filters: u64, k: u64) -> Layer {
         Layer {
-            filters,
+            filters: crate::size::Size::new(filters).unwrap(),
             kernel: Hw::square(k),
             activation: Some(Activation::Relu),
             ..Layer::new(Kind::Conv2d)
@@ -229,7 +229,7 @@ mod tests {
             c,
             Layer::new(Kind::Flatten),
             Layer {
-                units: 120,
+                units: crate::size::Size::new(120).unwrap(),
                 ..Layer::new(Kind::Dense)
             },
         ]);

@@ -152,7 +152,7 @@ pub fn parse(src: &str) -> Result<Network, FileError> {
     let raw: RawFile = toml::from_str(src).map_err(|e| FileError {
         path: String::new(),
         line: e.span().map(|s| line_of(src, s.start)),
-        message: toml_message(&e),
+        message: toml_message(src, &e),
     })?;
     let mut net = Network::empty("untitled");
     if let Some(name) = raw.name {
@@ -388,8 +388,40 @@ fn suggest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a 
 }
 
 /// toml's own message, without the source excerpt it draws (we give the line).
-fn toml_message(e: &toml::de::Error) -> String {
+fn toml_message(src: &str, e: &toml::de::Error) -> String {
     let msg = e.message().trim();
+    // A number past i64 reaches serde as an i128; say what the limit is.
+    if let Some(number) = msg
+        .strip_prefix("invalid type: integer `")
+        .and_then(|rest| rest.split_once("` as i128"))
+        .map(|(n, _)| n)
+    {
+        let key = e
+            .span()
+            .and_then(|s| src[..s.start.min(src.len())].lines().last())
+            .and_then(|line| line.split_once('='))
+            .map(|(k, _)| format!("`{}` ", k.trim()))
+            .unwrap_or_default();
+        return if number.starts_with('-') {
+            tr(
+                format!("{key}{number} is too small: sizes are at least 1 (padding at least 0)"),
+                format!(
+                    "{key}{number} — слишком мало: размеры не меньше 1 (дополнение не меньше 0)"
+                ),
+            )
+        } else {
+            tr(
+                format!(
+                    "{key}{number} is too large: at most {}",
+                    crate::layer::MAX_TEXT
+                ),
+                format!(
+                    "{key}{number} — слишком много: не больше {}",
+                    crate::layer::MAX_TEXT_RU
+                ),
+            )
+        };
+    }
     if msg.starts_with("unknown field `layers`") {
         return tr(
             format!("{msg}; write each layer as a `[[layer]]` table"),
@@ -542,6 +574,21 @@ mod tests {
             err(&src).contains("unknown layer type `\\u{1b}[2J`"),
             "{}",
             err(&src)
+        );
+    }
+
+    #[test]
+    fn numbers_past_what_a_file_holds_say_the_limit() {
+        let src = format!(
+            "{HEAD}[[layer]]\ntype = \"conv2d\"\nkernel = 3\nfilters = 99999999999999999999\n"
+        );
+        assert_eq!(
+            err(&src),
+            "line 6: `filters` 99999999999999999999 is too large: at most 9,223,372,036,854,775,807"
+        );
+        assert_eq!(
+            err("input = [1, 28, 99999999999999999999]\n"),
+            "line 1: `input` 99999999999999999999 is too large: at most 9,223,372,036,854,775,807"
         );
     }
 

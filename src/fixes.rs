@@ -6,7 +6,7 @@ use crate::engine::{Analysis, Problem, Status, analyze};
 use crate::lang::{Lang, tr};
 use crate::layer::{Hw, Layer, Padding};
 use crate::network::{Network, Shape};
-use crate::sizes::smallest_valid_input;
+use crate::smallest::smallest_valid_input;
 use crate::units::thousands;
 
 /// A change that repairs a broken layer.

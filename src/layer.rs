@@ -5,6 +5,7 @@
 //! so a field is spelled, validated and shown the same way everywhere.
 
 use crate::lang::tr;
+use crate::size::Size;
 use std::fmt;
 
 /// A height × width pair: kernel sizes, strides, dilations, paddings.
@@ -212,14 +213,14 @@ impl Kind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layer {
     pub kind: Kind,
-    pub filters: u64,
-    pub units: u64,
+    pub filters: Size,
+    pub units: Size,
     pub kernel: Hw,
     /// `None` means the kind's default: 1 for conv, the window for pooling.
     pub stride: Option<Hw>,
     pub padding: Padding,
     pub dilation: Hw,
-    pub groups: u64,
+    pub groups: Size,
     pub bias: bool,
     pub ceil_mode: bool,
     pub rate: f64,
@@ -232,13 +233,13 @@ impl Layer {
         let kernel = if kind.is_pool() { 2 } else { 3 };
         Layer {
             kind,
-            filters: 16,
-            units: 64,
+            filters: Size::new(16).unwrap_or(Size::ONE),
+            units: Size::new(64).unwrap_or(Size::ONE),
             kernel: Hw::square(kernel),
             stride: None,
             padding: Padding::Valid,
             dilation: Hw::square(1),
-            groups: 1,
+            groups: Size::ONE,
             bias: true,
             ceil_mode: false,
             rate: 0.5,
@@ -294,7 +295,7 @@ impl Layer {
             if self.dilation != Hw::square(1) {
                 s.push_str(&format!(" d{}", self.dilation));
             }
-            if self.groups != 1 {
+            if self.groups != Size::ONE {
                 s.push_str(&format!(" g{}", self.groups));
             }
         }
@@ -318,6 +319,10 @@ impl Layer {
 fn square_label(k: Hw) -> String {
     format!("{}×{}", k.h, k.w)
 }
+
+/// The largest number a file can hold, as people read it.
+pub const MAX_TEXT: &str = "9,223,372,036,854,775,807";
+pub const MAX_TEXT_RU: &str = "9 223 372 036 854 775 807";
 
 /// A setting of a layer, as named in files and in the editing form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -344,6 +349,8 @@ pub enum Value {
     Float(f64),
     Bool(bool),
     Word(String),
+    /// A whole number beyond what a file can hold (past ±i64::MAX).
+    OutOfRange,
     /// Something of another shape (a table, a long array): its TOML type name.
     Other(&'static str),
 }
@@ -359,6 +366,10 @@ impl Value {
             .unwrap_or(t);
         if let Ok(i) = t.parse::<i64>() {
             return Value::Int(i);
+        }
+        let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+            return Value::OutOfRange;
         }
         if let Ok(f) = t.parse::<f64>()
             && t.chars().any(|c| c.is_ascii_digit())
@@ -492,15 +503,17 @@ impl Field {
     pub fn to_toml(self, layer: &Layer) -> Option<toml::Value> {
         use toml::Value as T;
         let pair = |hw: Hw| {
+            // Every way into an Hw comes from an i64 or is checked against it.
+            let int = |n: u64| T::Integer(i64::try_from(n).unwrap_or(i64::MAX));
             if hw.h == hw.w {
-                T::Integer(hw.h as i64)
+                int(hw.h)
             } else {
-                T::Array(vec![T::Integer(hw.h as i64), T::Integer(hw.w as i64)])
+                T::Array(vec![int(hw.h), int(hw.w)])
             }
         };
         match self {
-            Field::Filters => Some(T::Integer(layer.filters as i64)),
-            Field::Units => Some(T::Integer(layer.units as i64)),
+            Field::Filters => Some(T::Integer(layer.filters.to_i64())),
+            Field::Units => Some(T::Integer(layer.units.to_i64())),
             Field::Kernel => Some(pair(layer.kernel)),
             Field::Stride => layer.stride.map(pair),
             Field::Padding => match layer.padding {
@@ -509,7 +522,9 @@ impl Field {
                 Padding::Explicit(p) => Some(pair(p)),
             },
             Field::Dilation => (layer.dilation != Hw::square(1)).then(|| pair(layer.dilation)),
-            Field::Groups => (layer.groups != 1).then_some(T::Integer(layer.groups as i64)),
+            Field::Groups => {
+                (layer.groups != Size::ONE).then_some(T::Integer(layer.groups.to_i64()))
+            }
             Field::Bias => (!layer.bias).then_some(T::Boolean(false)),
             Field::CeilMode => layer.ceil_mode.then_some(T::Boolean(true)),
             Field::Rate => Some(T::Float(layer.rate)),
@@ -520,6 +535,16 @@ impl Field {
     /// Checks `value` for this field and stores it in `layer`. The error says
     /// what the field expects; the caller adds where (file line or form).
     pub fn set(self, layer: &mut Layer, value: &Value) -> Result<(), String> {
+        if *value == Value::OutOfRange {
+            return Err(tr(
+                format!("`{}` is too large: at most {}", self.name(), MAX_TEXT),
+                format!(
+                    "`{}`: слишком большое число, не больше {}",
+                    self.name(),
+                    MAX_TEXT_RU
+                ),
+            ));
+        }
         let bad = || {
             tr(
                 format!("`{}` must be {}", self.name(), self.expected()),
@@ -540,7 +565,7 @@ impl Field {
                 let Value::Int(i) = *value else {
                     return Err(bad());
                 };
-                let n = positive(i).ok_or_else(bad)?;
+                let n = Size::from_i64(i).ok_or_else(bad)?;
                 match self {
                     Field::Filters => layer.filters = n,
                     Field::Units => layer.units = n,
@@ -620,6 +645,7 @@ mod tests {
         assert_eq!(Value::parse_text("0.25"), Value::Float(0.25));
         assert_eq!(Value::parse_text("false"), Value::Bool(false));
         assert_eq!(Value::parse_text("5,"), Value::Other("text"));
+        assert_eq!(Value::parse_text("99999999999999999999"), Value::OutOfRange);
     }
 
     #[test]
@@ -630,6 +656,12 @@ mod tests {
             "`stride` must be a positive integer or [h, w]"
         );
         assert!(Field::Kernel.set(&mut l, &Value::Pair(3, 0)).is_err());
+        assert_eq!(
+            Field::Filters
+                .set(&mut l, &Value::parse_text("9223372036854775808"))
+                .unwrap_err(),
+            "`filters` is too large: at most 9,223,372,036,854,775,807"
+        );
         assert!(Field::Filters.set(&mut l, &Value::Float(2.5)).is_err());
         assert!(Field::Rate.set(&mut l, &Value::Float(1.0)).is_err());
         assert!(
@@ -650,7 +682,7 @@ mod tests {
     fn labels_show_the_key_settings() {
         let mut l = Layer::new(Kind::Conv2d);
         l.kernel = Hw::square(5);
-        l.filters = 6;
+        l.filters = Size::new(6).unwrap();
         l.stride = Some(Hw::square(1));
         l.padding = Padding::Explicit(Hw::square(0));
         l.activation = Some(Activation::Relu);

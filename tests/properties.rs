@@ -9,7 +9,8 @@ mod common;
 use common::network;
 use layerlab::layer::{Hw, Kind, Layer, Padding};
 use layerlab::network::{Network, Shape};
-use layerlab::sizes::smallest_valid_input;
+use layerlab::size::Size;
+use layerlab::smallest::smallest_valid_input;
 use proptest::prelude::*;
 
 proptest! {
@@ -54,10 +55,19 @@ proptest! {
 
     #[test]
     fn saved_networks_read_back_unchanged(net in network()) {
+        let text = to_toml(&net);
+        if let Some((at, _)) = layerlab::text::first_control(&net.name) {
+            // Such a name cannot come from a file or the form; a file
+            // holding one is refused with where it is.
+            let e = parse(&text).expect_err("a control character in the name is refused");
+            prop_assert!(e.message.contains(&format!("character {at} is the control character")), "{}", e);
+            return Ok(());
+        }
         // Fields a kind does not take are not saved: compare what matters.
-        let back = parse(&to_toml(&net)).expect("a saved file parses");
+        let back = parse(&text).expect("a saved file parses");
+        prop_assert_eq!(&back.name, &net.name);
         prop_assert_eq!(analyze(&back), analyze(&net));
-        prop_assert_eq!(to_toml(&back), to_toml(&net));
+        prop_assert_eq!(to_toml(&back), text);
     }
 
     #[test]
@@ -166,7 +176,7 @@ fn window_network() -> impl Strategy<Value = Network> {
             if head {
                 layers.push(Layer::new(Kind::Flatten));
                 layers.push(Layer {
-                    units: 3,
+                    units: Size::new(3).unwrap(),
                     ..Layer::new(Kind::Dense)
                 });
             }
@@ -197,7 +207,7 @@ proptest! {
 #[test]
 fn absurd_sizes_give_a_clear_error_not_a_panic() {
     let conv = Layer {
-        filters: 6,
+        filters: Size::new(6).unwrap(),
         kernel: Hw::square(1_000_000_000_000),
         ..Layer::new(Kind::Conv2d)
     };
@@ -212,7 +222,7 @@ fn absurd_sizes_give_a_clear_error_not_a_panic() {
     // Twenty dense layers of a billion units: the 19th overflows the total.
     let mut layers = vec![Layer::new(Kind::Flatten)];
     layers.extend((0..20).map(|_| Layer {
-        units: 1_000_000_000,
+        units: Size::new(1_000_000_000).unwrap(),
         ..Layer::new(Kind::Dense)
     }));
     let a = analyze(&Network {

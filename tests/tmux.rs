@@ -244,7 +244,7 @@ fn a_new_file_is_built_saved_and_read_back() {
     tmux.wait_until_quit();
     let saved = layerlab::file::load(&path).expect("the saved file reads back");
     assert_eq!(saved.layers.len(), 1);
-    assert_eq!(saved.layers[0].filters, 16);
+    assert_eq!(saved.layers[0].filters.get(), 16);
     assert_eq!(saved.name, "mine");
 }
 

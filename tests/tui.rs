@@ -199,14 +199,18 @@ fn an_invalid_edit_is_refused_in_place_with_the_reason() {
     assert_eq!(colour_of(&buf, y, "✗").0, Color::Red);
     app.handle_event(&key(KeyCode::Enter));
     assert!(matches!(app.mode, Mode::Edit(_)), "the form stays open");
-    assert_eq!(app.net.layers[0].filters, 6, "the network is untouched");
+    assert_eq!(
+        app.net.layers[0].filters.get(),
+        6,
+        "the network is untouched"
+    );
     assert!(screen(&draw(&app, 100, 30)).contains("Fix the fields in red first"));
     // Typing a valid value and pressing Enter applies it.
     app.handle_event(&key(KeyCode::Backspace));
     press(&mut app, "12");
     app.handle_event(&key(KeyCode::Enter));
     assert!(matches!(app.mode, Mode::Table));
-    assert_eq!(app.net.layers[0].filters, 12);
+    assert_eq!(app.net.layers[0].filters.get(), 12);
     assert_eq!(app.analysis.rows[0].params, Some(312));
     assert!(screen(&draw(&app, 100, 30)).contains("24×24×12"));
 }
@@ -291,6 +295,22 @@ fn quitting_with_unsaved_changes_asks_first() {
         Some(Effect::Quit),
         "Ctrl+c never asks"
     );
+}
+
+#[test]
+fn doubling_filters_stops_at_what_a_file_can_hold() {
+    let mut app = open("lenet");
+    press(&mut app, "j");
+    press(&mut app, &">".repeat(62));
+    let filters = app.net.layers[0].filters.get();
+    assert_eq!(filters, 6 << 60, "the last doubling that fits");
+    assert_eq!(
+        app.message.as_ref().map(|m| m.text.as_str()),
+        Some("too many filters: at most 9,223,372,036,854,775,807")
+    );
+    let text = layerlab::file::to_toml(&app.net);
+    let back = layerlab::file::parse(&text).expect("layerlab reads its own file");
+    assert_eq!(back.layers[0].filters.get(), filters);
 }
 
 #[test]
@@ -940,18 +960,26 @@ fn the_russian_interface_says_everything_in_russian() {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
-    /// Random keys on random networks: no panic, and the selection and the
-    /// analysis always match the network.
+    /// Random keys on random networks: no panic; the selection and the
+    /// analysis always match the network; and whatever the keys made, even
+    /// sizes doubled past what a file holds, saves to a file that reads back
+    /// as the same network.
     #[test]
     fn random_keys_never_panic_or_lose_step(
         net in common::network(),
-        keys in proptest::collection::vec(proptest::sample::select(vec![
-            "j", "k", "G", "g", "a", "d", "p", "P", "s", "S", "+", "-", ">", "<", "c", "u", "o",
-            "?", "q", "n", "y", "J", "K", "0", "x", "[", "]", "{", "}", "b", "B", "f", ",", "↵", "⇥", "⎋", "⌫",
-            "^r", "⇞", "⇟", "Q", "2", "x",
-        ]), 0..60),
+        // Each key pressed once, or held down (as `>` to double filters
+        // past what a file can hold).
+        keys in proptest::collection::vec((
+            proptest::sample::select(vec![
+                "j", "k", "G", "g", "a", "d", "p", "P", "s", "S", "+", "-", ">", "<", "c", "u", "o",
+                "?", "q", "n", "y", "J", "K", "0", "x", "[", "]", "{", "}", "b", "B", "f", ",", "↵", "⇥",
+                "⎋", "⌫", "^r", "⇞", "⇟", "Q", "2", "x", "9", "=",
+            ]),
+            prop_oneof![9 => Just(1usize), 1 => 60..80usize],
+        ), 0..60),
     ) {
         let mut app = App::new(net, None, None);
+        let keys = keys.into_iter().flat_map(|(k, times)| std::iter::repeat_n(k, times));
         for k in keys {
             let event = match k {
                 "↵" => key(KeyCode::Enter),
@@ -969,6 +997,12 @@ proptest! {
             prop_assert!(app.selected <= app.net.layers.len());
             prop_assert_eq!(&app.analysis, &analyze(&app.net));
             draw(&app, 80, 24);
+        }
+        if layerlab::text::first_control(&app.net.name).is_none() {
+            let text = layerlab::file::to_toml(&app.net);
+            let back = layerlab::file::parse(&text);
+            prop_assert!(back.is_ok(), "layerlab refuses its own file: {:?}\n{}", back, text);
+            prop_assert_eq!(layerlab::file::to_toml(&back.unwrap()), text);
         }
     }
 }

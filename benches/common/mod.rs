@@ -2,12 +2,13 @@
 
 use layerlab::layer::{Hw, Kind, Layer, Padding};
 use layerlab::network::{Network, Shape};
+use layerlab::size::Size;
 
 /// A very deep network of `layers` layers: blocks of same-padded conv → batchnorm → relu on a
 /// 3×224×224 image, then flatten and a classifier.
 pub fn deep_network(layers: usize) -> Network {
     let conv = Layer {
-        filters: 64,
+        filters: Size::new(64).unwrap_or(Size::ONE),
         padding: Padding::Same,
         kernel: Hw::square(3),
         ..Layer::new(Kind::Conv2d)
@@ -16,7 +17,7 @@ pub fn deep_network(layers: usize) -> Network {
     let mut all: Vec<Layer> = block.iter().cycle().take(layers - 3).cloned().collect();
     all.push(Layer::new(Kind::GlobalAvgPool));
     all.push(Layer {
-        units: 1000,
+        units: Size::new(1000).unwrap_or(Size::ONE),
         ..Layer::new(Kind::Dense)
     });
     all.push(Layer::new(Kind::Softmax));

@@ -5,6 +5,7 @@ use crate::engine::Analysis;
 use crate::lang::tr;
 use crate::layer::{Activation, Hw, Kind, Padding};
 use crate::network::{Network, Shape};
+use crate::size::Size;
 
 pub(super) fn module(
     net: &Network,
@@ -102,7 +103,7 @@ fn keras_layers(e: &Exported) -> Result<Vec<String>, ExportError> {
             if l.dilation != Hw::square(1) {
                 args.push(format!("dilation_rate={}", pair(l.dilation)));
             }
-            if l.groups != 1 {
+            if l.groups != Size::ONE {
                 args.push(format!("groups={}", l.groups));
             }
             if !l.bias {

@@ -4,6 +4,7 @@ use super::{ExportError, Exported, Framework, heading, pair};
 use crate::engine::Analysis;
 use crate::layer::{Activation, Hw, Kind, Padding};
 use crate::network::{Network, Shape};
+use crate::size::Size;
 
 pub(super) fn module(
     net: &Network,
@@ -97,7 +98,7 @@ fn modules(e: &Exported) -> Vec<(String, String)> {
             if l.dilation != Hw::square(1) {
                 args.push(format!("dilation={}", pair(l.dilation)));
             }
-            if l.groups != 1 {
+            if l.groups != Size::ONE {
                 args.push(format!("groups={}", l.groups));
             }
             if !l.bias {

@@ -4,7 +4,7 @@
 use crate::engine::{Analysis, analyze};
 use crate::lang::tr;
 use crate::network::{Network, Shape};
-use crate::sizes::with_side;
+use crate::smallest::with_side;
 use crate::text::visible;
 use crate::units::or_dash;
 use serde_json::{Value as Json, json};

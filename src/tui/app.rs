@@ -17,7 +17,8 @@ use crate::lang::tr;
 use crate::layer::{Hw, Kind, Layer, Padding};
 use crate::network::Network;
 use crate::presets;
-use crate::sizes::smallest_valid_input;
+use crate::size::Size;
+use crate::smallest::smallest_valid_input;
 use crate::text::visible;
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
@@ -617,16 +618,18 @@ fn next_stride(s: u64) -> u64 {
 
 /// `+`/`-`: the kernel or window by one pixel, or a dense layer by one unit.
 fn resize(l: &mut Layer, grow: bool) -> Result<(), String> {
-    let step = |n: u64| {
+    // Within 1..=i64::MAX, what a file can hold.
+    let step = |n: Size| {
         if grow {
             n.checked_add(1)
         } else {
-            n.checked_sub(1).filter(|&n| n > 0)
+            n.checked_sub(1)
         }
     };
     if l.kind.has_window() {
         let k = l.kernel;
-        let kernel = match (step(k.h), step(k.w)) {
+        let side = |n: u64| Size::new(n).and_then(step).map(Size::get);
+        let kernel = match (side(k.h), side(k.w)) {
             (Some(h), Some(w)) => Hw { h, w },
             _ if grow => {
                 return Err(tr(
@@ -646,8 +649,8 @@ fn resize(l: &mut Layer, grow: bool) -> Result<(), String> {
         Ok(())
     } else if l.kind == Kind::Dense {
         l.units = step(l.units).ok_or(tr(
-            "a dense layer needs at least one unit",
-            "у dense должен быть хотя бы один нейрон",
+            "a dense layer needs at least one unit, and at most 9,223,372,036,854,775,807",
+            "у dense должен быть хотя бы один нейрон и не больше 9 223 372 036 854 775 807",
         ))?;
         Ok(())
     } else {
@@ -661,19 +664,25 @@ fn resize(l: &mut Layer, grow: bool) -> Result<(), String> {
 
 /// `>`/`<`: double or halve the filters of a conv or the units of a dense layer.
 fn widen(l: &mut Layer, grow: bool) -> Result<(), String> {
-    let scale = |n: u64| {
+    let scale = |n: Size| {
         if grow {
             n.checked_mul(2)
         } else {
-            Some((n / 2).max(1))
+            Some(n.halved())
         }
     };
     match l.kind {
         Kind::Conv2d => {
-            l.filters = scale(l.filters).ok_or(tr("too many filters", "слишком много фильтров"))?
+            l.filters = scale(l.filters).ok_or(tr(
+                "too many filters: at most 9,223,372,036,854,775,807",
+                "слишком много фильтров: не больше 9 223 372 036 854 775 807",
+            ))?
         }
         Kind::Dense => {
-            l.units = scale(l.units).ok_or(tr("too many units", "слишком много нейронов"))?
+            l.units = scale(l.units).ok_or(tr(
+                "too many units: at most 9,223,372,036,854,775,807",
+                "слишком много нейронов: не больше 9 223 372 036 854 775 807",
+            ))?
         }
         other => {
             let kind = other.name();

@@ -1,13 +1,48 @@
 //! Generators shared by the property tests: random networks whose numbers are
-//! small most of the time and absurd (up to i64::MAX) some of the time.
+//! small most of the time and at the edges some of the time (1, 2, powers of
+//! two, i64::MAX and its neighbours: what doubling with `>` reaches), with
+//! names of every kind of text.
 
 use layerlab::layer::{Activation, Hw, Kind, Layer, Padding};
 use layerlab::network::{Kernels, Network, Shape};
+use layerlab::size::Size;
 use proptest::prelude::*;
 
-/// Small sizes most of the time, absurd ones (up to i64::MAX) some of the time.
+/// Small sizes most of the time, edge ones some of the time, up to the
+/// largest a file can hold.
 pub fn size() -> impl Strategy<Value = u64> {
-    prop_oneof![8 => 1..10u64, 1 => 1..=i64::MAX as u64]
+    prop_oneof![
+        8 => 1..10u64,
+        1 => 1..=i64::MAX as u64,
+        1 => proptest::sample::select(vec![
+            1,
+            2,
+            1 << 31,
+            1 << 32,
+            1 << 62,
+            (i64::MAX as u64) - 1,
+            i64::MAX as u64,
+        ]),
+    ]
+}
+
+/// A count (filters, units, groups) in the same spread.
+pub fn count() -> impl Strategy<Value = Size> {
+    size().prop_map(|n| Size::new(n).expect("size() stays within 1..=i64::MAX"))
+}
+
+/// Names as people write them, and as files may hold them: empty, long,
+/// non-Latin, with quotes, backslashes and TOML's own punctuation.
+pub fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        "[a-zA-Z0-9 _-]{1,20}",
+        "\\PC{0,40}",
+        "(.|\n){0,12}",
+        Just("LeNet — «свёртки» ×2".to_string()),
+        Just("a \"quoted\" \\ name = [[layer]]".to_string()),
+        Just("x".repeat(500)),
+    ]
 }
 
 pub fn hw() -> impl Strategy<Value = Hw> {
@@ -30,15 +65,15 @@ pub fn layer() -> impl Strategy<Value = Layer> {
     (
         proptest::sample::select(Kind::ALL.to_vec()),
         (
-            size(),
-            size(),
+            count(),
+            count(),
             hw(),
             proptest::option::of(hw()),
             padding(),
             hw(),
         ),
         (
-            size(),
+            count(),
             any::<bool>(),
             any::<bool>(),
             0..4usize,
@@ -75,9 +110,10 @@ pub fn network() -> impl Strategy<Value = Network> {
         ],
         any::<bool>(),
         proptest::collection::vec(layer(), 0..12),
+        name(),
     )
-        .prop_map(|(input, shared, layers)| Network {
-            name: "random".into(),
+        .prop_map(|(input, shared, layers, name)| Network {
+            name,
             input,
             kernels: if shared {
                 Kernels::Shared
