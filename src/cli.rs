@@ -202,7 +202,7 @@ pub fn main() -> ExitCode {
             })
         }
         None => {
-            let Some(net) = load(&cli.source, true) else {
+            let Some((net, source)) = load_with_source(&cli.source, true) else {
                 return ExitCode::from(2);
             };
             let path = cli.source.file.clone();
@@ -217,7 +217,7 @@ pub fn main() -> ExitCode {
                 None if no_color => &theme::MONO,
                 None => &theme::DARK,
             };
-            match crate::tui::run(net, path, preset, theme) {
+            match crate::tui::run(net, source, path, preset, theme) {
                 Ok(code) => code,
                 Err(e) => {
                     eprintln!("{}: {e:#}", error());
@@ -272,14 +272,20 @@ fn parse() -> Result<Cli, ExitCode> {
 /// For the explorer, a file that does not exist yet starts a new network and
 /// no source at all opens LeNet.
 fn load(source: &Source, explorer: bool) -> Option<Network> {
-    let result: Result<Network, FileError> = match (&source.file, &source.preset) {
+    load_with_source(source, explorer).map(|(net, _)| net)
+}
+
+/// `load`, with the document the network was read from, for saving into it.
+fn load_with_source(source: &Source, explorer: bool) -> Option<(Network, Option<file::Source>)> {
+    let read = |r: Result<(Network, file::Source), FileError>| r.map(|(n, s)| (n, Some(s)));
+    let result = match (&source.file, &source.preset) {
         (Some(path), _) if explorer && !path.exists() => {
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-            Ok(Network::empty(stem.as_deref().unwrap_or("untitled")))
+            Ok((Network::empty(stem.as_deref().unwrap_or("untitled")), None))
         }
-        (Some(path), _) => file::load(path),
-        (None, Some(name)) => presets::load(name),
-        (None, None) if explorer => presets::load("lenet"),
+        (Some(path), _) => read(file::load_source(path)),
+        (None, Some(name)) => read(presets::load_source(name)),
+        (None, None) if explorer => read(presets::load_source("lenet")),
         (None, None) => Err(FileError {
             path: String::new(),
             line: None,

@@ -1,6 +1,10 @@
 //! Architecture files (TOML): reading them with errors that name the line and
 //! field and say what would fix it, and writing them back atomically.
 
+mod document;
+
+pub use document::Source;
+
 use crate::lang::tr;
 use crate::layer::{Kind, Layer, Value};
 use crate::network::{Kernels, Network, Shape};
@@ -466,11 +470,29 @@ pub fn to_toml(net: &Network) -> String {
     out
 }
 
-/// Writes the network to `path` atomically: a temporary file beside it is
-/// written and flushed to disk, then renamed over the old one, so a crash or
-/// a full disk leaves either the old file or the new one, never half of one.
-pub fn save(net: &Network, path: &Path) -> std::io::Result<()> {
-    write_atomic(path, to_toml(net).as_bytes())
+/// Writes the network to `path` atomically (see `write_atomic`), editing
+/// `source`, the document it was read from, where there is one. Returns the
+/// source the file now is.
+pub fn save(net: &Network, source: Option<&Source>, path: &Path) -> std::io::Result<Source> {
+    let (text, saved) = save_text(net, source);
+    write_atomic(path, text.as_bytes())?;
+    Ok(saved)
+}
+
+/// The text `save` writes, and the source the file then is.
+pub fn save_text(net: &Network, source: Option<&Source>) -> (String, Source) {
+    document::render(net, source)
+}
+
+/// Reads an architecture file and keeps its document for saving.
+pub fn load_source(path: &Path) -> Result<(Network, Source), FileError> {
+    let shown = path.display().to_string();
+    let text = read_text(path).map_err(|message| FileError {
+        path: shown.clone(),
+        line: None,
+        message,
+    })?;
+    Source::parse(&text).map_err(|e| FileError { path: shown, ..e })
 }
 
 /// Writes `bytes` to `path` so that a crash, a full disk or a planted link
@@ -610,7 +632,7 @@ mod tests {
         let path = dir.path().join("net.toml");
         std::fs::write(&path, "old contents").unwrap();
         let net = crate::presets::load("lenet5").unwrap();
-        save(&net, &path).unwrap();
+        save(&net, None, &path).unwrap();
         assert_eq!(
             load(&path).unwrap(),
             net,
@@ -696,7 +718,7 @@ mod tests {
     fn a_failed_save_changes_nothing_on_disk() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("missing-folder").join("net.toml");
-        assert!(save(&crate::presets::load("lenet").unwrap(), &path).is_err());
+        assert!(save(&crate::presets::load("lenet").unwrap(), None, &path).is_err());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

@@ -1,7 +1,7 @@
 //! The built-in networks: ordinary architecture files from `assets/`,
 //! compiled into the binary so `--preset lenet` works anywhere.
 
-use crate::file::{FileError, parse};
+use crate::file::{FileError, Source};
 use crate::network::Network;
 
 pub struct Preset {
@@ -73,6 +73,12 @@ pub fn find(name: &str) -> Option<&'static Preset> {
 
 /// The preset's network; the error names the preset and lists the others.
 pub fn load(name: &str) -> Result<Network, FileError> {
+    load_source(name).map(|(net, _)| net)
+}
+
+/// The preset's network and its document, so that saving it keeps the
+/// preset's comments.
+pub fn load_source(name: &str) -> Result<(Network, Source), FileError> {
     let preset = find(name).ok_or_else(|| FileError {
         path: String::new(),
         line: None,
@@ -84,7 +90,7 @@ pub fn load(name: &str) -> Result<Network, FileError> {
             )
         },
     })?;
-    parse(preset.source).map_err(|e| FileError {
+    Source::parse(preset.source).map_err(|e| FileError {
         path: format!("preset {name}"),
         ..e
     })

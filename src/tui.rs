@@ -37,6 +37,7 @@ use std::time::Duration;
 /// which layerlab exits with 128 + the signal's number, as shells expect.
 pub fn run(
     net: Network,
+    source: Option<file::Source>,
     path: Option<PathBuf>,
     preset: Option<String>,
     theme: &'static theme::Theme,
@@ -66,6 +67,7 @@ pub fn run(
     let mut app = App::new(net, path, preset);
     app.theme = theme;
     app.on_disk = on_disk;
+    app.source = source;
     let result = event_loop(&mut terminal, app, &mut signals);
     leave();
     match result? {
@@ -159,14 +161,14 @@ pub fn perform(app: &mut App, effect: Effect) -> ControlFlow<()> {
                 };
                 app.confirm_overwrite(effect, why);
             } else {
-                let result = file::save(&app.net, &path);
+                let result = file::save(&app.net, app.source.as_ref(), &path);
                 let now = file::stamp(&path);
                 app.saved(path, result, now);
             }
         }
         Effect::OpenFile(path) => {
             let now = file::stamp(&path);
-            let result = file::load(&path);
+            let result = file::load_source(&path);
             app.opened(path, result, now);
         }
         Effect::Write {

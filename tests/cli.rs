@@ -250,7 +250,7 @@ fn diff_marks_an_inserted_layer_as_added_and_nothing_else_as_changed() {
         1,
         layerlab::layer::Layer::new(layerlab::layer::Kind::BatchNorm),
     );
-    layerlab::file::save(&with_bn, &path).expect("saved");
+    layerlab::file::save(&with_bn, None, &path).expect("saved");
     let json = stdout_of(&[
         "diff",
         "--preset",

@@ -70,6 +70,26 @@ proptest! {
         prop_assert_eq!(to_toml(&back), text);
     }
 
+    /// Saving into a file's own document after any edits says exactly the
+    /// edited network, whatever the file held before.
+    #[test]
+    fn saving_into_a_document_says_the_edited_network(
+        before in network(),
+        after in network(),
+        keep in proptest::collection::vec(any::<bool>(), 12),
+    ) {
+        prop_assume!(layerlab::text::first_control(&before.name).is_none());
+        prop_assume!(layerlab::text::first_control(&after.name).is_none());
+        let (_, source) = layerlab::file::Source::parse(&to_toml(&before)).expect("parses");
+        // Some of the old layers kept in place, the new ones after them.
+        let mut edited = after.clone();
+        edited.layers = before.layers.iter().zip(&keep).filter(|(_, k)| **k)
+            .map(|(l, _)| l.clone()).chain(after.layers.iter().cloned()).collect();
+        let (text, _) = layerlab::file::save_text(&edited, Some(&source));
+        let back = parse(&text).expect("a saved file parses");
+        prop_assert_eq!(to_toml(&back), to_toml(&edited));
+    }
+
     #[test]
     fn the_reader_never_panics_on_arbitrary_text(text in "\\PC*") {
         let _ = parse(&text);

@@ -381,3 +381,47 @@ fn a_long_paste_or_burst_followed_by_tab_is_handled_at_once() {
     tmux.keys("q");
     tmux.wait_until_quit();
 }
+
+#[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
+fn saving_through_a_symlink_keeps_the_link_the_mode_and_the_comments() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let real = dir.path().join("real.toml");
+    let original = format!(
+        "# My LeNet: keep this comment.\n{}",
+        layerlab::presets::PRESETS[1].source
+    );
+    std::fs::write(&real, &original).unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let link = dir.path().join("net.toml");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+
+    let tmux = start("symlink", &[link.to_str().unwrap()]);
+    tmux.wait_for("Total params: 44,426");
+    tmux.keys("P");
+    tmux.wait_for("Total params: 107,786");
+    tmux.keys("C-s");
+    tmux.wait_for("Saved to");
+    tmux.keys("q");
+    tmux.wait_until_quit();
+
+    let meta = std::fs::symlink_metadata(&link).unwrap();
+    assert!(meta.file_type().is_symlink(), "the link is still a link");
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the mode is kept");
+    let saved = std::fs::read_to_string(&real).unwrap();
+    assert!(
+        saved.starts_with("# My LeNet: keep this comment.\n"),
+        "{saved}"
+    );
+    // The preset's own comments survive too, and the change is there.
+    for line in original.lines().filter(|l| l.trim_start().starts_with('#')) {
+        assert!(saved.contains(line), "{line:?} kept in\n{saved}");
+    }
+    let net = layerlab::file::load(&real).unwrap();
+    assert_eq!(layerlab::engine::analyze(&net).totals.params, Some(107_786));
+}

@@ -383,7 +383,8 @@ fn saving_without_a_path_asks_for_one_and_marks_the_network_saved() {
             overwrite: false
         })
     );
-    app.saved("lenet.toml".into(), Ok(()), None);
+    let (_, source) = layerlab::file::Source::parse(&layerlab::file::to_toml(&app.net)).unwrap();
+    app.saved("lenet.toml".into(), Ok(source), None);
     let text = screen(&draw(&app, 100, 30));
     assert!(text.contains("lenet.toml  │"), "{text}");
     assert!(text.contains("Saved to lenet.toml"));
@@ -536,7 +537,7 @@ fn opening_a_preset_or_a_file_guards_unsaved_changes() {
     press(&mut app, "nets/missing.toml");
     let effect = app.handle_event(&key(KeyCode::Enter));
     assert_eq!(effect, Some(Effect::OpenFile("nets/missing.toml".into())));
-    let error = layerlab::file::load(std::path::Path::new("nets/missing.toml"));
+    let error = layerlab::file::load_source(std::path::Path::new("nets/missing.toml"));
     app.opened("nets/missing.toml".into(), error, None);
     let text = screen(&draw(&app, 100, 30));
     assert!(

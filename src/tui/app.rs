@@ -11,7 +11,7 @@ use super::quiz::{AnswerForm, Quiz};
 use super::theme::{self, Theme};
 use super::whatif::Baseline;
 use crate::engine::{Analysis, analyze, analyze_from};
-use crate::file::{FileError, Stamp};
+use crate::file::{FileError, Source, Stamp};
 use crate::fixes::Fix;
 use crate::lang::tr;
 use crate::layer::{Hw, Kind, Layer, Padding};
@@ -135,6 +135,9 @@ pub struct App {
     /// The file at `path` as it was when last opened or saved here, to tell
     /// whether another program has changed it since.
     pub on_disk: Option<Stamp>,
+    /// The document the network was read from (a file or a preset), which
+    /// saving edits instead of rewriting.
+    pub source: Option<Source>,
     history: History,
     /// Identifies the current state, so that undoing back to what was saved
     /// counts as saved.
@@ -156,6 +159,7 @@ impl App {
             quiz: None,
             min_input,
             on_disk: None,
+            source: None,
             net,
             analysis,
             path,
@@ -501,9 +505,10 @@ impl App {
     }
 
     pub(super) fn open_preset(&mut self, name: &str) {
-        match presets::load(name) {
-            Ok(net) => {
+        match presets::load_source(name) {
+            Ok((net, source)) => {
                 self.replace(net, None);
+                self.source = Some(source);
                 self.preset = Some(name.to_string());
                 self.say(tr(
                     format!("Opened preset {name}"),
@@ -547,10 +552,11 @@ impl App {
     }
 
     /// The loop reports how a save went, and how the file stands afterwards.
-    pub fn saved(&mut self, path: PathBuf, result: std::io::Result<()>, now: Option<Stamp>) {
+    pub fn saved(&mut self, path: PathBuf, result: std::io::Result<Source>, now: Option<Stamp>) {
         match result {
-            Ok(()) => {
+            Ok(source) => {
                 self.on_disk = now;
+                self.source = Some(source);
                 self.saved_version = self.version;
                 self.say(tr(
                     format!("Saved to {}", path.display()),
@@ -573,11 +579,11 @@ impl App {
     pub fn opened(
         &mut self,
         path: PathBuf,
-        result: Result<Network, FileError>,
+        result: Result<(Network, Source), FileError>,
         now: Option<Stamp>,
     ) {
         match result {
-            Ok(net) => {
+            Ok((net, source)) => {
                 self.say(tr(
                     format!("Opened {}", path.display()),
                     format!("Открыт {}", path.display()),
@@ -585,6 +591,7 @@ impl App {
                 let message = self.message.take();
                 self.replace(net, Some(path));
                 self.on_disk = now;
+                self.source = Some(source);
                 self.message = message;
             }
             Err(e) => self.fail(e.to_string()),

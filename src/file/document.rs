@@ -1,0 +1,255 @@
+//! Saving into the user's own file. The TOML document that was read is kept
+//! and only what changed is edited in it, so comments, blank lines, key
+//! order and number spelling survive a save — the presets' header comments
+//! included. A file that did not exist is written in the presets' layout.
+
+use super::{FileError, parse, to_toml};
+use crate::compare::{Step, align};
+use crate::layer::Layer;
+use crate::network::{Kernels, Network};
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
+
+/// A file as it was read or last saved: its document, and the network that
+/// document describes (what edits are measured against).
+#[derive(Clone, Debug)]
+pub struct Source {
+    doc: DocumentMut,
+    net: Network,
+}
+
+impl Source {
+    /// Reads `text` as an architecture file, keeping its document.
+    pub fn parse(text: &str) -> Result<(Network, Source), FileError> {
+        let net = parse(text)?;
+        let doc = text.parse::<DocumentMut>().map_err(|e| FileError {
+            path: String::new(),
+            line: None,
+            message: e.to_string(),
+        })?;
+        let source = Source {
+            doc,
+            net: net.clone(),
+        };
+        Ok((net, source))
+    }
+}
+
+/// The text to save for `net`, and the source it becomes: `source` with
+/// only what differs from `source.net` edited, or a fresh file.
+pub fn render(net: &Network, source: Option<&Source>) -> (String, Source) {
+    let doc = match source {
+        Some(s) => edited(s, net),
+        None => to_toml(net)
+            .parse::<DocumentMut>()
+            .unwrap_or_else(|_| DocumentMut::new()),
+    };
+    let text = doc.to_string();
+    let source = Source {
+        doc,
+        net: net.clone(),
+    };
+    (text, source)
+}
+
+fn edited(source: &Source, net: &Network) -> DocumentMut {
+    let (mut doc, old) = (source.doc.clone(), &source.net);
+    let root = doc.as_table_mut();
+    if old.name != net.name {
+        set(root, "name", Some(Value::from(net.name.as_str())));
+    }
+    if old.input != net.input {
+        let dims = net.input.to_vec().into_iter().map(to_i64);
+        set(root, "input", Some(Value::Array(dims.collect())));
+    }
+    if old.kernels != net.kernels {
+        let shared = (net.kernels == Kernels::Shared).then(|| Value::from("shared"));
+        set(root, "kernels", shared);
+    }
+    let tables: Vec<Table> = match root.get("layer").and_then(Item::as_array_of_tables) {
+        Some(a) if a.len() == old.layers.len() => a.iter().cloned().collect(),
+        // Layers written some other way (an inline array): write them anew.
+        _ => Vec::new(),
+    };
+    let mut layers = ArrayOfTables::new();
+    for step in align(&old.layers, &net.layers) {
+        let table = match step {
+            Step::Matched { base, current }
+                if base < tables.len() && old.layers[base].kind == net.layers[current].kind =>
+            {
+                let mut t = tables[base].clone();
+                update(&mut t, &old.layers[base], &net.layers[current]);
+                t
+            }
+            Step::Matched { current, .. } | Step::Added { current } => fresh(&net.layers[current]),
+            Step::Removed { .. } => continue,
+        };
+        layers.push(table);
+    }
+    if layers.is_empty() {
+        root.remove("layer");
+    } else {
+        root.insert("layer", Item::ArrayOfTables(layers));
+    }
+    doc
+}
+
+/// Edits the fields of `table` whose saved value differs between `old` and
+/// `new`; the rest, and every comment, stay as they are.
+fn update(table: &mut Table, old: &Layer, new: &Layer) {
+    for &field in new.kind.fields() {
+        let (was, now) = (field.to_toml(old), field.to_toml(new));
+        if was != now {
+            set(table, field.name(), now.as_ref().map(edit_value));
+        }
+    }
+}
+
+/// A `[[layer]]` table for a layer that is new to the file.
+fn fresh(layer: &Layer) -> Table {
+    let mut t = Table::new();
+    t.insert("type", Item::Value(Value::from(layer.kind.name())));
+    for &field in layer.kind.fields() {
+        if let Some(v) = field.to_toml(layer) {
+            t.insert(field.name(), Item::Value(edit_value(&v)));
+        }
+    }
+    t.decor_mut().set_prefix("\n");
+    t
+}
+
+/// Sets `key` to `value` keeping the old value's comments and spacing, or
+/// removes the key for `None` (the default, which files leave out).
+fn set(table: &mut Table, key: &str, value: Option<Value>) {
+    match (value, table.get_mut(key).and_then(Item::as_value_mut)) {
+        (Some(mut new), Some(old)) => {
+            *new.decor_mut() = old.decor().clone();
+            *old = new;
+        }
+        (Some(new), None) => {
+            table.insert(key, Item::Value(new));
+        }
+        (None, _) => {
+            table.remove(key);
+        }
+    }
+}
+
+fn edit_value(v: &toml::Value) -> Value {
+    match v {
+        toml::Value::Integer(i) => Value::from(*i),
+        toml::Value::Float(f) => Value::from(*f),
+        toml::Value::Boolean(b) => Value::from(*b),
+        toml::Value::String(s) => Value::from(s.as_str()),
+        toml::Value::Array(a) => Value::Array(a.iter().map(edit_value).collect()),
+        // The catalogue writes only the kinds above.
+        other => Value::from(other.to_string()),
+    }
+}
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layer::{Hw, Kind, Padding};
+
+    const FILE: &str = "\
+# LeNet, from the problem set.
+name = \"LeNet\"   # the name
+input = [1, 28, 28]
+
+# Feature extractor
+[[layer]]
+type = \"conv2d\"
+filters = 6    # six maps
+kernel = 5
+stride = 1
+
+[[layer]]
+type = \"maxpool\"
+kernel = 2
+
+# Classifier
+[[layer]]
+type = \"flatten\"
+
+[[layer]]
+type = \"dense\"
+units = 10
+";
+
+    fn edit(f: impl FnOnce(&mut Network)) -> String {
+        let (mut net, source) = Source::parse(FILE).unwrap();
+        f(&mut net);
+        let (text, _) = render(&net, Some(&source));
+        assert_eq!(
+            parse(&text).unwrap(),
+            net,
+            "the text says what the network is"
+        );
+        text
+    }
+
+    #[test]
+    fn an_unchanged_network_saves_byte_for_byte() {
+        assert_eq!(edit(|_| {}), FILE);
+    }
+
+    #[test]
+    fn a_changed_field_changes_that_line_only() {
+        let text = edit(|n| n.layers[0].filters = crate::size::Size::new(16).unwrap());
+        assert_eq!(
+            text,
+            FILE.replace("filters = 6    # six maps", "filters = 16    # six maps")
+        );
+        let text = edit(|n| n.layers[0].padding = Padding::Same);
+        assert_eq!(
+            text,
+            FILE.replace("stride = 1\n", "stride = 1\npadding = \"same\"\n")
+        );
+    }
+
+    #[test]
+    fn inserted_and_removed_layers_keep_the_other_tables_and_comments() {
+        let text = edit(|n| {
+            n.layers.remove(1);
+            n.layers.insert(2, Layer::new(Kind::Relu));
+        });
+        assert!(
+            text.starts_with("# LeNet, from the problem set.\nname = \"LeNet\"   # the name\n")
+        );
+        assert!(
+            text.contains("# Classifier\n[[layer]]\ntype = \"flatten\""),
+            "{text}"
+        );
+        assert!(!text.contains("maxpool"));
+        assert!(text.contains("[[layer]]\ntype = \"relu\"\n"), "{text}");
+        assert!(text.contains("filters = 6    # six maps"));
+    }
+
+    #[test]
+    fn a_grown_window_writes_the_stride_it_keeps() {
+        let text = edit(|n| n.layers[1].set_kernel(Hw::square(3)));
+        assert!(
+            text.contains("type = \"maxpool\"\nkernel = 3\nstride = 2\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_header_edits_in_place() {
+        let text = edit(|n| {
+            n.name = "LeNet, wider".into();
+            n.kernels = Kernels::Shared;
+            n.input = crate::network::Shape::Image { c: 3, h: 32, w: 32 };
+        });
+        assert!(
+            text.contains("name = \"LeNet, wider\"   # the name\n"),
+            "{text}"
+        );
+        assert!(text.contains("input = [3, 32, 32]\n"));
+        assert!(text.contains("kernels = \"shared\""));
+    }
+}
