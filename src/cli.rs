@@ -312,7 +312,10 @@ fn pretty(json: &serde_json::Value) -> String {
 fn diff_command(files: Vec<PathBuf>, presets: Vec<String>, format: PairFormat) -> ExitCode {
     let sides: Vec<(Result<Network, FileError>, String)> = presets
         .iter()
-        .map(|name| (presets::load(name), format!("preset {name}")))
+        .map(|name| {
+            let source = tr(format!("preset {name}"), format!("встроенная сеть {name}"));
+            (presets::load(name), source)
+        })
         .chain(
             files
                 .iter()

@@ -27,6 +27,16 @@ pub fn get() -> Lang {
     LANG.with(Cell::get)
 }
 
+/// Runs `f` in English: machine output (JSON, CSV) is read by programs and
+/// must not change with the reader's language.
+pub fn machine<T>(f: impl FnOnce() -> T) -> T {
+    let lang = get();
+    set(Lang::En);
+    let out = f();
+    set(lang);
+    out
+}
+
 /// The English or the Russian text, by the current language.
 pub fn tr<T>(en: T, ru: T) -> T {
     match get() {

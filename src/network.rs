@@ -119,6 +119,14 @@ impl Kernels {
         }
     }
 
+    /// The convention in words, for tables (files and JSON keep `name`).
+    pub fn word(self) -> &'static str {
+        match self {
+            Kernels::Full => crate::lang::tr("full", "полные"),
+            Kernels::Shared => crate::lang::tr("shared", "общие"),
+        }
+    }
+
     pub fn toggled(self) -> Kernels {
         match self {
             Kernels::Full => Kernels::Shared,

@@ -91,7 +91,7 @@ pub fn load_source(name: &str) -> Result<(Network, Source), FileError> {
         },
     })?;
     Source::parse(preset.source).map_err(|e| FileError {
-        path: format!("preset {name}"),
+        path: crate::lang::tr(format!("preset {name}"), format!("встроенная сеть {name}")),
         ..e
     })
 }

@@ -27,7 +27,7 @@ pub fn render(net: &Network, analysis: &Analysis, format: Format, color: bool) -
         Format::Table => table(net, analysis, color),
         Format::Markdown => markdown(net, analysis),
         Format::Latex => latex(net, analysis),
-        Format::Csv => csv(net, analysis),
+        Format::Csv => crate::lang::machine(|| csv(net, analysis)),
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&to_json(net, analysis)).unwrap_or_default();
             s.push('\n');
@@ -132,7 +132,7 @@ fn totals_lines(analysis: &Analysis) -> Vec<String> {
 }
 
 fn heading(net: &Network) -> String {
-    let (name, input, kernels) = (visible(&net.name), net.input, net.kernels.name());
+    let (name, input, kernels) = (visible(&net.name), net.input, net.kernels.word());
     tr(
         format!("{name} — input {input}, kernels {kernels}"),
         format!("{name} — вход {input}, ядра {kernels}"),
@@ -309,6 +309,10 @@ fn csv(net: &Network, analysis: &Analysis) -> String {
 
 /// The JSON object of `summary --format json` (see README for the fields).
 pub fn to_json(net: &Network, analysis: &Analysis) -> Json {
+    crate::lang::machine(|| json_in_english(net, analysis))
+}
+
+fn json_in_english(net: &Network, analysis: &Analysis) -> Json {
     let layers: Vec<Json> = net
         .layers
         .iter()

@@ -495,3 +495,112 @@ fn control_characters_from_a_file_never_reach_the_terminal_raw() {
         "{stderr}"
     );
 }
+
+#[test]
+fn machine_output_does_not_change_with_the_language() {
+    for format in ["json", "csv"] {
+        for preset in ["lenet-stride2", "lenet"] {
+            let en = stdout_of(&["summary", "--preset", preset, "--format", format]);
+            let ru = stdout_of(&[
+                "summary", "--preset", preset, "--format", format, "--lang", "ru",
+            ]);
+            assert_eq!(en, ru, "{preset} as {format}");
+        }
+    }
+    let en = stdout_of(&[
+        "sweep", "--preset", "lenet", "--sizes", "10..20", "--format", "json",
+    ]);
+    let ru = stdout_of(&[
+        "sweep", "--preset", "lenet", "--sizes", "10..20", "--format", "json", "--lang", "ru",
+    ]);
+    assert_eq!(en, ru);
+    let json = stdout_of(&[
+        "summary",
+        "--preset",
+        "lenet-stride2",
+        "--format",
+        "json",
+        "--lang",
+        "ru",
+    ]);
+    assert!(json.contains("\"message\": \"input 1×1 is smaller than the 2×2 pooling window\""));
+}
+
+#[test]
+fn russian_tables_have_no_english_prose() {
+    let runs: &[&[&str]] = &[
+        &["summary", "--preset", "lenet-stride2"],
+        &["summary", "--preset", "lenet", "--format", "markdown"],
+        &["summary", "--preset", "lenet", "--format", "latex"],
+        &["diff", "--preset", "lenet", "--preset", "lenet-padded"],
+        &["sweep", "--preset", "lenet", "--sizes", "12..20"],
+        &["presets"],
+    ];
+    const NAMES: &[&str] = &[
+        "conv",
+        "maxpool",
+        "avgpool",
+        "global",
+        "flatten",
+        "dense",
+        "relu",
+        "tanh",
+        "softmax",
+        "same",
+        "valid",
+        "dropout",
+        "batchnorm",
+        "PyTorch",
+        "Keras",
+        "MAC",
+        "LeNet",
+        "MLP",
+        "AlexNet",
+        "VGG",
+        "float32",
+        "torchvision",
+        "KiB",
+        "MiB",
+        "GiB",
+        "zero",
+        "padded",
+        "stride",
+        "lenet",
+        "mlp",
+        "alexnet",
+        "vgg16",
+        "lenet5",
+        "stride2",
+        "begin",
+        "end",
+        "tabular",
+        "hline",
+        "rllrrll",
+        "textbf",
+        "times",
+        "cdot",
+        "sigmoid",
+        "tanh",
+        "layerlab",
+        "multicolumn",
+        "textsf",
+        "emph",
+        "textcolor",
+        "red",
+        "mathrm",
+        "ceil",
+        "no",
+    ];
+    for args in runs {
+        let mut all = args.to_vec();
+        all.extend(["--lang", "ru"]);
+        let out = stdout_of(&all);
+        for word in out.split(|c: char| !c.is_ascii_alphanumeric() && c != '_') {
+            let latin = word.chars().filter(char::is_ascii_alphabetic).count();
+            assert!(
+                latin < 3 || NAMES.iter().any(|n| n.starts_with(word)),
+                "English {word:?} in Russian {args:?}:\n{out}"
+            );
+        }
+    }
+}

@@ -958,6 +958,151 @@ fn the_russian_interface_says_everything_in_russian() {
     lang::set(Lang::En);
 }
 
+/// Every screen of the explorer in Russian: each preset, each row's detail,
+/// every popup. Any Latin word on them must be a name (of a layer type, a
+/// field, a framework, a key), never English prose.
+#[test]
+fn no_english_prose_on_any_russian_screen() {
+    use layerlab::lang::{self, Lang};
+    lang::set(Lang::Ru);
+    let mut screens = Vec::new();
+    for preset in ["lenet", "lenet-stride2", "lenet5", "mlp"] {
+        let mut app = open(preset);
+        for _ in 0..=app.net.layers.len() {
+            screens.push(screen(&draw(&app, 160, 50)));
+            press(&mut app, "j");
+        }
+        press(&mut app, "g");
+        for keys in ["?", "a", "o", "x", "\n", "Q"] {
+            if keys == "\n" {
+                app.handle_event(&key(KeyCode::Enter));
+            } else {
+                press(&mut app, keys);
+            }
+            screens.push(screen(&draw(&app, 160, 50)));
+            app.handle_event(&key(KeyCode::Esc));
+        }
+        // Every key of the table, each from a fresh start, with its message.
+        for b in KEYS {
+            let mut app = open(preset);
+            press(&mut app, "jjjj");
+            if let Some(k) = b.keys.first() {
+                app.handle_event(&Event::Key(KeyEvent::new(k.code, k.modifiers)));
+            }
+            screens.push(screen(&draw(&app, 160, 50)));
+        }
+    }
+    lang::set(Lang::En);
+    // Names that stay as they are in any language.
+    const NAMES: &[&str] = &[
+        "conv",
+        "conv2d",
+        "maxpool",
+        "avgpool",
+        "global",
+        "global_avgpool",
+        "flatten",
+        "dense",
+        "batchnorm",
+        "dropout",
+        "relu",
+        "sigmoid",
+        "tanh",
+        "softmax",
+        "same",
+        "valid",
+        "none",
+        "full",
+        "shared",
+        "filters",
+        "units",
+        "kernel",
+        "stride",
+        "padding",
+        "dilation",
+        "groups",
+        "bias",
+        "ceil",
+        "ceil_mode",
+        "rate",
+        "activation",
+        "true",
+        "false",
+        "PyTorch",
+        "Keras",
+        "LaTeX",
+        "CSV",
+        "Markdown",
+        "MAC",
+        "MACs",
+        "ReLU",
+        "Linear",
+        "Dense",
+        "Ctrl",
+        "Shift",
+        "Enter",
+        "Esc",
+        "Tab",
+        "PgUp",
+        "PgDn",
+        "Home",
+        "End",
+        "Del",
+        "LeNet",
+        "MLP",
+        "AlexNet",
+        "VGG",
+        "float32",
+        "torch",
+        "keras",
+        "tabular",
+        "README",
+        "error",
+        "KiB",
+        "MiB",
+        "GiB",
+        "max",
+        "lenet",
+        "mlp",
+        "alexnet",
+        "vgg16",
+        "lenet5",
+        "toml",
+        "bias",
+        "zero",
+        "padded",
+        "stride",
+        "tanh",
+        "Softmax",
+        "KaTeX",
+        "network",
+        "valid",
+        "fg",
+        "no",
+        "py",
+        "md",
+        "tex",
+        "Python",
+        "torchvision",
+        "stride2",
+    ];
+    let mut english = std::collections::BTreeSet::new();
+    for text in &screens {
+        for word in text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_') {
+            let latin = word.chars().filter(char::is_ascii_alphabetic).count();
+            // A name cut short by the edge of the screen is still a name.
+            let name = NAMES.iter().any(|n| n.starts_with(word)) || word.starts_with("lenet");
+            if latin >= 3 && !name {
+                english.insert(word.to_string());
+            }
+        }
+    }
+    assert!(
+        english.is_empty(),
+        "English on Russian screens: {english:?}"
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 

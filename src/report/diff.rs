@@ -157,8 +157,9 @@ fn change_word(change: &str) -> &'static str {
 }
 
 pub fn to_json(base: &Side, other: &Side) -> Json {
-    let shape = |s: Option<Shape>| s.map(Shape::to_vec);
-    let layers: Vec<Json> = lines(base, other)
+    crate::lang::machine(|| {
+        let shape = |s: Option<Shape>| s.map(Shape::to_vec);
+        let layers: Vec<Json> = lines(base, other)
         .iter()
         .map(|l| {
             json!({
@@ -174,12 +175,13 @@ pub fn to_json(base: &Side, other: &Side) -> Json {
             })
         })
         .collect();
-    let side = |s: &Side| json!({"name": s.net.name, "source": s.source, "total_params": s.analysis.totals.params});
-    json!({
-        "base": side(base),
-        "other": side(other),
-        "layers": layers,
-        "total_params_change": change(base.analysis.totals.params, other.analysis.totals.params)
-            .and_then(serde_json::Number::from_i128),
+        let side = |s: &Side| json!({"name": s.net.name, "source": s.source, "total_params": s.analysis.totals.params});
+        json!({
+            "base": side(base),
+            "other": side(other),
+            "layers": layers,
+            "total_params_change": change(base.analysis.totals.params, other.analysis.totals.params)
+                .and_then(serde_json::Number::from_i128),
+        })
     })
 }

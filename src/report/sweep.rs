@@ -81,7 +81,7 @@ fn final_output(a: &Analysis, input: Shape) -> Option<Shape> {
 }
 
 pub fn table(net: &Network, from: u64, to: u64) -> String {
-    let (name, kernels) = (visible(&net.name), net.kernels.name());
+    let (name, kernels) = (visible(&net.name), net.kernels.word());
     let mut out = tr(
         format!("{name} — square inputs {from}..{to}, kernels {kernels}\n\n"),
         format!("{name} — квадратные входы {from}..{to}, ядра {kernels}\n\n"),
@@ -123,7 +123,8 @@ pub fn table(net: &Network, from: u64, to: u64) -> String {
 }
 
 pub fn to_json(net: &Network, from: u64, to: u64) -> Json {
-    let sizes: Vec<Json> = trials(net, from, to)
+    crate::lang::machine(|| {
+        let sizes: Vec<Json> = trials(net, from, to)
         .iter()
         .map(|t| {
             json!({
@@ -137,7 +138,8 @@ pub fn to_json(net: &Network, from: u64, to: u64) -> Json {
             })
         })
         .collect();
-    json!({"name": net.name, "kernels": net.kernels.name(), "sizes": sizes})
+        json!({"name": net.name, "kernels": net.kernels.name(), "sizes": sizes})
+    })
 }
 
 #[cfg(test)]

@@ -281,10 +281,13 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
                 Status::Unreachable => lines.push(Line::from(vec![
                     label(tr("unreachable", "недостижим")),
                     Span::styled(
-                        format!(
-                            "layer {} above is broken, so this one has no input",
-                            app.analysis.error_at.map_or(0, |e| e + 1)
-                        ),
+                        {
+                            let n = app.analysis.error_at.map_or(0, |e| e + 1);
+                            tr(
+                                format!("layer {n} above is broken, so this one has no input"),
+                                format!("слой {n} выше сломан, поэтому у этого нет входа"),
+                            )
+                        },
                         t.unreachable,
                     ),
                 ])),
