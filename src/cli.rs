@@ -10,7 +10,7 @@ use crate::lang::{self, Lang, tr};
 use crate::network::{Kernels, Network, Shape};
 use crate::presets::{self, PRESETS};
 use crate::report::{self, Format, diff, sweep};
-use crate::tui::theme::{self, Theme};
+use crate::tui::theme::{self, ThemeName};
 use crate::units::or_dash;
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -31,12 +31,12 @@ pub struct Cli {
     #[command(flatten)]
     source: Source,
     /// Language of everything layerlab says: en or ru. Default: from LC_ALL / LANG.
-    #[arg(long, global = true, value_parser = ["en", "ru"])]
-    lang: Option<String>,
+    #[arg(long, global = true, value_enum)]
+    lang: Option<Lang>,
     /// Colours of the explorer: dark, light (white backgrounds, projectors)
     /// or mono (no colour). Default: mono when NO_COLOR is set, else dark.
-    #[arg(long, value_parser = ["dark", "light", "mono"])]
-    theme: Option<String>,
+    #[arg(long, value_enum)]
+    theme: Option<ThemeName>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -49,8 +49,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
         /// Count conv kernels as PyTorch/Keras do (full) or as the problem set does (shared).
-        #[arg(long, value_parser = ["full", "shared"])]
-        kernels: Option<String>,
+        #[arg(long, value_enum)]
+        kernels: Option<Kernels>,
         /// Use this input instead of the file's: C,H,W (e.g. 3,32,32) or H×W×C (e.g. 32x32x3).
         #[arg(long, value_name = "SHAPE", value_parser = Shape::parse)]
         input: Option<Shape>,
@@ -131,7 +131,7 @@ pub fn main() -> ExitCode {
             let Some(mut net) = load(&source, false) else {
                 return ExitCode::from(2);
             };
-            if let Some(k) = kernels.as_deref().and_then(Kernels::from_name) {
+            if let Some(k) = kernels {
                 net.kernels = k;
             }
             if let Some(shape) = input {
@@ -212,8 +212,8 @@ pub fn main() -> ExitCode {
                 (Some(_), _) => None,
             };
             let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-            let theme = match cli.theme.as_deref() {
-                Some(name) => Theme::from_name(name).unwrap_or(&theme::DARK),
+            let theme = match cli.theme {
+                Some(name) => name.theme(),
                 None if no_color => &theme::MONO,
                 None => &theme::DARK,
             };

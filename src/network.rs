@@ -93,7 +93,7 @@ impl fmt::Display for Shape {
 }
 
 /// How convolution kernels are counted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
 pub enum Kernels {
     /// A kh × kw × C_in kernel per filter, as PyTorch and Keras count.
     #[default]

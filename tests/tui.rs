@@ -10,6 +10,7 @@ use layerlab::engine::analyze;
 use layerlab::presets;
 use layerlab::tui::app::{App, Effect, Mode};
 use layerlab::tui::keys::KEYS;
+use layerlab::tui::quiz::QuizCell;
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -357,8 +358,14 @@ fn an_edit_takes_back_verdicts_on_values_it_changed() {
     press(&mut app, "P");
     let quiz = app.quiz.as_ref().expect("still quizzing");
     assert_eq!((quiz.right, quiz.tried), (1, 1));
-    assert!(quiz.hides(2, true), "the changed shape is hidden again");
-    assert!(!quiz.hides(2, false), "the unchanged count stays answered");
+    assert!(
+        quiz.hides(2, QuizCell::Output),
+        "the changed shape is hidden again"
+    );
+    assert!(
+        !quiz.hides(2, QuizCell::Params),
+        "the unchanged count stays answered"
+    );
     let buf = draw(&app, 120, 30);
     let conv = row_starting(&buf, "3  conv");
     assert!(!lines(&buf)[usize::from(conv)].contains("12×12×16"));
@@ -366,7 +373,7 @@ fn an_edit_takes_back_verdicts_on_values_it_changed() {
     // Undo brings the old value back, but the verdict stays taken back:
     // it must be answered again.
     press(&mut app, "u");
-    assert!(app.quiz.as_ref().unwrap().hides(2, true));
+    assert!(app.quiz.as_ref().unwrap().hides(2, QuizCell::Output));
 }
 
 #[test]
@@ -745,6 +752,30 @@ fn resizing_a_window_changes_the_window_and_nothing_else() {
         panic!("shrinking replaces the layer")
     };
     assert_eq!(layer.label(), "maxpool 1×1 s2 p0");
+}
+
+#[test]
+fn f_off_the_red_row_says_where_the_fix_is() {
+    let mut app = open("lenet-stride2");
+    press(&mut app, "Gf");
+    assert!(matches!(app.mode, Mode::Table));
+    let said = &app.message.as_ref().expect("a message").text;
+    assert_eq!(
+        said,
+        "This row only waits for layer 4, which is broken: f on layer 4 fixes it"
+    );
+    press(&mut app, "gf");
+    let said = &app.message.as_ref().expect("a message").text;
+    assert_eq!(
+        said,
+        "The input 28×28 is too small: every layer fits from 31×31 (] grows it, or f on the red row)"
+    );
+    let mut app = open("lenet");
+    press(&mut app, "f");
+    assert_eq!(
+        app.message.as_ref().map(|m| m.text.as_str()),
+        Some("The input is fine: every layer fits from 16×16 up")
+    );
 }
 
 #[test]

@@ -17,9 +17,40 @@ pub struct Side<'a> {
     pub source: String,
 }
 
+/// What happened to a layer between the two networks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Change {
+    Same,
+    Changed,
+    Added,
+    Removed,
+}
+
+impl Change {
+    /// The JSON's word, the same in every language.
+    fn name(self) -> &'static str {
+        match self {
+            Change::Same => "same",
+            Change::Changed => "changed",
+            Change::Added => "added",
+            Change::Removed => "removed",
+        }
+    }
+
+    /// The table's word.
+    fn word(self) -> &'static str {
+        match self {
+            Change::Same => tr("same", "без изменений"),
+            Change::Changed => tr("changed", "изменён"),
+            Change::Added => tr("added", "добавлен"),
+            Change::Removed => tr("removed", "удалён"),
+        }
+    }
+}
+
 /// One aligned pair of layers, in words and numbers.
 struct Line {
-    change: &'static str,
+    change: Change,
     base_index: Option<usize>,
     index: Option<usize>,
     label: String,
@@ -49,10 +80,10 @@ fn lines(base: &Side, other: &Side) -> Vec<Line> {
                     let same = base.net.layers[i] == other.net.layers[j]
                         && base_output == output
                         && base_params == params;
-                    if same { "same" } else { "changed" }
+                    if same { Change::Same } else { Change::Changed }
                 }
-                (None, _) => "added",
-                (_, None) => "removed",
+                (None, _) => Change::Added,
+                (_, None) => Change::Removed,
             };
             let label = match (b, o) {
                 (_, Some(j)) => other.net.layers[j].label(),
@@ -107,7 +138,7 @@ pub fn table(base: &Side, other: &Side) -> String {
                         .map_or(String::new(), |p| signed(-i128::from(p))),
                     _ => String::new(),
                 },
-                change_word(l.change).to_string(),
+                l.change.word().to_string(),
             ]
         })
         .collect();
@@ -146,16 +177,6 @@ pub fn table(base: &Side, other: &Side) -> String {
     out
 }
 
-/// The table's word for a change (JSON keeps the English one).
-fn change_word(change: &str) -> &'static str {
-    match change {
-        "same" => tr("same", "без изменений"),
-        "changed" => tr("changed", "изменён"),
-        "added" => tr("added", "добавлен"),
-        _ => tr("removed", "удалён"),
-    }
-}
-
 pub fn to_json(base: &Side, other: &Side) -> Json {
     crate::lang::machine(|| {
         let shape = |s: Option<Shape>| s.map(Shape::to_vec);
@@ -163,7 +184,7 @@ pub fn to_json(base: &Side, other: &Side) -> Json {
         .iter()
         .map(|l| {
             json!({
-                "change": l.change,
+                "change": l.change.name(),
                 "base_index": l.base_index.map(|i| i + 1),
                 "index": l.index.map(|i| i + 1),
                 "label": l.label,

@@ -19,6 +19,27 @@ pub enum Verdict {
     Wrong { typed: String },
 }
 
+/// The two cells of a row a quiz hides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuizCell {
+    /// The output shape.
+    Output,
+    /// The parameter count.
+    Params,
+}
+
+impl QuizCell {
+    pub const BOTH: [QuizCell; 2] = [QuizCell::Output, QuizCell::Params];
+
+    /// The cell's name, as the answer form and the verdict say it.
+    pub fn word(self) -> &'static str {
+        match self {
+            QuizCell::Output => tr("output", "выход"),
+            QuizCell::Params => tr("parameters", "параметры"),
+        }
+    }
+}
+
 /// The verdicts for one layer's two quizzed cells, each with the value it
 /// judged: an edit that changes the value takes the verdict back.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -46,25 +67,17 @@ impl Quiz {
             .and_then(|i| self.answers.get(i))
     }
 
-    /// Whether layer `layer`'s output shape (`shape`) or parameters are still hidden.
-    pub fn hides(&self, layer: usize, shape: bool) -> bool {
-        layer >= self.from
-            && self.answers(layer).is_none_or(|a| {
-                if shape {
-                    a.shape.is_none()
-                } else {
-                    a.params.is_none()
-                }
-            })
+    /// Whether layer `layer`'s `cell` is still hidden.
+    pub fn hides(&self, layer: usize, cell: QuizCell) -> bool {
+        layer >= self.from && self.verdict(layer, cell).is_none()
     }
 
     /// The verdict on a revealed cell, if it was answered.
-    pub fn verdict(&self, layer: usize, shape: bool) -> Option<&Verdict> {
+    pub fn verdict(&self, layer: usize, cell: QuizCell) -> Option<&Verdict> {
         let a = self.answers(layer)?;
-        if shape {
-            a.shape.as_ref()
-        } else {
-            a.params.as_ref()
+        match cell {
+            QuizCell::Output => a.shape.as_ref(),
+            QuizCell::Params => a.params.as_ref(),
         }
     }
 
@@ -95,7 +108,7 @@ impl Quiz {
 
     /// Whether anything is still hidden: the totals would give it away.
     pub fn hides_any(&self, layers: usize) -> bool {
-        (self.from..layers).any(|i| self.hides(i, true) || self.hides(i, false))
+        (self.from..layers).any(|i| QuizCell::BOTH.iter().any(|&c| self.hides(i, c)))
     }
 }
 
@@ -103,8 +116,8 @@ impl Quiz {
 #[derive(Clone, Debug)]
 pub struct AnswerForm {
     pub layer: usize,
-    /// `(is the shape cell, text box)`.
-    pub entries: Vec<(bool, Input)>,
+    /// A text box for each hidden cell.
+    pub entries: Vec<(QuizCell, Input)>,
     pub focus: usize,
 }
 
@@ -192,10 +205,10 @@ impl App {
         let (Some(quiz), Some(layer)) = (&self.quiz, self.selected_layer()) else {
             return false;
         };
-        let entries: Vec<(bool, Input)> = [true, false]
+        let entries: Vec<(QuizCell, Input)> = QuizCell::BOTH
             .into_iter()
-            .filter(|&shape| quiz.hides(layer, shape))
-            .map(|shape| (shape, Input::default()))
+            .filter(|&cell| quiz.hides(layer, cell))
+            .map(|cell| (cell, Input::default()))
             .collect();
         if entries.is_empty() {
             return false;
@@ -219,12 +232,13 @@ impl App {
         };
         let why = explain(l, &row, self.net.kernels);
         let mut said = Vec::new();
-        for (shape, input) in &form.entries {
+        for &(cell, ref input) in &form.entries {
+            let shape = cell == QuizCell::Output;
             let typed = input.value().trim().to_string();
             if typed.is_empty() {
                 continue;
             }
-            let right = if *shape {
+            let right = if shape {
                 match parse_shape_answer(&typed) {
                     Some(answer) => answer == row.output,
                     None => {
@@ -253,7 +267,7 @@ impl App {
                     }
                 }
             };
-            let correct = if *shape {
+            let correct = if shape {
                 let value = row.output.map_or_else(
                     || {
                         tr(
@@ -268,11 +282,7 @@ impl App {
             } else {
                 why.params.clone()
             };
-            let what = if *shape {
-                tr("output", "выход")
-            } else {
-                tr("parameters", "параметры")
-            };
+            let what = cell.word();
             said.push(if right {
                 tr(format!("✓ {what} right"), format!("✓ {what}: верно"))
             } else {
@@ -299,7 +309,7 @@ impl App {
                 .checked_sub(quiz.from)
                 .and_then(|i| quiz.answers.get_mut(i))
             {
-                if *shape {
+                if shape {
                     a.shape = Some(verdict);
                     a.shape_judged = row.output;
                 } else {

@@ -113,8 +113,22 @@ pub const MONO: Theme = Theme {
 
 pub const THEMES: [&Theme; 3] = [&DARK, &LIGHT, &MONO];
 
-impl Theme {
-    pub fn from_name(name: &str) -> Option<&'static Theme> {
-        THEMES.into_iter().find(|t| t.name == name)
+/// The themes by name, as `--theme` takes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ThemeName {
+    Dark,
+    /// White backgrounds, projectors.
+    Light,
+    /// No colour.
+    Mono,
+}
+
+impl ThemeName {
+    pub fn theme(self) -> &'static Theme {
+        match self {
+            ThemeName::Dark => &DARK,
+            ThemeName::Light => &LIGHT,
+            ThemeName::Mono => &MONO,
+        }
     }
 }

@@ -7,6 +7,7 @@ use super::keys::{self, HINT};
 use super::theme::Theme;
 use super::whatif::EXPORTS;
 use crate::lang::tr;
+use crate::tui::quiz::QuizCell;
 
 mod popups;
 mod table;
@@ -220,7 +221,7 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
             if app
                 .quiz
                 .as_ref()
-                .is_some_and(|q| q.hides(i, true) || q.hides(i, false)) =>
+                .is_some_and(|q| QuizCell::BOTH.iter().any(|&c| q.hides(i, c))) =>
         {
             let lines = vec![
                 Line::from(vec![

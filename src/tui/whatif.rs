@@ -91,16 +91,37 @@ impl App {
 
     pub(super) fn open_fixes(&mut self) {
         let Some(i) = self.selected_layer() else {
-            return self.fail(tr(
-                "f suggests fixes for a red row; select one",
-                "f предлагает исправления для красной строки; выберите её",
-            ));
+            return self.fail(match (self.min_input, self.net.input) {
+                (Some(min), Shape::Image { h, w, .. }) if h < min.h || w < min.w => tr(
+                    format!("The input {h}×{w} is too small: every layer fits from {}×{} (] grows it, or f on the red row)", min.h, min.w),
+                    format!("Вход {h}×{w} мал: все слои подходят от {}×{} (] увеличит его, или f на красной строке)", min.h, min.w),
+                ),
+                (Some(min), Shape::Image { .. }) => tr(
+                    format!("The input is fine: every layer fits from {}×{} up", min.h, min.w),
+                    format!("Вход в порядке: все слои подходят от {}×{}", min.h, min.w),
+                ),
+                _ => tr(
+                    "f suggests fixes for a red row; select one",
+                    "f предлагает исправления для красной строки; выберите её",
+                )
+                .to_string(),
+            });
         };
-        if !matches!(self.analysis.rows[i].status, Status::Error(_)) {
-            return self.fail(tr(
-                "f suggests fixes for a red (broken) row; this one is fine",
-                "f предлагает исправления для красной (сломанной) строки; эта в порядке",
-            ));
+        match self.analysis.rows[i].status {
+            Status::Error(_) => {}
+            Status::Unreachable => {
+                let broken = self.analysis.error_at.map_or(0, |e| e + 1);
+                return self.fail(tr(
+                    format!("This row only waits for layer {broken}, which is broken: f on layer {broken} fixes it"),
+                    format!("Эта строка лишь ждёт слой {broken}, а он сломан: f на слое {broken} исправит"),
+                ));
+            }
+            _ => {
+                return self.fail(tr(
+                    "f suggests fixes for a red (broken) row; this one is fine",
+                    "f предлагает исправления для красной (сломанной) строки; эта в порядке",
+                ));
+            }
         }
         let found = fixes(&self.net, &self.analysis, i);
         if found.is_empty() {

@@ -4,7 +4,7 @@
 use super::super::app::AfterDiscard;
 use super::super::form::Form;
 use super::super::keys::{self, KEYS};
-use super::super::quiz::AnswerForm;
+use super::super::quiz::{AnswerForm, QuizCell};
 use super::super::theme::Theme;
 use crate::lang::tr;
 use ratatui::buffer::Buffer;
@@ -368,12 +368,11 @@ pub fn render_fixes(
 /// The quiz answer form: a box for each hidden cell of the row.
 pub fn render_answer(t: &Theme, form: &AnswerForm, area: Rect, buf: &mut Buffer) {
     let mut lines = Vec::new();
-    for (i, (shape, input)) in form.entries.iter().enumerate() {
+    for (i, (cell, input)) in form.entries.iter().enumerate() {
         let focused = i == form.focus;
-        let label = if *shape {
-            tr("output shape", "размер выхода")
-        } else {
-            tr("parameters", "параметры")
+        let label = match cell {
+            QuizCell::Output => tr("output shape", "размер выхода"),
+            QuizCell::Params => tr("parameters", "параметры"),
         };
         let mut spans = vec![Span::styled(
             format!("{} {label:<14}", if focused { "›" } else { " " }),

@@ -2,7 +2,7 @@
 //! layer), built only for the rows on screen.
 
 use super::super::app::App;
-use super::super::quiz::{Quiz, Verdict};
+use super::super::quiz::{Quiz, QuizCell, Verdict};
 use super::super::theme::Theme;
 use super::super::whatif::TableRow;
 use crate::compare::{Delta, change, delta, signed};
@@ -227,7 +227,10 @@ fn shown(app: &App, row: TableRow) -> Shown {
 /// In a quiz, a row still hiding a cell gives nothing away: no MACs, no
 /// receptive field, no status or colour; answered cells show their verdict.
 fn quizzed(shown: &mut Shown, quiz: &Quiz, index: usize, t: &Theme) {
-    let (shape_hidden, params_hidden) = (quiz.hides(index, true), quiz.hides(index, false));
+    let (shape_hidden, params_hidden) = (
+        quiz.hides(index, QuizCell::Output),
+        quiz.hides(index, QuizCell::Params),
+    );
     if shape_hidden || params_hidden {
         for col in [4, 5] {
             shown.cells[col] = "?".into();
@@ -236,11 +239,14 @@ fn quizzed(shown: &mut Shown, quiz: &Quiz, index: usize, t: &Theme) {
         shown.style = t.text;
         shown.versus = Line::default();
     }
-    for (col, shape, hidden) in [(2, true, shape_hidden), (3, false, params_hidden)] {
+    for (col, cell, hidden) in [
+        (2, QuizCell::Output, shape_hidden),
+        (3, QuizCell::Params, params_hidden),
+    ] {
         if hidden {
             shown.cells[col] = "?".into();
         }
-        shown.cell_styles[col] = match quiz.verdict(index, shape) {
+        shown.cell_styles[col] = match quiz.verdict(index, cell) {
             Some(Verdict::Right) => Some(t.good),
             Some(Verdict::Wrong { .. }) => Some(t.warning),
             None => None,
