@@ -367,3 +367,45 @@ fn step(layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step, Problem> 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layer::{Hw, Kind, Layer};
+    use crate::size::Size;
+
+    fn grouped(channels: u64, filters: u64, groups: u64) -> Analysis {
+        let conv = Layer {
+            filters: Size::new(filters).unwrap(),
+            groups: Size::new(groups).unwrap(),
+            kernel: Hw::square(3),
+            ..Layer::new(Kind::Conv2d)
+        };
+        analyze(&Network {
+            input: Shape::Image {
+                c: channels,
+                h: 8,
+                w: 8,
+            },
+            layers: vec![conv],
+            ..Network::empty("groups")
+        })
+    }
+
+    #[test]
+    fn groups_must_divide_channels_and_filters() {
+        // PyTorch: Conv2d(6, 12, 3, groups=3) has 12 filters of 3·3·2 weights.
+        let ok = grouped(6, 12, 3);
+        assert_eq!(ok.rows[0].params, Some((3 * 3 * 2 + 1) * 12));
+        for (channels, filters, groups) in [(6, 12, 4), (6, 10, 3)] {
+            let broken = grouped(channels, filters, groups);
+            assert_eq!(broken.error_at, Some(0));
+            assert_eq!(
+                broken.rows[0].status.message().unwrap(),
+                format!(
+                    "groups = {groups} must divide both the input channels ({channels}) and the filters ({filters})"
+                )
+            );
+        }
+    }
+}

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// What a person can ask of the explorer from the layer table. What each
 /// one does, in words, is written once: in `KEYS`, where help reads it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::EnumIter)]
 pub enum Action {
     SelectUp,
     SelectDown,
@@ -419,6 +419,12 @@ mod tests {
 
     #[test]
     fn every_action_has_a_key_and_no_key_does_two_things() {
+        use strum::IntoEnumIterator;
+        for action in Action::iter() {
+            let bound = KEYS.iter().filter(|b| b.action == action).count();
+            assert_eq!(bound, 1, "{action:?} has one row in the key table");
+            assert!(!key_for(action).is_empty(), "{action:?} has a key");
+        }
         let mut seen = Vec::new();
         for b in KEYS {
             for k in b.keys {
