@@ -1,9 +1,11 @@
-//! How long the engine takes on a very large network (10,000 layers).
+//! How long the engine takes on very large networks, and reading and
+//! printing a 100,000-layer file in each format.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 mod common;
 
 use layerlab::engine::analyze;
+use layerlab::report::{self, Format};
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
@@ -14,6 +16,27 @@ fn bench(c: &mut Criterion) {
     c.bench_function("analyze 10,000 layers", |b| {
         b.iter(|| analyze(black_box(&deep)))
     });
+
+    let huge = common::deep_network(100_000);
+    let text = layerlab::file::to_toml(&huge);
+    let mut group = c.benchmark_group("100,000 layers");
+    group.sample_size(10);
+    group.bench_function("read the file", |b| {
+        b.iter(|| layerlab::file::parse(black_box(&text)))
+    });
+    let analysis = analyze(&huge);
+    for format in [
+        Format::Table,
+        Format::Json,
+        Format::Csv,
+        Format::Markdown,
+        Format::Latex,
+    ] {
+        group.bench_function(format!("summary {format:?}"), |b| {
+            b.iter(|| report::render(black_box(&huge), &analysis, format, false))
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, bench);

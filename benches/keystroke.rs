@@ -14,15 +14,20 @@ fn key(c: char) -> Event {
     Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
-/// Grows then shrinks the selected conv's kernel, drawing after each key.
-fn keystrokes(c: &mut Criterion, name: &str, mut app: App, select: usize) {
+/// Grows then shrinks the selected conv's kernel (or presses `keys` in
+/// turn), drawing after each key.
+fn keystrokes(c: &mut Criterion, name: &str, app: App, select: usize) {
+    pressing(c, name, app, select, ['+', '-']);
+}
+
+fn pressing(c: &mut Criterion, name: &str, mut app: App, select: usize, keys: [char; 2]) {
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("test terminal");
     app.selected = select;
-    let mut grow = true;
+    let mut first = true;
     c.bench_function(name, |b| {
         b.iter(|| {
-            app.handle_event(&key(if grow { '+' } else { '-' }));
-            grow = !grow;
+            app.handle_event(&key(if first { keys[0] } else { keys[1] }));
+            first = !first;
             terminal
                 .draw(|f| f.render_widget(&app, f.area()))
                 .expect("draws");
@@ -44,6 +49,22 @@ fn bench(c: &mut Criterion) {
         "keystroke 10,000 layers (edit, recompute, render 200x60)",
         App::new(deep, None, None),
         5_002,
+    );
+    // The worst place to edit: the first layer, so every row below is
+    // recomputed; and `P`, which changes every convolution at once.
+    let huge = common::deep_network(100_000);
+    keystrokes(
+        c,
+        "keystroke 100,000 layers, first layer (edit, recompute, render 200x60)",
+        App::new(huge.clone(), None, None),
+        1,
+    );
+    pressing(
+        c,
+        "keystroke 100,000 layers, P on every conv (edit, recompute, render 200x60)",
+        App::new(huge, None, None),
+        1,
+        ['P', 'P'],
     );
 }
 

@@ -140,7 +140,16 @@ pub fn main() -> ExitCode {
             let color = format == Format::Table
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            emit(&report::render(&net, &analyze(&net), format, color))
+            let analysis = analyze(&net);
+            if format == Format::Json {
+                // Streamed: a huge network never exists as a JSON tree.
+                return done(report::json::write(
+                    &net,
+                    &analysis,
+                    std::io::stdout().lock(),
+                ));
+            }
+            emit(&report::render(&net, &analysis, format, color))
         }
         Some(Command::Presets) => emit(&presets_table()),
         Some(Command::Export { source, to, output }) => {
@@ -272,7 +281,28 @@ fn parse() -> Result<Cli, ExitCode> {
 /// For the explorer, a file that does not exist yet starts a new network and
 /// no source at all opens LeNet.
 fn load(source: &Source, explorer: bool) -> Option<Network> {
-    load_with_source(source, explorer).map(|(net, _)| net)
+    if explorer {
+        return load_with_source(source, explorer).map(|(net, _)| net);
+    }
+    // Commands only read: no document to keep for saving.
+    let result = match (&source.file, &source.preset) {
+        (Some(path), _) => file::load(path),
+        (None, Some(name)) => presets::load(name),
+        (None, None) => Err(no_source()),
+    };
+    result.map_err(|e| eprintln!("{}: {e}", error())).ok()
+}
+
+fn no_source() -> FileError {
+    FileError {
+        path: String::new(),
+        line: None,
+        message: tr(
+            "give an architecture file or --preset NAME (see `layerlab presets`)",
+            "укажите файл архитектуры или --preset ИМЯ (см. `layerlab presets`)",
+        )
+        .into(),
+    }
 }
 
 /// `load`, with the document the network was read from, for saving into it.
@@ -286,15 +316,7 @@ fn load_with_source(source: &Source, explorer: bool) -> Option<(Network, Option<
         (Some(path), _) => read(file::load_source(path)),
         (None, Some(name)) => read(presets::load_source(name)),
         (None, None) if explorer => read(presets::load_source("lenet")),
-        (None, None) => Err(FileError {
-            path: String::new(),
-            line: None,
-            message: tr(
-                "give an architecture file or --preset NAME (see `layerlab presets`)",
-                "укажите файл архитектуры или --preset ИМЯ (см. `layerlab presets`)",
-            )
-            .into(),
-        }),
+        (None, None) => Err(no_source()),
     };
     result.map_err(|e| eprintln!("{}: {e}", error())).ok()
 }
@@ -368,7 +390,12 @@ fn diff_command(files: Vec<PathBuf>, presets: Vec<String>, format: PairFormat) -
 fn emit(text: &str) -> ExitCode {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    done(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+}
+
+/// The exit status after writing the output: see `emit`.
+fn done(written: std::io::Result<()>) -> ExitCode {
+    match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {

@@ -148,18 +148,85 @@ struct RawFile {
 
 /// Parses the text of an architecture file.
 pub fn parse(src: &str) -> Result<Network, FileError> {
+    let Some(starts) = layer_headers(src) else {
+        return parse_whole(src);
+    };
+    // A layer at a time: the parse tree of a 100,000-layer file would take
+    // 2 KB a layer; one layer's tree is freed before the next is read.
+    let head = &src[..starts[0]];
+    let mut net = parse_head(head, &read_toml(head)?)?;
+    net.layers.reserve(starts.len());
+    let ends = starts.iter().skip(1).copied().chain([src.len()]);
+    for (i, (start, end)) in starts.iter().copied().zip(ends).enumerate() {
+        let chunk = &src[start..end];
+        let below = |e: FileError| FileError {
+            line: e.line.map(|l| l + line_of(src, start) - 1),
+            ..e
+        };
+        let raw = read_toml(chunk).map_err(below)?;
+        let [table] = &raw.layer[..] else {
+            // Not one layer table after all: read the file whole.
+            return parse_whole(src);
+        };
+        net.layers
+            .push(parse_layer(chunk, i + 1, table).map_err(below)?);
+    }
+    Ok(net)
+}
+
+/// `parse` without reading a layer at a time, for files it cannot split.
+fn parse_whole(src: &str) -> Result<Network, FileError> {
+    let raw = read_toml(src)?;
+    let mut net = parse_head(src, &raw)?;
+    for (i, table) in raw.layer.iter().enumerate() {
+        net.layers.push(parse_layer(src, i + 1, table)?);
+    }
+    Ok(net)
+}
+
+/// Where each `[[layer]]` header line starts, when the file can be read a
+/// layer at a time: it has such headers, no multi-line strings (the only
+/// place a header-like line could hide) and nothing above the first header
+/// that defines `layer` another way.
+fn layer_headers(src: &str) -> Option<Vec<usize>> {
+    if src.contains("\"\"\"") || src.contains("'''") {
+        return None;
+    }
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in src.split_inclusive('\n') {
+        let code = line.split('#').next().unwrap_or("").trim();
+        let header = code
+            .strip_prefix("[[")
+            .and_then(|c| c.strip_suffix("]]"))
+            .map(str::trim);
+        match header {
+            Some("layer") => starts.push(offset),
+            _ if starts.is_empty() && code.starts_with("layer") => return None,
+            _ => {}
+        }
+        offset += line.len();
+    }
+    (!starts.is_empty()).then_some(starts)
+}
+
+fn read_toml(src: &str) -> Result<RawFile, FileError> {
+    toml::from_str(src).map_err(|e| FileError {
+        path: String::new(),
+        line: e.span().map(|s| line_of(src, s.start)),
+        message: toml_message(src, &e),
+    })
+}
+
+/// The name, input and kernel convention: everything above the layers.
+fn parse_head(src: &str, raw: &RawFile) -> Result<Network, FileError> {
     let at = |span: Range<usize>, message: String| FileError {
         path: String::new(),
         line: Some(line_of(src, span.start)),
         message,
     };
-    let raw: RawFile = toml::from_str(src).map_err(|e| FileError {
-        path: String::new(),
-        line: e.span().map(|s| line_of(src, s.start)),
-        message: toml_message(src, &e),
-    })?;
     let mut net = Network::empty("untitled");
-    if let Some(name) = raw.name {
+    if let Some(name) = &raw.name {
         if let Some((at_char, c)) = first_control(name.get_ref()) {
             let code = c.escape_unicode();
             return Err(at(
@@ -174,9 +241,9 @@ pub fn parse(src: &str) -> Result<Network, FileError> {
                 ),
             ));
         }
-        net.name = name.into_inner();
+        net.name = name.get_ref().clone();
     }
-    let Some(input) = raw.input else {
+    let Some(input) = &raw.input else {
         return Err(FileError {
             path: String::new(),
             line: None,
@@ -202,7 +269,7 @@ pub fn parse(src: &str) -> Result<Network, FileError> {
             ),
         )
     })?;
-    if let Some(k) = raw.kernels {
+    if let Some(k) = &raw.kernels {
         net.kernels = k
             .get_ref()
             .as_str()
@@ -222,9 +289,6 @@ pub fn parse(src: &str) -> Result<Network, FileError> {
                     ),
                 )
             })?;
-    }
-    for (i, table) in raw.layer.iter().enumerate() {
-        net.layers.push(parse_layer(src, i + 1, table)?);
     }
     Ok(net)
 }

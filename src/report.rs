@@ -3,15 +3,15 @@
 //! theirs beside this file.
 
 pub mod diff;
+pub mod json;
 pub mod sweep;
 
-use crate::engine::{Analysis, ReceptiveField, Row, Status};
-use crate::explain::explain;
+use crate::engine::{Analysis, Row, Status};
 use crate::lang::tr;
 use crate::network::{Network, Shape};
 use crate::text::visible;
 use crate::units::{bytes, or_dash, thousands};
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -29,9 +29,10 @@ pub fn render(net: &Network, analysis: &Analysis, format: Format, color: bool) -
         Format::Latex => latex(net, analysis),
         Format::Csv => crate::lang::machine(|| csv(net, analysis)),
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&to_json(net, analysis)).unwrap_or_default();
-            s.push('\n');
-            s
+            let mut text = Vec::new();
+            // Writing to memory cannot fail.
+            let _ = json::write(net, analysis, &mut text);
+            String::from_utf8(text).unwrap_or_default()
         }
     }
 }
@@ -62,7 +63,9 @@ pub(crate) fn headers() -> [&'static str; 7] {
 }
 
 /// The cells of one table row, as text; shared by table, markdown and CSV.
-fn cells(net: &Network, analysis: &Analysis) -> Vec<[String; 7]> {
+/// The cells of every row, the input's first, made as they are asked for:
+/// the table walks them twice (widths, then lines) instead of keeping them.
+fn cells<'a>(net: &'a Network, analysis: &'a Analysis) -> impl Iterator<Item = [String; 7]> + 'a {
     let input = [
         "0".to_string(),
         tr("input", "вход").to_string(),
@@ -93,7 +96,7 @@ fn cells(net: &Network, analysis: &Analysis) -> Vec<[String; 7]> {
                 status_text(row),
             ]
         });
-    std::iter::once(input).chain(layers).collect()
+    std::iter::once(input).chain(layers)
 }
 
 fn status_text(row: &Row) -> String {
@@ -146,11 +149,17 @@ const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
 fn table(net: &Network, analysis: &Analysis, color: bool) -> String {
-    let header: Vec<String> = headers().iter().map(|h| h.to_string()).collect();
-    let rows: Vec<Vec<String>> = std::iter::once(header)
-        .chain(cells(net, analysis).into_iter().map(Vec::from))
-        .collect();
-    let lines = align(&rows, &[0, 3, 4]);
+    let header = headers().map(str::to_string);
+    let rows = || std::iter::once(header.clone()).chain(cells(net, analysis));
+    // Two passes over rows made on the fly: memory stays at the output's own
+    // size on a network of 100,000 layers.
+    let mut widths = [0; 6];
+    for row in rows() {
+        for (w, text) in widths.iter_mut().zip(&row) {
+            *w = (*w).max(text.chars().count());
+        }
+    }
+    let lines = rows().map(|r| aligned(&r, &widths, &[0, 3, 4]));
     let mut out = String::new();
     let paint = |s: &str, style: &str| {
         if color {
@@ -161,10 +170,13 @@ fn table(net: &Network, analysis: &Analysis, color: bool) -> String {
     };
     out.push_str(&paint(&heading(net), BOLD));
     out.push_str("\n\n");
-    out.push_str(&paint(&lines[0], BOLD));
-    out.push('\n');
     let statuses = std::iter::once(Status::Ok).chain(analysis.rows.iter().map(|r| r.status));
-    for (text, status) in lines.into_iter().skip(1).zip(statuses) {
+    let mut lines = lines;
+    if let Some(first) = lines.next() {
+        out.push_str(&paint(&first, BOLD));
+        out.push('\n');
+    }
+    for (text, status) in lines.zip(statuses) {
         out.push_str(&match status {
             Status::Ok => text,
             Status::Warning(_) => paint(&text, YELLOW),
@@ -195,23 +207,26 @@ pub(crate) fn align(rows: &[Vec<String>], right: &[usize]) -> Vec<String> {
                 .unwrap_or(0)
         })
         .collect();
-    rows.iter()
-        .map(|r| {
-            let mut line = String::new();
-            for (c, text) in r.iter().enumerate() {
-                let pad = " ".repeat(widths.get(c).map_or(0, |w| w - text.chars().count()));
-                if right.contains(&c) {
-                    line.push_str(&pad);
-                    line.push_str(text);
-                } else {
-                    line.push_str(text);
-                    line.push_str(&pad);
-                }
-                line.push_str("  ");
-            }
-            line.trim_end().to_string()
-        })
-        .collect()
+    rows.iter().map(|r| aligned(r, &widths, right)).collect()
+}
+
+/// One row's cells padded to `widths` (see `align`).
+fn aligned(row: &[String], widths: &[usize], right: &[usize]) -> String {
+    let mut line = String::new();
+    for (c, text) in row.iter().enumerate() {
+        let width = widths.get(c).copied().unwrap_or(0);
+        let pad = " ".repeat(width.saturating_sub(text.chars().count()));
+        if right.contains(&c) {
+            line.push_str(&pad);
+            line.push_str(text);
+        } else {
+            line.push_str(text);
+            line.push_str(&pad);
+        }
+        line.push_str("  ");
+    }
+    line.truncate(line.trim_end().len());
+    line
 }
 
 fn markdown(net: &Network, analysis: &Analysis) -> String {
@@ -307,48 +322,12 @@ fn csv(net: &Network, analysis: &Analysis) -> String {
     out
 }
 
-/// The JSON object of `summary --format json` (see README for the fields).
+/// The JSON object of `summary --format json`, as a value (see `json::write`
+/// for the streamed text).
 pub fn to_json(net: &Network, analysis: &Analysis) -> Json {
-    crate::lang::machine(|| json_in_english(net, analysis))
-}
-
-fn json_in_english(net: &Network, analysis: &Analysis) -> Json {
-    let layers: Vec<Json> = net
-        .layers
-        .iter()
-        .zip(&analysis.rows)
-        .enumerate()
-        .map(|(i, (layer, row))| {
-            let why = explain(layer, row, net.kernels);
-            json!({
-                "index": i + 1,
-                "type": layer.kind.name(),
-                "label": layer.label(),
-                "input": row.input.map(Shape::to_vec),
-                "output": row.output.map(Shape::to_vec),
-                "params": row.params,
-                "macs": row.macs,
-                "receptive_field": row.receptive_field.map(|rf| match rf {
-                    ReceptiveField::Local { size, jump } =>
-                        json!({"size": [size.h, size.w], "jump": [jump.h, jump.w]}),
-                    ReceptiveField::Global => json!("global"),
-                }),
-                "status": row.status.name(),
-                "message": row.status.message(),
-                "formulas": (row.input.is_some()).then(|| json!({"output": why.size, "params": why.params})),
-            })
-        })
-        .collect();
-    let t = &analysis.totals;
-    json!({
-        "name": net.name,
-        "input": net.input.to_vec(),
-        "kernels": net.kernels.name(),
-        "layers": layers,
-        "total_params": t.params,
-        "total_macs": t.macs,
-        "weight_bytes": t.weight_bytes,
-        "activation_bytes": t.activation_bytes,
-        "error_at": analysis.error_at.map(|i| i + 1),
-    })
+    let mut text = Vec::new();
+    match json::write(net, analysis, &mut text) {
+        Ok(()) => serde_json::from_slice(&text).unwrap_or(Json::Null),
+        Err(_) => Json::Null,
+    }
 }

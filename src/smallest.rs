@@ -68,15 +68,12 @@ fn smallest_input(axis: Axis, need: u64) -> Option<u64> {
     Some(hi)
 }
 
-/// For `sweep`: the network on a square input of side `n`.
-pub fn with_side(net: &Network, n: u64) -> Network {
-    let input = match net.input {
+/// For `sweep`: a square input of side `n` with `input`'s channels (a flat
+/// input stays as it is).
+pub fn with_side(input: Shape, n: u64) -> Shape {
+    match input {
         Shape::Image { c, .. } => Shape::Image { c, h: n, w: n },
         flat => flat,
-    };
-    Network {
-        input,
-        ..net.clone()
     }
 }
 
@@ -104,7 +101,11 @@ mod tests {
         let net = crate::presets::load("lenet-stride2").unwrap();
         let min = smallest_valid_input(&net).unwrap();
         assert_eq!(min, Hw::square(31));
-        assert!(analyze(&with_side(&net, 31)).error_at.is_none());
-        assert!(analyze(&with_side(&net, 30)).error_at.is_some());
+        let sized = |n| Network {
+            input: with_side(net.input, n),
+            ..net.clone()
+        };
+        assert!(analyze(&sized(31)).error_at.is_none());
+        assert!(analyze(&sized(30)).error_at.is_some());
     }
 }

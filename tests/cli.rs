@@ -54,7 +54,8 @@ fn malformed_files_name_the_line_and_field_and_exit_2() {
         ),
         (
             "invalid_syntax.toml",
-            ":4: missing comma between array elements, expected `,`",
+            // Read a layer at a time, the unclosed array is found where it is.
+            ":2: unclosed array, expected `]`",
         ),
         (
             "invalid_layers.toml",

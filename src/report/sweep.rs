@@ -54,23 +54,34 @@ pub fn parse_sizes(text: &str) -> Result<(u64, u64), String> {
     Ok((from, to))
 }
 
+/// What one input size gives: only what the sweep shows, so that trying
+/// 1,600 sizes of a 10,000-layer network keeps 1,600 of these, not 1,600
+/// analyses.
 struct Trial {
     side: u64,
     input: Shape,
-    analysis: Analysis,
+    output: Option<Shape>,
+    params: Option<u64>,
+    /// 0-based, with the broken layer's message.
+    error: Option<(usize, String)>,
 }
 
-fn trials(net: &Network, from: u64, to: u64) -> Vec<Trial> {
-    (from..=to)
-        .map(|side| {
-            let sized = with_side(net, side);
-            Trial {
-                side,
-                input: sized.input,
-                analysis: analyze(&sized),
-            }
-        })
-        .collect()
+fn trials(net: &Network, from: u64, to: u64) -> impl Iterator<Item = Trial> + '_ {
+    // One copy of the network, its input changed for each size.
+    let mut sized = net.clone();
+    (from..=to).map(move |side| {
+        sized.input = with_side(net.input, side);
+        let analysis = analyze(&sized);
+        Trial {
+            side,
+            input: sized.input,
+            output: final_output(&analysis, sized.input),
+            params: analysis.totals.params,
+            error: analysis
+                .error_at
+                .map(|i| (i, analysis.rows[i].status.message().unwrap_or_default())),
+        }
+    })
 }
 
 fn final_output(a: &Analysis, input: Shape) -> Option<Shape> {
@@ -87,25 +98,13 @@ pub fn table(net: &Network, from: u64, to: u64) -> String {
         format!("{name} — квадратные входы {from}..{to}, ядра {kernels}\n\n"),
     );
     let rows: Vec<[String; 4]> = trials(net, from, to)
-        .iter()
         .map(|t| {
-            let status = match t.analysis.error_at {
+            let status = match &t.error {
                 None => "✓".to_string(),
-                Some(i) => format!(
-                    "✗ {} {}: {}",
-                    tr("layer", "слой"),
-                    i + 1,
-                    t.analysis.rows[i].status.message().unwrap_or_default()
-                ),
+                Some((i, message)) => format!("✗ {} {}: {message}", tr("layer", "слой"), i + 1),
             };
-            let output = final_output(&t.analysis, t.input)
-                .map_or_else(|| "—".to_string(), |s| s.to_string());
-            [
-                t.input.to_string(),
-                output,
-                or_dash(t.analysis.totals.params),
-                status,
-            ]
+            let output = t.output.map_or_else(|| "—".to_string(), |s| s.to_string());
+            [t.input.to_string(), output, or_dash(t.params), status]
         })
         .collect();
     let headers = tr(
@@ -125,19 +124,18 @@ pub fn table(net: &Network, from: u64, to: u64) -> String {
 pub fn to_json(net: &Network, from: u64, to: u64) -> Json {
     crate::lang::machine(|| {
         let sizes: Vec<Json> = trials(net, from, to)
-        .iter()
-        .map(|t| {
-            json!({
-                "side": t.side,
-                "input": t.input.to_vec(),
-                "valid": t.analysis.error_at.is_none(),
-                "output": final_output(&t.analysis, t.input).map(Shape::to_vec),
-                "total_params": t.analysis.totals.params,
-                "error_at": t.analysis.error_at.map(|i| i + 1),
-                "message": t.analysis.error_at.and_then(|i| t.analysis.rows[i].status.message()),
+            .map(|t| {
+                json!({
+                    "side": t.side,
+                    "input": t.input.to_vec(),
+                    "valid": t.error.is_none(),
+                    "output": t.output.map(Shape::to_vec),
+                    "total_params": t.params,
+                    "error_at": t.error.as_ref().map(|(i, _)| i + 1),
+                    "message": t.error.map(|(_, m)| m),
+                })
             })
-        })
-        .collect();
+            .collect();
         json!({"name": net.name, "kernels": net.kernels.name(), "sizes": sizes})
     })
 }

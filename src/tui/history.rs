@@ -86,8 +86,24 @@ impl Change {
     }
 }
 
-/// How many changes `u` can take back.
+impl Change {
+    /// Roughly the memory the change holds: `P` on a million-layer network
+    /// holds every convolution, so the history is capped by bytes, not steps.
+    pub fn bytes(&self) -> usize {
+        std::mem::size_of::<Change>()
+            + match self {
+                Change::Layers(ls) => ls.len() * std::mem::size_of::<(usize, Layer)>(),
+                Change::Input { name, .. } => name.len(),
+                _ => 0,
+            }
+    }
+}
+
+/// How many changes `u` can take back, at most.
 const DEPTH: usize = 1000;
+/// How much memory the undo and redo stacks may hold together; the oldest
+/// changes are forgotten first.
+pub const BUDGET: usize = 64 << 20;
 
 /// Undo and redo stacks. Each entry is the change that goes back (or
 /// forward) and the version number of the state it leads to.
@@ -95,16 +111,30 @@ const DEPTH: usize = 1000;
 pub struct History {
     undo: VecDeque<(Change, u64)>,
     redo: Vec<(Change, u64)>,
+    /// What the entries of both stacks hold, by `Change::bytes`.
+    bytes: usize,
 }
 
 impl History {
     /// Records the inverse of a change just made from the state `version`.
+    /// A single change larger than the whole budget is not kept at all.
     pub fn record(&mut self, inverse: Change, version: u64) {
-        if self.undo.len() == DEPTH {
-            self.undo.pop_front();
+        self.bytes -= self.redo.drain(..).map(|(c, _)| c.bytes()).sum::<usize>();
+        let size = inverse.bytes();
+        while self.undo.len() >= DEPTH || (self.bytes + size > BUDGET && !self.undo.is_empty()) {
+            if let Some((old, _)) = self.undo.pop_front() {
+                self.bytes -= old.bytes();
+            }
         }
-        self.undo.push_back((inverse, version));
-        self.redo.clear();
+        if size <= BUDGET {
+            self.bytes += size;
+            self.undo.push_back((inverse, version));
+        }
+    }
+
+    /// What the history holds now, in bytes.
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     /// Steps back (or forward) one change; returns the version now current
@@ -116,7 +146,9 @@ impl History {
             self.redo.pop()?
         };
         let first = change.first_layer();
+        self.bytes -= change.bytes();
         let inverse = change.apply(net)?;
+        self.bytes += inverse.bytes();
         if back {
             self.redo.push((inverse, version));
         } else {
@@ -170,5 +202,30 @@ mod tests {
             assert_eq!(change.apply(&mut net), None);
         }
         assert_eq!(net, before);
+    }
+
+    #[test]
+    fn the_history_forgets_the_oldest_changes_past_its_budget() {
+        let mut net = crate::presets::load("lenet").unwrap();
+        let relu = Layer::new(Kind::Relu);
+        // Each step holds 200,000 layers, as `P` on a huge network would.
+        let big = || Change::Layers(vec![(0, relu.clone()); 200_000]);
+        let per_step = big().bytes();
+        let mut history = History::default();
+        for version in 0..200 {
+            history.record(big(), version);
+            assert!(history.bytes() <= BUDGET, "{} > {BUDGET}", history.bytes());
+        }
+        let kept = history.undo.len();
+        assert_eq!(kept, BUDGET / per_step, "as many steps as fit");
+        // The newest steps are still there to undo, and redo takes no more.
+        for _ in 0..kept {
+            assert!(history.step(&mut net, true, 999).is_some());
+            assert!(history.bytes() <= BUDGET);
+        }
+        assert!(history.step(&mut net, true, 999).is_none());
+        // A new change clears the redo stack and what it held.
+        history.record(Change::Kernels(Kernels::Shared), 1000);
+        assert_eq!(history.bytes(), Change::Kernels(Kernels::Shared).bytes());
     }
 }

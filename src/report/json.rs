@@ -1,0 +1,123 @@
+//! `summary --format json`: serde structs written straight to the output, a
+//! layer at a time, so a network of a million layers never exists as a JSON
+//! tree in memory. Always English: programs read it.
+
+use crate::engine::{Analysis, ReceptiveField, Row};
+use crate::explain::explain;
+use crate::layer::Layer;
+use crate::network::{Kernels, Network, Shape};
+use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
+use std::io::Write;
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    name: &'a str,
+    input: Vec<u64>,
+    kernels: &'static str,
+    layers: Layers<'a>,
+    total_params: Option<u64>,
+    total_macs: Option<u64>,
+    weight_bytes: Option<u64>,
+    activation_bytes: Option<u64>,
+    /// 1-based.
+    error_at: Option<usize>,
+}
+
+/// The layers, serialized one by one as they are asked for.
+struct Layers<'a> {
+    net: &'a Network,
+    analysis: &'a Analysis,
+}
+
+impl Serialize for Layers<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.net.layers.len()))?;
+        for (i, (layer, row)) in self.net.layers.iter().zip(&self.analysis.rows).enumerate() {
+            seq.serialize_element(&LayerEntry::new(i, layer, row, self.net.kernels))?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct LayerEntry {
+    /// 1-based.
+    index: usize,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    label: String,
+    input: Option<Vec<u64>>,
+    output: Option<Vec<u64>>,
+    params: Option<u64>,
+    macs: Option<u64>,
+    receptive_field: Option<Field>,
+    status: &'static str,
+    message: Option<String>,
+    formulas: Option<Formulas>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Field {
+    Local { size: [u64; 2], jump: [u64; 2] },
+    Global(&'static str),
+}
+
+#[derive(Serialize)]
+struct Formulas {
+    output: Vec<String>,
+    params: String,
+}
+
+impl LayerEntry {
+    fn new(i: usize, layer: &Layer, row: &Row, kernels: Kernels) -> LayerEntry {
+        let formulas = row.input.map(|_| {
+            let why = explain(layer, row, kernels);
+            Formulas {
+                output: why.size,
+                params: why.params,
+            }
+        });
+        LayerEntry {
+            index: i + 1,
+            kind: layer.kind.name(),
+            label: layer.label(),
+            input: row.input.map(Shape::to_vec),
+            output: row.output.map(Shape::to_vec),
+            params: row.params,
+            macs: row.macs,
+            receptive_field: row.receptive_field.map(|rf| match rf {
+                ReceptiveField::Local { size, jump } => Field::Local {
+                    size: [size.h, size.w],
+                    jump: [jump.h, jump.w],
+                },
+                ReceptiveField::Global => Field::Global("global"),
+            }),
+            status: row.status.name(),
+            message: row.status.message(),
+            formulas,
+        }
+    }
+}
+
+/// Writes the JSON of `summary --format json` to `out`, pretty-printed, with
+/// a final newline.
+pub fn write(net: &Network, analysis: &Analysis, out: impl Write) -> std::io::Result<()> {
+    let t = &analysis.totals;
+    let summary = Summary {
+        name: &net.name,
+        input: net.input.to_vec(),
+        kernels: net.kernels.name(),
+        layers: Layers { net, analysis },
+        total_params: t.params,
+        total_macs: t.macs,
+        weight_bytes: t.weight_bytes,
+        activation_bytes: t.activation_bytes,
+        error_at: analysis.error_at.map(|i| i + 1),
+    };
+    let mut out = std::io::BufWriter::new(out);
+    crate::lang::machine(|| serde_json::to_writer_pretty(&mut out, &summary))?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
