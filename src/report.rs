@@ -302,7 +302,7 @@ fn csv(net: &Network, analysis: &Analysis) -> String {
         r.and_then(f).map(|n| n.to_string()).unwrap_or_default()
     };
     let rows = std::iter::once(None).chain(analysis.rows.iter().map(Some));
-    for ((c, status), row) in cells(net, analysis).into_iter().zip(statuses).zip(rows) {
+    for ((c, status), row) in cells(net, analysis).zip(statuses).zip(rows) {
         // Spreadsheets want empty cells, not dashes, where a value is unknown.
         let blank = |s: &String| if s == "—" { String::new() } else { s.clone() };
         let fields = [
