@@ -14,7 +14,7 @@ use layerlab::smallest::smallest_valid_input;
 use proptest::prelude::*;
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(common::cases(2000)))]
 
     #[test]
     fn analysis_never_panics_and_stays_consistent(net in network()) {

@@ -8,6 +8,16 @@ use layerlab::network::{Kernels, Network, Shape};
 use layerlab::size::Size;
 use proptest::prelude::*;
 
+/// How many cases a property test tries: `default`, or as many as
+/// `LAYERLAB_FUZZ_CASES` says, for a long run by hand:
+/// `LAYERLAB_FUZZ_CASES=200000 cargo test --release --test properties`.
+pub fn cases(default: u32) -> u32 {
+    std::env::var("LAYERLAB_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
 /// Small sizes most of the time, edge ones some of the time, up to the
 /// largest a file can hold.
 pub fn size() -> impl Strategy<Value = u64> {
