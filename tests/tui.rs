@@ -9,7 +9,7 @@ use crossterm::event::{
 use layerlab::engine::analyze;
 use layerlab::presets;
 use layerlab::tui::app::{App, Effect, Mode};
-use layerlab::tui::keys::KEYS;
+use layerlab::tui::keys::{self as keymaps, KEYS};
 use layerlab::tui::quiz::QuizCell;
 use proptest::prelude::*;
 use ratatui::Terminal;
@@ -175,22 +175,39 @@ fn the_detail_pane_explains_the_selected_layer_with_numbers() {
 }
 
 #[test]
-fn help_lists_every_key_of_the_key_table() {
+fn help_lists_every_key_of_every_keymap() {
     let mut app = open("lenet");
     press(&mut app, "?");
-    let text = screen(&draw(&app, 120, 50));
-    for binding in KEYS {
+    let text = screen(&draw(&app, 120, 90));
+    let width = 13; // the longest label, "Shift+Tab ↑", and two spaces
+    let rows = (KEYS.iter().map(|b| (b.label, b.help)))
+        .chain(keymaps::LIST_KEYS.iter().map(|b| (b.label, b.help)))
+        .chain(keymaps::FORM_KEYS.iter().map(|b| (b.label, b.help)))
+        .chain(keymaps::CONFIRM_KEYS.iter().map(|b| (b.label, b.help)))
+        .chain(keymaps::HELP_KEYS.iter().map(|b| (b.label, b.help)));
+    for (label, help) in rows {
         assert!(
-            text.contains(&format!("{:<11}{}", binding.label, binding.help)),
-            "{} missing:\n{text}",
-            binding.label
+            text.contains(&format!("{label:<width$}{help}")),
+            "{label} missing:\n{text}"
         );
     }
-    // On a short terminal the help scrolls.
+    for section in [
+        "In lists",
+        "In forms and prompts",
+        "In questions",
+        "In this help",
+    ] {
+        assert!(text.contains(section), "{section}");
+    }
+    // On a short terminal the help scrolls, down to its last line.
     let short = screen(&draw(&app, 100, 24));
     assert!(short.contains("↑↓ scroll: 1–22 of"), "{short}");
-    press(&mut app, "jjjjjjjjjjjjjjjjjjjjjjjjjjj");
-    assert!(screen(&draw(&app, 100, 24)).contains("Ctrl+c     quit at once"));
+    press(&mut app, &"j".repeat(200));
+    let bottom = screen(&draw(&app, 100, 24));
+    assert!(
+        bottom.contains("Mouse: click a row to select it"),
+        "{bottom}"
+    );
     press(&mut app, "x");
     assert!(matches!(app.mode, Mode::Table), "any other key closes help");
 }

@@ -1,5 +1,8 @@
-//! The key table: which key does what. Dispatch, the `?` help overlay and the
-//! footer's hint are all read from `KEYS`, so they cannot drift apart.
+//! The keymaps: which key does what, one map per context — the layer table
+//! (`KEYS`), lists (`LIST_KEYS`), forms and prompts (`FORM_KEYS`), yes/no
+//! questions (`CONFIRM_KEYS`) and the help overlay (`HELP_KEYS`). Dispatch,
+//! the `?` help, the footer and every popup's hint line are all read from
+//! these maps, so they cannot drift apart.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -47,12 +50,12 @@ pub enum Action {
     Export,
 }
 
-/// One row of the key table.
-pub struct Binding {
+/// One row of a keymap: keys and the action they ask for in its context.
+pub struct Binding<A: 'static = Action> {
     /// How the keys are written in help and hints.
     pub label: &'static str,
     pub keys: &'static [Key],
-    pub action: Action,
+    pub action: A,
     /// What the action does, for the help overlay.
     pub help: &'static str,
     pub help_ru: &'static str,
@@ -90,7 +93,7 @@ const fn shift(code: KeyCode) -> Key {
     }
 }
 
-/// The explorer's keys, in the order help lists them.
+/// The explorer's keys on the layer table, in the order help lists them.
 pub const KEYS: &[Binding] = &[
     Binding {
         label: "↑ k",
@@ -375,29 +378,217 @@ pub const HINT: &[(Action, &str, &str)] = &[
     (Action::Undo, "undo", "отменить"),
 ];
 
-impl Binding {
+/// In a list (add a layer, open, export, fixes). A letter not bound here
+/// jumps to the next entry starting with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::EnumIter)]
+pub enum ListAction {
+    /// Move to the entry above.
+    Up,
+    /// Move to the entry below.
+    Down,
+    /// Move to the first entry.
+    First,
+    /// Move to the last entry.
+    Last,
+    /// Take the entry.
+    Choose,
+    /// Close the list, taking nothing.
+    Cancel,
+}
+
+pub const LIST_KEYS: &[Binding<ListAction>] = &[
+    Binding {
+        label: "↑ k",
+        keys: &[plain(KeyCode::Up), ch('k')],
+        action: ListAction::Up,
+        help: "the entry above",
+        help_ru: "пункт выше",
+    },
+    Binding {
+        label: "↓ j",
+        keys: &[plain(KeyCode::Down), ch('j')],
+        action: ListAction::Down,
+        help: "the entry below",
+        help_ru: "пункт ниже",
+    },
+    Binding {
+        label: "Home",
+        keys: &[plain(KeyCode::Home)],
+        action: ListAction::First,
+        help: "the first entry",
+        help_ru: "первый пункт",
+    },
+    Binding {
+        label: "End",
+        keys: &[plain(KeyCode::End)],
+        action: ListAction::Last,
+        help: "the last entry",
+        help_ru: "последний пункт",
+    },
+    Binding {
+        label: "Enter",
+        keys: &[plain(KeyCode::Enter)],
+        action: ListAction::Choose,
+        help: "take the entry",
+        help_ru: "взять пункт",
+    },
+    Binding {
+        label: "Esc q",
+        keys: &[plain(KeyCode::Esc), ch('q')],
+        action: ListAction::Cancel,
+        help: "close the list, taking nothing",
+        help_ru: "закрыть список, ничего не взяв",
+    },
+];
+
+/// In a form, the quiz's answer form and a path prompt. Other keys type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::EnumIter)]
+pub enum FormAction {
+    /// Apply what the form says (or take the path typed).
+    Apply,
+    /// Close the form, changing nothing.
+    Cancel,
+    /// Move to the next field.
+    Next,
+    /// Move to the previous field.
+    Previous,
+}
+
+pub const FORM_KEYS: &[Binding<FormAction>] = &[
+    Binding {
+        label: "Enter",
+        keys: &[plain(KeyCode::Enter)],
+        action: FormAction::Apply,
+        help: "apply the form (or the path typed)",
+        help_ru: "применить форму (или введённый путь)",
+    },
+    Binding {
+        label: "Esc",
+        keys: &[plain(KeyCode::Esc)],
+        action: FormAction::Cancel,
+        help: "close it, changing nothing",
+        help_ru: "закрыть, ничего не меняя",
+    },
+    Binding {
+        label: "Tab ↓",
+        keys: &[plain(KeyCode::Tab), plain(KeyCode::Down)],
+        action: FormAction::Next,
+        help: "the next field",
+        help_ru: "следующее поле",
+    },
+    Binding {
+        label: "Shift+Tab ↑",
+        keys: &[
+            plain(KeyCode::BackTab),
+            shift(KeyCode::BackTab),
+            plain(KeyCode::Up),
+        ],
+        action: FormAction::Previous,
+        help: "the previous field",
+        help_ru: "предыдущее поле",
+    },
+];
+
+/// In a yes/no question (unsaved changes, replacing a file).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::EnumIter)]
+pub enum ConfirmAction {
+    /// Go on.
+    Yes,
+    /// Stay, doing nothing.
+    No,
+}
+
+pub const CONFIRM_KEYS: &[Binding<ConfirmAction>] = &[
+    Binding {
+        label: "y",
+        keys: &[ch('y'), ch('Y')],
+        action: ConfirmAction::Yes,
+        help: "yes, go on",
+        help_ru: "да, продолжить",
+    },
+    Binding {
+        label: "n Esc",
+        keys: &[ch('n'), ch('N'), plain(KeyCode::Esc)],
+        action: ConfirmAction::No,
+        help: "no, stay",
+        help_ru: "нет, остаться",
+    },
+];
+
+/// In this help. Any other key closes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::EnumIter)]
+pub enum HelpAction {
+    /// Show the lines below.
+    ScrollDown,
+    /// Show the lines above.
+    ScrollUp,
+}
+
+pub const HELP_KEYS: &[Binding<HelpAction>] = &[
+    Binding {
+        label: "↓ j PgDn",
+        keys: &[plain(KeyCode::Down), ch('j'), plain(KeyCode::PageDown)],
+        action: HelpAction::ScrollDown,
+        help: "scroll this help down (any other key closes it)",
+        help_ru: "листать справку вниз (другая клавиша закрывает её)",
+    },
+    Binding {
+        label: "↑ k PgUp",
+        keys: &[plain(KeyCode::Up), ch('k'), plain(KeyCode::PageUp)],
+        action: HelpAction::ScrollUp,
+        help: "scroll this help up",
+        help_ru: "листать справку вверх",
+    },
+];
+
+impl<A> Binding<A> {
     /// What the action does, in the current language.
     pub fn describe(&self) -> &'static str {
         crate::lang::tr(self.help, self.help_ru)
     }
 }
 
-/// The action a key press asks for, if any.
+/// How many rows the keymaps give the help overlay, at most.
+pub fn help_rows() -> usize {
+    KEYS.len() + LIST_KEYS.len() + FORM_KEYS.len() + CONFIRM_KEYS.len() + HELP_KEYS.len()
+}
+
+/// The action a key press asks for on the layer table, if any.
 pub fn action_for(event: &KeyEvent) -> Option<Action> {
+    action_in(KEYS, event)
+}
+
+/// The action a key press asks for in the context of `map`, if any.
+pub fn action_in<A: Copy>(map: &[Binding<A>], event: &KeyEvent) -> Option<A> {
     if event.kind == KeyEventKind::Release {
         return None;
     }
-    KEYS.iter()
+    map.iter()
         .find(|b| b.keys.iter().any(|k| matches(k, event)))
         .map(|b| b.action)
 }
 
-/// The first key of an action, as help writes it (`Ctrl+s`).
+/// The first key of a table action, as help writes it (`Ctrl+s`).
 pub fn key_for(action: Action) -> &'static str {
-    KEYS.iter()
+    key_in(KEYS, action)
+}
+
+/// The first key of `action` in `map`.
+pub fn key_in<A: PartialEq>(map: &[Binding<A>], action: A) -> &'static str {
+    map.iter()
         .find(|b| b.action == action)
         .and_then(|b| b.label.split(' ').next())
         .unwrap_or("")
+}
+
+/// A popup's hint line from its keymap: ` Tab next field   Enter apply   Esc
+/// cancel`, each key as the map writes it, each word in the language.
+pub fn hint<A: PartialEq + Copy>(map: &[Binding<A>], words: &[(A, &str, &str)]) -> String {
+    words
+        .iter()
+        .map(|&(action, en, ru)| format!(" {} {}", key_in(map, action), crate::lang::tr(en, ru)))
+        .collect::<Vec<_>>()
+        .join("  ")
 }
 
 fn matches(key: &Key, event: &KeyEvent) -> bool {
@@ -442,12 +633,39 @@ mod tests {
     }
 
     #[test]
-    fn the_readme_key_table_matches_the_key_table() {
+    fn the_readme_key_tables_match_the_keymaps() {
         let readme = include_str!("../../README.md");
-        for b in KEYS {
-            let row = format!("| `{}` | {} |", b.label, b.help);
+        let rows = (KEYS.iter().map(|b| (b.label, b.help)))
+            .chain(LIST_KEYS.iter().map(|b| (b.label, b.help)))
+            .chain(FORM_KEYS.iter().map(|b| (b.label, b.help)))
+            .chain(CONFIRM_KEYS.iter().map(|b| (b.label, b.help)))
+            .chain(HELP_KEYS.iter().map(|b| (b.label, b.help)));
+        for (label, help) in rows {
+            let row = format!("| `{label}` | {help} |");
             assert!(readme.contains(&row), "README.md lacks the row {row}");
         }
+    }
+
+    #[test]
+    fn every_popup_action_has_a_key_and_no_key_does_two_things_in_a_context() {
+        use strum::IntoEnumIterator;
+        fn check<A: Copy + PartialEq + std::fmt::Debug + IntoEnumIterator>(map: &[Binding<A>]) {
+            for action in A::iter() {
+                assert_eq!(
+                    map.iter().filter(|b| b.action == action).count(),
+                    1,
+                    "{action:?} has one row"
+                );
+            }
+            let keys: Vec<&Key> = map.iter().flat_map(|b| b.keys).collect();
+            for (i, k) in keys.iter().enumerate() {
+                assert!(!keys[i + 1..].contains(k), "{k:?} bound twice");
+            }
+        }
+        check(LIST_KEYS);
+        check(FORM_KEYS);
+        check(CONFIRM_KEYS);
+        check(HELP_KEYS);
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! Keys inside the explorer's popups: help, the lists (add, open, export,
-//! fixes), the editing and answer forms, the path prompt and the
-//! unsaved-changes question. The table's own keys go through `keys.rs`.
+//! What keys do inside the explorer's popups: help, the lists (add, open,
+//! export, fixes), the editing and answer forms, the path prompt and the
+//! yes/no questions. Which key is which action comes from the keymap of each
+//! context in `keys.rs`; keys no map binds type into the open text box (or,
+//! in a list, jump to an entry).
 
 use super::app::{AfterDiscard, App, Effect, Mode, PathPurpose};
-use super::keys;
+use super::keys::{self, ConfirmAction, FormAction, HelpAction, ListAction};
 use super::whatif::EXPORTS;
 use crate::lang::tr;
 use crate::layer::Kind;
@@ -23,19 +25,21 @@ impl App {
     ) -> Option<Effect> {
         match mode {
             Mode::Table => {}
-            // ↑↓ scroll a help that does not fit; any other key closes it.
-            Mode::Help { scroll } => match key.code {
-                KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => {
+            // Scrolling keys scroll a help that does not fit; any other key closes it.
+            Mode::Help { scroll } => match keys::action_in(keys::HELP_KEYS, key) {
+                // The view shows as far as there is to show; past that,
+                // a key more would only have to be taken back.
+                Some(HelpAction::ScrollDown) => {
                     self.mode = Mode::Help {
-                        scroll: (scroll + 1).min(keys::KEYS.len()),
+                        scroll: (scroll + 1).min(keys::help_rows()),
                     };
                 }
-                KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
+                Some(HelpAction::ScrollUp) => {
                     self.mode = Mode::Help {
                         scroll: scroll.saturating_sub(1),
                     };
                 }
-                _ => {}
+                None => {}
             },
             Mode::Add { choice } => match list_key(key, choice, Kind::ALL.len()) {
                 ListKey::Move(choice) => self.mode = Mode::Add { choice },
@@ -64,12 +68,12 @@ impl App {
                 }
                 ListKey::Cancel => {}
             },
-            Mode::Edit(mut form) => match key.code {
-                KeyCode::Esc => self.say(tr(
+            Mode::Edit(mut form) => match keys::action_in(keys::FORM_KEYS, key) {
+                Some(FormAction::Cancel) => self.say(tr(
                     "Edit cancelled: nothing changed",
                     "Правка отменена: ничего не изменилось",
                 )),
-                KeyCode::Enter => match form.evaluate(&self.net) {
+                Some(FormAction::Apply) => match form.evaluate(&self.net) {
                     Ok(change) => self.commit(change),
                     Err(_) => {
                         form.check(&self.net);
@@ -80,29 +84,29 @@ impl App {
                         self.mode = Mode::Edit(form);
                     }
                 },
-                KeyCode::Tab | KeyCode::Down => {
+                Some(FormAction::Next) => {
                     form.next();
                     self.mode = Mode::Edit(form);
                 }
-                KeyCode::BackTab | KeyCode::Up => {
+                Some(FormAction::Previous) => {
                     form.previous();
                     self.mode = Mode::Edit(form);
                 }
-                _ => {
+                None => {
                     form.type_into(event, &self.net);
                     self.mode = Mode::Edit(form);
                 }
             },
-            Mode::Path { purpose, mut input } => match key.code {
-                KeyCode::Esc => {}
-                KeyCode::Enter if input.value().trim().is_empty() => {
+            Mode::Path { purpose, mut input } => match keys::action_in(keys::FORM_KEYS, key) {
+                Some(FormAction::Cancel) => {}
+                Some(FormAction::Apply) if input.value().trim().is_empty() => {
                     self.fail(tr(
                         "Type a path first (Esc cancels)",
                         "Сначала введите путь (Esc — отмена)",
                     ));
                     self.mode = Mode::Path { purpose, input };
                 }
-                KeyCode::Enter => {
+                Some(FormAction::Apply) => {
                     let path = PathBuf::from(input.value().trim());
                     return Some(match purpose {
                         PathPurpose::SaveAs => Effect::Save {
@@ -112,7 +116,11 @@ impl App {
                         PathPurpose::OpenFile => Effect::OpenFile(path),
                     });
                 }
-                _ => {
+                // One field: nothing to move to.
+                Some(FormAction::Next | FormAction::Previous) => {
+                    self.mode = Mode::Path { purpose, input };
+                }
+                None => {
                     super::form::feed(&mut input, event);
                     self.mode = Mode::Path { purpose, input };
                 }
@@ -149,32 +157,33 @@ impl App {
                 ListKey::Choose => return self.export_to(EXPORTS[choice]),
                 ListKey::Cancel => {}
             },
-            Mode::Answer(mut form) => match key.code {
-                KeyCode::Esc => {}
-                KeyCode::Enter => self.submit_answer(form),
-                KeyCode::Tab | KeyCode::BackTab | KeyCode::Down | KeyCode::Up => {
+            Mode::Answer(mut form) => match keys::action_in(keys::FORM_KEYS, key) {
+                Some(FormAction::Cancel) => {}
+                Some(FormAction::Apply) => self.submit_answer(form),
+                // Two boxes at most: the next one is the other one.
+                Some(FormAction::Next | FormAction::Previous) => {
                     form.next();
                     self.mode = Mode::Answer(form);
                 }
-                _ => {
+                None => {
                     form.type_into(event);
                     self.mode = Mode::Answer(form);
                 }
             },
-            Mode::Overwrite { effect, why } => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => return Some(effect),
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+            Mode::Overwrite { effect, why } => match keys::action_in(keys::CONFIRM_KEYS, key) {
+                Some(ConfirmAction::Yes) => return Some(effect),
+                Some(ConfirmAction::No) => {
                     self.say(tr("Nothing was written", "Ничего не записано"))
                 }
-                _ => self.mode = Mode::Overwrite { effect, why },
+                None => self.mode = Mode::Overwrite { effect, why },
             },
-            Mode::Discard { then } => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => match then {
+            Mode::Discard { then } => match keys::action_in(keys::CONFIRM_KEYS, key) {
+                Some(ConfirmAction::Yes) => match then {
                     AfterDiscard::Quit => return Some(Effect::Quit),
                     AfterDiscard::Open => self.mode = Mode::Open { choice: 0 },
                 },
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {}
-                _ => self.mode = Mode::Discard { then },
+                Some(ConfirmAction::No) => {}
+                None => self.mode = Mode::Discard { then },
             },
         }
         None
@@ -188,16 +197,20 @@ enum ListKey {
     Cancel,
 }
 
+/// What a key does in a list of `len` entries with `choice` selected.
 fn list_key(key: &KeyEvent, choice: usize, len: usize) -> ListKey {
-    match key.code {
-        KeyCode::Up | KeyCode::Char('k') => ListKey::Move(choice.saturating_sub(1)),
-        KeyCode::Down | KeyCode::Char('j') => ListKey::Move((choice + 1).min(len - 1)),
-        KeyCode::Home => ListKey::Move(0),
-        KeyCode::End => ListKey::Move(len - 1),
-        KeyCode::Enter => ListKey::Choose,
-        KeyCode::Esc | KeyCode::Char('q') => ListKey::Cancel,
-        KeyCode::Char(c) => ListKey::Jump(c),
-        _ => ListKey::Move(choice),
+    let last = len.saturating_sub(1);
+    match keys::action_in(keys::LIST_KEYS, key) {
+        Some(ListAction::Up) => ListKey::Move(choice.saturating_sub(1)),
+        Some(ListAction::Down) => ListKey::Move((choice + 1).min(last)),
+        Some(ListAction::First) => ListKey::Move(0),
+        Some(ListAction::Last) => ListKey::Move(last),
+        Some(ListAction::Choose) => ListKey::Choose,
+        Some(ListAction::Cancel) => ListKey::Cancel,
+        None => match key.code {
+            KeyCode::Char(c) => ListKey::Jump(c),
+            _ => ListKey::Move(choice),
+        },
     }
 }
 

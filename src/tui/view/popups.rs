@@ -3,7 +3,7 @@
 
 use super::super::app::AfterDiscard;
 use super::super::form::Form;
-use super::super::keys::{self, KEYS};
+use super::super::keys::{self, ConfirmAction, FormAction, KEYS, ListAction};
 use super::super::quiz::{AnswerForm, QuizCell};
 use super::super::theme::Theme;
 use crate::lang::tr;
@@ -58,10 +58,16 @@ fn boxed(
     Paragraph::new(lines).render(inner, buf);
 }
 
+/// A keymap's rows for the help: keys and what they do.
+fn entries<A>(map: &[keys::Binding<A>]) -> Vec<(&'static str, &'static str)> {
+    map.iter().map(|b| (b.label, b.describe())).collect()
+}
+
 pub fn render_help(t: &Theme, scroll: usize, area: Rect, buf: &mut Buffer) {
-    let key_width = KEYS
-        .iter()
-        .map(|b| b.label.chars().count())
+    let key_width = (KEYS.iter().map(|b| b.label))
+        .chain(keys::LIST_KEYS.iter().map(|b| b.label))
+        .chain(keys::FORM_KEYS.iter().map(|b| b.label))
+        .map(|l| l.chars().count())
         .max()
         .unwrap_or(0)
         + 2;
@@ -74,18 +80,34 @@ pub fn render_help(t: &Theme, scroll: usize, area: Rect, buf: &mut Buffer) {
             ])
         })
         .collect();
+    let mut section = |title: &str, rows: Vec<(&'static str, &'static str)>| {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(format!(" {title}"), t.title));
+        for (label, help) in rows {
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {label:<key_width$}"), t.key),
+                Span::raw(help),
+            ]));
+        }
+    };
+    section(tr("In lists", "В списках"), entries(keys::LIST_KEYS));
+    section(
+        tr("In forms and prompts", "В формах и при вводе пути"),
+        entries(keys::FORM_KEYS),
+    );
+    section(
+        tr("In questions", "В вопросах"),
+        entries(keys::CONFIRM_KEYS),
+    );
+    section(
+        tr("In this help", "В этой справке"),
+        entries(keys::HELP_KEYS),
+    );
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         tr(
-            " In forms: Tab/Shift+Tab move between fields, Enter applies, Esc cancels.",
-            " В формах: Tab/Shift+Tab — между полями, Enter — применить, Esc — отмена.",
-        ),
-        t.muted,
-    ));
-    lines.push(Line::styled(
-        tr(
-            " Mouse: click a row to select it, scroll to move.   Any other key closes this help.",
-            " Мышь: щелчок выбирает строку, колесо листает.   Любая другая клавиша закрывает справку.",
+            " Mouse: click a row to select it, scroll to move.",
+            " Мышь: щелчок выбирает строку, колесо листает.",
         ),
         t.muted,
     ));
@@ -151,11 +173,15 @@ pub fn render_list(
             ])
         })
         .collect();
-    let hint = tr(
-        " ↑↓ choose   Enter take   Esc cancel",
-        " ↑↓ выбор   Enter взять   Esc отмена",
+    let hint = keys::hint(
+        keys::LIST_KEYS,
+        &[
+            (ListAction::Down, "choose", "выбор"),
+            (ListAction::Choose, "take", "взять"),
+            (ListAction::Cancel, "cancel", "отмена"),
+        ],
     );
-    boxed(t, title, 76, lines, hint, area, buf);
+    boxed(t, title, 76, lines, &hint, area, buf);
 }
 
 /// A text box's line: the text with the cursor shown as a reversed cell.
@@ -225,11 +251,15 @@ pub fn render_form(t: &Theme, form: &Form, area: Rect, buf: &mut Buffer) {
             ));
         }
     }
-    let hint = tr(
-        " Tab next field   Enter apply   Esc cancel",
-        " Tab след. поле   Enter применить   Esc отмена",
+    let hint = keys::hint(
+        keys::FORM_KEYS,
+        &[
+            (FormAction::Next, "next field", "след. поле"),
+            (FormAction::Apply, "apply", "применить"),
+            (FormAction::Cancel, "cancel", "отмена"),
+        ],
     );
-    boxed(t, &format!(" {} ", form.title), 78, lines, hint, area, buf);
+    boxed(t, &format!(" {} ", form.title), 78, lines, &hint, area, buf);
 }
 
 pub fn render_path(t: &Theme, title: &str, input: &Input, area: Rect, buf: &mut Buffer) {
@@ -240,9 +270,12 @@ pub fn render_path(t: &Theme, title: &str, input: &Input, area: Rect, buf: &mut 
         Line::from(field),
         Line::raw(""),
         Line::styled(
-            tr(
-                " Enter confirm   Esc cancel",
-                " Enter подтвердить   Esc отмена",
+            keys::hint(
+                keys::FORM_KEYS,
+                &[
+                    (FormAction::Apply, "confirm", "подтвердить"),
+                    (FormAction::Cancel, "cancel", "отмена"),
+                ],
             ),
             t.muted,
         ),
@@ -287,9 +320,12 @@ pub fn render_discard(
         Line::raw(format!(" {question}")),
         Line::raw(lost),
         Line::from(vec![
-            Span::styled(" y", t.key),
+            Span::styled(
+                format!(" {}", keys::key_in(keys::CONFIRM_KEYS, ConfirmAction::Yes)),
+                t.key,
+            ),
             Span::raw(tr(" discard them   ", " выбросить   ")),
-            Span::styled("n", t.key),
+            Span::styled(keys::key_in(keys::CONFIRM_KEYS, ConfirmAction::No), t.key),
             Span::raw(tr(" stay   (then ", " остаться   (там ")),
             Span::styled(keys::key_for(keys::Action::Save), t.key),
             Span::raw(tr(" saves)", " сохраняет)")),
@@ -306,14 +342,23 @@ pub fn render_overwrite(t: &Theme, why: &str, area: Rect, buf: &mut Buffer) {
         .collect();
     lines.push(Line::raw(""));
     lines.extend([Line::from(vec![
-        Span::styled(" y", t.key),
+        Span::styled(
+            format!(" {}", keys::key_in(keys::CONFIRM_KEYS, ConfirmAction::Yes)),
+            t.key,
+        ),
         Span::raw(tr(" replace it   ", " заменить   ")),
-        Span::styled("n", t.key),
+        Span::styled(keys::key_in(keys::CONFIRM_KEYS, ConfirmAction::No), t.key),
         Span::raw(tr(" write nothing", " ничего не писать")),
     ])]);
     let title = tr(" Replace a file? ", " Заменить файл? ");
-    let hint = tr(" y replace   n Esc cancel", " y заменить   n Esc отмена");
-    boxed(t, title, 78, lines, hint, area, buf);
+    let hint = keys::hint(
+        keys::CONFIRM_KEYS,
+        &[
+            (ConfirmAction::Yes, "replace", "заменить"),
+            (ConfirmAction::No, "cancel", "отмена"),
+        ],
+    );
+    boxed(t, title, 78, lines, &hint, area, buf);
 }
 
 /// `text` in lines of at most `width` characters, broken at spaces (a word
@@ -353,16 +398,24 @@ pub fn render_fixes(
         ));
         lines.push(Line::styled(format!("   → {}", fix.effect), t.good));
     }
-    let hint = tr(
-        " ↑↓ choose   Enter apply (u undoes)   Esc cancel",
-        " ↑↓ выбор   Enter применить (u отменит)   Esc отмена",
+    let hint = keys::hint(
+        keys::LIST_KEYS,
+        &[
+            (ListAction::Down, "choose", "выбор"),
+            (
+                ListAction::Choose,
+                "apply (u undoes)",
+                "применить (u отменит)",
+            ),
+            (ListAction::Cancel, "cancel", "отмена"),
+        ],
     );
     let title = format!(
         " {} {} ",
         tr("Fixes for layer", "Исправления для слоя"),
         layer + 1
     );
-    boxed(t, &title, 80, lines, hint, area, buf);
+    boxed(t, &title, 80, lines, &hint, area, buf);
 }
 
 /// The quiz answer form: a box for each hidden cell of the row.
@@ -389,14 +442,18 @@ pub fn render_answer(t: &Theme, form: &AnswerForm, area: Rect, buf: &mut Buffer)
         ),
         t.muted,
     ));
-    let hint = tr(
-        " Tab next   Enter check   Esc cancel",
-        " Tab дальше   Enter проверить   Esc отмена",
+    let hint = keys::hint(
+        keys::FORM_KEYS,
+        &[
+            (FormAction::Next, "next", "дальше"),
+            (FormAction::Apply, "check", "проверить"),
+            (FormAction::Cancel, "cancel", "отмена"),
+        ],
     );
     let title = format!(
         " {} {} ",
         tr("Your answer for layer", "Ваш ответ для слоя"),
         form.layer + 1
     );
-    boxed(t, &title, 64, lines, hint, area, buf);
+    boxed(t, &title, 64, lines, &hint, area, buf);
 }
