@@ -74,12 +74,13 @@ proptest! {
     /// edited network, whatever the file held before.
     #[test]
     fn saving_into_a_document_says_the_edited_network(
-        before in network(),
-        after in network(),
+        mut before in network(),
+        mut after in network(),
         keep in proptest::collection::vec(any::<bool>(), 12),
     ) {
-        prop_assume!(layerlab::text::first_control(&before.name).is_none());
-        prop_assume!(layerlab::text::first_control(&after.name).is_none());
+        // Names a file can hold (see saved_networks_read_back_unchanged).
+        before.name.retain(|c| !c.is_control());
+        after.name.retain(|c| !c.is_control());
         let (_, source) = layerlab::file::Source::parse(&to_toml(&before)).expect("parses");
         // Some of the old layers kept in place, the new ones after them.
         let mut edited = after.clone();
