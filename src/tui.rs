@@ -3,6 +3,7 @@
 //! `App`, reads events, and carries out the `Effect`s that `App` returns.
 
 pub mod app;
+pub mod document;
 pub mod form;
 pub mod history;
 pub mod keys;
@@ -16,12 +17,13 @@ use crate::file;
 use crate::lang::tr;
 use crate::network::Network;
 use anyhow::Context;
-use app::{App, Effect};
+use app::{App, Effect, Session};
 use crossterm::cursor::Show;
 use crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
 use crossterm::execute;
+use document::Document;
 use ratatui::DefaultTerminal;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGSTOP, SIGTERM, SIGTSTP};
 use signal_hook::iterator::Signals;
@@ -64,10 +66,8 @@ pub fn run(
         restore_screen(info);
     }));
     let on_disk = path.as_deref().and_then(file::stamp);
-    let mut app = App::new(net, path, preset);
-    app.theme = theme;
-    app.on_disk = on_disk;
-    app.source = source;
+    let doc = Document::new(net, path, preset).read(source, on_disk);
+    let app = App::with(doc, Session { theme });
     let result = event_loop(&mut terminal, app, &mut signals);
     leave();
     match result? {
@@ -161,7 +161,7 @@ pub fn perform(app: &mut App, effect: Effect) -> ControlFlow<()> {
                 };
                 app.confirm_overwrite(effect, why);
             } else {
-                let result = file::save(&app.net, app.source.as_ref(), &path);
+                let result = file::save(app.net(), app.doc().source(), &path);
                 let now = file::stamp(&path);
                 app.saved(path, result, now);
             }

@@ -226,7 +226,7 @@ fn an_invalid_edit_is_refused_in_place_with_the_reason() {
     app.handle_event(&key(KeyCode::Enter));
     assert!(matches!(app.mode, Mode::Edit(_)), "the form stays open");
     assert_eq!(
-        app.net.layers[0].filters.get(),
+        app.net().layers[0].filters.get(),
         6,
         "the network is untouched"
     );
@@ -236,8 +236,8 @@ fn an_invalid_edit_is_refused_in_place_with_the_reason() {
     press(&mut app, "12");
     app.handle_event(&key(KeyCode::Enter));
     assert!(matches!(app.mode, Mode::Table));
-    assert_eq!(app.net.layers[0].filters.get(), 12);
-    assert_eq!(app.analysis.rows[0].params, Some(312));
+    assert_eq!(app.net().layers[0].filters.get(), 12);
+    assert_eq!(app.analysis().rows[0].params, Some(312));
     assert!(screen(&draw(&app, 100, 30)).contains("24×24×12"));
 }
 
@@ -266,8 +266,8 @@ fn the_input_form_reads_crosses_as_height_width_channels_and_says_so() {
     let form = screen(&draw(&app, 100, 30));
     assert!(form.contains("= H 32, W 32, C 3"), "{form}");
     app.handle_event(&key(KeyCode::Enter));
-    assert_eq!(app.net.input.to_vec(), [3, 32, 32]);
-    assert_eq!(app.analysis.totals.params, Some(62_006));
+    assert_eq!(app.net().input.to_vec(), [3, 32, 32]);
+    assert_eq!(app.analysis().totals.params, Some(62_006));
 }
 
 #[test]
@@ -276,9 +276,9 @@ fn undo_and_redo_walk_through_every_change() {
     press(&mut app, "P");
     press(&mut app, "c");
     press(&mut app, "jd"); // remove the first conv
-    assert_eq!(app.net.layers.len(), 8);
+    assert_eq!(app.net().layers.len(), 8);
     press(&mut app, "u");
-    assert_eq!(app.net.layers.len(), 9);
+    assert_eq!(app.net().layers.len(), 9);
     press(&mut app, "u");
     assert!(screen(&draw(&app, 100, 30)).contains("Total params: 107,786"));
     press(&mut app, "u");
@@ -310,7 +310,7 @@ fn quitting_with_unsaved_changes_asks_first() {
     assert!(text.contains("Quit and lose what is not saved?"), "{text}");
     assert_eq!(press(&mut app, "n"), None, "n stays");
     assert!(matches!(app.mode, Mode::Table));
-    assert_eq!(app.analysis.totals.params, Some(107_786));
+    assert_eq!(app.analysis().totals.params, Some(107_786));
     press(&mut app, "q");
     assert_eq!(app.handle_event(&key(KeyCode::Esc)), None, "Esc stays too");
     assert!(matches!(app.mode, Mode::Table));
@@ -328,13 +328,13 @@ fn doubling_filters_stops_at_what_a_file_can_hold() {
     let mut app = open("lenet");
     press(&mut app, "j");
     press(&mut app, &">".repeat(62));
-    let filters = app.net.layers[0].filters.get();
+    let filters = app.net().layers[0].filters.get();
     assert_eq!(filters, 6 << 60, "the last doubling that fits");
     assert_eq!(
         app.message.as_ref().map(|m| m.text.as_str()),
         Some("too many filters: at most 9,223,372,036,854,775,807")
     );
-    let text = layerlab::file::to_toml(&app.net);
+    let text = layerlab::file::to_toml(app.net());
     let back = layerlab::file::parse(&text).expect("layerlab reads its own file");
     assert_eq!(back.layers[0].filters.get(), filters);
 }
@@ -415,7 +415,7 @@ fn saving_without_a_path_asks_for_one_and_marks_the_network_saved() {
             overwrite: false
         })
     );
-    let (_, source) = layerlab::file::Source::parse(&layerlab::file::to_toml(&app.net)).unwrap();
+    let (_, source) = layerlab::file::Source::parse(&layerlab::file::to_toml(app.net())).unwrap();
     app.saved("lenet.toml".into(), Ok(source), None);
     let text = screen(&draw(&app, 100, 30));
     assert!(text.contains("lenet.toml  │"), "{text}");
@@ -471,7 +471,7 @@ fn save_as_onto_an_existing_file_asks_first() {
     assert!(!app.is_dirty());
     assert_eq!(
         layerlab::file::load(&thesis).unwrap().layers.len(),
-        app.net.layers.len()
+        app.net().layers.len()
     );
 }
 
@@ -538,6 +538,25 @@ fn saving_over_changes_another_program_made_asks_first() {
 }
 
 #[test]
+fn the_session_outlives_the_network_opened() {
+    let mut app = open("lenet");
+    app.session.theme = &layerlab::tui::theme::MONO;
+    press(&mut app, "oj"); // lenet
+    app.handle_event(&key(KeyCode::Enter));
+    assert_eq!(app.doc().preset(), Some("lenet"));
+    assert_eq!(
+        app.session.theme.name, "mono",
+        "--theme mono and NO_COLOR stay"
+    );
+    assert!(
+        draw(&app, 100, 30)
+            .content()
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
+    );
+}
+
+#[test]
 fn opening_a_preset_or_a_file_guards_unsaved_changes() {
     let mut app = open("lenet");
     press(&mut app, "P");
@@ -547,7 +566,7 @@ fn opening_a_preset_or_a_file_guards_unsaved_changes() {
     );
     press(&mut app, "n");
     assert_eq!(
-        app.analysis.totals.params,
+        app.analysis().totals.params,
         Some(107_786),
         "n keeps the changes"
     );
@@ -589,22 +608,28 @@ fn adding_moving_and_resizing_layers() {
     assert!(screen(&draw(&app, 100, 30)).contains("Add a layer at the top"));
     press(&mut app, "b"); // jump to batchnorm
     app.handle_event(&key(KeyCode::Enter));
-    assert_eq!(app.net.layers[0].kind.name(), "batchnorm");
-    assert_eq!(app.analysis.totals.params, Some(44_428));
+    assert_eq!(app.net().layers[0].kind.name(), "batchnorm");
+    assert_eq!(app.analysis().totals.params, Some(44_428));
     app.handle_event(&Event::Key(KeyEvent::new(
         KeyCode::Down,
         KeyModifiers::SHIFT,
     )));
-    assert_eq!(app.net.layers[1].kind.name(), "batchnorm");
+    assert_eq!(app.net().layers[1].kind.name(), "batchnorm");
     assert_eq!(
-        app.analysis.totals.params,
+        app.analysis().totals.params,
         Some(44_426 + 12),
         "after the first conv: 6 channels"
     );
     press(&mut app, "k+"); // the conv's kernel 5 → 6: 28 − 6 + 1 = 23
-    assert_eq!(app.analysis.rows[0].output.unwrap().to_string(), "23×23×6");
+    assert_eq!(
+        app.analysis().rows[0].output.unwrap().to_string(),
+        "23×23×6"
+    );
     press(&mut app, "-->"); // kernel 4, filters doubled
-    assert_eq!(app.analysis.rows[0].output.unwrap().to_string(), "25×25×12");
+    assert_eq!(
+        app.analysis().rows[0].output.unwrap().to_string(),
+        "25×25×12"
+    );
 }
 
 #[test]
@@ -648,7 +673,7 @@ fn a_large_network_scrolls_and_keeps_the_selection_on_screen() {
     app.handle_event(&key(KeyCode::End));
     let text = screen(&draw(&app, 100, 30));
     assert!(
-        text.contains(&format!("{}  softmax", app.net.layers.len())),
+        text.contains(&format!("{}  softmax", app.net().layers.len())),
         "{text}"
     );
     app.handle_event(&key(KeyCode::PageUp));
@@ -734,7 +759,7 @@ fn fixes_on_the_red_row_each_leave_the_network_valid() {
     let text = screen(&draw(&app, 120, 40));
     for fix in &offered {
         assert!(text.contains(&fix.what), "{} listed:\n{text}", fix.what);
-        let fixed = layerlab::fixes::apply(&app.net, &fix.repair);
+        let fixed = layerlab::fixes::apply(app.net(), &fix.repair);
         assert_eq!(
             analyze(&fixed).error_at,
             None,
@@ -745,12 +770,12 @@ fn fixes_on_the_red_row_each_leave_the_network_valid() {
     assert!(text.contains("→ network valid, 15,626 params"));
     // Apply the first (zero-pad the max-pool), then undo it in one step.
     app.handle_event(&key(KeyCode::Enter));
-    assert_eq!(app.analysis.error_at, None);
+    assert_eq!(app.analysis().error_at, None);
     let text = screen(&draw(&app, 120, 40));
     assert!(text.contains("Total params: 15,626"), "{text}");
     assert!(text.contains("4  maxpool 2×2 s2 same"));
     press(&mut app, "u");
-    assert_eq!(app.analysis.error_at, Some(3));
+    assert_eq!(app.analysis().error_at, Some(3));
     press(&mut app, "k");
     press(&mut app, "f");
     assert!(matches!(app.mode, Mode::Table), "no fixes for a valid row");
@@ -761,7 +786,7 @@ fn fixes_on_the_red_row_each_leave_the_network_valid() {
 fn resizing_a_window_changes_the_window_and_nothing_else() {
     let mut app = open("lenet");
     press(&mut app, "jj+");
-    assert_eq!(app.net.layers[1].label(), "maxpool 3×3 s2 p0");
+    assert_eq!(app.net().layers[1].label(), "maxpool 3×3 s2 p0");
     assert!(screen(&draw(&app, 120, 40)).contains("2  maxpool 3×3 s2 p0"));
     // The "shrink the window" fix keeps the stride too.
     let mut app = open("lenet-stride2");
@@ -838,7 +863,7 @@ fn every_theme_keeps_the_broken_row_unmistakable() {
         (&LIGHT, Color::Indexed(160), Color::Indexed(130)),
         (&MONO, Color::Reset, Color::Reset),
     ] {
-        app.theme = theme;
+        app.session.theme = theme;
         let buf = draw(&app, 140, 30);
         let broken = row_starting(&buf, "4  maxpool");
         assert!(
@@ -862,7 +887,7 @@ fn every_theme_keeps_the_broken_row_unmistakable() {
         assert_eq!(colour_of(&buf, warned, "conv").0, yellow, "{}", theme.name);
     }
     // Mono: no colour anywhere on the screen.
-    app.theme = &MONO;
+    app.session.theme = &MONO;
     let buf = draw(&app, 140, 30);
     assert!(
         buf.content()
@@ -1024,7 +1049,7 @@ fn no_english_prose_on_any_russian_screen() {
     let mut screens = Vec::new();
     for preset in ["lenet", "lenet-stride2", "lenet5", "mlp"] {
         let mut app = open(preset);
-        for _ in 0..=app.net.layers.len() {
+        for _ in 0..=app.net().layers.len() {
             screens.push(screen(&draw(&app, 160, 50)));
             press(&mut app, "j");
         }
@@ -1196,12 +1221,12 @@ proptest! {
             if app.handle_event(&event) == Some(Effect::Quit) {
                 break;
             }
-            prop_assert!(app.selected <= app.net.layers.len());
-            prop_assert_eq!(&app.analysis, &analyze(&app.net));
+            prop_assert!(app.selected <= app.net().layers.len());
+            prop_assert_eq!(app.analysis(), &analyze(app.net()));
             draw(&app, 80, 24);
         }
-        if layerlab::text::first_control(&app.net.name).is_none() {
-            let text = layerlab::file::to_toml(&app.net);
+        if layerlab::text::first_control(&app.net().name).is_none() {
+            let text = layerlab::file::to_toml(app.net());
             let back = layerlab::file::parse(&text);
             prop_assert!(back.is_ok(), "layerlab refuses its own file: {:?}\n{}", back, text);
             prop_assert_eq!(layerlab::file::to_toml(&back.unwrap()), text);

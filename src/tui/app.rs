@@ -4,13 +4,14 @@
 //! touches the terminal or the file system: saving, opening files and
 //! quitting are returned as `Effect`s for the loop in `tui.rs` to carry out.
 
+use super::document::{Document, Gone};
 use super::form::Form;
-use super::history::{Change, History};
+use super::history::Change;
 use super::keys::{self, Action};
 use super::quiz::{AnswerForm, Quiz};
 use super::theme::{self, Theme};
 use super::whatif::Baseline;
-use crate::engine::{Analysis, analyze, analyze_from};
+use crate::engine::Analysis;
 use crate::file::{FileError, Source, Stamp};
 use crate::fixes::Fix;
 use crate::lang::tr;
@@ -18,7 +19,6 @@ use crate::layer::{Hw, Kind, Layer, Padding};
 use crate::network::Network;
 use crate::presets;
 use crate::size::Size;
-use crate::smallest::smallest_valid_input;
 use crate::text::visible;
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
@@ -114,36 +114,23 @@ pub struct Message {
     pub is_error: bool,
 }
 
+/// What outlives the network on screen: opening another file keeps it.
+pub struct Session {
+    pub theme: &'static Theme,
+}
+
 pub struct App {
-    pub net: Network,
-    /// Always `analyze(&net)`: recomputed by every change.
-    pub analysis: Analysis,
-    pub path: Option<PathBuf>,
-    /// Shown in the header when the network came from a preset.
-    pub preset: Option<String>,
+    /// The network, its analysis and history, where it came from.
+    doc: Document,
+    pub session: Session,
     /// 0 is the input row; `i + 1` is layer `i`.
     pub selected: usize,
     pub mode: Mode,
     pub message: Option<Message>,
     /// The network pinned with `b`, compared with the current one.
     pub baseline: Option<Baseline>,
-    pub theme: &'static Theme,
     /// Quiz mode (`Q`): which cells are hidden, and the score.
     pub quiz: Option<Quiz>,
-    /// The smallest input height and width every layer accepts.
-    pub min_input: Option<Hw>,
-    /// The file at `path` as it was when last opened or saved here, to tell
-    /// whether another program has changed it since.
-    pub on_disk: Option<Stamp>,
-    /// The document the network was read from (a file or a preset), which
-    /// saving edits instead of rewriting.
-    pub source: Option<Source>,
-    history: History,
-    /// Identifies the current state, so that undoing back to what was saved
-    /// counts as saved.
-    version: u64,
-    last_version: u64,
-    saved_version: u64,
     /// First row on screen and the table's last size, kept by the view.
     pub scroll: Cell<usize>,
     pub table_area: Cell<Rect>,
@@ -151,33 +138,46 @@ pub struct App {
 
 impl App {
     pub fn new(net: Network, path: Option<PathBuf>, preset: Option<String>) -> App {
-        let analysis = analyze(&net);
-        let min_input = smallest_valid_input(&net);
+        App::with(
+            Document::new(net, path, preset),
+            Session {
+                theme: &theme::DARK,
+            },
+        )
+    }
+
+    /// A fresh explorer on `doc` in `session`.
+    pub fn with(doc: Document, session: Session) -> App {
         App {
+            doc,
+            session,
             baseline: None,
-            theme: &theme::DARK,
             quiz: None,
-            min_input,
-            on_disk: None,
-            source: None,
-            net,
-            analysis,
-            path,
-            preset,
             selected: 0,
             mode: Mode::Table,
             message: None,
-            history: History::default(),
-            version: 0,
-            last_version: 0,
-            saved_version: 0,
             scroll: Cell::new(0),
             table_area: Cell::new(Rect::default()),
         }
     }
 
+    /// The network, its analysis and where it came from.
+    pub fn doc(&self) -> &Document {
+        &self.doc
+    }
+
+    /// The network on screen.
+    pub fn net(&self) -> &Network {
+        self.doc.net()
+    }
+
+    /// Always `analyze(self.net())`.
+    pub fn analysis(&self) -> &Analysis {
+        self.doc.analysis()
+    }
+
     pub fn is_dirty(&self) -> bool {
-        self.version != self.saved_version
+        self.doc.is_dirty()
     }
 
     /// Whether leaving this network would lose anything: unsaved changes, or
@@ -192,7 +192,7 @@ impl App {
     }
 
     fn rows(&self) -> usize {
-        self.net.layers.len() + 1
+        self.doc.net().layers.len() + 1
     }
 
     /// Rows the table shows at once (at least one).
@@ -252,7 +252,7 @@ impl App {
     /// Pasted text goes to whatever text box is open.
     fn type_text(&mut self, event: &Event) {
         match &mut self.mode {
-            Mode::Edit(form) => form.type_into(event, &self.net),
+            Mode::Edit(form) => form.type_into(event, self.doc.net()),
             Mode::Path { input, .. } => super::form::feed(input, event),
             Mode::Answer(form) => form.type_into(event),
             _ => {}
@@ -276,7 +276,7 @@ impl App {
                     "Строку входа не удалить (Enter меняет её)",
                 )),
                 Some(i) => {
-                    let label = self.net.layers[i].label();
+                    let label = self.doc.net().layers[i].label();
                     self.commit(Change::Remove(i));
                     self.say(tr(
                         format!("Removed layer {}: {label} (u undoes)", i + 1),
@@ -287,11 +287,11 @@ impl App {
             Action::Edit if self.open_answer() => {}
             Action::Edit => {
                 self.mode = match self.selected_layer() {
-                    None => Mode::Edit(Form::for_input(&self.net)),
-                    Some(i) => match Form::for_layer(&self.net, i) {
+                    None => Mode::Edit(Form::for_input(self.doc.net())),
+                    Some(i) => match Form::for_layer(self.doc.net(), i) {
                         Some(form) if !form.entries.is_empty() => Mode::Edit(form),
                         _ => {
-                            let kind = self.net.layers[i].kind.name();
+                            let kind = self.doc.net().layers[i].kind.name();
                             self.fail(tr(
                                 format!("{kind} has no settings to edit"),
                                 format!("у {kind} нет настроек"),
@@ -309,7 +309,7 @@ impl App {
                 _ => self.fail(tr("Already at the top", "Выше некуда")),
             },
             Action::MoveDown => match self.selected_layer() {
-                Some(i) if i + 1 < self.net.layers.len() => {
+                Some(i) if i + 1 < self.doc.net().layers.len() => {
                     self.commit(Change::Swap(i, i + 1));
                     self.selected += 1;
                 }
@@ -358,18 +358,18 @@ impl App {
             Action::Shrink => self.change_selected(|l| resize(l, false)),
             Action::Widen => self.change_selected(|l| widen(l, true)),
             Action::Narrow => self.change_selected(|l| widen(l, false)),
-            Action::ToggleKernels => self.commit(Change::Kernels(self.net.kernels.toggled())),
+            Action::ToggleKernels => self.commit(Change::Kernels(self.doc.net().kernels.toggled())),
             Action::Undo => self.step_history(true),
             Action::Redo => self.step_history(false),
-            Action::Save => match &self.path {
+            Action::Save => match self.doc.path() {
                 Some(path) => {
                     return Some(Effect::Save {
-                        path: path.clone(),
+                        path: path.to_path_buf(),
                         overwrite: false,
                     });
                 }
                 None => {
-                    let suggested = format!("{}.toml", slug(&self.net.name));
+                    let suggested = format!("{}.toml", slug(&self.doc.net().name));
                     self.mode = Mode::Path {
                         purpose: PathPurpose::SaveAs,
                         input: Input::new(suggested),
@@ -405,19 +405,14 @@ impl App {
         None
     }
 
-    /// Makes `change` as one undo step and recomputes the analysis.
+    /// Makes `change` as one undo step; the document recomputes the
+    /// analysis, and what is drawn from it follows.
     pub(super) fn commit(&mut self, change: Change) {
-        if change.is_noop(&self.net) {
-            return;
+        match self.doc.apply(change) {
+            Ok(true) => self.follow(),
+            Ok(false) => {}
+            Err(Gone) => self.fail(tr("That layer no longer exists", "Этого слоя уже нет")),
         }
-        let first = change.first_layer();
-        let Some(inverse) = change.apply(&mut self.net) else {
-            return self.fail(tr("That layer no longer exists", "Этого слоя уже нет"));
-        };
-        self.history.record(inverse, self.version);
-        self.last_version += 1;
-        self.version = self.last_version;
-        self.recompute(first);
     }
 
     /// Changes the selected layer through `f`; an `Err` is shown and changes nothing.
@@ -428,7 +423,7 @@ impl App {
                 "Сначала выберите слой: это строка входа (Enter меняет её)",
             ));
         };
-        let mut layer = self.net.layers[i].clone();
+        let mut layer = self.doc.net().layers[i].clone();
         match f(&mut layer) {
             Ok(()) => self.commit(Change::Layer(i, layer)),
             Err(why) => self.fail(why),
@@ -436,11 +431,11 @@ impl App {
     }
 
     fn convs(&self) -> impl Iterator<Item = &Layer> {
-        self.net.layers.iter().filter(|l| l.kind.is_conv())
+        self.doc.net().layers.iter().filter(|l| l.kind.is_conv())
     }
 
     fn change_convs(&mut self, f: impl Fn(&mut Layer)) {
-        let changed: Vec<(usize, Layer)> = (self.net.layers.iter().enumerate())
+        let changed: Vec<(usize, Layer)> = (self.doc.net().layers.iter().enumerate())
             .filter(|(_, l)| l.kind.is_conv())
             .map(|(i, l)| {
                 let mut l = l.clone();
@@ -458,17 +453,21 @@ impl App {
     }
 
     fn step_history(&mut self, back: bool) {
-        match self.history.step(&mut self.net, back, self.version) {
-            Some((version, first)) => {
-                self.version = version;
-                self.recompute(first);
+        let stepped = if back {
+            self.doc.undo()
+        } else {
+            self.doc.redo()
+        };
+        match stepped {
+            true => {
+                self.follow();
                 self.say(if back {
                     tr("Undone (Ctrl+r redoes)", "Отменено (Ctrl+r вернёт)")
                 } else {
                     tr("Redone", "Возвращено")
                 });
             }
-            None => self.fail(if back {
+            false => self.fail(if back {
                 tr("Nothing to undo", "Нечего отменять")
             } else {
                 tr("Nothing to redo", "Нечего возвращать")
@@ -476,17 +475,15 @@ impl App {
         }
     }
 
-    /// Recomputes the analysis from layer `first` down (the rows above it
-    /// cannot have changed).
-    fn recompute(&mut self, first: usize) {
-        analyze_from(&self.net, &mut self.analysis, first);
+    /// After the network changed: the selection, the baseline comparison
+    /// and the quiz follow it.
+    fn follow(&mut self) {
         self.selected = self.selected.min(self.rows() - 1);
-        self.min_input = smallest_valid_input(&self.net);
         if let Some(b) = &mut self.baseline {
-            b.compare(&self.net);
+            b.compare(self.doc.net());
         }
         if let Some(q) = &mut self.quiz {
-            q.recheck(&self.analysis.rows);
+            q.recheck(&self.doc.analysis().rows);
         }
     }
 
@@ -507,9 +504,8 @@ impl App {
     pub(super) fn open_preset(&mut self, name: &str) {
         match presets::load_source(name) {
             Ok((net, source)) => {
-                self.replace(net, None);
-                self.source = Some(source);
-                self.preset = Some(name.to_string());
+                let doc = Document::new(net, None, Some(name.to_string()));
+                self.replace(doc.read(Some(source), None));
                 self.say(tr(
                     format!("Opened preset {name}"),
                     format!("Открыта встроенная сеть {name}"),
@@ -519,12 +515,13 @@ impl App {
         }
     }
 
-    /// Starts over on another network: history and selection are reset;
-    /// the theme is the session's and stays.
-    fn replace(&mut self, net: Network, path: Option<PathBuf>) {
-        let theme = self.theme;
-        *self = App::new(net, path, None);
-        self.theme = theme;
+    /// Starts over on another document: selection, baseline and quiz go
+    /// with the old one; the session stays.
+    fn replace(&mut self, doc: Document) {
+        let session = Session {
+            theme: self.session.theme,
+        };
+        *self = App::with(doc, session);
     }
 
     /// Why writing to `path` must be confirmed first, if it must: `now` is
@@ -532,13 +529,13 @@ impl App {
     pub fn write_conflict(&self, path: &std::path::Path, now: Option<Stamp>) -> Option<String> {
         let now = now?;
         let shown = path.display();
-        if self.path.as_deref() != Some(path) {
+        if self.doc.path() != Some(path) {
             return Some(tr(
                 format!("{shown} already exists. Replace it?"),
                 format!("{shown} уже есть. Заменить?"),
             ));
         }
-        (self.on_disk != Some(now)).then(|| {
+        (self.doc.on_disk() != Some(now)).then(|| {
             tr(
                 format!("{shown} was changed by another program since it was opened here. Replace those changes?"),
                 format!("{shown} изменён другой программой после открытия здесь. Заменить эти изменения?"),
@@ -555,15 +552,11 @@ impl App {
     pub fn saved(&mut self, path: PathBuf, result: std::io::Result<Source>, now: Option<Stamp>) {
         match result {
             Ok(source) => {
-                self.on_disk = now;
-                self.source = Some(source);
-                self.saved_version = self.version;
                 self.say(tr(
                     format!("Saved to {}", path.display()),
                     format!("Сохранено в {}", path.display()),
                 ));
-                self.path = Some(path);
-                self.preset = None;
+                self.doc.saved(path, source, now);
             }
             Err(e) => {
                 let shown = path.display();
@@ -589,9 +582,7 @@ impl App {
                     format!("Открыт {}", path.display()),
                 ));
                 let message = self.message.take();
-                self.replace(net, Some(path));
-                self.on_disk = now;
-                self.source = Some(source);
+                self.replace(Document::new(net, Some(path), None).read(Some(source), now));
                 self.message = message;
             }
             Err(e) => self.fail(e.to_string()),
@@ -738,16 +729,16 @@ mod tests {
     fn every_change_recomputes_and_undo_returns_to_the_saved_state() {
         let mut app = lenet();
         app.update(Action::TogglePaddingAll);
-        assert_eq!(app.analysis.totals.params, Some(107_786));
+        assert_eq!(app.analysis().totals.params, Some(107_786));
         assert!(app.is_dirty());
         app.update(Action::Undo);
-        assert_eq!(app.analysis.totals.params, Some(44_426));
+        assert_eq!(app.analysis().totals.params, Some(44_426));
         assert!(
             !app.is_dirty(),
             "undoing back to the opened state is not a change"
         );
         app.update(Action::Redo);
-        assert_eq!(app.analysis.totals.params, Some(107_786));
+        assert_eq!(app.analysis().totals.params, Some(107_786));
     }
 
     #[test]

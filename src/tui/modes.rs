@@ -73,10 +73,10 @@ impl App {
                     "Edit cancelled: nothing changed",
                     "Правка отменена: ничего не изменилось",
                 )),
-                Some(FormAction::Apply) => match form.evaluate(&self.net) {
+                Some(FormAction::Apply) => match form.evaluate(self.net()) {
                     Ok(change) => self.commit(change),
                     Err(_) => {
-                        form.check(&self.net);
+                        form.check(self.net());
                         self.fail(tr(
                             "Fix the fields in red first (Esc cancels)",
                             "Сначала исправьте красные поля (Esc — отмена)",
@@ -93,7 +93,7 @@ impl App {
                     self.mode = Mode::Edit(form);
                 }
                 None => {
-                    form.type_into(event, &self.net);
+                    form.type_into(event, self.net());
                     self.mode = Mode::Edit(form);
                 }
             },

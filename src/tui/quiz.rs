@@ -184,7 +184,7 @@ impl App {
             )),
             None => {
                 let from = self.selected_layer().unwrap_or(0);
-                let layers = self.net.layers.len().saturating_sub(from);
+                let layers = self.net().layers.len().saturating_sub(from);
                 self.quiz = Some(Quiz {
                     from,
                     answers: vec![Answers::default(); layers],
@@ -225,12 +225,12 @@ impl App {
     pub(super) fn submit_answer(&mut self, form: AnswerForm) {
         let layer = form.layer;
         let (Some(row), Some(l)) = (
-            self.analysis.rows.get(layer).copied(),
-            self.net.layers.get(layer),
+            self.analysis().rows.get(layer).copied(),
+            self.net().layers.get(layer),
         ) else {
             return;
         };
-        let why = explain(l, &row, self.net.kernels);
+        let why = explain(l, &row, self.net().kernels);
         let mut said = Vec::new();
         for &(cell, ref input) in &form.entries {
             let shape = cell == QuizCell::Output;

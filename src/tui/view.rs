@@ -32,7 +32,7 @@ const DETAIL_HEIGHT: u16 = 7;
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-            too_small(self.theme, area, buf);
+            too_small(self.session.theme, area, buf);
             return;
         }
         let [header, table, detail, footer] = Layout::vertical([
@@ -46,7 +46,7 @@ impl Widget for &App {
         table::render(self, table.inner(Margin::new(1, 0)), buf);
         render_detail(self, detail, buf);
         render_footer(self, footer, buf);
-        let t = self.theme;
+        let t = self.session.theme;
         match &self.mode {
             Mode::Table => {}
             Mode::Help { scroll } => popups::render_help(t, *scroll, area, buf),
@@ -140,26 +140,26 @@ fn too_small(t: &Theme, area: Rect, buf: &mut Buffer) {
 }
 
 fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = app.theme;
+    let t = app.session.theme;
     let dirty = if app.is_dirty() { "*" } else { "" };
-    let source = match (&app.path, &app.preset) {
+    let source = match (&app.doc().path(), &app.doc().preset()) {
         (Some(p), _) => format!("{}{dirty}", visible(&p.display().to_string())),
         (None, Some(name)) => format!("{} {name}{dirty}", tr("preset", "встроенная")),
         (None, None) => format!("{}{dirty}", tr("not saved", "не сохранена")),
     };
-    let kernels = match app.net.kernels {
+    let kernels = match app.net().kernels {
         crate::network::Kernels::Full => tr("full (PyTorch/Keras)", "полные (PyTorch/Keras)"),
         crate::network::Kernels::Shared => tr("shared (problem set)", "общие (задачник)"),
     };
     let sep = || Span::styled("  │  ", t.border);
     let mut spans = vec![
-        Span::styled(format!(" {}", visible(&app.net.name)), t.title),
+        Span::styled(format!(" {}", visible(&app.net().name)), t.title),
         sep(),
         Span::raw(source),
         sep(),
-        Span::raw(format!("{} {}", tr("input", "вход"), app.net.input)),
+        Span::raw(format!("{} {}", tr("input", "вход"), app.net().input)),
     ];
-    if let (Some(min), Shape::Image { h, w, .. }) = (app.min_input, app.net.input) {
+    if let (Some(min), Shape::Image { h, w, .. }) = (app.doc().min_input(), app.net().input) {
         let style = if h < min.h || w < min.w {
             t.error
         } else {
@@ -195,14 +195,14 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = app.theme;
+    let t = app.session.theme;
     let label = |s: &'static str| Span::styled(format!("{s:<13}"), t.muted);
     let (title, lines) = match app.selected_layer() {
         None => {
             let lines = vec![
                 Line::from(vec![
                     label(tr("input", "вход")),
-                    Span::raw(shape_words(app.net.input)),
+                    Span::raw(shape_words(app.net().input)),
                 ]),
                 Line::from(vec![
                     label(""),
@@ -250,15 +250,15 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
                     " {} {} · {} ",
                     tr("Layer", "Слой"),
                     i + 1,
-                    app.net.layers[i].label()
+                    app.net().layers[i].label()
                 ),
                 lines,
             )
         }
         Some(i) => {
-            let layer = &app.net.layers[i];
-            let row = &app.analysis.rows[i];
-            let why = explain(layer, row, app.net.kernels);
+            let layer = &app.net().layers[i];
+            let row = &app.analysis().rows[i];
+            let why = explain(layer, row, app.net().kernels);
             let shape = |s: Option<Shape>| s.map_or_else(|| "—".to_string(), |s| s.to_string());
             let mut lines = vec![Line::from(vec![
                 label(tr("shape", "размеры")),
@@ -283,7 +283,7 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
                     label(tr("unreachable", "недостижим")),
                     Span::styled(
                         {
-                            let n = app.analysis.error_at.map_or(0, |e| e + 1);
+                            let n = app.analysis().error_at.map_or(0, |e| e + 1);
                             tr(
                                 format!("layer {n} above is broken, so this one has no input"),
                                 format!("слой {n} выше сломан, поэтому у этого нет входа"),
@@ -346,15 +346,15 @@ fn total_params() -> &'static str {
 }
 
 fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = app.theme;
+    let t = app.session.theme;
     let [totals_area, hint] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
-    let totals = &app.analysis.totals;
+    let totals = app.analysis().totals;
     let hidden = app
         .quiz
         .as_ref()
-        .is_some_and(|q| q.hides_any(app.net.layers.len()));
-    let line = match (totals.params, app.analysis.error_at) {
+        .is_some_and(|q| q.hides_any(app.net().layers.len()));
+    let line = match (totals.params, app.analysis().error_at) {
         _ if hidden => Line::styled(
             tr(
                 " Total params: ?   (the quiz is on: Q ends it)",

@@ -49,7 +49,7 @@ impl Baseline {
 
 impl App {
     pub(super) fn pin_baseline(&mut self) {
-        self.baseline = Some(Baseline::pin(&self.net, &self.net));
+        self.baseline = Some(Baseline::pin(self.net(), self.net()));
         self.say(tr(
             "Pinned this network as the baseline: changes now show against it (B clears)",
             "Сеть запомнена как база: изменения теперь видны относительно неё (B — забыть)",
@@ -69,7 +69,7 @@ impl App {
 
     /// `[` `]` `{` `}`: a new input height and width from the current ones.
     pub(super) fn resize_input(&mut self, resize: fn(u64) -> Option<u64>) {
-        let Shape::Image { c, h, w } = self.net.input else {
+        let Shape::Image { c, h, w } = self.net().input else {
             return self.fail(tr(
                 "The input is a flat vector: it has no height or width to resize",
                 "Вход — вектор: у него нет высоты и ширины",
@@ -79,7 +79,7 @@ impl App {
         let fits = |n: u64| resize(n).filter(|&n| n >= 1 && i64::try_from(n).is_ok());
         match (fits(h), fits(w)) {
             (Some(h), Some(w)) => self.commit(Change::Input {
-                name: self.net.name.clone(),
+                name: self.net().name.clone(),
                 shape: Shape::Image { c, h, w },
             }),
             _ => self.fail(tr(
@@ -91,7 +91,7 @@ impl App {
 
     pub(super) fn open_fixes(&mut self) {
         let Some(i) = self.selected_layer() else {
-            return self.fail(match (self.min_input, self.net.input) {
+            return self.fail(match (self.doc().min_input(), self.net().input) {
                 (Some(min), Shape::Image { h, w, .. }) if h < min.h || w < min.w => tr(
                     format!("The input {h}×{w} is too small: every layer fits from {}×{} (] grows it, or f on the red row)", min.h, min.w),
                     format!("Вход {h}×{w} мал: все слои подходят от {}×{} (] увеличит его, или f на красной строке)", min.h, min.w),
@@ -107,10 +107,10 @@ impl App {
                 .to_string(),
             });
         };
-        match self.analysis.rows[i].status {
+        match self.analysis().rows[i].status {
             Status::Error(_) => {}
             Status::Unreachable => {
-                let broken = self.analysis.error_at.map_or(0, |e| e + 1);
+                let broken = self.analysis().error_at.map_or(0, |e| e + 1);
                 return self.fail(tr(
                     format!("This row only waits for layer {broken}, which is broken: f on layer {broken} fixes it"),
                     format!("Эта строка лишь ждёт слой {broken}, а он сломан: f на слое {broken} исправит"),
@@ -123,7 +123,7 @@ impl App {
                 ));
             }
         }
-        let found = fixes(&self.net, &self.analysis, i);
+        let found = fixes(self.net(), self.analysis(), i);
         if found.is_empty() {
             return self.fail(tr(
                 "No single change repairs this layer",
@@ -142,7 +142,7 @@ impl App {
             Repair::Layer(i, layer) => Change::Layer(i, layer),
             Repair::Remove(i) => Change::Remove(i),
             Repair::Input(shape) => Change::Input {
-                name: self.net.name.clone(),
+                name: self.net().name.clone(),
                 shape,
             },
         };
@@ -176,7 +176,7 @@ impl App {
     pub fn table_len(&self) -> usize {
         match &self.baseline {
             Some(b) => b.steps.len() + 1,
-            None => self.net.layers.len() + 1,
+            None => self.net().layers.len() + 1,
         }
     }
 
@@ -294,7 +294,7 @@ impl App {
     /// in the current folder for a preset), with its contents.
     pub(super) fn export_to(&mut self, kind: ExportKind) -> Option<Effect> {
         let contents = match kind {
-            ExportKind::Code(framework) => match export(&self.net, &self.analysis, framework) {
+            ExportKind::Code(framework) => match export(self.net(), self.analysis(), framework) {
                 Ok(code) => code,
                 Err(e) => {
                     self.fail(tr(
@@ -304,9 +304,9 @@ impl App {
                     return None;
                 }
             },
-            ExportKind::Table(format) => report::render(&self.net, &self.analysis, format, false),
+            ExportKind::Table(format) => report::render(self.net(), self.analysis(), format, false),
         };
-        let (folder, stem) = match &self.path {
+        let (folder, stem) = match &self.doc().path() {
             Some(p) => (
                 p.parent().map(Path::to_path_buf).unwrap_or_default(),
                 p.file_stem()
@@ -314,7 +314,7 @@ impl App {
             ),
             None => (
                 PathBuf::new(),
-                slug(self.preset.as_deref().unwrap_or(&self.net.name)),
+                slug(self.doc().preset().unwrap_or(&self.net().name)),
             ),
         };
         let path = folder.join(format!("{stem}{}", kind.suffix()));

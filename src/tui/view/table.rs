@@ -49,7 +49,7 @@ fn scroll_to_selection(app: &App, visible: usize) -> usize {
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = app.theme;
+    let t = app.session.theme;
     app.table_area.set(area);
     let visible = usize::from(area.height).saturating_sub(1).max(1);
     let top = scroll_to_selection(app, visible);
@@ -122,10 +122,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn shown(app: &App, row: TableRow) -> Shown {
-    let t = app.theme;
+    let t = app.session.theme;
     match row {
         TableRow::Input => {
-            let (style, remark) = match (app.net.input, app.min_input) {
+            let (style, remark) = match (app.net().input, app.doc().min_input()) {
                 (Shape::Image { h, w, .. }, Some(min)) if h < min.h || w < min.w => (
                     t.error,
                     tr(
@@ -142,13 +142,13 @@ fn shown(app: &App, row: TableRow) -> Shown {
                 _ => (t.text, String::new()),
             };
             let versus = match &app.baseline {
-                Some(b) if b.net.input != app.net.input => {
-                    Line::styled(format!("{} → {}", b.net.input, app.net.input), t.changed)
+                Some(b) if b.net.input != app.net().input => {
+                    Line::styled(format!("{} → {}", b.net.input, app.net().input), t.changed)
                 }
                 _ => Line::default(),
             };
             Shown {
-                cells: input_cells(app.net.input),
+                cells: input_cells(app.net().input),
                 versus,
                 style,
                 remark,
@@ -156,8 +156,8 @@ fn shown(app: &App, row: TableRow) -> Shown {
             }
         }
         TableRow::Layer { index, base } => {
-            let row = &app.analysis.rows[index];
-            let layer = &app.net.layers[index];
+            let row = &app.analysis().rows[index];
+            let layer = &app.net().layers[index];
             let (style, remark) = match row.status {
                 Status::Ok => (t.text, String::new()),
                 Status::Warning(d) => (t.warning, format!("! {d}")),
@@ -177,7 +177,7 @@ fn shown(app: &App, row: TableRow) -> Shown {
                     t,
                     delta(
                         (&b.net.layers[j], &b.analysis, j),
-                        (layer, &app.analysis, index),
+                        (layer, app.analysis(), index),
                     ),
                 ),
             };
@@ -280,7 +280,7 @@ fn versus(t: &Theme, d: Delta) -> Line<'static> {
 /// The footer's change of the total against the baseline, if any.
 pub fn total_change(app: &App) -> Option<i128> {
     let b = app.baseline.as_ref()?;
-    change(b.analysis.totals.params, app.analysis.totals.params)
+    change(b.analysis.totals.params, app.analysis().totals.params)
 }
 
 fn input_cells(input: Shape) -> [String; 6] {

@@ -1,0 +1,175 @@
+//! The network being explored, as one document: the network and its
+//! analysis (always `analyze(&net)`), the undo history, and where it came
+//! from and was saved to. Its fields are private: `apply`, `undo` and `redo`
+//! are the only ways to change the network, and each keeps the analysis,
+//! the smallest valid input and the history in step with it.
+
+use super::history::{Change, History};
+use crate::engine::{Analysis, analyze, analyze_from};
+use crate::file::{Source, Stamp};
+use crate::layer::Hw;
+use crate::network::Network;
+use crate::smallest::smallest_valid_input;
+use std::path::{Path, PathBuf};
+
+pub struct Document {
+    net: Network,
+    analysis: Analysis,
+    /// The smallest input height and width every layer accepts.
+    min_input: Option<Hw>,
+    history: History,
+    /// Identifies the current state, so that undoing back to what was saved
+    /// counts as saved.
+    version: u64,
+    last_version: u64,
+    saved_version: u64,
+    path: Option<PathBuf>,
+    /// Shown in the header when the network came from a preset.
+    preset: Option<String>,
+    /// The text the network was read from, which saving edits.
+    source: Option<Source>,
+    /// The file at `path` as it was when last opened or saved here.
+    on_disk: Option<Stamp>,
+}
+
+/// A change that could not be made, because what it names is gone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Gone;
+
+impl Document {
+    pub fn new(net: Network, path: Option<PathBuf>, preset: Option<String>) -> Document {
+        Document {
+            analysis: analyze(&net),
+            min_input: smallest_valid_input(&net),
+            net,
+            history: History::default(),
+            version: 0,
+            last_version: 0,
+            saved_version: 0,
+            path,
+            preset,
+            source: None,
+            on_disk: None,
+        }
+    }
+
+    /// The document as read from a file (or a preset's text): saving edits
+    /// `source`, and `on_disk` tells whether the file changes under us.
+    pub fn read(mut self, source: Option<Source>, on_disk: Option<Stamp>) -> Document {
+        self.source = source;
+        self.on_disk = on_disk;
+        self
+    }
+
+    pub fn net(&self) -> &Network {
+        &self.net
+    }
+
+    pub fn analysis(&self) -> &Analysis {
+        &self.analysis
+    }
+
+    pub fn min_input(&self) -> Option<Hw> {
+        self.min_input
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn preset(&self) -> Option<&str> {
+        self.preset.as_deref()
+    }
+
+    pub fn source(&self) -> Option<&Source> {
+        self.source.as_ref()
+    }
+
+    pub fn on_disk(&self) -> Option<Stamp> {
+        self.on_disk
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.version != self.saved_version
+    }
+
+    /// Makes `change` as one undo step and brings the analysis up to date.
+    /// `Ok(false)`: the change would change nothing and was not recorded.
+    pub fn apply(&mut self, change: Change) -> Result<bool, Gone> {
+        if change.is_noop(&self.net) {
+            return Ok(false);
+        }
+        let first = change.first_layer();
+        let inverse = change.apply(&mut self.net).ok_or(Gone)?;
+        self.history.record(inverse, self.version);
+        self.last_version += 1;
+        self.version = self.last_version;
+        self.recompute(first);
+        Ok(true)
+    }
+
+    /// Takes back the last change; `false` when there is none.
+    pub fn undo(&mut self) -> bool {
+        self.step(true)
+    }
+
+    /// Makes again the last change undone; `false` when there is none.
+    pub fn redo(&mut self) -> bool {
+        self.step(false)
+    }
+
+    fn step(&mut self, back: bool) -> bool {
+        match self.history.step(&mut self.net, back, self.version) {
+            Some((version, first)) => {
+                self.version = version;
+                self.recompute(first);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Recomputes from layer `first` down: the rows above cannot have changed.
+    fn recompute(&mut self, first: usize) {
+        analyze_from(&self.net, &mut self.analysis, first);
+        self.min_input = smallest_valid_input(&self.net);
+    }
+
+    /// The network was saved to `path` as `source`; the file is now `on_disk`.
+    pub fn saved(&mut self, path: PathBuf, source: Source, on_disk: Option<Stamp>) {
+        self.saved_version = self.version;
+        self.path = Some(path);
+        self.preset = None;
+        self.source = Some(source);
+        self.on_disk = on_disk;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layer::{Kind, Layer};
+
+    #[test]
+    fn every_way_to_change_keeps_the_analysis_equal_to_a_fresh_one() {
+        let mut doc = Document::new(crate::presets::load("lenet").unwrap(), None, None);
+        assert_eq!(
+            doc.apply(Change::Insert(2, Layer::new(Kind::Relu))),
+            Ok(true)
+        );
+        assert_eq!(doc.analysis(), &analyze(doc.net()));
+        assert!(doc.is_dirty());
+        assert_eq!(doc.apply(Change::Remove(99)), Err(Gone));
+        assert_eq!(
+            doc.apply(Change::Swap(1, 1)),
+            Ok(false),
+            "a no-op is no step"
+        );
+        assert!(doc.undo());
+        assert_eq!(doc.analysis(), &analyze(doc.net()));
+        assert!(!doc.is_dirty(), "back where it started");
+        assert!(!doc.undo());
+        assert!(doc.redo());
+        assert_eq!(doc.net().layers.len(), 10);
+    }
+}
