@@ -7,8 +7,9 @@
 //! `TooLarge` error on that layer, never a wrapped number or a panic.
 //! Human-readable formulas live in `explain`, built only for the layer shown.
 
+use crate::family::Step;
 use crate::lang;
-use crate::layer::{Hw, Kind, Layer};
+use crate::layer::{Hw, Layer};
 use crate::network::{Kernels, Network, Shape};
 use std::fmt;
 
@@ -236,136 +237,32 @@ impl Sums {
     }
 }
 
-/// One computed layer.
-#[derive(Clone, Copy, Debug)]
-struct Step {
-    output: Shape,
-    params: u64,
-    macs: u64,
-    dropped: Option<Dropped>,
-}
-
-impl Step {
-    fn passthrough(shape: Shape) -> Step {
-        Step {
-            output: shape,
-            params: 0,
-            macs: 0,
-            dropped: None,
-        }
-    }
-}
-
+/// One layer's output shape, parameters and MACs, by its family.
 fn step(layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step, Problem> {
-    let too_large = |what| Problem::TooLarge { what };
-    match layer.kind {
-        Kind::Conv2d | Kind::MaxPool | Kind::AvgPool => {
-            let Shape::Image { c, h, w } = input else {
-                let got = input.elements().unwrap_or(u64::MAX);
-                return Err(Problem::NeedsImage {
-                    kind: layer.kind,
-                    got,
-                });
-            };
-            let (oh, ow) = window_output(layer, Hw { h, w })?;
-            let dropped = Dropped {
-                rows: oh.dropped,
-                cols: ow.dropped,
-            };
-            let dropped = (dropped.rows > 0 || dropped.cols > 0).then_some(dropped);
-            if layer.kind.is_pool() {
-                let output = Shape::Image {
-                    c,
-                    h: oh.size,
-                    w: ow.size,
-                };
-                return Ok(Step {
-                    dropped,
-                    ..Step::passthrough(output)
-                });
-            }
-            let (filters, groups) = (layer.filters.get(), layer.groups.get());
-            if c % groups != 0 || filters % groups != 0 {
-                return Err(Problem::Groups {
-                    groups,
-                    channels: c,
-                    filters,
-                });
-            }
-            let k = layer.kernel;
-            let window = k.h.checked_mul(k.w).ok_or(too_large("kernel"))?;
-            let per_filter = match kernels {
-                Kernels::Full => window.checked_mul(c / groups),
-                Kernels::Shared => Some(window),
-            }
-            .ok_or(too_large("parameter count"))?;
-            let params = per_filter
-                .checked_add(u64::from(layer.bias))
-                .and_then(|n| n.checked_mul(filters))
-                .ok_or(too_large("parameter count"))?;
-            // Every output value is one dot product over the full-depth window,
-            // whichever way the kernels are counted.
-            let macs = [oh.size, ow.size, filters, window, c / groups]
-                .into_iter()
-                .try_fold(1u64, u64::checked_mul)
-                .ok_or(too_large("MAC count"))?;
-            let output = Shape::Image {
-                c: filters,
-                h: oh.size,
-                w: ow.size,
-            };
-            Ok(Step {
-                output,
-                params,
-                macs,
-                dropped,
-            })
-        }
-        Kind::Flatten => {
-            let n = input.elements().ok_or(too_large("flattened vector"))?;
-            Ok(Step::passthrough(Shape::Flat(n)))
-        }
-        Kind::Dense => {
-            let Shape::Flat(n) = input else {
-                return Err(Problem::NeedsFlat { got: input });
-            };
-            let units = layer.units.get();
-            let params = n
-                .checked_add(u64::from(layer.bias))
-                .and_then(|x| x.checked_mul(units))
-                .ok_or(too_large("parameter count"))?;
-            let macs = n.checked_mul(units).ok_or(too_large("MAC count"))?;
-            Ok(Step {
-                output: Shape::Flat(units),
-                params,
-                macs,
-                dropped: None,
-            })
-        }
-        Kind::BatchNorm => {
-            let features = match input {
-                Shape::Image { c, .. } => c,
-                Shape::Flat(n) => n,
-            };
-            let params = features
-                .checked_mul(2)
-                .ok_or(too_large("parameter count"))?;
-            Ok(Step {
-                params,
-                ..Step::passthrough(input)
-            })
-        }
-        Kind::GlobalAvgPool => match input {
-            Shape::Image { c, .. } => Ok(Step::passthrough(Shape::Flat(c))),
-            Shape::Flat(n) => Err(Problem::NeedsImage {
-                kind: layer.kind,
-                got: n,
-            }),
-        },
-        Kind::Dropout | Kind::Relu | Kind::Sigmoid | Kind::Tanh | Kind::Softmax => {
-            Ok(Step::passthrough(input))
-        }
-    }
+    crate::family::of(layer.kind).step(layer, input, kernels)
+}
+
+/// What conv and pooling layers share: the window slid over the image.
+/// Gives the channels in, the output height and width, and what the window
+/// leaves out at the edges.
+pub(crate) fn window_step(
+    layer: &Layer,
+    input: Shape,
+) -> Result<(u64, u64, u64, Option<Dropped>), Problem> {
+    let Shape::Image { c, h, w } = input else {
+        let got = input.elements().unwrap_or(u64::MAX);
+        return Err(Problem::NeedsImage {
+            kind: layer.kind,
+            got,
+        });
+    };
+    let (oh, ow) = window_output(layer, Hw { h, w })?;
+    let dropped = Dropped {
+        rows: oh.dropped,
+        cols: ow.dropped,
+    };
+    let dropped = (dropped.rows > 0 || dropped.cols > 0).then_some(dropped);
+    Ok((c, oh.size, ow.size, dropped))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use crate::engine::{Axis, AxisFit, AxisRule, Row, axes};
 use crate::lang::tr;
-use crate::layer::{Hw, Kind, Layer};
+use crate::layer::{Hw, Layer};
 use crate::network::{Kernels, Shape};
 use crate::units::thousands;
 
@@ -33,49 +33,26 @@ pub fn explain(layer: &Layer, row: &Row, kernels: Kernels) -> Explanation {
 }
 
 fn size_lines(layer: &Layer, input: Shape, output: Option<Shape>) -> Vec<String> {
-    match (layer.kind, input) {
-        (k, Shape::Image { h, w, .. }) if k.has_window() => {
-            let [ah, aw] = axes(layer, Hw { h, w });
-            let mut lines = if ah == aw {
-                vec![format!("H, W: {}", axis_formula(&ah))]
-            } else {
-                vec![
-                    format!("H: {}", axis_formula(&ah)),
-                    format!("W: {}", axis_formula(&aw)),
-                ]
-            };
-            if k.is_conv() {
-                lines.push(tr(
-                    format!("channels: {} filters", layer.filters),
-                    format!("каналы: {} фильтров", layer.filters),
-                ));
-            }
-            lines
-        }
-        (Kind::Flatten, Shape::Image { c, h, w }) => match output {
-            Some(out) => vec![format!(
-                "{h}·{w}·{c} = {}",
-                thousands(out.elements().unwrap_or(0))
-            )],
-            None => vec![tr(
-                format!("{h}·{w}·{c} is too large"),
-                format!("{h}·{w}·{c} — слишком много"),
-            )],
-        },
-        (Kind::GlobalAvgPool, Shape::Image { c, h, w }) => {
-            vec![tr(
-                format!("the mean of each {h}×{w} channel: {c} values"),
-                format!("среднее по каждому каналу {h}×{w}: {c} значений"),
-            )]
-        }
-        _ => match output {
-            Some(out) if out == input => vec![tr(
-                format!("unchanged: {out}"),
-                format!("не меняется: {out}"),
-            )],
-            Some(out) => vec![format!("{out}")],
-            None => vec![tr("— (cannot be computed)", "— (не вычисляется)").to_string()],
-        },
+    crate::family::of(layer.kind).size_lines(layer, input, output)
+}
+
+/// The output size of a window sliding over the image: one formula for
+/// both axes when they are computed alike, else one each.
+pub(crate) fn window_lines(layer: &Layer, input: Shape, output: Option<Shape>) -> Vec<String> {
+    let Shape::Image { h, w, .. } = input else {
+        return vec![match output {
+            Some(out) => out.to_string(),
+            None => tr("— (cannot be computed)", "— (не вычисляется)").to_string(),
+        }];
+    };
+    let [ah, aw] = axes(layer, Hw { h, w });
+    if ah == aw {
+        vec![format!("H, W: {}", axis_formula(&ah))]
+    } else {
+        vec![
+            format!("H: {}", axis_formula(&ah)),
+            format!("W: {}", axis_formula(&aw)),
+        ]
     }
 }
 
@@ -130,56 +107,14 @@ fn params_line(layer: &Layer, input: Shape, row: &Row, kernels: Kernels) -> Stri
             .to_string();
         }
     };
-    match (layer.kind, input) {
-        (Kind::Conv2d, Shape::Image { c, .. }) => {
-            let k = layer.kernel;
-            let depth = match (kernels, layer.groups.get()) {
-                (Kernels::Shared, _) => String::new(),
-                (Kernels::Full, 1) => format!("·{c}"),
-                (Kernels::Full, g) => format!("·({c}/{g})"),
-            };
-            let weights = format!("{}·{}{depth}", k.h, k.w);
-            let note = match kernels {
-                Kernels::Shared => tr(
-                    "  (one kernel shared across input channels)",
-                    "  (одно ядро на все входные каналы)",
-                ),
-                Kernels::Full => "",
-            };
-            if layer.bias {
-                format!("({weights} + 1)·{} = {result}{note}", layer.filters)
-            } else {
-                format!("{weights}·{} = {result}{note}", layer.filters)
-            }
-        }
-        (Kind::Dense, Shape::Flat(n)) => {
-            if layer.bias {
-                format!("({n} + 1)·{} = {result}", layer.units)
-            } else {
-                format!("{n}·{} = {result}", layer.units)
-            }
-        }
-        (Kind::BatchNorm, _) => {
-            let features = match input {
-                Shape::Image { c, .. } => c,
-                Shape::Flat(n) => n,
-            };
-            format!(
-                "2·{features} = {result}  {}",
-                tr(
-                    "(a scale and a shift per channel)",
-                    "(масштаб и сдвиг на канал)"
-                )
-            )
-        }
-        _ => tr("0 (no weights)", "0 (весов нет)").to_string(),
-    }
+    crate::family::of(layer.kind).params_line(layer, input, &result, kernels)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::analyze;
+    use crate::layer::Kind;
     use crate::layer::{Activation, Padding};
     use crate::network::Network;
 

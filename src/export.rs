@@ -16,7 +16,7 @@ mod pytorch;
 
 use crate::engine::{Analysis, AxisFit, Status, axes};
 use crate::lang::tr;
-use crate::layer::{Hw, Layer};
+use crate::layer::{Activation, Hw, Layer};
 use crate::network::{Kernels, Network, Shape};
 use crate::text::visible;
 use crate::units::grouped;
@@ -97,14 +97,16 @@ pub fn export(
     }
 }
 
-/// One layer with everything the code writers need.
-struct Exported<'a> {
-    number: usize,
-    layer: &'a Layer,
-    input: Shape,
-    output: Shape,
+/// One layer with everything the code writers need (each family writes
+/// its own code from this, see `family`).
+pub struct Exported<'a> {
+    /// 1-based: the layer is module `l{number}`.
+    pub number: usize,
+    pub layer: &'a Layer,
+    pub input: Shape,
+    pub output: Shape,
     /// Zeros the windows reach on each side: ((top, bottom), (left, right)).
-    pad: ((u64, u64), (u64, u64)),
+    pub pad: ((u64, u64), (u64, u64)),
     comment: String,
 }
 
@@ -150,22 +152,55 @@ impl<'a> Exported<'a> {
         }
     }
 
-    fn channels(&self) -> u64 {
+    /// Input channels, or features of a vector.
+    pub fn channels(&self) -> u64 {
         match self.input {
             Shape::Image { c, .. } => c,
             Shape::Flat(n) => n,
         }
     }
 
-    fn is_even(&self) -> bool {
+    /// Whether the padding is the same on both sides of each axis.
+    pub fn is_even(&self) -> bool {
         let ((t, b), (l, r)) = self.pad;
         t == b && l == r
+    }
+
+    /// `name="l4"`: how Keras names the layer.
+    pub fn keras_name(&self) -> String {
+        format!("name=\"l{}\"", self.number)
+    }
+
+    /// Explicit zero padding before the layer, as Keras writes it.
+    pub fn keras_zero_padding(&self) -> String {
+        let ((top, bottom), (left, right)) = self.pad;
+        let n = self.number;
+        format!("layers.ZeroPadding2D((({top}, {bottom}), ({left}, {right})), name=\"l{n}_pad\")")
+    }
+
+    /// `activation="relu"` for a conv or dense layer that carries one.
+    pub fn keras_activation(&self) -> Option<String> {
+        (self.layer.activation)
+            .filter(|_| self.layer.kind.carries_activation())
+            .map(|a| format!("activation=\"{}\"", a.name()))
     }
 }
 
 /// `(5, 5)`
-fn pair(hw: Hw) -> String {
+pub fn pair(hw: Hw) -> String {
     format!("({}, {})", hw.h, hw.w)
+}
+
+/// The PyTorch module for an activation.
+pub fn pytorch_activation(a: Activation) -> String {
+    match a {
+        Activation::Relu => "nn.ReLU()",
+        Activation::Sigmoid => "nn.Sigmoid()",
+        Activation::Tanh => "nn.Tanh()",
+        // Over channels (dimension 1), as Keras applies it on its last axis.
+        Activation::Softmax => "nn.Softmax(dim=1)",
+    }
+    .to_string()
 }
 
 /// A one-line docstring-safe description of the network.

@@ -202,6 +202,11 @@ impl Kind {
         matches!(self, Kind::MaxPool | Kind::AvgPool)
     }
 
+    /// Conv and dense layers may carry an `activation` shorthand.
+    pub fn carries_activation(self) -> bool {
+        matches!(self, Kind::Conv2d | Kind::Dense)
+    }
+
     /// Conv and pooling layers slide a window over the image.
     pub fn has_window(self) -> bool {
         self.is_conv() || self.is_pool()
@@ -268,56 +273,8 @@ impl Layer {
 
     /// A short description for tables: `conv 5×5 ×6 s1 p0 relu`.
     pub fn label(&self) -> String {
-        let mut s = match self.kind {
-            Kind::Conv2d => format!("conv {} ×{}", square_label(self.kernel), self.filters),
-            Kind::MaxPool | Kind::AvgPool => {
-                let name = if self.kind == Kind::MaxPool {
-                    "maxpool"
-                } else {
-                    "avgpool"
-                };
-                format!("{name} {}", square_label(self.kernel))
-            }
-            Kind::Dense => format!("dense {}", self.units),
-            Kind::Dropout => format!("dropout {}", self.rate),
-            Kind::GlobalAvgPool => "global avgpool".to_string(),
-            other => other.name().to_string(),
-        };
-        if self.kind.has_window() {
-            s.push_str(&format!(" s{}", self.stride()));
-            s.push_str(&match self.padding {
-                Padding::Valid => " p0".to_string(),
-                Padding::Same => " same".to_string(),
-                Padding::Explicit(p) => format!(" p{p}"),
-            });
-        }
-        if self.kind.is_conv() {
-            if self.dilation != Hw::square(1) {
-                s.push_str(&format!(" d{}", self.dilation));
-            }
-            if self.groups != Size::ONE {
-                s.push_str(&format!(" g{}", self.groups));
-            }
-        }
-        if self.kind.is_pool() && self.ceil_mode {
-            s.push_str(" ceil");
-        }
-        if matches!(self.kind, Kind::Conv2d | Kind::Dense) {
-            if !self.bias {
-                s.push_str(" no-bias");
-            }
-            if let Some(a) = self.activation {
-                s.push(' ');
-                s.push_str(a.name());
-            }
-        }
-        s
+        crate::family::of(self.kind).label(self)
     }
-}
-
-/// `5×5` even for square kernels: a kernel always reads as a window.
-fn square_label(k: Hw) -> String {
-    format!("{}×{}", k.h, k.w)
 }
 
 /// The largest number a file can hold, as people read it.

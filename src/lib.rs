@@ -15,6 +15,7 @@ pub mod compare;
 pub mod engine;
 pub mod explain;
 pub mod export;
+pub mod family;
 pub mod file;
 pub mod fixes;
 pub mod lang;

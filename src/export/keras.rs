@@ -1,11 +1,9 @@
 //! The Keras module: `keras.Sequential`, channels last.
 
-use super::{ExportError, Exported, Framework, heading, pair};
+use super::{ExportError, Exported, Framework, heading};
 use crate::engine::Analysis;
-use crate::lang::tr;
-use crate::layer::{Activation, Hw, Kind, Padding};
+use crate::family;
 use crate::network::{Network, Shape};
-use crate::size::Size;
 
 pub(super) fn module(
     net: &Network,
@@ -62,107 +60,10 @@ fn channels_last(shape: Shape) -> String {
     }
 }
 
+/// The Keras layers for one layerlab layer, from its family (which writes
+/// the activation it carries as Keras's `activation=` argument).
 fn keras_layers(e: &Exported) -> Result<Vec<String>, ExportError> {
-    let n = e.number;
-    let l = e.layer;
-    let name = format!("name=\"l{n}\"");
-    let ((top, bottom), (left, right)) = e.pad;
-    let zero_padding = || {
-        format!("layers.ZeroPadding2D((({top}, {bottom}), ({left}, {right})), name=\"l{n}_pad\")")
-    };
-    let activation = l
-        .activation
-        .filter(|_| matches!(l.kind, Kind::Conv2d | Kind::Dense))
-        .map(|a| format!("activation=\"{}\"", a.name()));
     let mut out = Vec::new();
-    match l.kind {
-        Kind::Conv2d => {
-            let stride = l.stride();
-            if l.dilation != Hw::square(1) && stride != Hw::square(1) {
-                let label = l.label();
-                return Err(ExportError(tr(
-                    format!(
-                        "layer {n} ({label}): Keras cannot combine a stride above 1 with dilation above 1 in \
-                         one Conv2D; use stride 1 or dilation 1 there to export to Keras"
-                    ),
-                    format!(
-                        "слой {n} ({label}): в Keras у Conv2D не может быть сразу шаг больше 1 и \
-                         прореживание больше 1; поставьте там шаг 1 или прореживание 1"
-                    ),
-                )));
-            }
-            let mut args = vec![l.filters.to_string(), pair(l.kernel)];
-            if stride != Hw::square(1) {
-                args.push(format!("strides={}", pair(stride)));
-            }
-            match l.padding {
-                Padding::Same => args.push("padding=\"same\"".into()),
-                Padding::Explicit(p) if p != Hw::square(0) => out.push(zero_padding()),
-                _ => {}
-            }
-            if l.dilation != Hw::square(1) {
-                args.push(format!("dilation_rate={}", pair(l.dilation)));
-            }
-            if l.groups != Size::ONE {
-                args.push(format!("groups={}", l.groups));
-            }
-            if !l.bias {
-                args.push("use_bias=False".into());
-            }
-            args.extend(activation);
-            args.push(name);
-            out.push(format!("layers.Conv2D({})", args.join(", ")));
-        }
-        Kind::MaxPool | Kind::AvgPool => {
-            let mut args = vec![
-                format!("pool_size={}", pair(l.kernel)),
-                format!("strides={}", pair(l.stride())),
-            ];
-            match l.padding {
-                Padding::Same => args.push("padding=\"same\"".into()),
-                // Integer padding and ceil_mode: pad explicitly, ceil_mode's
-                // overhanging last window as extra zeros at the bottom/right.
-                _ if top + bottom + left + right > 0 => {
-                    if l.kind == Kind::MaxPool {
-                        out.push(
-                            "# PyTorch pads max-pooling with −∞; zeros give the same shapes".into(),
-                        );
-                    }
-                    out.push(zero_padding());
-                }
-                _ => {}
-            }
-            args.push(name);
-            let class = if l.kind == Kind::MaxPool {
-                "MaxPooling2D"
-            } else {
-                "AveragePooling2D"
-            };
-            out.push(format!("layers.{class}({})", args.join(", ")));
-        }
-        Kind::Flatten => out.push(format!("layers.Flatten({name})")),
-        Kind::Dense => {
-            let mut args = vec![l.units.to_string()];
-            if !l.bias {
-                args.push("use_bias=False".into());
-            }
-            args.extend(activation);
-            args.push(name);
-            out.push(format!("layers.Dense({})", args.join(", ")));
-        }
-        Kind::BatchNorm => out.push(format!("layers.BatchNormalization({name})")),
-        Kind::Dropout => out.push(format!("layers.Dropout({}, {name})", l.rate)),
-        Kind::GlobalAvgPool => out.push(format!("layers.GlobalAveragePooling2D({name})")),
-        Kind::Relu => out.push(format!("layers.ReLU({name})")),
-        Kind::Sigmoid => out.push(format!(
-            "layers.Activation(\"{}\", {name})",
-            Activation::Sigmoid.name()
-        )),
-        Kind::Tanh => out.push(format!(
-            "layers.Activation(\"{}\", {name})",
-            Activation::Tanh.name()
-        )),
-        Kind::Softmax => out.push(format!("layers.Softmax({name})")),
-    }
+    family::of(e.layer.kind).keras(e, &mut out)?;
     Ok(out)
 }

@@ -1,0 +1,132 @@
+//! Layer families: everything layerlab knows about one family of layers in
+//! one module — its shape rule, parameter and MAC counts, the formulas the
+//! detail pane shows, its label in the table and its PyTorch and Keras code.
+//! The engine, `explain`, the table and the exporters ask `of(kind)` and
+//! never match on the kind themselves, so a new kind is a new module (or a
+//! new arm in its family's) and one line in `of`.
+//!
+//! Which fields a kind takes, their defaults and how they are read and
+//! written stay in the catalogue (`layer`), shared by files and forms.
+
+mod activation;
+mod conv;
+mod dense;
+mod norm;
+mod pool;
+mod reshape;
+
+use crate::engine::{Dropped, Problem};
+use crate::export::{ExportError, Exported};
+use crate::lang::tr;
+use crate::layer::{Kind, Layer, Padding};
+use crate::network::{Kernels, Shape};
+
+/// One computed layer.
+#[derive(Clone, Copy, Debug)]
+pub struct Step {
+    pub output: Shape,
+    pub params: u64,
+    pub macs: u64,
+    /// Pixels a window leaves out at the bottom and right edges.
+    pub dropped: Option<Dropped>,
+}
+
+impl Step {
+    /// A layer that passes its input on, with no weights and no arithmetic.
+    pub fn passthrough(shape: Shape) -> Step {
+        Step {
+            output: shape,
+            params: 0,
+            macs: 0,
+            dropped: None,
+        }
+    }
+}
+
+/// What a family does for each of its kinds.
+pub trait Family: Sync {
+    /// The output shape, parameters and MACs of `layer` on `input`, or why
+    /// it cannot be computed. Every multiplication is checked.
+    fn step(&self, layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step, Problem>;
+
+    /// How the output size comes about, one line per distinct axis.
+    fn size_lines(&self, _layer: &Layer, input: Shape, output: Option<Shape>) -> Vec<String> {
+        unchanged(input, output)
+    }
+
+    /// How the parameter count comes about; `result` is the count written out.
+    fn params_line(&self, _layer: &Layer, _input: Shape, _result: &str, _k: Kernels) -> String {
+        tr("0 (no weights)", "0 (весов нет)").to_string()
+    }
+
+    /// The table's short description: `conv 5×5 ×6 s1 p0 relu`.
+    fn label(&self, layer: &Layer) -> String {
+        layer.kind.name().to_string()
+    }
+
+    /// The PyTorch modules for the layer: (name, code), named `l{n}` and
+    /// `l{n}_…` for what goes before it.
+    fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>);
+
+    /// The Keras layers for the layer, or why Keras cannot say it.
+    fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError>;
+}
+
+/// The family that knows `kind`.
+pub fn of(kind: Kind) -> &'static dyn Family {
+    match kind {
+        Kind::Conv2d => &conv::Conv,
+        Kind::MaxPool | Kind::AvgPool => &pool::Pool,
+        Kind::Dense => &dense::Dense,
+        Kind::Flatten | Kind::GlobalAvgPool => &reshape::Reshape,
+        Kind::BatchNorm | Kind::Dropout => &norm::Norm,
+        Kind::Relu | Kind::Sigmoid | Kind::Tanh | Kind::Softmax => &activation::Activations,
+    }
+}
+
+/// The size line of a layer that keeps its input's shape.
+fn unchanged(input: Shape, output: Option<Shape>) -> Vec<String> {
+    match output {
+        Some(out) if out == input => vec![tr(
+            format!("unchanged: {out}"),
+            format!("не меняется: {out}"),
+        )],
+        Some(out) => vec![format!("{out}")],
+        None => vec![tr("— (cannot be computed)", "— (не вычисляется)").to_string()],
+    }
+}
+
+/// ` s2 p0`, ` s1 same`: how a window moves and pads, for labels.
+fn window_suffix(layer: &Layer) -> String {
+    let padding = match layer.padding {
+        Padding::Valid => " p0".to_string(),
+        Padding::Same => " same".to_string(),
+        Padding::Explicit(p) => format!(" p{p}"),
+    };
+    format!(" s{}{padding}", layer.stride())
+}
+
+/// ` no-bias relu`: the bias and activation shorthand of conv and dense.
+fn weights_suffix(layer: &Layer) -> String {
+    let mut s = String::new();
+    if !layer.bias {
+        s.push_str(" no-bias");
+    }
+    if let Some(a) = layer.activation {
+        s.push(' ');
+        s.push_str(a.name());
+    }
+    s
+}
+
+/// The features a layer sees: channels of an image, or a vector's length.
+fn features(input: Shape) -> u64 {
+    match input {
+        Shape::Image { c, .. } => c,
+        Shape::Flat(n) => n,
+    }
+}
+
+fn too_large(what: &'static str) -> Problem {
+    Problem::TooLarge { what }
+}

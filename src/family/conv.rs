@@ -1,0 +1,180 @@
+//! `conv2d`: filters sliding over the image, with PyTorch's and Keras's
+//! padding, stride, dilation and groups, counted with full-depth kernels or,
+//! as the problem set counts, one kernel shared across input channels.
+
+use super::{Family, Step, too_large, weights_suffix, window_suffix};
+use crate::engine::{Problem, window_step};
+use crate::explain::window_lines;
+use crate::export::{ExportError, Exported, pair};
+use crate::lang::tr;
+use crate::layer::{Hw, Layer, Padding};
+use crate::network::{Kernels, Shape};
+use crate::size::Size;
+
+pub struct Conv;
+
+impl Family for Conv {
+    fn step(&self, layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step, Problem> {
+        let (c, oh, ow, dropped) = window_step(layer, input)?;
+        let (filters, groups) = (layer.filters.get(), layer.groups.get());
+        if c % groups != 0 || filters % groups != 0 {
+            return Err(Problem::Groups {
+                groups,
+                channels: c,
+                filters,
+            });
+        }
+        let k = layer.kernel;
+        let window = k.h.checked_mul(k.w).ok_or(too_large("kernel"))?;
+        let per_filter = match kernels {
+            Kernels::Full => window.checked_mul(c / groups),
+            Kernels::Shared => Some(window),
+        }
+        .ok_or(too_large("parameter count"))?;
+        let params = per_filter
+            .checked_add(u64::from(layer.bias))
+            .and_then(|n| n.checked_mul(filters))
+            .ok_or(too_large("parameter count"))?;
+        // Every output value is one dot product over the full-depth window,
+        // whichever way the kernels are counted.
+        let macs = [oh, ow, filters, window, c / groups]
+            .into_iter()
+            .try_fold(1u64, u64::checked_mul)
+            .ok_or(too_large("MAC count"))?;
+        Ok(Step {
+            output: Shape::Image {
+                c: filters,
+                h: oh,
+                w: ow,
+            },
+            params,
+            macs,
+            dropped,
+        })
+    }
+
+    fn size_lines(&self, layer: &Layer, input: Shape, output: Option<Shape>) -> Vec<String> {
+        let mut lines = window_lines(layer, input, output);
+        lines.push(tr(
+            format!("channels: {} filters", layer.filters),
+            format!("каналы: {} фильтров", layer.filters),
+        ));
+        lines
+    }
+
+    fn params_line(&self, layer: &Layer, input: Shape, result: &str, kernels: Kernels) -> String {
+        let c = super::features(input);
+        let k = layer.kernel;
+        let depth = match (kernels, layer.groups.get()) {
+            (Kernels::Shared, _) => String::new(),
+            (Kernels::Full, 1) => format!("·{c}"),
+            (Kernels::Full, g) => format!("·({c}/{g})"),
+        };
+        let weights = format!("{}·{}{depth}", k.h, k.w);
+        let note = match kernels {
+            Kernels::Shared => tr(
+                "  (one kernel shared across input channels)",
+                "  (одно ядро на все входные каналы)",
+            ),
+            Kernels::Full => "",
+        };
+        if layer.bias {
+            format!("({weights} + 1)·{} = {result}{note}", layer.filters)
+        } else {
+            format!("{weights}·{} = {result}{note}", layer.filters)
+        }
+    }
+
+    fn label(&self, layer: &Layer) -> String {
+        let k = layer.kernel;
+        let mut s = format!("conv {}×{} ×{}", k.h, k.w, layer.filters);
+        s.push_str(&window_suffix(layer));
+        if layer.dilation != Hw::square(1) {
+            s.push_str(&format!(" d{}", layer.dilation));
+        }
+        if layer.groups != Size::ONE {
+            s.push_str(&format!(" g{}", layer.groups));
+        }
+        s.push_str(&weights_suffix(layer));
+        s
+    }
+
+    fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
+        let (n, l) = (e.number, e.layer);
+        let ((top, bottom), (left, right)) = e.pad;
+        let mut args = vec![
+            format!("{}, {}", e.channels(), l.filters),
+            format!("kernel_size={}", pair(l.kernel)),
+        ];
+        if l.stride() != Hw::square(1) {
+            args.push(format!("stride={}", pair(l.stride())));
+        }
+        match l.padding {
+            Padding::Valid => {}
+            Padding::Explicit(p) if p == Hw::square(0) => {}
+            Padding::Explicit(p) => args.push(format!("padding={}", pair(p))),
+            // "same" as TensorFlow pads: evenly when it can, else the
+            // extra zero goes after (bottom, right), which PyTorch's
+            // symmetric `padding` cannot say.
+            Padding::Same if e.is_even() => {
+                if top > 0 || left > 0 {
+                    args.push(format!("padding=({top}, {left})"));
+                }
+            }
+            Padding::Same => out.push((
+                format!("l{n}_pad"),
+                format!("nn.ZeroPad2d(({left}, {right}, {top}, {bottom}))"),
+            )),
+        }
+        if l.dilation != Hw::square(1) {
+            args.push(format!("dilation={}", pair(l.dilation)));
+        }
+        if l.groups != Size::ONE {
+            args.push(format!("groups={}", l.groups));
+        }
+        if !l.bias {
+            args.push("bias=False".into());
+        }
+        out.push((format!("l{n}"), format!("nn.Conv2d({})", args.join(", "))));
+    }
+
+    fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
+        let (n, l) = (e.number, e.layer);
+        let stride = l.stride();
+        if l.dilation != Hw::square(1) && stride != Hw::square(1) {
+            let label = self.label(l);
+            return Err(ExportError(tr(
+                format!(
+                    "layer {n} ({label}): Keras cannot combine a stride above 1 with dilation above 1 in \
+                     one Conv2D; use stride 1 or dilation 1 there to export to Keras"
+                ),
+                format!(
+                    "слой {n} ({label}): в Keras у Conv2D не может быть сразу шаг больше 1 и \
+                     прореживание больше 1; поставьте там шаг 1 или прореживание 1"
+                ),
+            )));
+        }
+        let mut args = vec![l.filters.to_string(), pair(l.kernel)];
+        if stride != Hw::square(1) {
+            args.push(format!("strides={}", pair(stride)));
+        }
+        match l.padding {
+            Padding::Same => args.push("padding=\"same\"".into()),
+            Padding::Explicit(p) if p != Hw::square(0) => out.push(e.keras_zero_padding()),
+            _ => {}
+        }
+        if l.dilation != Hw::square(1) {
+            args.push(format!("dilation_rate={}", pair(l.dilation)));
+        }
+        if l.groups != Size::ONE {
+            args.push(format!("groups={}", l.groups));
+        }
+        if !l.bias {
+            args.push("use_bias=False".into());
+        }
+        args.extend(e.keras_activation());
+        args.push(e.keras_name());
+        out.push(format!("layers.Conv2D({})", args.join(", ")));
+        Ok(())
+    }
+}

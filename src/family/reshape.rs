@@ -1,0 +1,70 @@
+//! `flatten` and `global_avgpool`: from an image to a vector, all of it or
+//! one mean per channel.
+
+use super::{Family, Step, too_large};
+use crate::engine::Problem;
+use crate::export::{ExportError, Exported};
+use crate::lang::tr;
+use crate::layer::{Kind, Layer};
+use crate::network::{Kernels, Shape};
+use crate::units::thousands;
+
+pub struct Reshape;
+
+impl Family for Reshape {
+    fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
+        match (layer.kind, input) {
+            (Kind::GlobalAvgPool, Shape::Image { c, .. }) => Ok(Step::passthrough(Shape::Flat(c))),
+            (Kind::GlobalAvgPool, Shape::Flat(n)) => Err(Problem::NeedsImage {
+                kind: layer.kind,
+                got: n,
+            }),
+            _ => {
+                let n = input.elements().ok_or(too_large("flattened vector"))?;
+                Ok(Step::passthrough(Shape::Flat(n)))
+            }
+        }
+    }
+
+    fn size_lines(&self, layer: &Layer, input: Shape, output: Option<Shape>) -> Vec<String> {
+        match (layer.kind, input, output) {
+            (Kind::Flatten, Shape::Image { c, h, w }, Some(out)) => vec![format!(
+                "{h}·{w}·{c} = {}",
+                thousands(out.elements().unwrap_or(0))
+            )],
+            (Kind::Flatten, Shape::Image { c, h, w }, None) => vec![tr(
+                format!("{h}·{w}·{c} is too large"),
+                format!("{h}·{w}·{c} — слишком много"),
+            )],
+            (Kind::GlobalAvgPool, Shape::Image { c, h, w }, _) => vec![tr(
+                format!("the mean of each {h}×{w} channel: {c} values"),
+                format!("среднее по каждому каналу {h}×{w}: {c} значений"),
+            )],
+            _ => super::unchanged(input, output),
+        }
+    }
+
+    fn label(&self, layer: &Layer) -> String {
+        match layer.kind {
+            Kind::GlobalAvgPool => "global avgpool".to_string(),
+            kind => kind.name().to_string(),
+        }
+    }
+
+    fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
+        let n = e.number;
+        if e.layer.kind == Kind::GlobalAvgPool {
+            out.push((format!("l{n}_pool"), "nn.AdaptiveAvgPool2d(1)".into()));
+        }
+        out.push((format!("l{n}"), "nn.Flatten()".into()));
+    }
+
+    fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
+        let class = match e.layer.kind {
+            Kind::GlobalAvgPool => "GlobalAveragePooling2D",
+            _ => "Flatten",
+        };
+        out.push(format!("layers.{class}({})", e.keras_name()));
+        Ok(())
+    }
+}
