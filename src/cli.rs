@@ -1,12 +1,12 @@
 //! The command line: `layerlab [FILE | --preset NAME]` opens the explorer,
 //! `layerlab summary …` prints the table, `layerlab presets` lists presets.
 
-mod russian;
+mod localized;
 
 use crate::engine::analyze;
 use crate::export::{self, Framework};
 use crate::file::{self, FileError};
-use crate::lang::{self, Lang, tr};
+use crate::lang::{self, Lang};
 use crate::network::{Kernels, Network, Shape};
 use crate::presets::{self, PRESETS};
 use crate::report::{self, Format, diff, sweep};
@@ -162,7 +162,7 @@ pub fn main() -> ExitCode {
                     eprintln!(
                         "{}: {} {}: {e}",
                         error(),
-                        tr("cannot export to", "не экспортировать в"),
+                        t!("cli-cannot-export-to"),
                         to.name()
                     );
                     return ExitCode::from(2);
@@ -175,7 +175,7 @@ pub fn main() -> ExitCode {
                         eprintln!(
                             "{}: {} {}: {e}",
                             error(),
-                            tr("cannot write", "не записать"),
+                            t!("cli-cannot-write"),
                             path.display()
                         );
                         return ExitCode::FAILURE;
@@ -183,9 +183,10 @@ pub fn main() -> ExitCode {
                     let (shown, name) = (path.display(), to.name());
                     eprintln!(
                         "{}",
-                        tr(
-                            format!("Wrote {shown} ({name} module)"),
-                            format!("Записан {shown} (модуль {name})")
+                        t!(
+                            "cli-wrote-shown-name-module",
+                            shown = (shown).to_string(),
+                            name = (name).to_string()
                         )
                     );
                 }
@@ -251,8 +252,9 @@ fn lang_from_args(args: &[String]) -> Option<Lang> {
 /// `--version` or a usage error, prints it and gives the exit status.
 fn parse() -> Result<Cli, ExitCode> {
     let mut command = Cli::command();
-    if lang::get() == Lang::Ru {
-        command = russian::translate(command);
+    // clap speaks English; any other language comes from the catalogue.
+    if lang::get() != Lang::En {
+        command = localized::translate(command);
     }
     let error = match command.try_get_matches() {
         Ok(matches) => match Cli::from_arg_matches(&matches) {
@@ -266,8 +268,8 @@ fn parse() -> Result<Cli, ExitCode> {
             let _ = error.print();
             Err(ExitCode::SUCCESS)
         }
-        _ if lang::get() == Lang::Ru => {
-            eprintln!("{}", russian::error_text(&error));
+        _ if lang::get() != Lang::En => {
+            eprintln!("{}", localized::error_text(&error));
             Err(ExitCode::from(2))
         }
         _ => {
@@ -297,11 +299,7 @@ fn no_source() -> FileError {
     FileError {
         path: String::new(),
         line: None,
-        message: tr(
-            "give an architecture file or --preset NAME (see `layerlab presets`)",
-            "укажите файл архитектуры или --preset ИМЯ (см. `layerlab presets`)",
-        )
-        .into(),
+        message: t!("cli-give-an-architecture-file-or"),
     }
 }
 
@@ -322,8 +320,8 @@ fn load_with_source(source: &Source, explorer: bool) -> Option<(Network, Option<
 }
 
 /// The word before an error message.
-fn error() -> &'static str {
-    tr("error", "ошибка")
+fn error() -> String {
+    t!("cli-error")
 }
 
 fn pretty(json: &serde_json::Value) -> String {
@@ -335,7 +333,7 @@ fn diff_command(files: Vec<PathBuf>, presets: Vec<String>, format: PairFormat) -
     let sides: Vec<(Result<Network, FileError>, String)> = presets
         .iter()
         .map(|name| {
-            let source = tr(format!("preset {name}"), format!("встроенная сеть {name}"));
+            let source = t!("cli-preset-name", name = (name).to_string());
             (presets::load(name), source)
         })
         .chain(
@@ -349,13 +347,9 @@ fn diff_command(files: Vec<PathBuf>, presets: Vec<String>, format: PairFormat) -
         eprintln!(
             "{}: {}",
             error(),
-            tr(
-                format!(
-                    "diff compares two networks: give two files, two --preset NAME, or one of each (got {count})"
-                ),
-                format!(
-                    "diff сравнивает две сети: дайте два файла, два --preset ИМЯ или по одному (дано {count})"
-                ),
+            t!(
+                "cli-diff-compares-two-networks-give",
+                count = (count).to_string()
             )
         );
         return ExitCode::from(2);
@@ -399,11 +393,7 @@ fn done(written: std::io::Result<()>) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!(
-                "{}: {}: {e}",
-                error(),
-                tr("cannot write the output", "не удалось вывести результат")
-            );
+            eprintln!("{}: {}: {e}", error(), t!("cli-cannot-write-the-output"));
             ExitCode::FAILURE
         }
     }
@@ -421,18 +411,12 @@ fn presets_table() -> String {
                     ..net
                 });
                 let total = match full.error_at {
-                    Some(i) => tr(
-                        format!("breaks at layer {}", i + 1),
-                        format!("ломается на слое {}", i + 1),
-                    ),
+                    Some(i) => t!("cli-breaks-at-layer", a1 = (i + 1).to_string()),
                     None => {
                         let (f, sh) = (or_dash(full.totals.params), or_dash(shared.totals.params));
+                        // The count decides the plural; `f` is how it is written.
                         let count = full.totals.params.unwrap_or(0);
-                        let word = lang::plural_ru(count, "параметр", "параметра", "параметров");
-                        tr(
-                            format!("{f} params ({sh} shared)"),
-                            format!("{f} {word} ({sh} с общими ядрами)"),
-                        )
+                        t!("cli-f-params-sh-shared", f = f, sh = sh, count = count)
                     }
                 };
                 format!("{:width$}  {:52}  {total}", p.name, p.describe())

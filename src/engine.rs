@@ -8,7 +8,6 @@
 //! Human-readable formulas live in `explain`, built only for the layer shown.
 
 use crate::family::Step;
-use crate::lang;
 use crate::layer::{Hw, Layer};
 use crate::network::{Kernels, Network, Shape};
 use std::fmt;
@@ -90,7 +89,7 @@ impl fmt::Display for ReceptiveField {
             ReceptiveField::Local { size, jump } => {
                 write!(f, "{}×{} /{}", size.h, size.w, jump)
             }
-            ReceptiveField::Global => write!(f, "{}", lang::tr("all", "всё")),
+            ReceptiveField::Global => write!(f, "{}", t!("engine-all")),
         }
     }
 }

@@ -5,7 +5,6 @@
 //! never for the whole network on every keystroke.
 
 use crate::engine::{Axis, AxisFit, AxisRule, Row, axes};
-use crate::lang::tr;
 use crate::layer::{Hw, Layer};
 use crate::network::{Kernels, Shape};
 use crate::units::thousands;
@@ -20,7 +19,7 @@ pub struct Explanation {
 
 pub fn explain(layer: &Layer, row: &Row, kernels: Kernels) -> Explanation {
     let Some(input) = row.input else {
-        let none = tr("— (an earlier layer is broken)", "— (сломан слой выше)").to_string();
+        let none = t!("explain-an-earlier-layer-is-broken").to_string();
         return Explanation {
             size: vec![none.clone()],
             params: none,
@@ -42,7 +41,7 @@ pub(crate) fn window_lines(layer: &Layer, input: Shape, output: Option<Shape>) -
     let Shape::Image { h, w, .. } = input else {
         return vec![match output {
             Some(out) => out.to_string(),
-            None => tr("— (cannot be computed)", "— (не вычисляется)").to_string(),
+            None => t!("explain-cannot-be-computed").to_string(),
         }];
     };
     let [ah, aw] = axes(layer, Hw { h, w });
@@ -61,7 +60,7 @@ fn axis_formula(a: &Axis) -> String {
     match a.rule {
         AxisRule::Same => match out {
             AxisFit::Fits(o) => format!("⌈{} / {}⌉ = {}", a.input, a.stride, o.size),
-            _ => tr("too large to compute", "слишком велико").to_string(),
+            _ => t!("explain-too-large-to-compute").to_string(),
         },
         AxisRule::Explicit { pad, ceil } => {
             let window = if a.dilation == 1 {
@@ -74,21 +73,18 @@ fn axis_formula(a: &Axis) -> String {
                 AxisFit::Fits(o) if ceil && o.ceil_dropped_last => format!(
                     "⌈{inner}⌉ + 1 − 1 = {} {}",
                     o.size,
-                    tr(
-                        "(the last window would start in the padding)",
-                        "(последнее окно начиналось бы в дополнении)"
-                    )
+                    t!("explain-the-last-window-would-start")
                 ),
                 AxisFit::Fits(o) if ceil => format!("⌈{inner}⌉ + 1 = {}", o.size),
                 AxisFit::Fits(o) => format!("⌊{inner}⌋ + 1 = {}", o.size),
-                AxisFit::Overflow => tr("too large to compute", "слишком велико").to_string(),
+                AxisFit::Overflow => t!("explain-too-large-to-compute").to_string(),
                 AxisFit::TooSmall => {
                     let span = a.span().unwrap_or(u64::MAX);
                     format!(
                         "{} + 2·{pad} = {} < {span}: {}",
                         a.input,
                         a.input.saturating_add(pad.saturating_mul(2)),
-                        tr("the window does not fit", "окно не помещается")
+                        t!("explain-the-window-does-not-fit")
                     )
                 }
             }
@@ -100,11 +96,7 @@ fn params_line(layer: &Layer, input: Shape, row: &Row, kernels: Kernels) -> Stri
     let result = match row.params {
         Some(p) => thousands(p),
         None => {
-            return tr(
-                "— (this layer cannot be computed)",
-                "— (слой не вычисляется)",
-            )
-            .to_string();
+            return t!("explain-this-layer-cannot-be-computed").to_string();
         }
     };
     crate::family::of(layer.kind).params_line(layer, input, &result, kernels)

@@ -15,7 +15,6 @@ mod keras;
 mod pytorch;
 
 use crate::engine::{Analysis, AxisFit, Status, axes};
-use crate::lang::tr;
 use crate::layer::{Activation, Hw, Layer};
 use crate::network::{Kernels, Network, Shape};
 use crate::text::visible;
@@ -57,29 +56,19 @@ pub fn export(
 ) -> Result<String, ExportError> {
     if net.kernels == Kernels::Shared {
         let name = framework.name();
-        return Err(ExportError(tr(
-            format!(
-                "kernels = \"shared\" (one kernel per filter shared across input channels) has no {name} \
-                 equivalent, so the exported network would count different parameters; switch to \
-                 full kernels (`--kernels full`, or `c` in the explorer) to export"
-            ),
-            format!(
-                "kernels = \"shared\" (одно ядро на фильтр для всех входных каналов) в {name} не выразить: \
-                 у выгруженной сети было бы другое число параметров; переключитесь на полные ядра \
-                 (`--kernels full` или `c` в интерфейсе)"
-            ),
+        return Err(ExportError(t!(
+            "export-kernels-shared-one-kernel-per",
+            name = (name).to_string()
         )));
     }
     if let Some(i) = analysis.error_at {
         let why = analysis.rows[i].status.message().unwrap_or_default();
         let (n, name) = (i + 1, framework.name());
-        return Err(ExportError(tr(
-            format!(
-                "layer {n} cannot be computed ({why}); {name} would refuse to build it: fix it first"
-            ),
-            format!(
-                "слой {n} не вычисляется ({why}); {name} такую сеть не построит: сначала исправьте"
-            ),
+        return Err(ExportError(t!(
+            "export-layer-n-cannot-be-computed",
+            n = (n).to_string(),
+            why = (why).to_string(),
+            name = (name).to_string()
         )));
     }
     let layers: Vec<Exported> = net

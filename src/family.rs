@@ -17,7 +17,6 @@ mod reshape;
 
 use crate::engine::{Dropped, Problem};
 use crate::export::{ExportError, Exported};
-use crate::lang::tr;
 use crate::layer::{Kind, Layer, Padding};
 use crate::network::{Kernels, Shape};
 
@@ -56,7 +55,7 @@ pub trait Family: Sync {
 
     /// How the parameter count comes about; `result` is the count written out.
     fn params_line(&self, _layer: &Layer, _input: Shape, _result: &str, _k: Kernels) -> String {
-        tr("0 (no weights)", "0 (весов нет)").to_string()
+        t!("family-0-no-weights").to_string()
     }
 
     /// The table's short description: `conv 5×5 ×6 s1 p0 relu`.
@@ -87,12 +86,9 @@ pub fn of(kind: Kind) -> &'static dyn Family {
 /// The size line of a layer that keeps its input's shape.
 fn unchanged(input: Shape, output: Option<Shape>) -> Vec<String> {
     match output {
-        Some(out) if out == input => vec![tr(
-            format!("unchanged: {out}"),
-            format!("не меняется: {out}"),
-        )],
+        Some(out) if out == input => vec![t!("family-unchanged-out", out = (out).to_string())],
         Some(out) => vec![format!("{out}")],
-        None => vec![tr("— (cannot be computed)", "— (не вычисляется)").to_string()],
+        None => vec![t!("family-cannot-be-computed").to_string()],
     }
 }
 

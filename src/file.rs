@@ -5,7 +5,6 @@ mod document;
 
 pub use document::Source;
 
-use crate::lang::tr;
 use crate::layer::{Kind, Layer, Value};
 use crate::network::{Kernels, Network, Shape};
 use crate::text::{first_control, visible};
@@ -35,7 +34,7 @@ impl fmt::Display for FileError {
         match (path.is_empty(), self.line) {
             (false, Some(line)) => write!(f, "{path}:{line}: {message}"),
             (false, None) => write!(f, "{path}: {message}"),
-            (true, Some(line)) => write!(f, "{} {line}: {message}", tr("line", "строка")),
+            (true, Some(line)) => write!(f, "{} {line}: {message}", t!("file-line")),
             (true, None) => write!(f, "{message}"),
         }
     }
@@ -82,32 +81,21 @@ pub fn load(path: &Path) -> Result<Network, FileError> {
 /// or a folder is refused before it is opened: opening a FIFO would wait for
 /// a writer for ever.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let cannot = |e: std::io::Error| {
-        tr(
-            format!("cannot read the file: {e}"),
-            format!("не удалось прочитать файл: {e}"),
-        )
-    };
+    let cannot = |e: std::io::Error| t!("file-cannot-read-the-file-e", e = (e).to_string());
     let meta = std::fs::metadata(path).map_err(cannot)?;
     if !meta.is_file() {
         let what = if meta.is_dir() {
-            tr("a folder", "папка")
+            t!("file-a-folder")
         } else {
-            tr(
-                "not a regular file (a pipe, socket or device)",
-                "не обычный файл (канал, сокет или устройство)",
-            )
+            t!("file-not-a-regular-file-a")
         };
-        return Err(tr(
-            format!("{what}: give the path of an architecture file (.toml)"),
-            format!("{what}: нужен путь к файлу архитектуры (.toml)"),
-        ));
+        return Err(t!("file-what-give-the-path-of", what = (what).to_string()));
     }
     let too_large = || {
         let limit = MAX_FILE_BYTES >> 20;
-        tr(
-            format!("too large for an architecture file (over {limit} MiB)"),
-            format!("слишком велик для файла архитектуры (больше {limit} МиБ)"),
+        t!(
+            "file-too-large-for-an-architecture",
+            limit = (limit).to_string()
         )
     };
     if meta.len() > MAX_FILE_BYTES {
@@ -121,15 +109,9 @@ pub fn read_text(path: &Path) -> Result<String, String> {
         return Err(too_large());
     }
     String::from_utf8(bytes).map_err(|e| {
-        tr(
-            format!(
-                "not UTF-8 text (byte {}): architecture files are TOML text",
-                e.utf8_error().valid_up_to() + 1
-            ),
-            format!(
-                "не текст UTF-8 (байт {}): файлы архитектуры — текст TOML",
-                e.utf8_error().valid_up_to() + 1
-            ),
+        t!(
+            "file-not-utf-8-text-byte",
+            a1 = (e.utf8_error().valid_up_to() + 1).to_string()
         )
     })
 }
@@ -231,13 +213,10 @@ fn parse_head(src: &str, raw: &RawFile) -> Result<Network, FileError> {
             let code = c.escape_unicode();
             return Err(at(
                 name.span(),
-                tr(
-                    format!(
-                        "`name` must be one line of plain text; character {at_char} is the control character {code}: remove it"
-                    ),
-                    format!(
-                        "`name` должно быть одной строкой обычного текста; символ {at_char} — управляющий символ {code}: уберите его"
-                    ),
+                t!(
+                    "file-name-must-be-one-line",
+                    at_char = (at_char).to_string(),
+                    code = (code).to_string()
                 ),
             ));
         }
@@ -247,26 +226,13 @@ fn parse_head(src: &str, raw: &RawFile) -> Result<Network, FileError> {
         return Err(FileError {
             path: String::new(),
             line: None,
-            message: tr(
-                "missing `input`: add a line such as `input = [1, 28, 28]` (channels, height, width)",
-                "нет `input`: добавьте строку вроде `input = [1, 28, 28]` (каналы, высота, ширина)",
-            )
-            .to_string(),
+            message: t!("file-missing-input-add-a-line").to_string(),
         });
     };
     net.input = input_shape(input.get_ref()).ok_or_else(|| {
         at(
             input.span(),
-            tr(
-                format!(
-                    "`input` must be [C, H, W] (or [N] for a flat vector) with positive integers, e.g. [1, 28, 28]; got {}",
-                    &src[input.span()]
-                ),
-                format!(
-                    "`input` должен быть [C, H, W] (или [N] для вектора) из целых положительных чисел, например [1, 28, 28]; а здесь {}",
-                    &src[input.span()]
-                ),
-            ),
+            t!("file-input-must-be-c-h", a1 = src[input.span()].to_string()),
         )
     })?;
     if let Some(k) = &raw.kernels {
@@ -277,15 +243,9 @@ fn parse_head(src: &str, raw: &RawFile) -> Result<Network, FileError> {
             .ok_or_else(|| {
                 at(
                     k.span(),
-                    tr(
-                        format!(
-                            "`kernels` must be \"full\" or \"shared\", got {}",
-                            &src[k.span()]
-                        ),
-                        format!(
-                            "`kernels` должно быть \"full\" или \"shared\", а здесь {}",
-                            &src[k.span()]
-                        ),
+                    t!(
+                        "file-kernels-must-be-full-or",
+                        a1 = src[k.span()].to_string()
                     ),
                 )
             })?;
@@ -297,55 +257,37 @@ fn parse_layer(src: &str, number: usize, table: &Spanned<RawTable>) -> Result<La
     let at = |span: Range<usize>, message: String| FileError {
         path: String::new(),
         line: Some(line_of(src, span.start)),
-        message: format!("{} {number}: {message}", tr("layer", "слой")),
+        message: format!("{} {number}: {message}", t!("file-layer")),
     };
     let known_kinds = || Kind::ALL.map(Kind::name).join(", ");
     let entries = table.get_ref();
     let Some((_, type_value)) = entries.iter().find(|(k, _)| k.get_ref() == "type") else {
         return Err(at(
             table.span(),
-            tr(
-                format!("missing `type`: one of {}", known_kinds()),
-                format!("нет `type`: один из {}", known_kinds()),
-            ),
+            t!("file-missing-type-one-of", a1 = (known_kinds()).to_string()),
         ));
     };
     let kind = match type_value.get_ref().as_str() {
         Some(name) => Kind::from_name(name).ok_or_else(|| {
             let hint = suggest(name, Kind::ALL.map(Kind::name).iter().copied())
-                .map(|s| {
-                    tr(
-                        format!("did you mean `{s}`? "),
-                        format!("может быть, `{s}`? "),
-                    )
-                })
+                .map(|s| t!("file-did-you-mean-s", s = (s).to_string()))
                 .unwrap_or_default();
             at(
                 type_value.span(),
-                tr(
-                    format!(
-                        "unknown layer type `{name}`; {hint}layerlab knows: {}",
-                        known_kinds()
-                    ),
-                    format!(
-                        "неизвестный тип слоя `{name}`; {hint}layerlab знает: {}",
-                        known_kinds()
-                    ),
+                t!(
+                    "file-unknown-layer-type-name-hint",
+                    name = (name).to_string(),
+                    hint = (hint).to_string(),
+                    a1 = (known_kinds()).to_string()
                 ),
             )
         })?,
         None => {
             return Err(at(
                 type_value.span(),
-                tr(
-                    format!(
-                        "`type` must be a string such as \"conv2d\", got {}",
-                        &src[type_value.span()]
-                    ),
-                    format!(
-                        "`type` должен быть строкой вроде \"conv2d\", а здесь {}",
-                        &src[type_value.span()]
-                    ),
+                t!(
+                    "file-type-must-be-a-string",
+                    a1 = src[type_value.span()].to_string()
                 ),
             ));
         }
@@ -354,14 +296,12 @@ fn parse_layer(src: &str, number: usize, table: &Spanned<RawTable>) -> Result<La
     let takes = || {
         let names: Vec<&str> = kind.fields().iter().map(|f| f.name()).collect();
         if names.is_empty() {
-            tr(
-                format!("{} takes no settings", kind.name()),
-                format!("у {} нет настроек", kind.name()),
-            )
+            t!("file-takes-no-settings", a1 = (kind.name()).to_string())
         } else {
-            tr(
-                format!("{} takes: {}", kind.name(), names.join(", ")),
-                format!("у {} есть: {}", kind.name(), names.join(", ")),
+            t!(
+                "file-takes",
+                a1 = (kind.name()).to_string(),
+                a2 = (names.join(", ")).to_string()
             )
         }
     };
@@ -372,26 +312,16 @@ fn parse_layer(src: &str, number: usize, table: &Spanned<RawTable>) -> Result<La
         }
         let Some(field) = kind.fields().iter().copied().find(|f| f.name() == name) else {
             let hint = suggest(name, kind.fields().iter().map(|f| f.name()))
-                .map(|s| {
-                    tr(
-                        format!("did you mean `{s}`? "),
-                        format!("может быть, `{s}`? "),
-                    )
-                })
+                .map(|s| t!("file-did-you-mean-s", s = (s).to_string()))
                 .unwrap_or_default();
             return Err(at(
                 key.span(),
-                tr(
-                    format!(
-                        "unknown field `{name}` for {}; {hint}{}",
-                        kind.name(),
-                        takes()
-                    ),
-                    format!(
-                        "неизвестное поле `{name}` у {}; {hint}{}",
-                        kind.name(),
-                        takes()
-                    ),
+                t!(
+                    "file-unknown-field-name-for-hint",
+                    name = (name).to_string(),
+                    a1 = (kind.name()).to_string(),
+                    hint = (hint).to_string(),
+                    a2 = (takes()).to_string()
                 ),
             ));
         };
@@ -401,7 +331,11 @@ fn parse_layer(src: &str, number: usize, table: &Spanned<RawTable>) -> Result<La
                 let got = &src[value.span()];
                 at(
                     value.span(),
-                    tr(format!("{why}, got {got}"), format!("{why}, а здесь {got}")),
+                    t!(
+                        "file-why-got-got",
+                        why = (why).to_string(),
+                        got = (got).to_string()
+                    ),
                 )
             })?;
     }
@@ -409,19 +343,11 @@ fn parse_layer(src: &str, number: usize, table: &Spanned<RawTable>) -> Result<La
         if !entries.keys().any(|k| k.get_ref() == field.name()) {
             return Err(at(
                 table.span(),
-                tr(
-                    format!(
-                        "{} needs `{}` ({})",
-                        kind.name(),
-                        field.name(),
-                        field.expected()
-                    ),
-                    format!(
-                        "у {} должно быть `{}` ({})",
-                        kind.name(),
-                        field.name(),
-                        field.expected()
-                    ),
+                t!(
+                    "file-needs",
+                    a1 = (kind.name()).to_string(),
+                    a2 = (field.name()).to_string(),
+                    a3 = (field.expected()).to_string()
                 ),
             ));
         }
@@ -471,36 +397,20 @@ fn toml_message(src: &str, e: &toml::de::Error) -> String {
             .map(|(k, _)| format!("`{}` ", k.trim()))
             .unwrap_or_default();
         return if number.starts_with('-') {
-            tr(
-                format!("{key}{number} is too small: sizes are at least 1 (padding at least 0)"),
-                format!(
-                    "{key}{number} — слишком мало: размеры не меньше 1 (дополнение не меньше 0)"
-                ),
+            t!(
+                "file-key-number-is-too-small",
+                key = (key).to_string(),
+                number = (number).to_string()
             )
         } else {
-            tr(
-                format!(
-                    "{key}{number} is too large: at most {}",
-                    crate::layer::MAX_TEXT
-                ),
-                format!(
-                    "{key}{number} — слишком много: не больше {}",
-                    crate::layer::MAX_TEXT_RU
-                ),
-            )
+            t!("file-key-number-is-too-large", key = key, number = number)
         };
     }
     if msg.starts_with("unknown field `layers`") {
-        return tr(
-            format!("{msg}; write each layer as a `[[layer]]` table"),
-            format!("{msg}; каждый слой пишется таблицей `[[layer]]`"),
-        );
+        return t!("file-msg-write-each-layer-as", msg = (msg).to_string());
     }
     // The TOML parser's own words are English; say in the reader's language what they are.
-    tr(
-        msg.to_string(),
-        format!("ошибка в синтаксисе TOML (текст парсера): {msg}"),
-    )
+    t!("file-toml-syntax", msg = msg)
 }
 
 fn line_of(src: &str, offset: usize) -> usize {

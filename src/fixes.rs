@@ -3,7 +3,6 @@
 //! each with what it leads to.
 
 use crate::engine::{Analysis, Problem, Status, analyze};
-use crate::lang::{Lang, tr};
 use crate::layer::{Hw, Layer, Padding};
 use crate::network::{Network, Shape};
 use crate::smallest::smallest_valid_input;
@@ -46,10 +45,7 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
                 ..layer.clone()
             };
             candidates.push((
-                tr(
-                    format!("zero-pad layer {n} (\"same\")"),
-                    format!("дополнить нулями слой {n} (\"same\")"),
-                ),
+                t!("fixes-zero-pad-layer-n-same", n = (n).to_string()),
                 Repair::Layer(index, padded),
             ));
         }
@@ -58,11 +54,10 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
                 format!("{}×{}", layer.kernel.h, layer.kernel.w),
                 format!("{}×{}", kernel.h, kernel.w),
             );
-            let what = match (crate::lang::get(), layer.kind.is_pool()) {
-                (Lang::En, true) => format!("shrink layer {n}'s {from} window to {to}"),
-                (Lang::En, false) => format!("shrink layer {n}'s {from} kernel to {to}"),
-                (Lang::Ru, true) => format!("уменьшить окно слоя {n} с {from} до {to}"),
-                (Lang::Ru, false) => format!("уменьшить ядро слоя {n} с {from} до {to}"),
+            let what = if layer.kind.is_pool() {
+                t!("fixes-shrink-window", n = n, from = from, to = to)
+            } else {
+                t!("fixes-shrink-kernel", n = n, from = from, to = to)
             };
             let mut smaller = layer.clone();
             smaller.set_kernel(kernel);
@@ -75,9 +70,10 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
             .take(3);
         for j in strided {
             let (k, label) = (j + 1, net.layers[j].label());
-            let what = tr(
-                format!("set the stride of layer {k} ({label}) to 1"),
-                format!("поставить шаг 1 у слоя {k} ({label})"),
+            let what = t!(
+                "fixes-set-the-stride-of-layer",
+                k = (k).to_string(),
+                label = (label).to_string()
             );
             let unstrided = Layer {
                 stride: Some(Hw::square(1)),
@@ -87,9 +83,10 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
         }
     }
     candidates.push((
-        tr(
-            format!("remove layer {n} ({})", layer.label()),
-            format!("удалить слой {n} ({})", layer.label()),
+        t!(
+            "fixes-remove-layer-n",
+            n = (n).to_string(),
+            a1 = (layer.label()).to_string()
         ),
         Repair::Remove(index),
     ));
@@ -102,10 +99,7 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
             w: w.max(min.w),
         };
         candidates.push((
-            tr(
-                format!("grow the input to {grown}, the smallest that fits"),
-                format!("увеличить вход до {grown}, наименьшего подходящего"),
-            ),
+            t!("fixes-grow-the-input-to-grown", grown = (grown).to_string()),
             Repair::Input(grown),
         ));
     }
@@ -124,15 +118,12 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
                 return None;
             }
             let effect = match (after.error_at, after.totals.params) {
-                (None, Some(p)) => tr(
-                    format!("network valid, {} params", thousands(p)),
-                    format!("сеть в порядке, {} параметров", thousands(p)),
+                (None, Some(p)) => t!(
+                    "fixes-network-valid-params",
+                    a1 = (thousands(p)).to_string()
                 ),
-                (Some(e), _) => tr(
-                    format!("this row valid; layer {} still broken", e + 1),
-                    format!("эта строка в порядке; слой {} всё ещё сломан", e + 1),
-                ),
-                (None, None) => tr("network valid", "сеть в порядке").to_string(),
+                (Some(e), _) => t!("fixes-this-row-valid-layer-still", a1 = (e + 1).to_string()),
+                (None, None) => t!("fixes-network-valid").to_string(),
             };
             Some(Fix {
                 what,

@@ -1,4 +1,5 @@
-//! The language of everything layerlab says: English or Russian.
+//! Which language layerlab speaks: English or Russian. The words themselves
+//! are in the message catalogues (`i18n`).
 //!
 //! The language is a setting of the whole run, read in many places — an
 //! engine error's `Display`, the table headers, a form's refusal — so it is
@@ -35,23 +36,6 @@ pub fn machine<T>(f: impl FnOnce() -> T) -> T {
     let out = f();
     set(lang);
     out
-}
-
-/// The English or the Russian text, by the current language.
-pub fn tr<T>(en: T, ru: T) -> T {
-    match get() {
-        Lang::En => en,
-        Lang::Ru => ru,
-    }
-}
-
-/// The Russian plural form for `n`: 1 строка, 2 строки, 5 строк.
-pub fn plural_ru<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
-    match (n % 10, n % 100) {
-        (1, r) if r != 11 => one,
-        (2..=4, r) if !(12..=14).contains(&r) => few,
-        _ => many,
-    }
 }
 
 impl Lang {
@@ -106,36 +90,11 @@ mod tests {
     }
 
     #[test]
-    fn russian_plurals() {
-        let rows = |n| plural_ru(n, "строка", "строки", "строк");
-        assert_eq!(
-            [
-                rows(1),
-                rows(2),
-                rows(5),
-                rows(11),
-                rows(21),
-                rows(22),
-                rows(112)
-            ],
-            [
-                "строка",
-                "строки",
-                "строк",
-                "строк",
-                "строка",
-                "строки",
-                "строк"
-            ]
-        );
-    }
-
-    #[test]
     fn each_thread_has_its_own_language() {
         set(Lang::Ru);
-        assert_eq!(tr("a", "б"), "б");
-        let other = std::thread::spawn(|| tr("a", "б")).join().unwrap();
-        assert_eq!(other, "a");
+        assert_eq!(get(), Lang::Ru);
+        let other = std::thread::spawn(get).join().unwrap();
+        assert_eq!(other, Lang::En);
         set(Lang::En);
     }
 }

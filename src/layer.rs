@@ -4,7 +4,6 @@
 //! Files, the editing form and the table all go through this one catalogue,
 //! so a field is spelled, validated and shown the same way everywhere.
 
-use crate::lang::tr;
 use crate::size::Size;
 use std::fmt;
 
@@ -126,47 +125,20 @@ impl Kind {
     }
 
     /// One line for the "add layer" list.
-    pub fn description(self) -> &'static str {
+    pub fn description(self) -> String {
         match self {
-            Kind::Conv2d => tr(
-                "2-D convolution: filters sliding over the image",
-                "двумерная свёртка: фильтры скользят по картинке",
-            ),
-            Kind::MaxPool => tr(
-                "max pooling: the largest value in each window",
-                "max-пулинг: наибольшее значение в каждом окне",
-            ),
-            Kind::AvgPool => tr(
-                "average pooling: the mean of each window",
-                "пулинг средним: среднее по каждому окну",
-            ),
-            Kind::Flatten => tr(
-                "flatten C×H×W into one long vector",
-                "вытягивает C×H×W в один длинный вектор",
-            ),
-            Kind::Dense => tr(
-                "fully connected layer (Linear / Dense)",
-                "полносвязный слой (Linear / Dense)",
-            ),
-            Kind::BatchNorm => tr(
-                "batch normalisation: a scale and a shift per channel",
-                "батч-нормализация: масштаб и сдвиг на канал",
-            ),
-            Kind::Dropout => tr(
-                "dropout: zeroes a fraction of values while training",
-                "дропаут: при обучении обнуляет долю значений",
-            ),
-            Kind::GlobalAvgPool => tr(
-                "global average pooling: one value per channel",
-                "глобальный пулинг средним: одно значение на канал",
-            ),
-            Kind::Relu => tr("ReLU activation", "активация ReLU"),
-            Kind::Sigmoid => tr("sigmoid activation", "активация sigmoid"),
-            Kind::Tanh => tr("tanh activation", "активация tanh"),
-            Kind::Softmax => tr(
-                "softmax: turns scores into probabilities",
-                "softmax: превращает оценки в вероятности",
-            ),
+            Kind::Conv2d => t!("layer-2-d-convolution-filters-sliding"),
+            Kind::MaxPool => t!("layer-max-pooling-the-largest-value"),
+            Kind::AvgPool => t!("layer-average-pooling-the-mean-of"),
+            Kind::Flatten => t!("layer-flatten-c-h-w-into"),
+            Kind::Dense => t!("layer-fully-connected-layer-linear-dense"),
+            Kind::BatchNorm => t!("layer-batch-normalisation-a-scale-and"),
+            Kind::Dropout => t!("layer-dropout-zeroes-a-fraction-of"),
+            Kind::GlobalAvgPool => t!("layer-global-average-pooling-one-value"),
+            Kind::Relu => t!("layer-relu-activation"),
+            Kind::Sigmoid => t!("layer-sigmoid-activation"),
+            Kind::Tanh => t!("layer-tanh-activation"),
+            Kind::Softmax => t!("layer-softmax-turns-scores-into-probabilities"),
         }
     }
 
@@ -276,10 +248,6 @@ impl Layer {
         crate::family::of(self.kind).label(self)
     }
 }
-
-/// The largest number a file can hold, as people read it.
-pub const MAX_TEXT: &str = "9,223,372,036,854,775,807";
-pub const MAX_TEXT_RU: &str = "9 223 372 036 854 775 807";
 
 /// A setting of a layer, as named in files and in the editing form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -392,28 +360,16 @@ impl Field {
     }
 
     /// What the field accepts, phrased to follow "must be".
-    pub fn expected(self) -> &'static str {
+    pub fn expected(self) -> String {
         match self {
             Field::Filters | Field::Units | Field::Groups => {
-                tr("a positive integer", "целое положительное число")
+                t!("layer-a-positive-integer")
             }
-            Field::Kernel | Field::Stride | Field::Dilation => tr(
-                "a positive integer or [h, w]",
-                "целое положительное число или [h, w]",
-            ),
-            Field::Padding => tr(
-                "a non-negative integer, [h, w], \"valid\" or \"same\"",
-                "целое неотрицательное число, [h, w], \"valid\" или \"same\"",
-            ),
-            Field::Bias | Field::CeilMode => tr("true or false", "true или false"),
-            Field::Rate => tr(
-                "a number from 0 up to (not including) 1",
-                "число от 0 до 1 (не включая 1)",
-            ),
-            Field::Activation => tr(
-                "one of relu, sigmoid, tanh, softmax, or none",
-                "одно из relu, sigmoid, tanh, softmax или none",
-            ),
+            Field::Kernel | Field::Stride | Field::Dilation => t!("layer-a-positive-integer-or-h"),
+            Field::Padding => t!("layer-a-non-negative-integer-h"),
+            Field::Bias | Field::CeilMode => t!("layer-true-or-false"),
+            Field::Rate => t!("layer-a-number-from-0-up"),
+            Field::Activation => t!("layer-one-of-relu-sigmoid-tanh"),
         }
     }
 
@@ -493,19 +449,13 @@ impl Field {
     /// what the field expects; the caller adds where (file line or form).
     pub fn set(self, layer: &mut Layer, value: &Value) -> Result<(), String> {
         if *value == Value::OutOfRange {
-            return Err(tr(
-                format!("`{}` is too large: at most {}", self.name(), MAX_TEXT),
-                format!(
-                    "`{}`: слишком большое число, не больше {}",
-                    self.name(),
-                    MAX_TEXT_RU
-                ),
-            ));
+            return Err(t!("layer-field-too-large", field = self.name()));
         }
         let bad = || {
-            tr(
-                format!("`{}` must be {}", self.name(), self.expected()),
-                format!("`{}`: нужно {}", self.name(), self.expected()),
+            t!(
+                "layer-must-be",
+                a1 = (self.name()).to_string(),
+                a2 = (self.expected()).to_string()
             )
         };
         let positive = |i: i64| u64::try_from(i).ok().filter(|&n| n > 0);

@@ -10,6 +10,8 @@
 //! and counts parameters and knows nothing of terminals or files; `explain`
 //! writes a row's formulas out with its numbers; `tui` is the explorer.
 
+#[macro_use]
+pub mod i18n;
 pub mod cli;
 pub mod compare;
 pub mod engine;

@@ -31,15 +31,9 @@ impl Shape {
         let hwc = text.contains(['×', 'x', 'X']);
         let bad = || {
             if hwc {
-                crate::lang::tr(
-                    "must be H×W×C with three positive integers (e.g. 32×32×3)",
-                    "нужно H×W×C из трёх целых положительных чисел (например 32×32×3)",
-                )
+                t!("network-must-be-h-w-c")
             } else {
-                crate::lang::tr(
-                    "must be C, H, W (e.g. 1, 28, 28), H×W×C (e.g. 28×28×1) or one number for a flat vector",
-                    "нужно C, H, W (например 1, 28, 28), H×W×C (например 28×28×1) или одно число для вектора",
-                )
+                t!("network-must-be-c-h-w")
             }
             .to_string()
         };
@@ -68,7 +62,7 @@ impl Shape {
     pub fn reading(self) -> String {
         match self {
             Shape::Image { c, h, w } => format!("H {h}, W {w}, C {c}"),
-            Shape::Flat(n) => crate::lang::tr(format!("{n} features"), format!("{n} признаков")),
+            Shape::Flat(n) => t!("network-n-features", n = (n).to_string()),
         }
     }
 
@@ -120,10 +114,10 @@ impl Kernels {
     }
 
     /// The convention in words, for tables (files and JSON keep `name`).
-    pub fn word(self) -> &'static str {
+    pub fn word(self) -> String {
         match self {
-            Kernels::Full => crate::lang::tr("full", "полные"),
-            Kernels::Shared => crate::lang::tr("shared", "общие"),
+            Kernels::Full => t!("network-full"),
+            Kernels::Shared => t!("network-shared"),
         }
     }
 

@@ -7,7 +7,6 @@ pub mod json;
 pub mod sweep;
 
 use crate::engine::{Analysis, Row, Status};
-use crate::lang::tr;
 use crate::network::{Network, Shape};
 use crate::text::visible;
 use crate::units::{bytes, or_dash, thousands};
@@ -39,27 +38,16 @@ pub fn render(net: &Network, analysis: &Analysis, format: Format, color: bool) -
 
 /// The column headers, in the current language (the explorer's table
 /// shares the first six).
-pub(crate) fn headers() -> [&'static str; 7] {
-    tr(
-        [
-            "#",
-            "layer",
-            "output",
-            "params",
-            "MACs",
-            "receptive field",
-            "status",
-        ],
-        [
-            "#",
-            "слой",
-            "выход",
-            "параметры",
-            "MAC",
-            "рецептивное поле",
-            "статус",
-        ],
-    )
+pub(crate) fn headers() -> [String; 7] {
+    [
+        "#".to_string(),
+        t!("header-layer"),
+        t!("header-output"),
+        t!("header-params"),
+        t!("header-macs"),
+        t!("header-receptive-field"),
+        t!("header-status"),
+    ]
 }
 
 /// The cells of one table row, as text; shared by table, markdown and CSV.
@@ -68,7 +56,7 @@ pub(crate) fn headers() -> [&'static str; 7] {
 fn cells<'a>(net: &'a Network, analysis: &'a Analysis) -> impl Iterator<Item = [String; 7]> + 'a {
     let input = [
         "0".to_string(),
-        tr("input", "вход").to_string(),
+        t!("report-input").to_string(),
         net.input.to_string(),
         String::new(),
         String::new(),
@@ -104,7 +92,7 @@ fn status_text(row: &Row) -> String {
         Status::Ok => String::new(),
         Status::Warning(d) => format!("! {d}"),
         Status::Error(p) => format!("✗ {p}"),
-        Status::Unreachable => tr("unreachable", "недостижим").to_string(),
+        Status::Unreachable => t!("report-unreachable").to_string(),
     }
 }
 
@@ -112,33 +100,29 @@ fn totals_lines(analysis: &Analysis) -> Vec<String> {
     let t = &analysis.totals;
     let params = match (t.params, analysis.error_at) {
         (Some(p), _) => thousands(p),
-        (None, Some(i)) => tr(
-            format!("— (layer {} cannot be computed)", i + 1),
-            format!("— (слой {} не вычисляется)", i + 1),
-        ),
+        (None, Some(i)) => t!("report-layer-cannot-be-computed", a1 = (i + 1).to_string()),
         (None, None) => "—".to_string(),
     };
     let mem = |b: Option<u64>| b.map_or_else(|| "—".to_string(), bytes);
     let (weights, activations) = (mem(t.weight_bytes), mem(t.activation_bytes));
-    tr(
-        vec![
-            format!("Total params: {params}"),
-            format!("Total MACs: {}", or_dash(t.macs)),
-            format!("Memory (float32): weights {weights}, activations {activations}"),
-        ],
-        vec![
-            format!("Всего параметров: {params}"),
-            format!("Всего умножений-сложений (MAC): {}", or_dash(t.macs)),
-            format!("Память (float32): веса {weights}, активации {activations}"),
-        ],
-    )
+    vec![
+        t!("report-total-params", params = params),
+        t!("report-total-macs", macs = or_dash(t.macs)),
+        t!(
+            "report-memory",
+            weights = weights,
+            activations = activations
+        ),
+    ]
 }
 
 fn heading(net: &Network) -> String {
     let (name, input, kernels) = (visible(&net.name), net.input, net.kernels.word());
-    tr(
-        format!("{name} — input {input}, kernels {kernels}"),
-        format!("{name} — вход {input}, ядра {kernels}"),
+    t!(
+        "report-name-input-input-kernels-kernels",
+        name = (name).to_string(),
+        input = (input).to_string(),
+        kernels = (kernels).to_string()
     )
 }
 
@@ -149,7 +133,7 @@ const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
 fn table(net: &Network, analysis: &Analysis, color: bool) -> String {
-    let header = headers().map(str::to_string);
+    let header = headers();
     let rows = || std::iter::once(header.clone()).chain(cells(net, analysis));
     // Two passes over rows made on the fly: memory stays at the output's own
     // size on a network of 100,000 layers.
@@ -274,7 +258,7 @@ fn latex(net: &Network, analysis: &Analysis) -> String {
     out.push_str("\\begin{tabular}{rllrrll}\n\\hline\n");
     out.push_str(&format!(
         "{} \\\\\n\\hline\n",
-        headers().map(escape).join(" & ")
+        headers().map(|h| escape(&h)).join(" & ")
     ));
     for r in cells(net, analysis) {
         let row: Vec<String> = r.iter().map(|c| escape(c)).collect();

@@ -14,7 +14,6 @@ pub mod view;
 pub mod whatif;
 
 use crate::file;
-use crate::lang::tr;
 use crate::network::Network;
 use anyhow::Context;
 use app::{App, Effect, Session};
@@ -45,19 +44,13 @@ pub fn run(
     theme: &'static theme::Theme,
 ) -> anyhow::Result<ExitCode> {
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
-        anyhow::bail!(tr(
-            "the explorer needs a terminal; for a table in a pipe or a script, use `layerlab summary`",
-            "интерфейсу нужен терминал; для таблицы в конвейере или скрипте есть `layerlab summary`",
-        ));
+        anyhow::bail!(t!("tui-the-explorer-needs-a-terminal"));
     }
     // Registered before the terminal changes, so no signal can find it
     // half set up with nobody to restore it.
     let mut signals = Signals::new([SIGTERM, SIGHUP, SIGQUIT, SIGINT, SIGTSTP])
         .context("cannot watch for signals")?;
-    let mut terminal = enter().context(tr(
-        "cannot set up the terminal",
-        "не удалось настроить терминал",
-    ))?;
+    let mut terminal = enter().context(t!("tui-cannot-set-up-the-terminal"))?;
     // ratatui's hook restores the screen on a panic; mouse capture and
     // bracketed paste are ours to undo first.
     let restore_screen = std::panic::take_hook();
@@ -177,9 +170,9 @@ pub fn perform(app: &mut App, effect: Effect) -> ControlFlow<()> {
             overwrite,
         } => {
             if !overwrite && file::stamp(&path).is_some() {
-                let why = tr(
-                    format!("{} already exists. Replace it?", path.display()),
-                    format!("{} уже есть. Заменить?", path.display()),
+                let why = t!(
+                    "tui-already-exists-replace-it",
+                    a1 = (path.display()).to_string()
                 );
                 let effect = Effect::Write {
                     path,

@@ -2,7 +2,7 @@
 
 /// `44426` → `44,426` (`44 426` in Russian).
 pub fn thousands(n: u64) -> String {
-    with_separator(n, crate::lang::tr(',', ' '))
+    with_separator(n, crate::i18n::numbers().group)
 }
 
 /// `44,426` whatever the language: for generated code, which stays English.
@@ -24,10 +24,7 @@ fn with_separator(n: u64, separator: char) -> String {
 
 /// A byte count in binary units: `177,704` → `173.5 KiB` (`173,5 КиБ`).
 pub fn bytes(n: u64) -> String {
-    let units = crate::lang::tr(
-        ["B", "KiB", "MiB", "GiB", "TiB", "PiB"],
-        ["Б", "КиБ", "МиБ", "ГиБ", "ТиБ", "ПиБ"],
-    );
+    let units = &crate::i18n::numbers().byte_units;
     let mut value = n as f64;
     let mut unit = 0;
     while value >= 1024.0 && unit < units.len() - 1 {
@@ -38,7 +35,7 @@ pub fn bytes(n: u64) -> String {
         format!("{n} {}", units[0])
     } else {
         let text = format!("{value:.1} {}", units[unit]);
-        crate::lang::tr(text.clone(), text.replace('.', ","))
+        text.replace('.', &crate::i18n::numbers().decimal.to_string())
     }
 }
 

@@ -6,7 +6,6 @@ use super::{Family, Step, too_large, weights_suffix, window_suffix};
 use crate::engine::{Problem, window_step};
 use crate::explain::window_lines;
 use crate::export::{ExportError, Exported, pair};
-use crate::lang::tr;
 use crate::layer::{Hw, Layer, Padding};
 use crate::network::{Kernels, Shape};
 use crate::size::Size;
@@ -55,9 +54,9 @@ impl Family for Conv {
 
     fn size_lines(&self, layer: &Layer, input: Shape, output: Option<Shape>) -> Vec<String> {
         let mut lines = window_lines(layer, input, output);
-        lines.push(tr(
-            format!("channels: {} filters", layer.filters),
-            format!("каналы: {} фильтров", layer.filters),
+        lines.push(t!(
+            "conv-channels-filters",
+            a1 = (layer.filters).to_string()
         ));
         lines
     }
@@ -72,11 +71,8 @@ impl Family for Conv {
         };
         let weights = format!("{}·{}{depth}", k.h, k.w);
         let note = match kernels {
-            Kernels::Shared => tr(
-                "  (one kernel shared across input channels)",
-                "  (одно ядро на все входные каналы)",
-            ),
-            Kernels::Full => "",
+            Kernels::Shared => t!("conv-one-kernel-shared-across-input"),
+            Kernels::Full => String::new(),
         };
         if layer.bias {
             format!("({weights} + 1)·{} = {result}{note}", layer.filters)
@@ -143,15 +139,10 @@ impl Family for Conv {
         let stride = l.stride();
         if l.dilation != Hw::square(1) && stride != Hw::square(1) {
             let label = self.label(l);
-            return Err(ExportError(tr(
-                format!(
-                    "layer {n} ({label}): Keras cannot combine a stride above 1 with dilation above 1 in \
-                     one Conv2D; use stride 1 or dilation 1 there to export to Keras"
-                ),
-                format!(
-                    "слой {n} ({label}): в Keras у Conv2D не может быть сразу шаг больше 1 и \
-                     прореживание больше 1; поставьте там шаг 1 или прореживание 1"
-                ),
+            return Err(ExportError(t!(
+                "conv-layer-n-label-keras-cannot",
+                n = (n).to_string(),
+                label = (label).to_string()
             )));
         }
         let mut args = vec![l.filters.to_string(), pair(l.kernel)];

@@ -4,7 +4,6 @@
 use super::{Family, Step, features, too_large};
 use crate::engine::Problem;
 use crate::export::{ExportError, Exported};
-use crate::lang::tr;
 use crate::layer::{Kind, Layer};
 use crate::network::{Kernels, Shape};
 
@@ -26,15 +25,12 @@ impl Family for Norm {
 
     fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
         if layer.kind == Kind::Dropout {
-            return tr("0 (no weights)", "0 (весов нет)").to_string();
+            return t!("norm-0-no-weights").to_string();
         }
         format!(
             "2·{} = {result}  {}",
             features(input),
-            tr(
-                "(a scale and a shift per channel)",
-                "(масштаб и сдвиг на канал)"
-            )
+            t!("norm-a-scale-and-a-shift")
         )
     }
 

@@ -4,7 +4,6 @@
 use super::{Family, Step, too_large};
 use crate::engine::Problem;
 use crate::export::{ExportError, Exported};
-use crate::lang::tr;
 use crate::layer::{Kind, Layer};
 use crate::network::{Kernels, Shape};
 use crate::units::thousands;
@@ -32,13 +31,17 @@ impl Family for Reshape {
                 "{h}·{w}·{c} = {}",
                 thousands(out.elements().unwrap_or(0))
             )],
-            (Kind::Flatten, Shape::Image { c, h, w }, None) => vec![tr(
-                format!("{h}·{w}·{c} is too large"),
-                format!("{h}·{w}·{c} — слишком много"),
+            (Kind::Flatten, Shape::Image { c, h, w }, None) => vec![t!(
+                "reshape-h-w-c-is-too",
+                h = (h).to_string(),
+                w = (w).to_string(),
+                c = (c).to_string()
             )],
-            (Kind::GlobalAvgPool, Shape::Image { c, h, w }, _) => vec![tr(
-                format!("the mean of each {h}×{w} channel: {c} values"),
-                format!("среднее по каждому каналу {h}×{w}: {c} значений"),
+            (Kind::GlobalAvgPool, Shape::Image { c, h, w }, _) => vec![t!(
+                "reshape-the-mean-of-each-h",
+                h = (h).to_string(),
+                w = (w).to_string(),
+                c = (c).to_string()
             )],
             _ => super::unchanged(input, output),
         }

@@ -3,7 +3,6 @@
 
 use crate::compare::{Step, align, change, signed};
 use crate::engine::Analysis;
-use crate::lang::tr;
 use crate::network::{Network, Shape};
 use crate::text::visible;
 use crate::units::or_dash;
@@ -38,12 +37,12 @@ impl Change {
     }
 
     /// The table's word.
-    fn word(self) -> &'static str {
+    fn word(self) -> String {
         match self {
-            Change::Same => tr("same", "без изменений"),
-            Change::Changed => tr("changed", "изменён"),
-            Change::Added => tr("added", "добавлен"),
-            Change::Removed => tr("removed", "удалён"),
+            Change::Same => t!("diff-same"),
+            Change::Changed => t!("diff-changed"),
+            Change::Added => t!("diff-added"),
+            Change::Removed => t!("diff-removed"),
         }
     }
 }
@@ -142,17 +141,21 @@ pub fn table(base: &Side, other: &Side) -> String {
             ]
         })
         .collect();
-    let headers = tr(
-        ["  a   b", "layer", "output", "params", "change", ""],
-        ["  a   b", "слой", "выход", "параметры", "разница", ""],
-    );
-    let table: Vec<Vec<String>> = std::iter::once(headers.map(String::from).to_vec())
+    let headers = vec![
+        "  a   b".to_string(),
+        t!("header-layer"),
+        t!("header-output"),
+        t!("header-params"),
+        t!("header-change"),
+        String::new(),
+    ];
+    let table: Vec<Vec<String>> = std::iter::once(headers)
         .chain(rows.into_iter().map(Vec::from))
         .collect();
     // The change column's numbers align right; the last column is a word.
     let lines = crate::report::align(&table, &[4]);
     let total = |s: &Side| or_dash(s.analysis.totals.params);
-    let params = tr("params", "параметров");
+    let params = t!("diff-params");
     let mut out = format!(
         "a: {} ({}) — {} {params}\nb: {} ({}) — {} {params}\n\n",
         visible(&base.net.name),
@@ -170,7 +173,7 @@ pub fn table(base: &Side, other: &Side) -> String {
         .map_or_else(String::new, |d| format!(" ({})", signed(d)));
     out.push_str(&format!(
         "\n{}: {} → {}{delta}\n",
-        tr("Total params", "Всего параметров"),
+        t!("diff-total-params"),
         total(base),
         total(other)
     ));

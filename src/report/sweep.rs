@@ -2,7 +2,6 @@
 //! output shape and total parameters at each.
 
 use crate::engine::{Analysis, analyze};
-use crate::lang::tr;
 use crate::network::{Network, Shape};
 use crate::smallest::with_side;
 use crate::text::visible;
@@ -14,14 +13,7 @@ pub const MAX_SIZES: u64 = 100_000;
 
 /// Parses `8..64` or `8..=64` (both ends included) or a single `28`.
 pub fn parse_sizes(text: &str) -> Result<(u64, u64), String> {
-    let bad = || {
-        tr(
-            format!("`--sizes` must be FROM..TO with positive integers, e.g. 8..64; got {text}"),
-            format!(
-                "`--sizes` должно быть ОТ..ДО из целых положительных чисел, например 8..64; а здесь {text}"
-            ),
-        )
-    };
+    let bad = || t!("sweep-sizes-must-be-from-to", text = (text).to_string());
     let number = |s: &str| {
         s.trim()
             .parse::<u64>()
@@ -39,16 +31,18 @@ pub fn parse_sizes(text: &str) -> Result<(u64, u64), String> {
         }
     };
     if from > to {
-        return Err(tr(
-            format!("`--sizes` {text} is empty: the first size must not exceed the last"),
-            format!("`--sizes` {text} пуст: первый размер не должен быть больше последнего"),
+        return Err(t!(
+            "sweep-sizes-text-is-empty-the",
+            text = (text).to_string()
         ));
     }
     if to - from >= MAX_SIZES {
         let n = to - from + 1;
-        return Err(tr(
-            format!("`--sizes` {text} has {n} sizes; at most {MAX_SIZES} at a time"),
-            format!("в `--sizes` {text} {n} размеров; за раз не больше {MAX_SIZES}"),
+        return Err(t!(
+            "sweep-sizes-text-has-n-sizes",
+            text = (text).to_string(),
+            n = (n).to_string(),
+            MAX_SIZES = (MAX_SIZES).to_string()
         ));
     }
     Ok((from, to))
@@ -93,25 +87,30 @@ fn final_output(a: &Analysis, input: Shape) -> Option<Shape> {
 
 pub fn table(net: &Network, from: u64, to: u64) -> String {
     let (name, kernels) = (visible(&net.name), net.kernels.word());
-    let mut out = tr(
-        format!("{name} — square inputs {from}..{to}, kernels {kernels}\n\n"),
-        format!("{name} — квадратные входы {from}..{to}, ядра {kernels}\n\n"),
+    let mut out = t!(
+        "sweep-name-square-inputs-from-to",
+        name = (name).to_string(),
+        from = (from).to_string(),
+        to = (to).to_string(),
+        kernels = (kernels).to_string()
     );
     let rows: Vec<[String; 4]> = trials(net, from, to)
         .map(|t| {
             let status = match &t.error {
                 None => "✓".to_string(),
-                Some((i, message)) => format!("✗ {} {}: {message}", tr("layer", "слой"), i + 1),
+                Some((i, message)) => format!("✗ {} {}: {message}", t!("sweep-layer"), i + 1),
             };
             let output = t.output.map_or_else(|| "—".to_string(), |s| s.to_string());
             [t.input.to_string(), output, or_dash(t.params), status]
         })
         .collect();
-    let headers = tr(
-        ["input", "output", "params", "valid"],
-        ["вход", "выход", "параметры", "годится"],
-    );
-    let table: Vec<Vec<String>> = std::iter::once(headers.map(String::from).to_vec())
+    let headers = vec![
+        t!("header-input"),
+        t!("header-output"),
+        t!("header-params"),
+        t!("header-valid"),
+    ];
+    let table: Vec<Vec<String>> = std::iter::once(headers)
         .chain(rows.into_iter().map(Vec::from))
         .collect();
     for line in crate::report::align(&table, &[2]) {

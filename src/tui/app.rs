@@ -14,7 +14,6 @@ use super::whatif::Baseline;
 use crate::engine::Analysis;
 use crate::file::{FileError, Source, Stamp};
 use crate::fixes::Fix;
-use crate::lang::tr;
 use crate::layer::{Hw, Kind, Layer, Padding};
 use crate::network::Network;
 use crate::presets;
@@ -271,16 +270,14 @@ impl App {
             Action::SelectLast => self.selected = last,
             Action::AddLayer => self.mode = Mode::Add { choice: 0 },
             Action::RemoveLayer => match self.selected_layer() {
-                None => self.fail(tr(
-                    "The input row cannot be removed (Enter edits it)",
-                    "Строку входа не удалить (Enter меняет её)",
-                )),
+                None => self.fail(t!("app-the-input-row-cannot-be")),
                 Some(i) => {
                     let label = self.doc.net().layers[i].label();
                     self.commit(Change::Remove(i));
-                    self.say(tr(
-                        format!("Removed layer {}: {label} (u undoes)", i + 1),
-                        format!("Удалён слой {}: {label} (u отменит)", i + 1),
+                    self.say(t!(
+                        "app-removed-layer-label-u-undoes",
+                        a1 = (i + 1).to_string(),
+                        label = (label).to_string()
                     ));
                 }
             },
@@ -292,10 +289,7 @@ impl App {
                         Some(form) if !form.entries.is_empty() => Mode::Edit(form),
                         _ => {
                             let kind = self.doc.net().layers[i].kind.name();
-                            self.fail(tr(
-                                format!("{kind} has no settings to edit"),
-                                format!("у {kind} нет настроек"),
-                            ));
+                            self.fail(t!("app-kind-has-no-settings-to", kind = (kind).to_string()));
                             Mode::Table
                         }
                     },
@@ -306,22 +300,19 @@ impl App {
                     self.commit(Change::Swap(i, i - 1));
                     self.selected -= 1;
                 }
-                _ => self.fail(tr("Already at the top", "Выше некуда")),
+                _ => self.fail(t!("app-already-at-the-top")),
             },
             Action::MoveDown => match self.selected_layer() {
                 Some(i) if i + 1 < self.doc.net().layers.len() => {
                     self.commit(Change::Swap(i, i + 1));
                     self.selected += 1;
                 }
-                _ => self.fail(tr("Already at the bottom", "Ниже некуда")),
+                _ => self.fail(t!("app-already-at-the-bottom")),
             },
             Action::TogglePadding => self.change_selected(|l| {
                 if !l.kind.has_window() {
                     let kind = l.kind.name();
-                    return Err(tr(
-                        format!("p pads conv and pooling layers; this is {kind}"),
-                        format!("p дополняет свёртки и пулинги; а это {kind}"),
-                    ));
+                    return Err(t!("app-p-pads-conv-and-pooling", kind = (kind).to_string()));
                 }
                 l.padding = if l.padding == Padding::Same {
                     Padding::Valid
@@ -342,10 +333,7 @@ impl App {
             Action::CycleStride => self.change_selected(|l| {
                 if !l.kind.has_window() {
                     let kind = l.kind.name();
-                    return Err(tr(
-                        format!("s sets the stride of conv and pooling layers; this is {kind}"),
-                        format!("s меняет шаг свёрток и пулингов; а это {kind}"),
-                    ));
+                    return Err(t!("app-s-sets-the-stride-of", kind = (kind).to_string()));
                 }
                 l.stride = Some(Hw::square(next_stride(l.stride().h)));
                 Ok(())
@@ -411,17 +399,14 @@ impl App {
         match self.doc.apply(change) {
             Ok(true) => self.follow(),
             Ok(false) => {}
-            Err(Gone) => self.fail(tr("That layer no longer exists", "Этого слоя уже нет")),
+            Err(Gone) => self.fail(t!("app-that-layer-no-longer-exists")),
         }
     }
 
     /// Changes the selected layer through `f`; an `Err` is shown and changes nothing.
     fn change_selected(&mut self, f: impl FnOnce(&mut Layer) -> Result<(), String>) {
         let Some(i) = self.selected_layer() else {
-            return self.fail(tr(
-                "Select a layer first: this is the input row (Enter edits it)",
-                "Сначала выберите слой: это строка входа (Enter меняет её)",
-            ));
+            return self.fail(t!("app-select-a-layer-first-this"));
         };
         let mut layer = self.doc.net().layers[i].clone();
         match f(&mut layer) {
@@ -444,10 +429,7 @@ impl App {
             })
             .collect();
         if changed.is_empty() {
-            return self.fail(tr(
-                "There are no convolutions in this network",
-                "В этой сети нет свёрток",
-            ));
+            return self.fail(t!("app-there-are-no-convolutions-in"));
         }
         self.commit(Change::Layers(changed));
     }
@@ -462,15 +444,15 @@ impl App {
             true => {
                 self.follow();
                 self.say(if back {
-                    tr("Undone (Ctrl+r redoes)", "Отменено (Ctrl+r вернёт)")
+                    t!("app-undone-ctrl-r-redoes")
                 } else {
-                    tr("Redone", "Возвращено")
+                    t!("app-redone")
                 });
             }
             false => self.fail(if back {
-                tr("Nothing to undo", "Нечего отменять")
+                t!("app-nothing-to-undo")
             } else {
-                tr("Nothing to redo", "Нечего возвращать")
+                t!("app-nothing-to-redo")
             }),
         }
     }
@@ -491,13 +473,10 @@ impl App {
         let at = self.selected;
         self.commit(Change::Insert(at, Layer::new(kind)));
         self.selected = at + 1;
-        self.say(tr(
-            format!("Added {} as layer {} (Enter edits it)", kind.name(), at + 1),
-            format!(
-                "Добавлен {} слоем {} (Enter — изменить)",
-                kind.name(),
-                at + 1
-            ),
+        self.say(t!(
+            "app-added-as-layer-enter-edits",
+            a1 = (kind.name()).to_string(),
+            a2 = (at + 1).to_string()
         ));
     }
 
@@ -506,10 +485,7 @@ impl App {
             Ok((net, source)) => {
                 let doc = Document::new(net, None, Some(name.to_string()));
                 self.replace(doc.read(Some(source), None));
-                self.say(tr(
-                    format!("Opened preset {name}"),
-                    format!("Открыта встроенная сеть {name}"),
-                ));
+                self.say(t!("app-opened-preset-name", name = (name).to_string()));
             }
             Err(e) => self.fail(e.to_string()),
         }
@@ -530,15 +506,15 @@ impl App {
         let now = now?;
         let shown = path.display();
         if self.doc.path() != Some(path) {
-            return Some(tr(
-                format!("{shown} already exists. Replace it?"),
-                format!("{shown} уже есть. Заменить?"),
+            return Some(t!(
+                "app-shown-already-exists-replace-it",
+                shown = (shown).to_string()
             ));
         }
         (self.doc.on_disk() != Some(now)).then(|| {
-            tr(
-                format!("{shown} was changed by another program since it was opened here. Replace those changes?"),
-                format!("{shown} изменён другой программой после открытия здесь. Заменить эти изменения?"),
+            t!(
+                "app-shown-was-changed-by-another",
+                shown = (shown).to_string()
             )
         })
     }
@@ -552,17 +528,15 @@ impl App {
     pub fn saved(&mut self, path: PathBuf, result: std::io::Result<Source>, now: Option<Stamp>) {
         match result {
             Ok(source) => {
-                self.say(tr(
-                    format!("Saved to {}", path.display()),
-                    format!("Сохранено в {}", path.display()),
-                ));
+                self.say(t!("app-saved-to", a1 = (path.display()).to_string()));
                 self.doc.saved(path, source, now);
             }
             Err(e) => {
                 let shown = path.display();
-                self.fail(tr(
-                    format!("Could not save to {shown}: {e}. Nothing on disk was changed."),
-                    format!("Не удалось сохранить в {shown}: {e}. На диске ничего не изменилось."),
+                self.fail(t!(
+                    "app-could-not-save-to-shown",
+                    shown = (shown).to_string(),
+                    e = (e).to_string()
                 ))
             }
         }
@@ -577,10 +551,7 @@ impl App {
     ) {
         match result {
             Ok((net, source)) => {
-                self.say(tr(
-                    format!("Opened {}", path.display()),
-                    format!("Открыт {}", path.display()),
-                ));
+                self.say(t!("app-opened", a1 = (path.display()).to_string()));
                 let message = self.message.take();
                 self.replace(Document::new(net, Some(path), None).read(Some(source), now));
                 self.message = message;
@@ -630,33 +601,24 @@ fn resize(l: &mut Layer, grow: bool) -> Result<(), String> {
         let kernel = match (side(k.h), side(k.w)) {
             (Some(h), Some(w)) => Hw { h, w },
             _ if grow => {
-                return Err(tr(
-                    "the kernel cannot grow any further",
-                    "ядро больше не растёт",
-                )
-                .into());
+                return Err(t!("app-the-kernel-cannot-grow-any"));
             }
             _ => {
-                return Err(tr(
-                    format!("the {}×{} kernel cannot shrink below 1", k.h, k.w),
-                    format!("ядро {}×{} меньше 1 не сделать", k.h, k.w),
+                return Err(t!(
+                    "app-the-kernel-cannot-shrink-below",
+                    a1 = (k.h).to_string(),
+                    a2 = (k.w).to_string()
                 ));
             }
         };
         l.set_kernel(kernel);
         Ok(())
     } else if l.kind == Kind::Dense {
-        l.units = step(l.units).ok_or(tr(
-            "a dense layer needs at least one unit, and at most 9,223,372,036,854,775,807",
-            "у dense должен быть хотя бы один нейрон и не больше 9 223 372 036 854 775 807",
-        ))?;
+        l.units = step(l.units).ok_or(t!("app-a-dense-layer-needs-at"))?;
         Ok(())
     } else {
         let kind = l.kind.name();
-        Err(tr(
-            format!("{kind} has no kernel or units to resize"),
-            format!("у {kind} нет ни ядра, ни нейронов"),
-        ))
+        Err(t!("app-kind-has-no-kernel-or", kind = (kind).to_string()))
     }
 }
 
@@ -670,24 +632,11 @@ fn widen(l: &mut Layer, grow: bool) -> Result<(), String> {
         }
     };
     match l.kind {
-        Kind::Conv2d => {
-            l.filters = scale(l.filters).ok_or(tr(
-                "too many filters: at most 9,223,372,036,854,775,807",
-                "слишком много фильтров: не больше 9 223 372 036 854 775 807",
-            ))?
-        }
-        Kind::Dense => {
-            l.units = scale(l.units).ok_or(tr(
-                "too many units: at most 9,223,372,036,854,775,807",
-                "слишком много нейронов: не больше 9 223 372 036 854 775 807",
-            ))?
-        }
+        Kind::Conv2d => l.filters = scale(l.filters).ok_or(t!("app-too-many-filters-at-most"))?,
+        Kind::Dense => l.units = scale(l.units).ok_or(t!("app-too-many-units-at-most"))?,
         other => {
             let kind = other.name();
-            return Err(tr(
-                format!("{kind} has no filters or units"),
-                format!("у {kind} нет ни фильтров, ни нейронов"),
-            ));
+            return Err(t!("app-kind-has-no-filters-or", kind = (kind).to_string()));
         }
     }
     Ok(())

@@ -2,7 +2,6 @@
 //! layer catalogue) or of the input, checked as it is typed.
 
 use super::history::Change;
-use crate::lang::tr;
 use crate::layer::{Field, Value};
 use crate::network::{Network, Shape};
 use crossterm::event::Event;
@@ -20,7 +19,7 @@ pub enum Target {
 
 #[derive(Clone, Debug)]
 pub struct Entry {
-    pub label: &'static str,
+    pub label: String,
     pub input: Input,
     /// Why the text is not a valid value, shown in red under the field.
     pub error: Option<String>,
@@ -44,14 +43,9 @@ impl Form {
             .kind
             .fields()
             .iter()
-            .map(|f| entry(f.name(), f.text(layer)))
+            .map(|f| entry(f.name().to_string(), f.text(layer)))
             .collect();
-        let title = format!(
-            "{} {}: {}",
-            tr("Layer", "Слой"),
-            index + 1,
-            layer.kind.name()
-        );
+        let title = format!("{} {}: {}", t!("form-layer"), index + 1, layer.kind.name());
         Some(Form {
             target: Target::Layer(index),
             title,
@@ -63,15 +57,12 @@ impl Form {
     pub fn for_input(net: &Network) -> Form {
         let dims: Vec<String> = net.input.to_vec().iter().map(u64::to_string).collect();
         let entries = vec![
-            entry(tr("name", "имя"), net.name.clone()),
-            entry(
-                tr("input C, H, W or H×W×C", "вход C, H, W или H×W×C"),
-                dims.join(", "),
-            ),
+            entry(t!("form-name"), net.name.clone()),
+            entry(t!("form-input-c-h-w-or"), dims.join(", ")),
         ];
         let mut form = Form {
             target: Target::Input,
-            title: tr("Network and input", "Сеть и вход").to_string(),
+            title: t!("form-network-and-input").to_string(),
             entries,
             focus: 1,
         };
@@ -119,14 +110,10 @@ impl Form {
             Target::Input => {
                 let name = self.entries[0].input.value().trim().to_string();
                 let name_error = if name.is_empty() {
-                    Some(tr("the name must not be empty", "имя не может быть пустым").to_string())
+                    Some(t!("form-the-name-must-not-be").to_string())
                 } else {
-                    crate::text::first_control(&name).map(|(at, _)| {
-                        tr(
-                            format!("character {at} is a control character: remove it"),
-                            format!("символ {at} — управляющий: уберите его"),
-                        )
-                    })
+                    crate::text::first_control(&name)
+                        .map(|(at, _)| t!("form-character-at-is-a-control", at = (at).to_string()))
                 };
                 let shape = Shape::parse(self.entries[1].input.value());
                 match (name_error, shape) {
@@ -137,7 +124,7 @@ impl Form {
             Target::Layer(index) => {
                 let Some(original) = net.layers.get(index) else {
                     return Err(vec![Some(
-                        tr("this layer no longer exists", "этого слоя уже нет").to_string(),
+                        t!("form-this-layer-no-longer-exists").to_string(),
                     )]);
                 };
                 let mut draft = original.clone();
@@ -183,7 +170,7 @@ pub fn feed(input: &mut Input, event: &Event) {
     }
 }
 
-fn entry(label: &'static str, text: String) -> Entry {
+fn entry(label: String, text: String) -> Entry {
     Entry {
         label,
         input: Input::new(text),

@@ -56,9 +56,8 @@ pub struct Binding<A: 'static = Action> {
     pub label: &'static str,
     pub keys: &'static [Key],
     pub action: A,
-    /// What the action does, for the help overlay.
+    /// The catalogue's message saying what the action does, for the help.
     pub help: &'static str,
-    pub help_ru: &'static str,
 }
 
 /// A key with the modifiers it must be pressed with.
@@ -99,283 +98,245 @@ pub const KEYS: &[Binding] = &[
         label: "↑ k",
         keys: &[plain(KeyCode::Up), ch('k')],
         action: Action::SelectUp,
-        help: "select the layer above",
-        help_ru: "выбрать слой выше",
+        help: "key-select-up",
     },
     Binding {
         label: "↓ j",
         keys: &[plain(KeyCode::Down), ch('j')],
         action: Action::SelectDown,
-        help: "select the layer below",
-        help_ru: "выбрать слой ниже",
+        help: "key-select-down",
     },
     Binding {
         label: "PgUp",
         keys: &[plain(KeyCode::PageUp)],
         action: Action::PageUp,
-        help: "up one screen",
-        help_ru: "на экран вверх",
+        help: "key-page-up",
     },
     Binding {
         label: "PgDn",
         keys: &[plain(KeyCode::PageDown)],
         action: Action::PageDown,
-        help: "down one screen",
-        help_ru: "на экран вниз",
+        help: "key-page-down",
     },
     Binding {
         label: "Home g",
         keys: &[plain(KeyCode::Home), ch('g')],
         action: Action::SelectFirst,
-        help: "select the input row",
-        help_ru: "выбрать строку входа",
+        help: "key-select-first",
     },
     Binding {
         label: "End G",
         keys: &[plain(KeyCode::End), ch('G')],
         action: Action::SelectLast,
-        help: "select the last layer",
-        help_ru: "выбрать последний слой",
+        help: "key-select-last",
     },
     Binding {
         label: "a",
         keys: &[ch('a')],
         action: Action::AddLayer,
-        help: "add a layer after the selection",
-        help_ru: "добавить слой после выбранного",
+        help: "key-add-layer",
     },
     Binding {
         label: "d Del",
         keys: &[ch('d'), plain(KeyCode::Delete)],
         action: Action::RemoveLayer,
-        help: "remove the selected layer",
-        help_ru: "удалить выбранный слой",
+        help: "key-remove-layer",
     },
     Binding {
         label: "Enter",
         keys: &[plain(KeyCode::Enter)],
         action: Action::Edit,
-        help: "edit the layer's fields (the input shape on the input row; in a quiz: answer)",
-        help_ru: "изменить поля слоя (на строке входа — размер входа; в викторине — ответить)",
+        help: "key-edit",
     },
     Binding {
         label: "Shift+↑ K",
         keys: &[shift(KeyCode::Up), ch('K')],
         action: Action::MoveUp,
-        help: "move the layer up",
-        help_ru: "переместить слой вверх",
+        help: "key-move-up",
     },
     Binding {
         label: "Shift+↓ J",
         keys: &[shift(KeyCode::Down), ch('J')],
         action: Action::MoveDown,
-        help: "move the layer down",
-        help_ru: "переместить слой вниз",
+        help: "key-move-down",
     },
     Binding {
         label: "p",
         keys: &[ch('p')],
         action: Action::TogglePadding,
-        help: "zero padding of this conv/pool: none ↔ same",
-        help_ru: "дополнение нулями у этой свёртки/пулинга: нет ↔ same",
+        help: "key-toggle-padding",
     },
     Binding {
         label: "P",
         keys: &[ch('P')],
         action: Action::TogglePaddingAll,
-        help: "zero padding of every convolution: none ↔ same",
-        help_ru: "дополнение нулями у всех свёрток: нет ↔ same",
+        help: "key-toggle-padding-all",
     },
     Binding {
         label: "s",
         keys: &[ch('s')],
         action: Action::CycleStride,
-        help: "stride of this conv/pool: 1 → 2 → 3 → 1",
-        help_ru: "шаг этой свёртки/пулинга: 1 → 2 → 3 → 1",
+        help: "key-cycle-stride",
     },
     Binding {
         label: "S",
         keys: &[ch('S')],
         action: Action::CycleStrideAll,
-        help: "stride of every convolution: 1 → 2 → 3 → 1",
-        help_ru: "шаг всех свёрток: 1 → 2 → 3 → 1",
+        help: "key-cycle-stride-all",
     },
     Binding {
         label: "+",
         keys: &[ch('+'), ch('=')],
         action: Action::Grow,
-        help: "grow the kernel or window (dense: +1 unit)",
-        help_ru: "увеличить ядро или окно (dense: +1 нейрон)",
+        help: "key-grow",
     },
     Binding {
         label: "-",
         keys: &[ch('-')],
         action: Action::Shrink,
-        help: "shrink the kernel or window (dense: −1 unit)",
-        help_ru: "уменьшить ядро или окно (dense: −1 нейрон)",
+        help: "key-shrink",
     },
     Binding {
         label: ">",
         keys: &[ch('>')],
         action: Action::Widen,
-        help: "double the filters (conv) or units (dense)",
-        help_ru: "удвоить фильтры (conv) или нейроны (dense)",
+        help: "key-widen",
     },
     Binding {
         label: "<",
         keys: &[ch('<')],
         action: Action::Narrow,
-        help: "halve the filters (conv) or units (dense)",
-        help_ru: "вдвое меньше фильтров (conv) или нейронов (dense)",
+        help: "key-narrow",
     },
     Binding {
         label: "c",
         keys: &[ch('c')],
         action: Action::ToggleKernels,
-        help: "kernel convention: full (PyTorch/Keras) ↔ shared (problem set)",
-        help_ru: "счёт ядер: полные (PyTorch/Keras) ↔ общие (задачник)",
+        help: "key-toggle-kernels",
     },
     Binding {
         label: "f",
         keys: &[ch('f')],
         action: Action::Fix,
-        help: "fixes for the selected red row, each with its effect",
-        help_ru: "исправления для выбранной красной строки, у каждого — его результат",
+        help: "key-fix",
     },
     Binding {
         label: "b",
         keys: &[ch('b')],
         action: Action::PinBaseline,
-        help: "pin this network as the baseline to compare with",
-        help_ru: "запомнить эту сеть как базу для сравнения",
+        help: "key-pin-baseline",
     },
     Binding {
         label: "B",
         keys: &[ch('B')],
         action: Action::ClearBaseline,
-        help: "clear the baseline",
-        help_ru: "забыть базу",
+        help: "key-clear-baseline",
     },
     Binding {
         label: "[",
         keys: &[ch('[')],
         action: Action::ShrinkInput,
-        help: "input height and width −1",
-        help_ru: "высота и ширина входа −1",
+        help: "key-shrink-input",
     },
     Binding {
         label: "]",
         keys: &[ch(']')],
         action: Action::GrowInput,
-        help: "input height and width +1",
-        help_ru: "высота и ширина входа +1",
+        help: "key-grow-input",
     },
     Binding {
         label: "{",
         keys: &[ch('{')],
         action: Action::HalveInput,
-        help: "halve the input height and width",
-        help_ru: "вдвое уменьшить высоту и ширину входа",
+        help: "key-halve-input",
     },
     Binding {
         label: "}",
         keys: &[ch('}')],
         action: Action::DoubleInput,
-        help: "double the input height and width",
-        help_ru: "вдвое увеличить высоту и ширину входа",
+        help: "key-double-input",
     },
     Binding {
         label: "Q",
         keys: &[ch('Q')],
         action: Action::Quiz,
-        help: "quiz: hide shapes and parameters from this layer down (again: end it)",
-        help_ru: "викторина: скрыть размеры и параметры с этого слоя вниз (ещё раз — закончить)",
+        help: "key-quiz",
     },
     Binding {
         label: "u",
         keys: &[ch('u')],
         action: Action::Undo,
-        help: "undo",
-        help_ru: "отменить",
+        help: "key-undo",
     },
     Binding {
         label: "Ctrl+r",
         keys: &[ctrl('r')],
         action: Action::Redo,
-        help: "redo",
-        help_ru: "вернуть",
+        help: "key-redo",
     },
     Binding {
         label: "Ctrl+s",
         keys: &[ctrl('s')],
         action: Action::Save,
-        help: "save (asks for a path when there is none)",
-        help_ru: "сохранить (спросит путь, если его нет)",
+        help: "key-save",
     },
     Binding {
         label: "x",
         keys: &[ch('x')],
         action: Action::Export,
-        help: "export: PyTorch or Keras code, or the table (Markdown, LaTeX, CSV)",
-        help_ru: "экспорт: код PyTorch или Keras, либо таблица (Markdown, LaTeX, CSV)",
+        help: "key-export",
     },
     Binding {
         label: "o",
         keys: &[ch('o')],
         action: Action::Open,
-        help: "open a preset or a file",
-        help_ru: "открыть встроенную сеть или файл",
+        help: "key-open",
     },
     Binding {
         label: "?",
         keys: &[ch('?')],
         action: Action::Help,
-        help: "this help",
-        help_ru: "эта справка",
+        help: "key-help",
     },
     Binding {
         label: "q",
         keys: &[ch('q')],
         action: Action::Quit,
-        help: "quit (asks first if there are unsaved changes or a quiz)",
-        help_ru: "выйти (спросит, если есть несохранённое или викторина)",
+        help: "key-quit",
     },
     Binding {
         label: "Esc",
         keys: &[plain(KeyCode::Esc)],
         action: Action::Dismiss,
-        help: "close the message; in a popup, close it (Esc never quits)",
-        help_ru: "убрать сообщение; во всплывающем окне — закрыть его (Esc не выходит)",
+        help: "key-dismiss",
     },
     Binding {
         label: "Ctrl+z",
         keys: &[ctrl('z')],
         action: Action::Suspend,
-        help: "suspend to the shell (fg comes back)",
-        help_ru: "приостановить и выйти в оболочку (fg вернёт)",
+        help: "key-suspend",
     },
     Binding {
         label: "Ctrl+c",
         keys: &[ctrl('c')],
         action: Action::ForceQuit,
-        help: "quit at once",
-        help_ru: "выйти сразу",
+        help: "key-force-quit",
     },
 ];
 
 /// The actions the footer hint names, most needed first (a narrow terminal
 /// cuts the line from the right).
-pub const HINT: &[(Action, &str, &str)] = &[
-    (Action::Help, "help", "справка"),
-    (Action::Quit, "quit", "выход"),
-    (Action::AddLayer, "add", "добавить"),
-    (Action::RemoveLayer, "delete", "удалить"),
-    (Action::Edit, "edit", "изменить"),
-    (Action::TogglePaddingAll, "pad all", "дополнить все"),
-    (Action::CycleStrideAll, "stride all", "шаг всех"),
-    (Action::Grow, "kernel", "ядро"),
-    (Action::ToggleKernels, "convention", "счёт ядер"),
-    (Action::Undo, "undo", "отменить"),
+pub const HINT: &[(Action, &str)] = &[
+    (Action::Help, "hint-help"),
+    (Action::Quit, "hint-quit"),
+    (Action::AddLayer, "hint-add-layer"),
+    (Action::RemoveLayer, "hint-remove-layer"),
+    (Action::Edit, "hint-edit"),
+    (Action::TogglePaddingAll, "hint-toggle-padding-all"),
+    (Action::CycleStrideAll, "hint-cycle-stride-all"),
+    (Action::Grow, "hint-grow"),
+    (Action::ToggleKernels, "hint-toggle-kernels"),
+    (Action::Undo, "hint-undo"),
 ];
 
 /// In a list (add a layer, open, export, fixes). A letter not bound here
@@ -401,43 +362,37 @@ pub const LIST_KEYS: &[Binding<ListAction>] = &[
         label: "↑ k",
         keys: &[plain(KeyCode::Up), ch('k')],
         action: ListAction::Up,
-        help: "the entry above",
-        help_ru: "пункт выше",
+        help: "key-list-up",
     },
     Binding {
         label: "↓ j",
         keys: &[plain(KeyCode::Down), ch('j')],
         action: ListAction::Down,
-        help: "the entry below",
-        help_ru: "пункт ниже",
+        help: "key-list-down",
     },
     Binding {
         label: "Home",
         keys: &[plain(KeyCode::Home)],
         action: ListAction::First,
-        help: "the first entry",
-        help_ru: "первый пункт",
+        help: "key-list-first",
     },
     Binding {
         label: "End",
         keys: &[plain(KeyCode::End)],
         action: ListAction::Last,
-        help: "the last entry",
-        help_ru: "последний пункт",
+        help: "key-list-last",
     },
     Binding {
         label: "Enter",
         keys: &[plain(KeyCode::Enter)],
         action: ListAction::Choose,
-        help: "take the entry",
-        help_ru: "взять пункт",
+        help: "key-list-choose",
     },
     Binding {
         label: "Esc q",
         keys: &[plain(KeyCode::Esc), ch('q')],
         action: ListAction::Cancel,
-        help: "close the list, taking nothing",
-        help_ru: "закрыть список, ничего не взяв",
+        help: "key-list-cancel",
     },
 ];
 
@@ -459,22 +414,19 @@ pub const FORM_KEYS: &[Binding<FormAction>] = &[
         label: "Enter",
         keys: &[plain(KeyCode::Enter)],
         action: FormAction::Apply,
-        help: "apply the form (or the path typed)",
-        help_ru: "применить форму (или введённый путь)",
+        help: "key-form-apply",
     },
     Binding {
         label: "Esc",
         keys: &[plain(KeyCode::Esc)],
         action: FormAction::Cancel,
-        help: "close it, changing nothing",
-        help_ru: "закрыть, ничего не меняя",
+        help: "key-form-cancel",
     },
     Binding {
         label: "Tab ↓",
         keys: &[plain(KeyCode::Tab), plain(KeyCode::Down)],
         action: FormAction::Next,
-        help: "the next field",
-        help_ru: "следующее поле",
+        help: "key-form-next",
     },
     Binding {
         label: "Shift+Tab ↑",
@@ -484,8 +436,7 @@ pub const FORM_KEYS: &[Binding<FormAction>] = &[
             plain(KeyCode::Up),
         ],
         action: FormAction::Previous,
-        help: "the previous field",
-        help_ru: "предыдущее поле",
+        help: "key-form-previous",
     },
 ];
 
@@ -503,15 +454,13 @@ pub const CONFIRM_KEYS: &[Binding<ConfirmAction>] = &[
         label: "y",
         keys: &[ch('y'), ch('Y')],
         action: ConfirmAction::Yes,
-        help: "yes, go on",
-        help_ru: "да, продолжить",
+        help: "key-confirm-yes",
     },
     Binding {
         label: "n Esc",
         keys: &[ch('n'), ch('N'), plain(KeyCode::Esc)],
         action: ConfirmAction::No,
-        help: "no, stay",
-        help_ru: "нет, остаться",
+        help: "key-confirm-no",
     },
 ];
 
@@ -529,22 +478,20 @@ pub const HELP_KEYS: &[Binding<HelpAction>] = &[
         label: "↓ j PgDn",
         keys: &[plain(KeyCode::Down), ch('j'), plain(KeyCode::PageDown)],
         action: HelpAction::ScrollDown,
-        help: "scroll this help down (any other key closes it)",
-        help_ru: "листать справку вниз (другая клавиша закрывает её)",
+        help: "key-help-scroll-down",
     },
     Binding {
         label: "↑ k PgUp",
         keys: &[plain(KeyCode::Up), ch('k'), plain(KeyCode::PageUp)],
         action: HelpAction::ScrollUp,
-        help: "scroll this help up",
-        help_ru: "листать справку вверх",
+        help: "key-help-scroll-up",
     },
 ];
 
 impl<A> Binding<A> {
     /// What the action does, in the current language.
-    pub fn describe(&self) -> &'static str {
-        crate::lang::tr(self.help, self.help_ru)
+    pub fn describe(&self) -> String {
+        crate::i18n::text(self.help)
     }
 }
 
@@ -582,11 +529,12 @@ pub fn key_in<A: PartialEq>(map: &[Binding<A>], action: A) -> &'static str {
 }
 
 /// A popup's hint line from its keymap: ` Tab next field   Enter apply   Esc
-/// cancel`, each key as the map writes it, each word in the language.
-pub fn hint<A: PartialEq + Copy>(map: &[Binding<A>], words: &[(A, &str, &str)]) -> String {
+/// cancel`, each key as the map writes it, each word (a message id) in the
+/// language.
+pub fn hint<A: PartialEq + Copy>(map: &[Binding<A>], words: &[(A, &str)]) -> String {
     words
         .iter()
-        .map(|&(action, en, ru)| format!(" {} {}", key_in(map, action), crate::lang::tr(en, ru)))
+        .map(|&(action, id)| format!(" {} {}", key_in(map, action), crate::i18n::text(id)))
         .collect::<Vec<_>>()
         .join("  ")
 }
@@ -624,7 +572,7 @@ mod tests {
             }
             assert!(!b.help.is_empty());
         }
-        for (action, _, _) in HINT {
+        for (action, _) in HINT {
             assert!(
                 !key_for(*action).is_empty(),
                 "{action:?} in the hint has no key"
@@ -641,6 +589,7 @@ mod tests {
             .chain(CONFIRM_KEYS.iter().map(|b| (b.label, b.help)))
             .chain(HELP_KEYS.iter().map(|b| (b.label, b.help)));
         for (label, help) in rows {
+            let help = crate::i18n::english(help);
             let row = format!("| `{label}` | {help} |");
             assert!(readme.contains(&row), "README.md lacks the row {row}");
         }

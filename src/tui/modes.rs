@@ -7,7 +7,6 @@
 use super::app::{AfterDiscard, App, Effect, Mode, PathPurpose};
 use super::keys::{self, ConfirmAction, FormAction, HelpAction, ListAction};
 use super::whatif::EXPORTS;
-use crate::lang::tr;
 use crate::layer::Kind;
 use crate::presets::PRESETS;
 use crossterm::event::{Event, KeyCode, KeyEvent};
@@ -69,18 +68,12 @@ impl App {
                 ListKey::Cancel => {}
             },
             Mode::Edit(mut form) => match keys::action_in(keys::FORM_KEYS, key) {
-                Some(FormAction::Cancel) => self.say(tr(
-                    "Edit cancelled: nothing changed",
-                    "Правка отменена: ничего не изменилось",
-                )),
+                Some(FormAction::Cancel) => self.say(t!("modes-edit-cancelled-nothing-changed")),
                 Some(FormAction::Apply) => match form.evaluate(self.net()) {
                     Ok(change) => self.commit(change),
                     Err(_) => {
                         form.check(self.net());
-                        self.fail(tr(
-                            "Fix the fields in red first (Esc cancels)",
-                            "Сначала исправьте красные поля (Esc — отмена)",
-                        ));
+                        self.fail(t!("modes-fix-the-fields-in-red"));
                         self.mode = Mode::Edit(form);
                     }
                 },
@@ -100,10 +93,7 @@ impl App {
             Mode::Path { purpose, mut input } => match keys::action_in(keys::FORM_KEYS, key) {
                 Some(FormAction::Cancel) => {}
                 Some(FormAction::Apply) if input.value().trim().is_empty() => {
-                    self.fail(tr(
-                        "Type a path first (Esc cancels)",
-                        "Сначала введите путь (Esc — отмена)",
-                    ));
+                    self.fail(t!("modes-type-a-path-first-esc"));
                     self.mode = Mode::Path { purpose, input };
                 }
                 Some(FormAction::Apply) => {
@@ -172,9 +162,7 @@ impl App {
             },
             Mode::Overwrite { effect, why } => match keys::action_in(keys::CONFIRM_KEYS, key) {
                 Some(ConfirmAction::Yes) => return Some(effect),
-                Some(ConfirmAction::No) => {
-                    self.say(tr("Nothing was written", "Ничего не записано"))
-                }
+                Some(ConfirmAction::No) => self.say(t!("modes-nothing-was-written")),
                 None => self.mode = Mode::Overwrite { effect, why },
             },
             Mode::Discard { then } => match keys::action_in(keys::CONFIRM_KEYS, key) {

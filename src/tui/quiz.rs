@@ -6,7 +6,6 @@
 use super::app::{App, Mode};
 use crate::engine::Row;
 use crate::explain::explain;
-use crate::lang::tr;
 use crate::network::Shape;
 use crate::units::thousands;
 use crossterm::event::Event;
@@ -32,10 +31,10 @@ impl QuizCell {
     pub const BOTH: [QuizCell; 2] = [QuizCell::Output, QuizCell::Params];
 
     /// The cell's name, as the answer form and the verdict say it.
-    pub fn word(self) -> &'static str {
+    pub fn word(self) -> String {
         match self {
-            QuizCell::Output => tr("output", "выход"),
-            QuizCell::Params => tr("parameters", "параметры"),
+            QuizCell::Output => t!("quiz-output"),
+            QuizCell::Params => t!("quiz-parameters"),
         }
     }
 }
@@ -172,15 +171,10 @@ fn parse_count_answer(text: &str) -> Option<Option<u64>> {
 impl App {
     pub(super) fn toggle_quiz(&mut self) {
         match self.quiz.take() {
-            Some(q) => self.say(tr(
-                format!(
-                    "Quiz over: {} of {} right. Everything is shown again.",
-                    q.right, q.tried
-                ),
-                format!(
-                    "Викторина окончена: верно {} из {}. Всё снова видно.",
-                    q.right, q.tried
-                ),
+            Some(q) => self.say(t!(
+                "quiz-quiz-over-of-right-everything",
+                a1 = (q.right).to_string(),
+                a2 = (q.tried).to_string()
             )),
             None => {
                 let from = self.selected_layer().unwrap_or(0);
@@ -192,9 +186,9 @@ impl App {
                     tried: 0,
                 });
                 let n = from + 1;
-                self.say(tr(
-                    format!("Quiz: shapes and parameters from layer {n} down are hidden. Enter on a row answers it; Q ends the quiz."),
-                    format!("Викторина: размеры и параметры со слоя {n} вниз скрыты. Enter на строке — ответить; Q — закончить."),
+                self.say(t!(
+                    "quiz-quiz-shapes-and-parameters-from",
+                    n = (n).to_string()
                 ));
             }
         }
@@ -242,10 +236,7 @@ impl App {
                 match parse_shape_answer(&typed) {
                     Some(answer) => answer == row.output,
                     None => {
-                        self.fail(tr(
-                            format!("Write the shape as the table does, e.g. 24×24×6 or 256 (or error), not {typed:?}"),
-                            format!("Пишите размер как в таблице, например 24×24×6 или 256 (или error / ошибка), а не {typed:?}"),
-                        ));
+                        self.fail(t!("quiz-write-the-shape", typed = format!("{typed:?}")));
                         self.mode = Mode::Answer(form);
                         return;
                     }
@@ -254,14 +245,7 @@ impl App {
                 match parse_count_answer(&typed) {
                     Some(answer) => answer == row.params,
                     None => {
-                        self.fail(tr(
-                            format!(
-                                "Write the parameter count as a number, e.g. 2416 (or error), not {typed:?}"
-                            ),
-                            format!(
-                                "Пишите число параметров числом, например 2416 (или error / ошибка), а не {typed:?}"
-                            ),
-                        ));
+                        self.fail(t!("quiz-write-the-count", typed = format!("{typed:?}")));
                         self.mode = Mode::Answer(form);
                         return;
                     }
@@ -269,13 +253,7 @@ impl App {
             };
             let correct = if shape {
                 let value = row.output.map_or_else(
-                    || {
-                        tr(
-                            "— (the layer cannot be computed)",
-                            "— (слой не вычисляется)",
-                        )
-                        .to_string()
-                    },
+                    || t!("quiz-the-layer-cannot-be-computed").to_string(),
                     |s| s.to_string(),
                 );
                 format!("{value} ({})", why.size.join("; "))
@@ -284,11 +262,13 @@ impl App {
             };
             let what = cell.word();
             said.push(if right {
-                tr(format!("✓ {what} right"), format!("✓ {what}: верно"))
+                t!("quiz-what-right", what = (what).to_string())
             } else {
-                tr(
-                    format!("✗ {what}: you said {typed}; it is {correct}"),
-                    format!("✗ {what}: ваш ответ {typed}; на самом деле {correct}"),
+                t!(
+                    "quiz-what-you-said-typed-it",
+                    what = (what).to_string(),
+                    typed = (typed).to_string(),
+                    correct = (correct).to_string()
                 )
             });
             let Some(quiz) = &mut self.quiz else { return };
@@ -320,19 +300,17 @@ impl App {
         }
         let Some(quiz) = &self.quiz else { return };
         if said.is_empty() {
-            return self.fail(tr(
-                "Type an answer first (Esc cancels)",
-                "Сначала введите ответ (Esc — отмена)",
-            ));
+            return self.fail(t!("quiz-type-an-answer-first-esc"));
         }
-        let score = tr(
-            format!("score {} of {}", quiz.right, quiz.tried),
-            format!("счёт {} из {}", quiz.right, quiz.tried),
+        let score = t!(
+            "quiz-score-of",
+            a1 = (quiz.right).to_string(),
+            a2 = (quiz.tried).to_string()
         );
         let all_right = said.iter().all(|s| s.starts_with('✓'));
         let text = format!(
             "{} {}: {}  ({score})",
-            tr("Layer", "Слой"),
+            t!("quiz-layer"),
             layer + 1,
             said.join("; ")
         );
@@ -350,9 +328,10 @@ pub fn score(quiz: &Quiz) -> String {
         thousands(u64::from(quiz.right)),
         thousands(u64::from(quiz.tried)),
     );
-    tr(
-        format!("quiz: {right} of {tried} right"),
-        format!("викторина: верно {right} из {tried}"),
+    t!(
+        "quiz-quiz-right-of-tried-right",
+        right = (right).to_string(),
+        tried = (tried).to_string()
     )
 }
 

@@ -6,7 +6,6 @@ use super::app::{App, Mode, PathPurpose};
 use super::keys::{self, HINT};
 use super::theme::Theme;
 use super::whatif::EXPORTS;
-use crate::lang::tr;
 use crate::tui::quiz::QuizCell;
 
 mod popups;
@@ -55,11 +54,8 @@ impl Widget for &App {
                     .iter()
                     .map(|k| (k.name().to_string(), k.description().to_string()));
                 let title = match self.selected {
-                    0 => tr(" Add a layer at the top ", " Добавить слой в начало ").to_string(),
-                    n => tr(
-                        format!(" Add a layer after layer {n} "),
-                        format!(" Добавить слой после слоя {n} "),
-                    ),
+                    0 => t!("view-add-a-layer-at-the").to_string(),
+                    n => t!("view-add-a-layer-after-layer", n = (n).to_string()),
                 };
                 popups::render_list(t, &title, items.collect(), *choice, area, buf);
             }
@@ -69,22 +65,18 @@ impl Widget for &App {
                     .map(|p| (p.name.to_string(), p.describe().to_string()))
                     .collect();
                 items.push((
-                    tr("a file…", "файл…").to_string(),
-                    tr(
-                        "type the path of an architecture file",
-                        "введите путь к файлу архитектуры",
-                    )
-                    .to_string(),
+                    t!("view-a-file").to_string(),
+                    t!("view-type-the-path-of-an").to_string(),
                 ));
-                popups::render_list(t, tr(" Open ", " Открыть "), items, *choice, area, buf);
+                popups::render_list(t, &t!("view-open"), items, *choice, area, buf);
             }
             Mode::Edit(form) => popups::render_form(t, form, area, buf),
             Mode::Path { purpose, input } => {
                 let title = match purpose {
-                    PathPurpose::SaveAs => tr(" Save as ", " Сохранить как "),
-                    PathPurpose::OpenFile => tr(" Open file ", " Открыть файл "),
+                    PathPurpose::SaveAs => t!("view-save-as"),
+                    PathPurpose::OpenFile => t!("view-open-file"),
                 };
-                popups::render_path(t, title, input, area, buf);
+                popups::render_path(t, &title, input, area, buf);
             }
             Mode::Discard { then } => {
                 let quiz = (self.quiz.as_ref())
@@ -102,7 +94,7 @@ impl Widget for &App {
                         (name.to_string(), what.to_string())
                     })
                     .collect();
-                popups::render_list(t, tr(" Export ", " Экспорт "), items, *choice, area, buf);
+                popups::render_list(t, &t!("view-export"), items, *choice, area, buf);
             }
             Mode::Fix {
                 layer,
@@ -115,24 +107,15 @@ impl Widget for &App {
 
 fn too_small(t: &Theme, area: Rect, buf: &mut Buffer) {
     let text = vec![
-        Line::styled(
-            tr(
-                "The terminal is too small for layerlab.",
-                "Терминал слишком мал для layerlab.",
-            ),
-            t.error,
-        ),
+        Line::styled(t!("view-the-terminal-is-too-small"), t.error),
         Line::raw(format!(
             "{} {MIN_WIDTH}×{MIN_HEIGHT}; {} {}×{}.",
-            tr("It needs", "Нужно"),
-            tr("this one is", "а здесь"),
+            t!("view-it-needs"),
+            t!("view-this-one-is"),
             area.width,
             area.height
         )),
-        Line::raw(tr(
-            "Enlarge the window, or press q to quit.",
-            "Увеличьте окно или нажмите q, чтобы выйти.",
-        )),
+        Line::raw(t!("view-enlarge-the-window-or-press")),
     ];
     Paragraph::new(text)
         .wrap(Wrap { trim: true })
@@ -144,12 +127,12 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     let dirty = if app.is_dirty() { "*" } else { "" };
     let source = match (&app.doc().path(), &app.doc().preset()) {
         (Some(p), _) => format!("{}{dirty}", visible(&p.display().to_string())),
-        (None, Some(name)) => format!("{} {name}{dirty}", tr("preset", "встроенная")),
-        (None, None) => format!("{}{dirty}", tr("not saved", "не сохранена")),
+        (None, Some(name)) => format!("{} {name}{dirty}", t!("view-preset")),
+        (None, None) => format!("{}{dirty}", t!("view-not-saved")),
     };
     let kernels = match app.net().kernels {
-        crate::network::Kernels::Full => tr("full (PyTorch/Keras)", "полные (PyTorch/Keras)"),
-        crate::network::Kernels::Shared => tr("shared (problem set)", "общие (задачник)"),
+        crate::network::Kernels::Full => t!("view-full-pytorch-keras"),
+        crate::network::Kernels::Shared => t!("view-shared-problem-set"),
     };
     let sep = || Span::styled("  │  ", t.border);
     let mut spans = vec![
@@ -157,7 +140,7 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
         sep(),
         Span::raw(source),
         sep(),
-        Span::raw(format!("{} {}", tr("input", "вход"), app.net().input)),
+        Span::raw(format!("{} {}", t!("view-input"), app.net().input)),
     ];
     if let (Some(min), Shape::Image { h, w, .. }) = (app.doc().min_input(), app.net().input) {
         let style = if h < min.h || w < min.w {
@@ -166,13 +149,13 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
             t.muted
         };
         spans.push(Span::styled(
-            format!(" ({} {}×{})", tr("fits from", "подходит от"), min.h, min.w),
+            format!(" ({} {}×{})", t!("view-fits-from"), min.h, min.w),
             style,
         ));
     }
     spans.extend([
         sep(),
-        Span::raw(format!("{}: {kernels}", tr("kernels", "ядра"))),
+        Span::raw(format!("{}: {kernels}", t!("view-kernels"))),
     ]);
     if let Some(quiz) = &app.quiz {
         spans.extend([sep(), Span::styled(crate::tui::quiz::score(quiz), t.key)]);
@@ -183,7 +166,7 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
             Span::styled(
                 format!(
                     "{}: {} ({})",
-                    tr("baseline", "база"),
+                    t!("view-baseline"),
                     visible(&b.net.name),
                     or_dash(b.analysis.totals.params)
                 ),
@@ -196,26 +179,20 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.session.theme;
-    let label = |s: &'static str| Span::styled(format!("{s:<13}"), t.muted);
+    let label = |s: String| Span::styled(format!("{s:<13}"), t.muted);
     let (title, lines) = match app.selected_layer() {
         None => {
             let lines = vec![
                 Line::from(vec![
-                    label(tr("input", "вход")),
+                    label(t!("view-input")),
                     Span::raw(shape_words(app.net().input)),
                 ]),
                 Line::from(vec![
-                    label(""),
-                    Span::styled(
-                        tr(
-                            "Enter edits the input shape and the network's name",
-                            "Enter меняет размер входа и имя сети",
-                        ),
-                        t.muted,
-                    ),
+                    label(String::new()),
+                    Span::styled(t!("view-enter-edits-the-input-shape"), t.muted),
                 ]),
             ];
-            (tr(" Input ", " Вход ").to_string(), lines)
+            (t!("view-input-2").to_string(), lines)
         }
         Some(i)
             if app
@@ -225,30 +202,18 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
         {
             let lines = vec![
                 Line::from(vec![
-                    label(tr("quiz", "викторина")),
-                    Span::styled(
-                        tr(
-                            "What is this layer's output shape, and how many parameters has it?",
-                            "Какого размера выход этого слоя и сколько у него параметров?",
-                        ),
-                        t.key,
-                    ),
+                    label(t!("view-quiz")),
+                    Span::styled(t!("view-what-is-this-layer-s"), t.key),
                 ]),
                 Line::from(vec![
-                    label(""),
-                    Span::styled(
-                        tr(
-                            "Enter to answer; the formulas show once you have.",
-                            "Enter — ответить; формулы появятся после ответа.",
-                        ),
-                        t.muted,
-                    ),
+                    label(String::new()),
+                    Span::styled(t!("view-enter-to-answer-the-formulas"), t.muted),
                 ]),
             ];
             (
                 format!(
                     " {} {} · {} ",
-                    tr("Layer", "Слой"),
+                    t!("view-layer"),
                     i + 1,
                     app.net().layers[i].label()
                 ),
@@ -261,33 +226,30 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
             let why = explain(layer, row, app.net().kernels);
             let shape = |s: Option<Shape>| s.map_or_else(|| "—".to_string(), |s| s.to_string());
             let mut lines = vec![Line::from(vec![
-                label(tr("shape", "размеры")),
+                label(t!("view-shape")),
                 Span::raw(format!("{} → {}", shape(row.input), shape(row.output))),
                 Span::styled(
                     row.receptive_field.map_or(String::new(), |rf| {
-                        format!("    {} {rf}", tr("receptive field", "рецептивное поле"))
+                        format!("    {} {rf}", t!("view-receptive-field"))
                     }),
                     t.muted,
                 ),
             ])];
             match row.status {
                 Status::Error(p) => lines.push(Line::from(vec![
-                    label(tr("broken", "сломан")),
+                    label(t!("view-broken")),
                     Span::styled(format!("✗ {p}"), t.error),
                 ])),
                 Status::Warning(d) => lines.push(Line::from(vec![
-                    label(tr("note", "заметка")),
+                    label(t!("view-note")),
                     Span::styled(format!("! {d}"), t.warning),
                 ])),
                 Status::Unreachable => lines.push(Line::from(vec![
-                    label(tr("unreachable", "недостижим")),
+                    label(t!("view-unreachable")),
                     Span::styled(
                         {
                             let n = app.analysis().error_at.map_or(0, |e| e + 1);
-                            tr(
-                                format!("layer {n} above is broken, so this one has no input"),
-                                format!("слой {n} выше сломан, поэтому у этого нет входа"),
-                            )
+                            t!("view-layer-n-above-is-broken", n = (n).to_string())
                         },
                         t.unreachable,
                     ),
@@ -297,19 +259,19 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
             for (n, s) in why.size.iter().enumerate() {
                 lines.push(Line::from(vec![
                     label(if n == 0 {
-                        tr("output size", "выход")
+                        t!("view-output-size")
                     } else {
-                        ""
+                        String::new()
                     }),
                     Span::styled(s.clone(), t.formula),
                 ]));
             }
             lines.push(Line::from(vec![
-                label(tr("parameters", "параметры")),
+                label(t!("view-parameters")),
                 Span::styled(why.params, t.formula),
             ]));
             (
-                format!(" {} {} · {} ", tr("Layer", "Слой"), i + 1, layer.label()),
+                format!(" {} {} · {} ", t!("view-layer"), i + 1, layer.label()),
                 lines,
             )
         }
@@ -326,23 +288,20 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn shape_words(shape: Shape) -> String {
     match shape {
-        Shape::Image { c, h, w } => tr(
-            format!(
-                "{shape}: {h} high, {w} wide, {c} channel{}",
-                if c == 1 { "" } else { "s" }
-            ),
-            format!(
-                "{shape}: высота {h}, ширина {w}, {c} {}",
-                crate::lang::plural_ru(c, "канал", "канала", "каналов")
-            ),
+        Shape::Image { c, h, w } => t!(
+            "view-shape-words",
+            shape = shape.to_string(),
+            h = h,
+            w = w,
+            c = c
         ),
-        Shape::Flat(n) => tr(format!("a flat vector of {n}"), format!("вектор длины {n}")),
+        Shape::Flat(n) => t!("view-a-flat-vector-of-n", n = (n).to_string()),
     }
 }
 
 /// The footer's words, which tests and teachers look for.
-fn total_params() -> &'static str {
-    tr("Total params", "Всего параметров")
+fn total_params() -> String {
+    t!("view-total-params")
 }
 
 fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
@@ -355,13 +314,7 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         .as_ref()
         .is_some_and(|q| q.hides_any(app.net().layers.len()));
     let line = match (totals.params, app.analysis().error_at) {
-        _ if hidden => Line::styled(
-            tr(
-                " Total params: ?   (the quiz is on: Q ends it)",
-                " Всего параметров: ?   (идёт викторина: Q — закончить)",
-            ),
-            t.total,
-        ),
+        _ if hidden => Line::styled(t!("view-total-params-the-quiz-is"), t.total),
         (Some(p), _) => Line::from(vec![
             Span::styled(format!(" {}: {}", total_params(), thousands(p)), t.total),
             match table::total_change(app) {
@@ -377,13 +330,13 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
                 ),
                 None => Span::raw(""),
             },
-            Span::raw(format!("   {} {}", tr("MACs", "MAC"), or_dash(totals.macs))),
+            Span::raw(format!("   {} {}", t!("view-macs"), or_dash(totals.macs))),
             Span::styled(
                 format!(
                     "   {} {}   {} {}",
-                    tr("weights", "веса"),
+                    t!("view-weights"),
                     totals.weight_bytes.map_or("—".to_string(), bytes),
-                    tr("activations", "активации"),
+                    t!("view-activations"),
                     totals.activation_bytes.map_or("—".to_string(), bytes)
                 ),
                 t.muted,
@@ -392,10 +345,7 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         (None, Some(i)) => Line::from(vec![
             Span::styled(format!(" {}: —", total_params()), t.total),
             Span::styled(
-                tr(
-                    format!("   ✗ layer {} cannot be computed", i + 1),
-                    format!("   ✗ слой {} не вычисляется", i + 1),
-                ),
+                t!("view-layer-cannot-be-computed", a1 = (i + 1).to_string()),
                 t.error,
             ),
         ]),
@@ -409,8 +359,8 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         ),
         None => {
             let mut spans = vec![Span::raw(" ")];
-            for (action, en, ru) in HINT {
-                let word = tr(en, ru);
+            for (action, id) in HINT {
+                let word = crate::i18n::text(id);
                 spans.push(Span::styled(keys::key_for(*action), t.key));
                 spans.push(Span::styled(format!(" {word}  "), t.muted));
             }

@@ -7,7 +7,6 @@ use crate::compare::{Step, align};
 use crate::engine::{Analysis, Status, analyze};
 use crate::export::{Framework, export};
 use crate::fixes::{Fix, Repair, fixes};
-use crate::lang::tr;
 use crate::network::{Network, Shape};
 use crate::report::{self, Format};
 use std::path::{Path, PathBuf};
@@ -50,30 +49,21 @@ impl Baseline {
 impl App {
     pub(super) fn pin_baseline(&mut self) {
         self.baseline = Some(Baseline::pin(self.net(), self.net()));
-        self.say(tr(
-            "Pinned this network as the baseline: changes now show against it (B clears)",
-            "Сеть запомнена как база: изменения теперь видны относительно неё (B — забыть)",
-        ));
+        self.say(t!("whatif-pinned-this-network-as-the"));
     }
 
     pub(super) fn clear_baseline(&mut self) {
         if self.baseline.take().is_some() {
-            self.say(tr("Baseline cleared", "База забыта"));
+            self.say(t!("whatif-baseline-cleared"));
         } else {
-            self.fail(tr(
-                "There is no baseline to clear (b pins one)",
-                "Базы нет (b запоминает её)",
-            ));
+            self.fail(t!("whatif-there-is-no-baseline-to"));
         }
     }
 
     /// `[` `]` `{` `}`: a new input height and width from the current ones.
     pub(super) fn resize_input(&mut self, resize: fn(u64) -> Option<u64>) {
         let Shape::Image { c, h, w } = self.net().input else {
-            return self.fail(tr(
-                "The input is a flat vector: it has no height or width to resize",
-                "Вход — вектор: у него нет высоты и ширины",
-            ));
+            return self.fail(t!("whatif-the-input-is-a-flat"));
         };
         // Files hold sizes as TOML integers (i64).
         let fits = |n: u64| resize(n).filter(|&n| n >= 1 && i64::try_from(n).is_ok());
@@ -82,9 +72,10 @@ impl App {
                 name: self.net().name.clone(),
                 shape: Shape::Image { c, h, w },
             }),
-            _ => self.fail(tr(
-                format!("The input cannot go beyond {h}×{w} that way"),
-                format!("Дальше {h}×{w} вход в эту сторону не изменить"),
+            _ => self.fail(t!(
+                "whatif-the-input-cannot-go-beyond",
+                h = (h).to_string(),
+                w = (w).to_string()
             )),
         }
     }
@@ -92,43 +83,37 @@ impl App {
     pub(super) fn open_fixes(&mut self) {
         let Some(i) = self.selected_layer() else {
             return self.fail(match (self.doc().min_input(), self.net().input) {
-                (Some(min), Shape::Image { h, w, .. }) if h < min.h || w < min.w => tr(
-                    format!("The input {h}×{w} is too small: every layer fits from {}×{} (] grows it, or f on the red row)", min.h, min.w),
-                    format!("Вход {h}×{w} мал: все слои подходят от {}×{} (] увеличит его, или f на красной строке)", min.h, min.w),
+                (Some(min), Shape::Image { h, w, .. }) if h < min.h || w < min.w => t!(
+                    "whatif-the-input-h-w-is",
+                    h = (h).to_string(),
+                    w = (w).to_string(),
+                    a1 = (min.h).to_string(),
+                    a2 = (min.w).to_string()
                 ),
-                (Some(min), Shape::Image { .. }) => tr(
-                    format!("The input is fine: every layer fits from {}×{} up", min.h, min.w),
-                    format!("Вход в порядке: все слои подходят от {}×{}", min.h, min.w),
+                (Some(min), Shape::Image { .. }) => t!(
+                    "whatif-the-input-is-fine-every",
+                    a1 = (min.h).to_string(),
+                    a2 = (min.w).to_string()
                 ),
-                _ => tr(
-                    "f suggests fixes for a red row; select one",
-                    "f предлагает исправления для красной строки; выберите её",
-                )
-                .to_string(),
+                _ => t!("whatif-f-suggests-fixes-for-a").to_string(),
             });
         };
         match self.analysis().rows[i].status {
             Status::Error(_) => {}
             Status::Unreachable => {
                 let broken = self.analysis().error_at.map_or(0, |e| e + 1);
-                return self.fail(tr(
-                    format!("This row only waits for layer {broken}, which is broken: f on layer {broken} fixes it"),
-                    format!("Эта строка лишь ждёт слой {broken}, а он сломан: f на слое {broken} исправит"),
+                return self.fail(t!(
+                    "whatif-this-row-only-waits-for",
+                    broken = (broken).to_string()
                 ));
             }
             _ => {
-                return self.fail(tr(
-                    "f suggests fixes for a red (broken) row; this one is fine",
-                    "f предлагает исправления для красной (сломанной) строки; эта в порядке",
-                ));
+                return self.fail(t!("whatif-f-suggests-fixes-for-a-2"));
             }
         }
         let found = fixes(self.net(), self.analysis(), i);
         if found.is_empty() {
-            return self.fail(tr(
-                "No single change repairs this layer",
-                "Одним изменением этот слой не починить",
-            ));
+            return self.fail(t!("whatif-no-single-change-repairs-this"));
         }
         self.mode = Mode::Fix {
             layer: i,
@@ -147,9 +132,10 @@ impl App {
             },
         };
         self.commit(change);
-        self.say(tr(
-            format!("Fixed: {} ({}); u undoes", fix.what, fix.effect),
-            format!("Исправлено: {} ({}); u отменит", fix.what, fix.effect),
+        self.say(t!(
+            "whatif-fixed-u-undoes",
+            a1 = (fix.what).to_string(),
+            a2 = (fix.effect).to_string()
         ));
     }
 }
@@ -237,43 +223,17 @@ pub enum ExportKind {
 
 impl ExportKind {
     /// The list entry: name and what it is.
-    pub fn describe(self) -> (&'static str, &'static str) {
+    pub fn describe(self) -> (&'static str, String) {
         match self {
-            ExportKind::Code(Framework::Pytorch) => (
-                "PyTorch",
-                tr(
-                    "a Python module building the network in torch.nn",
-                    "модуль Python, строящий сеть в torch.nn",
-                ),
-            ),
-            ExportKind::Code(Framework::Keras) => (
-                "Keras",
-                tr(
-                    "a Python module building the network in keras",
-                    "модуль Python, строящий сеть в keras",
-                ),
-            ),
-            ExportKind::Table(Format::Latex) => (
-                "LaTeX",
-                tr(
-                    "the table as a tabular, for a handout or a thesis",
-                    "таблица как tabular, для раздатки или диплома",
-                ),
-            ),
-            ExportKind::Table(Format::Csv) => (
-                "CSV",
-                tr(
-                    "the table for a spreadsheet",
-                    "таблица для электронных таблиц",
-                ),
-            ),
-            ExportKind::Table(_) => (
-                "Markdown",
-                tr(
-                    "the table for notes, issues and READMEs",
-                    "таблица для заметок и README",
-                ),
-            ),
+            ExportKind::Code(Framework::Pytorch) => {
+                ("PyTorch", t!("whatif-a-python-module-building-the"))
+            }
+            ExportKind::Code(Framework::Keras) => {
+                ("Keras", t!("whatif-a-python-module-building-the-2"))
+            }
+            ExportKind::Table(Format::Latex) => ("LaTeX", t!("whatif-the-table-as-a-tabular")),
+            ExportKind::Table(Format::Csv) => ("CSV", t!("whatif-the-table-for-a-spreadsheet")),
+            ExportKind::Table(_) => ("Markdown", t!("whatif-the-table-for-notes-issues")),
         }
     }
 
@@ -297,9 +257,10 @@ impl App {
             ExportKind::Code(framework) => match export(self.net(), self.analysis(), framework) {
                 Ok(code) => code,
                 Err(e) => {
-                    self.fail(tr(
-                        format!("Cannot export to {}: {e}", framework.name()),
-                        format!("Не экспортировать в {}: {e}", framework.name()),
+                    self.fail(t!(
+                        "whatif-cannot-export-to-e",
+                        a1 = (framework.name()).to_string(),
+                        e = (e).to_string()
                     ));
                     return None;
                 }
@@ -328,13 +289,11 @@ impl App {
     /// The loop reports how writing an export went.
     pub fn wrote(&mut self, path: PathBuf, result: std::io::Result<()>) {
         match result {
-            Ok(()) => self.say(tr(
-                format!("Exported to {}", path.display()),
-                format!("Выгружено в {}", path.display()),
-            )),
-            Err(e) => self.fail(tr(
-                format!("Could not write {}: {e}", path.display()),
-                format!("Не удалось записать {}: {e}", path.display()),
+            Ok(()) => self.say(t!("whatif-exported-to", a1 = (path.display()).to_string())),
+            Err(e) => self.fail(t!(
+                "whatif-could-not-write-e",
+                a1 = (path.display()).to_string(),
+                e = (e).to_string()
             )),
         }
     }

@@ -6,7 +6,6 @@ use super::super::form::Form;
 use super::super::keys::{self, ConfirmAction, FormAction, KEYS, ListAction};
 use super::super::quiz::{AnswerForm, QuizCell};
 use super::super::theme::Theme;
-use crate::lang::tr;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
@@ -59,7 +58,7 @@ fn boxed(
 }
 
 /// A keymap's rows for the help: keys and what they do.
-fn entries<A>(map: &[keys::Binding<A>]) -> Vec<(&'static str, &'static str)> {
+fn entries<A>(map: &[keys::Binding<A>]) -> Vec<(&'static str, String)> {
     map.iter().map(|b| (b.label, b.describe())).collect()
 }
 
@@ -80,7 +79,7 @@ pub fn render_help(t: &Theme, scroll: usize, area: Rect, buf: &mut Buffer) {
             ])
         })
         .collect();
-    let mut section = |title: &str, rows: Vec<(&'static str, &'static str)>| {
+    let mut section = |title: &str, rows: Vec<(&'static str, String)>| {
         lines.push(Line::raw(""));
         lines.push(Line::styled(format!(" {title}"), t.title));
         for (label, help) in rows {
@@ -90,34 +89,19 @@ pub fn render_help(t: &Theme, scroll: usize, area: Rect, buf: &mut Buffer) {
             ]));
         }
     };
-    section(tr("In lists", "В списках"), entries(keys::LIST_KEYS));
-    section(
-        tr("In forms and prompts", "В формах и при вводе пути"),
-        entries(keys::FORM_KEYS),
-    );
-    section(
-        tr("In questions", "В вопросах"),
-        entries(keys::CONFIRM_KEYS),
-    );
-    section(
-        tr("In this help", "В этой справке"),
-        entries(keys::HELP_KEYS),
-    );
+    section(&t!("popups-in-lists"), entries(keys::LIST_KEYS));
+    section(&t!("popups-in-forms-and-prompts"), entries(keys::FORM_KEYS));
+    section(&t!("popups-in-questions"), entries(keys::CONFIRM_KEYS));
+    section(&t!("popups-in-this-help"), entries(keys::HELP_KEYS));
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        tr(
-            " Mouse: click a row to select it, scroll to move.",
-            " Мышь: щелчок выбирает строку, колесо листает.",
-        ),
-        t.muted,
-    ));
+    lines.push(Line::styled(t!("popups-mouse-click-a-row-to"), t.muted));
     let height = u16::try_from(lines.len())
         .unwrap_or(u16::MAX)
         .saturating_add(2);
     let width = lines.iter().map(Line::width).max().unwrap_or(0) + 3;
     let inner = popup(
         t,
-        tr(" Keys ", " Клавиши "),
+        &t!("popups-keys"),
         u16::try_from(width).unwrap_or(u16::MAX),
         height,
         area,
@@ -129,10 +113,10 @@ pub fn render_help(t: &Theme, scroll: usize, area: Rect, buf: &mut Buffer) {
     if hidden > 0 {
         let more = format!(
             " ↑↓ {}: {}–{} {} {} ",
-            tr("scroll", "листать"),
+            t!("popups-scroll"),
             scroll + 1,
             scroll + room,
-            tr("of", "из"),
+            t!("popups-of"),
             lines.len()
         );
         let border_row = Rect {
@@ -176,9 +160,9 @@ pub fn render_list(
     let hint = keys::hint(
         keys::LIST_KEYS,
         &[
-            (ListAction::Down, "choose", "выбор"),
-            (ListAction::Choose, "take", "взять"),
-            (ListAction::Cancel, "cancel", "отмена"),
+            (ListAction::Down, "word-choose"),
+            (ListAction::Choose, "word-take"),
+            (ListAction::Cancel, "word-cancel"),
         ],
     );
     boxed(t, title, 76, lines, &hint, area, buf);
@@ -254,9 +238,9 @@ pub fn render_form(t: &Theme, form: &Form, area: Rect, buf: &mut Buffer) {
     let hint = keys::hint(
         keys::FORM_KEYS,
         &[
-            (FormAction::Next, "next field", "след. поле"),
-            (FormAction::Apply, "apply", "применить"),
-            (FormAction::Cancel, "cancel", "отмена"),
+            (FormAction::Next, "word-next-field"),
+            (FormAction::Apply, "word-apply"),
+            (FormAction::Cancel, "word-cancel"),
         ],
     );
     boxed(t, &format!(" {} ", form.title), 78, lines, &hint, area, buf);
@@ -264,7 +248,7 @@ pub fn render_form(t: &Theme, form: &Form, area: Rect, buf: &mut Buffer) {
 
 pub fn render_path(t: &Theme, title: &str, input: &Input, area: Rect, buf: &mut Buffer) {
     let inner = popup(t, title, 70, 5, area, buf);
-    let mut field = vec![Span::styled(tr(" path  ", " путь  "), t.key)];
+    let mut field = vec![Span::styled(t!("popups-path"), t.key)];
     field.extend(input_line(t, input, 58, true).spans);
     let lines = vec![
         Line::from(field),
@@ -273,8 +257,8 @@ pub fn render_path(t: &Theme, title: &str, input: &Input, area: Rect, buf: &mut 
             keys::hint(
                 keys::FORM_KEYS,
                 &[
-                    (FormAction::Apply, "confirm", "подтвердить"),
-                    (FormAction::Cancel, "cancel", "отмена"),
+                    (FormAction::Apply, "word-confirm"),
+                    (FormAction::Cancel, "word-cancel"),
                 ],
             ),
             t.muted,
@@ -292,30 +276,17 @@ pub fn render_discard(
     buf: &mut Buffer,
 ) {
     let question = match then {
-        AfterDiscard::Quit => tr(
-            "Quit and lose what is not saved?",
-            "Выйти и потерять несохранённое?",
-        ),
-        AfterDiscard::Open => tr(
-            "Open another network and lose what is not saved?",
-            "Открыть другую сеть и потерять несохранённое?",
-        ),
+        AfterDiscard::Quit => t!("popups-quit-and-lose-what-is"),
+        AfterDiscard::Open => t!("popups-open-another-network-and-lose"),
     };
     let lost = match quiz {
-        Some(score) => tr(
-            format!(" The quiz ({score}) ends with it."),
-            format!(" Викторина ({score}) тоже закончится."),
+        Some(score) => t!(
+            "popups-the-quiz-score-ends-with",
+            score = (score).to_string()
         ),
         None => String::new(),
     };
-    let inner = popup(
-        t,
-        tr(" Unsaved changes ", " Есть несохранённое "),
-        60,
-        6,
-        area,
-        buf,
-    );
+    let inner = popup(t, &t!("popups-unsaved-changes"), 60, 6, area, buf);
     let text = Text::from(vec![
         Line::raw(format!(" {question}")),
         Line::raw(lost),
@@ -324,11 +295,11 @@ pub fn render_discard(
                 format!(" {}", keys::key_in(keys::CONFIRM_KEYS, ConfirmAction::Yes)),
                 t.key,
             ),
-            Span::raw(tr(" discard them   ", " выбросить   ")),
+            Span::raw(t!("popups-discard-them")),
             Span::styled(keys::key_in(keys::CONFIRM_KEYS, ConfirmAction::No), t.key),
-            Span::raw(tr(" stay   (then ", " остаться   (там ")),
+            Span::raw(t!("popups-stay-then")),
             Span::styled(keys::key_for(keys::Action::Save), t.key),
-            Span::raw(tr(" saves)", " сохраняет)")),
+            Span::raw(t!("popups-saves")),
         ]),
     ]);
     Paragraph::new(text).render(inner, buf);
@@ -346,19 +317,19 @@ pub fn render_overwrite(t: &Theme, why: &str, area: Rect, buf: &mut Buffer) {
             format!(" {}", keys::key_in(keys::CONFIRM_KEYS, ConfirmAction::Yes)),
             t.key,
         ),
-        Span::raw(tr(" replace it   ", " заменить   ")),
+        Span::raw(t!("popups-replace-it")),
         Span::styled(keys::key_in(keys::CONFIRM_KEYS, ConfirmAction::No), t.key),
-        Span::raw(tr(" write nothing", " ничего не писать")),
+        Span::raw(t!("popups-write-nothing")),
     ])]);
-    let title = tr(" Replace a file? ", " Заменить файл? ");
+    let title = t!("popups-replace-a-file");
     let hint = keys::hint(
         keys::CONFIRM_KEYS,
         &[
-            (ConfirmAction::Yes, "replace", "заменить"),
-            (ConfirmAction::No, "cancel", "отмена"),
+            (ConfirmAction::Yes, "word-replace"),
+            (ConfirmAction::No, "word-cancel"),
         ],
     );
-    boxed(t, title, 78, lines, &hint, area, buf);
+    boxed(t, &title, 78, lines, &hint, area, buf);
 }
 
 /// `text` in lines of at most `width` characters, broken at spaces (a word
@@ -401,20 +372,12 @@ pub fn render_fixes(
     let hint = keys::hint(
         keys::LIST_KEYS,
         &[
-            (ListAction::Down, "choose", "выбор"),
-            (
-                ListAction::Choose,
-                "apply (u undoes)",
-                "применить (u отменит)",
-            ),
-            (ListAction::Cancel, "cancel", "отмена"),
+            (ListAction::Down, "word-choose"),
+            (ListAction::Choose, "word-apply-undoable"),
+            (ListAction::Cancel, "word-cancel"),
         ],
     );
-    let title = format!(
-        " {} {} ",
-        tr("Fixes for layer", "Исправления для слоя"),
-        layer + 1
-    );
+    let title = format!(" {} {} ", t!("popups-fixes-for-layer"), layer + 1);
     boxed(t, &title, 80, lines, &hint, area, buf);
 }
 
@@ -424,8 +387,8 @@ pub fn render_answer(t: &Theme, form: &AnswerForm, area: Rect, buf: &mut Buffer)
     for (i, (cell, input)) in form.entries.iter().enumerate() {
         let focused = i == form.focus;
         let label = match cell {
-            QuizCell::Output => tr("output shape", "размер выхода"),
-            QuizCell::Params => tr("parameters", "параметры"),
+            QuizCell::Output => t!("popups-output-shape"),
+            QuizCell::Params => t!("popups-parameters"),
         };
         let mut spans = vec![Span::styled(
             format!("{} {label:<14}", if focused { "›" } else { " " }),
@@ -436,23 +399,20 @@ pub fn render_answer(t: &Theme, form: &AnswerForm, area: Rect, buf: &mut Buffer)
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        tr(
-            " Shapes as the table writes them (24×24×6, 256, or error)",
-            " Размеры — как в таблице (24×24×6, 256 или error)",
-        ),
+        t!("popups-shapes-as-the-table-writes"),
         t.muted,
     ));
     let hint = keys::hint(
         keys::FORM_KEYS,
         &[
-            (FormAction::Next, "next", "дальше"),
-            (FormAction::Apply, "check", "проверить"),
-            (FormAction::Cancel, "cancel", "отмена"),
+            (FormAction::Next, "word-next"),
+            (FormAction::Apply, "word-check"),
+            (FormAction::Cancel, "word-cancel"),
         ],
     );
     let title = format!(
         " {} {} ",
-        tr("Your answer for layer", "Ваш ответ для слоя"),
+        t!("popups-your-answer-for-layer"),
         form.layer + 1
     );
     boxed(t, &title, 64, lines, &hint, area, buf);

@@ -7,7 +7,6 @@ use super::super::theme::Theme;
 use super::super::whatif::TableRow;
 use crate::compare::{Delta, change, delta, signed};
 use crate::engine::{Row as Computed, Status};
-use crate::lang::tr;
 use crate::network::Shape;
 use crate::units::or_dash;
 use ratatui::buffer::Buffer;
@@ -17,9 +16,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table, Widget};
 
 /// The column headers: those of `summary`, with "vs baseline" for its status.
-fn headers() -> [&'static str; 7] {
+fn headers() -> [String; 7] {
     let mut h = crate::report::headers();
-    h[6] = tr("vs baseline", "против базы");
+    h[6] = t!("table-vs-baseline");
     h
 }
 
@@ -106,12 +105,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Row::new(cells).style(style)
     });
     let header = Row::new(
-        headers()[..columns]
-            .iter()
+        headers()
+            .into_iter()
+            .take(columns)
             .enumerate()
             .map(|(c, h)| match c {
-                0 | 3 | 4 => right(h),
-                _ => Cell::from(*h),
+                0 | 3 | 4 => right(&h),
+                _ => Cell::from(h),
             }),
     )
     .style(t.header_row);
@@ -128,15 +128,10 @@ fn shown(app: &App, row: TableRow) -> Shown {
             let (style, remark) = match (app.net().input, app.doc().min_input()) {
                 (Shape::Image { h, w, .. }, Some(min)) if h < min.h || w < min.w => (
                     t.error,
-                    tr(
-                        format!(
-                            "✗ smaller than {}×{}, the smallest input every layer accepts",
-                            min.h, min.w
-                        ),
-                        format!(
-                            "✗ меньше {}×{}, наименьшего входа, который примут все слои",
-                            min.h, min.w
-                        ),
+                    t!(
+                        "table-smaller-than-the-smallest-input",
+                        a1 = (min.h).to_string(),
+                        a2 = (min.w).to_string()
                     ),
                 ),
                 _ => (t.text, String::new()),
@@ -167,7 +162,7 @@ fn shown(app: &App, row: TableRow) -> Shown {
             let versus = match (&app.baseline, base) {
                 (None, _) => Line::default(),
                 (Some(_), None) => {
-                    let mut spans = vec![Span::styled(tr("added", "добавлен"), t.more)];
+                    let mut spans = vec![Span::styled(t!("table-added"), t.more)];
                     if let Some(p) = row.params.filter(|&p| p > 0) {
                         spans.push(Span::styled(format!("  {}", signed(i128::from(p))), t.more));
                     }
@@ -199,7 +194,7 @@ fn shown(app: &App, row: TableRow) -> Shown {
                 return Shown::default();
             };
             let row = &b.analysis.rows[base];
-            let mut spans = vec![Span::styled(tr("removed", "удалён"), t.less)];
+            let mut spans = vec![Span::styled(t!("table-removed"), t.less)];
             if let Some(p) = row.params.filter(|&p| p > 0) {
                 spans.push(Span::styled(
                     format!("  {}", signed(-i128::from(p))),
@@ -272,7 +267,7 @@ fn versus(t: &Theme, d: Delta) -> Line<'static> {
         spans.push(Span::styled(signed(p), style));
     }
     if spans.is_empty() && d.settings_changed {
-        spans.push(Span::styled(tr("changed", "изменён"), t.changed));
+        spans.push(Span::styled(t!("table-changed"), t.changed));
     }
     Line::from(spans)
 }
@@ -290,7 +285,7 @@ fn input_cells(input: Shape) -> [String; 6] {
     };
     [
         "0".into(),
-        tr("input", "вход").into(),
+        t!("table-input"),
         input.to_string(),
         String::new(),
         String::new(),
