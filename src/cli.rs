@@ -185,8 +185,8 @@ pub fn main() -> ExitCode {
                         "{}",
                         t!(
                             "cli-wrote-shown-name-module",
-                            shown = (shown).to_string(),
-                            name = (name).to_string()
+                            shown = shown.to_string(),
+                            name = name.to_string()
                         )
                     );
                 }
@@ -333,7 +333,7 @@ fn diff_command(files: Vec<PathBuf>, presets: Vec<String>, format: PairFormat) -
     let sides: Vec<(Result<Network, FileError>, String)> = presets
         .iter()
         .map(|name| {
-            let source = t!("cli-preset-name", name = (name).to_string());
+            let source = t!("cli-preset-name", name = name.to_string());
             (presets::load(name), source)
         })
         .chain(
@@ -349,7 +349,7 @@ fn diff_command(files: Vec<PathBuf>, presets: Vec<String>, format: PairFormat) -
             error(),
             t!(
                 "cli-diff-compares-two-networks-give",
-                count = (count).to_string()
+                count = count.to_string()
             )
         );
         return ExitCode::from(2);

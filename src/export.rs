@@ -58,7 +58,7 @@ pub fn export(
         let name = framework.name();
         return Err(ExportError(t!(
             "export-kernels-shared-one-kernel-per",
-            name = (name).to_string()
+            name = name.to_string()
         )));
     }
     if let Some(i) = analysis.error_at {
@@ -66,9 +66,9 @@ pub fn export(
         let (n, name) = (i + 1, framework.name());
         return Err(ExportError(t!(
             "export-layer-n-cannot-be-computed",
-            n = (n).to_string(),
-            why = (why).to_string(),
-            name = (name).to_string()
+            n = n.to_string(),
+            why = why.to_string(),
+            name = name.to_string()
         )));
     }
     let layers: Vec<Exported> = net

@@ -86,7 +86,7 @@ pub fn of(kind: Kind) -> &'static dyn Family {
 /// The size line of a layer that keeps its input's shape.
 fn unchanged(input: Shape, output: Option<Shape>) -> Vec<String> {
     match output {
-        Some(out) if out == input => vec![t!("family-unchanged-out", out = (out).to_string())],
+        Some(out) if out == input => vec![t!("family-unchanged-out", out = out.to_string())],
         Some(out) => vec![format!("{out}")],
         None => vec![t!("family-cannot-be-computed").to_string()],
     }

@@ -81,7 +81,7 @@ pub fn load(path: &Path) -> Result<Network, FileError> {
 /// or a folder is refused before it is opened: opening a FIFO would wait for
 /// a writer for ever.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let cannot = |e: std::io::Error| t!("file-cannot-read-the-file-e", e = (e).to_string());
+    let cannot = |e: std::io::Error| t!("file-cannot-read-the-file-e", e = e.to_string());
     let meta = std::fs::metadata(path).map_err(cannot)?;
     if !meta.is_file() {
         let what = if meta.is_dir() {
@@ -89,13 +89,13 @@ pub fn read_text(path: &Path) -> Result<String, String> {
         } else {
             t!("file-not-a-regular-file-a")
         };
-        return Err(t!("file-what-give-the-path-of", what = (what).to_string()));
+        return Err(t!("file-what-give-the-path-of", what = what.to_string()));
     }
     let too_large = || {
         let limit = MAX_FILE_BYTES >> 20;
         t!(
             "file-too-large-for-an-architecture",
-            limit = (limit).to_string()
+            limit = limit.to_string()
         )
     };
     if meta.len() > MAX_FILE_BYTES {
@@ -215,8 +215,8 @@ fn parse_head(src: &str, raw: &RawFile) -> Result<Network, FileError> {
                 name.span(),
                 t!(
                     "file-name-must-be-one-line",
-                    at_char = (at_char).to_string(),
-                    code = (code).to_string()
+                    at_char = at_char.to_string(),
+                    code = code.to_string()
                 ),
             ));
         }
@@ -264,21 +264,21 @@ fn parse_layer(src: &str, number: usize, table: &Spanned<RawTable>) -> Result<La
     let Some((_, type_value)) = entries.iter().find(|(k, _)| k.get_ref() == "type") else {
         return Err(at(
             table.span(),
-            t!("file-missing-type-one-of", a1 = (known_kinds()).to_string()),
+            t!("file-missing-type-one-of", a1 = known_kinds().to_string()),
         ));
     };
     let kind = match type_value.get_ref().as_str() {
         Some(name) => Kind::from_name(name).ok_or_else(|| {
             let hint = suggest(name, Kind::ALL.map(Kind::name).iter().copied())
-                .map(|s| t!("file-did-you-mean-s", s = (s).to_string()))
+                .map(|s| t!("file-did-you-mean-s", s = s.to_string()))
                 .unwrap_or_default();
             at(
                 type_value.span(),
                 t!(
                     "file-unknown-layer-type-name-hint",
-                    name = (name).to_string(),
-                    hint = (hint).to_string(),
-                    a1 = (known_kinds()).to_string()
+                    name = name.to_string(),
+                    hint = hint.to_string(),
+                    a1 = known_kinds().to_string()
                 ),
             )
         })?,
@@ -296,11 +296,11 @@ fn parse_layer(src: &str, number: usize, table: &Spanned<RawTable>) -> Result<La
     let takes = || {
         let names: Vec<&str> = kind.fields().iter().map(|f| f.name()).collect();
         if names.is_empty() {
-            t!("file-takes-no-settings", a1 = (kind.name()).to_string())
+            t!("file-takes-no-settings", a1 = kind.name().to_string())
         } else {
             t!(
                 "file-takes",
-                a1 = (kind.name()).to_string(),
+                a1 = kind.name().to_string(),
                 a2 = (names.join(", ")).to_string()
             )
         }
@@ -312,16 +312,16 @@ fn parse_layer(src: &str, number: usize, table: &Spanned<RawTable>) -> Result<La
         }
         let Some(field) = kind.fields().iter().copied().find(|f| f.name() == name) else {
             let hint = suggest(name, kind.fields().iter().map(|f| f.name()))
-                .map(|s| t!("file-did-you-mean-s", s = (s).to_string()))
+                .map(|s| t!("file-did-you-mean-s", s = s.to_string()))
                 .unwrap_or_default();
             return Err(at(
                 key.span(),
                 t!(
                     "file-unknown-field-name-for-hint",
-                    name = (name).to_string(),
-                    a1 = (kind.name()).to_string(),
-                    hint = (hint).to_string(),
-                    a2 = (takes()).to_string()
+                    name = name.to_string(),
+                    a1 = kind.name().to_string(),
+                    hint = hint.to_string(),
+                    a2 = takes().to_string()
                 ),
             ));
         };
@@ -333,8 +333,8 @@ fn parse_layer(src: &str, number: usize, table: &Spanned<RawTable>) -> Result<La
                     value.span(),
                     t!(
                         "file-why-got-got",
-                        why = (why).to_string(),
-                        got = (got).to_string()
+                        why = why.to_string(),
+                        got = got.to_string()
                     ),
                 )
             })?;
@@ -345,9 +345,9 @@ fn parse_layer(src: &str, number: usize, table: &Spanned<RawTable>) -> Result<La
                 table.span(),
                 t!(
                     "file-needs",
-                    a1 = (kind.name()).to_string(),
-                    a2 = (field.name()).to_string(),
-                    a3 = (field.expected()).to_string()
+                    a1 = kind.name().to_string(),
+                    a2 = field.name().to_string(),
+                    a3 = field.expected().to_string()
                 ),
             ));
         }
@@ -399,15 +399,15 @@ fn toml_message(src: &str, e: &toml::de::Error) -> String {
         return if number.starts_with('-') {
             t!(
                 "file-key-number-is-too-small",
-                key = (key).to_string(),
-                number = (number).to_string()
+                key = key.to_string(),
+                number = number.to_string()
             )
         } else {
             t!("file-key-number-is-too-large", key = key, number = number)
         };
     }
     if msg.starts_with("unknown field `layers`") {
-        return t!("file-msg-write-each-layer-as", msg = (msg).to_string());
+        return t!("file-msg-write-each-layer-as", msg = msg.to_string());
     }
     // The TOML parser's own words are English; say in the reader's language what they are.
     t!("file-toml-syntax", msg = msg)

@@ -45,7 +45,7 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
                 ..layer.clone()
             };
             candidates.push((
-                t!("fixes-zero-pad-layer-n-same", n = (n).to_string()),
+                t!("fixes-zero-pad-layer-n-same", n = n.to_string()),
                 Repair::Layer(index, padded),
             ));
         }
@@ -72,8 +72,8 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
             let (k, label) = (j + 1, net.layers[j].label());
             let what = t!(
                 "fixes-set-the-stride-of-layer",
-                k = (k).to_string(),
-                label = (label).to_string()
+                k = k.to_string(),
+                label = label.to_string()
             );
             let unstrided = Layer {
                 stride: Some(Hw::square(1)),
@@ -85,8 +85,8 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
     candidates.push((
         t!(
             "fixes-remove-layer-n",
-            n = (n).to_string(),
-            a1 = (layer.label()).to_string()
+            n = n.to_string(),
+            a1 = layer.label().to_string()
         ),
         Repair::Remove(index),
     ));
@@ -99,7 +99,7 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
             w: w.max(min.w),
         };
         candidates.push((
-            t!("fixes-grow-the-input-to-grown", grown = (grown).to_string()),
+            t!("fixes-grow-the-input-to-grown", grown = grown.to_string()),
             Repair::Input(grown),
         ));
     }

@@ -454,8 +454,8 @@ impl Field {
         let bad = || {
             t!(
                 "layer-must-be",
-                a1 = (self.name()).to_string(),
-                a2 = (self.expected()).to_string()
+                a1 = self.name().to_string(),
+                a2 = self.expected().to_string()
             )
         };
         let positive = |i: i64| u64::try_from(i).ok().filter(|&n| n > 0);

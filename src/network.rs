@@ -62,7 +62,7 @@ impl Shape {
     pub fn reading(self) -> String {
         match self {
             Shape::Image { c, h, w } => format!("H {h}, W {w}, C {c}"),
-            Shape::Flat(n) => t!("network-n-features", n = (n).to_string()),
+            Shape::Flat(n) => t!("network-n-features", n = n.to_string()),
         }
     }
 

@@ -71,13 +71,13 @@ pub fn load_source(name: &str) -> Result<(Network, Source), FileError> {
             let all = names().collect::<Vec<_>>().join(", ");
             t!(
                 "presets-there-is-no-preset-name",
-                name = (name).to_string(),
-                all = (all).to_string()
+                name = name.to_string(),
+                all = all.to_string()
             )
         },
     })?;
     Source::parse(preset.source).map_err(|e| FileError {
-        path: t!("presets-preset-name", name = (name).to_string()),
+        path: t!("presets-preset-name", name = name.to_string()),
         ..e
     })
 }

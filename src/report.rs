@@ -120,9 +120,9 @@ fn heading(net: &Network) -> String {
     let (name, input, kernels) = (visible(&net.name), net.input, net.kernels.word());
     t!(
         "report-name-input-input-kernels-kernels",
-        name = (name).to_string(),
-        input = (input).to_string(),
-        kernels = (kernels).to_string()
+        name = name.to_string(),
+        input = input.to_string(),
+        kernels = kernels.to_string()
     )
 }
 

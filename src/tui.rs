@@ -172,7 +172,7 @@ pub fn perform(app: &mut App, effect: Effect) -> ControlFlow<()> {
             if !overwrite && file::stamp(&path).is_some() {
                 let why = t!(
                     "tui-already-exists-replace-it",
-                    a1 = (path.display()).to_string()
+                    a1 = path.display().to_string()
                 );
                 let effect = Effect::Write {
                     path,

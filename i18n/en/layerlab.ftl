@@ -1,3 +1,7 @@
+# layerlab's messages in English. Every message here must be in every other
+# language's catalogue too (src/i18n.rs tests it); ids name the module that
+# says them. `{ $name }` is filled in by the program.
+
 cli-cannot-export-to = cannot export to
 cli-cannot-write = cannot write
 cli-wrote-shown-name-module = Wrote { $shown } ({ $name } module)

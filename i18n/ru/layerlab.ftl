@@ -1,3 +1,5 @@
+# Сообщения layerlab по-русски: те же идентификаторы, что в i18n/en.
+
 cli-cannot-export-to = не экспортировать в
 cli-cannot-write = не записать
 cli-wrote-shown-name-module = Записан { $shown } (модуль { $name })

@@ -54,10 +54,7 @@ impl Family for Conv {
 
     fn size_lines(&self, layer: &Layer, input: Shape, output: Option<Shape>) -> Vec<String> {
         let mut lines = window_lines(layer, input, output);
-        lines.push(t!(
-            "conv-channels-filters",
-            a1 = (layer.filters).to_string()
-        ));
+        lines.push(t!("conv-channels-filters", a1 = layer.filters.to_string()));
         lines
     }
 
@@ -141,8 +138,8 @@ impl Family for Conv {
             let label = self.label(l);
             return Err(ExportError(t!(
                 "conv-layer-n-label-keras-cannot",
-                n = (n).to_string(),
-                label = (label).to_string()
+                n = n.to_string(),
+                label = label.to_string()
             )));
         }
         let mut args = vec![l.filters.to_string(), pair(l.kernel)];

@@ -33,15 +33,15 @@ impl Family for Reshape {
             )],
             (Kind::Flatten, Shape::Image { c, h, w }, None) => vec![t!(
                 "reshape-h-w-c-is-too",
-                h = (h).to_string(),
-                w = (w).to_string(),
-                c = (c).to_string()
+                h = h.to_string(),
+                w = w.to_string(),
+                c = c.to_string()
             )],
             (Kind::GlobalAvgPool, Shape::Image { c, h, w }, _) => vec![t!(
                 "reshape-the-mean-of-each-h",
-                h = (h).to_string(),
-                w = (w).to_string(),
-                c = (c).to_string()
+                h = h.to_string(),
+                w = w.to_string(),
+                c = c.to_string()
             )],
             _ => super::unchanged(input, output),
         }

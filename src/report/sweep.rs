@@ -13,7 +13,7 @@ pub const MAX_SIZES: u64 = 100_000;
 
 /// Parses `8..64` or `8..=64` (both ends included) or a single `28`.
 pub fn parse_sizes(text: &str) -> Result<(u64, u64), String> {
-    let bad = || t!("sweep-sizes-must-be-from-to", text = (text).to_string());
+    let bad = || t!("sweep-sizes-must-be-from-to", text = text.to_string());
     let number = |s: &str| {
         s.trim()
             .parse::<u64>()
@@ -31,18 +31,15 @@ pub fn parse_sizes(text: &str) -> Result<(u64, u64), String> {
         }
     };
     if from > to {
-        return Err(t!(
-            "sweep-sizes-text-is-empty-the",
-            text = (text).to_string()
-        ));
+        return Err(t!("sweep-sizes-text-is-empty-the", text = text.to_string()));
     }
     if to - from >= MAX_SIZES {
         let n = to - from + 1;
         return Err(t!(
             "sweep-sizes-text-has-n-sizes",
-            text = (text).to_string(),
-            n = (n).to_string(),
-            MAX_SIZES = (MAX_SIZES).to_string()
+            text = text.to_string(),
+            n = n.to_string(),
+            MAX_SIZES = MAX_SIZES.to_string()
         ));
     }
     Ok((from, to))
@@ -89,10 +86,10 @@ pub fn table(net: &Network, from: u64, to: u64) -> String {
     let (name, kernels) = (visible(&net.name), net.kernels.word());
     let mut out = t!(
         "sweep-name-square-inputs-from-to",
-        name = (name).to_string(),
-        from = (from).to_string(),
-        to = (to).to_string(),
-        kernels = (kernels).to_string()
+        name = name.to_string(),
+        from = from.to_string(),
+        to = to.to_string(),
+        kernels = kernels.to_string()
     );
     let rows: Vec<[String; 4]> = trials(net, from, to)
         .map(|t| {

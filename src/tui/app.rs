@@ -277,7 +277,7 @@ impl App {
                     self.say(t!(
                         "app-removed-layer-label-u-undoes",
                         a1 = (i + 1).to_string(),
-                        label = (label).to_string()
+                        label = label.to_string()
                     ));
                 }
             },
@@ -289,7 +289,7 @@ impl App {
                         Some(form) if !form.entries.is_empty() => Mode::Edit(form),
                         _ => {
                             let kind = self.doc.net().layers[i].kind.name();
-                            self.fail(t!("app-kind-has-no-settings-to", kind = (kind).to_string()));
+                            self.fail(t!("app-kind-has-no-settings-to", kind = kind.to_string()));
                             Mode::Table
                         }
                     },
@@ -312,7 +312,7 @@ impl App {
             Action::TogglePadding => self.change_selected(|l| {
                 if !l.kind.has_window() {
                     let kind = l.kind.name();
-                    return Err(t!("app-p-pads-conv-and-pooling", kind = (kind).to_string()));
+                    return Err(t!("app-p-pads-conv-and-pooling", kind = kind.to_string()));
                 }
                 l.padding = if l.padding == Padding::Same {
                     Padding::Valid
@@ -333,7 +333,7 @@ impl App {
             Action::CycleStride => self.change_selected(|l| {
                 if !l.kind.has_window() {
                     let kind = l.kind.name();
-                    return Err(t!("app-s-sets-the-stride-of", kind = (kind).to_string()));
+                    return Err(t!("app-s-sets-the-stride-of", kind = kind.to_string()));
                 }
                 l.stride = Some(Hw::square(next_stride(l.stride().h)));
                 Ok(())
@@ -475,7 +475,7 @@ impl App {
         self.selected = at + 1;
         self.say(t!(
             "app-added-as-layer-enter-edits",
-            a1 = (kind.name()).to_string(),
+            a1 = kind.name().to_string(),
             a2 = (at + 1).to_string()
         ));
     }
@@ -485,7 +485,7 @@ impl App {
             Ok((net, source)) => {
                 let doc = Document::new(net, None, Some(name.to_string()));
                 self.replace(doc.read(Some(source), None));
-                self.say(t!("app-opened-preset-name", name = (name).to_string()));
+                self.say(t!("app-opened-preset-name", name = name.to_string()));
             }
             Err(e) => self.fail(e.to_string()),
         }
@@ -508,13 +508,13 @@ impl App {
         if self.doc.path() != Some(path) {
             return Some(t!(
                 "app-shown-already-exists-replace-it",
-                shown = (shown).to_string()
+                shown = shown.to_string()
             ));
         }
         (self.doc.on_disk() != Some(now)).then(|| {
             t!(
                 "app-shown-was-changed-by-another",
-                shown = (shown).to_string()
+                shown = shown.to_string()
             )
         })
     }
@@ -528,15 +528,15 @@ impl App {
     pub fn saved(&mut self, path: PathBuf, result: std::io::Result<Source>, now: Option<Stamp>) {
         match result {
             Ok(source) => {
-                self.say(t!("app-saved-to", a1 = (path.display()).to_string()));
+                self.say(t!("app-saved-to", a1 = path.display().to_string()));
                 self.doc.saved(path, source, now);
             }
             Err(e) => {
                 let shown = path.display();
                 self.fail(t!(
                     "app-could-not-save-to-shown",
-                    shown = (shown).to_string(),
-                    e = (e).to_string()
+                    shown = shown.to_string(),
+                    e = e.to_string()
                 ))
             }
         }
@@ -551,7 +551,7 @@ impl App {
     ) {
         match result {
             Ok((net, source)) => {
-                self.say(t!("app-opened", a1 = (path.display()).to_string()));
+                self.say(t!("app-opened", a1 = path.display().to_string()));
                 let message = self.message.take();
                 self.replace(Document::new(net, Some(path), None).read(Some(source), now));
                 self.message = message;
@@ -606,8 +606,8 @@ fn resize(l: &mut Layer, grow: bool) -> Result<(), String> {
             _ => {
                 return Err(t!(
                     "app-the-kernel-cannot-shrink-below",
-                    a1 = (k.h).to_string(),
-                    a2 = (k.w).to_string()
+                    a1 = k.h.to_string(),
+                    a2 = k.w.to_string()
                 ));
             }
         };
@@ -618,7 +618,7 @@ fn resize(l: &mut Layer, grow: bool) -> Result<(), String> {
         Ok(())
     } else {
         let kind = l.kind.name();
-        Err(t!("app-kind-has-no-kernel-or", kind = (kind).to_string()))
+        Err(t!("app-kind-has-no-kernel-or", kind = kind.to_string()))
     }
 }
 
@@ -636,7 +636,7 @@ fn widen(l: &mut Layer, grow: bool) -> Result<(), String> {
         Kind::Dense => l.units = scale(l.units).ok_or(t!("app-too-many-units-at-most"))?,
         other => {
             let kind = other.name();
-            return Err(t!("app-kind-has-no-filters-or", kind = (kind).to_string()));
+            return Err(t!("app-kind-has-no-filters-or", kind = kind.to_string()));
         }
     }
     Ok(())

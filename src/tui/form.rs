@@ -113,7 +113,7 @@ impl Form {
                     Some(t!("form-the-name-must-not-be").to_string())
                 } else {
                     crate::text::first_control(&name)
-                        .map(|(at, _)| t!("form-character-at-is-a-control", at = (at).to_string()))
+                        .map(|(at, _)| t!("form-character-at-is-a-control", at = at.to_string()))
                 };
                 let shape = Shape::parse(self.entries[1].input.value());
                 match (name_error, shape) {

@@ -173,8 +173,8 @@ impl App {
         match self.quiz.take() {
             Some(q) => self.say(t!(
                 "quiz-quiz-over-of-right-everything",
-                a1 = (q.right).to_string(),
-                a2 = (q.tried).to_string()
+                a1 = q.right.to_string(),
+                a2 = q.tried.to_string()
             )),
             None => {
                 let from = self.selected_layer().unwrap_or(0);
@@ -188,7 +188,7 @@ impl App {
                 let n = from + 1;
                 self.say(t!(
                     "quiz-quiz-shapes-and-parameters-from",
-                    n = (n).to_string()
+                    n = n.to_string()
                 ));
             }
         }
@@ -262,13 +262,13 @@ impl App {
             };
             let what = cell.word();
             said.push(if right {
-                t!("quiz-what-right", what = (what).to_string())
+                t!("quiz-what-right", what = what.to_string())
             } else {
                 t!(
                     "quiz-what-you-said-typed-it",
-                    what = (what).to_string(),
-                    typed = (typed).to_string(),
-                    correct = (correct).to_string()
+                    what = what.to_string(),
+                    typed = typed.to_string(),
+                    correct = correct.to_string()
                 )
             });
             let Some(quiz) = &mut self.quiz else { return };
@@ -304,8 +304,8 @@ impl App {
         }
         let score = t!(
             "quiz-score-of",
-            a1 = (quiz.right).to_string(),
-            a2 = (quiz.tried).to_string()
+            a1 = quiz.right.to_string(),
+            a2 = quiz.tried.to_string()
         );
         let all_right = said.iter().all(|s| s.starts_with('✓'));
         let text = format!(
@@ -330,8 +330,8 @@ pub fn score(quiz: &Quiz) -> String {
     );
     t!(
         "quiz-quiz-right-of-tried-right",
-        right = (right).to_string(),
-        tried = (tried).to_string()
+        right = right.to_string(),
+        tried = tried.to_string()
     )
 }
 

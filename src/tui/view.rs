@@ -55,7 +55,7 @@ impl Widget for &App {
                     .map(|k| (k.name().to_string(), k.description().to_string()));
                 let title = match self.selected {
                     0 => t!("view-add-a-layer-at-the").to_string(),
-                    n => t!("view-add-a-layer-after-layer", n = (n).to_string()),
+                    n => t!("view-add-a-layer-after-layer", n = n.to_string()),
                 };
                 popups::render_list(t, &title, items.collect(), *choice, area, buf);
             }
@@ -249,7 +249,7 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
                     Span::styled(
                         {
                             let n = app.analysis().error_at.map_or(0, |e| e + 1);
-                            t!("view-layer-n-above-is-broken", n = (n).to_string())
+                            t!("view-layer-n-above-is-broken", n = n.to_string())
                         },
                         t.unreachable,
                     ),
@@ -295,7 +295,7 @@ fn shape_words(shape: Shape) -> String {
             w = w,
             c = c
         ),
-        Shape::Flat(n) => t!("view-a-flat-vector-of-n", n = (n).to_string()),
+        Shape::Flat(n) => t!("view-a-flat-vector-of-n", n = n.to_string()),
     }
 }
 

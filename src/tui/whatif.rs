@@ -74,8 +74,8 @@ impl App {
             }),
             _ => self.fail(t!(
                 "whatif-the-input-cannot-go-beyond",
-                h = (h).to_string(),
-                w = (w).to_string()
+                h = h.to_string(),
+                w = w.to_string()
             )),
         }
     }
@@ -85,15 +85,15 @@ impl App {
             return self.fail(match (self.doc().min_input(), self.net().input) {
                 (Some(min), Shape::Image { h, w, .. }) if h < min.h || w < min.w => t!(
                     "whatif-the-input-h-w-is",
-                    h = (h).to_string(),
-                    w = (w).to_string(),
-                    a1 = (min.h).to_string(),
-                    a2 = (min.w).to_string()
+                    h = h.to_string(),
+                    w = w.to_string(),
+                    a1 = min.h.to_string(),
+                    a2 = min.w.to_string()
                 ),
                 (Some(min), Shape::Image { .. }) => t!(
                     "whatif-the-input-is-fine-every",
-                    a1 = (min.h).to_string(),
-                    a2 = (min.w).to_string()
+                    a1 = min.h.to_string(),
+                    a2 = min.w.to_string()
                 ),
                 _ => t!("whatif-f-suggests-fixes-for-a").to_string(),
             });
@@ -104,7 +104,7 @@ impl App {
                 let broken = self.analysis().error_at.map_or(0, |e| e + 1);
                 return self.fail(t!(
                     "whatif-this-row-only-waits-for",
-                    broken = (broken).to_string()
+                    broken = broken.to_string()
                 ));
             }
             _ => {
@@ -134,8 +134,8 @@ impl App {
         self.commit(change);
         self.say(t!(
             "whatif-fixed-u-undoes",
-            a1 = (fix.what).to_string(),
-            a2 = (fix.effect).to_string()
+            a1 = fix.what.to_string(),
+            a2 = fix.effect.to_string()
         ));
     }
 }
@@ -259,8 +259,8 @@ impl App {
                 Err(e) => {
                     self.fail(t!(
                         "whatif-cannot-export-to-e",
-                        a1 = (framework.name()).to_string(),
-                        e = (e).to_string()
+                        a1 = framework.name().to_string(),
+                        e = e.to_string()
                     ));
                     return None;
                 }
@@ -289,11 +289,11 @@ impl App {
     /// The loop reports how writing an export went.
     pub fn wrote(&mut self, path: PathBuf, result: std::io::Result<()>) {
         match result {
-            Ok(()) => self.say(t!("whatif-exported-to", a1 = (path.display()).to_string())),
+            Ok(()) => self.say(t!("whatif-exported-to", a1 = path.display().to_string())),
             Err(e) => self.fail(t!(
                 "whatif-could-not-write-e",
-                a1 = (path.display()).to_string(),
-                e = (e).to_string()
+                a1 = path.display().to_string(),
+                e = e.to_string()
             )),
         }
     }

@@ -280,10 +280,7 @@ pub fn render_discard(
         AfterDiscard::Open => t!("popups-open-another-network-and-lose"),
     };
     let lost = match quiz {
-        Some(score) => t!(
-            "popups-the-quiz-score-ends-with",
-            score = (score).to_string()
-        ),
+        Some(score) => t!("popups-the-quiz-score-ends-with", score = score.to_string()),
         None => String::new(),
     };
     let inner = popup(t, &t!("popups-unsaved-changes"), 60, 6, area, buf);

@@ -130,8 +130,8 @@ fn shown(app: &App, row: TableRow) -> Shown {
                     t.error,
                     t!(
                         "table-smaller-than-the-smallest-input",
-                        a1 = (min.h).to_string(),
-                        a2 = (min.w).to_string()
+                        a1 = min.h.to_string(),
+                        a2 = min.w.to_string()
                     ),
                 ),
                 _ => (t.text, String::new()),
