@@ -10,7 +10,6 @@
 use crate::family::Step;
 use crate::layer::{Hw, Layer};
 use crate::network::{Kernels, Network, Shape};
-use std::fmt;
 
 mod problem;
 mod window;
@@ -63,15 +62,6 @@ impl Status {
             Status::Unreachable => "unreachable",
         }
     }
-
-    /// The message shown beside the row, if any.
-    pub fn message(self) -> Option<String> {
-        match self {
-            Status::Ok | Status::Unreachable => None,
-            Status::Warning(d) => Some(d.to_string()),
-            Status::Error(p) => Some(p.to_string()),
-        }
-    }
 }
 
 /// How much of the input image one output value sees.
@@ -81,17 +71,6 @@ pub enum ReceptiveField {
     Local { size: Hw, jump: Hw },
     /// After flatten, dense or global pooling: the whole input.
     Global,
-}
-
-impl fmt::Display for ReceptiveField {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ReceptiveField::Local { size, jump } => {
-                write!(f, "{}×{} /{}", size.h, size.w, jump)
-            }
-            ReceptiveField::Global => write!(f, "{}", t!("engine-all")),
-        }
-    }
 }
 
 /// Network-wide sums. `None` where a layer is broken or a sum overflowed.
@@ -297,7 +276,7 @@ mod tests {
             let broken = grouped(channels, filters, groups);
             assert_eq!(broken.error_at, Some(0));
             assert_eq!(
-                broken.rows[0].status.message().unwrap(),
+                crate::words::status(broken.rows[0].status).unwrap(),
                 format!(
                     "groups = {groups} must divide both the input channels ({channels}) and the filters ({filters})"
                 )

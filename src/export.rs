@@ -62,7 +62,7 @@ pub fn export(
         )));
     }
     if let Some(i) = analysis.error_at {
-        let why = analysis.rows[i].status.message().unwrap_or_default();
+        let why = crate::words::status(analysis.rows[i].status).unwrap_or_default();
         let (n, name) = (i + 1, framework.name());
         return Err(ExportError(t!(
             "export-layer-n-cannot-be-computed",

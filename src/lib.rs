@@ -30,3 +30,4 @@ pub mod smallest;
 pub mod text;
 pub mod tui;
 pub mod units;
+pub mod words;

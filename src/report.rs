@@ -80,7 +80,7 @@ fn cells<'a>(net: &'a Network, analysis: &'a Analysis) -> impl Iterator<Item = [
                 or_dash(row.params),
                 or_dash(row.macs),
                 row.receptive_field
-                    .map_or_else(|| "—".to_string(), |rf| rf.to_string()),
+                    .map_or_else(|| "—".to_string(), |rf| crate::words::receptive_field(rf)),
                 status_text(row),
             ]
         });
@@ -90,8 +90,8 @@ fn cells<'a>(net: &'a Network, analysis: &'a Analysis) -> impl Iterator<Item = [
 fn status_text(row: &Row) -> String {
     match row.status {
         Status::Ok => String::new(),
-        Status::Warning(d) => format!("! {d}"),
-        Status::Error(p) => format!("✗ {p}"),
+        Status::Warning(d) => format!("! {}", crate::words::dropped(&d)),
+        Status::Error(p) => format!("✗ {}", crate::words::problem(&p)),
         Status::Unreachable => t!("report-unreachable").to_string(),
     }
 }
@@ -297,7 +297,7 @@ fn csv(net: &Network, analysis: &Analysis) -> String {
             raw(row, |r| r.macs),
             blank(&c[5]),
             status.name().to_string(),
-            status.message().unwrap_or_default(),
+            crate::words::status(status).unwrap_or_default(),
         ];
         let quoted: Vec<String> = fields.iter().map(|f| quote(f)).collect();
         out.push_str(&quoted.join(","));

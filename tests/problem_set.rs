@@ -118,7 +118,7 @@ fn part_d_stride_two_breaks_at_the_second_pooling() {
             })
         );
         assert_eq!(
-            a.rows[3].status.message().unwrap(),
+            layerlab::words::status(a.rows[3].status).unwrap(),
             "input 1×1 is smaller than the 2×2 pooling window"
         );
         assert!(

@@ -237,7 +237,7 @@ fn absurd_sizes_give_a_clear_error_not_a_panic() {
         ..Network::empty("huge kernel")
     });
     assert_eq!(
-        a.rows[0].status.message().unwrap(),
+        layerlab::words::status(a.rows[0].status).unwrap(),
         "input 28×28 is smaller than the 1000000000000×1000000000000 kernel"
     );
     // Twenty dense layers of a billion units: the 19th overflows the total.
@@ -252,7 +252,7 @@ fn absurd_sizes_give_a_clear_error_not_a_panic() {
     });
     let i = a.error_at.expect("an overflow is reported");
     assert_eq!(
-        a.rows[i].status.message().unwrap(),
+        layerlab::words::status(a.rows[i].status).unwrap(),
         "the total parameter count is too large to count (over 2^64)"
     );
 }

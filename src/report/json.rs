@@ -95,7 +95,7 @@ impl LayerEntry {
                 ReceptiveField::Global => Field::Global("global"),
             }),
             status: row.status.name(),
-            message: row.status.message(),
+            message: crate::words::status(row.status),
             formulas,
         }
     }

@@ -68,9 +68,12 @@ fn trials(net: &Network, from: u64, to: u64) -> impl Iterator<Item = Trial> + '_
             input: sized.input,
             output: final_output(&analysis, sized.input),
             params: analysis.totals.params,
-            error: analysis
-                .error_at
-                .map(|i| (i, analysis.rows[i].status.message().unwrap_or_default())),
+            error: analysis.error_at.map(|i| {
+                (
+                    i,
+                    crate::words::status(analysis.rows[i].status).unwrap_or_default(),
+                )
+            }),
         }
     })
 }

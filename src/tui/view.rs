@@ -230,6 +230,7 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
                 Span::raw(format!("{} → {}", shape(row.input), shape(row.output))),
                 Span::styled(
                     row.receptive_field.map_or(String::new(), |rf| {
+                        let rf = crate::words::receptive_field(rf);
                         format!("    {} {rf}", t!("view-receptive-field"))
                     }),
                     t.muted,
@@ -238,11 +239,11 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
             match row.status {
                 Status::Error(p) => lines.push(Line::from(vec![
                     label(t!("view-broken")),
-                    Span::styled(format!("✗ {p}"), t.error),
+                    Span::styled(format!("✗ {}", crate::words::problem(&p)), t.error),
                 ])),
                 Status::Warning(d) => lines.push(Line::from(vec![
                     label(t!("view-note")),
-                    Span::styled(format!("! {d}"), t.warning),
+                    Span::styled(format!("! {}", crate::words::dropped(&d)), t.warning),
                 ])),
                 Status::Unreachable => lines.push(Line::from(vec![
                     label(t!("view-unreachable")),

@@ -155,8 +155,8 @@ fn shown(app: &App, row: TableRow) -> Shown {
             let layer = &app.net().layers[index];
             let (style, remark) = match row.status {
                 Status::Ok => (t.text, String::new()),
-                Status::Warning(d) => (t.warning, format!("! {d}")),
-                Status::Error(p) => (t.error, format!("✗ {p}")),
+                Status::Warning(d) => (t.warning, format!("! {}", crate::words::dropped(&d))),
+                Status::Error(p) => (t.error, format!("✗ {}", crate::words::problem(&p))),
                 Status::Unreachable => (t.unreachable, "—".to_string()),
             };
             let versus = match (&app.baseline, base) {
@@ -301,6 +301,7 @@ fn layer_cells(number: usize, label: &str, row: &Computed) -> [String; 6] {
         row.output.map_or_else(dash, |s| s.to_string()),
         or_dash(row.params),
         or_dash(row.macs),
-        row.receptive_field.map_or_else(dash, |rf| rf.to_string()),
+        row.receptive_field
+            .map_or_else(dash, |rf| crate::words::receptive_field(rf)),
     ]
 }

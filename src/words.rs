@@ -1,0 +1,110 @@
+//! The engine's findings in words, in the reader's language: why a layer
+//! cannot be computed, what a window leaves out, how far a value sees. The
+//! engine itself knows no language; the tables, the explorer, the JSON and
+//! the exporters ask here.
+
+use crate::engine::{Dropped, Problem, ReceptiveField, Status};
+use crate::layer::Hw;
+
+/// The message beside a row, if it has one.
+pub fn status(status: Status) -> Option<String> {
+    match status {
+        Status::Ok | Status::Unreachable => None,
+        Status::Warning(d) => Some(dropped(&d)),
+        Status::Error(p) => Some(problem(&p)),
+    }
+}
+
+/// `drops the last 1 row and 2 columns: the window does not tile the input`
+pub fn dropped(d: &Dropped) -> String {
+    let (rows, cols) = (d.rows, d.cols);
+    let what = match (rows > 0, cols > 0) {
+        (true, true) => t!("dropped-rows-and-columns", rows = rows, cols = cols),
+        (true, false) => t!("dropped-rows", rows = rows),
+        _ => t!("dropped-columns", cols = cols),
+    };
+    t!("dropped", what = what)
+}
+
+/// Why a layer cannot be computed, with its numbers.
+pub fn problem(p: &Problem) -> String {
+    let hw = |x: Hw| format!("{}×{}", x.h, x.w);
+    let text = match *p {
+        Problem::ShrunkTooFar {
+            input,
+            padding,
+            kernel,
+            span,
+            pooling,
+        } => {
+            let window = if pooling {
+                t!("problem-pooling-window", kernel = hw(kernel))
+            } else {
+                t!("problem-kernel", kernel = hw(kernel))
+            };
+            let padded = hw(Hw {
+                h: input.h.saturating_add(padding.h.saturating_mul(2)),
+                w: input.w.saturating_add(padding.w.saturating_mul(2)),
+            });
+            let mut text = if padding == Hw::square(0) {
+                t!("problem-shrunk", input = hw(input), window = window)
+            } else {
+                t!(
+                    "problem-shrunk-padded",
+                    padded = padded,
+                    input = hw(input),
+                    padding = padding.to_string(),
+                    window = window
+                )
+            };
+            if span != kernel {
+                text.push_str(&t!("problem-dilated-span", span = hw(span)));
+            }
+            text
+        }
+        Problem::NeedsImage { kind, got } => {
+            t!(
+                "problem-needs-image",
+                kind = kind.name(),
+                got = got.to_string()
+            )
+        }
+        Problem::NeedsFlat { got } => t!("problem-needs-flat", got = got.to_string()),
+        Problem::Groups {
+            groups,
+            channels,
+            filters,
+        } => t!(
+            "problem-groups",
+            groups = groups.to_string(),
+            channels = channels.to_string(),
+            filters = filters.to_string()
+        ),
+        Problem::PoolPadding { padding, kernel } => t!(
+            "problem-pool-padding",
+            padding = padding.to_string(),
+            kernel = hw(kernel),
+            half = Hw {
+                h: kernel.h / 2,
+                w: kernel.w / 2,
+            }
+            .to_string()
+        ),
+        Problem::TooLarge { what } => {
+            t!(
+                "problem-too-large",
+                what = crate::i18n::text(&format!("count-{what}").replace(' ', "-"))
+            )
+        }
+    };
+    text
+}
+
+/// `6×6 /2`: the window one output value sees, and the step between
+/// neighbouring outputs; or "all" of the input.
+pub fn receptive_field(rf: ReceptiveField) -> String {
+    match rf {
+        ReceptiveField::Local { size, jump } => format!("{}×{} /{}", size.h, size.w, jump),
+        ReceptiveField::Global => t!("engine-all"),
+    }
+}
