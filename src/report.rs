@@ -80,7 +80,7 @@ fn cells<'a>(net: &'a Network, analysis: &'a Analysis) -> impl Iterator<Item = [
                 or_dash(row.params),
                 or_dash(row.macs),
                 row.receptive_field
-                    .map_or_else(|| "—".to_string(), |rf| crate::words::receptive_field(rf)),
+                    .map_or_else(|| "—".to_string(), crate::words::receptive_field),
                 status_text(row),
             ]
         });

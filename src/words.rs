@@ -29,7 +29,7 @@ pub fn dropped(d: &Dropped) -> String {
 /// Why a layer cannot be computed, with its numbers.
 pub fn problem(p: &Problem) -> String {
     let hw = |x: Hw| format!("{}×{}", x.h, x.w);
-    let text = match *p {
+    match *p {
         Problem::ShrunkTooFar {
             input,
             padding,
@@ -96,8 +96,7 @@ pub fn problem(p: &Problem) -> String {
                 what = crate::i18n::text(&format!("count-{what}").replace(' ', "-"))
             )
         }
-    };
-    text
+    }
 }
 
 /// `6×6 /2`: the window one output value sees, and the step between

@@ -302,6 +302,6 @@ fn layer_cells(number: usize, label: &str, row: &Computed) -> [String; 6] {
         or_dash(row.params),
         or_dash(row.macs),
         row.receptive_field
-            .map_or_else(dash, |rf| crate::words::receptive_field(rf)),
+            .map_or_else(dash, crate::words::receptive_field),
     ]
 }
