@@ -1,12 +1,14 @@
 //! Layer families: everything layerlab knows about one family of layers in
-//! one module — its shape rule, parameter and MAC counts, the formulas the
-//! detail pane shows, its label in the table and its PyTorch and Keras code.
-//! The engine, `explain`, the table and the exporters ask `of(kind)` and
-//! never match on the kind themselves, so a new kind is a new module (or a
-//! new arm in its family's) and one line in `of`.
+//! one module — the fields its kinds take and their defaults, its shape
+//! rule, parameter and MAC counts, the formulas the detail pane shows, its
+//! label in the table and its PyTorch and Keras code. The catalogue, the
+//! engine, `explain`, the table and the exporters ask `of(kind)` and never
+//! match on the kind themselves. A new kind is a variant with its file name
+//! in `layer::Kind`, a line in `of`, its family's module (or arms in an
+//! existing one) and its `kind-NAME` description in each message catalogue.
 //!
-//! Which fields a kind takes, their defaults and how they are read and
-//! written stay in the catalogue (`layer`), shared by files and forms.
+//! How a field is read, checked and written (`layer::Field`) is shared by
+//! every family, so files and forms spell a field the same way everywhere.
 
 mod activation;
 mod conv;
@@ -17,7 +19,7 @@ mod reshape;
 
 use crate::engine::{Dropped, Problem};
 use crate::export::{ExportError, Exported};
-use crate::layer::{Kind, Layer, Padding};
+use crate::layer::{Field, Kind, Layer, Padding};
 use crate::network::{Kernels, Shape};
 
 /// One computed layer.
@@ -44,6 +46,19 @@ impl Step {
 
 /// What a family does for each of its kinds.
 pub trait Family: Sync {
+    /// The fields `kind` takes, in the order files and forms list them.
+    fn fields(&self, _kind: Kind) -> &'static [Field] {
+        &[]
+    }
+
+    /// The fields a file must give for `kind` (the rest have defaults).
+    fn required(&self, _kind: Kind) -> &'static [Field] {
+        &[]
+    }
+
+    /// Changes the shared defaults of a new layer where the family's differ.
+    fn defaults(&self, _layer: &mut Layer) {}
+
     /// The output shape, parameters and MACs of `layer` on `input`, or why
     /// it cannot be computed. Every multiplication is checked.
     fn step(&self, layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step, Problem>;

@@ -124,46 +124,19 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.name() == name)
     }
 
-    /// One line for the "add layer" list.
+    /// One line for the "add layer" list: the catalogue's `kind-NAME`.
     pub fn description(self) -> String {
-        match self {
-            Kind::Conv2d => t!("layer-2-d-convolution-filters-sliding"),
-            Kind::MaxPool => t!("layer-max-pooling-the-largest-value"),
-            Kind::AvgPool => t!("layer-average-pooling-the-mean-of"),
-            Kind::Flatten => t!("layer-flatten-c-h-w-into"),
-            Kind::Dense => t!("layer-fully-connected-layer-linear-dense"),
-            Kind::BatchNorm => t!("layer-batch-normalisation-a-scale-and"),
-            Kind::Dropout => t!("layer-dropout-zeroes-a-fraction-of"),
-            Kind::GlobalAvgPool => t!("layer-global-average-pooling-one-value"),
-            Kind::Relu => t!("layer-relu-activation"),
-            Kind::Sigmoid => t!("layer-sigmoid-activation"),
-            Kind::Tanh => t!("layer-tanh-activation"),
-            Kind::Softmax => t!("layer-softmax-turns-scores-into-probabilities"),
-        }
+        crate::i18n::text(&format!("kind-{}", self.name()))
     }
 
     /// The fields this kind takes, in the order files and forms list them.
     pub fn fields(self) -> &'static [Field] {
-        use Field::*;
-        match self {
-            Kind::Conv2d => &[
-                Filters, Kernel, Stride, Padding, Dilation, Groups, Bias, Activation,
-            ],
-            Kind::MaxPool | Kind::AvgPool => &[Kernel, Stride, Padding, CeilMode],
-            Kind::Dense => &[Units, Bias, Activation],
-            Kind::Dropout => &[Rate],
-            _ => &[],
-        }
+        crate::family::of(self).fields(self)
     }
 
     /// Fields a file must give for this kind (the rest have defaults).
     pub fn required(self) -> &'static [Field] {
-        match self {
-            Kind::Conv2d => &[Field::Filters, Field::Kernel],
-            Kind::MaxPool | Kind::AvgPool => &[Field::Kernel],
-            Kind::Dense => &[Field::Units],
-            _ => &[],
-        }
+        crate::family::of(self).required(self)
     }
 
     pub fn is_conv(self) -> bool {
@@ -205,14 +178,14 @@ pub struct Layer {
 }
 
 impl Layer {
-    /// A layer of this kind with sensible settings for the "add" command.
+    /// A layer of this kind with sensible settings for the "add" command
+    /// (its family may change the shared defaults below).
     pub fn new(kind: Kind) -> Layer {
-        let kernel = if kind.is_pool() { 2 } else { 3 };
-        Layer {
+        let mut layer = Layer {
             kind,
             filters: Size::new(16).unwrap_or(Size::ONE),
             units: Size::new(64).unwrap_or(Size::ONE),
-            kernel: Hw::square(kernel),
+            kernel: Hw::square(3),
             stride: None,
             padding: Padding::Valid,
             dilation: Hw::square(1),
@@ -221,7 +194,9 @@ impl Layer {
             ceil_mode: false,
             rate: 0.5,
             activation: None,
-        }
+        };
+        crate::family::of(kind).defaults(&mut layer);
+        layer
     }
 
     /// The stride actually used, with the kind's default filled in.

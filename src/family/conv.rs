@@ -6,13 +6,24 @@ use super::{Family, Step, too_large, weights_suffix, window_suffix};
 use crate::engine::{Problem, window_step};
 use crate::explain::window_lines;
 use crate::export::{ExportError, Exported, pair};
-use crate::layer::{Hw, Layer, Padding};
+use crate::layer::{Field, Hw, Kind, Layer, Padding};
 use crate::network::{Kernels, Shape};
 use crate::size::Size;
 
 pub struct Conv;
 
 impl Family for Conv {
+    fn fields(&self, _kind: Kind) -> &'static [Field] {
+        use Field::*;
+        &[
+            Filters, Kernel, Stride, Padding, Dilation, Groups, Bias, Activation,
+        ]
+    }
+
+    fn required(&self, _kind: Kind) -> &'static [Field] {
+        &[Field::Filters, Field::Kernel]
+    }
+
     fn step(&self, layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step, Problem> {
         let (c, oh, ow, dropped) = window_step(layer, input)?;
         let (filters, groups) = (layer.filters.get(), layer.groups.get());

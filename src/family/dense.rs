@@ -4,12 +4,20 @@
 use super::{Family, Step, too_large, weights_suffix};
 use crate::engine::Problem;
 use crate::export::{ExportError, Exported};
-use crate::layer::Layer;
+use crate::layer::{Field, Kind, Layer};
 use crate::network::{Kernels, Shape};
 
 pub struct Dense;
 
 impl Family for Dense {
+    fn fields(&self, _kind: Kind) -> &'static [Field] {
+        &[Field::Units, Field::Bias, Field::Activation]
+    }
+
+    fn required(&self, _kind: Kind) -> &'static [Field] {
+        &[Field::Units]
+    }
+
     fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
         let Shape::Flat(n) = input else {
             return Err(Problem::NeedsFlat { got: input });

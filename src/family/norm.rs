@@ -4,12 +4,19 @@
 use super::{Family, Step, features, too_large};
 use crate::engine::Problem;
 use crate::export::{ExportError, Exported};
-use crate::layer::{Kind, Layer};
+use crate::layer::{Field, Kind, Layer};
 use crate::network::{Kernels, Shape};
 
 pub struct Norm;
 
 impl Family for Norm {
+    fn fields(&self, kind: Kind) -> &'static [Field] {
+        match kind {
+            Kind::Dropout => &[Field::Rate],
+            _ => &[],
+        }
+    }
+
     fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
         if layer.kind == Kind::Dropout {
             return Ok(Step::passthrough(input));

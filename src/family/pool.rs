@@ -6,12 +6,30 @@ use super::{Family, Step, window_suffix};
 use crate::engine::{Problem, window_step};
 use crate::explain::window_lines;
 use crate::export::{ExportError, Exported, pair};
-use crate::layer::{Hw, Kind, Layer, Padding};
+use crate::layer::{Field, Hw, Kind, Layer, Padding};
 use crate::network::{Kernels, Shape};
 
 pub struct Pool;
 
 impl Family for Pool {
+    fn fields(&self, _kind: Kind) -> &'static [Field] {
+        &[
+            Field::Kernel,
+            Field::Stride,
+            Field::Padding,
+            Field::CeilMode,
+        ]
+    }
+
+    fn required(&self, _kind: Kind) -> &'static [Field] {
+        &[Field::Kernel]
+    }
+
+    /// A 2×2 window, whose stride is the window: halving the image.
+    fn defaults(&self, layer: &mut Layer) {
+        layer.kernel = Hw::square(2);
+    }
+
     fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
         let (c, h, w, dropped) = window_step(layer, input)?;
         Ok(Step {
