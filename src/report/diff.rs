@@ -6,7 +6,8 @@ use crate::engine::Analysis;
 use crate::network::{Network, Shape};
 use crate::text::visible;
 use crate::units::or_dash;
-use serde_json::{Value as Json, json};
+use serde::Serialize;
+use serde_json::Value as Json;
 
 /// A network with its analysis and a name for headings.
 pub struct Side<'a> {
@@ -180,32 +181,72 @@ pub fn table(base: &Side, other: &Side) -> String {
     out
 }
 
+/// One side of `diff --format json`.
+#[derive(Serialize)]
+struct SideJson<'a> {
+    name: &'a str,
+    source: &'a str,
+    total_params: Option<u64>,
+}
+
+/// One aligned pair of layers in `diff --format json`.
+#[derive(Serialize)]
+struct LineJson<'a> {
+    change: &'static str,
+    /// 1-based, in the baseline.
+    base_index: Option<usize>,
+    /// 1-based, in the other network.
+    index: Option<usize>,
+    label: &'a str,
+    base_output: Option<Vec<u64>>,
+    output: Option<Vec<u64>>,
+    base_params: Option<u64>,
+    params: Option<u64>,
+    params_change: Option<serde_json::Number>,
+}
+
+#[derive(Serialize)]
+struct DiffJson<'a> {
+    base: SideJson<'a>,
+    other: SideJson<'a>,
+    layers: Vec<LineJson<'a>>,
+    total_params_change: Option<serde_json::Number>,
+}
+
+/// The JSON of `diff --format json`; always English.
 pub fn to_json(base: &Side, other: &Side) -> Json {
     crate::lang::machine(|| {
-        let shape = |s: Option<Shape>| s.map(Shape::to_vec);
-        let layers: Vec<Json> = lines(base, other)
-        .iter()
-        .map(|l| {
-            json!({
-                "change": l.change.name(),
-                "base_index": l.base_index.map(|i| i + 1),
-                "index": l.index.map(|i| i + 1),
-                "label": l.label,
-                "base_output": shape(l.base_output),
-                "output": shape(l.output),
-                "base_params": l.base_params,
-                "params": l.params,
-                "params_change": change(l.base_params, l.params).and_then(serde_json::Number::from_i128),
-            })
-        })
-        .collect();
-        let side = |s: &Side| json!({"name": s.net.name, "source": s.source, "total_params": s.analysis.totals.params});
-        json!({
-            "base": side(base),
-            "other": side(other),
-            "layers": layers,
-            "total_params_change": change(base.analysis.totals.params, other.analysis.totals.params)
-                .and_then(serde_json::Number::from_i128),
-        })
+        let lines = lines(base, other);
+        fn side<'a>(s: &'a Side) -> SideJson<'a> {
+            SideJson {
+                name: &s.net.name,
+                source: &s.source,
+                total_params: s.analysis.totals.params,
+            }
+        }
+        let number = |c: Option<i128>| c.and_then(serde_json::Number::from_i128);
+        let diff = DiffJson {
+            base: side(base),
+            other: side(other),
+            layers: lines
+                .iter()
+                .map(|l| LineJson {
+                    change: l.change.name(),
+                    base_index: l.base_index.map(|i| i + 1),
+                    index: l.index.map(|i| i + 1),
+                    label: &l.label,
+                    base_output: l.base_output.map(Shape::to_vec),
+                    output: l.output.map(Shape::to_vec),
+                    base_params: l.base_params,
+                    params: l.params,
+                    params_change: number(change(l.base_params, l.params)),
+                })
+                .collect(),
+            total_params_change: number(change(
+                base.analysis.totals.params,
+                other.analysis.totals.params,
+            )),
+        };
+        serde_json::to_value(diff).unwrap_or(Json::Null)
     })
 }

@@ -6,7 +6,8 @@ use crate::network::{Network, Shape};
 use crate::smallest::with_side;
 use crate::text::visible;
 use crate::units::or_dash;
-use serde_json::{Value as Json, json};
+use serde::Serialize;
+use serde_json::Value as Json;
 
 /// The most sizes one sweep will try.
 pub const MAX_SIZES: u64 = 100_000;
@@ -120,22 +121,46 @@ pub fn table(net: &Network, from: u64, to: u64) -> String {
     out
 }
 
+/// One size in `sweep --format json`.
+#[derive(Serialize)]
+struct SizeJson {
+    side: u64,
+    input: Vec<u64>,
+    valid: bool,
+    output: Option<Vec<u64>>,
+    total_params: Option<u64>,
+    /// 1-based.
+    error_at: Option<usize>,
+    message: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SweepJson<'a> {
+    name: &'a str,
+    kernels: &'static str,
+    sizes: Vec<SizeJson>,
+}
+
+/// The JSON of `sweep --format json`; always English.
 pub fn to_json(net: &Network, from: u64, to: u64) -> Json {
     crate::lang::machine(|| {
-        let sizes: Vec<Json> = trials(net, from, to)
-            .map(|t| {
-                json!({
-                    "side": t.side,
-                    "input": t.input.to_vec(),
-                    "valid": t.error.is_none(),
-                    "output": t.output.map(Shape::to_vec),
-                    "total_params": t.params,
-                    "error_at": t.error.as_ref().map(|(i, _)| i + 1),
-                    "message": t.error.map(|(_, m)| m),
-                })
+        let sizes = trials(net, from, to)
+            .map(|t| SizeJson {
+                side: t.side,
+                input: t.input.to_vec(),
+                valid: t.error.is_none(),
+                output: t.output.map(Shape::to_vec),
+                total_params: t.params,
+                error_at: t.error.as_ref().map(|(i, _)| i + 1),
+                message: t.error.map(|(_, m)| m),
             })
             .collect();
-        json!({"name": net.name, "kernels": net.kernels.name(), "sizes": sizes})
+        let sweep = SweepJson {
+            name: &net.name,
+            kernels: net.kernels.name(),
+            sizes,
+        };
+        serde_json::to_value(sweep).unwrap_or(Json::Null)
     })
 }
 
