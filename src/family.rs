@@ -19,8 +19,52 @@ mod reshape;
 
 use crate::engine::{Dropped, Problem};
 use crate::export::{ExportError, Exported};
-use crate::layer::{Field, Kind, Layer, Padding};
+use crate::layer::{Field, Hw, Kind, Layer, Padding};
 use crate::network::{Kernels, Shape};
+use crate::size::Size;
+
+/// Which way `+`/`-` and `>`/`<` go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+impl Direction {
+    /// One more or one less, within what a file can hold.
+    fn add_one(self, n: Size) -> Option<Size> {
+        match self {
+            Direction::Up => n.checked_add(1),
+            Direction::Down => n.checked_sub(1),
+        }
+    }
+
+    /// Twice or half (at least 1).
+    fn double(self, n: Size) -> Option<Size> {
+        match self {
+            Direction::Up => n.checked_mul(2),
+            Direction::Down => Some(n.halved()),
+        }
+    }
+}
+
+/// A window one pixel bigger or smaller on each axis, keeping its stride.
+fn resize_window(layer: &mut Layer, step: Direction) -> Result<(), String> {
+    let k = layer.kernel;
+    let side = |n: u64| Size::new(n).and_then(|n| step.add_one(n)).map(Size::get);
+    match (side(k.h), side(k.w)) {
+        (Some(h), Some(w)) => {
+            layer.set_kernel(Hw { h, w });
+            Ok(())
+        }
+        _ if step == Direction::Up => Err(t!("app-the-kernel-cannot-grow-any")),
+        _ => Err(t!(
+            "app-the-kernel-cannot-shrink-below",
+            a1 = k.h.to_string(),
+            a2 = k.w.to_string()
+        )),
+    }
+}
 
 /// One computed layer.
 #[derive(Clone, Copy, Debug)]
@@ -76,6 +120,17 @@ pub trait Family: Sync {
     /// The table's short description: `conv 5×5 ×6 s1 p0 relu`.
     fn label(&self, layer: &Layer) -> String {
         layer.kind.name().to_string()
+    }
+
+    /// `+`/`-`: one step bigger or smaller — the window by a pixel, a dense
+    /// layer by a unit. Refused, with the reason, where it means nothing.
+    fn resize(&self, layer: &mut Layer, _step: Direction) -> Result<(), String> {
+        Err(t!("app-kind-has-no-kernel-or", kind = layer.kind.name()))
+    }
+
+    /// `>`/`<`: twice or half as wide — filters or units.
+    fn widen(&self, layer: &mut Layer, _step: Direction) -> Result<(), String> {
+        Err(t!("app-kind-has-no-filters-or", kind = layer.kind.name()))
     }
 
     /// The PyTorch modules for the layer: (name, code), named `l{n}` and

@@ -2,7 +2,7 @@
 //! padding, stride, dilation and groups, counted with full-depth kernels or,
 //! as the problem set counts, one kernel shared across input channels.
 
-use super::{Family, Step, too_large, weights_suffix, window_suffix};
+use super::{Direction, Family, Step, too_large, weights_suffix, window_suffix};
 use crate::engine::{Problem, window_step};
 use crate::explain::window_lines;
 use crate::export::{ExportError, Exported, pair};
@@ -87,6 +87,17 @@ impl Family for Conv {
         } else {
             format!("{weights}·{} = {result}{note}", layer.filters)
         }
+    }
+
+    fn resize(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
+        super::resize_window(layer, step)
+    }
+
+    fn widen(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
+        layer.filters = step
+            .double(layer.filters)
+            .ok_or(t!("app-too-many-filters-at-most"))?;
+        Ok(())
     }
 
     fn label(&self, layer: &Layer) -> String {

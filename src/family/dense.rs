@@ -1,7 +1,7 @@
 //! `dense`: every input feature connected to every unit (PyTorch's
 //! `Linear`, Keras's `Dense`).
 
-use super::{Family, Step, too_large, weights_suffix};
+use super::{Direction, Family, Step, too_large, weights_suffix};
 use crate::engine::Problem;
 use crate::export::{ExportError, Exported};
 use crate::layer::{Field, Kind, Layer};
@@ -43,6 +43,20 @@ impl Family for Dense {
         } else {
             format!("{n}·{} = {result}", layer.units)
         }
+    }
+
+    fn resize(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
+        layer.units = step
+            .add_one(layer.units)
+            .ok_or(t!("app-a-dense-layer-needs-at"))?;
+        Ok(())
+    }
+
+    fn widen(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
+        layer.units = step
+            .double(layer.units)
+            .ok_or(t!("app-too-many-units-at-most"))?;
+        Ok(())
     }
 
     fn label(&self, layer: &Layer) -> String {

@@ -2,7 +2,7 @@
 //! with PyTorch's `ceil_mode` and padding (at most half the window) and
 //! Keras's `"same"`.
 
-use super::{Family, Step, window_suffix};
+use super::{Direction, Family, Step, window_suffix};
 use crate::engine::{Problem, window_step};
 use crate::explain::window_lines;
 use crate::export::{ExportError, Exported, pair};
@@ -40,6 +40,10 @@ impl Family for Pool {
 
     fn size_lines(&self, layer: &Layer, input: Shape, output: Option<Shape>) -> Vec<String> {
         window_lines(layer, input, output)
+    }
+
+    fn resize(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
+        super::resize_window(layer, step)
     }
 
     fn label(&self, layer: &Layer) -> String {

@@ -12,12 +12,12 @@ use super::quiz::{AnswerForm, Quiz};
 use super::theme::{self, Theme};
 use super::whatif::Baseline;
 use crate::engine::Analysis;
+use crate::family::{self, Direction};
 use crate::file::{FileError, Source, Stamp};
 use crate::fixes::Fix;
 use crate::layer::{Hw, Kind, Layer, Padding};
 use crate::network::Network;
 use crate::presets;
-use crate::size::Size;
 use crate::text::visible;
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
@@ -342,10 +342,14 @@ impl App {
                 let next = next_stride(self.convs().next().map_or(1, |l| l.stride().h));
                 self.change_convs(|l| l.stride = Some(Hw::square(next)));
             }
-            Action::Grow => self.change_selected(|l| resize(l, true)),
-            Action::Shrink => self.change_selected(|l| resize(l, false)),
-            Action::Widen => self.change_selected(|l| widen(l, true)),
-            Action::Narrow => self.change_selected(|l| widen(l, false)),
+            Action::Grow => self.change_selected(|l| family::of(l.kind).resize(l, Direction::Up)),
+            Action::Shrink => {
+                self.change_selected(|l| family::of(l.kind).resize(l, Direction::Down))
+            }
+            Action::Widen => self.change_selected(|l| family::of(l.kind).widen(l, Direction::Up)),
+            Action::Narrow => {
+                self.change_selected(|l| family::of(l.kind).widen(l, Direction::Down))
+            }
             Action::ToggleKernels => self.commit(Change::Kernels(self.doc.net().kernels.toggled())),
             Action::Undo => self.step_history(true),
             Action::Redo => self.step_history(false),
@@ -583,63 +587,6 @@ fn next_stride(s: u64) -> u64 {
         2 => 3,
         _ => 1,
     }
-}
-
-/// `+`/`-`: the kernel or window by one pixel, or a dense layer by one unit.
-fn resize(l: &mut Layer, grow: bool) -> Result<(), String> {
-    // Within 1..=i64::MAX, what a file can hold.
-    let step = |n: Size| {
-        if grow {
-            n.checked_add(1)
-        } else {
-            n.checked_sub(1)
-        }
-    };
-    if l.kind.has_window() {
-        let k = l.kernel;
-        let side = |n: u64| Size::new(n).and_then(step).map(Size::get);
-        let kernel = match (side(k.h), side(k.w)) {
-            (Some(h), Some(w)) => Hw { h, w },
-            _ if grow => {
-                return Err(t!("app-the-kernel-cannot-grow-any"));
-            }
-            _ => {
-                return Err(t!(
-                    "app-the-kernel-cannot-shrink-below",
-                    a1 = k.h.to_string(),
-                    a2 = k.w.to_string()
-                ));
-            }
-        };
-        l.set_kernel(kernel);
-        Ok(())
-    } else if l.kind == Kind::Dense {
-        l.units = step(l.units).ok_or(t!("app-a-dense-layer-needs-at"))?;
-        Ok(())
-    } else {
-        let kind = l.kind.name();
-        Err(t!("app-kind-has-no-kernel-or", kind = kind.to_string()))
-    }
-}
-
-/// `>`/`<`: double or halve the filters of a conv or the units of a dense layer.
-fn widen(l: &mut Layer, grow: bool) -> Result<(), String> {
-    let scale = |n: Size| {
-        if grow {
-            n.checked_mul(2)
-        } else {
-            Some(n.halved())
-        }
-    };
-    match l.kind {
-        Kind::Conv2d => l.filters = scale(l.filters).ok_or(t!("app-too-many-filters-at-most"))?,
-        Kind::Dense => l.units = scale(l.units).ok_or(t!("app-too-many-units-at-most"))?,
-        other => {
-            let kind = other.name();
-            return Err(t!("app-kind-has-no-filters-or", kind = kind.to_string()));
-        }
-    }
-    Ok(())
 }
 
 /// A file name from a network name: `LeNet, stride 2` → `lenet-stride-2`.
