@@ -68,6 +68,14 @@ pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// Reads and checks an architecture file.
 pub fn load(path: &Path) -> Result<Network, FileError> {
+    read_with(path, parse)
+}
+
+/// Reads the file at `path` with `parse`; errors name the file.
+fn read_with<T>(
+    path: &Path,
+    parse: impl FnOnce(&str) -> Result<T, FileError>,
+) -> Result<T, FileError> {
     let shown = path.display().to_string();
     let text = read_text(path).map_err(|message| FileError {
         path: shown.clone(),
@@ -460,13 +468,7 @@ pub fn save_text(net: &Network, source: Option<&Source>) -> (String, Source) {
 
 /// Reads an architecture file and keeps its document for saving.
 pub fn load_source(path: &Path) -> Result<(Network, Source), FileError> {
-    let shown = path.display().to_string();
-    let text = read_text(path).map_err(|message| FileError {
-        path: shown.clone(),
-        line: None,
-        message,
-    })?;
-    Source::parse(&text).map_err(|e| FileError { path: shown, ..e })
+    read_with(path, Source::parse)
 }
 
 /// Writes `bytes` to `path` so that a crash, a full disk or a planted link
