@@ -304,26 +304,16 @@ pub fn render_discard(
 
 /// A write that would replace a file: `why` says which, `y`/`n` decide.
 pub fn render_overwrite(t: &Theme, why: &str, area: Rect, buf: &mut Buffer) {
-    let mut lines: Vec<Line> = wrap_words(why, 74)
+    let lines: Vec<Line> = wrap_words(why, 74)
         .into_iter()
         .map(|l| Line::raw(format!(" {l}")))
         .collect();
-    lines.push(Line::raw(""));
-    lines.extend([Line::from(vec![
-        Span::styled(
-            format!(" {}", keys::key_in(keys::CONFIRM_KEYS, ConfirmAction::Yes)),
-            t.key,
-        ),
-        Span::raw(t!("popups-replace-it")),
-        Span::styled(keys::key_in(keys::CONFIRM_KEYS, ConfirmAction::No), t.key),
-        Span::raw(t!("popups-write-nothing")),
-    ])]);
     let title = t!("popups-replace-a-file");
     let hint = keys::hint(
         keys::CONFIRM_KEYS,
         &[
             (ConfirmAction::Yes, "word-replace"),
-            (ConfirmAction::No, "word-cancel"),
+            (ConfirmAction::No, "word-write-nothing"),
         ],
     );
     boxed(t, &title, 78, lines, &hint, area, buf);
