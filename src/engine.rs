@@ -12,11 +12,12 @@ use crate::layer::{Hw, Layer};
 use crate::network::{Kernels, Network, Shape};
 
 mod problem;
+mod tree;
 mod window;
 
 pub use problem::{Dropped, Problem};
 pub use window::{Axis, AxisFit, AxisOutput, AxisRule, axes};
-use window::{next_receptive_field, window_output};
+use window::window_output;
 
 /// Bytes per value: layerlab sizes memory for float32.
 pub const BYTES_PER_VALUE: u64 = 4;
@@ -24,22 +25,65 @@ pub const BYTES_PER_VALUE: u64 = 4;
 /// What the engine found for a whole network.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Analysis {
-    /// One row per layer, in order (the input is not a row).
+    /// One row per top-level layer, in order (the input is not a row); a
+    /// container's row holds the rows of what is inside it.
     pub rows: Vec<Row>,
     pub totals: Totals,
-    /// Index (0-based) of the first broken layer.
+    /// Index (0-based) of the first broken top-level layer.
     pub error_at: Option<usize>,
 }
 
+impl Analysis {
+    /// Where the first broken layer is, all the way down: its top-level
+    /// index, then a (branch, index) pair for each container it is inside
+    /// (a block's layers are its branch 0). Empty when nothing is broken.
+    pub fn error_path(&self) -> Vec<usize> {
+        let Some(top) = self.error_at else {
+            return Vec::new();
+        };
+        let mut path = vec![top];
+        let mut row = &self.rows[top];
+        while let Status::Error(Problem::Inside { branch, index, .. }) = row.status {
+            match row.inner.get(branch).and_then(|b| b.get(index)) {
+                Some(inner) => {
+                    path.extend([branch, index]);
+                    row = inner;
+                }
+                None => break,
+            }
+        }
+        path
+    }
+
+    /// The row at `path` (top-level index, then (branch, index) pairs).
+    pub fn row_at(&self, path: &[usize]) -> Option<&Row> {
+        let (&top, mut rest) = path.split_first()?;
+        let mut row = self.rows.get(top)?;
+        while let [branch, index, more @ ..] = rest {
+            row = row.inner.get(*branch)?.get(*index)?;
+            rest = more;
+        }
+        Some(row)
+    }
+}
+
 /// What the engine found for one layer.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Row {
     pub input: Option<Shape>,
     pub output: Option<Shape>,
+    /// For a container, everything inside it (every repetition of a block).
     pub params: Option<u64>,
     pub macs: Option<u64>,
     pub receptive_field: Option<ReceptiveField>,
     pub status: Status,
+    /// Values the layer writes, for memory: its output, and for a container
+    /// every output inside it too.
+    pub activations: Option<u64>,
+    /// A container's rows, one list per branch (a block has one: its layers
+    /// in the repetition shown, the one that broke or else the first).
+    /// Empty for other layers.
+    pub inner: Vec<Vec<Row>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -73,6 +117,14 @@ pub enum ReceptiveField {
     Global,
 }
 
+impl ReceptiveField {
+    /// What one input pixel sees of itself.
+    pub const PIXEL: ReceptiveField = ReceptiveField::Local {
+        size: Hw::square(1),
+        jump: Hw::square(1),
+    };
+}
+
 /// Network-wide sums. `None` where a layer is broken or a sum overflowed.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub struct Totals {
@@ -95,10 +147,11 @@ pub fn analyze(net: &Network) -> Analysis {
     analysis
 }
 
-/// Brings `out` up to date for `net` when only layers from `start` on (and
-/// not the input or the kernel convention) differ from the network `out` was
-/// computed for. The explorer calls this on every keystroke: the rows above
-/// the edit are kept, so an edit low in a 10,000-layer network is cheap.
+/// Brings `out` up to date for `net` when only top-level layers from
+/// `start` on (and not the input or the kernel convention) differ from the
+/// network `out` was computed for. The explorer calls this on every
+/// keystroke: the rows above the edit are kept, so an edit low in a
+/// 10,000-layer network is cheap.
 pub fn analyze_from(net: &Network, out: &mut Analysis, start: usize) {
     let start = start.min(out.rows.len()).min(net.layers.len());
     let rows = &mut out.rows;
@@ -106,52 +159,30 @@ pub fn analyze_from(net: &Network, out: &mut Analysis, start: usize) {
     rows.reserve(net.layers.len() - start);
     let mut error_at = out.error_at.filter(|&e| e < start);
     let mut flow = match rows.last() {
-        None => Some((
-            net.input,
-            ReceptiveField::Local {
-                size: Hw::square(1),
-                jump: Hw::square(1),
-            },
-        )),
+        None => Some((net.input, ReceptiveField::PIXEL)),
         Some(r) => r.output.zip(r.receptive_field),
     };
     let mut sums = Sums::start(net.input);
     for r in rows.iter() {
-        if let (Some(params), Some(macs), Some(output)) = (r.params, r.macs, r.output) {
-            // These sums succeeded when the rows were made.
-            let _ = sums.add(params, macs, output);
-        }
+        // These sums succeeded when the rows were made.
+        let _ = sums.add_row(r);
     }
     for (i, layer) in net.layers.iter().enumerate().skip(start) {
         let Some((input, rf)) = flow else {
             rows.push(Row::unreachable());
             continue;
         };
-        let computed = step(layer, input, net.kernels)
-            .and_then(|s| Ok((s, next_receptive_field(rf, layer, s.output)?)))
-            .and_then(|(s, rf)| sums.add(s.params, s.macs, s.output).map(|()| (s, rf)));
-        match computed {
-            Ok((s, next_rf)) => {
-                rows.push(Row {
-                    input: Some(input),
-                    output: Some(s.output),
-                    params: Some(s.params),
-                    macs: Some(s.macs),
-                    receptive_field: Some(next_rf),
-                    status: s.dropped.map_or(Status::Ok, Status::Warning),
-                });
-                flow = Some((s.output, next_rf));
-            }
-            Err(problem) => {
-                rows.push(Row {
-                    input: Some(input),
-                    status: Status::Error(problem),
-                    ..Row::unreachable()
-                });
-                error_at = Some(i);
-                flow = None;
-            }
+        let mut row = tree::top(layer, input, rf, net.kernels);
+        if row.output.is_some()
+            && let Err(problem) = sums.add_row(&row)
+        {
+            row = Row::broken(input, problem);
         }
+        flow = row.output.zip(row.receptive_field);
+        if flow.is_none() {
+            error_at = Some(i);
+        }
+        rows.push(row);
     }
     out.totals = if error_at.is_some() {
         Totals::default()
@@ -159,6 +190,24 @@ pub fn analyze_from(net: &Network, out: &mut Analysis, start: usize) {
         sums.totals()
     };
     out.error_at = error_at;
+}
+
+/// The output, parameters and MACs of a container on `input`, or why it
+/// cannot be computed: what `family::of(add)` answers.
+pub fn container_step(layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step, Problem> {
+    let row = tree::top(layer, input, ReceptiveField::PIXEL, kernels);
+    match (row.status, row.output, row.params, row.macs) {
+        (Status::Error(p), ..) => Err(p),
+        (_, Some(output), Some(params), Some(macs)) => Ok(Step {
+            output,
+            params,
+            macs,
+            dropped: None,
+        }),
+        _ => Err(Problem::TooLarge {
+            what: "parameter count",
+        }),
+    }
 }
 
 impl Row {
@@ -170,11 +219,22 @@ impl Row {
             macs: None,
             receptive_field: None,
             status: Status::Unreachable,
+            activations: None,
+            inner: Vec::new(),
+        }
+    }
+
+    fn broken(input: Shape, problem: Problem) -> Row {
+        Row {
+            input: Some(input),
+            status: Status::Error(problem),
+            ..Row::unreachable()
         }
     }
 }
 
 /// Running sums, checked as they grow.
+#[derive(Clone, Copy)]
 struct Sums {
     params: u64,
     macs: u64,
@@ -190,17 +250,47 @@ impl Sums {
         }
     }
 
-    fn add(&mut self, params: u64, macs: u64, output: Shape) -> Result<(), Problem> {
+    const ZERO: Sums = Sums {
+        params: 0,
+        macs: 0,
+        activations: Some(0),
+    };
+
+    fn add_row(&mut self, row: &Row) -> Result<(), Problem> {
+        let (Some(params), Some(macs)) = (row.params, row.macs) else {
+            return Ok(());
+        };
+        self.add(Sums {
+            params,
+            macs,
+            activations: row.activations,
+        })
+    }
+
+    fn add(&mut self, other: Sums) -> Result<(), Problem> {
         let too_large = |what| Problem::TooLarge { what };
         self.params = (self.params)
-            .checked_add(params)
+            .checked_add(other.params)
             .ok_or(too_large("total parameter count"))?;
         self.macs = (self.macs)
-            .checked_add(macs)
+            .checked_add(other.macs)
             .ok_or(too_large("total MAC count"))?;
         // Memory overflowing is not a reason to refuse a layer: its total is just unknown.
-        self.activations = (self.activations).and_then(|a| a.checked_add(output.elements()?));
+        self.activations = (self.activations).and_then(|a| a.checked_add(other.activations?));
         Ok(())
+    }
+
+    /// `n` times these sums, for the repetitions of a block that no longer
+    /// change its shape.
+    fn times(self, n: u64) -> Result<Sums, Problem> {
+        let too_large = |what| Problem::TooLarge { what };
+        Ok(Sums {
+            params: (self.params)
+                .checked_mul(n)
+                .ok_or(too_large("total parameter count"))?,
+            macs: self.macs.checked_mul(n).ok_or(too_large("total MAC count"))?,
+            activations: self.activations.and_then(|a| a.checked_mul(n)),
+        })
     }
 
     fn totals(&self) -> Totals {

@@ -11,11 +11,18 @@
 //! every family, so files and forms spell a field the same way everywhere.
 
 mod activation;
+mod adaptive;
 mod conv;
 mod dense;
+mod merge;
 mod norm;
+mod pad;
 mod pool;
 mod reshape;
+mod transpose;
+
+pub use merge::merged;
+pub use transpose::transpose_axis;
 
 use crate::engine::{Dropped, Problem};
 use crate::export::{ExportError, Exported};
@@ -150,6 +157,10 @@ pub fn of(kind: Kind) -> &'static dyn Family {
         Kind::Flatten | Kind::GlobalAvgPool => &reshape::Reshape,
         Kind::BatchNorm | Kind::Dropout => &norm::Norm,
         Kind::Relu | Kind::Sigmoid | Kind::Tanh | Kind::Softmax => &activation::Activations,
+        Kind::Add | Kind::Concat | Kind::Block => &merge::Merge,
+        Kind::ConvTranspose2d | Kind::Upsample => &transpose::Transpose,
+        Kind::AdaptiveAvgPool | Kind::AdaptiveMaxPool => &adaptive::Adaptive,
+        Kind::ZeroPad => &pad::Pad,
     }
 }
 

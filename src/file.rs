@@ -9,7 +9,6 @@ use crate::layer::{Kind, Layer, Value};
 use crate::network::{Kernels, Network, Shape};
 use crate::text::{first_control, visible};
 use serde::Deserialize;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{Read, Write};
 use std::ops::Range;
@@ -124,8 +123,6 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     })
 }
 
-type RawTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
@@ -133,7 +130,73 @@ struct RawFile {
     input: Option<Spanned<toml::Value>>,
     kernels: Option<Spanned<toml::Value>>,
     #[serde(default)]
-    layer: Vec<Spanned<RawTable>>,
+    layer: Vec<Spanned<RawLayer>>,
+}
+
+/// A `[[layer]]` table as written: its settings, and for a container what it
+/// holds (`[[….branch]]` tables of a merge, `[[….layer]]` tables of a block),
+/// every key with where it is in the file.
+#[derive(Default)]
+struct RawLayer {
+    entries: Vec<(Spanned<String>, Spanned<toml::Value>)>,
+    branches: Option<(Spanned<String>, Vec<Spanned<RawBranch>>)>,
+    layers: Option<(Spanned<String>, Vec<Spanned<RawLayer>>)>,
+}
+
+/// A `[[….branch]]` table: its layers, and any other key (which is wrong).
+#[derive(Default)]
+struct RawBranch {
+    layers: Vec<Spanned<RawLayer>>,
+    stray: Option<Spanned<String>>,
+}
+
+impl<'de> Deserialize<'de> for RawLayer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = RawLayer;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a layer table")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawLayer, A::Error> {
+                let mut raw = RawLayer::default();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    match key.get_ref().as_str() {
+                        "branch" => raw.branches = Some((key, map.next_value()?)),
+                        "layer" => raw.layers = Some((key, map.next_value()?)),
+                        _ => raw.entries.push((key, map.next_value()?)),
+                    }
+                }
+                Ok(raw)
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawBranch {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = RawBranch;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a branch table")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawBranch, A::Error> {
+                let mut raw = RawBranch::default();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    if key.get_ref() == "layer" {
+                        raw.layers = map.next_value()?;
+                    } else {
+                        map.next_value::<toml::Value>()?;
+                        raw.stray.get_or_insert(key);
+                    }
+                }
+                Ok(raw)
+            }
+        }
+        d.deserialize_map(Visit)
+    }
 }
 
 /// Parses the text of an architecture file.
@@ -159,7 +222,7 @@ pub fn parse(src: &str) -> Result<Network, FileError> {
             return parse_whole(src);
         };
         net.layers
-            .push(parse_layer(chunk, i + 1, table).map_err(below)?);
+            .push(parse_layer(chunk, &(i + 1).to_string(), table).map_err(below)?);
     }
     Ok(net)
 }
@@ -169,7 +232,7 @@ fn parse_whole(src: &str) -> Result<Network, FileError> {
     let raw = read_toml(src)?;
     let mut net = parse_head(src, &raw)?;
     for (i, table) in raw.layer.iter().enumerate() {
-        net.layers.push(parse_layer(src, i + 1, table)?);
+        net.layers.push(parse_layer(src, &(i + 1).to_string(), table)?);
     }
     Ok(net)
 }
@@ -261,14 +324,16 @@ fn parse_head(src: &str, raw: &RawFile) -> Result<Network, FileError> {
     Ok(net)
 }
 
-fn parse_layer(src: &str, number: usize, table: &Spanned<RawTable>) -> Result<Layer, FileError> {
+/// Reads one layer table; `number` says where it is (`3`, or `3.2.1` for
+/// layer 1 of branch 2 of layer 3, `3.1` for layer 1 of block 3).
+fn parse_layer(src: &str, number: &str, table: &Spanned<RawLayer>) -> Result<Layer, FileError> {
     let at = |span: Range<usize>, message: String| FileError {
         path: String::new(),
         line: Some(line_of(src, span.start)),
         message: format!("{} {number}: {message}", t!("file-layer")),
     };
     let known_kinds = || Kind::ALL.map(Kind::name).join(", ");
-    let entries = table.get_ref();
+    let entries = &table.get_ref().entries;
     let Some((_, type_value)) = entries.iter().find(|(k, _)| k.get_ref() == "type") else {
         return Err(at(
             table.span(),
@@ -313,6 +378,7 @@ fn parse_layer(src: &str, number: usize, table: &Spanned<RawTable>) -> Result<La
             )
         }
     };
+    parse_children(src, number, table.get_ref(), &mut layer, &at)?;
     for (key, value) in entries {
         let name = key.get_ref().as_str();
         if name == "type" {
@@ -348,7 +414,7 @@ fn parse_layer(src: &str, number: usize, table: &Spanned<RawTable>) -> Result<La
             })?;
     }
     for field in kind.required() {
-        if !entries.keys().any(|k| k.get_ref() == field.name()) {
+        if !entries.iter().any(|(k, _)| k.get_ref() == field.name()) {
             return Err(at(
                 table.span(),
                 t!(
@@ -361,6 +427,55 @@ fn parse_layer(src: &str, number: usize, table: &Spanned<RawTable>) -> Result<La
         }
     }
     Ok(layer)
+}
+
+/// What a container holds: a merge's `branch` tables, a block's `layer`
+/// tables. Other kinds hold nothing, and say where their layers belong.
+fn parse_children(
+    src: &str,
+    number: &str,
+    raw: &RawLayer,
+    layer: &mut Layer,
+    at: &dyn Fn(Range<usize>, String) -> FileError,
+) -> Result<(), FileError> {
+    let kind = layer.kind;
+    let misplaced = |key: &Spanned<String>, message: String| Err(at(key.span(), message));
+    match (&raw.branches, &raw.layers) {
+        (Some((key, _)), _) if !kind.is_merge() => misplaced(
+            key,
+            t!("file-branches-belong-to-merges", kind = kind.name()),
+        ),
+        (_, Some((key, _))) if kind != Kind::Block => misplaced(
+            key,
+            t!("file-layers-belong-to-blocks", kind = kind.name()),
+        ),
+        (branches, _) if kind.is_merge() => {
+            let branches = branches.as_ref().map_or(&[][..], |(_, b)| b.as_slice());
+            layer.branches = Vec::with_capacity(branches.len());
+            for (b, branch) in branches.iter().enumerate() {
+                if let Some(key) = &branch.get_ref().stray {
+                    return misplaced(
+                        key,
+                        t!("file-a-branch-holds-only-layers", key = key.get_ref().as_str()),
+                    );
+                }
+                let layers = (branch.get_ref().layers.iter().enumerate())
+                    .map(|(i, l)| parse_layer(src, &format!("{number}.{}.{}", b + 1, i + 1), l))
+                    .collect::<Result<_, _>>()?;
+                layer.branches.push(layers);
+            }
+            Ok(())
+        }
+        (_, layers) if kind == Kind::Block => {
+            let layers = layers.as_ref().map_or(&[][..], |(_, l)| l.as_slice());
+            let body = (layers.iter().enumerate())
+                .map(|(i, l)| parse_layer(src, &format!("{number}.{}", i + 1), l))
+                .collect::<Result<_, _>>()?;
+            layer.branches = vec![body];
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 fn input_shape(v: &toml::Value) -> Option<Shape> {
@@ -441,15 +556,33 @@ pub fn to_toml(net: &Network) -> String {
     if net.kernels == Kernels::Shared {
         out.push_str("kernels = \"shared\"\n");
     }
-    for layer in &net.layers {
-        out.push_str(&format!("\n[[layer]]\ntype = \"{}\"\n", layer.kind.name()));
+    write_layers(&mut out, "layer", &net.layers);
+    out
+}
+
+/// `[[layer]]` tables for `layers` under `header` (`layer`, `layer.branch.layer`, …).
+fn write_layers(out: &mut String, header: &str, layers: &[Layer]) {
+    for layer in layers {
+        out.push_str(&format!("\n[[{header}]]\ntype = \"{}\"\n", layer.kind.name()));
         for field in layer.kind.fields() {
             if let Some(v) = field.to_toml(layer) {
                 out.push_str(&format!("{} = {v}\n", field.name()));
             }
         }
+        match layer.kind {
+            Kind::Block => {
+                let body = layer.branches.first().map_or(&[][..], Vec::as_slice);
+                write_layers(out, &format!("{header}.layer"), body);
+            }
+            kind if kind.is_merge() => {
+                for branch in &layer.branches {
+                    out.push_str(&format!("\n[[{header}.branch]]\n"));
+                    write_layers(out, &format!("{header}.branch.layer"), branch);
+                }
+            }
+            _ => {}
+        }
     }
-    out
 }
 
 /// Writes the network to `path` atomically (see `write_atomic`), editing

@@ -69,6 +69,31 @@ impl Activation {
     }
 }
 
+/// How `upsample` fills in the new pixels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UpsampleMode {
+    Nearest,
+    Bilinear,
+}
+
+impl UpsampleMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            UpsampleMode::Nearest => "nearest",
+            UpsampleMode::Bilinear => "bilinear",
+        }
+    }
+}
+
+/// Zeros added on each side of an image by `zeropad`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Sides {
+    pub top: u64,
+    pub bottom: u64,
+    pub left: u64,
+    pub right: u64,
+}
+
 /// Every kind of layer, in the order the "add layer" list shows them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -84,10 +109,18 @@ pub enum Kind {
     Sigmoid,
     Tanh,
     Softmax,
+    Add,
+    Concat,
+    Block,
+    ConvTranspose2d,
+    Upsample,
+    AdaptiveAvgPool,
+    AdaptiveMaxPool,
+    ZeroPad,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 20] = [
         Kind::Conv2d,
         Kind::MaxPool,
         Kind::AvgPool,
@@ -100,6 +133,14 @@ impl Kind {
         Kind::Sigmoid,
         Kind::Tanh,
         Kind::Softmax,
+        Kind::Add,
+        Kind::Concat,
+        Kind::Block,
+        Kind::ConvTranspose2d,
+        Kind::Upsample,
+        Kind::AdaptiveAvgPool,
+        Kind::AdaptiveMaxPool,
+        Kind::ZeroPad,
     ];
 
     /// The name used in files (`type = "conv2d"`).
@@ -117,6 +158,14 @@ impl Kind {
             Kind::Sigmoid => "sigmoid",
             Kind::Tanh => "tanh",
             Kind::Softmax => "softmax",
+            Kind::Add => "add",
+            Kind::Concat => "concat",
+            Kind::Block => "block",
+            Kind::ConvTranspose2d => "conv_transpose2d",
+            Kind::Upsample => "upsample",
+            Kind::AdaptiveAvgPool => "adaptive_avgpool",
+            Kind::AdaptiveMaxPool => "adaptive_maxpool",
+            Kind::ZeroPad => "zeropad",
         }
     }
 
@@ -147,9 +196,23 @@ impl Kind {
         matches!(self, Kind::MaxPool | Kind::AvgPool)
     }
 
-    /// Conv and dense layers may carry an `activation` shorthand.
+    /// Conv and dense layers may carry an `activation` shorthand, and a
+    /// merge may apply one after it sums or joins its branches.
     pub fn carries_activation(self) -> bool {
-        matches!(self, Kind::Conv2d | Kind::Dense)
+        matches!(
+            self,
+            Kind::Conv2d | Kind::Dense | Kind::ConvTranspose2d | Kind::Add | Kind::Concat
+        )
+    }
+
+    /// `add` and `concat`: branches that each see the input, then meet.
+    pub fn is_merge(self) -> bool {
+        matches!(self, Kind::Add | Kind::Concat)
+    }
+
+    /// Kinds that hold layers of their own: the merges and `block`.
+    pub fn is_container(self) -> bool {
+        self.is_merge() || self == Kind::Block
     }
 
     /// Conv and pooling layers slide a window over the image.
@@ -175,6 +238,22 @@ pub struct Layer {
     pub ceil_mode: bool,
     pub rate: f64,
     pub activation: Option<Activation>,
+    /// `conv_transpose2d`: rows and columns added to one side of the output.
+    pub output_padding: Hw,
+    /// `upsample`: how many times larger, and how.
+    pub scale: Hw,
+    pub mode: UpsampleMode,
+    /// Adaptive pooling: the output height and width, whatever the input.
+    pub output: Hw,
+    /// `zeropad`: zeros on each side.
+    pub sides: Sides,
+    /// A block's label, shown in the table.
+    pub name: Option<String>,
+    /// How many times a block's layers run one after another.
+    pub repeat: Size,
+    /// What a container holds: a merge's branches (an empty branch is the
+    /// identity), or a block's layers as its one branch.
+    pub branches: Vec<Vec<Layer>>,
 }
 
 impl Layer {
@@ -194,6 +273,19 @@ impl Layer {
             ceil_mode: false,
             rate: 0.5,
             activation: None,
+            output_padding: Hw::square(0),
+            scale: Hw::square(2),
+            mode: UpsampleMode::Nearest,
+            output: Hw::square(1),
+            sides: Sides {
+                top: 1,
+                bottom: 1,
+                left: 1,
+                right: 1,
+            },
+            name: None,
+            repeat: Size::ONE,
+            branches: Vec::new(),
         };
         crate::family::of(kind).defaults(&mut layer);
         layer
@@ -222,6 +314,25 @@ impl Layer {
     pub fn label(&self) -> String {
         crate::family::of(self.kind).label(self)
     }
+
+    /// The layers inside a container (every branch, in order); none for
+    /// other kinds.
+    pub fn children(&self) -> impl Iterator<Item = &Layer> {
+        self.branches.iter().flatten()
+    }
+
+    /// This layer and every layer inside it, depth first.
+    pub fn walk(&self, f: &mut impl FnMut(&Layer)) {
+        f(self);
+        for child in self.children() {
+            child.walk(f);
+        }
+    }
+
+    /// Layers in all, counting this one and everything inside it.
+    pub fn count(&self) -> usize {
+        1 + self.children().map(Layer::count).sum::<usize>()
+    }
 }
 
 /// A setting of a layer, as named in files and in the editing form.
@@ -238,6 +349,16 @@ pub enum Field {
     CeilMode,
     Rate,
     Activation,
+    OutputPadding,
+    Scale,
+    Mode,
+    Output,
+    Top,
+    Bottom,
+    Left,
+    Right,
+    Name,
+    Repeat,
 }
 
 /// A value as written in a file or typed into the form, before it is checked
@@ -331,17 +452,35 @@ impl Field {
             Field::CeilMode => "ceil_mode",
             Field::Rate => "rate",
             Field::Activation => "activation",
+            Field::OutputPadding => "output_padding",
+            Field::Scale => "scale",
+            Field::Mode => "mode",
+            Field::Output => "output",
+            Field::Top => "top",
+            Field::Bottom => "bottom",
+            Field::Left => "left",
+            Field::Right => "right",
+            Field::Name => "name",
+            Field::Repeat => "repeat",
         }
     }
 
     /// What the field accepts, phrased to follow "must be".
     pub fn expected(self) -> String {
         match self {
-            Field::Filters | Field::Units | Field::Groups => {
+            Field::Filters | Field::Units | Field::Groups | Field::Repeat => {
                 t!("layer-a-positive-integer")
             }
-            Field::Kernel | Field::Stride | Field::Dilation => t!("layer-a-positive-integer-or-h"),
+            Field::Kernel | Field::Stride | Field::Dilation | Field::Scale | Field::Output => {
+                t!("layer-a-positive-integer-or-h")
+            }
             Field::Padding => t!("layer-a-non-negative-integer-h"),
+            Field::OutputPadding => t!("layer-a-non-negative-integer-or-h"),
+            Field::Top | Field::Bottom | Field::Left | Field::Right => {
+                t!("layer-a-non-negative-integer")
+            }
+            Field::Mode => t!("layer-nearest-or-bilinear"),
+            Field::Name => t!("layer-one-line-of-text"),
             Field::Bias | Field::CeilMode => t!("layer-true-or-false"),
             Field::Rate => t!("layer-a-number-from-0-up"),
             Field::Activation => t!("layer-one-of-relu-sigmoid-tanh"),
@@ -366,6 +505,16 @@ impl Field {
             Field::CeilMode => layer.ceil_mode.to_string(),
             Field::Rate => layer.rate.to_string(),
             Field::Activation => layer.activation.map_or("none", |a| a.name()).to_string(),
+            Field::OutputPadding => layer.output_padding.to_string(),
+            Field::Scale => layer.scale.to_string(),
+            Field::Mode => layer.mode.name().to_string(),
+            Field::Output => layer.output.to_string(),
+            Field::Top => layer.sides.top.to_string(),
+            Field::Bottom => layer.sides.bottom.to_string(),
+            Field::Left => layer.sides.left.to_string(),
+            Field::Right => layer.sides.right.to_string(),
+            Field::Name => layer.name.clone().unwrap_or_default(),
+            Field::Repeat => layer.repeat.to_string(),
         }
     }
 
@@ -383,6 +532,16 @@ impl Field {
             Field::CeilMode => a.ceil_mode == b.ceil_mode,
             Field::Rate => a.rate == b.rate,
             Field::Activation => a.activation == b.activation,
+            Field::OutputPadding => a.output_padding == b.output_padding,
+            Field::Scale => a.scale == b.scale,
+            Field::Mode => a.mode == b.mode,
+            Field::Output => a.output == b.output,
+            Field::Top => a.sides.top == b.sides.top,
+            Field::Bottom => a.sides.bottom == b.sides.bottom,
+            Field::Left => a.sides.left == b.sides.left,
+            Field::Right => a.sides.right == b.sides.right,
+            Field::Name => a.name == b.name,
+            Field::Repeat => a.repeat == b.repeat,
         }
     }
 
@@ -417,6 +576,20 @@ impl Field {
             Field::CeilMode => layer.ceil_mode.then_some(T::Boolean(true)),
             Field::Rate => Some(T::Float(layer.rate)),
             Field::Activation => layer.activation.map(|a| T::String(a.name().into())),
+            Field::OutputPadding => {
+                (layer.output_padding != Hw::square(0)).then(|| pair(layer.output_padding))
+            }
+            Field::Scale => Some(pair(layer.scale)),
+            Field::Mode => {
+                (layer.mode != UpsampleMode::Nearest).then(|| T::String(layer.mode.name().into()))
+            }
+            Field::Output => Some(pair(layer.output)),
+            Field::Top => Some(T::Integer(to_i64(layer.sides.top))),
+            Field::Bottom => Some(T::Integer(to_i64(layer.sides.bottom))),
+            Field::Left => Some(T::Integer(to_i64(layer.sides.left))),
+            Field::Right => Some(T::Integer(to_i64(layer.sides.right))),
+            Field::Name => layer.name.clone().map(T::String),
+            Field::Repeat => (layer.repeat != Size::ONE).then(|| T::Integer(layer.repeat.to_i64())),
         }
     }
 
@@ -442,8 +615,16 @@ impl Field {
             }),
             _ => None,
         };
+        let non_negative_pair = |v: &Value| match *v {
+            Value::Int(i) => u64::try_from(i).ok().map(Hw::square),
+            Value::Pair(h, w) => Some(Hw {
+                h: u64::try_from(h).ok()?,
+                w: u64::try_from(w).ok()?,
+            }),
+            _ => None,
+        };
         match self {
-            Field::Filters | Field::Units | Field::Groups => {
+            Field::Filters | Field::Units | Field::Groups | Field::Repeat => {
                 let Value::Int(i) = *value else {
                     return Err(bad());
                 };
@@ -451,8 +632,43 @@ impl Field {
                 match self {
                     Field::Filters => layer.filters = n,
                     Field::Units => layer.units = n,
+                    Field::Repeat => layer.repeat = n,
                     _ => layer.groups = n,
                 }
+            }
+            Field::Scale => layer.scale = pair(value).ok_or_else(bad)?,
+            Field::Output => layer.output = pair(value).ok_or_else(bad)?,
+            Field::OutputPadding => {
+                layer.output_padding = non_negative_pair(value).ok_or_else(bad)?
+            }
+            Field::Top | Field::Bottom | Field::Left | Field::Right => {
+                let Value::Int(i) = *value else {
+                    return Err(bad());
+                };
+                let n = u64::try_from(i).map_err(|_| bad())?;
+                let side = match self {
+                    Field::Top => &mut layer.sides.top,
+                    Field::Bottom => &mut layer.sides.bottom,
+                    Field::Left => &mut layer.sides.left,
+                    _ => &mut layer.sides.right,
+                };
+                *side = n;
+            }
+            Field::Mode => {
+                layer.mode = match value {
+                    Value::Word(w) if w == "nearest" => UpsampleMode::Nearest,
+                    Value::Word(w) if w == "bilinear" => UpsampleMode::Bilinear,
+                    _ => return Err(bad()),
+                }
+            }
+            Field::Name => {
+                let Value::Word(w) = value else {
+                    return Err(bad());
+                };
+                if crate::text::first_control(w).is_some() {
+                    return Err(bad());
+                }
+                layer.name = (!w.is_empty()).then(|| w.clone());
             }
             Field::Kernel => layer.kernel = pair(value).ok_or_else(bad)?,
             Field::Stride => layer.stride = Some(pair(value).ok_or_else(bad)?),
@@ -510,6 +726,11 @@ impl Field {
         }
         Ok(())
     }
+}
+
+/// A count as a file's integer: every count layerlab holds came from one.
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]

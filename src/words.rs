@@ -4,7 +4,7 @@
 //! the exporters ask here.
 
 use crate::engine::{Dropped, Problem, ReceptiveField, Status};
-use crate::layer::Hw;
+use crate::layer::{Hw, Kind};
 
 /// The message beside a row, if it has one.
 pub fn status(status: Status) -> Option<String> {
@@ -89,6 +89,57 @@ pub fn problem(p: &Problem) -> String {
                 w: kernel.w / 2,
             }
             .to_string()
+        ),
+        Problem::Mismatch {
+            kind,
+            first,
+            branch,
+            other,
+        } => {
+            let (first, branch, other) = (first.to_string(), branch.to_string(), other.to_string());
+            if kind == Kind::Add {
+                t!("problem-mismatch-add", first = first, branch = branch, other = other)
+            } else {
+                t!("problem-mismatch-concat", first = first, branch = branch, other = other)
+            }
+        }
+        Problem::NoBranches { kind } => t!("problem-no-branches", kind = kind.name()),
+        Problem::Inside {
+            kind,
+            branch,
+            index,
+            repetition,
+        } => {
+            let index = (index + 1).to_string();
+            match (kind, repetition) {
+                (Kind::Block, Some(r)) => {
+                    t!("problem-inside-repetition", index = index, repetition = r.to_string())
+                }
+                (Kind::Block, None) => t!("problem-inside-block", index = index),
+                _ => t!(
+                    "problem-inside-branch",
+                    index = index,
+                    branch = (branch + 1).to_string()
+                ),
+            }
+        }
+        Problem::OutputPadding {
+            output_padding,
+            stride,
+            dilation,
+        } => t!(
+            "problem-output-padding",
+            output_padding = output_padding.to_string(),
+            stride = stride.to_string(),
+            dilation = dilation.to_string()
+        ),
+        Problem::Empty { kind } => t!("problem-empty", kind = kind.name()),
+        Problem::NeedsExplicitPadding { kind } => {
+            t!("problem-needs-explicit-padding", kind = kind.name())
+        }
+        Problem::TooManyRepetitions { limit } => t!(
+            "problem-too-many-repetitions",
+            limit = crate::units::thousands(limit)
         ),
         Problem::TooLarge { what } => {
             t!(

@@ -45,7 +45,8 @@ fn malformed_files_name_the_line_and_field_and_exit_2() {
         (
             "invalid_lstm.toml",
             ":8: layer 2: unknown layer type `lstm`; layerlab knows: conv2d, maxpool, avgpool, \
-             flatten, dense, batchnorm, dropout, global_avgpool, relu, sigmoid, tanh, softmax",
+             flatten, dense, batchnorm, dropout, global_avgpool, relu, sigmoid, tanh, softmax, add, concat, block, \
+             conv_transpose2d, upsample, adaptive_avgpool, adaptive_maxpool, zeropad",
         ),
         (
             "invalid_zero_input.toml",

@@ -427,3 +427,44 @@ cli-error-count = wrong number of values for '{ $arg }'
 cli-error-more = For more: layerlab --help
 cli-arg-diff-preset = A built-in network; may be given twice
 word-write-nothing = write nothing
+
+## Branching networks: containers and the layers U-Net and ResNet need
+kind-add = add: sums its branches (a residual connection when one is empty)
+kind-concat = concat: joins its branches along channels (Inception, DenseNet)
+kind-block = block: a named group of layers, repeated `repeat` times
+kind-conv_transpose2d = transposed convolution: learns to make the image larger
+kind-upsample = upsampling: repeats (or blends) pixels to make the image larger
+kind-adaptive_avgpool = adaptive average pooling to a fixed output size
+kind-adaptive_maxpool = adaptive max pooling to a fixed output size
+kind-zeropad = zero padding, a number of zeros on each side
+layer-a-non-negative-integer = a non-negative integer
+layer-a-non-negative-integer-or-h = a non-negative integer or [h, w]
+layer-nearest-or-bilinear = "nearest" or "bilinear"
+layer-one-line-of-text = one line of text
+adaptive-size = { $input } pooled to { $output }: { $out }
+merge-add-size = the branches summed: { $out }
+merge-concat-size = the branches joined along channels: { $out }
+merge-block-size = { $input } through the layers { $repeat } × : { $out }
+merge-params = { $result }: the sum of every layer inside
+merge-params-repeated = { $result }: every layer inside, in each of { $repeat } repetitions
+merge-a-block-runs-at-least-once = a block runs at least once (delete it to remove it)
+merge-branches = ({ $n ->
+    [one] 1 branch
+   *[other] { $n } branches
+})
+transpose-keras-cannot = layer { $n } ({ $label }): Keras's Conv2DTranspose has no integer padding, groups or dilation with strides; export it to PyTorch
+problem-mismatch-add = add: branch 1 gives { $first }, branch { $branch } gives { $other }; add needs identical shapes
+problem-mismatch-concat = concat: branch 1 gives { $first }, branch { $branch } gives { $other }; all but the channels must agree
+problem-no-branches = { $kind } has no branches: add one (an empty branch passes the input through)
+problem-inside-branch = layer { $index } of branch { $branch } cannot be computed
+problem-inside-block = layer { $index } inside cannot be computed
+problem-inside-repetition = layer { $index } inside cannot be computed in repetition { $repetition }
+problem-output-padding = output padding { $output_padding } must be smaller than the stride ({ $stride }) or the dilation ({ $dilation })
+problem-empty = { $kind } would give an empty output: its padding removes more than it makes
+problem-needs-explicit-padding = { $kind } takes a number of zeros as padding, not "same"
+count-channel-count = channel count
+count-feature-map = feature map
+problem-too-many-repetitions = too many layers to compute inside one top-level layer (over { $limit }, counting every repetition that changes the shape): lower `repeat`
+file-branches-belong-to-merges = { $kind } has no branches: only `add` and `concat` hold `[[….branch]]` tables
+file-layers-belong-to-blocks = { $kind } holds no layers: only `block` holds `[[….layer]]` tables (a merge's layers go in its branches)
+file-a-branch-holds-only-layers = a branch holds only its `[[….layer]]` tables, not `{ $key }`

@@ -431,3 +431,45 @@ cli-error-count = неверное число значений для '{ $arg }'
 cli-error-more = Подробнее: layerlab --help
 cli-arg-diff-preset = Встроенная сеть; можно указать дважды
 word-write-nothing = ничего не писать
+
+## Ветвящиеся сети: контейнеры и слои, нужные U-Net и ResNet
+kind-add = add: складывает ветви (остаточная связь, если одна ветвь пуста)
+kind-concat = concat: склеивает ветви по каналам (Inception, DenseNet)
+kind-block = block: именованная группа слоёв, повторённая `repeat` раз
+kind-conv_transpose2d = транспонированная свёртка: обучаемое увеличение изображения
+kind-upsample = увеличение: повторяет (или смешивает) пиксели
+kind-adaptive_avgpool = адаптивный средний пулинг до заданного размера
+kind-adaptive_maxpool = адаптивный max-пулинг до заданного размера
+kind-zeropad = дополнение нулями, своё число с каждой стороны
+layer-a-non-negative-integer = целое неотрицательное число
+layer-a-non-negative-integer-or-h = целое неотрицательное число или [h, w]
+layer-nearest-or-bilinear = "nearest" или "bilinear"
+layer-one-line-of-text = одна строка текста
+adaptive-size = { $input } сжимается до { $output }: { $out }
+merge-add-size = сумма ветвей: { $out }
+merge-concat-size = ветви, склеенные по каналам: { $out }
+merge-block-size = { $input } через слои { $repeat } раз: { $out }
+merge-params = { $result }: сумма всех слоёв внутри
+merge-params-repeated = { $result }: все слои внутри, в каждом из { $repeat } повторов
+merge-a-block-runs-at-least-once = блок выполняется хотя бы раз (чтобы убрать его, удалите)
+merge-branches = ({ $n ->
+    [one] { $n } ветвь
+    [few] { $n } ветви
+   *[many] { $n } ветвей
+})
+transpose-keras-cannot = слой { $n } ({ $label }): у Conv2DTranspose в Keras нет целочисленного дополнения, групп и растяжения при шаге; экспортируйте в PyTorch
+problem-mismatch-add = add: ветвь 1 даёт { $first }, ветвь { $branch } даёт { $other }; для сложения формы должны совпадать
+problem-mismatch-concat = concat: ветвь 1 даёт { $first }, ветвь { $branch } даёт { $other }; всё, кроме каналов, должно совпадать
+problem-no-branches = у { $kind } нет ветвей: добавьте ветвь (пустая ветвь пропускает вход)
+problem-inside-branch = слой { $index } ветви { $branch } не вычисляется
+problem-inside-block = слой { $index } внутри не вычисляется
+problem-inside-repetition = слой { $index } внутри не вычисляется в повторе { $repetition }
+problem-output-padding = выходное дополнение { $output_padding } должно быть меньше шага ({ $stride }) или растяжения ({ $dilation })
+problem-empty = { $kind } дал бы пустой выход: дополнение убирает больше, чем слой создаёт
+problem-needs-explicit-padding = { $kind } принимает дополнение числом нулей, а не "same"
+count-channel-count = число каналов
+count-feature-map = карта признаков
+problem-too-many-repetitions = слишком много слоёв внутри одного слоя верхнего уровня (больше { $limit } с учётом повторов, меняющих форму): уменьшите `repeat`
+file-branches-belong-to-merges = у { $kind } нет ветвей: таблицы `[[….branch]]` бывают только у `add` и `concat`
+file-layers-belong-to-blocks = { $kind } не содержит слоёв: таблицы `[[….layer]]` бывают только у `block` (слои слияния пишутся в его ветвях)
+file-a-branch-holds-only-layers = ветвь содержит только свои таблицы `[[….layer]]`, а не `{ $key }`

@@ -39,4 +39,36 @@ pub enum Problem {
     PoolPadding { padding: Hw, kernel: Hw },
     /// A number past 2^64: `what` says which.
     TooLarge { what: &'static str },
+    /// A merge whose branches do not meet: `branch` (1-based) gives `other`
+    /// where branch 1 gives `first`.
+    Mismatch {
+        kind: Kind,
+        first: Shape,
+        branch: usize,
+        other: Shape,
+    },
+    /// A merge with no branches at all.
+    NoBranches { kind: Kind },
+    /// A layer inside this container is broken: layer `index` of branch
+    /// `branch` (0-based; a block's layers are branch 0), in repetition
+    /// `repetition` (1-based) of a repeated block.
+    Inside {
+        kind: Kind,
+        branch: usize,
+        index: usize,
+        repetition: Option<u64>,
+    },
+    /// A transposed convolution's output padding must be below its stride
+    /// or its dilation.
+    OutputPadding {
+        output_padding: Hw,
+        stride: Hw,
+        dilation: Hw,
+    },
+    /// The padding removes everything the layer would give.
+    Empty { kind: Kind },
+    /// A block whose shape changes in more repetitions than are unrolled.
+    TooManyRepetitions { limit: u64 },
+    /// `"same"` padding where PyTorch takes only numbers.
+    NeedsExplicitPadding { kind: Kind },
 }

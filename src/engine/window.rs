@@ -3,7 +3,7 @@
 //! `"same"`, and how the receptive field grows through them.
 
 use super::{Problem, ReceptiveField};
-use crate::layer::{Hw, Layer, Padding};
+use crate::layer::{Hw, Kind, Layer, Padding, UpsampleMode};
 use crate::network::Shape;
 
 /// One spatial axis of a sliding window, as the engine and `explain` see it.
@@ -184,6 +184,7 @@ pub(super) fn window_output(layer: &Layer, hw: Hw) -> Result<(AxisOutput, AxisOu
 pub(super) fn next_receptive_field(
     rf: ReceptiveField,
     layer: &Layer,
+    input: Shape,
     output: Shape,
 ) -> Result<ReceptiveField, Problem> {
     let ReceptiveField::Local { size, jump } = rf else {
@@ -192,12 +193,54 @@ pub(super) fn next_receptive_field(
     if !matches!(output, Shape::Image { .. }) {
         return Ok(ReceptiveField::Global);
     }
-    if !layer.kind.has_window() {
-        return Ok(rf);
-    }
     let too_large = Problem::TooLarge {
         what: "receptive field",
     };
+    let widen = |by: Hw| -> Result<ReceptiveField, Problem> {
+        let grow = |size: u64, by: u64, jump: u64| size.checked_add(by.checked_mul(jump)?);
+        Ok(ReceptiveField::Local {
+            size: Hw {
+                h: grow(size.h, by.h, jump.h).ok_or(too_large)?,
+                w: grow(size.w, by.w, jump.w).ok_or(too_large)?,
+            },
+            jump,
+        })
+    };
+    match layer.kind {
+        // Each output of a transposed convolution gathers ⌈span / s⌉
+        // neighbouring inputs; the jump between outputs falls below one input
+        // pixel, which the field (in whole input pixels) keeps at its old value.
+        Kind::ConvTranspose2d => {
+            let span = |k: u64, d: u64| d.checked_mul(k - 1).and_then(|n| n.checked_add(1));
+            let (k, d, s) = (layer.kernel, layer.dilation, layer.stride());
+            let sh = span(k.h, d.h).ok_or(too_large)?;
+            let sw = span(k.w, d.w).ok_or(too_large)?;
+            return widen(Hw {
+                h: sh.div_ceil(s.h) - 1,
+                w: sw.div_ceil(s.w) - 1,
+            });
+        }
+        // Bilinear upsampling blends two neighbours on each axis.
+        Kind::Upsample if layer.mode == UpsampleMode::Bilinear => return widen(Hw::square(1)),
+        Kind::AdaptiveAvgPool | Kind::AdaptiveMaxPool => {
+            let (Shape::Image { h, w, .. }, Shape::Image { h: oh, w: ow, .. }) = (input, output)
+            else {
+                return Ok(rf);
+            };
+            if (oh, ow) == (1, 1) {
+                return Ok(ReceptiveField::Global);
+            }
+            // The widest window PyTorch picks spans ⌈in / out⌉ + 1 pixels at most.
+            return widen(Hw {
+                h: h.div_ceil(oh),
+                w: w.div_ceil(ow),
+            });
+        }
+        _ => {}
+    }
+    if !layer.kind.has_window() {
+        return Ok(rf);
+    }
     let [ah, aw] = axes(layer, Hw::square(1));
     // Each layer widens the field by (span − 1) steps of the incoming jump.
     let grow = |size: u64, jump: u64, axis: Axis| -> Option<(u64, u64)> {

@@ -5,7 +5,7 @@
 
 use super::{FileError, parse, to_toml};
 use crate::compare::{Step, align};
-use crate::layer::Layer;
+use crate::layer::{Kind, Layer};
 use crate::network::{Kernels, Network};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
@@ -65,32 +65,42 @@ fn edited(source: &Source, net: &Network) -> DocumentMut {
         let shared = (net.kernels == Kernels::Shared).then(|| Value::from("shared"));
         set(root, "kernels", shared);
     }
-    let tables: Vec<Table> = match root.get("layer").and_then(Item::as_array_of_tables) {
-        Some(a) if a.len() == old.layers.len() => a.iter().cloned().collect(),
+    match edit_layers(root.get("layer"), &old.layers, &net.layers) {
+        None => {
+            root.remove("layer");
+        }
+        Some(layers) => {
+            root.insert("layer", Item::ArrayOfTables(layers));
+        }
+    }
+    doc
+}
+
+/// The `[[…layer]]` tables for `new`, edited from `item` (the tables that
+/// said `old`): matched layers keep their table, comments and all; others
+/// are written fresh. `None` when there are no layers.
+fn edit_layers(item: Option<&Item>, old: &[Layer], new: &[Layer]) -> Option<ArrayOfTables> {
+    let tables: Vec<Table> = match item.and_then(Item::as_array_of_tables) {
+        Some(a) if a.len() == old.len() => a.iter().cloned().collect(),
         // Layers written some other way (an inline array): write them anew.
         _ => Vec::new(),
     };
     let mut layers = ArrayOfTables::new();
-    for step in align(&old.layers, &net.layers) {
+    for step in align(old, new) {
         let table = match step {
             Step::Matched { base, current }
-                if base < tables.len() && old.layers[base].kind == net.layers[current].kind =>
+                if base < tables.len() && old[base].kind == new[current].kind =>
             {
                 let mut t = tables[base].clone();
-                update(&mut t, &old.layers[base], &net.layers[current]);
+                update(&mut t, &old[base], &new[current]);
                 t
             }
-            Step::Matched { current, .. } | Step::Added { current } => fresh(&net.layers[current]),
+            Step::Matched { current, .. } | Step::Added { current } => fresh(&new[current]),
             Step::Removed { .. } => continue,
         };
         layers.push(table);
     }
-    if layers.is_empty() {
-        root.remove("layer");
-    } else {
-        root.insert("layer", Item::ArrayOfTables(layers));
-    }
-    doc
+    (!layers.is_empty()).then_some(layers)
 }
 
 /// Edits the fields of `table` whose saved value differs between `old` and
@@ -102,9 +112,50 @@ fn update(table: &mut Table, old: &Layer, new: &Layer) {
             set(table, field.name(), now.as_ref().map(edit_value));
         }
     }
+    if old.branches == new.branches {
+        return;
+    }
+    if new.kind == Kind::Block {
+        let body = |l: &Layer| l.branches.first().cloned().unwrap_or_default();
+        match edit_layers(table.get("layer"), &body(old), &body(new)) {
+            Some(layers) => table.insert("layer", Item::ArrayOfTables(layers)),
+            None => table.remove("layer"),
+        };
+        return;
+    }
+    // Branches by position: a branch's table keeps its layers' comments
+    // while it stays where it was.
+    let old_tables: Vec<Table> = match table.get("branch").and_then(Item::as_array_of_tables) {
+        Some(a) if a.len() == old.branches.len() => a.iter().cloned().collect(),
+        _ => Vec::new(),
+    };
+    let mut branches = ArrayOfTables::new();
+    for (b, layers) in new.branches.iter().enumerate() {
+        let (mut t, was) = match (old_tables.get(b), old.branches.get(b)) {
+            (Some(t), Some(was)) => (t.clone(), was.as_slice()),
+            _ => (fresh_branch(), &[][..]),
+        };
+        match edit_layers(t.get("layer"), was, layers) {
+            Some(l) => t.insert("layer", Item::ArrayOfTables(l)),
+            None => t.remove("layer"),
+        };
+        branches.push(t);
+    }
+    if branches.is_empty() {
+        table.remove("branch");
+    } else {
+        table.insert("branch", Item::ArrayOfTables(branches));
+    }
 }
 
-/// A `[[layer]]` table for a layer that is new to the file.
+fn fresh_branch() -> Table {
+    let mut t = Table::new();
+    t.decor_mut().set_prefix("\n");
+    t
+}
+
+/// A `[[layer]]` table for a layer that is new to the file, with what it
+/// holds as nested `[[….branch]]` / `[[….layer]]` tables.
 fn fresh(layer: &Layer) -> Table {
     let mut t = Table::new();
     t.insert("type", Item::Value(Value::from(layer.kind.name())));
@@ -112,6 +163,22 @@ fn fresh(layer: &Layer) -> Table {
         if let Some(v) = field.to_toml(layer) {
             t.insert(field.name(), Item::Value(edit_value(&v)));
         }
+    }
+    if layer.kind == Kind::Block {
+        let body = layer.branches.first().map_or(&[][..], Vec::as_slice);
+        if let Some(layers) = edit_layers(None, &[], body) {
+            t.insert("layer", Item::ArrayOfTables(layers));
+        }
+    } else if layer.kind.is_merge() && !layer.branches.is_empty() {
+        let mut branches = ArrayOfTables::new();
+        for branch in &layer.branches {
+            let mut b = fresh_branch();
+            if let Some(layers) = edit_layers(None, &[], branch) {
+                b.insert("layer", Item::ArrayOfTables(layers));
+            }
+            branches.push(b);
+        }
+        t.insert("branch", Item::ArrayOfTables(branches));
     }
     t.decor_mut().set_prefix("\n");
     t

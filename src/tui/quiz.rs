@@ -219,7 +219,7 @@ impl App {
     pub(super) fn submit_answer(&mut self, form: AnswerForm) {
         let layer = form.layer;
         let (Some(row), Some(l)) = (
-            self.analysis().rows.get(layer).copied(),
+            self.analysis().rows.get(layer).cloned(),
             self.net().layers.get(layer),
         ) else {
             return;

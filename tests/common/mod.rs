@@ -3,7 +3,7 @@
 //! two, i64::MAX and its neighbours: what doubling with `>` reaches), with
 //! names of every kind of text.
 
-use layerlab::layer::{Activation, Hw, Kind, Layer, Padding};
+use layerlab::layer::{Activation, Hw, Kind, Layer, Padding, Sides, UpsampleMode};
 use layerlab::network::{Kernels, Network, Shape};
 use layerlab::size::Size;
 use proptest::prelude::*;
@@ -71,9 +71,36 @@ pub fn padding() -> impl Strategy<Value = Padding> {
     ]
 }
 
+/// One layer of any kind; containers hold random layers of their own, up
+/// to three deep.
 pub fn layer() -> impl Strategy<Value = Layer> {
+    let plain: Vec<Kind> = Kind::ALL
+        .into_iter()
+        .filter(|k| !k.is_container())
+        .collect();
+    setting_layer(proptest::sample::select(plain).boxed()).prop_recursive(3, 24, 4, |inner| {
+        let kinds = proptest::sample::select(vec![Kind::Add, Kind::Concat, Kind::Block]);
+        (
+            setting_layer(kinds.boxed()),
+            proptest::collection::vec(proptest::collection::vec(inner, 0..4), 0..4),
+            prop_oneof![4 => 1..4u64, 1 => size()],
+        )
+            .prop_map(|(mut layer, mut branches, repeat)| {
+                if layer.kind == Kind::Block {
+                    branches.truncate(1);
+                    branches.resize(1, Vec::new());
+                }
+                layer.branches = branches;
+                layer.repeat = Size::new(repeat).unwrap();
+                layer
+            })
+    })
+}
+
+/// A layer of one of `kinds` with random settings (and nothing inside).
+fn setting_layer(kinds: BoxedStrategy<Kind>) -> impl Strategy<Value = Layer> {
     (
-        proptest::sample::select(Kind::ALL.to_vec()),
+        kinds,
         (
             count(),
             count(),
@@ -89,12 +116,14 @@ pub fn layer() -> impl Strategy<Value = Layer> {
             0..4usize,
             proptest::option::of(0..4usize),
         ),
+        (hw(), hw(), any::<bool>(), hw(), (0..3u64, 0..3u64, 0..3u64, size())),
     )
         .prop_map(
             |(
                 kind,
                 (filters, units, kernel, stride, padding, dilation),
                 (groups, bias, ceil_mode, rate, act),
+                (output_padding, scale, bilinear, output, (top, bottom, left, right)),
             )| Layer {
                 kind,
                 filters,
@@ -108,6 +137,26 @@ pub fn layer() -> impl Strategy<Value = Layer> {
                 ceil_mode,
                 rate: [0.0, 0.25, 0.5, 0.9][rate],
                 activation: act.map(|i| Activation::ALL[i]),
+                output_padding: Hw {
+                    h: output_padding.h - 1,
+                    w: output_padding.w - 1,
+                },
+                scale,
+                mode: if bilinear {
+                    UpsampleMode::Bilinear
+                } else {
+                    UpsampleMode::Nearest
+                },
+                output,
+                sides: Sides {
+                    top,
+                    bottom,
+                    left,
+                    right,
+                },
+                name: None,
+                repeat: Size::ONE,
+                branches: Vec::new(),
             },
         )
 }

@@ -1,0 +1,316 @@
+//! `conv_transpose2d` and `upsample`: layers that make the image larger, as
+//! decoders (U-Net) and generators use them. Shapes and counts are
+//! PyTorch's `ConvTranspose2d` and `Upsample`.
+
+use super::{Direction, Family, Step, too_large, weights_suffix};
+use crate::engine::Problem;
+use crate::export::{ExportError, Exported, pair};
+use crate::layer::{Field, Hw, Kind, Layer, Padding, UpsampleMode};
+use crate::network::{Kernels, Shape};
+use crate::size::Size;
+
+pub struct Transpose;
+
+/// One axis of a transposed convolution, PyTorch's rule:
+/// (in − 1)·s − 2p + d·(k − 1) + output_padding + 1, or `None` when the
+/// padding leaves nothing (or the numbers pass 2^64).
+pub fn transpose_axis(input: u64, k: u64, s: u64, p: u64, d: u64, op: u64) -> Option<u64> {
+    let grown = (input - 1)
+        .checked_mul(s)?
+        .checked_add(d.checked_mul(k - 1)?)?
+        .checked_add(op)?
+        .checked_add(1)?;
+    grown.checked_sub(p.checked_mul(2)?).filter(|&n| n > 0)
+}
+
+fn image(layer: &Layer, input: Shape) -> Result<(u64, u64, u64), Problem> {
+    match input {
+        Shape::Image { c, h, w } => Ok((c, h, w)),
+        Shape::Flat(n) => Err(Problem::NeedsImage {
+            kind: layer.kind,
+            got: n,
+        }),
+    }
+}
+
+fn transpose_step(layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step, Problem> {
+    let (c, h, w) = image(layer, input)?;
+    let pad = match layer.padding {
+        Padding::Valid => Hw::square(0),
+        Padding::Explicit(p) => p,
+        Padding::Same => return Err(Problem::NeedsExplicitPadding { kind: layer.kind }),
+    };
+    let (k, s, d, op) = (
+        layer.kernel,
+        layer.stride(),
+        layer.dilation,
+        layer.output_padding,
+    );
+    // PyTorch: "output padding must be smaller than either stride or dilation".
+    if !(op.h < s.h || op.h < d.h) || !(op.w < s.w || op.w < d.w) {
+        return Err(Problem::OutputPadding {
+            output_padding: op,
+            stride: s,
+            dilation: d,
+        });
+    }
+    let (filters, groups) = (layer.filters.get(), layer.groups.get());
+    if c % groups != 0 || filters % groups != 0 {
+        return Err(Problem::Groups {
+            groups,
+            channels: c,
+            filters,
+        });
+    }
+    let axis = |n, k, s, p, d, op| {
+        transpose_axis(n, k, s, p, d, op).ok_or(Problem::Empty { kind: layer.kind })
+    };
+    let oh = axis(h, k.h, s.h, pad.h, d.h, op.h)?;
+    let ow = axis(w, k.w, s.w, pad.w, d.w, op.w)?;
+    let window = k.h.checked_mul(k.w).ok_or(too_large("kernel"))?;
+    // Weights are C_in × (C_out / groups) × kh × kw; the shared-kernel
+    // convention counts one kh × kw kernel per output channel.
+    let weights = match kernels {
+        Kernels::Full => [c, filters / groups, window]
+            .into_iter()
+            .try_fold(1u64, u64::checked_mul),
+        Kernels::Shared => window.checked_mul(filters),
+    }
+    .ok_or(too_large("parameter count"))?;
+    let params = weights
+        .checked_add(if layer.bias { filters } else { 0 })
+        .ok_or(too_large("parameter count"))?;
+    // Every input value is spread over a window of every output channel in its group.
+    let macs = [h, w, c, filters / groups, window]
+        .into_iter()
+        .try_fold(1u64, u64::checked_mul)
+        .ok_or(too_large("MAC count"))?;
+    Ok(Step {
+        output: Shape::Image {
+            c: filters,
+            h: oh,
+            w: ow,
+        },
+        params,
+        macs,
+        dropped: None,
+    })
+}
+
+fn upsample_step(layer: &Layer, input: Shape) -> Result<Step, Problem> {
+    let (c, h, w) = image(layer, input)?;
+    let s = layer.scale;
+    let oh = h.checked_mul(s.h).ok_or(too_large("feature map"))?;
+    let ow = w.checked_mul(s.w).ok_or(too_large("feature map"))?;
+    Ok(Step::passthrough(Shape::Image { c, h: oh, w: ow }))
+}
+
+impl Family for Transpose {
+    fn fields(&self, kind: Kind) -> &'static [Field] {
+        use Field::*;
+        match kind {
+            Kind::Upsample => &[Scale, Mode],
+            _ => &[
+                Filters,
+                Kernel,
+                Stride,
+                Padding,
+                OutputPadding,
+                Dilation,
+                Groups,
+                Bias,
+                Activation,
+            ],
+        }
+    }
+
+    fn required(&self, kind: Kind) -> &'static [Field] {
+        match kind {
+            Kind::Upsample => &[],
+            _ => &[Field::Filters, Field::Kernel],
+        }
+    }
+
+    /// A 2×2 kernel, as U-Net's decoder uses it (with stride 2, which a
+    /// file must say: PyTorch's default stride, and a file's, is 1).
+    fn defaults(&self, layer: &mut Layer) {
+        if layer.kind == Kind::ConvTranspose2d {
+            layer.kernel = Hw::square(2);
+        }
+    }
+
+    fn step(&self, layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step, Problem> {
+        match layer.kind {
+            Kind::Upsample => upsample_step(layer, input),
+            _ => transpose_step(layer, input, kernels),
+        }
+    }
+
+    fn size_lines(&self, layer: &Layer, input: Shape, output: Option<Shape>) -> Vec<String> {
+        let Shape::Image { h, w, .. } = input else {
+            return super::unchanged(input, output);
+        };
+        match layer.kind {
+            Kind::Upsample => {
+                let s = layer.scale;
+                vec![format!("H: {h}·{} = {}, W: {w}·{} = {}", s.h, h.saturating_mul(s.h), s.w, w.saturating_mul(s.w))]
+            }
+            _ => {
+                let p = match layer.padding {
+                    Padding::Explicit(p) => p,
+                    _ => Hw::square(0),
+                };
+                let (k, s, d, op) = (layer.kernel, layer.stride(), layer.dilation, layer.output_padding);
+                let line = |name: &str, n: u64, k: u64, s: u64, p: u64, d: u64, op: u64| {
+                    let out = transpose_axis(n, k, s, p, d, op)
+                        .map_or_else(|| "—".to_string(), |o| o.to_string());
+                    format!("{name}: ({n} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {op} + 1 = {out}")
+                };
+                vec![
+                    line("H", h, k.h, s.h, p.h, d.h, op.h),
+                    line("W", w, k.w, s.w, p.w, d.w, op.w),
+                ]
+            }
+        }
+    }
+
+    fn params_line(&self, layer: &Layer, input: Shape, result: &str, kernels: Kernels) -> String {
+        if layer.kind == Kind::Upsample {
+            return t!("family-0-no-weights");
+        }
+        let c = super::features(input);
+        let (k, f, g) = (layer.kernel, layer.filters, layer.groups.get());
+        let weights = match (kernels, g) {
+            (Kernels::Shared, _) => format!("{}·{}·{f}", k.h, k.w),
+            (Kernels::Full, 1) => format!("{c}·{f}·{}·{}", k.h, k.w),
+            (Kernels::Full, g) => format!("{c}·({f}/{g})·{}·{}", k.h, k.w),
+        };
+        if layer.bias {
+            format!("{weights} + {f} = {result}")
+        } else {
+            format!("{weights} = {result}")
+        }
+    }
+
+    fn resize(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
+        match layer.kind {
+            Kind::Upsample => {
+                let side = |n: u64| Size::new(n).and_then(|n| step.add_one(n)).map(Size::get);
+                match (side(layer.scale.h), side(layer.scale.w)) {
+                    (Some(h), Some(w)) => {
+                        layer.scale = Hw { h, w };
+                        Ok(())
+                    }
+                    _ => Err(t!("app-the-kernel-cannot-shrink-below", a1 = layer.scale.h.to_string(), a2 = layer.scale.w.to_string())),
+                }
+            }
+            _ => super::resize_window(layer, step),
+        }
+    }
+
+    fn widen(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
+        if layer.kind == Kind::Upsample {
+            return Err(t!("app-kind-has-no-filters-or", kind = layer.kind.name()));
+        }
+        layer.filters = step
+            .double(layer.filters)
+            .ok_or(t!("app-too-many-filters-at-most"))?;
+        Ok(())
+    }
+
+    fn label(&self, layer: &Layer) -> String {
+        match layer.kind {
+            Kind::Upsample => format!("upsample ×{} {}", layer.scale, layer.mode.name()),
+            _ => {
+                let k = layer.kernel;
+                let p = match layer.padding {
+                    Padding::Explicit(p) => p,
+                    _ => Hw::square(0),
+                };
+                let mut s = format!("convT {}×{} ×{} s{} p{p}", k.h, k.w, layer.filters, layer.stride());
+                if layer.output_padding != Hw::square(0) {
+                    s.push_str(&format!(" op{}", layer.output_padding));
+                }
+                if layer.dilation != Hw::square(1) {
+                    s.push_str(&format!(" d{}", layer.dilation));
+                }
+                if layer.groups != Size::ONE {
+                    s.push_str(&format!(" g{}", layer.groups));
+                }
+                s.push_str(&weights_suffix(layer));
+                s
+            }
+        }
+    }
+
+    fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
+        let (n, l) = (e.number, e.layer);
+        if l.kind == Kind::Upsample {
+            let mode = match l.mode {
+                UpsampleMode::Nearest => "\"nearest\"".to_string(),
+                UpsampleMode::Bilinear => "\"bilinear\", align_corners=False".to_string(),
+            };
+            out.push((
+                format!("l{n}"),
+                format!("nn.Upsample(scale_factor={}, mode={mode})", pair(l.scale)),
+            ));
+            return;
+        }
+        let mut args = vec![
+            format!("{}, {}", e.channels(), l.filters),
+            format!("kernel_size={}", pair(l.kernel)),
+            format!("stride={}", pair(l.stride())),
+        ];
+        if let Padding::Explicit(p) = l.padding
+            && p != Hw::square(0)
+        {
+            args.push(format!("padding={}", pair(p)));
+        }
+        if l.output_padding != Hw::square(0) {
+            args.push(format!("output_padding={}", pair(l.output_padding)));
+        }
+        if l.groups != Size::ONE {
+            args.push(format!("groups={}", l.groups));
+        }
+        if !l.bias {
+            args.push("bias=False".into());
+        }
+        if l.dilation != Hw::square(1) {
+            args.push(format!("dilation={}", pair(l.dilation)));
+        }
+        out.push((format!("l{n}"), format!("nn.ConvTranspose2d({})", args.join(", "))));
+    }
+
+    fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
+        let l = e.layer;
+        if l.kind == Kind::Upsample {
+            out.push(format!(
+                "layers.UpSampling2D(size={}, interpolation=\"{}\", {})",
+                pair(l.scale),
+                l.mode.name(),
+                e.keras_name()
+            ));
+            return Ok(());
+        }
+        let plain = matches!(l.padding, Padding::Valid)
+            || l.padding == Padding::Explicit(Hw::square(0));
+        if !plain || l.groups != Size::ONE || l.dilation != Hw::square(1) {
+            return Err(ExportError(t!(
+                "transpose-keras-cannot",
+                n = e.number.to_string(),
+                label = self.label(l)
+            )));
+        }
+        let mut args = vec![l.filters.to_string(), pair(l.kernel), format!("strides={}", pair(l.stride()))];
+        if l.output_padding != Hw::square(0) {
+            args.push(format!("output_padding={}", pair(l.output_padding)));
+        }
+        if !l.bias {
+            args.push("use_bias=False".into());
+        }
+        args.extend(e.keras_activation());
+        args.push(e.keras_name());
+        out.push(format!("layers.Conv2DTranspose({})", args.join(", ")));
+        Ok(())
+    }
+}
