@@ -61,6 +61,16 @@ pub fn export(
             name = name.to_string()
         )));
     }
+    if let Some(i) = net.layers.iter().position(|l| l.kind.is_container()) {
+        // A Sequential cannot add or join branches; module classes with a
+        // `forward` (PyTorch) and the functional API (Keras) are to come.
+        return Err(ExportError(t!(
+            "export-containers-not-yet",
+            n = (i + 1).to_string(),
+            kind = net.layers[i].kind.name(),
+            name = framework.name()
+        )));
+    }
     if let Some(i) = analysis.error_at {
         let why = crate::words::status(analysis.rows[i].status).unwrap_or_default();
         let (n, name) = (i + 1, framework.name());

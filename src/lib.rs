@@ -23,6 +23,7 @@ pub mod fixes;
 pub mod lang;
 pub mod layer;
 pub mod network;
+pub mod outline;
 pub mod presets;
 pub mod report;
 pub mod size;

@@ -150,6 +150,39 @@ impl Network {
     }
 }
 
+impl Network {
+    /// The layer at `path`: a top-level index, then a (branch, index) pair
+    /// for each container on the way down (a block's layers are branch 0).
+    pub fn layer_at(&self, path: &[usize]) -> Option<&Layer> {
+        let (&top, mut rest) = path.split_first()?;
+        let mut layer = self.layers.get(top)?;
+        while let [branch, index, more @ ..] = rest {
+            layer = layer.branches.get(*branch)?.get(*index)?;
+            rest = more;
+        }
+        Some(layer)
+    }
+
+    /// `5.2.1` for layer 1 of branch 2 of layer 5, `5.1` for layer 1 of
+    /// block 5: 1-based, as files and the table number them.
+    pub fn path_label(&self, path: &[usize]) -> String {
+        let Some((&top, mut rest)) = path.split_first() else {
+            return String::new();
+        };
+        let mut label = (top + 1).to_string();
+        let mut layer = self.layers.get(top);
+        while let [branch, index, more @ ..] = rest {
+            if layer.is_some_and(|l| l.kind.is_merge()) {
+                label.push_str(&format!(".{}", branch + 1));
+            }
+            label.push_str(&format!(".{}", index + 1));
+            layer = layer.and_then(|l| l.branches.get(*branch)?.get(*index));
+            rest = more;
+        }
+        label
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,6 +38,26 @@ pub const PRESETS: &[Preset] = &[
         name: "vgg16",
         source: include_str!("../assets/vgg16.toml"),
     },
+    Preset {
+        name: "resnet18",
+        source: include_str!("../assets/resnet18.toml"),
+    },
+    Preset {
+        name: "resnet50",
+        source: include_str!("../assets/resnet50.toml"),
+    },
+    Preset {
+        name: "mobilenet_v2",
+        source: include_str!("../assets/mobilenet_v2.toml"),
+    },
+    Preset {
+        name: "densenet121",
+        source: include_str!("../assets/densenet121.toml"),
+    },
+    Preset {
+        name: "unet",
+        source: include_str!("../assets/unet.toml"),
+    },
 ];
 
 impl Preset {

@@ -8,6 +8,7 @@ pub mod sweep;
 
 use crate::engine::{Analysis, Row, Status};
 use crate::network::{Network, Shape};
+use crate::outline::{self, Item, Line, branch_label};
 use crate::text::visible;
 use crate::units::{bytes, or_dash, thousands};
 use serde_json::Value as Json;
@@ -66,25 +67,43 @@ fn cells<'a>(net: &'a Network, analysis: &'a Analysis) -> impl Iterator<Item = [
         },
         String::new(),
     ];
-    let layers = net
-        .layers
-        .iter()
-        .zip(&analysis.rows)
-        .enumerate()
-        .map(|(i, (layer, row))| {
-            [
-                (i + 1).to_string(),
-                layer.label(),
-                row.output
-                    .map_or_else(|| "—".to_string(), |s| s.to_string()),
-                or_dash(row.params),
-                or_dash(row.macs),
-                row.receptive_field
-                    .map_or_else(|| "—".to_string(), crate::words::receptive_field),
-                status_text(row),
-            ]
-        });
+    let layers = lines(net, analysis).into_iter().map(move |line| match line.item {
+        Item::Layer { path, layer, row } => [
+            net.path_label(&path),
+            format!("{}{}", line.guides, layer.label()),
+            row.output
+                .map_or_else(|| "—".to_string(), |s| s.to_string()),
+            or_dash(row.params),
+            or_dash(row.macs),
+            row.receptive_field
+                .map_or_else(|| "—".to_string(), crate::words::receptive_field),
+            status_text(row),
+        ],
+        Item::Branch { branch, layers, .. } => [
+            String::new(),
+            format!("{}{}", line.guides, branch_label(branch, layers)),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ],
+    });
     std::iter::once(input).chain(layers)
+}
+
+/// Every line of the tree, every container open. A network without
+/// containers is one line per layer, made as they are asked for.
+fn lines<'a>(net: &'a Network, analysis: &'a Analysis) -> Vec<Line<'a>> {
+    outline::lines(net, analysis, &|_| true)
+}
+
+/// The status of each line, the input's first (a branch line has none).
+fn statuses<'a>(lines: &'a [Line<'a>]) -> impl Iterator<Item = Option<&'a Row>> + 'a {
+    std::iter::once(None).chain(lines.iter().map(|l| match &l.item {
+        Item::Layer { row, .. } => Some(*row),
+        Item::Branch { .. } => None,
+    }))
 }
 
 fn status_text(row: &Row) -> String {
@@ -154,7 +173,8 @@ fn table(net: &Network, analysis: &Analysis, color: bool) -> String {
     };
     out.push_str(&paint(&heading(net), BOLD));
     out.push_str("\n\n");
-    let statuses = std::iter::once(Status::Ok).chain(analysis.rows.iter().map(|r| r.status));
+    let tree = self::lines(net, analysis);
+    let statuses = statuses(&tree).map(|r| r.map_or(Status::Ok, |r| r.status));
     let mut lines = lines;
     if let Some(first) = lines.next() {
         out.push_str(&paint(&first, BOLD));
@@ -281,11 +301,12 @@ fn csv(net: &Network, analysis: &Analysis) -> String {
         }
     };
     let mut out = String::from("index,layer,output,params,macs,receptive_field,status,message\n");
-    let statuses = std::iter::once(Status::Ok).chain(analysis.rows.iter().map(|r| r.status));
+    let tree = lines(net, analysis);
+    let statuses = statuses(&tree).map(|r| r.map_or(Status::Ok, |r| r.status));
     let raw = |r: Option<&Row>, f: fn(&Row) -> Option<u64>| {
         r.and_then(f).map(|n| n.to_string()).unwrap_or_default()
     };
-    let rows = std::iter::once(None).chain(analysis.rows.iter().map(Some));
+    let rows = self::statuses(&tree);
     for ((c, status), row) in cells(net, analysis).zip(statuses).zip(rows) {
         // Spreadsheets want empty cells, not dashes, where a value is unknown.
         let blank = |s: &String| if s == "—" { String::new() } else { s.clone() };

@@ -6,33 +6,158 @@
 //! can be carried back layer by layer: each window layer turns "at least
 //! `need` out" into "at least `n` in" for the smallest such `n`.
 
-use crate::engine::{Axis, AxisFit, AxisRule, axes};
-use crate::layer::{Hw, Kind};
+use crate::engine::{Axis, AxisFit, AxisRule, analyze, axes};
+use crate::family::transpose_axis;
+use crate::layer::{Hw, Kind, Layer};
 use crate::network::{Network, Shape};
 
-/// The smallest input height and width for which no conv or pooling window
-/// is larger than what is left of the image. `None` for a flat input, or
-/// when the answer would pass 2^64.
+/// The smallest input height and width for which every layer can be
+/// computed: no conv or pooling window larger than what is left of the
+/// image, and every merge's branches agreeing. `None` for a flat input, when
+/// no size works (a merge whose branches never agree), or when the answer
+/// would pass 2^64.
 pub fn smallest_valid_input(net: &Network) -> Option<Hw> {
-    let Shape::Image { .. } = net.input else {
+    let Shape::Image { c, .. } = net.input else {
         return None;
     };
-    let mut need = Hw::square(1);
-    for layer in net.layers.iter().rev() {
-        match layer.kind {
-            // Past these the image is gone: any 1×1 image gets through.
-            Kind::Flatten | Kind::GlobalAvgPool => need = Hw::square(1),
-            k if k.has_window() => {
-                let [ah, aw] = axes(layer, Hw::square(1));
-                need = Hw {
-                    h: smallest_input(ah, need.h)?,
-                    w: smallest_input(aw, need.w)?,
-                };
-            }
-            _ => {}
-        }
+    let need = need_before(&net.layers, Hw::square(1))?;
+    if !net.layers.iter().any(has_merge) {
+        // Each window alone decides, and the walk back found the least.
+        return Some(need);
+    }
+    // Branches must also meet: a U-Net's skip joins only sizes its pooling
+    // divides evenly. Sizes at or above the windows' least are tried in turn.
+    let works = |hw: Hw| {
+        let sized = Network {
+            input: Shape::Image { c, h: hw.h, w: hw.w },
+            ..net.clone()
+        };
+        analyze(&sized).error_at.is_none()
+    };
+    (0..MERGE_SEARCH).find_map(|k| {
+        let hw = Hw {
+            h: need.h.checked_add(k)?,
+            w: need.w.checked_add(k)?,
+        };
+        works(hw).then_some(hw)
+    })
+}
+
+/// How far past the windows' least size to look for one where every merge
+/// agrees: enough for five halvings (a U-Net's 32).
+const MERGE_SEARCH: u64 = 64;
+
+/// Repetitions of a block walked back one by one, as many as the engine
+/// computes at most.
+const UNROLL: u64 = 1_000_000;
+
+fn has_merge(layer: &Layer) -> bool {
+    layer.kind.is_merge() || layer.children().any(has_merge)
+}
+
+/// What `layers` need to receive so that at least `need` leaves them,
+/// walking back from the last layer.
+fn need_before(layers: &[Layer], mut need: Hw) -> Option<Hw> {
+    for layer in layers.iter().rev() {
+        need = need_through(layer, need)?;
     }
     Some(need)
+}
+
+fn need_through(layer: &Layer, need: Hw) -> Option<Hw> {
+    let per_axis = |f: &dyn Fn(u64, usize) -> Option<u64>| -> Option<Hw> {
+        Some(Hw {
+            h: f(need.h, 0)?,
+            w: f(need.w, 1)?,
+        })
+    };
+    Some(match layer.kind {
+        // Past these the image is gone (or sized by the layer): any 1×1
+        // image gets through.
+        Kind::Flatten | Kind::GlobalAvgPool | Kind::AdaptiveAvgPool | Kind::AdaptiveMaxPool => {
+            Hw::square(1)
+        }
+        k if k.has_window() => {
+            let [ah, aw] = axes(layer, Hw::square(1));
+            Hw {
+                h: smallest_input(ah, need.h)?,
+                w: smallest_input(aw, need.w)?,
+            }
+        }
+        Kind::Upsample => per_axis(&|n, a| {
+            let s = if a == 0 { layer.scale.h } else { layer.scale.w };
+            Some(n.div_ceil(s))
+        })?,
+        Kind::ZeroPad => {
+            let s = layer.sides;
+            Hw {
+                h: need.h.saturating_sub(s.top.saturating_add(s.bottom)).max(1),
+                w: need.w.saturating_sub(s.left.saturating_add(s.right)).max(1),
+            }
+        }
+        Kind::ConvTranspose2d => per_axis(&|n, a| {
+            let pick = |hw: Hw| if a == 0 { hw.h } else { hw.w };
+            let pad = match layer.padding {
+                crate::layer::Padding::Explicit(p) => pick(p),
+                _ => 0,
+            };
+            let (k, s, d, op) = (
+                pick(layer.kernel),
+                pick(layer.stride()),
+                pick(layer.dilation),
+                pick(layer.output_padding),
+            );
+            // The output grows with the input: search up from 1.
+            let gives = |i: u64| transpose_axis(i, k, s, pad, d, op).is_some_and(|o| o >= n);
+            let (mut lo, mut hi) = (1u64, n.max(1).checked_add(pad.checked_mul(2)?)?);
+            if !gives(hi) {
+                return None;
+            }
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if gives(mid) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            Some(hi)
+        })?,
+        Kind::Block => {
+            let body = layer.branches.first().map_or(&[][..], Vec::as_slice);
+            // The last repetition must leave `need`; each one before it must
+            // leave what the next needs. Once the need stops changing, the
+            // repetitions before ask the same.
+            let repeat = layer.repeat.get();
+            let mut need = need;
+            let mut settled = false;
+            for _ in 0..repeat.min(UNROLL) {
+                let before = need_before(body, need)?;
+                settled = before == need;
+                if settled {
+                    break;
+                }
+                need = before;
+            }
+            // The engine refuses a block still changing past this many.
+            if !settled && repeat > UNROLL {
+                return None;
+            }
+            need
+        }
+        k if k.is_merge() => {
+            let mut most = Hw::square(1);
+            for branch in &layer.branches {
+                let n = need_before(branch, need)?;
+                most = Hw {
+                    h: most.h.max(n.h),
+                    w: most.w.max(n.w),
+                };
+            }
+            most
+        }
+        _ => need,
+    })
 }
 
 /// The smallest input (≥ 1) for which this axis gives at least `need` outputs.
@@ -80,7 +205,6 @@ pub fn with_side(input: Shape, n: u64) -> Shape {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::analyze;
 
     fn lenet() -> Network {
         crate::presets::load("lenet").unwrap()

@@ -20,8 +20,12 @@ struct Summary<'a> {
     total_macs: Option<u64>,
     weight_bytes: Option<u64>,
     activation_bytes: Option<u64>,
-    /// 1-based.
+    /// 1-based, the top-level layer.
     error_at: Option<usize>,
+    /// Where inside it: `5.2.1` is layer 1 of branch 2 of layer 5.
+    error_path: Option<String>,
+    /// [H, W]: the smallest input every layer accepts.
+    smallest_input: Option<[u64; 2]>,
 }
 
 /// The layers, serialized one by one as they are asked for.
@@ -34,7 +38,7 @@ impl Serialize for Layers<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.net.layers.len()))?;
         for (i, (layer, row)) in self.net.layers.iter().zip(&self.analysis.rows).enumerate() {
-            seq.serialize_element(&LayerEntry::new(i, layer, row, self.net.kernels))?;
+            seq.serialize_element(&LayerEntry::new(i, layer, row, self.net.kernels, 0))?;
         }
         seq.end()
     }
@@ -55,6 +59,14 @@ struct LayerEntry {
     status: &'static str,
     message: Option<String>,
     formulas: Option<Formulas>,
+    /// A merge's branches, each a list of entries like this one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    branches: Option<Vec<Vec<LayerEntry>>>,
+    /// A block's layers (in its first repetition, or the one that broke).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    layers: Option<Vec<LayerEntry>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repeat: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -71,7 +83,35 @@ struct Formulas {
 }
 
 impl LayerEntry {
-    fn new(i: usize, layer: &Layer, row: &Row, kernels: Kernels) -> LayerEntry {
+    /// The entry for `layer`, the `i`-th (0-based) of its list, `depth`
+    /// containers down.
+    fn new(i: usize, layer: &Layer, row: &Row, kernels: Kernels, depth: usize) -> LayerEntry {
+        let list = |layers: &[Layer], rows: Option<&Vec<Row>>| -> Vec<LayerEntry> {
+            let rows = rows.map_or(&[][..], Vec::as_slice);
+            (layers.iter().zip(rows).enumerate())
+                .map(|(j, (l, r))| LayerEntry::new(j, l, r, kernels, depth + 1))
+                .collect()
+        };
+        let (branches, layers, repeat) = match layer.kind {
+            crate::layer::Kind::Block => (
+                None,
+                Some(list(
+                    layer.branches.first().map_or(&[], Vec::as_slice),
+                    row.inner.first(),
+                )),
+                Some(layer.repeat.get()),
+            ),
+            k if k.is_merge() => (
+                Some(
+                    (layer.branches.iter().enumerate())
+                        .map(|(b, branch)| list(branch, row.inner.get(b)))
+                        .collect(),
+                ),
+                None,
+                None,
+            ),
+            _ => (None, None, None),
+        };
         let formulas = row.input.map(|_| {
             let why = explain(layer, row, kernels);
             Formulas {
@@ -97,6 +137,9 @@ impl LayerEntry {
             status: row.status.name(),
             message: crate::words::status(row.status),
             formulas,
+            branches,
+            layers,
+            repeat,
         }
     }
 }
@@ -115,6 +158,10 @@ pub fn write(net: &Network, analysis: &Analysis, out: impl Write) -> std::io::Re
         weight_bytes: t.weight_bytes,
         activation_bytes: t.activation_bytes,
         error_at: analysis.error_at.map(|i| i + 1),
+        error_path: analysis
+            .error_at
+            .map(|_| net.path_label(&analysis.error_path())),
+        smallest_input: crate::smallest::smallest_valid_input(net).map(|hw| [hw.h, hw.w]),
     };
     let mut out = std::io::BufWriter::new(out);
     crate::lang::machine(|| serde_json::to_writer_pretty(&mut out, &summary))?;
