@@ -16,8 +16,8 @@ mod tree;
 mod window;
 
 pub use problem::{Dropped, Problem};
-pub use window::{Axis, AxisFit, AxisOutput, AxisRule, axes};
 use window::window_output;
+pub use window::{Axis, AxisFit, AxisOutput, AxisRule, axes};
 
 /// Bytes per value: layerlab sizes memory for float32.
 pub const BYTES_PER_VALUE: u64 = 4;
@@ -288,7 +288,10 @@ impl Sums {
             params: (self.params)
                 .checked_mul(n)
                 .ok_or(too_large("total parameter count"))?,
-            macs: self.macs.checked_mul(n).ok_or(too_large("total MAC count"))?,
+            macs: self
+                .macs
+                .checked_mul(n)
+                .ok_or(too_large("total MAC count"))?,
             activations: self.activations.and_then(|a| a.checked_mul(n)),
         })
     }

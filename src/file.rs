@@ -158,7 +158,10 @@ impl<'de> Deserialize<'de> for RawLayer {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a layer table")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawLayer, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawLayer, A::Error> {
                 let mut raw = RawLayer::default();
                 while let Some(key) = map.next_key::<Spanned<String>>()? {
                     match key.get_ref().as_str() {
@@ -182,7 +185,10 @@ impl<'de> Deserialize<'de> for RawBranch {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a branch table")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawBranch, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawBranch, A::Error> {
                 let mut raw = RawBranch::default();
                 while let Some(key) = map.next_key::<Spanned<String>>()? {
                     if key.get_ref() == "layer" {
@@ -232,7 +238,8 @@ fn parse_whole(src: &str) -> Result<Network, FileError> {
     let raw = read_toml(src)?;
     let mut net = parse_head(src, &raw)?;
     for (i, table) in raw.layer.iter().enumerate() {
-        net.layers.push(parse_layer(src, &(i + 1).to_string(), table)?);
+        net.layers
+            .push(parse_layer(src, &(i + 1).to_string(), table)?);
     }
     Ok(net)
 }
@@ -445,10 +452,9 @@ fn parse_children(
             key,
             t!("file-branches-belong-to-merges", kind = kind.name()),
         ),
-        (_, Some((key, _))) if kind != Kind::Block => misplaced(
-            key,
-            t!("file-layers-belong-to-blocks", kind = kind.name()),
-        ),
+        (_, Some((key, _))) if kind != Kind::Block => {
+            misplaced(key, t!("file-layers-belong-to-blocks", kind = kind.name()))
+        }
         (branches, _) if kind.is_merge() => {
             let branches = branches.as_ref().map_or(&[][..], |(_, b)| b.as_slice());
             layer.branches = Vec::with_capacity(branches.len());
@@ -456,7 +462,10 @@ fn parse_children(
                 if let Some(key) = &branch.get_ref().stray {
                     return misplaced(
                         key,
-                        t!("file-a-branch-holds-only-layers", key = key.get_ref().as_str()),
+                        t!(
+                            "file-a-branch-holds-only-layers",
+                            key = key.get_ref().as_str()
+                        ),
                     );
                 }
                 let layers = (branch.get_ref().layers.iter().enumerate())
@@ -563,7 +572,10 @@ pub fn to_toml(net: &Network) -> String {
 /// `[[layer]]` tables for `layers` under `header` (`layer`, `layer.branch.layer`, …).
 fn write_layers(out: &mut String, header: &str, layers: &[Layer]) {
     for layer in layers {
-        out.push_str(&format!("\n[[{header}]]\ntype = \"{}\"\n", layer.kind.name()));
+        out.push_str(&format!(
+            "\n[[{header}]]\ntype = \"{}\"\n",
+            layer.kind.name()
+        ));
         for field in layer.kind.fields() {
             if let Some(v) = field.to_toml(layer) {
                 out.push_str(&format!("{} = {v}\n", field.name()));

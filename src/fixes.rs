@@ -3,17 +3,18 @@
 //! each with what it leads to.
 
 use crate::engine::{Analysis, Problem, Status, analyze};
-use crate::layer::{Hw, Layer, Padding};
+use crate::layer::{Hw, Kind, Layer, Padding};
 use crate::network::{Network, Shape};
 use crate::smallest::smallest_valid_input;
 use crate::units::thousands;
 
 /// A change that repairs a broken layer.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)] // a handful at a time, in a popup
 pub enum Repair {
-    /// Replace the layer at this index.
-    Layer(usize, Layer),
-    Remove(usize),
+    /// Replace the layer at this path (see `Network::layer_at`).
+    Layer(Vec<usize>, Layer),
+    Remove(Vec<usize>),
     Input(Shape),
 }
 
@@ -26,18 +27,27 @@ pub struct Fix {
     pub repair: Repair,
 }
 
-/// The fixes for layer `index` (0-based), best first; empty when the layer
-/// is not broken or no single change repairs it.
-pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
-    let Some(row) = analysis.rows.get(index) else {
+/// The fixes for the layer at `path`, best first; empty when the layer is
+/// not broken or no single change repairs it.
+pub fn fixes(net: &Network, analysis: &Analysis, path: &[usize]) -> Vec<Fix> {
+    let (Some(row), Some(layer)) = (analysis.row_at(path), net.layer_at(path)) else {
         return Vec::new();
     };
     let Status::Error(problem) = row.status else {
         return Vec::new();
     };
-    let layer = &net.layers[index];
-    let n = index + 1;
+    let index = path[0];
+    let here = path.to_vec();
+    let n = net.path_label(path);
     let mut candidates: Vec<(String, Repair)> = Vec::new();
+    if let Problem::Mismatch {
+        kind: Kind::Add,
+        first,
+        ..
+    } = problem
+    {
+        candidates.extend(merge_fixes(layer, row, first, &here, &n));
+    }
     if let Problem::ShrunkTooFar { input, padding, .. } = problem {
         if layer.padding != Padding::Same {
             let padded = Layer {
@@ -46,7 +56,7 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
             };
             candidates.push((
                 t!("fixes-zero-pad-layer-n-same", n = n.to_string()),
-                Repair::Layer(index, padded),
+                Repair::Layer(here.clone(), padded),
             ));
         }
         if let Some(kernel) = largest_fitting_kernel(layer, input, padding) {
@@ -55,17 +65,18 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
                 format!("{}×{}", kernel.h, kernel.w),
             );
             let what = if layer.kind.is_pool() {
-                t!("fixes-shrink-window", n = n, from = from, to = to)
+                t!("fixes-shrink-window", n = n.clone(), from = from, to = to)
             } else {
-                t!("fixes-shrink-kernel", n = n, from = from, to = to)
+                t!("fixes-shrink-kernel", n = n.clone(), from = from, to = to)
             };
             let mut smaller = layer.clone();
             smaller.set_kernel(kernel);
-            candidates.push((what, Repair::Layer(index, smaller)));
+            candidates.push((what, Repair::Layer(here.clone(), smaller)));
         }
         // A stride of 1 here, or on the strided layers that shrank the image.
         let strided = (0..=index)
             .rev()
+            .filter(|_| path.len() == 1)
             .filter(|&j| net.layers[j].kind.has_window() && net.layers[j].stride() != Hw::square(1))
             .take(3);
         for j in strided {
@@ -79,7 +90,7 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
                 stride: Some(Hw::square(1)),
                 ..net.layers[j].clone()
             };
-            candidates.push((what, Repair::Layer(j, unstrided)));
+            candidates.push((what, Repair::Layer(vec![j], unstrided)));
         }
     }
     candidates.push((
@@ -88,7 +99,7 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
             n = n.to_string(),
             a1 = layer.label().to_string()
         ),
-        Repair::Remove(index),
+        Repair::Remove(here.clone()),
     ));
     if let (Shape::Image { c, h, w }, Some(min)) = (net.input, smallest_valid_input(net))
         && (h < min.h || w < min.w)
@@ -117,6 +128,10 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
             if after.error_at.is_some_and(|e| e < first_ok) {
                 return None;
             }
+            // Inside a container the fix must mend the container itself.
+            if path.len() > 1 && after.error_at == Some(index) {
+                return None;
+            }
             let effect = match (after.error_at, after.totals.params) {
                 (None, Some(p)) => t!(
                     "fixes-network-valid-params",
@@ -138,13 +153,128 @@ pub fn fixes(net: &Network, analysis: &Analysis, index: usize) -> Vec<Fix> {
 pub fn apply(net: &Network, repair: &Repair) -> Network {
     let mut fixed = net.clone();
     match repair {
-        Repair::Layer(i, layer) => fixed.layers[*i] = layer.clone(),
-        Repair::Remove(i) => {
-            fixed.layers.remove(*i);
+        Repair::Layer(p, layer) => {
+            if let Some(slot) = fixed.layer_at_mut(p) {
+                *slot = layer.clone();
+            }
+        }
+        Repair::Remove(p) => {
+            if let Some((&i, list)) = p.split_last()
+                && let Some(list) = fixed.list_mut(list)
+                && i < list.len()
+            {
+                list.remove(i);
+            }
         }
         Repair::Input(shape) => fixed.input = *shape,
     }
     fixed
+}
+
+/// For an `add` whose branches disagree: make every other branch give what
+/// the first (the body) gives, with a convolution on it (a 1×1 projection
+/// with the right stride where one fits, as ResNet's downsampling skips);
+/// or pad the body's windows so it keeps the image size, then project.
+fn merge_fixes(
+    layer: &Layer,
+    row: &crate::engine::Row,
+    first: Shape,
+    here: &[usize],
+    n: &str,
+) -> Vec<(String, Repair)> {
+    let outputs: Vec<Option<Shape>> = (0..layer.branches.len())
+        .map(|b| match row.inner.get(b).and_then(|r| r.last()) {
+            Some(r) => r.output,
+            None => row.input,
+        })
+        .collect();
+    let project = |layer: &mut Layer, target: Shape| -> Option<String> {
+        let Shape::Image {
+            c: filters,
+            h: m,
+            w: mw,
+        } = target
+        else {
+            return None;
+        };
+        let mut described = None;
+        for (b, out) in outputs.iter().enumerate().skip(1) {
+            let Some(Shape::Image { h, w, .. }) = *out else {
+                return None;
+            };
+            if *out == Some(target) {
+                continue;
+            }
+            let ((sh, kh), (sw, kw)) = (window_for(h, m)?, window_for(w, mw)?);
+            let conv = Layer {
+                filters: crate::size::Size::new(filters)?,
+                kernel: Hw { h: kh, w: kw },
+                stride: Some(Hw { h: sh, w: sw }),
+                bias: false,
+                ..Layer::new(Kind::Conv2d)
+            };
+            described.get_or_insert(conv.label());
+            let branch = layer.branches.get_mut(b)?;
+            branch.push(conv);
+            branch.push(Layer::new(Kind::BatchNorm));
+        }
+        described
+    };
+    let mut out = Vec::new();
+    let mut projected = layer.clone();
+    if let Some(label) = project(&mut projected, first) {
+        out.push((
+            t!("fixes-project-the-skip", n = n.to_string(), label = label),
+            Repair::Layer(here.to_vec(), projected),
+        ));
+    }
+    // Pad the body so it keeps the image, then project the channels.
+    let mut padded = layer.clone();
+    if let Some(body) = padded.branches.first_mut()
+        && body
+            .iter()
+            .any(|l| l.kind.has_window() && l.padding != Padding::Same)
+    {
+        for l in body.iter_mut().filter(|l| l.kind.has_window()) {
+            l.padding = Padding::Same;
+        }
+        let body_out = (|| {
+            let mut shape = row.input?;
+            for l in padded.branches.first()? {
+                shape = crate::family::of(l.kind)
+                    .step(l, shape, crate::network::Kernels::Full)
+                    .ok()?
+                    .output;
+            }
+            Some(shape)
+        })();
+        if let Some(target) = body_out {
+            let label = project(&mut padded, target);
+            let what = match label {
+                Some(label) => t!(
+                    "fixes-pad-the-body-and-project",
+                    n = n.to_string(),
+                    label = label
+                ),
+                None => t!("fixes-pad-the-body", n = n.to_string()),
+            };
+            out.push((what, Repair::Layer(here.to_vec(), padded)));
+        }
+    }
+    out
+}
+
+/// The (stride, kernel) of a convolution without padding that turns `n`
+/// pixels into `m`: the largest whole stride n / m, and the smallest kernel
+/// that then gives exactly `m` (1 for ResNet's 56 → 28).
+fn window_for(n: u64, m: u64) -> Option<(u64, u64)> {
+    if m == 0 || m > n {
+        return None;
+    }
+    let s = (n / m).max(1);
+    let k = n.checked_sub(m.checked_mul(s)?)?.checked_add(1)?.max(1);
+    // ⌊(n − k) / s⌋ + 1 = m
+    ((n - k) / s + 1 == m).then_some((s, k))
 }
 
 /// The largest kernel, no larger than the current one, whose dilated span
@@ -175,7 +305,7 @@ mod tests {
     fn every_fix_for_stride_two_lenet_makes_it_valid() {
         let net = crate::presets::load("lenet-stride2").unwrap();
         let analysis = analyze(&net);
-        let offered = fixes(&net, &analysis, 3);
+        let offered = fixes(&net, &analysis, &[3]);
         let whats: Vec<&str> = offered.iter().map(|f| f.what.as_str()).collect();
         assert_eq!(
             whats,
@@ -202,6 +332,6 @@ mod tests {
     #[test]
     fn a_valid_row_has_no_fixes() {
         let net = crate::presets::load("lenet").unwrap();
-        assert!(fixes(&net, &analyze(&net), 0).is_empty());
+        assert!(fixes(&net, &analyze(&net), &[0]).is_empty());
     }
 }

@@ -163,6 +163,31 @@ impl Network {
         Some(layer)
     }
 
+    pub fn layer_at_mut(&mut self, path: &[usize]) -> Option<&mut Layer> {
+        let (&index, list) = path.split_last()?;
+        self.list_mut(list)?.get_mut(index)
+    }
+
+    /// The list of layers a path's last index counts in: the top level for
+    /// `[]`, a branch for `[…, layer, branch]`.
+    pub fn list(&self, list: &[usize]) -> Option<&Vec<Layer>> {
+        let mut layers = &self.layers;
+        for pair in list.chunks(2) {
+            let [index, branch] = pair else { return None };
+            layers = layers.get(*index)?.branches.get(*branch)?;
+        }
+        Some(layers)
+    }
+
+    pub fn list_mut(&mut self, list: &[usize]) -> Option<&mut Vec<Layer>> {
+        let mut layers = &mut self.layers;
+        for pair in list.chunks(2) {
+            let [index, branch] = pair else { return None };
+            layers = layers.get_mut(*index)?.branches.get_mut(*branch)?;
+        }
+        Some(layers)
+    }
+
     /// `5.2.1` for layer 1 of branch 2 of layer 5, `5.1` for layer 1 of
     /// block 5: 1-based, as files and the table number them.
     pub fn path_label(&self, path: &[usize]) -> String {

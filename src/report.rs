@@ -67,28 +67,30 @@ fn cells<'a>(net: &'a Network, analysis: &'a Analysis) -> impl Iterator<Item = [
         },
         String::new(),
     ];
-    let layers = lines(net, analysis).into_iter().map(move |line| match line.item {
-        Item::Layer { path, layer, row } => [
-            net.path_label(&path),
-            format!("{}{}", line.guides, layer.label()),
-            row.output
-                .map_or_else(|| "—".to_string(), |s| s.to_string()),
-            or_dash(row.params),
-            or_dash(row.macs),
-            row.receptive_field
-                .map_or_else(|| "—".to_string(), crate::words::receptive_field),
-            status_text(row),
-        ],
-        Item::Branch { branch, layers, .. } => [
-            String::new(),
-            format!("{}{}", line.guides, branch_label(branch, layers)),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-        ],
-    });
+    let layers = lines(net, analysis)
+        .into_iter()
+        .map(move |line| match line.item {
+            Item::Layer { path, layer, row } => [
+                net.path_label(&path),
+                format!("{}{}", line.guides, layer.label()),
+                row.output
+                    .map_or_else(|| "—".to_string(), |s| s.to_string()),
+                or_dash(row.params),
+                or_dash(row.macs),
+                row.receptive_field
+                    .map_or_else(|| "—".to_string(), crate::words::receptive_field),
+                status_text(row),
+            ],
+            Item::Branch { branch, layers, .. } => [
+                String::new(),
+                format!("{}{}", line.guides, branch_label(branch, layers)),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ],
+        });
     std::iter::once(input).chain(layers)
 }
 

@@ -29,7 +29,11 @@ pub fn smallest_valid_input(net: &Network) -> Option<Hw> {
     // divides evenly. Sizes at or above the windows' least are tried in turn.
     let works = |hw: Hw| {
         let sized = Network {
-            input: Shape::Image { c, h: hw.h, w: hw.w },
+            input: Shape::Image {
+                c,
+                h: hw.h,
+                w: hw.w,
+            },
             ..net.clone()
         };
         analyze(&sized).error_at.is_none()

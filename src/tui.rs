@@ -10,6 +10,7 @@ pub mod keys;
 mod modes;
 pub mod quiz;
 pub mod theme;
+pub mod tree;
 pub mod view;
 pub mod whatif;
 

@@ -98,9 +98,19 @@ pub fn problem(p: &Problem) -> String {
         } => {
             let (first, branch, other) = (first.to_string(), branch.to_string(), other.to_string());
             if kind == Kind::Add {
-                t!("problem-mismatch-add", first = first, branch = branch, other = other)
+                t!(
+                    "problem-mismatch-add",
+                    first = first,
+                    branch = branch,
+                    other = other
+                )
             } else {
-                t!("problem-mismatch-concat", first = first, branch = branch, other = other)
+                t!(
+                    "problem-mismatch-concat",
+                    first = first,
+                    branch = branch,
+                    other = other
+                )
             }
         }
         Problem::NoBranches { kind } => t!("problem-no-branches", kind = kind.name()),
@@ -113,7 +123,11 @@ pub fn problem(p: &Problem) -> String {
             let index = (index + 1).to_string();
             match (kind, repetition) {
                 (Kind::Block, Some(r)) => {
-                    t!("problem-inside-repetition", index = index, repetition = r.to_string())
+                    t!(
+                        "problem-inside-repetition",
+                        index = index,
+                        repetition = r.to_string()
+                    )
                 }
                 (Kind::Block, None) => t!("problem-inside-block", index = index),
                 _ => t!(

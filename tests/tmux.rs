@@ -425,3 +425,47 @@ fn saving_through_a_symlink_keeps_the_link_the_mode_and_the_comments() {
     let net = layerlab::file::load(&real).unwrap();
     assert_eq!(layerlab::engine::analyze(&net).totals.params, Some(107_786));
 }
+
+#[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
+fn resnet18_is_a_tree_and_a_residual_wrap_breaks_lenet_until_undone() {
+    let tmux = start("resnet", &["--preset", "resnet18"]);
+    tmux.wait_for("Total params: 11,689,512");
+    // Big presets open folded; → unfolds the selected block.
+    tmux.keys("G");
+    tmux.keys("k");
+    tmux.keys("k");
+    tmux.keys("k");
+    tmux.keys("k");
+    tmux.wait_for("block layer4");
+    tmux.keys("l");
+    let screen = tmux.wait_for("├ add (2 branches) relu");
+    assert!(screen.contains("│ ├ branch 1"), "tree guides:\n{screen}");
+    assert!(screen.contains("└ add (2 branches) relu"), "{screen}");
+    tmux.keys("q");
+    tmux.wait_until_quit();
+
+    let tmux = start("wrap", &[]);
+    tmux.wait_for("Total params: 44,426");
+    for key in ["g", "j", "j", "j", "r"] {
+        tmux.keys(key);
+    }
+    tmux.wait_for("add: branch 1 gives 8×8×16, branch 2 gives 12×12×6");
+    let coloured = tmux.screen(true);
+    let row = coloured
+        .lines()
+        .find(|l| l.contains("3  add (2 branches)"))
+        .unwrap_or_else(|| panic!("no add row in\n{coloured}"));
+    assert!(row.contains('✗'), "{row:?}");
+    assert!(
+        row.contains("\x1b[38;5;1m") || row.contains("\x1b[31m"),
+        "the broken merge is red: {row:?}"
+    );
+    tmux.keys("u");
+    tmux.wait_for("Total params: 44,426");
+    tmux.keys("q");
+    tmux.wait_until_quit();
+}

@@ -1258,3 +1258,66 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn r_wraps_a_layer_in_a_residual_block_and_f_offers_the_projection() {
+    let mut app = open("lenet");
+    press(&mut app, "gjjjr");
+    let buf = draw(&app, 140, 40);
+    let y = row_containing(&buf, "add (2 branches)");
+    assert_eq!(colour_of(&buf, y, "add").0, Color::Red, "{}", screen(&buf));
+    assert!(screen(&buf).contains("✗ add: branch 1 gives 8×8×16, branch 2 gives 12×12×6"));
+    assert!(screen(&buf).contains("│ └ conv 5×5 ×16 s1 p0 relu"));
+    assert!(screen(&buf).contains("└ branch 2: identity"));
+    // The fixes are tried first and shown with what they lead to.
+    press(&mut app, "f");
+    let Mode::Fix { fixes, .. } = &app.mode else {
+        panic!("f opens the fixes: {:?}", app.mode);
+    };
+    assert_eq!(
+        fixes[0].what,
+        "project the skip of layer 3 with conv 5×5 ×16 s1 p0 no-bias and a batchnorm"
+    );
+    assert_eq!(fixes[0].effect, "network valid, 46,858 params");
+    app.handle_event(&key(KeyCode::Enter));
+    assert_eq!(app.analysis().totals.params, Some(46_858));
+    press(&mut app, "uu");
+    assert_eq!(app.analysis().totals.params, Some(44_426));
+    assert_eq!(app.net(), &presets::load("lenet").unwrap());
+}
+
+#[test]
+fn containers_fold_and_unfold_and_edits_reach_inside_them() {
+    let mut app = open("resnet18");
+    let folded = screen(&draw(&app, 140, 40));
+    assert!(folded.contains("block layer1 ×2"));
+    assert!(
+        !folded.contains("branch 1"),
+        "big presets open folded:\n{folded}"
+    );
+    // Row 5 is layer1: unfold it, then its add, and step into the body.
+    press(&mut app, "gjjjjjl");
+    press(&mut app, "jl");
+    let open = screen(&draw(&app, 140, 40));
+    assert!(open.contains("└ add (2 branches) relu"), "{open}");
+    assert!(open.contains("  ├ branch 1"), "{open}");
+    // Onto the body's last conv: `>` doubles its filters, which breaks the add.
+    press(&mut app, "jjjjj>");
+    assert_eq!(app.selected_path(), Some(vec![4, 0, 0, 0, 3]));
+    assert_eq!(app.analysis().error_at, Some(4));
+    assert_eq!(app.analysis().error_path(), [4, 0, 0]);
+    assert!(
+        screen(&draw(&app, 160, 40))
+            .contains("✗ add: branch 1 gives 56×56×128, branch 2 gives 56×56×64")
+    );
+    press(&mut app, "u");
+    assert_eq!(app.analysis().totals.params, Some(11_689_512));
+    // `h` goes up to the holding container and folds it.
+    press(&mut app, "hh");
+    assert_eq!(app.selected_path(), Some(vec![4, 0, 0]));
+    // S reaches every convolution, nested ones included: the stem's
+    // stride 2 steps to 3, and every other follows it.
+    press(&mut app, "S");
+    let strided = app.net().layer_at(&[4, 0, 0, 0, 0]).map(|l| l.stride().h);
+    assert_eq!(strided, Some(3));
+}

@@ -124,7 +124,10 @@ fn container(
     row
 }
 
-type Outcome = (Vec<Vec<Row>>, Result<(Shape, ReceptiveField, Sums), Problem>);
+type Outcome = (
+    Vec<Vec<Row>>,
+    Result<(Shape, ReceptiveField, Sums), Problem>,
+);
 
 fn merge(
     layer: &Layer,
@@ -217,7 +220,9 @@ fn block(
             let left = repeat - done;
             let result = run.sums.times(left).and_then(|rest| total.add(rest));
             let extend = |from: u64, to: u64| {
-                (to - from).checked_mul(left).and_then(|d| to.checked_add(d))
+                (to - from)
+                    .checked_mul(left)
+                    .and_then(|d| to.checked_add(d))
             };
             let size = extend(size.h, grown.h).zip(extend(size.w, grown.w));
             let shown = shown.unwrap_or(run.rows);

@@ -44,8 +44,15 @@ impl Family for Adaptive {
     }
 
     fn label(&self, layer: &Layer) -> String {
-        let what = if layer.kind == Kind::AdaptiveMaxPool { "max" } else { "avg" };
-        format!("adaptive {what}pool → {}×{}", layer.output.h, layer.output.w)
+        let what = if layer.kind == Kind::AdaptiveMaxPool {
+            "max"
+        } else {
+            "avg"
+        };
+        format!(
+            "adaptive {what}pool → {}×{}",
+            layer.output.h, layer.output.w
+        )
     }
 
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {

@@ -32,9 +32,15 @@ pub fn merged(kind: Kind, outputs: &[Shape]) -> Result<Shape, Problem> {
     for (i, &shape) in rest.iter().enumerate() {
         out = match (kind, out, shape) {
             (Kind::Add, _, _) if shape == first => first,
-            (Kind::Concat, Shape::Image { c, h, w }, Shape::Image { c: c2, h: h2, w: w2 })
-                if (h, w) == (h2, w2) =>
-            {
+            (
+                Kind::Concat,
+                Shape::Image { c, h, w },
+                Shape::Image {
+                    c: c2,
+                    h: h2,
+                    w: w2,
+                },
+            ) if (h, w) == (h2, w2) => {
                 let c = c.checked_add(c2).ok_or(super::too_large("channel count"))?;
                 Shape::Image { c, h, w }
             }

@@ -55,7 +55,10 @@ impl Family for Pad {
         let s = e.layer.sides;
         out.push((
             format!("l{}", e.number),
-            format!("nn.ZeroPad2d(({}, {}, {}, {}))", s.left, s.right, s.top, s.bottom),
+            format!(
+                "nn.ZeroPad2d(({}, {}, {}, {}))",
+                s.left, s.right, s.top, s.bottom
+            ),
         ));
     }
 

@@ -153,14 +153,25 @@ impl Family for Transpose {
         match layer.kind {
             Kind::Upsample => {
                 let s = layer.scale;
-                vec![format!("H: {h}·{} = {}, W: {w}·{} = {}", s.h, h.saturating_mul(s.h), s.w, w.saturating_mul(s.w))]
+                vec![format!(
+                    "H: {h}·{} = {}, W: {w}·{} = {}",
+                    s.h,
+                    h.saturating_mul(s.h),
+                    s.w,
+                    w.saturating_mul(s.w)
+                )]
             }
             _ => {
                 let p = match layer.padding {
                     Padding::Explicit(p) => p,
                     _ => Hw::square(0),
                 };
-                let (k, s, d, op) = (layer.kernel, layer.stride(), layer.dilation, layer.output_padding);
+                let (k, s, d, op) = (
+                    layer.kernel,
+                    layer.stride(),
+                    layer.dilation,
+                    layer.output_padding,
+                );
                 let line = |name: &str, n: u64, k: u64, s: u64, p: u64, d: u64, op: u64| {
                     let out = transpose_axis(n, k, s, p, d, op)
                         .map_or_else(|| "—".to_string(), |o| o.to_string());
@@ -201,7 +212,11 @@ impl Family for Transpose {
                         layer.scale = Hw { h, w };
                         Ok(())
                     }
-                    _ => Err(t!("app-the-kernel-cannot-shrink-below", a1 = layer.scale.h.to_string(), a2 = layer.scale.w.to_string())),
+                    _ => Err(t!(
+                        "app-the-kernel-cannot-shrink-below",
+                        a1 = layer.scale.h.to_string(),
+                        a2 = layer.scale.w.to_string()
+                    )),
                 }
             }
             _ => super::resize_window(layer, step),
@@ -227,7 +242,13 @@ impl Family for Transpose {
                     Padding::Explicit(p) => p,
                     _ => Hw::square(0),
                 };
-                let mut s = format!("convT {}×{} ×{} s{} p{p}", k.h, k.w, layer.filters, layer.stride());
+                let mut s = format!(
+                    "convT {}×{} ×{} s{} p{p}",
+                    k.h,
+                    k.w,
+                    layer.filters,
+                    layer.stride()
+                );
                 if layer.output_padding != Hw::square(0) {
                     s.push_str(&format!(" op{}", layer.output_padding));
                 }
@@ -278,7 +299,10 @@ impl Family for Transpose {
         if l.dilation != Hw::square(1) {
             args.push(format!("dilation={}", pair(l.dilation)));
         }
-        out.push((format!("l{n}"), format!("nn.ConvTranspose2d({})", args.join(", "))));
+        out.push((
+            format!("l{n}"),
+            format!("nn.ConvTranspose2d({})", args.join(", ")),
+        ));
     }
 
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
@@ -292,8 +316,8 @@ impl Family for Transpose {
             ));
             return Ok(());
         }
-        let plain = matches!(l.padding, Padding::Valid)
-            || l.padding == Padding::Explicit(Hw::square(0));
+        let plain =
+            matches!(l.padding, Padding::Valid) || l.padding == Padding::Explicit(Hw::square(0));
         if !plain || l.groups != Size::ONE || l.dilation != Hw::square(1) {
             return Err(ExportError(t!(
                 "transpose-keras-cannot",
@@ -301,7 +325,11 @@ impl Family for Transpose {
                 label = self.label(l)
             )));
         }
-        let mut args = vec![l.filters.to_string(), pair(l.kernel), format!("strides={}", pair(l.stride()))];
+        let mut args = vec![
+            l.filters.to_string(),
+            pair(l.kernel),
+            format!("strides={}", pair(l.stride())),
+        ];
         if l.output_padding != Hw::square(0) {
             args.push(format!("output_padding={}", pair(l.output_padding)));
         }

@@ -38,7 +38,7 @@ impl Serialize for Layers<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.net.layers.len()))?;
         for (i, (layer, row)) in self.net.layers.iter().zip(&self.analysis.rows).enumerate() {
-            seq.serialize_element(&LayerEntry::new(i, layer, row, self.net.kernels, 0))?;
+            seq.serialize_element(&LayerEntry::new(i, layer, row, self.net.kernels))?;
         }
         seq.end()
     }
@@ -83,13 +83,12 @@ struct Formulas {
 }
 
 impl LayerEntry {
-    /// The entry for `layer`, the `i`-th (0-based) of its list, `depth`
-    /// containers down.
-    fn new(i: usize, layer: &Layer, row: &Row, kernels: Kernels, depth: usize) -> LayerEntry {
+    /// The entry for `layer`, the `i`-th (0-based) of its list.
+    fn new(i: usize, layer: &Layer, row: &Row, kernels: Kernels) -> LayerEntry {
         let list = |layers: &[Layer], rows: Option<&Vec<Row>>| -> Vec<LayerEntry> {
             let rows = rows.map_or(&[][..], Vec::as_slice);
             (layers.iter().zip(rows).enumerate())
-                .map(|(j, (l, r))| LayerEntry::new(j, l, r, kernels, depth + 1))
+                .map(|(j, (l, r))| LayerEntry::new(j, l, r, kernels))
                 .collect()
         };
         let (branches, layers, repeat) = match layer.kind {

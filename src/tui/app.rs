@@ -10,6 +10,7 @@ use super::history::Change;
 use super::keys::{self, Action};
 use super::quiz::{AnswerForm, Quiz};
 use super::theme::{self, Theme};
+use super::tree::Selection;
 use super::whatif::Baseline;
 use crate::engine::Analysis;
 use crate::family::{self, Direction};
@@ -24,6 +25,7 @@ use crossterm::event::{
 };
 use ratatui::layout::Rect;
 use std::cell::Cell;
+use std::collections::HashSet;
 use std::path::PathBuf;
 use tui_input::Input;
 
@@ -86,9 +88,9 @@ pub enum Mode {
     },
     /// Answering a quizzed row.
     Answer(AnswerForm),
-    /// Picking one of the fixes for the broken layer `layer`.
+    /// Picking one of the fixes for the broken layer at path `layer`.
     Fix {
-        layer: usize,
+        layer: Vec<usize>,
         fixes: Vec<Fix>,
         choice: usize,
     },
@@ -133,6 +135,10 @@ pub struct App {
     /// First row on screen and the table's last size, kept by the view.
     pub scroll: Cell<usize>,
     pub table_area: Cell<Rect>,
+    /// Containers opened or closed against the default (see `tree`).
+    pub toggled: HashSet<Vec<usize>>,
+    /// Big networks open with every container folded.
+    pub fold_by_default: bool,
 }
 
 impl App {
@@ -147,7 +153,10 @@ impl App {
 
     /// A fresh explorer on `doc` in `session`.
     pub fn with(doc: Document, session: Session) -> App {
+        let size: usize = doc.net().layers.iter().map(Layer::count).sum();
         App {
+            toggled: HashSet::new(),
+            fold_by_default: size > super::tree::FOLD_ABOVE,
             doc,
             session,
             baseline: None,
@@ -185,13 +194,13 @@ impl App {
         self.is_dirty() || self.quiz.as_ref().is_some_and(|q| q.has_answers())
     }
 
-    /// The selected layer, `None` on the input row.
+    /// The selected top-level layer, `None` on the input row and on rows
+    /// inside containers.
     pub fn selected_layer(&self) -> Option<usize> {
-        self.selected.checked_sub(1)
-    }
-
-    fn rows(&self) -> usize {
-        self.doc.net().layers.len() + 1
+        match self.selected_path() {
+            Some(p) if p.len() == 1 => Some(p[0]),
+            _ => None,
+        }
     }
 
     /// Rows the table shows at once (at least one).
@@ -269,46 +278,57 @@ impl App {
             Action::SelectFirst => self.selected = 0,
             Action::SelectLast => self.selected = last,
             Action::AddLayer => self.mode = Mode::Add { choice: 0 },
-            Action::RemoveLayer => match self.selected_layer() {
-                None => self.fail(t!("app-the-input-row-cannot-be")),
-                Some(i) => {
-                    let label = self.doc.net().layers[i].label();
-                    self.commit(Change::Remove(i));
+            Action::RemoveLayer => match self.selection() {
+                Selection::Input => self.fail(t!("app-the-input-row-cannot-be")),
+                Selection::Layer(p) => {
+                    let label = self.doc.net().layer_at(&p).map(Layer::label);
+                    let n = self.doc.net().path_label(&p);
+                    self.commit(Change::Remove(p));
                     self.say(t!(
                         "app-removed-layer-label-u-undoes",
-                        a1 = (i + 1).to_string(),
-                        label = label.to_string()
+                        a1 = n,
+                        label = label.unwrap_or_default()
                     ));
+                }
+                Selection::Branch { merge, branch } => {
+                    if let Some(mut layer) = self.doc.net().layer_at(&merge).cloned() {
+                        layer.branches.remove(branch);
+                        self.commit(Change::Layer(merge, layer));
+                    }
                 }
             },
             Action::Edit if self.open_answer() => {}
             Action::Edit => {
-                self.mode = match self.selected_layer() {
-                    None => Mode::Edit(Form::for_input(self.doc.net())),
-                    Some(i) => match Form::for_layer(self.doc.net(), i) {
+                self.mode = match self.selection() {
+                    Selection::Input => Mode::Edit(Form::for_input(self.doc.net())),
+                    Selection::Branch { .. } => {
+                        self.fail(t!("app-select-a-layer-first-this"));
+                        Mode::Table
+                    }
+                    Selection::Layer(p) => match Form::for_layer(self.doc.net(), &p) {
                         Some(form) if !form.entries.is_empty() => Mode::Edit(form),
                         _ => {
-                            let kind = self.doc.net().layers[i].kind.name();
+                            let kind = self.doc.net().layer_at(&p).map_or("", |l| l.kind.name());
                             self.fail(t!("app-kind-has-no-settings-to", kind = kind.to_string()));
                             Mode::Table
                         }
                     },
                 }
             }
-            Action::MoveUp => match self.selected_layer() {
-                Some(i) if i > 0 => {
-                    self.commit(Change::Swap(i, i - 1));
-                    self.selected -= 1;
+            Action::MoveUp | Action::MoveDown => {
+                let up = action == Action::MoveUp;
+                let len = |p: &[usize]| self.doc.net().list(&p[..p.len() - 1]).map_or(0, Vec::len);
+                match self.selected_path() {
+                    Some(p) if up && p[p.len() - 1] > 0 => self.swap(p, false),
+                    Some(p) if !up && p[p.len() - 1] + 1 < len(&p) => self.swap(p, true),
+                    _ if up => self.fail(t!("app-already-at-the-top")),
+                    _ => self.fail(t!("app-already-at-the-bottom")),
                 }
-                _ => self.fail(t!("app-already-at-the-top")),
-            },
-            Action::MoveDown => match self.selected_layer() {
-                Some(i) if i + 1 < self.doc.net().layers.len() => {
-                    self.commit(Change::Swap(i, i + 1));
-                    self.selected += 1;
-                }
-                _ => self.fail(t!("app-already-at-the-bottom")),
-            },
+            }
+            Action::Unfold => self.unfold(),
+            Action::Fold => self.fold(),
+            Action::WrapResidual => self.wrap_residual(),
+            Action::AddBranch => self.add_branch(),
             Action::TogglePadding => self.change_selected(|l| {
                 if !l.kind.has_window() {
                     let kind = l.kind.name();
@@ -322,7 +342,7 @@ impl App {
                 Ok(())
             }),
             Action::TogglePaddingAll => {
-                let all_same = self.convs().all(|l| l.padding == Padding::Same);
+                let all_same = (self.conv_paths().iter()).all(|(_, l)| l.padding == Padding::Same);
                 let padding = if all_same {
                     Padding::Valid
                 } else {
@@ -339,7 +359,8 @@ impl App {
                 Ok(())
             }),
             Action::CycleStrideAll => {
-                let next = next_stride(self.convs().next().map_or(1, |l| l.stride().h));
+                let first = self.conv_paths().first().map_or(1, |(_, l)| l.stride().h);
+                let next = next_stride(first);
                 self.change_convs(|l| l.stride = Some(Hw::square(next)));
             }
             Action::Grow => self.change_selected(|l| family::of(l.kind).resize(l, Direction::Up)),
@@ -409,27 +430,34 @@ impl App {
 
     /// Changes the selected layer through `f`; an `Err` is shown and changes nothing.
     fn change_selected(&mut self, f: impl FnOnce(&mut Layer) -> Result<(), String>) {
-        let Some(i) = self.selected_layer() else {
+        let Some(p) = self.selected_path() else {
             return self.fail(t!("app-select-a-layer-first-this"));
         };
-        let mut layer = self.doc.net().layers[i].clone();
+        let Some(mut layer) = self.doc.net().layer_at(&p).cloned() else {
+            return;
+        };
         match f(&mut layer) {
-            Ok(()) => self.commit(Change::Layer(i, layer)),
+            Ok(()) => self.commit(Change::Layer(p, layer)),
             Err(why) => self.fail(why),
         }
     }
 
-    fn convs(&self) -> impl Iterator<Item = &Layer> {
-        self.doc.net().layers.iter().filter(|l| l.kind.is_conv())
+    /// Swaps the layer at `p` with its neighbour below (`down`) or above.
+    fn swap(&mut self, mut p: Vec<usize>, down: bool) {
+        let last = p.len() - 1;
+        let other = if down { p[last] + 1 } else { p[last] - 1 };
+        self.commit(Change::Swap(p.clone(), other));
+        p[last] = other;
+        self.select_path(&p);
     }
 
+    /// Every convolution, those inside containers too, changed through `f`.
     fn change_convs(&mut self, f: impl Fn(&mut Layer)) {
-        let changed: Vec<(usize, Layer)> = (self.doc.net().layers.iter().enumerate())
-            .filter(|(_, l)| l.kind.is_conv())
-            .map(|(i, l)| {
+        let changed: Vec<(Vec<usize>, Layer)> = (self.conv_paths().into_iter())
+            .map(|(p, l)| {
                 let mut l = l.clone();
                 f(&mut l);
-                (i, l)
+                (p, l)
             })
             .collect();
         if changed.is_empty() {
@@ -473,14 +501,27 @@ impl App {
         }
     }
 
+    /// Inserts a new layer below the selected one, in the same list (at
+    /// the start of a selected branch, at the top from the input row).
     pub(super) fn add_layer(&mut self, kind: Kind) {
-        let at = self.selected;
-        self.commit(Change::Insert(at, Layer::new(kind)));
-        self.selected = at + 1;
+        let at = match self.selection() {
+            Selection::Input => vec![0],
+            Selection::Layer(mut p) => {
+                let last = p.len() - 1;
+                p[last] += 1;
+                p
+            }
+            Selection::Branch { mut merge, branch } => {
+                merge.extend([branch, 0]);
+                merge
+            }
+        };
+        self.commit(Change::Insert(at.clone(), Layer::new(kind)));
+        self.select_path(&at);
         self.say(t!(
             "app-added-as-layer-enter-edits",
             a1 = kind.name().to_string(),
-            a2 = (at + 1).to_string()
+            a2 = self.doc.net().path_label(&at)
         ));
     }
 

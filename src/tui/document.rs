@@ -154,14 +154,14 @@ mod tests {
     fn every_way_to_change_keeps_the_analysis_equal_to_a_fresh_one() {
         let mut doc = Document::new(crate::presets::load("lenet").unwrap(), None, None);
         assert_eq!(
-            doc.apply(Change::Insert(2, Layer::new(Kind::Relu))),
+            doc.apply(Change::Insert(vec![2], Layer::new(Kind::Relu))),
             Ok(true)
         );
         assert_eq!(doc.analysis(), &analyze(doc.net()));
         assert!(doc.is_dirty());
-        assert_eq!(doc.apply(Change::Remove(99)), Err(Gone));
+        assert_eq!(doc.apply(Change::Remove(vec![99])), Err(Gone));
         assert_eq!(
-            doc.apply(Change::Swap(1, 1)),
+            doc.apply(Change::Swap(vec![1], 1)),
             Ok(false),
             "a no-op is no step"
         );

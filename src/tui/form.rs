@@ -9,12 +9,12 @@ use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
 /// What the form edits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
     /// The network's name and input shape (the input row).
     Input,
-    /// The layer at this index.
-    Layer(usize),
+    /// The layer at this path (see `Network::layer_at`).
+    Layer(Vec<usize>),
 }
 
 #[derive(Clone, Debug)]
@@ -37,17 +37,22 @@ pub struct Form {
 }
 
 impl Form {
-    pub fn for_layer(net: &Network, index: usize) -> Option<Form> {
-        let layer = net.layers.get(index)?;
+    pub fn for_layer(net: &Network, path: &[usize]) -> Option<Form> {
+        let layer = net.layer_at(path)?;
         let entries = layer
             .kind
             .fields()
             .iter()
             .map(|f| entry(f.name().to_string(), f.text(layer)))
             .collect();
-        let title = format!("{} {}: {}", t!("form-layer"), index + 1, layer.kind.name());
+        let title = format!(
+            "{} {}: {}",
+            t!("form-layer"),
+            net.path_label(path),
+            layer.kind.name()
+        );
         Some(Form {
-            target: Target::Layer(index),
+            target: Target::Layer(path.to_vec()),
             title,
             entries,
             focus: 0,
@@ -106,7 +111,7 @@ impl Form {
 
     /// The change the form describes, or each field's error (`None` where fine).
     pub fn evaluate(&self, net: &Network) -> Result<Change, Vec<Option<String>>> {
-        match self.target {
+        match &self.target {
             Target::Input => {
                 let name = self.entries[0].input.value().trim().to_string();
                 let name_error = if name.is_empty() {
@@ -121,8 +126,8 @@ impl Form {
                     (n, s) => Err(vec![n, s.err()]),
                 }
             }
-            Target::Layer(index) => {
-                let Some(original) = net.layers.get(index) else {
+            Target::Layer(path) => {
+                let Some(original) = net.layer_at(path) else {
                     return Err(vec![Some(
                         t!("form-this-layer-no-longer-exists").to_string(),
                     )]);
@@ -139,7 +144,7 @@ impl Form {
                     })
                     .collect();
                 if errors.iter().all(Option::is_none) {
-                    Ok(Change::Layer(index, draft))
+                    Ok(Change::Layer(path.clone(), draft))
                 } else {
                     Err(errors)
                 }

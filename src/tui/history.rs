@@ -6,16 +6,22 @@ use crate::layer::Layer;
 use crate::network::{Kernels, Network, Shape};
 use std::collections::VecDeque;
 
+/// Where a layer is: its top-level index, then a (branch, index) pair for
+/// each container on the way down (see `Network::layer_at`).
+pub type Path = Vec<usize>;
+
 /// One change a person makes, as a single undo step.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Change {
-    /// Replace the layer at this index.
-    Layer(usize, Layer),
+    /// Replace the layer at this path.
+    Layer(Path, Layer),
     /// Replace several layers at once (`P`, `S`: every convolution).
-    Layers(Vec<(usize, Layer)>),
-    Insert(usize, Layer),
-    Remove(usize),
-    Swap(usize, usize),
+    Layers(Vec<(Path, Layer)>),
+    /// Insert a layer so that it is at this path.
+    Insert(Path, Layer),
+    Remove(Path),
+    /// Swap the layer at the path with the one at this index of its list.
+    Swap(Path, usize),
     Kernels(Kernels),
     Input {
         name: String,
@@ -27,56 +33,74 @@ impl Change {
     /// True when applying the change would leave the network as it is.
     pub fn is_noop(&self, net: &Network) -> bool {
         match self {
-            Change::Layer(i, l) => net.layers.get(*i) == Some(l),
-            Change::Layers(ls) => ls.iter().all(|(i, l)| net.layers.get(*i) == Some(l)),
+            Change::Layer(p, l) => net.layer_at(p) == Some(l),
+            Change::Layers(ls) => ls.iter().all(|(p, l)| net.layer_at(p) == Some(l)),
             Change::Insert(..) | Change::Remove(_) => false,
-            Change::Swap(i, j) => i == j,
+            Change::Swap(p, j) => p.last() == Some(j),
             Change::Kernels(k) => net.kernels == *k,
             Change::Input { name, shape } => net.name == *name && net.input == *shape,
         }
     }
 
-    /// The first layer whose analysis the change can affect: rows above it
-    /// stay as they are.
+    /// The first top-level layer whose analysis the change can affect: rows
+    /// above it stay as they are.
     pub fn first_layer(&self) -> usize {
+        let top = |p: &Path| p.first().copied().unwrap_or(0);
         match self {
-            Change::Layer(i, _) | Change::Insert(i, _) | Change::Remove(i) => *i,
-            Change::Layers(ls) => ls.iter().map(|(i, _)| *i).min().unwrap_or(0),
-            Change::Swap(i, j) => *i.min(j),
+            Change::Layer(p, _) | Change::Insert(p, _) | Change::Remove(p) => top(p),
+            Change::Swap(p, j) if p.len() == 1 => top(p).min(*j),
+            Change::Swap(p, _) => top(p),
+            Change::Layers(ls) => ls.iter().map(|(p, _)| top(p)).min().unwrap_or(0),
             Change::Kernels(_) | Change::Input { .. } => 0,
         }
     }
 
     /// Applies the change and returns the change that undoes it, or `None`
-    /// (leaving the network alone) when an index is out of range.
+    /// (leaving the network alone) when a path leads nowhere.
     pub fn apply(self, net: &mut Network) -> Option<Change> {
-        let n = net.layers.len();
+        let split = |p: &Path| p.split_last().map(|(&i, list)| (list.to_vec(), i));
         Some(match self {
-            Change::Layer(i, layer) => {
-                let old = std::mem::replace(net.layers.get_mut(i)?, layer);
-                Change::Layer(i, old)
+            Change::Layer(p, layer) => {
+                let old = std::mem::replace(net.layer_at_mut(&p)?, layer);
+                Change::Layer(p, old)
             }
             Change::Layers(layers) => {
-                if layers.iter().any(|(i, _)| *i >= n) {
+                if layers.iter().any(|(p, _)| net.layer_at(p).is_none()) {
                     return None;
                 }
-                let old = layers
-                    .into_iter()
-                    .map(|(i, l)| (i, std::mem::replace(&mut net.layers[i], l)))
-                    .collect();
+                let mut old = Vec::with_capacity(layers.len());
+                for (p, l) in layers {
+                    let slot = net.layer_at_mut(&p)?;
+                    old.push((p, std::mem::replace(slot, l)));
+                }
                 Change::Layers(old)
             }
-            Change::Insert(i, layer) if i <= n => {
-                net.layers.insert(i, layer);
-                Change::Remove(i)
+            Change::Insert(p, layer) => {
+                let (list, i) = split(&p)?;
+                let list = net.list_mut(&list)?;
+                if i > list.len() {
+                    return None;
+                }
+                list.insert(i, layer);
+                Change::Remove(p)
             }
-            Change::Remove(i) if i < n => Change::Insert(i, net.layers.remove(i)),
-            Change::Insert(..) | Change::Remove(_) => return None,
-            Change::Swap(i, j) if i < n && j < n => {
-                net.layers.swap(i, j);
-                Change::Swap(i, j)
+            Change::Remove(p) => {
+                let (list, i) = split(&p)?;
+                let list = net.list_mut(&list)?;
+                if i >= list.len() {
+                    return None;
+                }
+                Change::Insert(p, list.remove(i))
             }
-            Change::Swap(..) => return None,
+            Change::Swap(p, j) => {
+                let (list, i) = split(&p)?;
+                let list = net.list_mut(&list)?;
+                if i >= list.len() || j >= list.len() {
+                    return None;
+                }
+                list.swap(i, j);
+                Change::Swap(p, j)
+            }
             Change::Kernels(k) => Change::Kernels(std::mem::replace(&mut net.kernels, k)),
             Change::Input { name, shape } => Change::Input {
                 name: std::mem::replace(&mut net.name, name),
@@ -92,7 +116,7 @@ impl Change {
     pub fn bytes(&self) -> usize {
         std::mem::size_of::<Change>()
             + match self {
-                Change::Layers(ls) => ls.len() * std::mem::size_of::<(usize, Layer)>(),
+                Change::Layers(ls) => ls.len() * std::mem::size_of::<(Path, Layer)>(),
                 Change::Input { name, .. } => name.len(),
                 _ => 0,
             }
@@ -167,14 +191,14 @@ mod tests {
     fn every_change_undoes_to_the_same_network() {
         let start = crate::presets::load("lenet").unwrap();
         let changes = vec![
-            Change::Layer(0, Layer::new(Kind::Dense)),
+            Change::Layer(vec![0], Layer::new(Kind::Dense)),
             Change::Layers(vec![
-                (0, Layer::new(Kind::Relu)),
-                (2, Layer::new(Kind::Tanh)),
+                (vec![0], Layer::new(Kind::Relu)),
+                (vec![2], Layer::new(Kind::Tanh)),
             ]),
-            Change::Insert(9, Layer::new(Kind::Dropout)),
-            Change::Remove(3),
-            Change::Swap(1, 4),
+            Change::Insert(vec![9], Layer::new(Kind::Dropout)),
+            Change::Remove(vec![3]),
+            Change::Swap(vec![1], 4),
             Change::Kernels(Kernels::Shared),
             Change::Input {
                 name: "x".into(),
@@ -195,9 +219,10 @@ mod tests {
         let mut net = crate::presets::load("lenet").unwrap();
         let before = net.clone();
         for change in [
-            Change::Remove(9),
-            Change::Insert(10, Layer::new(Kind::Relu)),
-            Change::Swap(0, 9),
+            Change::Remove(vec![9]),
+            Change::Insert(vec![10], Layer::new(Kind::Relu)),
+            Change::Swap(vec![0], 9),
+            Change::Remove(vec![0, 0, 0]),
         ] {
             assert_eq!(change.apply(&mut net), None);
         }
@@ -209,7 +234,7 @@ mod tests {
         let mut net = crate::presets::load("lenet").unwrap();
         let relu = Layer::new(Kind::Relu);
         // Each step holds 200,000 layers, as `P` on a huge network would.
-        let big = || Change::Layers(vec![(0, relu.clone()); 200_000]);
+        let big = || Change::Layers(vec![(vec![0], relu.clone()); 200_000]);
         let per_step = big().bytes();
         let mut history = History::default();
         for version in 0..200 {

@@ -48,6 +48,10 @@ pub enum Action {
     Fix,
     Quiz,
     Export,
+    Unfold,
+    Fold,
+    WrapResidual,
+    AddBranch,
 }
 
 /// One row of a keymap: keys and the action they ask for in its context.
@@ -131,10 +135,34 @@ pub const KEYS: &[Binding] = &[
         help: "key-select-last",
     },
     Binding {
+        label: "→ l",
+        keys: &[plain(KeyCode::Right), ch('l')],
+        action: Action::Unfold,
+        help: "key-unfold",
+    },
+    Binding {
+        label: "← h",
+        keys: &[plain(KeyCode::Left), ch('h')],
+        action: Action::Fold,
+        help: "key-fold",
+    },
+    Binding {
         label: "a",
         keys: &[ch('a')],
         action: Action::AddLayer,
         help: "key-add-layer",
+    },
+    Binding {
+        label: "A",
+        keys: &[ch('A')],
+        action: Action::AddBranch,
+        help: "key-add-branch",
+    },
+    Binding {
+        label: "r",
+        keys: &[ch('r')],
+        action: Action::WrapResidual,
+        help: "key-wrap-residual",
     },
     Binding {
         label: "d Del",

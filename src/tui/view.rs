@@ -5,6 +5,7 @@
 use super::app::{App, Mode, PathPurpose};
 use super::keys::{self, HINT};
 use super::theme::Theme;
+use super::tree::Selection;
 use super::whatif::EXPORTS;
 use crate::tui::quiz::QuizCell;
 
@@ -53,9 +54,17 @@ impl Widget for &App {
                 let items = Kind::ALL
                     .iter()
                     .map(|k| (k.name().to_string(), k.description().to_string()));
-                let title = match self.selected {
-                    0 => t!("view-add-a-layer-at-the").to_string(),
-                    n => t!("view-add-a-layer-after-layer", n = n.to_string()),
+                let title = match self.selection() {
+                    Selection::Input => t!("view-add-a-layer-at-the").to_string(),
+                    Selection::Layer(p) => {
+                        t!(
+                            "view-add-a-layer-after-layer",
+                            n = self.net().path_label(&p)
+                        )
+                    }
+                    Selection::Branch { branch, .. } => {
+                        t!("view-add-a-layer-to-branch", n = (branch + 1).to_string())
+                    }
                 };
                 popups::render_list(t, &title, items.collect(), *choice, area, buf);
             }
@@ -100,7 +109,7 @@ impl Widget for &App {
                 layer,
                 fixes,
                 choice,
-            } => popups::render_fixes(t, *layer, fixes, *choice, area, buf),
+            } => popups::render_fixes(t, &self.net().path_label(layer), fixes, *choice, area, buf),
         }
     }
 }
@@ -180,8 +189,10 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
 fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.session.theme;
     let label = |s: String| Span::styled(format!("{s:<13}"), t.muted);
-    let (title, lines) = match app.selected_layer() {
-        None => {
+    let selected = app.selected_path();
+    let top_level = selected.as_ref().filter(|p| p.len() == 1).map(|p| p[0]);
+    let (title, lines) = match (selected, top_level) {
+        (None, _) => {
             let lines = vec![
                 Line::from(vec![
                     label(t!("view-input")),
@@ -194,7 +205,7 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
             ];
             (t!("view-input-2").to_string(), lines)
         }
-        Some(i)
+        (Some(_), Some(i))
             if app
                 .quiz
                 .as_ref()
@@ -220,9 +231,12 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
                 lines,
             )
         }
-        Some(i) => {
-            let layer = &app.net().layers[i];
-            let row = &app.analysis().rows[i];
+        (Some(path), _) => {
+            let (Some(layer), Some(row)) =
+                (app.net().layer_at(&path), app.analysis().row_at(&path))
+            else {
+                return;
+            };
             let why = explain(layer, row, app.net().kernels);
             let shape = |s: Option<Shape>| s.map_or_else(|| "—".to_string(), |s| s.to_string());
             let mut lines = vec![Line::from(vec![
@@ -272,7 +286,12 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
                 Span::styled(why.params, t.formula),
             ]));
             (
-                format!(" {} {} · {} ", t!("view-layer"), i + 1, layer.label()),
+                format!(
+                    " {} {} · {} ",
+                    t!("view-layer"),
+                    app.net().path_label(&path),
+                    layer.label()
+                ),
                 lines,
             )
         }

@@ -4,7 +4,7 @@
 use super::app::{App, Effect, Mode, slug};
 use super::history::Change;
 use crate::compare::{Step, align};
-use crate::engine::{Analysis, Status, analyze};
+use crate::engine::{Analysis, Problem, Status, analyze};
 use crate::export::{Framework, export};
 use crate::fixes::{Fix, Repair, fixes};
 use crate::network::{Network, Shape};
@@ -81,7 +81,7 @@ impl App {
     }
 
     pub(super) fn open_fixes(&mut self) {
-        let Some(i) = self.selected_layer() else {
+        let Some(path) = self.selected_path() else {
             return self.fail(match (self.doc().min_input(), self.net().input) {
                 (Some(min), Shape::Image { h, w, .. }) if h < min.h || w < min.w => t!(
                     "whatif-the-input-h-w-is",
@@ -98,9 +98,13 @@ impl App {
                 _ => t!("whatif-f-suggests-fixes-for-a").to_string(),
             });
         };
-        match self.analysis().rows[i].status {
-            Status::Error(_) => {}
-            Status::Unreachable => {
+        match self.analysis().row_at(&path).map(|r| r.status) {
+            Some(Status::Error(Problem::Inside { .. })) => {
+                let inner = self.net().path_label(&self.analysis().error_path());
+                return self.fail(t!("whatif-the-problem-is-inside", inner = inner));
+            }
+            Some(Status::Error(_)) => {}
+            Some(Status::Unreachable) => {
                 let broken = self.analysis().error_at.map_or(0, |e| e + 1);
                 return self.fail(t!(
                     "whatif-this-row-only-waits-for",
@@ -111,12 +115,12 @@ impl App {
                 return self.fail(t!("whatif-f-suggests-fixes-for-a-2"));
             }
         }
-        let found = fixes(self.net(), self.analysis(), i);
+        let found = fixes(self.net(), self.analysis(), &path);
         if found.is_empty() {
             return self.fail(t!("whatif-no-single-change-repairs-this"));
         }
         self.mode = Mode::Fix {
-            layer: i,
+            layer: path,
             fixes: found,
             choice: 0,
         };
@@ -124,8 +128,8 @@ impl App {
 
     pub(super) fn apply_fix(&mut self, fix: Fix) {
         let change = match fix.repair {
-            Repair::Layer(i, layer) => Change::Layer(i, layer),
-            Repair::Remove(i) => Change::Remove(i),
+            Repair::Layer(p, layer) => Change::Layer(p, layer),
+            Repair::Remove(p) => Change::Remove(p),
             Repair::Input(shape) => Change::Input {
                 name: self.net().name.clone(),
                 shape,
@@ -154,6 +158,8 @@ pub enum TableRow {
     Removed {
         base: usize,
     },
+    /// Line `line` of the tree (a layer inside a container, or a branch).
+    Line(usize),
 }
 
 impl App {
@@ -162,13 +168,14 @@ impl App {
     pub fn table_len(&self) -> usize {
         match &self.baseline {
             Some(b) => b.steps.len() + 1,
-            None => self.net().layers.len() + 1,
+            None => self.rows(),
         }
     }
 
     pub fn table_row(&self, row: usize) -> TableRow {
         match (row, &self.baseline) {
             (0, _) => TableRow::Input,
+            (r, None) if !self.is_flat() => TableRow::Line(r - 1),
             (r, None) => TableRow::Layer {
                 index: r - 1,
                 base: None,
@@ -190,8 +197,8 @@ impl App {
     /// The table row of the selection.
     pub fn selected_row(&self) -> usize {
         match (self.selected_layer(), &self.baseline) {
+            (_, None) => self.selected,
             (None, _) => 0,
-            (Some(i), None) => i + 1,
             (Some(i), Some(b)) => b.row_of_layer.get(i).copied().unwrap_or(i + 1),
         }
     }
@@ -201,6 +208,7 @@ impl App {
         match self.table_row(row.min(self.table_len() - 1)) {
             TableRow::Input => self.selected = 0,
             TableRow::Layer { index, .. } => self.selected = index + 1,
+            TableRow::Line(line) => self.selected = line + 1,
             TableRow::Removed { .. } => {}
         }
     }

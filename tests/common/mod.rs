@@ -116,7 +116,13 @@ fn setting_layer(kinds: BoxedStrategy<Kind>) -> impl Strategy<Value = Layer> {
             0..4usize,
             proptest::option::of(0..4usize),
         ),
-        (hw(), hw(), any::<bool>(), hw(), (0..3u64, 0..3u64, 0..3u64, size())),
+        (
+            hw(),
+            hw(),
+            any::<bool>(),
+            hw(),
+            (0..3u64, 0..3u64, 0..3u64, size()),
+        ),
     )
         .prop_map(
             |(

@@ -341,7 +341,7 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
 /// Each fix with what it leads to, tried before it is offered.
 pub fn render_fixes(
     t: &Theme,
-    layer: usize,
+    layer: &str,
     fixes: &[crate::fixes::Fix],
     choice: usize,
     area: Rect,
@@ -364,7 +364,7 @@ pub fn render_fixes(
             (ListAction::Cancel, "word-cancel"),
         ],
     );
-    let title = format!(" {} {} ", t!("popups-fixes-for-layer"), layer + 1);
+    let title = format!(" {} {} ", t!("popups-fixes-for-layer"), layer);
     boxed(t, &title, 80, lines, &hint, area, buf);
 }
 

@@ -8,6 +8,7 @@ use super::super::whatif::TableRow;
 use crate::compare::{Delta, change, delta, signed};
 use crate::engine::{Row as Computed, Status};
 use crate::network::Shape;
+use crate::outline::{Item, Line as TreeLine, branch_label};
 use crate::units::or_dash;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
@@ -54,7 +55,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let top = scroll_to_selection(app, visible);
     let end = (top + visible).min(app.table_len());
     let selected = app.selected_row();
-    let shown: Vec<Shown> = (top..end).map(|r| shown(app, app.table_row(r))).collect();
+    let lines = if app.is_flat() {
+        Vec::new()
+    } else {
+        app.lines()
+    };
+    let shown: Vec<Shown> = (top..end)
+        .map(|r| shown(app, app.table_row(r), &lines))
+        .collect();
 
     let comparing = app.baseline.is_some();
     let columns = if comparing { 7 } else { 6 };
@@ -121,9 +129,54 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
-fn shown(app: &App, row: TableRow) -> Shown {
+/// How a row's status reads and colours it.
+fn status_look(t: &Theme, row: &Computed) -> (Style, String) {
+    match row.status {
+        Status::Ok => (t.text, String::new()),
+        Status::Warning(d) => (t.warning, format!("! {}", crate::words::dropped(&d))),
+        Status::Error(p) => (t.error, format!("✗ {}", crate::words::problem(&p))),
+        Status::Unreachable => (t.unreachable, "—".to_string()),
+    }
+}
+
+fn shown(app: &App, row: TableRow, lines: &[TreeLine]) -> Shown {
     let t = app.session.theme;
     match row {
+        TableRow::Line(i) => {
+            let Some(line) = lines.get(i) else {
+                return Shown::default();
+            };
+            match &line.item {
+                Item::Layer { path, layer, row } => {
+                    let (style, remark) = status_look(t, row);
+                    let label = format!("{}{}", line.guides, layer.label());
+                    let mut shown = Shown {
+                        cells: layer_cells(&app.net().path_label(path), &label, row),
+                        style,
+                        remark,
+                        ..Default::default()
+                    };
+                    if path.len() == 1
+                        && let Some(quiz) = &app.quiz
+                    {
+                        quizzed(&mut shown, quiz, path[0], t);
+                    }
+                    shown
+                }
+                Item::Branch { branch, layers, .. } => Shown {
+                    cells: [
+                        String::new(),
+                        format!("{}{}", line.guides, branch_label(*branch, *layers)),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ],
+                    style: t.muted,
+                    ..Default::default()
+                },
+            }
+        }
         TableRow::Input => {
             let (style, remark) = match (app.net().input, app.doc().min_input()) {
                 (Shape::Image { h, w, .. }, Some(min)) if h < min.h || w < min.w => (
@@ -153,12 +206,7 @@ fn shown(app: &App, row: TableRow) -> Shown {
         TableRow::Layer { index, base } => {
             let row = &app.analysis().rows[index];
             let layer = &app.net().layers[index];
-            let (style, remark) = match row.status {
-                Status::Ok => (t.text, String::new()),
-                Status::Warning(d) => (t.warning, format!("! {}", crate::words::dropped(&d))),
-                Status::Error(p) => (t.error, format!("✗ {}", crate::words::problem(&p))),
-                Status::Unreachable => (t.unreachable, "—".to_string()),
-            };
+            let (style, remark) = status_look(t, row);
             let versus = match (&app.baseline, base) {
                 (None, _) => Line::default(),
                 (Some(_), None) => {
@@ -177,7 +225,7 @@ fn shown(app: &App, row: TableRow) -> Shown {
                 ),
             };
             let mut shown = Shown {
-                cells: layer_cells(index + 1, &layer.label(), row),
+                cells: layer_cells(&(index + 1).to_string(), &layer.label(), row),
                 versus,
                 style,
                 remark,
@@ -293,7 +341,7 @@ fn input_cells(input: Shape) -> [String; 6] {
     ]
 }
 
-fn layer_cells(number: usize, label: &str, row: &Computed) -> [String; 6] {
+fn layer_cells(number: &str, label: &str, row: &Computed) -> [String; 6] {
     let dash = || "—".to_string();
     [
         number.to_string(),
