@@ -5,7 +5,7 @@ mod document;
 
 pub use document::Source;
 
-use crate::layer::{Kind, Layer, Value};
+use crate::layer::{Kind, Layer, MAX_DEPTH, Value};
 use crate::network::{Kernels, Network, Shape};
 use crate::text::{first_control, visible};
 use serde::Deserialize;
@@ -334,6 +334,16 @@ fn parse_head(src: &str, raw: &RawFile) -> Result<Network, FileError> {
 /// Reads one layer table; `number` says where it is (`3`, or `3.2.1` for
 /// layer 1 of branch 2 of layer 3, `3.1` for layer 1 of block 3).
 fn parse_layer(src: &str, number: &str, table: &Spanned<RawLayer>) -> Result<Layer, FileError> {
+    parse_nested(src, number, table, 0)
+}
+
+/// `parse_layer` for a layer inside `depth` containers.
+fn parse_nested(
+    src: &str,
+    number: &str,
+    table: &Spanned<RawLayer>,
+    depth: usize,
+) -> Result<Layer, FileError> {
     let at = |span: Range<usize>, message: String| FileError {
         path: String::new(),
         line: Some(line_of(src, span.start)),
@@ -385,7 +395,7 @@ fn parse_layer(src: &str, number: &str, table: &Spanned<RawLayer>) -> Result<Lay
             )
         }
     };
-    parse_children(src, number, table.get_ref(), &mut layer, &at)?;
+    parse_children(src, number, depth, table.get_ref(), &mut layer, &at)?;
     for (key, value) in entries {
         let name = key.get_ref().as_str();
         if name == "type" {
@@ -441,6 +451,7 @@ fn parse_layer(src: &str, number: &str, table: &Spanned<RawLayer>) -> Result<Lay
 fn parse_children(
     src: &str,
     number: &str,
+    depth: usize,
     raw: &RawLayer,
     layer: &mut Layer,
     at: &dyn Fn(Range<usize>, String) -> FileError,
@@ -454,6 +465,9 @@ fn parse_children(
         ),
         (_, Some((key, _))) if kind != Kind::Block => {
             misplaced(key, t!("file-layers-belong-to-blocks", kind = kind.name()))
+        }
+        (Some((key, _)), _) | (_, Some((key, _))) if depth >= MAX_DEPTH => {
+            misplaced(key, t!("file-nested-too-deep", max = MAX_DEPTH.to_string()))
         }
         (branches, _) if kind.is_merge() => {
             let branches = branches.as_ref().map_or(&[][..], |(_, b)| b.as_slice());
@@ -469,7 +483,10 @@ fn parse_children(
                     );
                 }
                 let layers = (branch.get_ref().layers.iter().enumerate())
-                    .map(|(i, l)| parse_layer(src, &format!("{number}.{}.{}", b + 1, i + 1), l))
+                    .map(|(i, l)| {
+                        let n = format!("{number}.{}.{}", b + 1, i + 1);
+                        parse_nested(src, &n, l, depth + 1)
+                    })
                     .collect::<Result<_, _>>()?;
                 layer.branches.push(layers);
             }
@@ -478,7 +495,7 @@ fn parse_children(
         (_, layers) if kind == Kind::Block => {
             let layers = layers.as_ref().map_or(&[][..], |(_, l)| l.as_slice());
             let body = (layers.iter().enumerate())
-                .map(|(i, l)| parse_layer(src, &format!("{number}.{}", i + 1), l))
+                .map(|(i, l)| parse_nested(src, &format!("{number}.{}", i + 1), l, depth + 1))
                 .collect::<Result<_, _>>()?;
             layer.branches = vec![body];
             Ok(())
@@ -537,6 +554,9 @@ fn toml_message(src: &str, e: &toml::de::Error) -> String {
         } else {
             t!("file-key-number-is-too-large", key = key, number = number)
         };
+    }
+    if msg.contains("recursion limit") {
+        return t!("file-nested-too-deep", max = MAX_DEPTH.to_string());
     }
     if msg.starts_with("unknown field `layers`") {
         return t!("file-msg-write-each-layer-as", msg = msg.to_string());

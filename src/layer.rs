@@ -7,6 +7,11 @@
 use crate::size::Size;
 use std::fmt;
 
+/// How deep containers may nest. A file nested much deeper is past what
+/// the TOML reader follows (about 40 `add`s), so layerlab neither writes
+/// nor reads one.
+pub const MAX_DEPTH: usize = 32;
+
 /// A height × width pair: kernel sizes, strides, dilations, paddings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Hw {
@@ -326,6 +331,15 @@ impl Layer {
         f(self);
         for child in self.children() {
             child.walk(f);
+        }
+    }
+
+    /// How many containers deep this layer goes: 0 for a plain layer, 1
+    /// for a container of plain layers, and so on.
+    pub fn depth(&self) -> usize {
+        match self.children().map(Layer::depth).max() {
+            Some(d) => d + 1,
+            None => usize::from(self.kind.is_container()),
         }
     }
 

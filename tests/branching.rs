@@ -217,3 +217,35 @@ fn json_nests_branches_and_blocks_and_says_where_it_breaks() {
     assert_eq!(json["total_params"], 7_978_856);
     assert_eq!(json["smallest_input"], serde_json::json!([29, 29]));
 }
+
+#[test]
+fn containers_nest_at_most_32_deep_in_files_and_in_the_explorer() {
+    let nest = |n: usize| {
+        let mut text = String::from("input = [1, 8, 8]\n");
+        let mut header = String::from("layer");
+        for _ in 0..n {
+            text.push_str(&format!("[[{header}]]\ntype = \"block\"\n"));
+            header.push_str(".layer");
+        }
+        text + &format!("[[{header}]]\ntype = \"relu\"\n")
+    };
+    assert!(parse(&nest(32)).is_ok());
+    let e = parse(&nest(33)).unwrap_err().to_string();
+    assert!(
+        e.ends_with("containers nest too deep: at most 32 levels, one inside another"),
+        "{e}"
+    );
+    // `r` held down stops at the limit, saying so, and what it made reads back.
+    let mut app = layerlab::tui::app::App::new(parse(&nest(0)).unwrap(), None, None);
+    app.update(layerlab::tui::keys::Action::SelectLast);
+    for _ in 0..40 {
+        // Each wrap selects the new add, which the next wraps again.
+        app.update(layerlab::tui::keys::Action::WrapResidual);
+    }
+    assert_eq!(
+        app.message.as_ref().map(|m| m.text.as_str()),
+        Some("containers may nest at most 32 levels deep")
+    );
+    let text = to_toml(app.net());
+    assert_eq!(parse(&text).unwrap().layers[0].depth(), 32);
+}

@@ -434,17 +434,23 @@ fn saving_through_a_symlink_keeps_the_link_the_mode_and_the_comments() {
 fn resnet18_is_a_tree_and_a_residual_wrap_breaks_lenet_until_undone() {
     let tmux = start("resnet", &["--preset", "resnet18"]);
     tmux.wait_for("Total params: 11,689,512");
-    // Big presets open folded; → unfolds the selected block.
-    tmux.keys("G");
-    tmux.keys("k");
-    tmux.keys("k");
-    tmux.keys("k");
-    tmux.keys("k");
-    tmux.wait_for("block layer4");
+    // Big presets open folded; l (or →) unfolds the selected container:
+    // row 8 is the block layer4, and its first add below it.
+    tmux.keys("g");
+    for _ in 0..8 {
+        tmux.keys("j");
+    }
+    tmux.wait_for("Layer 8 · block layer4");
     tmux.keys("l");
-    let screen = tmux.wait_for("├ add (2 branches) relu");
-    assert!(screen.contains("│ ├ branch 1"), "tree guides:\n{screen}");
-    assert!(screen.contains("└ add (2 branches) relu"), "{screen}");
+    tmux.wait_for("└ add (2 branches) relu");
+    tmux.keys("j");
+    tmux.keys("Right");
+    let screen = tmux.wait_for("│ ├ branch 1");
+    assert!(screen.contains("├ add (2 branches) relu"), "{screen}");
+    assert!(
+        screen.contains("│ │ ├ conv 3×3 ×512 s2 p1 no-bias"),
+        "{screen}"
+    );
     tmux.keys("q");
     tmux.wait_until_quit();
 

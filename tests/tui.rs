@@ -1115,6 +1115,13 @@ fn no_english_prose_on_any_russian_screen() {
         "Inception",
         "ResNet",
         "U-Net",
+        "MobileNetV2",
+        "Net",
+        "resnet18",
+        "resnet50",
+        "mobilenet_v2",
+        "densenet121",
+        "unet",
         "same",
         "valid",
         "none",
@@ -1225,7 +1232,7 @@ proptest! {
             proptest::sample::select(vec![
                 "j", "k", "G", "g", "a", "d", "p", "P", "s", "S", "+", "-", ">", "<", "c", "u", "o",
                 "?", "q", "n", "y", "J", "K", "0", "x", "[", "]", "{", "}", "b", "B", "f", ",", "↵", "⇥",
-                "⎋", "⌫", "^r", "⇞", "⇟", "Q", "2", "x", "9", "=",
+                "⎋", "⌫", "^r", "⇞", "⇟", "Q", "2", "x", "9", "=", "l", "h", "r", "A", "r", "l",
             ]),
             prop_oneof![9 => Just(1usize), 1 => 60..80usize],
         ), 0..60),
@@ -1246,7 +1253,7 @@ proptest! {
             if app.handle_event(&event) == Some(Effect::Quit) {
                 break;
             }
-            prop_assert!(app.selected <= app.net().layers.len());
+            prop_assert!(app.selected < app.table_len());
             prop_assert_eq!(app.analysis(), &analyze(app.net()));
             draw(&app, 80, 24);
         }

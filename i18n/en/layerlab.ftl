@@ -490,3 +490,5 @@ key-add-branch = add a branch (the identity) to the selected add or concat
 key-wrap-residual = wrap the selected layer in a residual block (add with the identity)
 whatif-the-problem-is-inside = the problem is inside, at layer { $inner }: select that row and press f
 view-add-a-layer-to-branch = {" "}Add a layer at the start of branch { $n }{" "}
+file-nested-too-deep = containers nest too deep: at most { $max } levels, one inside another
+tree-too-deep = containers may nest at most { $max } levels deep

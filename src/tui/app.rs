@@ -516,6 +516,10 @@ impl App {
                 merge
             }
         };
+        if kind.is_container() && at.len() / 2 + 1 > crate::layer::MAX_DEPTH {
+            let max = crate::layer::MAX_DEPTH.to_string();
+            return self.fail(t!("tree-too-deep", max = max));
+        }
         self.commit(Change::Insert(at.clone(), Layer::new(kind)));
         self.select_path(&at);
         self.say(t!(

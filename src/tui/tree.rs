@@ -4,7 +4,7 @@
 
 use super::app::App;
 use super::history::{Change, Path};
-use crate::layer::{Kind, Layer};
+use crate::layer::{Kind, Layer, MAX_DEPTH};
 use crate::outline::{self, Item, Line};
 
 /// Networks with more layers than this (counting those inside containers)
@@ -153,6 +153,9 @@ impl App {
         let Some(layer) = self.net().layer_at(&path).cloned() else {
             return;
         };
+        if (path.len() - 1) / 2 + 1 + layer.depth() > MAX_DEPTH {
+            return self.fail(t!("tree-too-deep", max = MAX_DEPTH.to_string()));
+        }
         let label = layer.label();
         let wrapped = Layer {
             branches: vec![vec![layer], Vec::new()],

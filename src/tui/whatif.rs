@@ -48,12 +48,21 @@ impl Baseline {
 
 impl App {
     pub(super) fn pin_baseline(&mut self) {
+        // Against a baseline the table shows the top level: keep to the
+        // top-level layer holding the selection.
+        let top = self.selected_path().map(|p| p[0]);
         self.baseline = Some(Baseline::pin(self.net(), self.net()));
+        self.selected = top.map_or(0, |i| i + 1);
         self.say(t!("whatif-pinned-this-network-as-the"));
     }
 
     pub(super) fn clear_baseline(&mut self) {
+        let top = self.selected_path();
         if self.baseline.take().is_some() {
+            match top {
+                Some(p) => self.select_path(&p),
+                None => self.selected = 0,
+            }
             self.say(t!("whatif-baseline-cleared"));
         } else {
             self.fail(t!("whatif-there-is-no-baseline-to"));
