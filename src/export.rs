@@ -1,6 +1,8 @@
 //! Export to framework code: a complete Python module that builds the network
-//! in PyTorch (`torch.nn.Sequential`) or Keras (`keras.Sequential`) so that the
-//! framework's own shapes and parameter counts equal layerlab's.
+//! in PyTorch (`torch.nn.Sequential`, with `Add`, `Concat` and `Block` module
+//! classes for containers) or Keras (`keras.Sequential`, or the functional
+//! API with `layers.Add` and `layers.Concatenate` when the network branches)
+//! so that the framework's own shapes and parameter counts equal layerlab's.
 //!
 //! Settings without a direct equivalent are translated, not dropped: `"same"`
 //! padding with a stride becomes explicit (possibly uneven) padding in
@@ -8,14 +10,15 @@
 //! What cannot be expressed (shared kernels, a broken layer) is refused.
 //!
 //! Each layerlab layer `n` is the module named `l{n}`; padding before it is
-//! `l{n}_pad` and its activation `l{n}_{name}`. `scripts/check_export.py`
+//! `l{n}_pad` and its activation `l{n}_{name}`; inside containers, layer i of
+//! branch b is `l{n}_{b}_{i}` and of a block's repetition r `l{n}_{r}_{i}`. `scripts/check_export.py`
 //! uses these names to compare every layer's shape with layerlab's.
 
 mod keras;
 mod pytorch;
 
-use crate::engine::{Analysis, AxisFit, Status, axes};
-use crate::layer::{Activation, Hw, Layer};
+use crate::engine::{Analysis, AxisFit, Row, Status, analyze, axes};
+use crate::layer::{Activation, Hw, Kind, Layer};
 use crate::network::{Kernels, Network, Shape};
 use crate::text::visible;
 use crate::units::grouped;
@@ -61,16 +64,6 @@ pub fn export(
             name = name.to_string()
         )));
     }
-    if let Some(i) = net.layers.iter().position(|l| l.kind.is_container()) {
-        // A Sequential cannot add or join branches; module classes with a
-        // `forward` (PyTorch) and the functional API (Keras) are to come.
-        return Err(ExportError(t!(
-            "export-containers-not-yet",
-            n = (i + 1).to_string(),
-            kind = net.layers[i].kind.name(),
-            name = framework.name()
-        )));
-    }
     if let Some(i) = analysis.error_at {
         let why = crate::words::status(analysis.rows[i].status).unwrap_or_default();
         let (n, name) = (i + 1, framework.name());
@@ -81,37 +74,113 @@ pub fn export(
             name = name.to_string()
         )));
     }
-    let layers: Vec<Exported> = net
-        .layers
-        .iter()
-        .zip(&analysis.rows)
-        .enumerate()
-        .map(|(i, (layer, row))| {
-            Exported::new(i, layer, row.input, row.output, row.params, row.status)
-        })
-        .collect();
+    let mut budget = MAX_EXPORTED;
+    let layers = (net.layers.iter().zip(&analysis.rows).enumerate())
+        .map(|(i, (layer, row))| node((i + 1).to_string(), layer, row, net.kernels, &mut budget))
+        .collect::<Result<Vec<_>, _>>()?;
     match framework {
         Framework::Pytorch => pytorch::module(net, analysis, &layers),
         Framework::Keras => keras::module(net, analysis, &layers),
     }
 }
 
+/// Layers an export writes out at most: each repetition of a block is
+/// written with its own weights, so a huge `repeat` would make a huge file.
+const MAX_EXPORTED: usize = 20_000;
+
+/// A layer to write, with what a container holds.
+pub enum Node<'a> {
+    Plain(Exported<'a>),
+    /// `add` or `concat`, and the layers of each branch.
+    Merge(Exported<'a>, Vec<Vec<Node<'a>>>),
+    /// A block, and the layers of each of its repetitions.
+    Block(Exported<'a>, Vec<Vec<Node<'a>>>),
+}
+
+impl<'a> Node<'a> {
+    pub fn exported(&self) -> &Exported<'a> {
+        match self {
+            Node::Plain(e) | Node::Merge(e, _) | Node::Block(e, _) => e,
+        }
+    }
+}
+
+/// The node for `layer`, named `l{id}`: a merge's branch b layer i is
+/// `l{id}_{b}_{i}`, a block's repetition r layer i `l{id}_{r}_{i}` (1-based).
+fn node<'a>(
+    id: String,
+    layer: &'a Layer,
+    row: &Row,
+    kernels: Kernels,
+    budget: &mut usize,
+) -> Result<Node<'a>, ExportError> {
+    *budget = budget.checked_sub(1).ok_or_else(|| {
+        ExportError(t!(
+            "export-too-many-layers",
+            max = grouped(MAX_EXPORTED as u64)
+        ))
+    })?;
+    let e = Exported::new(
+        id.clone(),
+        layer,
+        row.input,
+        row.output,
+        row.params,
+        row.status,
+    );
+    let list = |prefix: String, layers: &'a [Layer], rows: &[Row], budget: &mut usize| {
+        (layers.iter().zip(rows).enumerate())
+            .map(|(i, (l, r))| node(format!("{prefix}_{}", i + 1), l, r, kernels, budget))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    Ok(match layer.kind {
+        Kind::Block => {
+            let body = layer.branches.first().map_or(&[][..], Vec::as_slice);
+            let mut shape = e.input;
+            let mut repetitions = Vec::new();
+            for r in 1..=layer.repeat.get() {
+                // Each repetition sees the shape the one before left.
+                let sub = Network {
+                    name: String::new(),
+                    input: shape,
+                    kernels,
+                    layers: body.to_vec(),
+                };
+                let rows = analyze(&sub).rows;
+                repetitions.push(list(format!("{id}_{r}"), body, &rows, budget)?);
+                shape = rows.last().and_then(|r| r.output).unwrap_or(shape);
+            }
+            Node::Block(e, repetitions)
+        }
+        k if k.is_merge() => {
+            let mut branches = Vec::new();
+            for (b, branch) in layer.branches.iter().enumerate() {
+                let rows = row.inner.get(b).map_or(&[][..], Vec::as_slice);
+                branches.push(list(format!("{id}_{}", b + 1), branch, rows, budget)?);
+            }
+            Node::Merge(e, branches)
+        }
+        _ => Node::Plain(e),
+    })
+}
+
 /// One layer with everything the code writers need (each family writes
 /// its own code from this, see `family`).
 pub struct Exported<'a> {
-    /// 1-based: the layer is module `l{number}`.
-    pub number: usize,
+    /// The layer is module `l{number}`: `5` for top-level layer 5, `5_2_1`
+    /// for layer 1 of branch 2 of layer 5 (see `node`).
+    pub number: String,
     pub layer: &'a Layer,
     pub input: Shape,
     pub output: Shape,
     /// Zeros the windows reach on each side: ((top, bottom), (left, right)).
     pub pad: ((u64, u64), (u64, u64)),
-    comment: String,
+    pub comment: String,
 }
 
 impl<'a> Exported<'a> {
     fn new(
-        i: usize,
+        id: String,
         layer: &'a Layer,
         input: Option<Shape>,
         output: Option<Shape>,
@@ -134,7 +203,7 @@ impl<'a> Exported<'a> {
             }
             _ => ((0, 0), (0, 0)),
         };
-        let mut comment = format!("{}: {} → {}", i + 1, layer.label(), output);
+        let mut comment = format!("{}: {} → {}", id.replace('_', "."), layer.label(), output);
         if let Some(p) = params.filter(|&p| p > 0) {
             comment.push_str(&format!(", {} params", grouped(p)));
         }
@@ -142,7 +211,7 @@ impl<'a> Exported<'a> {
             comment.push_str(" (drops edge pixels)");
         }
         Exported {
-            number: i + 1,
+            number: id,
             layer,
             input,
             output,
@@ -173,7 +242,7 @@ impl<'a> Exported<'a> {
     /// Explicit zero padding before the layer, as Keras writes it.
     pub fn keras_zero_padding(&self) -> String {
         let ((top, bottom), (left, right)) = self.pad;
-        let n = self.number;
+        let n = &self.number;
         format!("layers.ZeroPadding2D((({top}, {bottom}), ({left}, {right})), name=\"l{n}_pad\")")
     }
 

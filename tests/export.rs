@@ -126,3 +126,20 @@ fn output_goes_to_a_file_when_asked() {
     let written = std::fs::read_to_string(&path).expect("written");
     assert_eq!(written, export(&["--preset", "lenet"], "pytorch"));
 }
+
+#[test]
+fn branching_networks_export_as_modules_and_the_functional_api() {
+    let source = fixture("export_residual.toml");
+    let torch = export(&[&source], "pytorch");
+    insta::assert_snapshot!("residual_pytorch", torch);
+    assert!(torch.contains("class Add(nn.Module):"));
+    assert!(torch.contains("class Concat(nn.Module):"));
+    // Each repetition of the block has its own weights, on its own input:
+    // 8 channels in the first, 12 in the second.
+    assert!(torch.contains("(\"l3_1_1_2_1\", nn.Conv2d(8, 4, kernel_size=(3, 3)"));
+    assert!(torch.contains("(\"l3_2_1_2_1\", nn.Conv2d(12, 4, kernel_size=(3, 3)"));
+    let keras = export(&[&source], "keras");
+    insta::assert_snapshot!("residual_keras", keras);
+    assert!(keras.contains("x = layers.Add(name=\"l2\")([x2_1, x2_2])"));
+    assert!(keras.contains("layers.Cropping2D(((1, 1), (1, 1)), name=\"l4\")"));
+}

@@ -457,7 +457,7 @@ merge-branches = ({ $n ->
     [one] 1 branch
    *[other] { $n } branches
 })
-transpose-keras-cannot = layer { $n } ({ $label }): Keras's Conv2DTranspose has no integer padding, groups or dilation with strides; export it to PyTorch
+transpose-keras-cannot = layer { $n } ({ $label }): Keras's Conv2DTranspose has no "same" padding here, groups or dilation as PyTorch counts them; export it to PyTorch
 problem-mismatch-add = add: branch 1 gives { $first }, branch { $branch } gives { $other }; add needs identical shapes
 problem-mismatch-concat = concat: branch 1 gives { $first }, branch { $branch } gives { $other }; all but the channels must agree
 problem-no-branches = { $kind } has no branches: add one (an empty branch passes the input through)
@@ -473,7 +473,7 @@ problem-too-many-repetitions = too many layers to compute inside one top-level l
 file-branches-belong-to-merges = { $kind } has no branches: only `add` and `concat` hold `[[….branch]]` tables
 file-layers-belong-to-blocks = { $kind } holds no layers: only `block` holds `[[….layer]]` tables (a merge's layers go in its branches)
 file-a-branch-holds-only-layers = a branch holds only its `[[….layer]]` tables, not `{ $key }`
-export-containers-not-yet = layer { $n } is { $kind }: layerlab exports only straight-line networks to { $name } so far (no branches, no blocks); the table, JSON, CSV, Markdown and LaTeX exports show the whole tree
+export-too-many-layers = the export would write more than { $max } layers (every repetition of a block has its own weights): lower `repeat` first
 outline-branch = branch { $n }
 outline-branch-identity = branch { $n }: identity
 fixes-project-the-skip = project the skip of layer { $n } with { $label } and a batchnorm

@@ -462,7 +462,7 @@ merge-branches = ({ $n ->
     [few] { $n } ветви
    *[many] { $n } ветвей
 })
-transpose-keras-cannot = слой { $n } ({ $label }): у Conv2DTranspose в Keras нет целочисленного дополнения, групп и растяжения при шаге; экспортируйте в PyTorch
+transpose-keras-cannot = слой { $n } ({ $label }): у Conv2DTranspose в Keras нет такого дополнения "same", групп и растяжения, как их считает PyTorch; экспортируйте в PyTorch
 problem-mismatch-add = add: ветвь 1 даёт { $first }, ветвь { $branch } даёт { $other }; для сложения формы должны совпадать
 problem-mismatch-concat = concat: ветвь 1 даёт { $first }, ветвь { $branch } даёт { $other }; всё, кроме каналов, должно совпадать
 problem-no-branches = у { $kind } нет ветвей: добавьте ветвь (пустая ветвь пропускает вход)
@@ -478,7 +478,7 @@ problem-too-many-repetitions = слишком много слоёв внутри
 file-branches-belong-to-merges = у { $kind } нет ветвей: таблицы `[[….branch]]` бывают только у `add` и `concat`
 file-layers-belong-to-blocks = { $kind } не содержит слоёв: таблицы `[[….layer]]` бывают только у `block` (слои слияния пишутся в его ветвях)
 file-a-branch-holds-only-layers = ветвь содержит только свои таблицы `[[….layer]]`, а не `{ $key }`
-export-containers-not-yet = слой { $n } — это { $kind }: layerlab пока экспортирует в { $name } только сети без ветвлений (без ветвей и блоков); таблица, JSON, CSV, Markdown и LaTeX показывают всё дерево
+export-too-many-layers = экспорт записал бы больше { $max } слоёв (у каждого повтора блока свои веса): сначала уменьшите `repeat`
 outline-branch = ветвь { $n }
 outline-branch-identity = ветвь { $n }: тождественная
 fixes-project-the-skip = спроецировать обход слоя { $n } свёрткой { $label } с batchnorm

@@ -1,25 +1,42 @@
-//! The Keras module: `keras.Sequential`, channels last.
+//! The Keras module, channels last: `keras.Sequential` for a straight line
+//! of layers, the functional API (`layers.Add`, `layers.Concatenate`) when
+//! the network branches.
 
-use super::{ExportError, Exported, Framework, heading};
+use super::{ExportError, Exported, Framework, Node, heading};
 use crate::engine::Analysis;
 use crate::family;
+use crate::layer::Kind;
 use crate::network::{Network, Shape};
 
 pub(super) fn module(
     net: &Network,
     analysis: &Analysis,
-    layers: &[Exported],
+    layers: &[Node],
 ) -> Result<String, ExportError> {
-    let mut body = String::new();
-    for e in layers {
-        body.push_str(&format!("        # {}\n", e.comment));
-        for code in keras_layers(e)? {
-            let comma = if code.starts_with('#') { "" } else { "," };
-            body.push_str(&format!("        {code}{comma}\n"));
+    let branching = layers.iter().any(|n| !matches!(n, Node::Plain(_)));
+    let build = if branching {
+        let mut body = String::new();
+        functional(layers, "x", &mut body)?;
+        format!(
+            "def build() -> keras.Model:\n    inputs = keras.Input(shape=INPUT_SHAPE)\n    x = inputs\n{body}    return keras.Model(inputs, x)\n"
+        )
+    } else {
+        let mut body = String::new();
+        for node in layers {
+            let e = node.exported();
+            body.push_str(&format!("        # {}\n", e.comment));
+            for code in keras_layers(e)? {
+                let comma = if code.starts_with('#') { "" } else { "," };
+                body.push_str(&format!("        {code}{comma}\n"));
+            }
         }
-    }
+        format!(
+            "def build() -> keras.Sequential:\n    return keras.Sequential([\n        keras.Input(shape=INPUT_SHAPE),\n{body}    ])\n"
+        )
+    };
     let input = channels_last(net.input);
-    let output = channels_last(layers.last().map_or(net.input, |e| e.output));
+    let last = layers.last().map_or(net.input, |n| n.exported().output);
+    let output = channels_last(last);
     let params = analysis.totals.params.unwrap_or(0);
     Ok(format!(
         r#""""{heading}"""
@@ -31,11 +48,7 @@ EXPECTED_OUTPUT = {output}
 EXPECTED_PARAMS = {params}
 
 
-def build() -> keras.Sequential:
-    return keras.Sequential([
-        keras.Input(shape=INPUT_SHAPE),
-{body}    ])
-
+{build}
 
 if __name__ == "__main__":
     model = build()
@@ -50,6 +63,63 @@ if __name__ == "__main__":
 "#,
         heading = heading(net, analysis, Framework::Keras),
     ))
+}
+
+/// Functional-API lines for `nodes`, each taking and leaving the tensor in
+/// the Python variable `var`.
+fn functional(nodes: &[Node], var: &str, out: &mut String) -> Result<(), ExportError> {
+    for node in nodes {
+        let e = node.exported();
+        out.push_str(&format!("    # {}\n", e.comment));
+        match node {
+            Node::Plain(e) => {
+                for code in keras_layers(e)? {
+                    if code.starts_with('#') {
+                        out.push_str(&format!("    {code}\n"));
+                    } else {
+                        out.push_str(&format!("    {var} = {code}({var})\n"));
+                    }
+                }
+            }
+            Node::Block(e, repetitions) => {
+                for list in repetitions {
+                    functional(list, var, out)?;
+                }
+                // The block's own name, for what leaves it.
+                let n = &e.number;
+                out.push_str(&format!(
+                    "    {var} = layers.Identity(name=\"l{n}\")({var})\n"
+                ));
+            }
+            Node::Merge(e, branches) => {
+                let n = &e.number;
+                let mut names = Vec::new();
+                for (b, list) in branches.iter().enumerate() {
+                    let branch = format!("x{n}_{}", b + 1);
+                    out.push_str(&format!("    {branch} = {var}\n"));
+                    functional(list, &branch, out)?;
+                    names.push(branch);
+                }
+                let merge = match (e.layer.kind, names.len()) {
+                    // Keras merges need two inputs or more.
+                    (_, 1) => format!("layers.Identity(name=\"l{n}\")({})", names[0]),
+                    (Kind::Add, _) => format!("layers.Add(name=\"l{n}\")([{}])", names.join(", ")),
+                    _ => format!(
+                        "layers.Concatenate(axis=-1, name=\"l{n}\")([{}])",
+                        names.join(", ")
+                    ),
+                };
+                out.push_str(&format!("    {var} = {merge}\n"));
+                if let Some(a) = e.layer.activation {
+                    let a = a.name();
+                    out.push_str(&format!(
+                        "    {var} = layers.Activation(\"{a}\", name=\"l{n}_{a}\")({var})\n"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `(28, 28, 1)` or `(10,)`.

@@ -1,24 +1,70 @@
-//! The PyTorch module: `torch.nn.Sequential` of named modules.
+//! The PyTorch module: `torch.nn.Sequential` of named modules, with a
+//! module class per container kind when the network branches.
 
-use super::{ExportError, Exported, Framework, heading, pytorch_activation};
+use super::{ExportError, Exported, Framework, Node, heading, pytorch_activation};
 use crate::engine::Analysis;
 use crate::family;
+use crate::layer::Kind;
 use crate::network::Network;
+
+/// The classes for containers, written only when the network has them.
+const ADD: &str = r#"
+class Add(nn.Module):
+    """layerlab's `add`: runs every branch on the input and sums them
+    (an empty branch is the identity; shapes must match, no broadcasting)."""
+
+    def __init__(self, *branches):
+        super().__init__()
+        self.branches = nn.ModuleList(branches)
+
+    def forward(self, x):
+        outputs = [branch(x) for branch in self.branches]
+        total = outputs[0]
+        for y in outputs[1:]:
+            assert y.shape == total.shape, "add: the branches' shapes differ"
+            total = total + y
+        return total
+"#;
+
+const CONCAT: &str = r#"
+class Concat(nn.Module):
+    """layerlab's `concat`: runs every branch on the input and joins them
+    along channels (features, for vectors)."""
+
+    def __init__(self, *branches):
+        super().__init__()
+        self.branches = nn.ModuleList(branches)
+
+    def forward(self, x):
+        return torch.cat([branch(x) for branch in self.branches], dim=1)
+"#;
+
+const BLOCK: &str = r#"
+class Block(nn.Sequential):
+    """layerlab's `block`: its repetitions one after another, each with its
+    own weights (a Sequential of Sequentials)."""
+"#;
 
 pub(super) fn module(
     net: &Network,
     analysis: &Analysis,
-    layers: &[Exported],
+    layers: &[Node],
 ) -> Result<String, ExportError> {
-    let mut body = String::new();
-    for e in layers {
-        body.push_str(&format!("        # {}\n", e.comment));
-        for (name, code) in modules(e) {
-            body.push_str(&format!("        (\"{name}\", {code}),\n"));
+    let body = entries(layers, 2);
+    let mut classes = String::new();
+    for (kind, code) in [
+        (Kind::Add, ADD),
+        (Kind::Concat, CONCAT),
+        (Kind::Block, BLOCK),
+    ] {
+        if uses(layers, kind) {
+            classes.push_str(code);
+            classes.push('\n');
         }
     }
     let input = tuple(&net.input.to_vec());
-    let output = tuple(&layers.last().map_or(net.input, |e| e.output).to_vec());
+    let last = layers.last().map_or(net.input, |n| n.exported().output);
+    let output = tuple(&last.to_vec());
     let params = analysis.totals.params.unwrap_or(0);
     Ok(format!(
         r#""""{heading}"""
@@ -31,7 +77,7 @@ INPUT_SHAPE = {input}
 EXPECTED_OUTPUT = {output}
 EXPECTED_PARAMS = {params}
 
-
+{classes}
 def build() -> nn.Sequential:
     return nn.Sequential(OrderedDict([
 {body}    ]))
@@ -47,6 +93,57 @@ if __name__ == "__main__":
 "#,
         heading = heading(net, analysis, Framework::Pytorch),
     ))
+}
+
+/// Whether any node, at any depth, is a container of `kind`.
+fn uses(nodes: &[Node], kind: Kind) -> bool {
+    nodes.iter().any(|n| match n {
+        Node::Plain(_) => false,
+        Node::Merge(e, inner) | Node::Block(e, inner) => {
+            e.layer.kind == kind || inner.iter().any(|list| uses(list, kind))
+        }
+    })
+}
+
+/// The `("name", module),` lines of an OrderedDict for `nodes`, each
+/// layer's comment first, indented by `depth` levels of four spaces.
+fn entries(nodes: &[Node], depth: usize) -> String {
+    let pad = "    ".repeat(depth);
+    let mut out = String::new();
+    for node in nodes {
+        let e = node.exported();
+        out.push_str(&format!("{pad}# {}\n", e.comment));
+        match node {
+            Node::Plain(_) => {
+                for (name, code) in modules(e) {
+                    out.push_str(&format!("{pad}(\"{name}\", {code}),\n"));
+                }
+            }
+            Node::Merge(_, inner) | Node::Block(_, inner) => {
+                let class = match e.layer.kind {
+                    Kind::Add => "Add",
+                    Kind::Concat => "Concat",
+                    _ => "Block",
+                };
+                out.push_str(&format!("{pad}(\"l{}\", {class}(\n", e.number));
+                for list in inner {
+                    if list.is_empty() {
+                        out.push_str(&format!("{pad}    nn.Sequential(),  # the identity\n"));
+                        continue;
+                    }
+                    out.push_str(&format!("{pad}    nn.Sequential(OrderedDict([\n"));
+                    out.push_str(&entries(list, depth + 2));
+                    out.push_str(&format!("{pad}    ])),\n"));
+                }
+                out.push_str(&format!("{pad})),\n"));
+                // The merge's activation, after it.
+                if let Some((name, code)) = activation(e) {
+                    out.push_str(&format!("{pad}(\"{name}\", {code}),\n"));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// `(1, 28, 28)` or `(10,)`.
@@ -68,8 +165,11 @@ fn tuple(dims: &[u64]) -> String {
 fn modules(e: &Exported) -> Vec<(String, String)> {
     let mut out = Vec::new();
     family::of(e.layer.kind).pytorch(e, &mut out);
-    if let Some(a) = (e.layer.activation).filter(|_| e.layer.kind.carries_activation()) {
-        out.push((format!("l{}_{}", e.number, a.name()), pytorch_activation(a)));
-    }
+    out.extend(activation(e));
     out
+}
+
+fn activation(e: &Exported) -> Option<(String, String)> {
+    let a = (e.layer.activation).filter(|_| e.layer.kind.carries_activation())?;
+    Some((format!("l{}_{}", e.number, a.name()), pytorch_activation(a)))
 }

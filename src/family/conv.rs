@@ -115,7 +115,7 @@ impl Family for Conv {
     }
 
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
-        let (n, l) = (e.number, e.layer);
+        let (n, l) = (&e.number, e.layer);
         let ((top, bottom), (left, right)) = e.pad;
         let mut args = vec![
             format!("{}, {}", e.channels(), l.filters),
@@ -154,7 +154,7 @@ impl Family for Conv {
     }
 
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
-        let (n, l) = (e.number, e.layer);
+        let (n, l) = (&e.number, e.layer);
         let stride = l.stride();
         if l.dilation != Hw::square(1) && stride != Hw::square(1) {
             let label = self.label(l);

@@ -57,7 +57,7 @@ impl Family for Pool {
     }
 
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
-        let (n, l) = (e.number, e.layer);
+        let (n, l) = (&e.number, e.layer);
         let max = l.kind == Kind::MaxPool;
         let ((top, bottom), (left, right)) = e.pad;
         let mut args = vec![

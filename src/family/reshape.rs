@@ -55,7 +55,7 @@ impl Family for Reshape {
     }
 
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
-        let n = e.number;
+        let n = &e.number;
         if e.layer.kind == Kind::GlobalAvgPool {
             out.push((format!("l{n}_pool"), "nn.AdaptiveAvgPool2d(1)".into()));
         }

@@ -265,7 +265,7 @@ impl Family for Transpose {
     }
 
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
-        let (n, l) = (e.number, e.layer);
+        let (n, l) = (&e.number, e.layer);
         if l.kind == Kind::Upsample {
             let mode = match l.mode {
                 UpsampleMode::Nearest => "\"nearest\"".to_string(),
@@ -316,9 +316,11 @@ impl Family for Transpose {
             ));
             return Ok(());
         }
-        let plain =
-            matches!(l.padding, Padding::Valid) || l.padding == Padding::Explicit(Hw::square(0));
-        if !plain || l.groups != Size::ONE || l.dilation != Hw::square(1) {
+        let pad = match l.padding {
+            Padding::Explicit(p) => p,
+            _ => Hw::square(0),
+        };
+        if l.padding == Padding::Same || l.groups != Size::ONE || l.dilation != Hw::square(1) {
             return Err(ExportError(t!(
                 "transpose-keras-cannot",
                 n = e.number.to_string(),
@@ -337,8 +339,21 @@ impl Family for Transpose {
             args.push("use_bias=False".into());
         }
         args.extend(e.keras_activation());
-        args.push(e.keras_name());
-        out.push(format!("layers.Conv2DTranspose({})", args.join(", ")));
+        if pad == Hw::square(0) {
+            args.push(e.keras_name());
+            out.push(format!("layers.Conv2DTranspose({})", args.join(", ")));
+        } else {
+            // PyTorch's padding takes rows and columns off the full output:
+            // Keras writes the full one and crops it.
+            args.push(format!("name=\"l{}_full\"", e.number));
+            out.push(format!("layers.Conv2DTranspose({})", args.join(", ")));
+            out.push(format!(
+                "layers.Cropping2D((({0}, {0}), ({1}, {1})), {2})",
+                pad.h,
+                pad.w,
+                e.keras_name()
+            ));
+        }
         Ok(())
     }
 }
