@@ -16,6 +16,11 @@ fn bench(c: &mut Criterion) {
     c.bench_function("analyze 10,000 layers", |b| {
         b.iter(|| analyze(black_box(&deep)))
     });
+    let residual = common::residual_network(1_000);
+    assert!(analyze(&residual).error_at.is_none());
+    c.bench_function("analyze 1,000 residual blocks (10,000 layers)", |b| {
+        b.iter(|| analyze(black_box(&residual)))
+    });
 
     let huge = common::deep_network(100_000);
     let text = layerlab::file::to_toml(&huge);

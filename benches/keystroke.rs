@@ -35,6 +35,19 @@ fn pressing(c: &mut Criterion, name: &str, mut app: App, select: usize, keys: [c
     });
 }
 
+/// The residual network with block 500 unfolded and its first convolution
+/// selected (with `l`, `j`, `j`), and the selected row.
+fn residual_app() -> (App, usize) {
+    let mut app = App::new(common::residual_network(1_000), None, None);
+    app.selected = 500;
+    for c in ['l', 'j', 'j'] {
+        app.handle_event(&key(c));
+    }
+    assert_eq!(app.selected_path(), Some(vec![499, 0, 0]));
+    let at = app.selected;
+    (app, at)
+}
+
 fn bench(c: &mut Criterion) {
     let lenet = layerlab::presets::load("lenet").expect("preset");
     keystrokes(
@@ -50,6 +63,23 @@ fn bench(c: &mut Criterion) {
         App::new(deep, None, None),
         5_002,
     );
+    // A branching network: 1,000 residual blocks of ten layers, edited on
+    // a convolution inside block 500. `>`/`<` double and halve its
+    // filters, and the block keeps its shape; `+`/`-` grow and shrink its
+    // kernel, so the block breaks and mends and every block below is
+    // recomputed.
+    for (keys, what) in [(['>', '<'], "> <"), (['+', '-'], "+ -")] {
+        let (app, at) = residual_app();
+        pressing(
+            c,
+            &format!(
+                "keystroke 10,000 layers in 1,000 residual blocks, nested conv {what} (edit, recompute, render 200x60)"
+            ),
+            app,
+            at,
+            keys,
+        );
+    }
     // The worst place to edit: the first layer, so every row below is
     // recomputed; and `P`, which changes every convolution at once.
     let huge = common::deep_network(100_000);

@@ -70,78 +70,135 @@ pub fn lines<'a>(
     analysis: &'a Analysis,
     open: &dyn Fn(&[usize]) -> bool,
 ) -> Vec<Line<'a>> {
-    let mut out = Vec::with_capacity(net.layers.len());
-    for (i, (layer, row)) in net.layers.iter().zip(&analysis.rows).enumerate() {
-        let path = vec![i];
-        let opened = layer.kind.is_container() && open(&path);
-        out.push(Line {
-            item: Item::Layer { path, layer, row },
-            guides: String::new(),
-        });
-        if opened {
-            inside(layer, row, &[i], "", open, &mut out);
+    lines_in(net, analysis, open, 0..usize::MAX)
+}
+
+/// How many lines `lines` would give, without making them.
+pub fn count(net: &Network, analysis: &Analysis, open: &dyn Fn(&[usize]) -> bool) -> usize {
+    let mut walk = Walk::new(open, usize::MAX..usize::MAX);
+    walk.list(&net.layers, &analysis.rows);
+    walk.index
+}
+
+/// Lines `range` of `lines` (fewer at the end), making only those: the
+/// explorer draws a screenful of a 10,000-layer tree on every keystroke.
+pub fn lines_in<'a>(
+    net: &'a Network,
+    analysis: &'a Analysis,
+    open: &dyn Fn(&[usize]) -> bool,
+    range: std::ops::Range<usize>,
+) -> Vec<Line<'a>> {
+    let mut walk = Walk::new(open, range);
+    walk.list(&net.layers, &analysis.rows);
+    walk.out
+}
+
+/// A depth-first walk over the lines, counting them all and making those
+/// in `range`.
+struct Walk<'o, 'a> {
+    open: &'o dyn Fn(&[usize]) -> bool,
+    range: std::ops::Range<usize>,
+    /// The number of the next line.
+    index: usize,
+    out: Vec<Line<'a>>,
+    /// The path of the list being walked (see `Network::list`), then the index.
+    path: Vec<usize>,
+    /// For each level of guides: whether that level's item was the last.
+    lasts: Vec<bool>,
+}
+
+impl<'o, 'a> Walk<'o, 'a> {
+    fn new(open: &'o dyn Fn(&[usize]) -> bool, range: std::ops::Range<usize>) -> Self {
+        Walk {
+            open,
+            range,
+            index: 0,
+            out: Vec::new(),
+            path: Vec::new(),
+            lasts: Vec::new(),
         }
     }
-    out
-}
 
-/// The lines under an open container at `path`, each behind `prefix`.
-fn inside<'a>(
-    layer: &'a Layer,
-    row: &'a Row,
-    path: &[usize],
-    prefix: &str,
-    open: &dyn Fn(&[usize]) -> bool,
-    out: &mut Vec<Line<'a>>,
-) {
-    let rows = |b: usize| row.inner.get(b).map_or(&[][..], Vec::as_slice);
-    if layer.kind == Kind::Block {
-        let body = layer.branches.first().map_or(&[][..], Vec::as_slice);
-        sequence(body, rows(0), path, 0, prefix, open, out);
-        return;
+    fn done(&self) -> bool {
+        self.index >= self.range.end
     }
-    let count = layer.branches.len();
-    for (b, branch) in layer.branches.iter().enumerate() {
-        let last = b + 1 == count;
-        out.push(Line {
-            item: Item::Branch {
-                merge: path.to_vec(),
-                branch: b,
-                layers: branch.len(),
-            },
-            guides: format!("{prefix}{}", if last { "└ " } else { "├ " }),
-        });
-        let deeper = format!("{prefix}{}", if last { "  " } else { "│ " });
-        sequence(branch, rows(b), path, b, &deeper, open, out);
-    }
-}
 
-fn sequence<'a>(
-    layers: &'a [Layer],
-    rows: &'a [Row],
-    parent: &[usize],
-    branch: usize,
-    prefix: &str,
-    open: &dyn Fn(&[usize]) -> bool,
-    out: &mut Vec<Line<'a>>,
-) {
-    for (i, layer) in layers.iter().enumerate() {
-        let last = i + 1 == layers.len();
-        let row = rows.get(i).unwrap_or(&UNREACHABLE);
-        let mut path = parent.to_vec();
-        path.extend([branch, i]);
-        let opened = layer.kind.is_container() && open(&path);
-        out.push(Line {
-            item: Item::Layer {
-                path: path.clone(),
+    /// `│ ├ ` for the current level's guides.
+    fn guides(&self) -> String {
+        let mut g = String::new();
+        if let Some((last, above)) = self.lasts.split_last() {
+            for &l in above {
+                g.push_str(if l { "  " } else { "│ " });
+            }
+            g.push_str(if *last { "└ " } else { "├ " });
+        }
+        g
+    }
+
+    fn emit(&mut self, item: impl FnOnce(&Self) -> Item<'a>) {
+        if self.range.contains(&self.index) {
+            let line = Line {
+                item: item(self),
+                guides: self.guides(),
+            };
+            self.out.push(line);
+        }
+        self.index += 1;
+    }
+
+    /// The layers of one list, with their rows (missing rows: unreachable).
+    fn list(&mut self, layers: &'a [Layer], rows: &'a [Row]) {
+        let nested = !self.path.is_empty();
+        for (i, layer) in layers.iter().enumerate() {
+            if self.done() {
+                return;
+            }
+            let row = rows.get(i).unwrap_or(&UNREACHABLE);
+            self.path.push(i);
+            if nested {
+                self.lasts.push(i + 1 == layers.len());
+            }
+            self.emit(|w| Item::Layer {
+                path: w.path.clone(),
                 layer,
                 row,
-            },
-            guides: format!("{prefix}{}", if last { "└ " } else { "├ " }),
-        });
-        if opened {
-            let deeper = format!("{prefix}{}", if last { "  " } else { "│ " });
-            inside(layer, row, &path, &deeper, open, out);
+            });
+            if layer.kind.is_container() && (self.open)(&self.path) {
+                self.inside(layer, row);
+            }
+            if nested {
+                self.lasts.pop();
+            }
+            self.path.pop();
+        }
+    }
+
+    /// What an open container holds: a block's layers, or each branch of a
+    /// merge under a line of its own.
+    fn inside(&mut self, layer: &'a Layer, row: &'a Row) {
+        let rows = |b: usize| row.inner.get(b).map_or(&[][..], Vec::as_slice);
+        if layer.kind == Kind::Block {
+            let body = layer.branches.first().map_or(&[][..], Vec::as_slice);
+            self.path.push(0);
+            self.list(body, rows(0));
+            self.path.pop();
+            return;
+        }
+        let count = layer.branches.len();
+        for (b, branch) in layer.branches.iter().enumerate() {
+            if self.done() {
+                return;
+            }
+            self.lasts.push(b + 1 == count);
+            self.emit(|w| Item::Branch {
+                merge: w.path.clone(),
+                branch: b,
+                layers: branch.len(),
+            });
+            self.path.push(b);
+            self.list(branch, rows(b));
+            self.path.pop();
+            self.lasts.pop();
         }
     }
 }
@@ -193,5 +250,10 @@ mod tests {
             ]
         );
         assert_eq!(lines(&net, &analysis, &|_| false).len(), 2, "folded");
+        assert_eq!(count(&net, &analysis, &|_| true), 6);
+        let middle = lines_in(&net, &analysis, &|_| true, 2..4);
+        assert_eq!(middle.len(), 2);
+        assert_eq!(middle[0].guides, "│ ├ ");
+        assert_eq!(middle[1].path(), [0, 0, 1]);
     }
 }

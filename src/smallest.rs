@@ -6,10 +6,10 @@
 //! can be carried back layer by layer: each window layer turns "at least
 //! `need` out" into "at least `n` in" for the smallest such `n`.
 
-use crate::engine::{Axis, AxisFit, AxisRule, analyze, axes};
+use crate::engine::{Axis, AxisFit, AxisRule, axes};
 use crate::family::transpose_axis;
 use crate::layer::{Hw, Kind, Layer};
-use crate::network::{Network, Shape};
+use crate::network::{Kernels, Network, Shape};
 
 /// The smallest input height and width for which every layer can be
 /// computed: no conv or pooling window larger than what is left of the
@@ -17,34 +17,104 @@ use crate::network::{Network, Shape};
 /// no size works (a merge whose branches never agree), or when the answer
 /// would pass 2^64.
 pub fn smallest_valid_input(net: &Network) -> Option<Hw> {
+    smallest_within(net, u64::MAX)
+}
+
+/// `smallest_valid_input`, looking at most `budget` layers through (summed
+/// over the sizes tried) where branches must meet: `None` also when the
+/// budget runs out first. The explorer asks this on every keystroke with a
+/// budget that keeps it well inside a frame; `summary` asks without one.
+pub fn smallest_within(net: &Network, mut budget: u64) -> Option<Hw> {
     let Shape::Image { c, .. } = net.input else {
         return None;
     };
+    let merges = net.layers.iter().any(has_merge);
+    // Where branches must meet, sizes are tried in turn below: only if the
+    // budget covers one try at least.
+    if merges && budget < net.layers.iter().map(Layer::count).sum::<usize>() as u64 {
+        return None;
+    }
     let need = need_before(&net.layers, Hw::square(1))?;
-    if !net.layers.iter().any(has_merge) {
+    if !merges {
         // Each window alone decides, and the walk back found the least.
         return Some(need);
     }
     // Branches must also meet: a U-Net's skip joins only sizes its pooling
     // divides evenly. Sizes at or above the windows' least are tried in turn.
-    let works = |hw: Hw| {
-        let sized = Network {
-            input: Shape::Image {
-                c,
-                h: hw.h,
-                w: hw.w,
-            },
-            ..net.clone()
-        };
-        analyze(&sized).error_at.is_none()
-    };
-    (0..MERGE_SEARCH).find_map(|k| {
+    for k in 0..MERGE_SEARCH {
         let hw = Hw {
             h: need.h.checked_add(k)?,
             w: need.w.checked_add(k)?,
         };
-        works(hw).then_some(hw)
-    })
+        let input = Shape::Image {
+            c,
+            h: hw.h,
+            w: hw.w,
+        };
+        match flows(&net.layers, input, net.kernels, &mut budget) {
+            Flow::Through(_) => return Some(hw),
+            Flow::Broken => {}
+            Flow::OutOfBudget => return None,
+        }
+    }
+    None
+}
+
+enum Flow {
+    Through(Shape),
+    Broken,
+    OutOfBudget,
+}
+
+/// What leaves `layers` on `input`: the engine's shape rules without its
+/// rows and sums, as the search tries many sizes.
+fn flows(layers: &[Layer], mut shape: Shape, kernels: Kernels, budget: &mut u64) -> Flow {
+    for layer in layers {
+        match through(layer, shape, kernels, budget) {
+            Flow::Through(next) => shape = next,
+            other => return other,
+        }
+    }
+    Flow::Through(shape)
+}
+
+fn through(layer: &Layer, shape: Shape, kernels: Kernels, budget: &mut u64) -> Flow {
+    let Some(left) = budget.checked_sub(1) else {
+        return Flow::OutOfBudget;
+    };
+    *budget = left;
+    match layer.kind {
+        Kind::Block => {
+            let body = layer.branches.first().map_or(&[][..], Vec::as_slice);
+            let mut shape = shape;
+            for _ in 0..layer.repeat.get() {
+                match flows(body, shape, kernels, budget) {
+                    // Later repetitions compute the same.
+                    Flow::Through(next) if next == shape => break,
+                    Flow::Through(next) => shape = next,
+                    other => return other,
+                }
+            }
+            Flow::Through(shape)
+        }
+        k if k.is_merge() => {
+            let mut outs = Vec::with_capacity(layer.branches.len());
+            for branch in &layer.branches {
+                match flows(branch, shape, kernels, budget) {
+                    Flow::Through(out) => outs.push(out),
+                    other => return other,
+                }
+            }
+            match crate::family::merged(k, &outs) {
+                Ok(out) => Flow::Through(out),
+                Err(_) => Flow::Broken,
+            }
+        }
+        k => match crate::family::of(k).step(layer, shape, kernels) {
+            Ok(step) => Flow::Through(step.output),
+            Err(_) => Flow::Broken,
+        },
+    }
 }
 
 /// How far past the windows' least size to look for one where every merge
@@ -209,6 +279,7 @@ pub fn with_side(input: Shape, n: u64) -> Shape {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::analyze;
 
     fn lenet() -> Network {
         crate::presets::load("lenet").unwrap()

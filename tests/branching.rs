@@ -298,3 +298,57 @@ fn random_branching_networks_match_pytorch() {
         "{valid} valid, {refused} refused"
     );
 }
+
+#[test]
+fn diff_goes_inside_changed_containers_and_shows_a_removed_branch() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, branches: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "input = [8, 8, 8]\n[[layer]]\ntype = \"concat\"\n[[layer.branch]]\n\
+                 [[layer.branch.layer]]\ntype = \"conv2d\"\nfilters = 4\nkernel = 1\n{branches}"
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let a = write("a.toml", "[[layer.branch]]\n[[layer.branch]]\n");
+    let b = write("b.toml", "[[layer.branch]]\n");
+    let out = Command::cargo_bin("layerlab")
+        .unwrap()
+        .args([
+            "diff",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lines = json["layers"].as_array().unwrap();
+    let summary: Vec<(String, String, u64)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["change"].as_str().unwrap().to_string(),
+                l["label"].as_str().unwrap().to_string(),
+                l["depth"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expect = |c: &str, l: &str, d: u64| (c.to_string(), l.to_string(), d);
+    assert_eq!(
+        summary,
+        [
+            expect("changed", "concat (2 branches)", 0),
+            expect("same", "branch 1", 1),
+            expect("same", "branch 2: identity", 1),
+            expect("removed", "branch 3: identity", 1),
+        ]
+    );
+    assert_eq!(lines[3]["base_path"], "1.3");
+    assert_eq!(lines[3]["path"], serde_json::Value::Null);
+}

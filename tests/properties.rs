@@ -53,6 +53,29 @@ proptest! {
         prop_assert_eq!(analysis, analyze(&after));
     }
 
+    /// Re-analysing one changed layer gives what a full analysis gives,
+    /// whether the rows below can stand or not.
+    #[test]
+    fn one_changed_layer_analyses_as_a_full_analysis(
+        before in network(),
+        replacement in common::layer(),
+        at in 0..12usize,
+    ) {
+        prop_assume!(!before.layers.is_empty());
+        let at = at % before.layers.len();
+        let mut after = before.clone();
+        // Half the time the replacement is the old layer with a change
+        // inside that may keep its shape.
+        after.layers[at] = if at % 2 == 0 { replacement } else {
+            let mut l = after.layers[at].clone();
+            l.bias = !l.bias;
+            l
+        };
+        let mut analysis = analyze(&before);
+        layerlab::engine::analyze_changed(&after, &mut analysis, at);
+        prop_assert_eq!(analysis, analyze(&after));
+    }
+
     #[test]
     fn saved_networks_read_back_unchanged(net in network()) {
         let text = to_toml(&net);

@@ -2,7 +2,8 @@
 //! JSON. The layers are aligned as in the explorer's baseline comparison.
 
 use crate::compare::{Step, align, change, signed};
-use crate::engine::Analysis;
+use crate::engine::{Analysis, Row};
+use crate::layer::{Kind, Layer};
 use crate::network::{Network, Shape};
 use crate::text::visible;
 use crate::units::or_dash;
@@ -48,11 +49,17 @@ impl Change {
     }
 }
 
-/// One aligned pair of layers, in words and numbers.
+/// One aligned pair of layers (or branches), in words and numbers.
 struct Line {
     change: Change,
+    /// 0-based top-level indices, for top-level layers only.
     base_index: Option<usize>,
     index: Option<usize>,
+    /// Where the layer is on each side: `5` or `5.2.1` (see `Network::path_label`).
+    base_path: Option<String>,
+    path: Option<String>,
+    /// Containers above the line.
+    depth: usize,
     label: String,
     base_output: Option<Shape>,
     output: Option<Shape>,
@@ -60,48 +67,171 @@ struct Line {
     params: Option<u64>,
 }
 
+/// One side of a list of layers being compared: the layers, their rows,
+/// and the path label of the list (`""` at the top, `5.2` for branch 2 of
+/// layer 5, `5` for block 5's layers).
+#[derive(Clone, Copy)]
+struct List<'a> {
+    layers: &'a [Layer],
+    rows: &'a [Row],
+    prefix: &'a str,
+}
+
+impl<'a> List<'a> {
+    fn label(&self, i: usize) -> String {
+        if self.prefix.is_empty() {
+            (i + 1).to_string()
+        } else {
+            format!("{}.{}", self.prefix, i + 1)
+        }
+    }
+
+    fn row(&self, i: usize) -> Option<&'a Row> {
+        self.rows.get(i)
+    }
+}
+
 fn lines(base: &Side, other: &Side) -> Vec<Line> {
-    align(&base.net.layers, &other.net.layers)
-        .into_iter()
-        .map(|step| {
-            let (b, o) = match step {
-                Step::Matched { base, current } => (Some(base), Some(current)),
-                Step::Added { current } => (None, Some(current)),
-                Step::Removed { base } => (Some(base), None),
+    let mut out = Vec::new();
+    compare(
+        List {
+            layers: &base.net.layers,
+            rows: &base.analysis.rows,
+            prefix: "",
+        },
+        List {
+            layers: &other.net.layers,
+            rows: &other.analysis.rows,
+            prefix: "",
+        },
+        0,
+        &mut out,
+    );
+    out
+}
+
+/// Aligns two lists of layers, and inside every pair of containers that
+/// differ, what they hold: a block's layers, a merge's branches by position
+/// (a branch only one side has is added or removed whole).
+fn compare(base: List, other: List, depth: usize, out: &mut Vec<Line>) {
+    for step in align(base.layers, other.layers) {
+        let (b, o) = match step {
+            Step::Matched { base, current } => (Some(base), Some(current)),
+            Step::Added { current } => (None, Some(current)),
+            Step::Removed { base } => (Some(base), None),
+        };
+        let base_row = b.and_then(|i| base.row(i));
+        let row = o.and_then(|i| other.row(i));
+        let (base_output, output) = (base_row.and_then(|r| r.output), row.and_then(|r| r.output));
+        let (base_params, params) = (base_row.and_then(|r| r.params), row.and_then(|r| r.params));
+        let change = match (b, o) {
+            (Some(i), Some(j)) => {
+                let same = base.layers[i] == other.layers[j]
+                    && base_output == output
+                    && base_params == params;
+                if same { Change::Same } else { Change::Changed }
+            }
+            (None, _) => Change::Added,
+            (_, None) => Change::Removed,
+        };
+        let label = match (b, o) {
+            (_, Some(j)) => other.layers[j].label(),
+            (Some(i), None) => base.layers[i].label(),
+            (None, None) => String::new(),
+        };
+        let (base_path, path) = (b.map(|i| base.label(i)), o.map(|j| other.label(j)));
+        out.push(Line {
+            change,
+            base_index: b.filter(|_| depth == 0),
+            index: o.filter(|_| depth == 0),
+            base_path: base_path.clone(),
+            path: path.clone(),
+            depth,
+            label,
+            base_output,
+            output,
+            base_params,
+            params,
+        });
+        let (Some(i), Some(j), Change::Changed) = (b, o, change) else {
+            continue;
+        };
+        let (bl, ol) = (&base.layers[i], &other.layers[j]);
+        if !bl.kind.is_container() || bl.kind != ol.kind {
+            continue;
+        }
+        let (bp, op) = (base_path.unwrap_or_default(), path.unwrap_or_default());
+        let inner = |row: Option<&'_ Row>, b: usize| -> Vec<Row> {
+            row.and_then(|r| r.inner.get(b))
+                .cloned()
+                .unwrap_or_default()
+        };
+        if bl.kind == Kind::Block {
+            let (brows, orows) = (inner(base_row, 0), inner(row, 0));
+            let body = |l: &Layer| l.branches.first().cloned().unwrap_or_default();
+            let (bbody, obody) = (body(bl), body(ol));
+            compare(
+                List {
+                    layers: &bbody,
+                    rows: &brows,
+                    prefix: &bp,
+                },
+                List {
+                    layers: &obody,
+                    rows: &orows,
+                    prefix: &op,
+                },
+                depth + 1,
+                out,
+            );
+            continue;
+        }
+        for k in 0..bl.branches.len().max(ol.branches.len()) {
+            let (bb, ob) = (bl.branches.get(k), ol.branches.get(k));
+            let (bprefix, oprefix) = (format!("{bp}.{}", k + 1), format!("{op}.{}", k + 1));
+            let params = |branch: Option<&Vec<Layer>>, row: Option<&Row>| {
+                let rows = inner(row, k);
+                branch.map(|_| rows.iter().filter_map(|r| r.params).sum::<u64>())
             };
-            let base_row = b.map(|i| &base.analysis.rows[i]);
-            let row = o.map(|i| &other.analysis.rows[i]);
-            let (base_output, output) =
-                (base_row.and_then(|r| r.output), row.and_then(|r| r.output));
-            let (base_params, params) =
-                (base_row.and_then(|r| r.params), row.and_then(|r| r.params));
-            let change = match (b, o) {
-                (Some(i), Some(j)) => {
-                    let same = base.net.layers[i] == other.net.layers[j]
-                        && base_output == output
-                        && base_params == params;
-                    if same { Change::Same } else { Change::Changed }
-                }
+            let change = match (bb, ob) {
+                (Some(x), Some(y)) if x == y => Change::Same,
+                (Some(_), Some(_)) => Change::Changed,
                 (None, _) => Change::Added,
                 (_, None) => Change::Removed,
             };
-            let label = match (b, o) {
-                (_, Some(j)) => other.net.layers[j].label(),
-                (Some(i), None) => base.net.layers[i].label(),
-                (None, None) => String::new(),
-            };
-            Line {
+            let layers = bb.or(ob).map_or(0, Vec::len);
+            out.push(Line {
                 change,
-                base_index: b,
-                index: o,
-                label,
-                base_output,
-                output,
-                base_params,
-                params,
+                base_index: None,
+                index: None,
+                base_path: bb.map(|_| bprefix.clone()),
+                path: ob.map(|_| oprefix.clone()),
+                depth: depth + 1,
+                label: crate::outline::branch_label(k, layers),
+                base_output: None,
+                output: None,
+                base_params: params(bb, base_row),
+                params: params(ob, row),
+            });
+            if let (Some(x), Some(y), Change::Changed) = (bb, ob, change) {
+                let (brows, orows) = (inner(base_row, k), inner(row, k));
+                compare(
+                    List {
+                        layers: x,
+                        rows: &brows,
+                        prefix: &bprefix,
+                    },
+                    List {
+                        layers: y,
+                        rows: &orows,
+                        prefix: &oprefix,
+                    },
+                    depth + 2,
+                    out,
+                );
             }
-        })
-        .collect()
+        }
+    }
 }
 
 fn shape_text(s: Option<Shape>) -> String {
@@ -122,12 +252,11 @@ pub fn table(base: &Side, other: &Side) -> String {
     let rows: Vec<[String; 6]> = lines(base, other)
         .iter()
         .map(|l| {
-            let present = (l.base_index.is_some(), l.index.is_some());
-            let number =
-                |i: Option<usize>| i.map_or_else(|| "·".to_string(), |i| (i + 1).to_string());
+            let present = (l.base_path.is_some(), l.path.is_some());
+            let number = |p: &Option<String>| p.clone().unwrap_or_else(|| "·".to_string());
             [
-                format!("{:>3} {:>3}", number(l.base_index), number(l.index)),
-                l.label.clone(),
+                format!("{:>3} {:>3}", number(&l.base_path), number(&l.path)),
+                format!("{}{}", "  ".repeat(l.depth), l.label),
                 before_after(shape_text(l.base_output), shape_text(l.output), present),
                 before_after(or_dash(l.base_params), or_dash(l.params), present),
                 match (present, change(l.base_params, l.params)) {
@@ -197,6 +326,11 @@ struct LineJson<'a> {
     base_index: Option<usize>,
     /// 1-based, in the other network.
     index: Option<usize>,
+    /// Where the layer is in each network, `5.2.1` inside containers.
+    base_path: Option<&'a str>,
+    path: Option<&'a str>,
+    /// Containers above it.
+    depth: usize,
     label: &'a str,
     base_output: Option<Vec<u64>>,
     output: Option<Vec<u64>>,
@@ -234,6 +368,9 @@ pub fn to_json(base: &Side, other: &Side) -> Json {
                     change: l.change.name(),
                     base_index: l.base_index.map(|i| i + 1),
                     index: l.index.map(|i| i + 1),
+                    base_path: l.base_path.as_deref(),
+                    path: l.path.as_deref(),
+                    depth: l.depth,
                     label: &l.label,
                     base_output: l.base_output.map(Shape::to_vec),
                     output: l.output.map(Shape::to_vec),

@@ -25,7 +25,7 @@ use crossterm::event::{
 };
 use ratatui::layout::Rect;
 use std::cell::Cell;
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use tui_input::Input;
 
@@ -136,7 +136,7 @@ pub struct App {
     pub scroll: Cell<usize>,
     pub table_area: Cell<Rect>,
     /// Containers opened or closed against the default (see `tree`).
-    pub toggled: HashSet<Vec<usize>>,
+    pub toggled: BTreeSet<Vec<usize>>,
     /// Big networks open with every container folded.
     pub fold_by_default: bool,
 }
@@ -155,7 +155,7 @@ impl App {
     pub fn with(doc: Document, session: Session) -> App {
         let size: usize = doc.net().layers.iter().map(Layer::count).sum();
         App {
-            toggled: HashSet::new(),
+            toggled: BTreeSet::new(),
             fold_by_default: size > super::tree::FOLD_ABOVE,
             doc,
             session,
@@ -342,7 +342,11 @@ impl App {
                 Ok(())
             }),
             Action::TogglePaddingAll => {
-                let all_same = (self.conv_paths().iter()).all(|(_, l)| l.padding == Padding::Same);
+                let mut all_same = true;
+                self.each_conv(|_, l| {
+                    all_same &= l.padding == Padding::Same;
+                    all_same
+                });
                 let padding = if all_same {
                     Padding::Valid
                 } else {
@@ -359,7 +363,11 @@ impl App {
                 Ok(())
             }),
             Action::CycleStrideAll => {
-                let first = self.conv_paths().first().map_or(1, |(_, l)| l.stride().h);
+                let mut first = 1;
+                self.each_conv(|_, l| {
+                    first = l.stride().h;
+                    false
+                });
                 let next = next_stride(first);
                 self.change_convs(|l| l.stride = Some(Hw::square(next)));
             }
@@ -453,13 +461,13 @@ impl App {
 
     /// Every convolution, those inside containers too, changed through `f`.
     fn change_convs(&mut self, f: impl Fn(&mut Layer)) {
-        let changed: Vec<(Vec<usize>, Layer)> = (self.conv_paths().into_iter())
-            .map(|(p, l)| {
-                let mut l = l.clone();
-                f(&mut l);
-                (p, l)
-            })
-            .collect();
+        let mut changed: Vec<(Vec<usize>, Layer)> = Vec::new();
+        self.each_conv(|p, l| {
+            let mut l = l.clone();
+            f(&mut l);
+            changed.push((p.to_vec(), l));
+            true
+        });
         if changed.is_empty() {
             return self.fail(t!("app-there-are-no-convolutions-in"));
         }

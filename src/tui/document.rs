@@ -5,19 +5,28 @@
 //! the smallest valid input and the history in step with it.
 
 use super::history::{Change, History};
-use crate::engine::{Analysis, analyze, analyze_from};
+use crate::engine::{Analysis, analyze, analyze_changed, analyze_from};
 use crate::file::{Source, Stamp};
 use crate::layer::Hw;
 use crate::network::Network;
-use crate::smallest::smallest_valid_input;
+use crate::smallest::smallest_within;
+
+/// Layers the search for the smallest input may look through on a
+/// keystroke (about a tenth of a millisecond's work); past it the header
+/// leaves the smallest input out rather than slow the key down.
+const SEARCH_BUDGET: u64 = 5_000;
 use std::path::{Path, PathBuf};
 
 pub struct Document {
     net: Network,
     analysis: Analysis,
-    /// The smallest input height and width every layer accepts.
+    /// The smallest input height and width every layer accepts, when it
+    /// was found within the search budget.
     min_input: Option<Hw>,
     history: History,
+    /// Whether any top-level layer is a container: the explorer draws a
+    /// tree then, and a plain table (row r is layer r − 1) otherwise.
+    branching: bool,
     /// Identifies the current state, so that undoing back to what was saved
     /// counts as saved.
     version: u64,
@@ -32,6 +41,10 @@ pub struct Document {
     on_disk: Option<Stamp>,
 }
 
+fn branching(net: &Network) -> bool {
+    net.layers.iter().any(|l| l.kind.is_container())
+}
+
 /// A change that could not be made, because what it names is gone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Gone;
@@ -40,7 +53,8 @@ impl Document {
     pub fn new(net: Network, path: Option<PathBuf>, preset: Option<String>) -> Document {
         Document {
             analysis: analyze(&net),
-            min_input: smallest_valid_input(&net),
+            min_input: smallest_within(&net, SEARCH_BUDGET),
+            branching: branching(&net),
             net,
             history: History::default(),
             version: 0,
@@ -73,6 +87,10 @@ impl Document {
         self.min_input
     }
 
+    pub fn is_branching(&self) -> bool {
+        self.branching
+    }
+
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }
@@ -99,12 +117,12 @@ impl Document {
         if change.is_noop(&self.net) {
             return Ok(false);
         }
-        let first = change.first_layer();
+        let (first, only) = (change.first_layer(), change.only_layer());
         let inverse = change.apply(&mut self.net).ok_or(Gone)?;
         self.history.record(inverse, self.version);
         self.last_version += 1;
         self.version = self.last_version;
-        self.recompute(first);
+        self.recompute(first, only);
         Ok(true)
     }
 
@@ -120,19 +138,24 @@ impl Document {
 
     fn step(&mut self, back: bool) -> bool {
         match self.history.step(&mut self.net, back, self.version) {
-            Some((version, first)) => {
+            Some((version, first, only)) => {
                 self.version = version;
-                self.recompute(first);
+                self.recompute(first, only);
                 true
             }
             None => false,
         }
     }
 
-    /// Recomputes from layer `first` down: the rows above cannot have changed.
-    fn recompute(&mut self, first: usize) {
-        analyze_from(&self.net, &mut self.analysis, first);
-        self.min_input = smallest_valid_input(&self.net);
+    /// Recomputes from layer `first` down: the rows above cannot have
+    /// changed; when `only` that layer changed, perhaps it alone.
+    fn recompute(&mut self, first: usize, only: Option<usize>) {
+        match only {
+            Some(i) => analyze_changed(&self.net, &mut self.analysis, i),
+            None => analyze_from(&self.net, &mut self.analysis, first),
+        }
+        self.min_input = smallest_within(&self.net, SEARCH_BUDGET);
+        self.branching = branching(&self.net);
     }
 
     /// The network was saved to `path` as `source`; the file is now `on_disk`.

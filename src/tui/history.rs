@@ -55,6 +55,21 @@ impl Change {
         }
     }
 
+    /// The one top-level layer the change replaces (or changes inside), if
+    /// it touches only one and leaves the others where they are.
+    pub fn only_layer(&self) -> Option<usize> {
+        match self {
+            Change::Layer(p, _) => p.first().copied(),
+            Change::Layers(ls) => {
+                let first = ls.first()?.0.first().copied()?;
+                ls.iter()
+                    .all(|(p, _)| p.first() == Some(&first))
+                    .then_some(first)
+            }
+            _ => None,
+        }
+    }
+
     /// Applies the change and returns the change that undoes it, or `None`
     /// (leaving the network alone) when a path leads nowhere.
     pub fn apply(self, net: &mut Network) -> Option<Change> {
@@ -162,14 +177,20 @@ impl History {
     }
 
     /// Steps back (or forward) one change; returns the version now current
-    /// and the first layer it touched, or `None` when there is nothing to step to.
-    pub fn step(&mut self, net: &mut Network, back: bool, version: u64) -> Option<(u64, usize)> {
+    /// the first layer it touched and the only one, if it touched one only;
+    /// `None` when there is nothing to step to.
+    pub fn step(
+        &mut self,
+        net: &mut Network,
+        back: bool,
+        version: u64,
+    ) -> Option<(u64, usize, Option<usize>)> {
         let (change, target) = if back {
             self.undo.pop_back()?
         } else {
             self.redo.pop()?
         };
-        let first = change.first_layer();
+        let (first, only) = (change.first_layer(), change.only_layer());
         self.bytes -= change.bytes();
         let inverse = change.apply(net)?;
         self.bytes += inverse.bytes();
@@ -178,7 +199,7 @@ impl History {
         } else {
             self.undo.push_back((inverse, version));
         }
-        Some((target, first))
+        Some((target, first, only))
     }
 }
 

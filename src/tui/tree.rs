@@ -41,7 +41,12 @@ impl App {
     /// True when every line is a top-level layer: row `r` is layer `r - 1`,
     /// with no outline to build (a 100,000-layer file stays cheap).
     pub(super) fn is_flat(&self) -> bool {
-        self.baseline.is_some() || !self.net().layers.iter().any(|l| l.kind.is_container())
+        self.baseline.is_some() || !self.doc().is_branching()
+    }
+
+    /// Lines `range` of the table below the input (see `lines`).
+    pub fn lines_in(&self, range: std::ops::Range<usize>) -> Vec<Line<'_>> {
+        outline::lines_in(self.net(), self.analysis(), &|p| self.is_open(p), range)
     }
 
     /// Rows in the tree view: the input and every line.
@@ -49,7 +54,7 @@ impl App {
         if self.is_flat() {
             self.net().layers.len() + 1
         } else {
-            self.lines().len() + 1
+            outline::count(self.net(), self.analysis(), &|p| self.is_open(p)) + 1
         }
     }
 
@@ -60,7 +65,7 @@ impl App {
         if self.is_flat() {
             return Selection::Layer(vec![line]);
         }
-        match self.lines().get(line).map(|l| &l.item) {
+        match self.lines_in(line..line + 1).first().map(|l| &l.item) {
             Some(Item::Layer { path, .. }) => Selection::Layer(path.clone()),
             Some(Item::Branch { merge, branch, .. }) => Selection::Branch {
                 merge: merge.clone(),
@@ -189,24 +194,30 @@ impl App {
         self.say(t!("tree-branch-added", n = n.to_string()));
     }
 
-    /// Every convolution in the network, containers' included, with its path.
-    pub(super) fn conv_paths(&self) -> Vec<(Path, &Layer)> {
-        fn walk<'a>(layers: &'a [Layer], at: &mut Path, out: &mut Vec<(Path, &'a Layer)>) {
+    /// Calls `f` with every convolution in the network, those inside
+    /// containers too, and its path; `f` returns false to stop.
+    pub(super) fn each_conv(&self, mut f: impl FnMut(&[usize], &Layer) -> bool) {
+        fn walk(
+            layers: &[Layer],
+            at: &mut Path,
+            f: &mut dyn FnMut(&[usize], &Layer) -> bool,
+        ) -> bool {
             for (i, l) in layers.iter().enumerate() {
                 at.push(i);
-                if l.kind.is_conv() {
-                    out.push((at.clone(), l));
+                if l.kind.is_conv() && !f(at, l) {
+                    return false;
                 }
                 for (b, branch) in l.branches.iter().enumerate() {
                     at.push(b);
-                    walk(branch, at, out);
+                    if !walk(branch, at, f) {
+                        return false;
+                    }
                     at.pop();
                 }
                 at.pop();
             }
+            true
         }
-        let mut out = Vec::new();
-        walk(&self.net().layers, &mut Vec::new(), &mut out);
-        out
+        walk(&self.net().layers, &mut Vec::new(), &mut f);
     }
 }

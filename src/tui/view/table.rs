@@ -55,13 +55,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let top = scroll_to_selection(app, visible);
     let end = (top + visible).min(app.table_len());
     let selected = app.selected_row();
+    // The tree's lines on screen only (row r is line r - 1).
+    let first = top.saturating_sub(1);
     let lines = if app.is_flat() {
         Vec::new()
     } else {
-        app.lines()
+        app.lines_in(first..end.saturating_sub(1))
     };
     let shown: Vec<Shown> = (top..end)
-        .map(|r| shown(app, app.table_row(r), &lines))
+        .map(|r| shown(app, app.table_row(r), &lines, first))
         .collect();
 
     let comparing = app.baseline.is_some();
@@ -139,11 +141,12 @@ fn status_look(t: &Theme, row: &Computed) -> (Style, String) {
     }
 }
 
-fn shown(app: &App, row: TableRow, lines: &[TreeLine]) -> Shown {
+/// What table row `row` shows; `lines` are the tree's lines from line `first` on.
+fn shown(app: &App, row: TableRow, lines: &[TreeLine], first: usize) -> Shown {
     let t = app.session.theme;
     match row {
         TableRow::Line(i) => {
-            let Some(line) = lines.get(i) else {
+            let Some(line) = i.checked_sub(first).and_then(|i| lines.get(i)) else {
                 return Shown::default();
             };
             match &line.item {
