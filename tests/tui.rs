@@ -1328,3 +1328,47 @@ fn containers_fold_and_unfold_and_edits_reach_inside_them() {
     let strided = app.net().layer_at(&[4, 0, 0, 0, 0]).map(|l| l.stride().h);
     assert_eq!(strided, Some(3));
 }
+
+#[test]
+fn a_baseline_names_what_changed_inside_a_block_and_a_quiz_hides_inside_too() {
+    let mut app = open("resnet18");
+    press(&mut app, "b");
+    // The tree stays a tree against a baseline: into layer1's first add,
+    // onto the body's first conv, and double its filters.
+    press(&mut app, "gjjjjjljljj");
+    assert_eq!(app.selected_path(), Some(vec![4, 0, 0, 0, 0]));
+    press(&mut app, ">");
+    let conv = app.net().layer_at(&[4, 0, 0, 0, 0]).unwrap();
+    assert_eq!(conv.filters.get(), 128);
+    let text = screen(&draw(&app, 200, 40));
+    let row = text
+        .lines()
+        .find(|l| l.contains("block layer1 ×2"))
+        .unwrap_or_else(|| panic!("{text}"));
+    // Both repetitions: the conv, its batchnorm and the conv after it grow.
+    assert!(row.contains("+147,712"), "{row}");
+    assert!(row.contains("inside: 5.1.1.1 changed"), "{row}");
+    // A removed top-level layer keeps a row of its own, marked removed.
+    press(&mut app, "Gd");
+    let text = screen(&draw(&app, 200, 40));
+    assert!(
+        text.lines()
+            .any(|l| l.contains("dense 1000") && l.contains("removed")),
+        "{text}"
+    );
+
+    // In a quiz, the rows inside a container asked about show nothing.
+    let mut quiz = open("resnet18");
+    press(&mut quiz, "gjjjjjl");
+    press(&mut quiz, "gQ");
+    let text = screen(&draw(&quiz, 160, 40));
+    let inner = text
+        .lines()
+        .find(|l| l.contains("└ add (2 branches) relu"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(inner.contains('?'), "{inner}");
+    assert!(
+        !inner.contains("73,984"),
+        "the answer is not on screen: {inner}"
+    );
+}

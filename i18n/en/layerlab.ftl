@@ -492,3 +492,4 @@ whatif-the-problem-is-inside = the problem is inside, at layer { $inner }: selec
 view-add-a-layer-to-branch = {" "}Add a layer at the start of branch { $n }{" "}
 file-nested-too-deep = containers nest too deep: at most { $max } levels, one inside another
 tree-too-deep = containers may nest at most { $max } levels deep
+table-inside = inside

@@ -497,3 +497,4 @@ whatif-the-problem-is-inside = ошибка внутри, в слое { $inner }
 view-add-a-layer-to-branch = {" "}Добавить слой в начало ветви { $n }{" "}
 file-nested-too-deep = контейнеры вложены слишком глубоко: не больше { $max } уровней один в другом
 tree-too-deep = контейнеры вкладываются не глубже { $max } уровней
+table-inside = внутри

@@ -60,6 +60,8 @@ struct Line {
     path: Option<String>,
     /// Containers above the line.
     depth: usize,
+    /// A container or a branch: its change is what is inside it.
+    holds: bool,
     label: String,
     base_output: Option<Shape>,
     output: Option<Shape>,
@@ -147,6 +149,8 @@ fn compare(base: List, other: List, depth: usize, out: &mut Vec<Line>) {
             base_path: base_path.clone(),
             path: path.clone(),
             depth,
+            holds: (b.map(|i| &base.layers[i]).or(o.map(|j| &other.layers[j])))
+                .is_some_and(|l| l.kind.is_container()),
             label,
             base_output,
             output,
@@ -156,82 +160,119 @@ fn compare(base: List, other: List, depth: usize, out: &mut Vec<Line>) {
         let (Some(i), Some(j), Change::Changed) = (b, o, change) else {
             continue;
         };
-        let (bl, ol) = (&base.layers[i], &other.layers[j]);
-        if !bl.kind.is_container() || bl.kind != ol.kind {
-            continue;
-        }
         let (bp, op) = (base_path.unwrap_or_default(), path.unwrap_or_default());
-        let inner = |row: Option<&'_ Row>, b: usize| -> Vec<Row> {
-            row.and_then(|r| r.inner.get(b))
-                .cloned()
-                .unwrap_or_default()
+        let sides = (
+            (&base.layers[i], base_row, bp.as_str()),
+            (&other.layers[j], row, op.as_str()),
+        );
+        inside(sides.0, sides.1, depth, out);
+    }
+}
+
+/// One container on one side: the layer, its row, its path label.
+type Held<'a> = (&'a Layer, Option<&'a Row>, &'a str);
+
+/// What two containers of the same kind hold, compared: a block's layers,
+/// a merge's branches by position (a branch only one side has is added or
+/// removed whole).
+fn inside(base: Held, other: Held, depth: usize, out: &mut Vec<Line>) {
+    let ((bl, base_row, bp), (ol, row, op)) = (base, other);
+    if !bl.kind.is_container() || bl.kind != ol.kind {
+        return;
+    }
+    let inner = |row: Option<&'_ Row>, b: usize| -> Vec<Row> {
+        row.and_then(|r| r.inner.get(b))
+            .cloned()
+            .unwrap_or_default()
+    };
+    if bl.kind == Kind::Block {
+        let (brows, orows) = (inner(base_row, 0), inner(row, 0));
+        let body = |l: &Layer| l.branches.first().cloned().unwrap_or_default();
+        let (bbody, obody) = (body(bl), body(ol));
+        compare(
+            List {
+                layers: &bbody,
+                rows: &brows,
+                prefix: bp,
+            },
+            List {
+                layers: &obody,
+                rows: &orows,
+                prefix: op,
+            },
+            depth + 1,
+            out,
+        );
+        return;
+    }
+    for k in 0..bl.branches.len().max(ol.branches.len()) {
+        let (bb, ob) = (bl.branches.get(k), ol.branches.get(k));
+        let (bprefix, oprefix) = (format!("{bp}.{}", k + 1), format!("{op}.{}", k + 1));
+        let params = |branch: Option<&Vec<Layer>>, row: Option<&Row>| {
+            let rows = inner(row, k);
+            branch.map(|_| rows.iter().filter_map(|r| r.params).sum::<u64>())
         };
-        if bl.kind == Kind::Block {
-            let (brows, orows) = (inner(base_row, 0), inner(row, 0));
-            let body = |l: &Layer| l.branches.first().cloned().unwrap_or_default();
-            let (bbody, obody) = (body(bl), body(ol));
+        let change = match (bb, ob) {
+            (Some(x), Some(y)) if x == y => Change::Same,
+            (Some(_), Some(_)) => Change::Changed,
+            (None, _) => Change::Added,
+            (_, None) => Change::Removed,
+        };
+        let layers = bb.or(ob).map_or(0, Vec::len);
+        out.push(Line {
+            change,
+            base_index: None,
+            index: None,
+            base_path: bb.map(|_| bprefix.clone()),
+            path: ob.map(|_| oprefix.clone()),
+            depth: depth + 1,
+            holds: true,
+            label: crate::outline::branch_label(k, layers),
+            base_output: None,
+            output: None,
+            base_params: params(bb, base_row),
+            params: params(ob, row),
+        });
+        if let (Some(x), Some(y), Change::Changed) = (bb, ob, change) {
+            let (brows, orows) = (inner(base_row, k), inner(row, k));
             compare(
                 List {
-                    layers: &bbody,
+                    layers: x,
                     rows: &brows,
-                    prefix: &bp,
+                    prefix: &bprefix,
                 },
                 List {
-                    layers: &obody,
+                    layers: y,
                     rows: &orows,
-                    prefix: &op,
+                    prefix: &oprefix,
                 },
-                depth + 1,
+                depth + 2,
                 out,
             );
-            continue;
-        }
-        for k in 0..bl.branches.len().max(ol.branches.len()) {
-            let (bb, ob) = (bl.branches.get(k), ol.branches.get(k));
-            let (bprefix, oprefix) = (format!("{bp}.{}", k + 1), format!("{op}.{}", k + 1));
-            let params = |branch: Option<&Vec<Layer>>, row: Option<&Row>| {
-                let rows = inner(row, k);
-                branch.map(|_| rows.iter().filter_map(|r| r.params).sum::<u64>())
-            };
-            let change = match (bb, ob) {
-                (Some(x), Some(y)) if x == y => Change::Same,
-                (Some(_), Some(_)) => Change::Changed,
-                (None, _) => Change::Added,
-                (_, None) => Change::Removed,
-            };
-            let layers = bb.or(ob).map_or(0, Vec::len);
-            out.push(Line {
-                change,
-                base_index: None,
-                index: None,
-                base_path: bb.map(|_| bprefix.clone()),
-                path: ob.map(|_| oprefix.clone()),
-                depth: depth + 1,
-                label: crate::outline::branch_label(k, layers),
-                base_output: None,
-                output: None,
-                base_params: params(bb, base_row),
-                params: params(ob, row),
-            });
-            if let (Some(x), Some(y), Change::Changed) = (bb, ob, change) {
-                let (brows, orows) = (inner(base_row, k), inner(row, k));
-                compare(
-                    List {
-                        layers: x,
-                        rows: &brows,
-                        prefix: &bprefix,
-                    },
-                    List {
-                        layers: y,
-                        rows: &orows,
-                        prefix: &oprefix,
-                    },
-                    depth + 2,
-                    out,
-                );
-            }
         }
     }
+}
+
+/// What changed inside two versions of one container, for the explorer's
+/// "vs baseline" cell: `5.1.1.1 changed`, `5.3 removed`, … (layers and
+/// branches only; the containers around them are implied).
+pub fn changes_inside(base: Held, other: Held) -> Vec<String> {
+    let mut lines = Vec::new();
+    inside(base, other, 0, &mut lines);
+    lines
+        .iter()
+        // A changed container's own line repeats what its contents say.
+        .filter(|l| l.change != Change::Same && !(l.change == Change::Changed && l.holds))
+        .map(|l| {
+            let at = l
+                .path
+                .as_ref()
+                .or(l.base_path.as_ref())
+                .cloned()
+                .unwrap_or_default();
+            format!("{at} {}", l.change.word())
+        })
+        .collect()
 }
 
 fn shape_text(s: Option<Shape>) -> String {

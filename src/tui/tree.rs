@@ -29,19 +29,15 @@ impl App {
         self.fold_by_default == self.toggled.contains(path)
     }
 
-    /// The table's lines below the input. Against a baseline only the
-    /// top level is shown (the comparison matches top-level layers).
+    /// The table's lines below the input.
     pub fn lines(&self) -> Vec<Line<'_>> {
-        let comparing = self.baseline.is_some();
-        outline::lines(self.net(), self.analysis(), &|p| {
-            !comparing && self.is_open(p)
-        })
+        outline::lines(self.net(), self.analysis(), &|p| self.is_open(p))
     }
 
     /// True when every line is a top-level layer: row `r` is layer `r - 1`,
     /// with no outline to build (a 100,000-layer file stays cheap).
     pub(super) fn is_flat(&self) -> bool {
-        self.baseline.is_some() || !self.doc().is_branching()
+        !self.doc().is_branching()
     }
 
     /// Lines `range` of the table below the input (see `lines`).

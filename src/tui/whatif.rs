@@ -20,6 +20,8 @@ pub struct Baseline {
     /// For each current layer, its table row (row 0 is the input; removed
     /// baseline layers take rows of their own).
     pub row_of_layer: Vec<usize>,
+    /// For each current top-level layer, the baseline layer it matches.
+    pub base_of: Vec<Option<usize>>,
 }
 
 impl Baseline {
@@ -29,6 +31,7 @@ impl Baseline {
             analysis: analyze(net),
             steps: Vec::new(),
             row_of_layer: Vec::new(),
+            base_of: Vec::new(),
         };
         b.compare(current);
         b
@@ -38,9 +41,13 @@ impl Baseline {
     pub fn compare(&mut self, current: &Network) {
         self.steps = align(&self.net.layers, &current.layers);
         self.row_of_layer = vec![0; current.layers.len()];
+        self.base_of = vec![None; current.layers.len()];
         for (row, step) in self.steps.iter().enumerate() {
             if let Step::Matched { current, .. } | Step::Added { current } = *step {
                 self.row_of_layer[current] = row + 1;
+            }
+            if let Step::Matched { base, current } = *step {
+                self.base_of[current] = Some(base);
             }
         }
     }
@@ -48,21 +55,12 @@ impl Baseline {
 
 impl App {
     pub(super) fn pin_baseline(&mut self) {
-        // Against a baseline the table shows the top level: keep to the
-        // top-level layer holding the selection.
-        let top = self.selected_path().map(|p| p[0]);
         self.baseline = Some(Baseline::pin(self.net(), self.net()));
-        self.selected = top.map_or(0, |i| i + 1);
         self.say(t!("whatif-pinned-this-network-as-the"));
     }
 
     pub(super) fn clear_baseline(&mut self) {
-        let top = self.selected_path();
         if self.baseline.take().is_some() {
-            match top {
-                Some(p) => self.select_path(&p),
-                None => self.selected = 0,
-            }
             self.say(t!("whatif-baseline-cleared"));
         } else {
             self.fail(t!("whatif-there-is-no-baseline-to"));
@@ -176,6 +174,7 @@ impl App {
     /// removed baseline layers in their places.
     pub fn table_len(&self) -> usize {
         match &self.baseline {
+            Some(_) if !self.is_flat() => self.compared_rows().len() + 1,
             Some(b) => b.steps.len() + 1,
             None => self.rows(),
         }
@@ -185,6 +184,9 @@ impl App {
         match (row, &self.baseline) {
             (0, _) => TableRow::Input,
             (r, None) if !self.is_flat() => TableRow::Line(r - 1),
+            (r, Some(_)) if !self.is_flat() => {
+                (self.compared_rows().get(r - 1).copied()).unwrap_or(TableRow::Input)
+            }
             (r, None) => TableRow::Layer {
                 index: r - 1,
                 base: None,
@@ -203,10 +205,63 @@ impl App {
         }
     }
 
+    /// Table rows `range` (fewer at the end).
+    pub fn table_rows(&self, range: std::ops::Range<usize>) -> Vec<TableRow> {
+        if self.baseline.is_some() && !self.is_flat() {
+            let all = self.compared_rows();
+            return range
+                .filter_map(|r| match r {
+                    0 => Some(TableRow::Input),
+                    r => all.get(r - 1).copied(),
+                })
+                .collect();
+        }
+        let len = self.table_len();
+        range
+            .filter(|&r| r < len)
+            .map(|r| self.table_row(r))
+            .collect()
+    }
+
+    /// A tree against a baseline: each top-level layer's lines (itself and
+    /// what it holds, where open) in the order of the alignment, with the
+    /// removed baseline layers in their places.
+    fn compared_rows(&self) -> Vec<TableRow> {
+        let Some(b) = &self.baseline else {
+            return Vec::new();
+        };
+        let lines = self.lines();
+        let mut starts = vec![lines.len(); self.net().layers.len() + 1];
+        for (i, line) in lines.iter().enumerate().rev() {
+            if let crate::outline::Item::Layer { path, .. } = &line.item
+                && let [top] = path[..]
+            {
+                starts[top] = i;
+            }
+        }
+        let mut rows = Vec::with_capacity(lines.len() + b.steps.len());
+        for step in &b.steps {
+            match *step {
+                Step::Matched { current, .. } | Step::Added { current } => {
+                    let end = starts.get(current + 1).copied().unwrap_or(lines.len());
+                    rows.extend((starts[current]..end.max(starts[current])).map(TableRow::Line));
+                }
+                Step::Removed { base } => rows.push(TableRow::Removed { base }),
+            }
+        }
+        rows
+    }
+
     /// The table row of the selection.
     pub fn selected_row(&self) -> usize {
         match (self.selected_layer(), &self.baseline) {
             (_, None) => self.selected,
+            (_, Some(_)) if !self.is_flat() => match self.selected.checked_sub(1) {
+                None => 0,
+                Some(line) => (self.compared_rows().iter())
+                    .position(|r| *r == TableRow::Line(line))
+                    .map_or(0, |p| p + 1),
+            },
             (None, _) => 0,
             (Some(i), Some(b)) => b.row_of_layer.get(i).copied().unwrap_or(i + 1),
         }

@@ -7,6 +7,7 @@ use super::super::theme::Theme;
 use super::super::whatif::TableRow;
 use crate::compare::{Delta, change, delta, signed};
 use crate::engine::{Row as Computed, Status};
+use crate::layer::Layer;
 use crate::network::Shape;
 use crate::outline::{Item, Line as TreeLine, branch_label};
 use crate::units::or_dash;
@@ -55,15 +56,21 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let top = scroll_to_selection(app, visible);
     let end = (top + visible).min(app.table_len());
     let selected = app.selected_row();
-    // The tree's lines on screen only (row r is line r - 1).
-    let first = top.saturating_sub(1);
-    let lines = if app.is_flat() {
-        Vec::new()
+    // The tree's lines on screen only.
+    let rows = app.table_rows(top..end);
+    let on_screen = rows.iter().filter_map(|r| match r {
+        TableRow::Line(i) => Some(*i),
+        _ => None,
+    });
+    let (first, last) = on_screen.fold((usize::MAX, 0), |(lo, hi), i| (lo.min(i), hi.max(i)));
+    let lines = if first <= last {
+        app.lines_in(first..last + 1)
     } else {
-        app.lines_in(first..end.saturating_sub(1))
+        Vec::new()
     };
-    let shown: Vec<Shown> = (top..end)
-        .map(|r| shown(app, app.table_row(r), &lines, first))
+    let shown: Vec<Shown> = rows
+        .into_iter()
+        .map(|r| shown(app, r, &lines, first))
         .collect();
 
     let comparing = app.baseline.is_some();
@@ -153,16 +160,32 @@ fn shown(app: &App, row: TableRow, lines: &[TreeLine], first: usize) -> Shown {
                 Item::Layer { path, layer, row } => {
                     let (style, remark) = status_look(t, row);
                     let label = format!("{}{}", line.guides, layer.label());
+                    let versus = match (&app.baseline, &path[..]) {
+                        (Some(b), &[index]) => {
+                            let base = b.base_of.get(index).copied().flatten();
+                            versus_cell(app, index, base, row, layer)
+                        }
+                        _ => Line::default(),
+                    };
                     let mut shown = Shown {
                         cells: layer_cells(&app.net().path_label(path), &label, row),
                         style,
                         remark,
+                        versus,
                         ..Default::default()
                     };
-                    if path.len() == 1
-                        && let Some(quiz) = &app.quiz
-                    {
-                        quizzed(&mut shown, quiz, path[0], t);
+                    if let Some(quiz) = &app.quiz {
+                        if path.len() == 1 {
+                            quizzed(&mut shown, quiz, path[0], t);
+                        } else if QuizCell::BOTH.iter().any(|&c| quiz.hides(path[0], c)) {
+                            // Inside a container still asked about, nothing
+                            // gives its answer away.
+                            for col in 2..6 {
+                                shown.cells[col] = "?".into();
+                            }
+                            shown.remark = String::new();
+                            shown.style = t.text;
+                        }
                     }
                     shown
                 }
@@ -210,23 +233,7 @@ fn shown(app: &App, row: TableRow, lines: &[TreeLine], first: usize) -> Shown {
             let row = &app.analysis().rows[index];
             let layer = &app.net().layers[index];
             let (style, remark) = status_look(t, row);
-            let versus = match (&app.baseline, base) {
-                (None, _) => Line::default(),
-                (Some(_), None) => {
-                    let mut spans = vec![Span::styled(t!("table-added"), t.more)];
-                    if let Some(p) = row.params.filter(|&p| p > 0) {
-                        spans.push(Span::styled(format!("  {}", signed(i128::from(p))), t.more));
-                    }
-                    Line::from(spans)
-                }
-                (Some(b), Some(j)) => versus(
-                    t,
-                    delta(
-                        (&b.net.layers[j], &b.analysis, j),
-                        (layer, app.analysis(), index),
-                    ),
-                ),
-            };
+            let versus = versus_cell(app, index, base, row, layer);
             let mut shown = Shown {
                 cells: layer_cells(&(index + 1).to_string(), &layer.label(), row),
                 versus,
@@ -266,6 +273,55 @@ fn shown(app: &App, row: TableRow, lines: &[TreeLine], first: usize) -> Shown {
                 style: t.removed,
                 ..Default::default()
             }
+        }
+    }
+}
+
+/// The "vs baseline" cell of top-level layer `index`, matched with
+/// baseline layer `base` (`None`: added).
+fn versus_cell(
+    app: &App,
+    index: usize,
+    base: Option<usize>,
+    row: &Computed,
+    layer: &Layer,
+) -> Line<'static> {
+    let t = app.session.theme;
+    match (&app.baseline, base) {
+        (None, _) => Line::default(),
+        (Some(_), None) => {
+            let mut spans = vec![Span::styled(t!("table-added"), t.more)];
+            if let Some(p) = row.params.filter(|&p| p > 0) {
+                spans.push(Span::styled(format!("  {}", signed(i128::from(p))), t.more));
+            }
+            Line::from(spans)
+        }
+        (Some(b), Some(j)) => {
+            let mut line = versus(
+                t,
+                delta(
+                    (&b.net.layers[j], &b.analysis, j),
+                    (layer, app.analysis(), index),
+                ),
+            );
+            // Inside a changed container: which layers and branches.
+            let base = &b.net.layers[j];
+            if base.kind.is_container() && base != layer {
+                let (bl, ol) = ((j + 1).to_string(), (index + 1).to_string());
+                let inside = crate::report::diff::changes_inside(
+                    (base, b.analysis.rows.get(j), &bl),
+                    (layer, Some(row), &ol),
+                );
+                if !inside.is_empty() {
+                    let shown: Vec<&str> = inside.iter().take(3).map(String::as_str).collect();
+                    let more = if inside.len() > 3 { ", …" } else { "" };
+                    line.spans.push(Span::styled(
+                        format!("  {}: {}{more}", t!("table-inside"), shown.join(", ")),
+                        t.changed,
+                    ));
+                }
+            }
+            line
         }
     }
 }
