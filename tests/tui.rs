@@ -1372,3 +1372,57 @@ fn a_baseline_names_what_changed_inside_a_block_and_a_quiz_hides_inside_too() {
         "the answer is not on screen: {inner}"
     );
 }
+
+#[test]
+fn branches_and_the_layers_in_them_are_added_moved_edited_and_removed_with_undo() {
+    use layerlab::layer::Kind;
+    let mut app = open("lenet");
+    press(&mut app, "gjjjr"); // layer 3 wrapped: add [conv], [identity]
+    press(&mut app, "A");
+    assert_eq!(app.net().layers[2].branches.len(), 3);
+    // Rows: 3 add, 4 branch 1, 5 conv, 6 branch 2, 7 branch 3.
+    press(&mut app, "gjjjjjjj");
+    assert_eq!(app.selected_path(), None, "a branch row");
+    press(&mut app, "a");
+    press(&mut app, "r");
+    app.handle_event(&key(KeyCode::Enter));
+    assert_eq!(
+        app.net().layer_at(&[2, 2, 0]).map(|l| l.kind),
+        Some(Kind::Relu)
+    );
+    // A batchnorm after the conv of branch 1, then moved above it.
+    press(&mut app, "gjjjjj");
+    assert_eq!(app.selected_path(), Some(vec![2, 0, 0]));
+    press(&mut app, "ab");
+    app.handle_event(&key(KeyCode::Enter));
+    assert_eq!(app.selected_path(), Some(vec![2, 0, 1]));
+    press(&mut app, "K");
+    assert_eq!(
+        app.net().layer_at(&[2, 0, 0]).map(|l| l.kind),
+        Some(Kind::BatchNorm)
+    );
+    assert_eq!(
+        app.selected_path(),
+        Some(vec![2, 0, 0]),
+        "the selection follows"
+    );
+    // Enter edits a nested layer, titled by where it is.
+    press(&mut app, "j");
+    app.handle_event(&key(KeyCode::Enter));
+    let Mode::Edit(form) = &app.mode else {
+        panic!("Enter edits: {:?}", app.mode);
+    };
+    assert!(form.title.contains("3.1.2: conv2d"), "{}", form.title);
+    app.handle_event(&key(KeyCode::Esc));
+    // d on a branch row removes the branch (row 8: branch 3, holding the relu).
+    press(&mut app, "gjjjjjjjj");
+    assert_eq!(app.selected_path(), None, "a branch row");
+    press(&mut app, "d");
+    assert_eq!(app.net().layers[2].branches.len(), 2);
+    // Every step undoes, back to LeNet.
+    for _ in 0..6 {
+        press(&mut app, "u");
+    }
+    assert_eq!(app.net(), &presets::load("lenet").unwrap());
+    assert_eq!(app.analysis().totals.params, Some(44_426));
+}
