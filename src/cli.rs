@@ -10,6 +10,7 @@ use crate::lang::{self, Lang};
 use crate::network::{Kernels, Network, Shape};
 use crate::presets::{self, PRESETS};
 use crate::report::{self, Format, diff, sweep};
+use crate::tui::app::Session;
 use crate::tui::theme::{self, ThemeName};
 use crate::units::or_dash;
 use clap::error::ErrorKind;
@@ -114,9 +115,13 @@ struct Source {
 pub fn main() -> ExitCode {
     // The language is needed before clap parses, for its help and errors.
     let args: Vec<String> = std::env::args().collect();
-    lang::set(
-        lang_from_args(&args).unwrap_or_else(|| Lang::from_env(|name| std::env::var(name).ok())),
-    );
+    let lang =
+        lang_from_args(&args).unwrap_or_else(|| Lang::from_env(|name| std::env::var(name).ok()));
+    lang::scoped(lang, || run(lang))
+}
+
+/// The command line, in `lang`.
+fn run(lang: Lang) -> ExitCode {
     let cli = match parse() {
         Ok(cli) => cli,
         Err(code) => return code,
@@ -227,7 +232,7 @@ pub fn main() -> ExitCode {
                 None if no_color => &theme::MONO,
                 None => &theme::DARK,
             };
-            match crate::tui::run(net, source, path, preset, theme) {
+            match crate::tui::run(net, source, path, preset, Session { theme, lang }) {
                 Ok(code) => code,
                 Err(e) => {
                     eprintln!("{}: {e:#}", error());

@@ -1,11 +1,12 @@
 //! Which language layerlab speaks: English or Russian. The words themselves
 //! are in the message catalogues (`i18n`).
 //!
-//! The language is a setting of the whole run, read in many places — an
-//! engine error's `Display`, the table headers, a form's refusal — so it is
-//! kept per thread instead of being passed through every one of them. The
-//! command line sets it once; each test thread starts in English and may
-//! pick its own.
+//! The engine knows no language: its findings are data, put into words by
+//! `words` and the views. Those read the language of the scope they run in:
+//! the command line runs in the language it was given (`scoped`), the
+//! explorer in its session's language around each event and each frame,
+//! and machine output (JSON, CSV) in English (`machine`). Each thread starts
+//! in English.
 
 use std::cell::Cell;
 
@@ -20,8 +21,13 @@ thread_local! {
     static LANG: Cell<Lang> = const { Cell::new(Lang::En) };
 }
 
-pub fn set(lang: Lang) {
+/// Runs `f` speaking `lang`, then goes back to the language before.
+pub fn scoped<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    let before = get();
     LANG.with(|l| l.set(lang));
+    let out = f();
+    LANG.with(|l| l.set(before));
+    out
 }
 
 pub fn get() -> Lang {
@@ -31,11 +37,7 @@ pub fn get() -> Lang {
 /// Runs `f` in English: machine output (JSON, CSV) is read by programs and
 /// must not change with the reader's language.
 pub fn machine<T>(f: impl FnOnce() -> T) -> T {
-    let lang = get();
-    set(Lang::En);
-    let out = f();
-    set(lang);
-    out
+    scoped(Lang::En, f)
 }
 
 impl Lang {
@@ -90,11 +92,14 @@ mod tests {
     }
 
     #[test]
-    fn each_thread_has_its_own_language() {
-        set(Lang::Ru);
-        assert_eq!(get(), Lang::Ru);
-        let other = std::thread::spawn(get).join().unwrap();
-        assert_eq!(other, Lang::En);
-        set(Lang::En);
+    fn a_scope_speaks_its_language_on_its_own_thread_and_ends() {
+        scoped(Lang::Ru, || {
+            assert_eq!(get(), Lang::Ru);
+            let other = std::thread::spawn(get).join().unwrap();
+            assert_eq!(other, Lang::En);
+            assert_eq!(machine(get), Lang::En);
+            assert_eq!(get(), Lang::Ru, "back after the machine scope");
+        });
+        assert_eq!(get(), Lang::En);
     }
 }

@@ -42,7 +42,7 @@ pub fn run(
     source: Option<file::Source>,
     path: Option<PathBuf>,
     preset: Option<String>,
-    theme: &'static theme::Theme,
+    session: Session,
 ) -> anyhow::Result<ExitCode> {
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         anyhow::bail!(t!("tui-the-explorer-needs-a-terminal"));
@@ -61,7 +61,7 @@ pub fn run(
     }));
     let on_disk = path.as_deref().and_then(file::stamp);
     let doc = Document::new(net, path, preset).read(source, on_disk);
-    let app = App::with(doc, Session { theme });
+    let app = App::with(doc, session);
     let result = event_loop(&mut terminal, app, &mut signals);
     leave();
     match result? {
@@ -140,6 +140,11 @@ fn suspend(terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
 /// quitting) and reports back to the app. A write that would replace a file
 /// the user has not agreed to replace comes back as a question instead.
 pub fn perform(app: &mut App, effect: Effect) -> ControlFlow<()> {
+    // What it reports, it says in the session's language.
+    crate::lang::scoped(app.session.lang, || carry_out(app, effect))
+}
+
+fn carry_out(app: &mut App, effect: Effect) -> ControlFlow<()> {
     match effect {
         Effect::Quit => return ControlFlow::Break(()),
         // Only the loop can give the terminal away; nothing to do elsewhere.

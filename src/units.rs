@@ -60,10 +60,11 @@ mod tests {
 
     #[test]
     fn russian_groups_thousands_with_spaces() {
-        crate::lang::set(crate::lang::Lang::Ru);
-        assert_eq!(thousands(44426), "44 426");
-        assert_eq!(bytes(177_704), "173,5 КиБ");
-        crate::lang::set(crate::lang::Lang::En);
+        crate::lang::scoped(crate::lang::Lang::Ru, || {
+            assert_eq!(thousands(44426), "44 426");
+            assert_eq!(bytes(177_704), "173,5 КиБ");
+        });
+        assert_eq!(thousands(44426), "44,426", "English again outside");
     }
 
     #[test]

@@ -1011,10 +1011,9 @@ fn x_exports_beside_the_architecture_file_and_says_where() {
 
 #[test]
 fn the_russian_interface_says_everything_in_russian() {
-    use layerlab::lang::{self, Lang};
-    // The language is per thread: this test's thread speaks Russian.
-    lang::set(Lang::Ru);
-    let mut app = open("lenet");
+    use layerlab::lang::Lang;
+    // The session's language: every event and every frame speak it.
+    let mut app = open_in("lenet", Lang::Ru);
     let text = screen(&draw(&app, 120, 30));
     assert!(text.contains("Всего параметров: 44 426"), "{text}");
     assert!(text.contains("вход 28×28×1 (подходит от 16×16)"), "{text}");
@@ -1037,7 +1036,19 @@ fn the_russian_interface_says_everything_in_russian() {
     press(&mut app, "q");
     let text = screen(&draw(&app, 120, 30));
     assert!(text.contains("Выйти и потерять несохранённое?"), "{text}");
-    lang::set(Lang::En);
+    // Opening another network keeps the session's language.
+    press(&mut app, "n");
+    press(&mut app, "o");
+    app.handle_event(&key(KeyCode::Enter));
+    app.handle_event(&key(KeyCode::Char('y')));
+    let text = screen(&draw(&app, 120, 30));
+    assert!(text.contains("Всего параметров"), "{text}");
+}
+
+fn open_in(preset: &str, lang: layerlab::lang::Lang) -> App {
+    let mut app = open(preset);
+    app.session.lang = lang;
+    app
 }
 
 /// Every screen of the explorer in Russian: each preset, each row's detail,
@@ -1045,11 +1056,17 @@ fn the_russian_interface_says_everything_in_russian() {
 /// field, a framework, a key), never English prose.
 #[test]
 fn no_english_prose_on_any_russian_screen() {
-    use layerlab::lang::{self, Lang};
-    lang::set(Lang::Ru);
+    use layerlab::lang::Lang;
     let mut screens = Vec::new();
-    for preset in ["lenet", "lenet-stride2", "lenet5", "mlp"] {
-        let mut app = open(preset);
+    for preset in [
+        "lenet",
+        "lenet-stride2",
+        "lenet5",
+        "mlp",
+        "resnet18",
+        "unet",
+    ] {
+        let mut app = open_in(preset, Lang::Ru);
         for _ in 0..=app.net().layers.len() {
             screens.push(screen(&draw(&app, 160, 50)));
             press(&mut app, "j");
@@ -1066,7 +1083,7 @@ fn no_english_prose_on_any_russian_screen() {
         }
         // Every key of the table, each from a fresh start, with its message.
         for b in KEYS {
-            let mut app = open(preset);
+            let mut app = open_in(preset, Lang::Ru);
             press(&mut app, "jjjj");
             if let Some(k) = b.keys.first() {
                 app.handle_event(&Event::Key(KeyEvent::new(k.code, k.modifiers)));
@@ -1074,7 +1091,6 @@ fn no_english_prose_on_any_russian_screen() {
             screens.push(screen(&draw(&app, 160, 50)));
         }
     }
-    lang::set(Lang::En);
     // Names that stay as they are in any language.
     const NAMES: &[&str] = &[
         "conv",
@@ -1117,6 +1133,11 @@ fn no_english_prose_on_any_russian_screen() {
         "U-Net",
         "MobileNetV2",
         "Net",
+        // Block names the preset's file gives, as torchvision names them.
+        "layer1",
+        "layer2",
+        "layer3",
+        "layer4",
         "resnet18",
         "resnet50",
         "mobilenet_v2",

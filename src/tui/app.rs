@@ -16,6 +16,7 @@ use crate::engine::Analysis;
 use crate::family::{self, Direction};
 use crate::file::{FileError, Source, Stamp};
 use crate::fixes::Fix;
+use crate::lang::Lang;
 use crate::layer::{Hw, Kind, Layer, Padding};
 use crate::network::Network;
 use crate::presets;
@@ -118,6 +119,8 @@ pub struct Message {
 /// What outlives the network on screen: opening another file keeps it.
 pub struct Session {
     pub theme: &'static Theme,
+    /// The language every event is handled and every frame drawn in.
+    pub lang: Lang,
 }
 
 pub struct App {
@@ -147,6 +150,7 @@ impl App {
             Document::new(net, path, preset),
             Session {
                 theme: &theme::DARK,
+                lang: Lang::En,
             },
         )
     }
@@ -211,6 +215,10 @@ impl App {
     }
 
     pub fn handle_event(&mut self, event: &Event) -> Option<Effect> {
+        crate::lang::scoped(self.session.lang, || self.handle(event))
+    }
+
+    fn handle(&mut self, event: &Event) -> Option<Effect> {
         match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => {
                 self.message = None;
@@ -269,6 +277,10 @@ impl App {
 
     /// Carries out one action from the key table.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
+        crate::lang::scoped(self.session.lang, || self.act(action))
+    }
+
+    fn act(&mut self, action: Action) -> Option<Effect> {
         let last = self.rows() - 1;
         match action {
             Action::SelectUp => self.selected = self.selected.saturating_sub(1),
@@ -553,6 +565,7 @@ impl App {
     fn replace(&mut self, doc: Document) {
         let session = Session {
             theme: self.session.theme,
+            lang: self.session.lang,
         };
         *self = App::with(doc, session);
     }

@@ -30,87 +30,89 @@ pub const MIN_HEIGHT: u16 = 16;
 const DETAIL_HEIGHT: u16 = 7;
 
 impl Widget for &App {
+    /// Draws in the session's language.
     fn render(self, area: Rect, buf: &mut Buffer) {
-        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-            too_small(self.session.theme, area, buf);
-            return;
+        crate::lang::scoped(self.session.lang, || draw(self, area, buf));
+    }
+}
+
+fn draw(app: &App, area: Rect, buf: &mut Buffer) {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(app.session.theme, area, buf);
+        return;
+    }
+    let [header, table, detail, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(DETAIL_HEIGHT),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    render_header(app, header, buf);
+    table::render(app, table.inner(Margin::new(1, 0)), buf);
+    render_detail(app, detail, buf);
+    render_footer(app, footer, buf);
+    let t = app.session.theme;
+    match &app.mode {
+        Mode::Table => {}
+        Mode::Help { scroll } => popups::render_help(t, *scroll, area, buf),
+        Mode::Add { choice } => {
+            let items = Kind::ALL
+                .iter()
+                .map(|k| (k.name().to_string(), k.description().to_string()));
+            let title = match app.selection() {
+                Selection::Input => t!("view-add-a-layer-at-the").to_string(),
+                Selection::Layer(p) => {
+                    t!("view-add-a-layer-after-layer", n = app.net().path_label(&p))
+                }
+                Selection::Branch { branch, .. } => {
+                    t!("view-add-a-layer-to-branch", n = (branch + 1).to_string())
+                }
+            };
+            popups::render_list(t, &title, items.collect(), *choice, area, buf);
         }
-        let [header, table, detail, footer] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Min(3),
-            Constraint::Length(DETAIL_HEIGHT),
-            Constraint::Length(2),
-        ])
-        .areas(area);
-        render_header(self, header, buf);
-        table::render(self, table.inner(Margin::new(1, 0)), buf);
-        render_detail(self, detail, buf);
-        render_footer(self, footer, buf);
-        let t = self.session.theme;
-        match &self.mode {
-            Mode::Table => {}
-            Mode::Help { scroll } => popups::render_help(t, *scroll, area, buf),
-            Mode::Add { choice } => {
-                let items = Kind::ALL
-                    .iter()
-                    .map(|k| (k.name().to_string(), k.description().to_string()));
-                let title = match self.selection() {
-                    Selection::Input => t!("view-add-a-layer-at-the").to_string(),
-                    Selection::Layer(p) => {
-                        t!(
-                            "view-add-a-layer-after-layer",
-                            n = self.net().path_label(&p)
-                        )
-                    }
-                    Selection::Branch { branch, .. } => {
-                        t!("view-add-a-layer-to-branch", n = (branch + 1).to_string())
-                    }
-                };
-                popups::render_list(t, &title, items.collect(), *choice, area, buf);
-            }
-            Mode::Open { choice } => {
-                let mut items: Vec<(String, String)> = PRESETS
-                    .iter()
-                    .map(|p| (p.name.to_string(), p.describe().to_string()))
-                    .collect();
-                items.push((
-                    t!("view-a-file").to_string(),
-                    t!("view-type-the-path-of-an").to_string(),
-                ));
-                popups::render_list(t, &t!("view-open"), items, *choice, area, buf);
-            }
-            Mode::Edit(form) => popups::render_form(t, form, area, buf),
-            Mode::Path { purpose, input } => {
-                let title = match purpose {
-                    PathPurpose::SaveAs => t!("view-save-as"),
-                    PathPurpose::OpenFile => t!("view-open-file"),
-                };
-                popups::render_path(t, &title, input, area, buf);
-            }
-            Mode::Discard { then } => {
-                let quiz = (self.quiz.as_ref())
-                    .filter(|q| q.has_answers())
-                    .map(super::quiz::score);
-                popups::render_discard(t, *then, quiz, area, buf)
-            }
-            Mode::Answer(form) => popups::render_answer(t, form, area, buf),
-            Mode::Overwrite { why, .. } => popups::render_overwrite(t, why, area, buf),
-            Mode::Export { choice } => {
-                let items = EXPORTS
-                    .iter()
-                    .map(|e| {
-                        let (name, what) = e.describe();
-                        (name.to_string(), what.to_string())
-                    })
-                    .collect();
-                popups::render_list(t, &t!("view-export"), items, *choice, area, buf);
-            }
-            Mode::Fix {
-                layer,
-                fixes,
-                choice,
-            } => popups::render_fixes(t, &self.net().path_label(layer), fixes, *choice, area, buf),
+        Mode::Open { choice } => {
+            let mut items: Vec<(String, String)> = PRESETS
+                .iter()
+                .map(|p| (p.name.to_string(), p.describe().to_string()))
+                .collect();
+            items.push((
+                t!("view-a-file").to_string(),
+                t!("view-type-the-path-of-an").to_string(),
+            ));
+            popups::render_list(t, &t!("view-open"), items, *choice, area, buf);
         }
+        Mode::Edit(form) => popups::render_form(t, form, area, buf),
+        Mode::Path { purpose, input } => {
+            let title = match purpose {
+                PathPurpose::SaveAs => t!("view-save-as"),
+                PathPurpose::OpenFile => t!("view-open-file"),
+            };
+            popups::render_path(t, &title, input, area, buf);
+        }
+        Mode::Discard { then } => {
+            let quiz = (app.quiz.as_ref())
+                .filter(|q| q.has_answers())
+                .map(super::quiz::score);
+            popups::render_discard(t, *then, quiz, area, buf)
+        }
+        Mode::Answer(form) => popups::render_answer(t, form, area, buf),
+        Mode::Overwrite { why, .. } => popups::render_overwrite(t, why, area, buf),
+        Mode::Export { choice } => {
+            let items = EXPORTS
+                .iter()
+                .map(|e| {
+                    let (name, what) = e.describe();
+                    (name.to_string(), what.to_string())
+                })
+                .collect();
+            popups::render_list(t, &t!("view-export"), items, *choice, area, buf);
+        }
+        Mode::Fix {
+            layer,
+            fixes,
+            choice,
+        } => popups::render_fixes(t, &app.net().path_label(layer), fixes, *choice, area, buf),
     }
 }
 
