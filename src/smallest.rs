@@ -250,12 +250,16 @@ fn smallest_input(axis: Axis, need: u64) -> Option<u64> {
             floor_need.saturating_sub(pad.checked_mul(2)?).max(1)
         }
     };
+    if !fits(upper) {
+        return None;
+    }
+    // Rounding down, the least input is exactly that.
+    if matches!(axis.rule, AxisRule::Explicit { ceil: false, .. }) {
+        return Some(upper);
+    }
     // With ceil_mode a smaller input may do: output size is monotone in the
     // input, so search between 1 and the floor-mode answer.
     let (mut lo, mut hi) = (1, upper);
-    if !fits(hi) {
-        return None;
-    }
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
         if fits(mid) {

@@ -6,7 +6,7 @@
 
 use super::document::{Document, Gone};
 use super::form::Form;
-use super::history::Change;
+use super::history::{Change, Window};
 use super::keys::{self, Action};
 use super::quiz::{AnswerForm, Quiz};
 use super::theme::{self, Theme};
@@ -364,7 +364,7 @@ impl App {
                 } else {
                     Padding::Same
                 };
-                self.change_convs(|l| l.padding = padding);
+                self.change_convs(|w| w.padding = padding);
             }
             Action::CycleStride => self.change_selected(|l| {
                 if !l.kind.has_window() {
@@ -381,7 +381,7 @@ impl App {
                     false
                 });
                 let next = next_stride(first);
-                self.change_convs(|l| l.stride = Some(Hw::square(next)));
+                self.change_convs(|w| w.stride = Some(Hw::square(next)));
             }
             Action::Grow => self.change_selected(|l| family::of(l.kind).resize(l, Direction::Up)),
             Action::Shrink => {
@@ -471,19 +471,20 @@ impl App {
         self.select_path(&p);
     }
 
-    /// Every convolution, those inside containers too, changed through `f`.
-    fn change_convs(&mut self, f: impl Fn(&mut Layer)) {
-        let mut changed: Vec<(Vec<usize>, Layer)> = Vec::new();
+    /// The padding and stride of every convolution, those inside containers
+    /// too, changed through `f`.
+    fn change_convs(&mut self, f: impl Fn(&mut Window)) {
+        let mut changed: Vec<(Vec<usize>, Window)> = Vec::new();
         self.each_conv(|p, l| {
-            let mut l = l.clone();
-            f(&mut l);
-            changed.push((p.to_vec(), l));
+            let mut w = Window::of(l);
+            f(&mut w);
+            changed.push((p.to_vec(), w));
             true
         });
         if changed.is_empty() {
             return self.fail(t!("app-there-are-no-convolutions-in"));
         }
-        self.commit(Change::Layers(changed));
+        self.commit(Change::Windows(changed));
     }
 
     fn step_history(&mut self, back: bool) {

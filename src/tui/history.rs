@@ -2,7 +2,7 @@
 //! inverse, so undo and redo store only what changed (one layer, not the
 //! whole network): a 10,000-layer network edits as cheaply as LeNet.
 
-use crate::layer::Layer;
+use crate::layer::{Hw, Layer, Padding};
 use crate::network::{Kernels, Network, Shape};
 use std::collections::VecDeque;
 
@@ -15,8 +15,11 @@ pub type Path = Vec<usize>;
 pub enum Change {
     /// Replace the layer at this path.
     Layer(Path, Layer),
-    /// Replace several layers at once (`P`, `S`: every convolution).
+    /// Replace several layers at once.
     Layers(Vec<(Path, Layer)>),
+    /// Set the padding and stride of several layers (`P`, `S`: every
+    /// convolution): a few bytes a layer, where `Layers` would hold each whole.
+    Windows(Vec<(Path, Window)>),
     /// Insert a layer so that it is at this path.
     Insert(Path, Layer),
     Remove(Path),
@@ -29,12 +32,37 @@ pub enum Change {
     },
 }
 
+/// The top-level index all `paths` share, if they share one.
+fn one_top<'a>(mut paths: impl Iterator<Item = &'a Path>) -> Option<usize> {
+    let first = *paths.next()?.first()?;
+    paths.all(|p| p.first() == Some(&first)).then_some(first)
+}
+
+/// How a window layer pads and steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub padding: Padding,
+    pub stride: Option<Hw>,
+}
+
+impl Window {
+    pub fn of(layer: &Layer) -> Window {
+        Window {
+            padding: layer.padding,
+            stride: layer.stride,
+        }
+    }
+}
+
 impl Change {
     /// True when applying the change would leave the network as it is.
     pub fn is_noop(&self, net: &Network) -> bool {
         match self {
             Change::Layer(p, l) => net.layer_at(p) == Some(l),
             Change::Layers(ls) => ls.iter().all(|(p, l)| net.layer_at(p) == Some(l)),
+            Change::Windows(ws) => {
+                (ws.iter()).all(|(p, w)| net.layer_at(p).map(Window::of) == Some(*w))
+            }
             Change::Insert(..) | Change::Remove(_) => false,
             Change::Swap(p, j) => p.last() == Some(j),
             Change::Kernels(k) => net.kernels == *k,
@@ -51,6 +79,7 @@ impl Change {
             Change::Swap(p, j) if p.len() == 1 => top(p).min(*j),
             Change::Swap(p, _) => top(p),
             Change::Layers(ls) => ls.iter().map(|(p, _)| top(p)).min().unwrap_or(0),
+            Change::Windows(ws) => ws.iter().map(|(p, _)| top(p)).min().unwrap_or(0),
             Change::Kernels(_) | Change::Input { .. } => 0,
         }
     }
@@ -60,12 +89,8 @@ impl Change {
     pub fn only_layer(&self) -> Option<usize> {
         match self {
             Change::Layer(p, _) => p.first().copied(),
-            Change::Layers(ls) => {
-                let first = ls.first()?.0.first().copied()?;
-                ls.iter()
-                    .all(|(p, _)| p.first() == Some(&first))
-                    .then_some(first)
-            }
+            Change::Layers(ls) => one_top(ls.iter().map(|(p, _)| p)),
+            Change::Windows(ws) => one_top(ws.iter().map(|(p, _)| p)),
             _ => None,
         }
     }
@@ -89,6 +114,18 @@ impl Change {
                     old.push((p, std::mem::replace(slot, l)));
                 }
                 Change::Layers(old)
+            }
+            Change::Windows(windows) => {
+                if windows.iter().any(|(p, _)| net.layer_at(p).is_none()) {
+                    return None;
+                }
+                let mut old = Vec::with_capacity(windows.len());
+                for (p, w) in windows {
+                    let layer = net.layer_at_mut(&p)?;
+                    old.push((p, Window::of(layer)));
+                    (layer.padding, layer.stride) = (w.padding, w.stride);
+                }
+                Change::Windows(old)
             }
             Change::Insert(p, layer) => {
                 let (list, i) = split(&p)?;
@@ -132,6 +169,7 @@ impl Change {
         std::mem::size_of::<Change>()
             + match self {
                 Change::Layers(ls) => ls.len() * std::mem::size_of::<(Path, Layer)>(),
+                Change::Windows(ws) => ws.len() * std::mem::size_of::<(Path, Window)>(),
                 Change::Input { name, .. } => name.len(),
                 _ => 0,
             }
@@ -220,6 +258,13 @@ mod tests {
             Change::Insert(vec![9], Layer::new(Kind::Dropout)),
             Change::Remove(vec![3]),
             Change::Swap(vec![1], 4),
+            Change::Windows(vec![(
+                vec![0],
+                Window {
+                    padding: Padding::Same,
+                    stride: Some(Hw::square(2)),
+                },
+            )]),
             Change::Kernels(Kernels::Shared),
             Change::Input {
                 name: "x".into(),
