@@ -196,7 +196,7 @@ pub(super) fn next_receptive_field(
     let too_large = Problem::TooLarge {
         what: "receptive field",
     };
-    let widen = |by: Hw| -> Result<ReceptiveField, Problem> {
+    let widen = |by: Hw, jump: Hw| -> Result<ReceptiveField, Problem> {
         let grow = |size: u64, by: u64, jump: u64| size.checked_add(by.checked_mul(jump)?);
         Ok(ReceptiveField::Local {
             size: Hw {
@@ -206,22 +206,46 @@ pub(super) fn next_receptive_field(
             jump,
         })
     };
+    // Layers that make the image larger bring neighbouring outputs closer:
+    // the jump shrinks by the scale (kept whole, at least one pixel).
+    let closer = |by: Hw| Hw {
+        h: (jump.h / by.h).max(1),
+        w: (jump.w / by.w).max(1),
+    };
     match layer.kind {
         // Each output of a transposed convolution gathers ⌈span / s⌉
-        // neighbouring inputs; the jump between outputs falls below one input
-        // pixel, which the field (in whole input pixels) keeps at its old value.
+        // neighbouring inputs.
         Kind::ConvTranspose2d => {
             let span = |k: u64, d: u64| d.checked_mul(k - 1).and_then(|n| n.checked_add(1));
             let (k, d, s) = (layer.kernel, layer.dilation, layer.stride());
             let sh = span(k.h, d.h).ok_or(too_large)?;
             let sw = span(k.w, d.w).ok_or(too_large)?;
-            return widen(Hw {
+            let by = Hw {
                 h: sh.div_ceil(s.h) - 1,
                 w: sw.div_ceil(s.w) - 1,
+            };
+            return widen(by, jump).map(|rf| match rf {
+                ReceptiveField::Local { size, .. } => ReceptiveField::Local {
+                    size,
+                    jump: closer(s),
+                },
+                global => global,
             });
         }
-        // Bilinear upsampling blends two neighbours on each axis.
-        Kind::Upsample if layer.mode == UpsampleMode::Bilinear => return widen(Hw::square(1)),
+        // Nearest copies a pixel; bilinear blends two neighbours on each axis.
+        Kind::Upsample => {
+            let by = match layer.mode {
+                UpsampleMode::Bilinear => Hw::square(1),
+                UpsampleMode::Nearest => Hw::square(0),
+            };
+            return widen(by, jump).map(|rf| match rf {
+                ReceptiveField::Local { size, .. } => ReceptiveField::Local {
+                    size,
+                    jump: closer(layer.scale),
+                },
+                global => global,
+            });
+        }
         Kind::AdaptiveAvgPool | Kind::AdaptiveMaxPool => {
             let (Shape::Image { h, w, .. }, Shape::Image { h: oh, w: ow, .. }) = (input, output)
             else {
@@ -231,10 +255,11 @@ pub(super) fn next_receptive_field(
                 return Ok(ReceptiveField::Global);
             }
             // The widest window PyTorch picks spans ⌈in / out⌉ + 1 pixels at most.
-            return widen(Hw {
+            let by = Hw {
                 h: h.div_ceil(oh),
                 w: w.div_ceil(ow),
-            });
+            };
+            return widen(by, jump);
         }
         _ => {}
     }
