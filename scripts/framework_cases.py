@@ -10,6 +10,12 @@ layer the framework refuses.
 
 Usage: python3 scripts/framework_cases.py N OUT.json [SEED]
 then:  python3 ../shared/check/oracle_check.py target/release/layerlab OUT.json
+
+Nested cases (add, concat, block, transposed convolutions, …) built with
+torch.nn modules, in the form tree_check.py reads:
+       python3 scripts/framework_cases.py --trees N OUT.json [SEED]
+then:  python3 ../shared/check/tree_check.py target/release/layerlab OUT.json
+(the same as scripts/tree_cases.py; needs torch only).
 Needs torch and keras (e.g. `pip install torch keras jax`). Not run by CI.
 """
 import json
@@ -165,6 +171,12 @@ def keras_expected(case):
 
 
 def main():
+    if sys.argv[1] == "--trees":
+        sys.argv.pop(1)
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import tree_cases
+
+        return tree_cases.main()
     n, out = int(sys.argv[1]), sys.argv[2]
     rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
     cases = []
