@@ -12,6 +12,7 @@
 
 #[macro_use]
 pub mod i18n;
+pub mod arithmetic;
 pub mod cli;
 pub mod compare;
 pub mod engine;

@@ -12,6 +12,7 @@ pub mod quiz;
 pub mod theme;
 pub mod tree;
 pub mod view;
+pub mod visual;
 pub mod whatif;
 
 use crate::file;
@@ -107,6 +108,8 @@ fn event_loop(
         // Wake up now and then to notice signals; draw only after events.
         draw = event::poll(SIGNAL_CHECK).context("cannot read from the terminal")?;
         if !draw {
+            // A playing picture steps on by itself.
+            draw = app.tick();
             continue;
         }
         let event = event::read().context("cannot read from the terminal")?;

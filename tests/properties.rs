@@ -61,7 +61,10 @@ proptest! {
         replacement in common::layer(),
         at in 0..12usize,
     ) {
-        prop_assume!(!before.layers.is_empty());
+        let mut before = before;
+        if before.layers.is_empty() {
+            before.layers.push(replacement.clone());
+        }
         let at = at % before.layers.len();
         let mut after = before.clone();
         // Half the time the replacement is the old layer with a change
@@ -278,4 +281,89 @@ fn absurd_sizes_give_a_clear_error_not_a_panic() {
         layerlab::words::status(a.rows[i].status).unwrap(),
         "the total parameter count is too large to count (over 2^64)"
     );
+}
+
+/// A random stack of window layers (conv, pooling, transposed conv) with
+/// small numbers, on a small image.
+fn window_stack() -> impl Strategy<Value = Network> {
+    let layer = (0..3usize, 1..5u64, 1..4u64, 0..3u64, 1..3u64, any::<bool>()).prop_map(
+        |(kind, k, s, p, d, ceil)| {
+            let kind = [Kind::Conv2d, Kind::MaxPool, Kind::ConvTranspose2d][kind];
+            let mut l = Layer::new(kind);
+            l.kernel = Hw::square(k);
+            l.stride = Some(Hw::square(s));
+            l.padding = Padding::Explicit(Hw::square(if kind == Kind::MaxPool {
+                p.min(k / 2)
+            } else {
+                p
+            }));
+            if kind != Kind::MaxPool {
+                l.dilation = Hw::square(d);
+            }
+            l.ceil_mode = ceil && kind == Kind::MaxPool;
+            if kind == Kind::ConvTranspose2d && p >= 1 {
+                l.output_padding = Hw::square(0);
+            }
+            l
+        },
+    );
+    (proptest::collection::vec(layer, 1..4), 3..14u64, 3..14u64).prop_map(|(layers, h, w)| {
+        Network {
+            input: Shape::Image { c: 2, h, w },
+            layers,
+            ..Network::empty("stack")
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(common::cases(500)))]
+
+    /// The receptive region of an output cell, by its formula, is what the
+    /// taps of every cell give, found tap by tap, layer by layer: at each
+    /// layer the smallest rectangle holding every input pixel read by some
+    /// cell of the rectangle above (the region the table's receptive-field
+    /// column measures, dilation's gaps included).
+    #[test]
+    fn receptive_regions_match_tap_by_tap(net in window_stack(), pick in any::<(u64, u64)>()) {
+        use layerlab::arithmetic::{receptive_region, window};
+        use std::collections::BTreeSet;
+        let a = analyze(&net);
+        prop_assume!(a.error_at.is_none());
+        let last = net.layers.len() - 1;
+        let Some(Shape::Image { h, w, .. }) = a.rows[last].output else { unreachable!() };
+        let cell = [pick.0 % h, pick.1 % w];
+        let mut cells: BTreeSet<(u64, u64)> = [(cell[0], cell[1])].into();
+        for i in (0..=last).rev() {
+            let Some(Shape::Image { h, w, .. }) = a.rows[i].input else { unreachable!() };
+            let mut below = BTreeSet::new();
+            for &(r, c) in &cells {
+                let [rows, cols] = window(&net.layers[i], Hw { h, w }, [r, c]).expect("a window");
+                for &tr in rows.taps.iter().filter(|&&t| t >= 0 && (t as u64) < h) {
+                    for &tc in cols.taps.iter().filter(|&&t| t >= 0 && (t as u64) < w) {
+                        below.insert((tr as u64, tc as u64));
+                    }
+                }
+            }
+            // The rectangle around them.
+            cells = match (below.iter().map(|c| c.0).min(), below.iter().map(|c| c.0).max()) {
+                (Some(r0), Some(r1)) => {
+                    let c0 = below.iter().map(|c| c.1).min().unwrap();
+                    let c1 = below.iter().map(|c| c.1).max().unwrap();
+                    (r0..=r1).flat_map(|r| (c0..=c1).map(move |c| (r, c))).collect()
+                }
+                _ => BTreeSet::new(),
+            };
+        }
+        let region = receptive_region(&net, &a, last, cell);
+        match (cells.iter().map(|c| c.0).min(), region) {
+            (None, None) => {}
+            (Some(_), Some(r)) => {
+                let rows = (cells.iter().map(|c| c.0).min().unwrap(), cells.iter().map(|c| c.0).max().unwrap());
+                let cols = (cells.iter().map(|c| c.1).min().unwrap(), cells.iter().map(|c| c.1).max().unwrap());
+                prop_assert_eq!((r.rows, r.cols), (rows, cols));
+            }
+            (set, r) => prop_assert!(false, "tap by tap {:?}, formula {:?}", set, r),
+        }
+    }
 }

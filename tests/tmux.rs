@@ -475,3 +475,24 @@ fn resnet18_is_a_tree_and_a_residual_wrap_breaks_lenet_until_undone() {
     tmux.keys("q");
     tmux.wait_until_quit();
 }
+
+#[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
+fn v_pictures_the_first_convolution_and_l_moves_its_window() {
+    let tmux = start("picture", &[]);
+    tmux.wait_for("Total params: 44,426");
+    tmux.keys("j");
+    tmux.keys("v");
+    tmux.wait_for("output [0, 0] ← input rows 0–4, columns 0–4");
+    tmux.keys("l");
+    tmux.wait_for("output [0, 1] ← input rows 0–4, columns 1–5");
+    // v again closes the picture (an Escape right before a key could reach
+    // layerlab as Alt and that key).
+    tmux.keys("v");
+    tmux.wait_without("output [0, 1]");
+    tmux.keys("q");
+    tmux.wait_until_quit();
+}

@@ -1447,3 +1447,82 @@ fn branches_and_the_layers_in_them_are_added_moved_edited_and_removed_with_undo(
     assert_eq!(app.net(), &presets::load("lenet").unwrap());
     assert_eq!(app.analysis().totals.params, Some(44_426));
 }
+
+/// The picture text of `app` (rows of the frame inside the picture's box).
+fn picture(app: &App) -> String {
+    screen(&draw(app, 110, 40))
+}
+
+#[test]
+fn v_draws_a_layer_s_window_and_its_receptive_field() {
+    let mut app = open("lenet");
+    press(&mut app, "jv");
+    let first = picture(&app);
+    assert!(
+        first.contains("output [0, 0] ← input rows 0–4, columns 0–4"),
+        "{first}"
+    );
+    insta::assert_snapshot!("picture_lenet_conv1", first);
+    // The window's pixels are marked, in the selection's style too.
+    let buf = draw(&app, 110, 40);
+    let y = row_starting(&buf, "# # # # #");
+    assert!(colour_of(&buf, y, "#").1.contains(Modifier::REVERSED));
+    assert!(!colour_of(&buf, y, ".").1.contains(Modifier::REVERSED));
+    press(&mut app, "l");
+    let moved = picture(&app);
+    assert!(
+        moved.contains("output [0, 1] ← input rows 0–4, columns 1–5"),
+        "{moved}"
+    );
+    insta::assert_snapshot!("picture_lenet_conv1_right", moved);
+    // p pads the layer from inside the picture, which redraws at once.
+    press(&mut app, "p");
+    let padded = picture(&app);
+    assert!(
+        padded.contains("output [0, 1] ← input rows 0–2, columns 0–3"),
+        "{padded}"
+    );
+    assert!(
+        padded.contains("2 of its rows and 1 of its columns are zeros"),
+        "{padded}"
+    );
+    insta::assert_snapshot!("picture_lenet_conv1_padded", padded);
+    assert_eq!(app.net().layers[0].padding, layerlab::layer::Padding::Same);
+    // Stride 2 leaves the last row and column unread.
+    press(&mut app, "ps");
+    let strided = picture(&app);
+    assert!(
+        strided.contains("the last 1 rows and 1 columns are never read"),
+        "{strided}"
+    );
+    insta::assert_snapshot!("picture_lenet_conv1_stride2", strided);
+    app.handle_event(&key(KeyCode::Esc));
+    assert!(matches!(app.mode, Mode::Table));
+    // The receptive field of LeNet's second conv: 14×14 of the input.
+    let mut app = open("lenet");
+    press(&mut app, "jjjv");
+    app.handle_event(&key(KeyCode::Tab));
+    let field = picture(&app);
+    assert!(
+        field.contains("output [0, 0] ← network input rows 0–13, columns 0–13: 14×14 pixels"),
+        "{field}"
+    );
+    insta::assert_snapshot!("picture_lenet_conv2_field", field);
+}
+
+#[test]
+fn space_steps_through_the_output_cells_row_by_row() {
+    let mut app = open("lenet");
+    press(&mut app, "jv ");
+    for _ in 0..layerlab::tui::visual::TICKS_PER_STEP {
+        app.tick();
+    }
+    assert!(picture(&app).contains("output [0, 1]"));
+    // To the end of the first row, and on to the next.
+    for _ in 0..23 * layerlab::tui::visual::TICKS_PER_STEP {
+        app.tick();
+    }
+    assert!(picture(&app).contains("output [1, 0] ← input rows 1–5, columns 0–4"));
+    press(&mut app, " ");
+    assert!(!app.tick(), "stopped");
+}

@@ -89,6 +89,8 @@ pub enum Mode {
     },
     /// Answering a quizzed row.
     Answer(AnswerForm),
+    /// The picture of a layer (`v`).
+    View(super::visual::View),
     /// Picking one of the fixes for the broken layer at path `layer`.
     Fix {
         layer: Vec<usize>,
@@ -341,6 +343,7 @@ impl App {
             Action::Fold => self.fold(),
             Action::WrapResidual => self.wrap_residual(),
             Action::AddBranch => self.add_branch(),
+            Action::View => self.open_view(),
             Action::TogglePadding => self.change_selected(|l| {
                 if !l.kind.has_window() {
                     let kind = l.kind.name();

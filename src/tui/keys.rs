@@ -52,6 +52,7 @@ pub enum Action {
     Fold,
     WrapResidual,
     AddBranch,
+    View,
 }
 
 /// One row of a keymap: keys and the action they ask for in its context.
@@ -163,6 +164,12 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('r')],
         action: Action::WrapResidual,
         help: "key-wrap-residual",
+    },
+    Binding {
+        label: "v",
+        keys: &[ch('v')],
+        action: Action::View,
+        help: "key-view",
     },
     Binding {
         label: "d Del",
@@ -468,6 +475,93 @@ pub const FORM_KEYS: &[Binding<FormAction>] = &[
     },
 ];
 
+/// In the picture of a layer (`v`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::EnumIter)]
+pub enum ViewAction {
+    Left,
+    Right,
+    Up,
+    Down,
+    /// Start or stop stepping through the output cells, row by row.
+    Play,
+    /// Between the layer's arithmetic and its receptive field.
+    Switch,
+    Pad,
+    Stride,
+    Grow,
+    Shrink,
+    Close,
+}
+
+pub const VIEW_KEYS: &[Binding<ViewAction>] = &[
+    Binding {
+        label: "← h",
+        keys: &[plain(KeyCode::Left), ch('h')],
+        action: ViewAction::Left,
+        help: "key-view-left",
+    },
+    Binding {
+        label: "→ l",
+        keys: &[plain(KeyCode::Right), ch('l')],
+        action: ViewAction::Right,
+        help: "key-view-right",
+    },
+    Binding {
+        label: "↑ k",
+        keys: &[plain(KeyCode::Up), ch('k')],
+        action: ViewAction::Up,
+        help: "key-view-up",
+    },
+    Binding {
+        label: "↓ j",
+        keys: &[plain(KeyCode::Down), ch('j')],
+        action: ViewAction::Down,
+        help: "key-view-down",
+    },
+    Binding {
+        label: "Space",
+        keys: &[ch(' ')],
+        action: ViewAction::Play,
+        help: "key-view-play",
+    },
+    Binding {
+        label: "Tab",
+        keys: &[plain(KeyCode::Tab)],
+        action: ViewAction::Switch,
+        help: "key-view-switch",
+    },
+    Binding {
+        label: "p",
+        keys: &[ch('p')],
+        action: ViewAction::Pad,
+        help: "key-toggle-padding",
+    },
+    Binding {
+        label: "s",
+        keys: &[ch('s')],
+        action: ViewAction::Stride,
+        help: "key-cycle-stride",
+    },
+    Binding {
+        label: "+",
+        keys: &[ch('+'), ch('=')],
+        action: ViewAction::Grow,
+        help: "key-grow",
+    },
+    Binding {
+        label: "-",
+        keys: &[ch('-')],
+        action: ViewAction::Shrink,
+        help: "key-shrink",
+    },
+    Binding {
+        label: "Esc v q",
+        keys: &[plain(KeyCode::Esc), ch('v'), ch('q')],
+        action: ViewAction::Close,
+        help: "key-view-close",
+    },
+];
+
 /// In a yes/no question (unsaved changes, replacing a file).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::EnumIter)]
 pub enum ConfirmAction {
@@ -525,7 +619,12 @@ impl<A> Binding<A> {
 
 /// How many rows the keymaps give the help overlay, at most.
 pub fn help_rows() -> usize {
-    KEYS.len() + LIST_KEYS.len() + FORM_KEYS.len() + CONFIRM_KEYS.len() + HELP_KEYS.len()
+    KEYS.len()
+        + LIST_KEYS.len()
+        + FORM_KEYS.len()
+        + CONFIRM_KEYS.len()
+        + HELP_KEYS.len()
+        + VIEW_KEYS.len()
 }
 
 /// The action a key press asks for on the layer table, if any.
@@ -615,7 +714,8 @@ mod tests {
             .chain(LIST_KEYS.iter().map(|b| (b.label, b.help)))
             .chain(FORM_KEYS.iter().map(|b| (b.label, b.help)))
             .chain(CONFIRM_KEYS.iter().map(|b| (b.label, b.help)))
-            .chain(HELP_KEYS.iter().map(|b| (b.label, b.help)));
+            .chain(HELP_KEYS.iter().map(|b| (b.label, b.help)))
+            .chain(VIEW_KEYS.iter().map(|b| (b.label, b.help)));
         for (label, help) in rows {
             let help = crate::i18n::english(help);
             let row = format!("| `{label}` | {help} |");
@@ -643,6 +743,7 @@ mod tests {
         check(FORM_KEYS);
         check(CONFIRM_KEYS);
         check(HELP_KEYS);
+        check(VIEW_KEYS);
     }
 
     #[test]

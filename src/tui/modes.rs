@@ -24,6 +24,10 @@ impl App {
     ) -> Option<Effect> {
         match mode {
             Mode::Table => {}
+            Mode::View(view) => match keys::action_in(keys::VIEW_KEYS, key) {
+                Some(action) => self.view_key(view, action),
+                None => self.mode = Mode::View(view),
+            },
             // Scrolling keys scroll a help that does not fit; any other key closes it.
             Mode::Help { scroll } => match keys::action_in(keys::HELP_KEYS, key) {
                 // The view shows as far as there is to show; past that,

@@ -9,6 +9,7 @@ use super::tree::Selection;
 use super::whatif::EXPORTS;
 use crate::tui::quiz::QuizCell;
 
+mod picture;
 mod popups;
 mod table;
 use crate::engine::Status;
@@ -55,6 +56,15 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.session.theme;
     match &app.mode {
         Mode::Table => {}
+        Mode::View(view) => {
+            // Over the table and the detail pane; the header and footer stay.
+            let over = Rect {
+                y: area.y + 1,
+                height: area.height.saturating_sub(3),
+                ..area
+            };
+            picture::render(app, view, over, buf);
+        }
         Mode::Help { scroll } => popups::render_help(t, *scroll, area, buf),
         Mode::Add { choice } => {
             let items = Kind::ALL

@@ -92,6 +92,7 @@ pub fn render_help(t: &Theme, scroll: usize, area: Rect, buf: &mut Buffer) {
     section(&t!("popups-in-lists"), entries(keys::LIST_KEYS));
     section(&t!("popups-in-forms-and-prompts"), entries(keys::FORM_KEYS));
     section(&t!("popups-in-questions"), entries(keys::CONFIRM_KEYS));
+    section(&t!("popups-in-the-picture"), entries(keys::VIEW_KEYS));
     section(&t!("popups-in-this-help"), entries(keys::HELP_KEYS));
     lines.push(Line::raw(""));
     lines.push(Line::styled(t!("popups-mouse-click-a-row-to"), t.muted));
