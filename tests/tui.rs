@@ -1177,6 +1177,7 @@ fn no_english_prose_on_any_russian_screen() {
         "Enter",
         "Esc",
         "Tab",
+        "Space",
         "PgUp",
         "PgDn",
         "Home",
