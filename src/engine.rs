@@ -209,6 +209,12 @@ pub fn analyze_changed(net: &Network, out: &mut Analysis, index: usize) {
     let (Some(layer), Some((input, rf)), true) = (net.layers.get(index), flow, same_length) else {
         return analyze_from(net, out, index);
     };
+    // A row below broken by a total past 2^64 may mend (or a new one break)
+    // when this layer's counts change: only a full pass can say.
+    let by_totals = |r: &Row| matches!(r.status, Status::Error(Problem::TooLarge { what }) if what.starts_with("total"));
+    if out.rows[index..].iter().any(by_totals) {
+        return analyze_from(net, out, index);
+    }
     let row = tree::top(layer, input, rf, net.kernels);
     let old = &out.rows[index];
     if row.output.is_none()
@@ -395,6 +401,32 @@ mod tests {
             layers: vec![conv],
             ..Network::empty("groups")
         })
+    }
+
+    #[test]
+    fn a_row_broken_by_the_totals_mends_when_a_layer_above_shrinks() {
+        // 2·U + (U + 1) parameters pass 2^64; without the first bias, U + (U + 1) do not.
+        let units = Size::new(7_000_000_000_000_000_000).unwrap();
+        let dense = |bias| Layer {
+            units,
+            bias,
+            ..Layer::new(Kind::Dense)
+        };
+        let one = Layer {
+            units: Size::ONE,
+            ..Layer::new(Kind::Dense)
+        };
+        let mut net = Network {
+            input: Shape::Flat(1),
+            layers: vec![dense(true), one],
+            ..Network::empty("totals")
+        };
+        let mut analysis = analyze(&net);
+        assert_eq!(analysis.error_at, Some(1), "the total overflows at row 2");
+        net.layers[0] = dense(false);
+        analyze_changed(&net, &mut analysis, 0);
+        assert_eq!(analysis, analyze(&net));
+        assert_eq!(analysis.error_at, None);
     }
 
     #[test]

@@ -329,7 +329,10 @@ proptest! {
         use layerlab::arithmetic::{receptive_region, window};
         use std::collections::BTreeSet;
         let a = analyze(&net);
-        prop_assume!(a.error_at.is_none());
+        if a.error_at.is_some() {
+            // Nothing to picture where a layer cannot be computed.
+            return Ok(());
+        }
         let last = net.layers.len() - 1;
         let Some(Shape::Image { h, w, .. }) = a.rows[last].output else { unreachable!() };
         let cell = [pick.0 % h, pick.1 % w];
