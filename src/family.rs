@@ -183,6 +183,19 @@ fn window_suffix(layer: &Layer) -> String {
     format!(" s{}{padding}", layer.stride())
 }
 
+/// ` d2 g4 no-bias relu`: what a convolution's label ends with, dilation and
+/// groups where they are not 1.
+fn conv_suffix(layer: &Layer) -> String {
+    let mut s = String::new();
+    if layer.dilation != Hw::square(1) {
+        s.push_str(&format!(" d{}", layer.dilation));
+    }
+    if layer.groups != Size::ONE {
+        s.push_str(&format!(" g{}", layer.groups));
+    }
+    s + &weights_suffix(layer)
+}
+
 /// ` no-bias relu`: the bias and activation shorthand of conv and dense.
 fn weights_suffix(layer: &Layer) -> String {
     let mut s = String::new();

@@ -2,7 +2,7 @@
 //! padding, stride, dilation and groups, counted with full-depth kernels or,
 //! as the problem set counts, one kernel shared across input channels.
 
-use super::{Direction, Family, Step, too_large, weights_suffix, window_suffix};
+use super::{Direction, Family, Step, conv_suffix, too_large, window_suffix};
 use crate::engine::{Problem, window_step};
 use crate::explain::window_lines;
 use crate::export::{ExportError, Exported, pair};
@@ -104,14 +104,7 @@ impl Family for Conv {
         let k = layer.kernel;
         let mut s = format!("conv {}×{} ×{}", k.h, k.w, layer.filters);
         s.push_str(&window_suffix(layer));
-        if layer.dilation != Hw::square(1) {
-            s.push_str(&format!(" d{}", layer.dilation));
-        }
-        if layer.groups != Size::ONE {
-            s.push_str(&format!(" g{}", layer.groups));
-        }
-        s.push_str(&weights_suffix(layer));
-        s
+        s + &conv_suffix(layer)
     }
 
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {

@@ -2,7 +2,7 @@
 //! decoders (U-Net) and generators use them. Shapes and counts are
 //! PyTorch's `ConvTranspose2d` and `Upsample`.
 
-use super::{Direction, Family, Step, too_large, weights_suffix};
+use super::{Direction, Family, Step, conv_suffix, too_large};
 use crate::engine::Problem;
 use crate::export::{ExportError, Exported, pair};
 use crate::layer::{Field, Hw, Kind, Layer, Padding, UpsampleMode};
@@ -252,14 +252,7 @@ impl Family for Transpose {
                 if layer.output_padding != Hw::square(0) {
                     s.push_str(&format!(" op{}", layer.output_padding));
                 }
-                if layer.dilation != Hw::square(1) {
-                    s.push_str(&format!(" d{}", layer.dilation));
-                }
-                if layer.groups != Size::ONE {
-                    s.push_str(&format!(" g{}", layer.groups));
-                }
-                s.push_str(&weights_suffix(layer));
-                s
+                s + &conv_suffix(layer)
             }
         }
     }
