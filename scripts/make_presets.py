@@ -185,5 +185,6 @@ def unet():
 """, [1, 64, 64], layers)
 
 
-for make in (resnet18, resnet50, mobilenet_v2, densenet121, unet):
-    make()
+if __name__ == "__main__":
+    for make in (resnet18, resnet50, mobilenet_v2, densenet121, unet):
+        make()

@@ -14,11 +14,16 @@ then:  python3 ../shared/check/tree_check.py target/release/layerlab OUT.json
 Needs torch (Debian: apt-get install python3-torch). Not run by CI.
 """
 import json
+import os
 import random
 import sys
 
 import torch
 from torch import nn
+
+# The architecture files are written as the presets are: one TOML writer.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_presets import value, write_layers  # noqa: E402
 
 ACT = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh}
 
@@ -171,29 +176,6 @@ def item(rng):
     return {"type": "batchnorm"}
 
 
-def value(v):
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, str):
-        return f'"{v}"'
-    if isinstance(v, list):
-        return "[" + ", ".join(value(x) for x in v) + "]"
-    return str(v)
-
-
-def write(out, header, layers):
-    for l in layers:
-        out.append(f"\n[[{header}]]")
-        for k, v in l.items():
-            if k not in ("branches", "layers"):
-                out.append(f"{k} = {value(v)}")
-        for s in l.get("layers", []):
-            write(out, header + ".layer", [s])
-        for b in l.get("branches", []):
-            out.append(f"\n[[{header}.branch]]")
-            write(out, header + ".branch.layer", b)
-
-
 def case(rng, i):
     c, h = rng.choice([1, 3, 8]), rng.randint(4, 32)
     layers = [item(rng) for _ in range(rng.randint(2, 5))]
@@ -213,7 +195,7 @@ def case(rng, i):
             params.append(sum(p.numel() for m in modules for p in m.parameters()))
     name = f"tree-{i:04d}"
     out = [f'name = "{name}"', f"input = {value([c, h, h])}"]
-    write(out, "layer", layers)
+    write_layers(out, "layer", layers)
     return {"name": name, "input": [c, h, h], "toml": "\n".join(out) + "\n",
             "expected": {"outputs": outputs, "params": params,
                          "total_params": None if error_at else sum(params),
