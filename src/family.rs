@@ -217,6 +217,27 @@ fn features(input: Shape) -> u64 {
     }
 }
 
+/// A convolution's filters and groups on `channels` inputs, once `groups`
+/// divides both (PyTorch refuses it otherwise).
+fn grouped(layer: &Layer, channels: u64) -> Result<(u64, u64), Problem> {
+    let (filters, groups) = (layer.filters.get(), layer.groups.get());
+    if !channels.is_multiple_of(groups) || !filters.is_multiple_of(groups) {
+        return Err(Problem::Groups {
+            groups,
+            channels,
+            filters,
+        });
+    }
+    Ok((filters, groups))
+}
+
+/// The product of `factors`, or `what` is too large to count.
+fn product(factors: &[u64], what: &'static str) -> Result<u64, Problem> {
+    (factors.iter().copied())
+        .try_fold(1u64, u64::checked_mul)
+        .ok_or(too_large(what))
+}
+
 fn too_large(what: &'static str) -> Problem {
     Problem::TooLarge { what }
 }

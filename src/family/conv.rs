@@ -26,14 +26,7 @@ impl Family for Conv {
 
     fn step(&self, layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step, Problem> {
         let (c, oh, ow, dropped) = window_step(layer, input)?;
-        let (filters, groups) = (layer.filters.get(), layer.groups.get());
-        if c % groups != 0 || filters % groups != 0 {
-            return Err(Problem::Groups {
-                groups,
-                channels: c,
-                filters,
-            });
-        }
+        let (filters, groups) = super::grouped(layer, c)?;
         let k = layer.kernel;
         let window = k.h.checked_mul(k.w).ok_or(too_large("kernel"))?;
         let per_filter = match kernels {
@@ -47,10 +40,7 @@ impl Family for Conv {
             .ok_or(too_large("parameter count"))?;
         // Every output value is one dot product over the full-depth window,
         // whichever way the kernels are counted.
-        let macs = [oh, ow, filters, window, c / groups]
-            .into_iter()
-            .try_fold(1u64, u64::checked_mul)
-            .ok_or(too_large("MAC count"))?;
+        let macs = super::product(&[oh, ow, filters, window, c / groups], "MAC count")?;
         Ok(Step {
             output: Shape::Image {
                 c: filters,

@@ -54,14 +54,7 @@ fn transpose_step(layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step,
             dilation: d,
         });
     }
-    let (filters, groups) = (layer.filters.get(), layer.groups.get());
-    if c % groups != 0 || filters % groups != 0 {
-        return Err(Problem::Groups {
-            groups,
-            channels: c,
-            filters,
-        });
-    }
+    let (filters, groups) = super::grouped(layer, c)?;
     let axis = |n, k, s, p, d, op| {
         transpose_axis(n, k, s, p, d, op).ok_or(Problem::Empty { kind: layer.kind })
     };
@@ -71,20 +64,16 @@ fn transpose_step(layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step,
     // Weights are C_in × (C_out / groups) × kh × kw; the shared-kernel
     // convention counts one kh × kw kernel per output channel.
     let weights = match kernels {
-        Kernels::Full => [c, filters / groups, window]
-            .into_iter()
-            .try_fold(1u64, u64::checked_mul),
-        Kernels::Shared => window.checked_mul(filters),
-    }
-    .ok_or(too_large("parameter count"))?;
+        Kernels::Full => super::product(&[c, filters / groups, window], "parameter count")?,
+        Kernels::Shared => window
+            .checked_mul(filters)
+            .ok_or(too_large("parameter count"))?,
+    };
     let params = weights
         .checked_add(if layer.bias { filters } else { 0 })
         .ok_or(too_large("parameter count"))?;
     // Every input value is spread over a window of every output channel in its group.
-    let macs = [h, w, c, filters / groups, window]
-        .into_iter()
-        .try_fold(1u64, u64::checked_mul)
-        .ok_or(too_large("MAC count"))?;
+    let macs = super::product(&[h, w, c, filters / groups, window], "MAC count")?;
     Ok(Step {
         output: Shape::Image {
             c: filters,
