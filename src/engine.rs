@@ -15,7 +15,7 @@ mod problem;
 mod tree;
 mod window;
 
-pub use problem::{Dropped, Problem};
+pub use problem::{Dropped, NdAxis, Problem, Want};
 use window::window_output;
 pub use window::{Axis, AxisFit, AxisOutput, AxisRule, axes};
 
@@ -364,11 +364,7 @@ pub(crate) fn window_step(
     input: Shape,
 ) -> Result<(u64, u64, u64, Option<Dropped>), Problem> {
     let Shape::Image { c, h, w } = input else {
-        let got = input.elements().unwrap_or(u64::MAX);
-        return Err(Problem::NeedsImage {
-            kind: layer.kind,
-            got,
-        });
+        return Err(Problem::needs_image(layer.kind, input));
     };
     let (oh, ow) = window_output(layer, Hw { h, w })?;
     let dropped = Dropped {

@@ -55,7 +55,7 @@ pub(crate) fn window_lines(layer: &Layer, input: Shape, output: Option<Shape>) -
     }
 }
 
-fn axis_formula(a: &Axis) -> String {
+pub(crate) fn axis_formula(a: &Axis) -> String {
     let out = a.output();
     match a.rule {
         AxisRule::Same => match out {

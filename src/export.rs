@@ -222,10 +222,7 @@ impl<'a> Exported<'a> {
 
     /// Input channels, or features of a vector.
     pub fn channels(&self) -> u64 {
-        match self.input {
-            Shape::Image { c, .. } => c,
-            Shape::Flat(n) => n,
-        }
+        self.input.channels()
     }
 
     /// Whether the padding is the same on both sides of each axis.
@@ -267,6 +264,7 @@ pub fn pytorch_activation(a: Activation) -> String {
         Activation::Tanh => "nn.Tanh()",
         // Over channels (dimension 1), as Keras applies it on its last axis.
         Activation::Softmax => "nn.Softmax(dim=1)",
+        Activation::Gelu => "nn.GELU()",
     }
     .to_string()
 }

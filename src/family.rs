@@ -15,13 +15,18 @@ mod adaptive;
 mod conv;
 mod dense;
 mod merge;
+mod nd;
 mod norm;
 mod pad;
 mod pool;
+mod recurrent;
 mod reshape;
+mod sequence;
 mod transpose;
 
 pub use merge::merged;
+pub use nd::window_axes as nd_window_axes;
+pub use recurrent::gates;
 pub use transpose::transpose_axis;
 
 use crate::engine::{Dropped, Problem};
@@ -124,6 +129,12 @@ pub trait Family: Sync {
         t!("family-0-no-weights").to_string()
     }
 
+    /// How the MAC count comes about, for layers where it is worth a line
+    /// of its own (attention's L², a recurrent layer's steps).
+    fn macs_line(&self, _layer: &Layer, _input: Shape, _result: &str) -> Option<String> {
+        None
+    }
+
     /// The table's short description: `conv 5×5 ×6 s1 p0 relu`.
     fn label(&self, layer: &Layer) -> String {
         layer.kind.name().to_string()
@@ -156,7 +167,22 @@ pub fn of(kind: Kind) -> &'static dyn Family {
         Kind::Dense => &dense::Dense,
         Kind::Flatten | Kind::GlobalAvgPool => &reshape::Reshape,
         Kind::BatchNorm | Kind::Dropout => &norm::Norm,
-        Kind::Relu | Kind::Sigmoid | Kind::Tanh | Kind::Softmax => &activation::Activations,
+        Kind::Relu | Kind::Sigmoid | Kind::Tanh | Kind::Softmax | Kind::Gelu => {
+            &activation::Activations
+        }
+        Kind::Conv1d
+        | Kind::MaxPool1d
+        | Kind::AvgPool1d
+        | Kind::Conv3d
+        | Kind::MaxPool3d
+        | Kind::AvgPool3d => &nd::Nd,
+        Kind::Embedding
+        | Kind::PosEmbedding
+        | Kind::LayerNorm
+        | Kind::Attention
+        | Kind::Transformer
+        | Kind::FirstToken => &sequence::Sequence,
+        Kind::Lstm | Kind::Gru | Kind::Rnn => &recurrent::Recurrent,
         Kind::Add | Kind::Concat | Kind::Block => &merge::Merge,
         Kind::ConvTranspose2d | Kind::Upsample => &transpose::Transpose,
         Kind::AdaptiveAvgPool | Kind::AdaptiveMaxPool => &adaptive::Adaptive,
@@ -209,12 +235,10 @@ fn weights_suffix(layer: &Layer) -> String {
     s
 }
 
-/// The features a layer sees: channels of an image, or a vector's length.
+/// The features a layer sees: channels of an image, signal or volume, or
+/// a vector's length.
 fn features(input: Shape) -> u64 {
-    match input {
-        Shape::Image { c, .. } => c,
-        Shape::Flat(n) => n,
-    }
+    input.channels()
 }
 
 /// A convolution's filters and groups on `channels` inputs, once `groups`

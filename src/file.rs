@@ -514,11 +514,7 @@ fn input_shape(v: &toml::Value) -> Option<Shape> {
                 .filter(|&n| n > 0)
         })
         .collect::<Option<_>>()?;
-    match dims[..] {
-        [c, h, w] => Some(Shape::Image { c, h, w }),
-        [n] => Some(Shape::Flat(n)),
-        _ => None,
-    }
+    Shape::from_dims(&dims)
 }
 
 /// The closest known name to a misspelled one, if any is close.
@@ -708,10 +704,11 @@ mod tests {
             "line 7: layer 1: unknown field `kernal` for conv2d; did you mean `kernel`? \
              conv2d takes: filters, kernel, stride, padding, dilation, groups, bias, activation"
         );
-        let src = format!("{HEAD}\n[[layer]]\ntype = \"lstm\"\n");
+        let src = format!("{HEAD}\n[[layer]]\ntype = \"capsule\"\n");
         assert!(
-            err(&src)
-                .starts_with("line 5: layer 1: unknown layer type `lstm`; layerlab knows: conv2d,")
+            err(&src).starts_with(
+                "line 5: layer 1: unknown layer type `capsule`; layerlab knows: conv2d,"
+            )
         );
         let src = format!("{HEAD}\n[[layer]]\ntype = \"dense\"\n");
         assert_eq!(
@@ -720,7 +717,9 @@ mod tests {
         );
         assert_eq!(
             err("input = [1, 0, 28]\n"),
-            "line 1: `input` must be [C, H, W] (or [N] for a flat vector) with positive integers, e.g. [1, 28, 28]; got [1, 0, 28]"
+            "line 1: `input` must be a list of positive integers: [C, H, W] for an image (e.g. [1, 28, 28]), \
+             [L] for tokens or a vector, [L, E] or [C, L] for a sequence or signal, [C, D, H, W] for a volume; \
+             got [1, 0, 28]"
         );
     }
 

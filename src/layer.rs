@@ -54,14 +54,16 @@ pub enum Activation {
     Sigmoid,
     Tanh,
     Softmax,
+    Gelu,
 }
 
 impl Activation {
-    pub const ALL: [Activation; 4] = [
+    pub const ALL: [Activation; 5] = [
         Activation::Relu,
         Activation::Sigmoid,
         Activation::Tanh,
         Activation::Softmax,
+        Activation::Gelu,
     ];
 
     pub fn name(self) -> &'static str {
@@ -70,6 +72,7 @@ impl Activation {
             Activation::Sigmoid => "sigmoid",
             Activation::Tanh => "tanh",
             Activation::Softmax => "softmax",
+            Activation::Gelu => "gelu",
         }
     }
 }
@@ -99,6 +102,18 @@ pub struct Sides {
     pub right: u64,
 }
 
+/// The depth axis of a 3-D window (conv3d, 3-D pooling); height and width
+/// are the layer's `Hw` fields as for images.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Depth {
+    pub kernel: u64,
+    /// `None` means the kind's default, as for `Layer::stride`.
+    pub stride: Option<u64>,
+    /// Zeros before and after along depth (explicit padding only).
+    pub padding: u64,
+    pub dilation: u64,
+}
+
 /// Every kind of layer, in the order the "add layer" list shows them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -122,10 +137,26 @@ pub enum Kind {
     AdaptiveAvgPool,
     AdaptiveMaxPool,
     ZeroPad,
+    Conv1d,
+    MaxPool1d,
+    AvgPool1d,
+    Conv3d,
+    MaxPool3d,
+    AvgPool3d,
+    Embedding,
+    PosEmbedding,
+    LayerNorm,
+    Attention,
+    Transformer,
+    Lstm,
+    Gru,
+    Rnn,
+    FirstToken,
+    Gelu,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 20] = [
+    pub const ALL: [Kind; 36] = [
         Kind::Conv2d,
         Kind::MaxPool,
         Kind::AvgPool,
@@ -146,6 +177,22 @@ impl Kind {
         Kind::AdaptiveAvgPool,
         Kind::AdaptiveMaxPool,
         Kind::ZeroPad,
+        Kind::Conv1d,
+        Kind::MaxPool1d,
+        Kind::AvgPool1d,
+        Kind::Conv3d,
+        Kind::MaxPool3d,
+        Kind::AvgPool3d,
+        Kind::Embedding,
+        Kind::PosEmbedding,
+        Kind::LayerNorm,
+        Kind::Attention,
+        Kind::Transformer,
+        Kind::Lstm,
+        Kind::Gru,
+        Kind::Rnn,
+        Kind::FirstToken,
+        Kind::Gelu,
     ];
 
     /// The name used in files (`type = "conv2d"`).
@@ -171,6 +218,22 @@ impl Kind {
             Kind::AdaptiveAvgPool => "adaptive_avgpool",
             Kind::AdaptiveMaxPool => "adaptive_maxpool",
             Kind::ZeroPad => "zeropad",
+            Kind::Conv1d => "conv1d",
+            Kind::MaxPool1d => "maxpool1d",
+            Kind::AvgPool1d => "avgpool1d",
+            Kind::Conv3d => "conv3d",
+            Kind::MaxPool3d => "maxpool3d",
+            Kind::AvgPool3d => "avgpool3d",
+            Kind::Embedding => "embedding",
+            Kind::PosEmbedding => "pos_embedding",
+            Kind::LayerNorm => "layernorm",
+            Kind::Attention => "attention",
+            Kind::Transformer => "transformer",
+            Kind::Lstm => "lstm",
+            Kind::Gru => "gru",
+            Kind::Rnn => "rnn",
+            Kind::FirstToken => "first_token",
+            Kind::Gelu => "gelu",
         }
     }
 
@@ -201,12 +264,43 @@ impl Kind {
         matches!(self, Kind::MaxPool | Kind::AvgPool)
     }
 
+    /// How many axes a window of this kind slides along: 1 for conv1d and
+    /// 1-D pooling, 3 for conv3d and 3-D pooling, 2 for every other kind
+    /// (whose windows, where they have one, are height × width).
+    pub fn window_axes(self) -> usize {
+        match self {
+            Kind::Conv1d | Kind::MaxPool1d | Kind::AvgPool1d => 1,
+            Kind::Conv3d | Kind::MaxPool3d | Kind::AvgPool3d => 3,
+            _ => 2,
+        }
+    }
+
+    /// Pooling of any rank: its stride defaults to its window.
+    pub fn pools(self) -> bool {
+        self.is_pool()
+            || matches!(
+                self,
+                Kind::MaxPool1d | Kind::AvgPool1d | Kind::MaxPool3d | Kind::AvgPool3d
+            )
+    }
+
+    /// Recurrent layers: a cell run over every position.
+    pub fn is_recurrent(self) -> bool {
+        matches!(self, Kind::Lstm | Kind::Gru | Kind::Rnn)
+    }
+
     /// Conv and dense layers may carry an `activation` shorthand, and a
     /// merge may apply one after it sums or joins its branches.
     pub fn carries_activation(self) -> bool {
         matches!(
             self,
-            Kind::Conv2d | Kind::Dense | Kind::ConvTranspose2d | Kind::Add | Kind::Concat
+            Kind::Conv2d
+                | Kind::Dense
+                | Kind::ConvTranspose2d
+                | Kind::Add
+                | Kind::Concat
+                | Kind::Conv1d
+                | Kind::Conv3d
         )
     }
 
@@ -256,6 +350,24 @@ pub struct Layer {
     pub name: Option<String>,
     /// How many times a block's layers run one after another.
     pub repeat: Size,
+    /// A 3-D window's depth axis.
+    pub depth: Depth,
+    /// `embedding`: tokens known, and the vector each becomes.
+    pub vocab: Size,
+    pub dim: Size,
+    /// `pos_embedding`: positions learned, and token types added (BERT's 2).
+    pub max_len: Size,
+    pub types: u64,
+    /// `attention` and `transformer`: heads, causal mask, feed-forward width.
+    pub heads: Size,
+    pub causal: bool,
+    pub ff: Size,
+    /// Recurrent layers: state size, stacked layers, both directions.
+    pub hidden: Size,
+    pub num_layers: Size,
+    pub bidirectional: bool,
+    /// `dense`: weights shared with an earlier embedding (a tied LM head).
+    pub tied: bool,
     /// What a container holds: a merge's branches (an empty branch is the
     /// identity), or a block's layers as its one branch.
     pub branches: Vec<Vec<Layer>>,
@@ -290,6 +402,23 @@ impl Layer {
             },
             name: None,
             repeat: Size::ONE,
+            depth: Depth {
+                kernel: 3,
+                stride: None,
+                padding: 0,
+                dilation: 1,
+            },
+            vocab: Size::new(1000).unwrap_or(Size::ONE),
+            dim: Size::new(64).unwrap_or(Size::ONE),
+            max_len: Size::new(512).unwrap_or(Size::ONE),
+            types: 0,
+            heads: Size::new(8).unwrap_or(Size::ONE),
+            causal: false,
+            ff: Size::new(2048).unwrap_or(Size::ONE),
+            hidden: Size::new(128).unwrap_or(Size::ONE),
+            num_layers: Size::ONE,
+            bidirectional: false,
+            tied: false,
             branches: Vec::new(),
         };
         crate::family::of(kind).defaults(&mut layer);
@@ -300,8 +429,17 @@ impl Layer {
     pub fn stride(&self) -> Hw {
         match self.stride {
             Some(s) => s,
-            None if self.kind.is_pool() => self.kernel,
+            None if self.kind.pools() => self.kernel,
             None => Hw::square(1),
+        }
+    }
+
+    /// A 3-D window's stride along depth, with the default filled in.
+    pub fn depth_stride(&self) -> u64 {
+        match self.depth.stride {
+            Some(s) => s,
+            None if self.kind.pools() => self.depth.kernel,
+            None => 1,
         }
     }
 
@@ -313,6 +451,14 @@ impl Layer {
             self.stride = Some(self.stride());
         }
         self.kernel = kernel;
+    }
+
+    /// Sets a 3-D window's depth, pinning an implicit stride as `set_kernel` does.
+    pub fn set_depth_kernel(&mut self, kernel: u64) {
+        if self.depth.stride.is_none() {
+            self.depth.stride = Some(self.depth_stride());
+        }
+        self.depth.kernel = kernel;
     }
 
     /// A short description for tables: `conv 5×5 ×6 s1 p0 relu`.
@@ -373,6 +519,17 @@ pub enum Field {
     Right,
     Name,
     Repeat,
+    Vocab,
+    Dim,
+    MaxLen,
+    Types,
+    Heads,
+    Causal,
+    Ff,
+    Hidden,
+    Layers,
+    Bidirectional,
+    Tied,
 }
 
 /// A value as written in a file or typed into the form, before it is checked
@@ -381,6 +538,8 @@ pub enum Field {
 pub enum Value {
     Int(i64),
     Pair(i64, i64),
+    /// Depth, height and width of a 3-D window.
+    Triple(i64, i64, i64),
     Float(f64),
     Bool(bool),
     Word(String),
@@ -429,6 +588,11 @@ impl Value {
         {
             return Value::Pair(a, b);
         }
+        if let [a, b, c] = parts[..]
+            && let (Ok(a), Ok(b), Ok(c)) = (a.parse(), b.parse(), c.parse())
+        {
+            return Value::Triple(a, b, c);
+        }
         if t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !t.is_empty() {
             return Value::Word(t.to_ascii_lowercase());
         }
@@ -443,7 +607,14 @@ impl Value {
             toml::Value::Boolean(b) => Value::Bool(*b),
             toml::Value::String(s) => Value::Word(s.clone()),
             toml::Value::Array(a) => match a.as_slice() {
+                // A list of one is how PyTorch writes a 1-D window: `kernel_size=(5,)`.
+                [toml::Value::Integer(n)] => Value::Int(*n),
                 [toml::Value::Integer(h), toml::Value::Integer(w)] => Value::Pair(*h, *w),
+                [
+                    toml::Value::Integer(d),
+                    toml::Value::Integer(h),
+                    toml::Value::Integer(w),
+                ] => Value::Triple(*d, *h, *w),
                 _ => Value::Other("array"),
             },
             other => Value::Other(other.type_str()),
@@ -476,15 +647,55 @@ impl Field {
             Field::Right => "right",
             Field::Name => "name",
             Field::Repeat => "repeat",
+            Field::Vocab => "vocab",
+            Field::Dim => "dim",
+            Field::MaxLen => "max_len",
+            Field::Types => "types",
+            Field::Heads => "heads",
+            Field::Causal => "causal",
+            Field::Ff => "ff",
+            Field::Hidden => "hidden",
+            Field::Layers => "layers",
+            Field::Bidirectional => "bidirectional",
+            Field::Tied => "tied",
+        }
+    }
+
+    /// Kernel, stride, dilation and padding: one number or one per axis.
+    fn is_window(self) -> bool {
+        matches!(
+            self,
+            Field::Kernel | Field::Stride | Field::Dilation | Field::Padding
+        )
+    }
+
+    /// What the field accepts on a layer of `kind`, phrased to follow
+    /// "must be": a 1-D window takes one number, a 3-D window one or three.
+    pub fn expected_for(self, kind: Kind) -> String {
+        match (self.is_window(), kind.window_axes(), self) {
+            (true, 1, Field::Padding) => t!("layer-a-non-negative-integer-or-same"),
+            (true, 1, _) => t!("layer-a-positive-integer"),
+            (true, 3, Field::Padding) => t!("layer-a-non-negative-integer-d-h-w"),
+            (true, 3, _) => t!("layer-a-positive-integer-or-d-h-w"),
+            _ => self.expected(),
         }
     }
 
     /// What the field accepts, phrased to follow "must be".
     pub fn expected(self) -> String {
         match self {
-            Field::Filters | Field::Units | Field::Groups | Field::Repeat => {
-                t!("layer-a-positive-integer")
-            }
+            Field::Filters
+            | Field::Units
+            | Field::Groups
+            | Field::Repeat
+            | Field::Vocab
+            | Field::Dim
+            | Field::MaxLen
+            | Field::Heads
+            | Field::Ff
+            | Field::Hidden
+            | Field::Layers => t!("layer-a-positive-integer"),
+            Field::Types => t!("layer-a-non-negative-integer"),
             Field::Kernel | Field::Stride | Field::Dilation | Field::Scale | Field::Output => {
                 t!("layer-a-positive-integer-or-h")
             }
@@ -495,7 +706,9 @@ impl Field {
             }
             Field::Mode => t!("layer-nearest-or-bilinear"),
             Field::Name => t!("layer-one-line-of-text"),
-            Field::Bias | Field::CeilMode => t!("layer-true-or-false"),
+            Field::Bias | Field::CeilMode | Field::Causal | Field::Bidirectional | Field::Tied => {
+                t!("layer-true-or-false")
+            }
             Field::Rate => t!("layer-a-number-from-0-up"),
             Field::Activation => t!("layer-one-of-relu-sigmoid-tanh"),
         }
@@ -506,14 +719,14 @@ impl Field {
         match self {
             Field::Filters => layer.filters.to_string(),
             Field::Units => layer.units.to_string(),
-            Field::Kernel => layer.kernel.to_string(),
-            Field::Stride => layer.stride().to_string(),
+            Field::Kernel => window_text(layer, layer.kernel, layer.depth.kernel),
+            Field::Stride => window_text(layer, layer.stride(), layer.depth_stride()),
             Field::Padding => match layer.padding {
                 Padding::Valid => "valid".to_string(),
                 Padding::Same => "same".to_string(),
-                Padding::Explicit(p) => p.to_string(),
+                Padding::Explicit(p) => window_text(layer, p, layer.depth.padding),
             },
-            Field::Dilation => layer.dilation.to_string(),
+            Field::Dilation => window_text(layer, layer.dilation, layer.depth.dilation),
             Field::Groups => layer.groups.to_string(),
             Field::Bias => layer.bias.to_string(),
             Field::CeilMode => layer.ceil_mode.to_string(),
@@ -529,6 +742,17 @@ impl Field {
             Field::Right => layer.sides.right.to_string(),
             Field::Name => layer.name.clone().unwrap_or_default(),
             Field::Repeat => layer.repeat.to_string(),
+            Field::Vocab => layer.vocab.to_string(),
+            Field::Dim => layer.dim.to_string(),
+            Field::MaxLen => layer.max_len.to_string(),
+            Field::Types => layer.types.to_string(),
+            Field::Heads => layer.heads.to_string(),
+            Field::Causal => layer.causal.to_string(),
+            Field::Ff => layer.ff.to_string(),
+            Field::Hidden => layer.hidden.to_string(),
+            Field::Layers => layer.num_layers.to_string(),
+            Field::Bidirectional => layer.bidirectional.to_string(),
+            Field::Tied => layer.tied.to_string(),
         }
     }
 
@@ -537,10 +761,10 @@ impl Field {
         match self {
             Field::Filters => a.filters == b.filters,
             Field::Units => a.units == b.units,
-            Field::Kernel => a.kernel == b.kernel,
-            Field::Stride => a.stride() == b.stride(),
-            Field::Padding => a.padding == b.padding,
-            Field::Dilation => a.dilation == b.dilation,
+            Field::Kernel => a.kernel == b.kernel && a.depth.kernel == b.depth.kernel,
+            Field::Stride => a.stride() == b.stride() && a.depth_stride() == b.depth_stride(),
+            Field::Padding => a.padding == b.padding && a.depth.padding == b.depth.padding,
+            Field::Dilation => a.dilation == b.dilation && a.depth.dilation == b.depth.dilation,
             Field::Groups => a.groups == b.groups,
             Field::Bias => a.bias == b.bias,
             Field::CeilMode => a.ceil_mode == b.ceil_mode,
@@ -556,6 +780,17 @@ impl Field {
             Field::Right => a.sides.right == b.sides.right,
             Field::Name => a.name == b.name,
             Field::Repeat => a.repeat == b.repeat,
+            Field::Vocab => a.vocab == b.vocab,
+            Field::Dim => a.dim == b.dim,
+            Field::MaxLen => a.max_len == b.max_len,
+            Field::Types => a.types == b.types,
+            Field::Heads => a.heads == b.heads,
+            Field::Causal => a.causal == b.causal,
+            Field::Ff => a.ff == b.ff,
+            Field::Hidden => a.hidden == b.hidden,
+            Field::Layers => a.num_layers == b.num_layers,
+            Field::Bidirectional => a.bidirectional == b.bidirectional,
+            Field::Tied => a.tied == b.tied,
         }
     }
 
@@ -563,26 +798,46 @@ impl Field {
     /// would only add noise.
     pub fn to_toml(self, layer: &Layer) -> Option<toml::Value> {
         use toml::Value as T;
+        // Every way into an Hw comes from an i64 or is checked against it.
+        let int = |n: u64| T::Integer(i64::try_from(n).unwrap_or(i64::MAX));
         let pair = |hw: Hw| {
-            // Every way into an Hw comes from an i64 or is checked against it.
-            let int = |n: u64| T::Integer(i64::try_from(n).unwrap_or(i64::MAX));
             if hw.h == hw.w {
                 int(hw.h)
             } else {
                 T::Array(vec![int(hw.h), int(hw.w)])
             }
         };
+        // A window setting: one number per axis of the kind's window.
+        let window = |hw: Hw, depth: u64| match layer.kind.window_axes() {
+            1 => int(hw.w),
+            3 if hw.h == hw.w && depth == hw.h => int(hw.h),
+            3 => T::Array(vec![int(depth), int(hw.h), int(hw.w)]),
+            _ => pair(hw),
+        };
+        let d = &layer.depth;
+        let b = |on: bool| on.then_some(T::Boolean(true));
         match self {
             Field::Filters => Some(T::Integer(layer.filters.to_i64())),
             Field::Units => Some(T::Integer(layer.units.to_i64())),
-            Field::Kernel => Some(pair(layer.kernel)),
-            Field::Stride => layer.stride.map(pair),
+            Field::Kernel => Some(window(layer.kernel, d.kernel)),
+            Field::Stride => layer
+                .stride
+                .map(|s| window(s, layer.depth_stride()))
+                .or_else(|| d.stride.map(|ds| window(layer.stride(), ds))),
             Field::Padding => match layer.padding {
                 Padding::Valid => None,
                 Padding::Same => Some(T::String("same".into())),
-                Padding::Explicit(p) => Some(pair(p)),
+                Padding::Explicit(p) => Some(window(p, d.padding)),
             },
-            Field::Dilation => (layer.dilation != Hw::square(1)).then(|| pair(layer.dilation)),
+            Field::Dilation => {
+                let (dil, axes) = (layer.dilation, layer.kind.window_axes());
+                let dilated = match axes {
+                    1 => dil.w != 1,
+                    3 => dil != Hw::square(1) || d.dilation != 1,
+                    _ => dil != Hw::square(1),
+                };
+                dilated.then(|| window(dil, d.dilation))
+            }
             Field::Groups => {
                 (layer.groups != Size::ONE).then_some(T::Integer(layer.groups.to_i64()))
             }
@@ -604,6 +859,19 @@ impl Field {
             Field::Right => Some(T::Integer(to_i64(layer.sides.right))),
             Field::Name => layer.name.clone().map(T::String),
             Field::Repeat => (layer.repeat != Size::ONE).then(|| T::Integer(layer.repeat.to_i64())),
+            Field::Vocab => Some(T::Integer(layer.vocab.to_i64())),
+            Field::Dim => Some(T::Integer(layer.dim.to_i64())),
+            Field::MaxLen => Some(T::Integer(layer.max_len.to_i64())),
+            Field::Types => (layer.types > 0).then(|| int(layer.types)),
+            Field::Heads => Some(T::Integer(layer.heads.to_i64())),
+            Field::Causal => b(layer.causal),
+            Field::Ff => Some(T::Integer(layer.ff.to_i64())),
+            Field::Hidden => Some(T::Integer(layer.hidden.to_i64())),
+            Field::Layers => {
+                (layer.num_layers != Size::ONE).then(|| T::Integer(layer.num_layers.to_i64()))
+            }
+            Field::Bidirectional => b(layer.bidirectional),
+            Field::Tied => b(layer.tied),
         }
     }
 
@@ -617,7 +885,7 @@ impl Field {
             t!(
                 "layer-must-be",
                 a1 = self.name().to_string(),
-                a2 = self.expected().to_string()
+                a2 = self.expected_for(layer.kind).to_string()
             )
         };
         let positive = |i: i64| u64::try_from(i).ok().filter(|&n| n > 0);
@@ -638,17 +906,50 @@ impl Field {
             _ => None,
         };
         match self {
-            Field::Filters | Field::Units | Field::Groups | Field::Repeat => {
+            Field::Filters
+            | Field::Units
+            | Field::Groups
+            | Field::Repeat
+            | Field::Vocab
+            | Field::Dim
+            | Field::MaxLen
+            | Field::Heads
+            | Field::Ff
+            | Field::Hidden
+            | Field::Layers => {
                 let Value::Int(i) = *value else {
                     return Err(bad());
                 };
                 let n = Size::from_i64(i).ok_or_else(bad)?;
-                match self {
-                    Field::Filters => layer.filters = n,
-                    Field::Units => layer.units = n,
-                    Field::Repeat => layer.repeat = n,
-                    _ => layer.groups = n,
-                }
+                *match self {
+                    Field::Filters => &mut layer.filters,
+                    Field::Units => &mut layer.units,
+                    Field::Repeat => &mut layer.repeat,
+                    Field::Vocab => &mut layer.vocab,
+                    Field::Dim => &mut layer.dim,
+                    Field::MaxLen => &mut layer.max_len,
+                    Field::Heads => &mut layer.heads,
+                    Field::Ff => &mut layer.ff,
+                    Field::Hidden => &mut layer.hidden,
+                    Field::Layers => &mut layer.num_layers,
+                    _ => &mut layer.groups,
+                } = n;
+            }
+            Field::Types => {
+                let Value::Int(i) = *value else {
+                    return Err(bad());
+                };
+                layer.types = u64::try_from(i).map_err(|_| bad())?;
+            }
+            Field::Causal | Field::Bidirectional | Field::Tied => {
+                let Value::Bool(b) = *value else {
+                    return Err(bad());
+                };
+                *match self {
+                    Field::Causal => &mut layer.causal,
+                    Field::Bidirectional => &mut layer.bidirectional,
+                    _ => &mut layer.tied,
+                } = b;
             }
             Field::Scale => layer.scale = pair(value).ok_or_else(bad)?,
             Field::Output => layer.output = pair(value).ok_or_else(bad)?,
@@ -684,24 +985,34 @@ impl Field {
                 }
                 layer.name = (!w.is_empty()).then(|| w.clone());
             }
-            Field::Kernel => layer.kernel = pair(value).ok_or_else(bad)?,
-            Field::Stride => layer.stride = Some(pair(value).ok_or_else(bad)?),
-            Field::Dilation => layer.dilation = pair(value).ok_or_else(bad)?,
-            Field::Padding => {
-                let non_negative = |i: i64| u64::try_from(i).ok();
-                layer.padding = match value {
-                    Value::Word(w) if w == "same" => Padding::Same,
-                    Value::Word(w) if w == "valid" => Padding::Valid,
-                    &Value::Int(i) => {
-                        Padding::Explicit(Hw::square(non_negative(i).ok_or_else(bad)?))
+            Field::Kernel | Field::Stride | Field::Dilation => {
+                let (hw, depth) = window_value(layer.kind, value, 1).ok_or_else(bad)?;
+                let d = &mut layer.depth;
+                match self {
+                    Field::Kernel => layer.kernel = hw,
+                    Field::Stride => layer.stride = Some(hw),
+                    _ => layer.dilation = hw,
+                }
+                if let Some(depth) = depth {
+                    match self {
+                        Field::Kernel => d.kernel = depth,
+                        Field::Stride => d.stride = Some(depth),
+                        _ => d.dilation = depth,
                     }
-                    &Value::Pair(h, w) => Padding::Explicit(Hw {
-                        h: non_negative(h).ok_or_else(bad)?,
-                        w: non_negative(w).ok_or_else(bad)?,
-                    }),
-                    _ => return Err(bad()),
                 }
             }
+            Field::Padding => match value {
+                Value::Word(w) if w == "same" => layer.padding = Padding::Same,
+                Value::Word(w) if w == "valid" => {
+                    layer.padding = Padding::Valid;
+                    layer.depth.padding = 0;
+                }
+                _ => {
+                    let (hw, depth) = window_value(layer.kind, value, 0).ok_or_else(bad)?;
+                    layer.padding = Padding::Explicit(hw);
+                    layer.depth.padding = depth.unwrap_or(layer.depth.padding);
+                }
+            },
             Field::Bias | Field::CeilMode => {
                 let Value::Bool(b) = *value else {
                     return Err(bad());
@@ -739,6 +1050,34 @@ impl Field {
             }
         }
         Ok(())
+    }
+}
+
+/// A window setting as `kind` takes it: one number for every axis, or one
+/// per axis (height and width; depth, height and width for a 3-D window),
+/// each at least `min`. Gives height × width and, where the value says it,
+/// the depth.
+fn window_value(kind: Kind, value: &Value, min: i64) -> Option<(Hw, Option<u64>)> {
+    let n = |i: i64| u64::try_from(i).ok().filter(|_| i >= min);
+    let axes = kind.window_axes();
+    match (value, axes) {
+        // Only a 3-D window has a depth; others leave it as it was, so a
+        // layer read back from a file equals the one written.
+        (&Value::Int(i), _) => n(i).map(|v| (Hw::square(v), (axes == 3).then_some(v))),
+        (&Value::Pair(h, w), 2) => Some((Hw { h: n(h)?, w: n(w)? }, None)),
+        (&Value::Triple(d, h, w), 3) => Some((Hw { h: n(h)?, w: n(w)? }, Some(n(d)?))),
+        _ => None,
+    }
+}
+
+/// A window setting as a form shows it: `5` for conv1d (its one axis is
+/// the width), `3×3×3` or `3` for conv3d, `5×3` or `5` otherwise.
+fn window_text(layer: &Layer, hw: Hw, depth: u64) -> String {
+    match layer.kind.window_axes() {
+        1 => hw.w.to_string(),
+        3 if hw.h == hw.w && depth == hw.h => depth.to_string(),
+        3 => format!("{depth}×{}×{}", hw.h, hw.w),
+        _ => hw.to_string(),
     }
 }
 
@@ -783,7 +1122,7 @@ mod tests {
         assert!(Field::Rate.set(&mut l, &Value::Float(1.0)).is_err());
         assert!(
             Field::Activation
-                .set(&mut l, &Value::Word("gelu".into()))
+                .set(&mut l, &Value::Word("swish".into()))
                 .is_err()
         );
         assert_eq!(

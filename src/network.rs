@@ -9,8 +9,15 @@ use std::fmt;
 pub enum Shape {
     /// Channels × height × width, as PyTorch stores images.
     Image { c: u64, h: u64, w: u64 },
-    /// A flat vector of features.
+    /// A vector: features, or a sequence of token ids for `embedding`.
     Flat(u64),
+    /// A 2-D tensor `[rows, cols]`. PyTorch reads the same tensor two ways,
+    /// and so does layerlab: conv1d and 1-D pooling see a signal of `rows`
+    /// channels and length `cols`; attention, recurrent layers, layernorm
+    /// and dense see a sequence of `rows` positions of `cols` features.
+    Matrix { rows: u64, cols: u64 },
+    /// Channels × depth × height × width, a volume for conv3d and 3-D pooling.
+    Volume { c: u64, d: u64, h: u64, w: u64 },
 }
 
 impl Shape {
@@ -19,13 +26,60 @@ impl Shape {
         match self {
             Shape::Image { c, h, w } => c.checked_mul(h)?.checked_mul(w),
             Shape::Flat(n) => Some(n),
+            Shape::Matrix { rows, cols } => rows.checked_mul(cols),
+            Shape::Volume { c, d, h, w } => c.checked_mul(d)?.checked_mul(h)?.checked_mul(w),
         }
+    }
+
+    /// The last dimension, as PyTorch counts it: what layernorm normalises
+    /// and dense connects.
+    pub fn last(self) -> u64 {
+        match self {
+            Shape::Image { w, .. } | Shape::Volume { w, .. } => w,
+            Shape::Flat(n) => n,
+            Shape::Matrix { cols, .. } => cols,
+        }
+    }
+
+    /// The channel dimension, PyTorch's dim 1 with the batch: what
+    /// batchnorm normalises and concat joins.
+    pub fn channels(self) -> u64 {
+        match self {
+            Shape::Image { c, .. } | Shape::Volume { c, .. } => c,
+            Shape::Flat(n) => n,
+            Shape::Matrix { rows, .. } => rows,
+        }
+    }
+
+    /// The same shape with `channels` in the channel dimension.
+    pub fn with_channels(self, channels: u64) -> Shape {
+        match self {
+            Shape::Image { h, w, .. } => Shape::Image { c: channels, h, w },
+            Shape::Volume { d, h, w, .. } => Shape::Volume {
+                c: channels,
+                d,
+                h,
+                w,
+            },
+            Shape::Flat(_) => Shape::Flat(channels),
+            Shape::Matrix { cols, .. } => Shape::Matrix {
+                rows: channels,
+                cols,
+            },
+        }
+    }
+
+    /// How many dimensions the tensor has, batch left out.
+    pub fn rank(self) -> usize {
+        self.to_vec().len()
     }
 
     /// Reads an input shape as people write it. Commas (or spaces) are
     /// channels-first, as PyTorch and files write it: `3, 32, 32` or
-    /// `[3, 32, 32]`. Crosses are height × width × channels, as the table and
-    /// Keras write it: `32×32×3` or `32x32x3`. One number is a flat vector.
+    /// `[3, 32, 32]`, `[C, D, H, W]` for a volume, `[L, E]` or `[C, L]` for a
+    /// sequence or signal. Crosses are channels-last, as the table and Keras
+    /// write images and volumes: `32×32×3`, `16×32×32×3`. One number is a
+    /// vector (or a sequence of token ids).
     pub fn parse(text: &str) -> Result<Shape, String> {
         let text = text.trim();
         let hwc = text.contains(['×', 'x', 'X']);
@@ -52,6 +106,9 @@ impl Shape {
         match (hwc, &dims[..]) {
             (true, &[h, w, c]) => Ok(Shape::Image { c, h, w }),
             (false, &[c, h, w]) => Ok(Shape::Image { c, h, w }),
+            (true, &[d, h, w, c]) => Ok(Shape::Volume { c, d, h, w }),
+            (false, &[c, d, h, w]) => Ok(Shape::Volume { c, d, h, w }),
+            (false, &[rows, cols]) => Ok(Shape::Matrix { rows, cols }),
             (false, &[n]) => Ok(Shape::Flat(n)),
             _ => Err(bad()),
         }
@@ -63,6 +120,12 @@ impl Shape {
         match self {
             Shape::Image { c, h, w } => format!("H {h}, W {w}, C {c}"),
             Shape::Flat(n) => t!("network-n-features", n = n.to_string()),
+            Shape::Matrix { rows, cols } => t!(
+                "network-matrix-reading",
+                rows = rows.to_string(),
+                cols = cols.to_string()
+            ),
+            Shape::Volume { c, d, h, w } => format!("D {d}, H {h}, W {w}, C {c}"),
         }
     }
 
@@ -71,17 +134,36 @@ impl Shape {
         match self {
             Shape::Image { c, h, w } => vec![c, h, w],
             Shape::Flat(n) => vec![n],
+            Shape::Matrix { rows, cols } => vec![rows, cols],
+            Shape::Volume { c, d, h, w } => vec![c, d, h, w],
+        }
+    }
+
+    /// Builds a shape from PyTorch's dimensions (batch left out), as files
+    /// and JSON write it.
+    pub fn from_dims(dims: &[u64]) -> Option<Shape> {
+        match *dims {
+            [n] => Some(Shape::Flat(n)),
+            [rows, cols] => Some(Shape::Matrix { rows, cols }),
+            [c, h, w] => Some(Shape::Image { c, h, w }),
+            [c, d, h, w] => Some(Shape::Volume { c, d, h, w }),
+            _ => None,
         }
     }
 }
 
 impl fmt::Display for Shape {
     /// `24×24×6` (height × width × channels, the notation of the problem set
-    /// and of Keras) or `256`.
+    /// and of Keras), `8×16×16×32` for a volume (depth first, channels last),
+    /// `256` for a vector. A 2-D tensor is written as PyTorch holds it,
+    /// `[1024, 768]`: its brackets tell it from an image, and the reader
+    /// knows it as (L, E) or (C, L) from the layer (see `reading`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Shape::Image { c, h, w } => write!(f, "{h}×{w}×{c}"),
             Shape::Flat(n) => write!(f, "{n}"),
+            Shape::Matrix { rows, cols } => write!(f, "[{rows}, {cols}]"),
+            Shape::Volume { c, d, h, w } => write!(f, "{d}×{h}×{w}×{c}"),
         }
     }
 }
@@ -242,7 +324,27 @@ mod tests {
         assert!(Shape::parse("28×28").is_err());
         assert_eq!(Shape::parse("784"), Ok(Shape::Flat(784)));
         assert!(Shape::parse("1, 0, 28").is_err());
-        assert!(Shape::parse("1, 28").is_err());
+        assert_eq!(
+            Shape::parse("1024, 768"),
+            Ok(Shape::Matrix {
+                rows: 1024,
+                cols: 768
+            })
+        );
+        assert_eq!(
+            Shape::parse("3, 16, 112, 112"),
+            Ok(Shape::Volume {
+                c: 3,
+                d: 16,
+                h: 112,
+                w: 112
+            })
+        );
+        assert_eq!(
+            Shape::parse("16×112×112×3"),
+            Shape::parse("3, 16, 112, 112")
+        );
+        assert!(Shape::parse("1, 2, 3, 4, 5").is_err());
         assert!(Shape::parse("").is_err());
         assert!(Shape::parse("1, 28, 9223372036854775808").is_err());
     }

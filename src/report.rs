@@ -63,7 +63,7 @@ fn cells<'a>(net: &'a Network, analysis: &'a Analysis) -> impl Iterator<Item = [
         String::new(),
         match net.input {
             Shape::Image { .. } => "1×1 /1".to_string(),
-            Shape::Flat(_) => String::new(),
+            _ => String::new(),
         },
         String::new(),
     ];

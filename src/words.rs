@@ -3,8 +3,9 @@
 //! engine itself knows no language; the tables, the explorer, the JSON and
 //! the exporters ask here.
 
-use crate::engine::{Dropped, Problem, ReceptiveField, Status};
+use crate::engine::{Dropped, NdAxis, Problem, ReceptiveField, Status, Want};
 use crate::layer::{Hw, Kind};
+use crate::network::Shape;
 
 /// The message beside a row, if it has one.
 pub fn status(status: Status) -> Option<String> {
@@ -155,12 +156,114 @@ pub fn problem(p: &Problem) -> String {
             "problem-too-many-repetitions",
             limit = crate::units::thousands(limit)
         ),
+        Problem::Needs { kind, want, got } => {
+            let want_words = match want {
+                Want::Image => t!("want-image"),
+                Want::Signal => t!("want-signal"),
+                Want::Volume => t!("want-volume"),
+                Want::Sequence => t!("want-sequence"),
+                Want::Tokens => t!("want-tokens"),
+            };
+            let shape = got.to_string();
+            let got_words = match got {
+                Shape::Flat(n) => t!("got-flat", n = n.to_string()),
+                Shape::Matrix { .. } => t!("got-matrix", shape = shape),
+                Shape::Image { .. } => t!("got-image", shape = shape),
+                Shape::Volume { .. } => t!("got-volume", shape = shape),
+            };
+            let mut text = t!(
+                "problem-needs",
+                kind = kind.name(),
+                want = want_words,
+                got = got_words
+            );
+            match (want, got) {
+                (Want::Sequence, Shape::Flat(_)) => {
+                    text.push_str(&t!("problem-needs-fix-embedding"))
+                }
+                (Want::Tokens | Want::Sequence, Shape::Image { .. } | Shape::Volume { .. }) => {
+                    text.push_str(&t!("problem-needs-fix-flatten"))
+                }
+                _ => {}
+            }
+            text
+        }
+        Problem::TooLong { len, max_len } => t!(
+            "problem-too-long",
+            len = crate::units::thousands(len),
+            max_len = crate::units::thousands(max_len)
+        ),
+        Problem::Heads { dim, heads } => t!(
+            "problem-heads",
+            dim = dim.to_string(),
+            heads = heads.to_string()
+        ),
+        Problem::AxisTooSmall {
+            axis,
+            input,
+            padding,
+            kernel,
+            span,
+            pooling,
+        } => {
+            let window = if pooling {
+                t!("problem-pooling-window", kernel = kernel.to_string())
+            } else {
+                t!("problem-kernel", kernel = kernel.to_string())
+            };
+            let mut text = if padding == 0 {
+                t!(
+                    "problem-axis-shrunk",
+                    axis = axis_name(axis),
+                    input = input.to_string(),
+                    window = window
+                )
+            } else {
+                t!(
+                    "problem-axis-shrunk-padded",
+                    axis = axis_name(axis),
+                    padded = input.saturating_add(padding.saturating_mul(2)).to_string(),
+                    input = input.to_string(),
+                    padding = padding.to_string(),
+                    window = window
+                )
+            };
+            if span != kernel {
+                text.push_str(&t!("problem-dilated-span", span = span.to_string()));
+            }
+            text
+        }
+        Problem::PoolPaddingAxis {
+            axis,
+            padding,
+            kernel,
+        } => t!(
+            "problem-axis-pool-padding",
+            padding = padding.to_string(),
+            axis = axis_name(axis),
+            kernel = kernel.to_string(),
+            half = (kernel / 2).to_string()
+        ),
+        Problem::Untied { units, features } => t!(
+            "problem-untied",
+            units = units.to_string(),
+            features = features.to_string()
+        ),
         Problem::TooLarge { what } => {
             t!(
                 "problem-too-large",
                 what = crate::i18n::text(&format!("count-{what}").replace(' ', "-"))
             )
         }
+    }
+}
+
+fn axis_name(axis: NdAxis) -> String {
+    match axis {
+        NdAxis::Length => t!("axis-length"),
+        NdAxis::Depth => t!("axis-depth"),
+        NdAxis::Height => t!("axis-height"),
+        NdAxis::Width => t!("axis-width"),
     }
 }
 

@@ -44,14 +44,14 @@ fn malformed_files_name_the_line_and_field_and_exit_2() {
         ),
         (
             "invalid_lstm.toml",
-            ":8: layer 2: unknown layer type `lstm`; layerlab knows: conv2d, maxpool, avgpool, \
-             flatten, dense, batchnorm, dropout, global_avgpool, relu, sigmoid, tanh, softmax, add, concat, block, \
-             conv_transpose2d, upsample, adaptive_avgpool, adaptive_maxpool, zeropad",
+            // lstm is known now; the file gives it a dense layer's field.
+            ":9: layer 2: unknown field `units` for lstm; lstm takes: hidden, layers, bidirectional, bias",
         ),
         (
             "invalid_zero_input.toml",
-            ":2: `input` must be [C, H, W] (or [N] for a flat vector) with positive integers, \
-             e.g. [1, 28, 28]; got [1, 0, 28]",
+            ":2: `input` must be a list of positive integers: [C, H, W] for an image (e.g. [1, 28, 28]), \
+             [L] for tokens or a vector, [L, E] or [C, L] for a sequence or signal, [C, D, H, W] for a volume; \
+             got [1, 0, 28]",
         ),
         (
             "invalid_syntax.toml",
@@ -325,7 +325,8 @@ fn input_overrides_the_files_input() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "invalid value '3,0,32' for '--input <SHAPE>': must be C, H, W (e.g. 1, 28, 28), H×W×C (e.g. 28×28×1) or one number for a flat vector",
+            "invalid value '3,0,32' for '--input <SHAPE>': must be C, H, W (e.g. 1, 28, 28), H×W×C (e.g. 28×28×1), \
+             L, E or C, L (e.g. 1024, 768), C, D, H, W, or one number for tokens or a vector",
         ));
 }
 

@@ -240,7 +240,7 @@ proptest! {
     #[test]
     fn smallest_valid_input_matches_brute_force(net in window_network()) {
         let min = smallest_valid_input(&net).expect("small numbers");
-        let c = match net.input { Shape::Image { c, .. } => c, Shape::Flat(_) => 1 };
+        let c = match net.input { Shape::Image { c, .. } => c, _ => 1 };
         for h in 1..=40 {
             for w in 1..=40 {
                 let sized = Network { input: Shape::Image { c, h, w }, ..net.clone() };

@@ -71,4 +71,78 @@ pub enum Problem {
     TooManyRepetitions { limit: u64 },
     /// `"same"` padding where PyTorch takes only numbers.
     NeedsExplicitPadding { kind: Kind },
+    /// A layer given a tensor of another kind than it reads.
+    Needs { kind: Kind, want: Want, got: Shape },
+    /// A sequence longer than the positions `pos_embedding` has learned.
+    TooLong { len: u64, max_len: u64 },
+    /// Attention's heads must split the features evenly.
+    Heads { dim: u64, heads: u64 },
+    /// A 1-D or 3-D window larger than its (padded) input along `axis`.
+    AxisTooSmall {
+        axis: NdAxis,
+        input: u64,
+        /// Zeros on each side along this axis.
+        padding: u64,
+        kernel: u64,
+        span: u64,
+        pooling: bool,
+    },
+    /// PyTorch refuses pooling padding above half the window, on any axis.
+    PoolPaddingAxis {
+        axis: NdAxis,
+        padding: u64,
+        kernel: u64,
+    },
+    /// A tied dense layer with no earlier embedding of its shape to share.
+    Untied { units: u64, features: u64 },
+}
+
+impl Problem {
+    /// What a layer of `kind` that reads images says of `got`.
+    pub fn needs_image(kind: Kind, got: Shape) -> Problem {
+        match got {
+            Shape::Flat(n) => Problem::NeedsImage { kind, got: n },
+            _ => Problem::Needs {
+                kind,
+                want: Want::Image,
+                got,
+            },
+        }
+    }
+}
+
+/// The kinds of tensor a layer may need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Want {
+    /// `[C, H, W]`.
+    Image,
+    /// `[C, L]`, for conv1d and 1-D pooling.
+    Signal,
+    /// `[C, D, H, W]`, for conv3d and 3-D pooling.
+    Volume,
+    /// `[L, E]`, for attention, recurrent layers and `pos_embedding`.
+    Sequence,
+    /// `[L]` token ids, for `embedding`.
+    Tokens,
+}
+
+/// The axes of 1-D and 3-D windows, named in messages and formulas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NdAxis {
+    Length,
+    Depth,
+    Height,
+    Width,
+}
+
+impl NdAxis {
+    /// `L`, `D`, `H`, `W`: the formulas' axis names.
+    pub fn letter(self) -> &'static str {
+        match self {
+            NdAxis::Length => "L",
+            NdAxis::Depth => "D",
+            NdAxis::Height => "H",
+            NdAxis::Width => "W",
+        }
+    }
 }

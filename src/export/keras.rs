@@ -127,6 +127,10 @@ fn channels_last(shape: Shape) -> String {
     match shape {
         Shape::Image { c, h, w } => format!("({h}, {w}, {c})"),
         Shape::Flat(n) => format!("({n},)"),
+        // Keras's Conv1D reads (L, C) where PyTorch's reads (C, L); a
+        // sequence (L, E) is the same either way.
+        Shape::Matrix { rows, cols } => format!("({rows}, {cols})"),
+        Shape::Volume { c, d, h, w } => format!("({d}, {h}, {w}, {c})"),
     }
 }
 

@@ -16,6 +16,7 @@ fn activation(kind: Kind) -> Activation {
         Kind::Sigmoid => Activation::Sigmoid,
         Kind::Tanh => Activation::Tanh,
         Kind::Softmax => Activation::Softmax,
+        Kind::Gelu => Activation::Gelu,
         _ => Activation::Relu,
     }
 }

@@ -22,10 +22,7 @@ impl Family for Adaptive {
 
     fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
         let Shape::Image { c, .. } = input else {
-            return Err(Problem::NeedsImage {
-                kind: layer.kind,
-                got: input.elements().unwrap_or(u64::MAX),
-            });
+            return Err(Problem::needs_image(layer.kind, input));
         };
         let o = layer.output;
         Ok(Step::passthrough(Shape::Image { c, h: o.h, w: o.w }))

@@ -9,9 +9,13 @@ use crate::network::{Kernels, Shape};
 
 pub struct Dense;
 
+fn units(layer: &Layer) -> u64 {
+    layer.units.get()
+}
+
 impl Family for Dense {
     fn fields(&self, _kind: Kind) -> &'static [Field] {
-        &[Field::Units, Field::Bias, Field::Activation]
+        &[Field::Units, Field::Bias, Field::Activation, Field::Tied]
     }
 
     fn required(&self, _kind: Kind) -> &'static [Field] {
@@ -19,17 +23,30 @@ impl Family for Dense {
     }
 
     fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
-        let Shape::Flat(n) = input else {
-            return Err(Problem::NeedsFlat { got: input });
+        // Dense acts on the last dimension: a vector's features, or each
+        // position of a sequence.
+        let (positions, n, output) = match input {
+            Shape::Flat(n) => (1, n, Shape::Flat(units(layer))),
+            Shape::Matrix { rows, cols } => (
+                rows,
+                cols,
+                Shape::Matrix {
+                    rows,
+                    cols: units(layer),
+                },
+            ),
+            _ => return Err(Problem::NeedsFlat { got: input }),
         };
         let units = layer.units.get();
-        let params = n
+        // A tied layer borrows an embedding's weights: only its bias is new.
+        let weights = if layer.tied { 0 } else { n };
+        let params = weights
             .checked_add(u64::from(layer.bias))
             .and_then(|x| x.checked_mul(units))
             .ok_or(too_large("parameter count"))?;
-        let macs = n.checked_mul(units).ok_or(too_large("MAC count"))?;
+        let macs = super::product(&[positions, n, units], "MAC count")?;
         Ok(Step {
-            output: Shape::Flat(units),
+            output,
             params,
             macs,
             dropped: None,
@@ -37,7 +54,22 @@ impl Family for Dense {
     }
 
     fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
-        let n = super::features(input);
+        let n = input.last();
+        if layer.tied {
+            let bias = if layer.bias {
+                format!("{} = {result}", layer.units)
+            } else {
+                format!("0 = {result}")
+            };
+            return format!(
+                "{bias}  {}",
+                t!(
+                    "dense-tied",
+                    units = layer.units.to_string(),
+                    n = n.to_string()
+                )
+            );
+        }
         if layer.bias {
             format!("({n} + 1)·{} = {result}", layer.units)
         } else {
@@ -60,14 +92,15 @@ impl Family for Dense {
     }
 
     fn label(&self, layer: &Layer) -> String {
-        format!("dense {}{}", layer.units, weights_suffix(layer))
+        let tied = if layer.tied { " tied" } else { "" };
+        format!("dense {}{tied}{}", layer.units, weights_suffix(layer))
     }
 
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
         let bias = if e.layer.bias { "" } else { ", bias=False" };
         out.push((
             format!("l{}", e.number),
-            format!("nn.Linear({}, {}{bias})", e.channels(), e.layer.units),
+            format!("nn.Linear({}, {}{bias})", e.input.last(), e.layer.units),
         ));
     }
 

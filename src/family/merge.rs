@@ -32,20 +32,15 @@ pub fn merged(kind: Kind, outputs: &[Shape]) -> Result<Shape, Problem> {
     for (i, &shape) in rest.iter().enumerate() {
         out = match (kind, out, shape) {
             (Kind::Add, _, _) if shape == first => first,
-            (
-                Kind::Concat,
-                Shape::Image { c, h, w },
-                Shape::Image {
-                    c: c2,
-                    h: h2,
-                    w: w2,
-                },
-            ) if (h, w) == (h2, w2) => {
-                let c = c.checked_add(c2).ok_or(super::too_large("channel count"))?;
-                Shape::Image { c, h, w }
-            }
-            (Kind::Concat, Shape::Flat(a), Shape::Flat(b)) => {
-                Shape::Flat(a.checked_add(b).ok_or(super::too_large("channel count"))?)
+            // Concat joins PyTorch's dim 1: channels, or a vector's
+            // features; every other dimension must agree.
+            (Kind::Concat, a, b)
+                if a.rank() == b.rank() && a.with_channels(1) == b.with_channels(1) =>
+            {
+                let c = (a.channels())
+                    .checked_add(b.channels())
+                    .ok_or(super::too_large("channel count"))?;
+                a.with_channels(c)
             }
             _ => return Err(mismatch(i, shape)),
         };

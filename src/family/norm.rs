@@ -52,7 +52,10 @@ impl Family for Norm {
         let code = match (e.layer.kind, e.input) {
             (Kind::Dropout, _) => format!("nn.Dropout(p={})", e.layer.rate),
             (_, Shape::Image { .. }) => format!("nn.BatchNorm2d({})", e.channels()),
-            (_, Shape::Flat(_)) => format!("nn.BatchNorm1d({})", e.channels()),
+            (_, Shape::Volume { .. }) => format!("nn.BatchNorm3d({})", e.channels()),
+            (_, Shape::Flat(_) | Shape::Matrix { .. }) => {
+                format!("nn.BatchNorm1d({})", e.channels())
+            }
         };
         out.push((format!("l{}", e.number), code));
     }

@@ -16,10 +16,7 @@ impl Family for Pad {
 
     fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
         let Shape::Image { c, h, w } = input else {
-            return Err(Problem::NeedsImage {
-                kind: layer.kind,
-                got: input.elements().unwrap_or(u64::MAX),
-            });
+            return Err(Problem::needs_image(layer.kind, input));
         };
         let s = layer.sides;
         let grow = |n: u64, a: u64, b: u64| {

@@ -13,11 +13,12 @@ pub struct Reshape;
 impl Family for Reshape {
     fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
         match (layer.kind, input) {
-            (Kind::GlobalAvgPool, Shape::Image { c, .. }) => Ok(Step::passthrough(Shape::Flat(c))),
             (Kind::GlobalAvgPool, Shape::Flat(n)) => Err(Problem::NeedsImage {
                 kind: layer.kind,
                 got: n,
             }),
+            // The mean of each channel of an image, signal or volume.
+            (Kind::GlobalAvgPool, shape) => Ok(Step::passthrough(Shape::Flat(shape.channels()))),
             _ => {
                 let n = input.elements().ok_or(too_large("flattened vector"))?;
                 Ok(Step::passthrough(Shape::Flat(n)))
@@ -57,14 +58,21 @@ impl Family for Reshape {
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
         let n = &e.number;
         if e.layer.kind == Kind::GlobalAvgPool {
-            out.push((format!("l{n}_pool"), "nn.AdaptiveAvgPool2d(1)".into()));
+            let pool = match e.input {
+                Shape::Matrix { .. } => "nn.AdaptiveAvgPool1d(1)",
+                Shape::Volume { .. } => "nn.AdaptiveAvgPool3d(1)",
+                _ => "nn.AdaptiveAvgPool2d(1)",
+            };
+            out.push((format!("l{n}_pool"), pool.into()));
         }
         out.push((format!("l{n}"), "nn.Flatten()".into()));
     }
 
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
-        let class = match e.layer.kind {
-            Kind::GlobalAvgPool => "GlobalAveragePooling2D",
+        let class = match (e.layer.kind, e.input) {
+            (Kind::GlobalAvgPool, Shape::Matrix { .. }) => "GlobalAveragePooling1D",
+            (Kind::GlobalAvgPool, Shape::Volume { .. }) => "GlobalAveragePooling3D",
+            (Kind::GlobalAvgPool, _) => "GlobalAveragePooling2D",
             _ => "Flatten",
         };
         out.push(format!("layers.{class}({})", e.keras_name()));

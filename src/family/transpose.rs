@@ -26,10 +26,7 @@ pub fn transpose_axis(input: u64, k: u64, s: u64, p: u64, d: u64, op: u64) -> Op
 fn image(layer: &Layer, input: Shape) -> Result<(u64, u64, u64), Problem> {
     match input {
         Shape::Image { c, h, w } => Ok((c, h, w)),
-        Shape::Flat(n) => Err(Problem::NeedsImage {
-            kind: layer.kind,
-            got: n,
-        }),
+        other => Err(Problem::needs_image(layer.kind, other)),
     }
 }
 

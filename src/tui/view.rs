@@ -328,6 +328,7 @@ fn shape_words(shape: Shape) -> String {
             c = c
         ),
         Shape::Flat(n) => t!("view-a-flat-vector-of-n", n = n.to_string()),
+        other => other.reading(),
     }
 }
 

@@ -58,7 +58,7 @@ impl App {
     pub fn output_size(&self, path: &[usize]) -> Option<[u64; 2]> {
         match self.analysis().row_at(path)?.output? {
             Shape::Image { h, w, .. } => Some([h, w]),
-            Shape::Flat(_) => Some([1, 1]),
+            _ => Some([1, 1]),
         }
     }
 

@@ -3,7 +3,7 @@
 //! two, i64::MAX and its neighbours: what doubling with `>` reaches), with
 //! names of every kind of text.
 
-use layerlab::layer::{Activation, Hw, Kind, Layer, Padding, Sides, UpsampleMode};
+use layerlab::layer::{Activation, Depth, Hw, Kind, Layer, Padding, Sides, UpsampleMode};
 use layerlab::network::{Kernels, Network, Shape};
 use layerlab::size::Size;
 use proptest::prelude::*;
@@ -123,6 +123,17 @@ fn setting_layer(kinds: BoxedStrategy<Kind>) -> impl Strategy<Value = Layer> {
             hw(),
             (0..3u64, 0..3u64, 0..3u64, size()),
         ),
+        (
+            (count(), count(), count(), 0..3u64),
+            (count(), any::<bool>(), count()),
+            (
+                count(),
+                prop_oneof![4 => 1..4u64, 1 => size()],
+                any::<bool>(),
+                any::<bool>(),
+            ),
+            (size(), proptest::option::of(size()), 0..3u64, size()),
+        ),
     )
         .prop_map(
             |(
@@ -130,7 +141,30 @@ fn setting_layer(kinds: BoxedStrategy<Kind>) -> impl Strategy<Value = Layer> {
                 (filters, units, kernel, stride, padding, dilation),
                 (groups, bias, ceil_mode, rate, act),
                 (output_padding, scale, bilinear, output, (top, bottom, left, right)),
+                (
+                    (vocab, dim, max_len, types),
+                    (heads, causal, ff),
+                    (hidden, num_layers, bidirectional, tied),
+                    (dk, ds, dp, dd),
+                ),
             )| Layer {
+                depth: Depth {
+                    kernel: dk,
+                    stride: ds,
+                    padding: dp,
+                    dilation: dd,
+                },
+                vocab,
+                dim,
+                max_len,
+                types,
+                heads,
+                causal,
+                ff,
+                hidden,
+                num_layers: Size::new(num_layers).unwrap(),
+                bidirectional,
+                tied,
                 kind,
                 filters,
                 units,
@@ -171,7 +205,9 @@ pub fn network() -> impl Strategy<Value = Network> {
     (
         prop_oneof![
             (size(), size(), size()).prop_map(|(c, h, w)| Shape::Image { c, h, w }),
-            size().prop_map(Shape::Flat)
+            size().prop_map(Shape::Flat),
+            (size(), size()).prop_map(|(rows, cols)| Shape::Matrix { rows, cols }),
+            (size(), size(), size(), size()).prop_map(|(c, d, h, w)| Shape::Volume { c, d, h, w }),
         ],
         any::<bool>(),
         proptest::collection::vec(layer(), 0..12),

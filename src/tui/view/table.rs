@@ -388,7 +388,7 @@ pub fn total_change(app: &App) -> Option<i128> {
 fn input_cells(input: Shape) -> [String; 6] {
     let rf = match input {
         Shape::Image { .. } => "1×1 /1",
-        Shape::Flat(_) => "",
+        _ => "",
     };
     [
         "0".into(),

@@ -1,0 +1,404 @@
+//! `conv1d`, `maxpool1d`, `avgpool1d` on signals `[C, L]` and `conv3d`,
+//! `maxpool3d`, `avgpool3d` on volumes `[C, D, H, W]`: the same sliding
+//! window as their 2-D kin, along one axis or three. Each axis follows
+//! `engine::Axis`, the rule images use, so 1-D, 2-D and 3-D agree.
+
+use super::{Direction, Family, Step, conv_suffix, too_large};
+use crate::engine::{Axis, AxisFit, AxisRule, Dropped, NdAxis, Problem, Want};
+use crate::explain::axis_formula;
+use crate::export::{ExportError, Exported};
+use crate::layer::{Field, Hw, Kind, Layer, Padding};
+use crate::network::{Kernels, Shape};
+use crate::size::Size;
+
+pub struct Nd;
+
+/// The channels of `input` and the axes the window slides along, named.
+pub fn window_axes(layer: &Layer, input: Shape) -> Result<(u64, Vec<(NdAxis, Axis)>), Problem> {
+    let conv = matches!(layer.kind, Kind::Conv1d | Kind::Conv3d);
+    let ceil = !conv && layer.ceil_mode;
+    let rule = |pad: u64| match layer.padding {
+        Padding::Same => AxisRule::Same,
+        Padding::Valid => AxisRule::Explicit { pad: 0, ceil },
+        Padding::Explicit(_) => AxisRule::Explicit { pad, ceil },
+    };
+    let pad = match layer.padding {
+        Padding::Explicit(p) => p,
+        _ => Hw::square(0),
+    };
+    let (s, k) = (layer.stride(), layer.kernel);
+    let dil = if conv { layer.dilation } else { Hw::square(1) };
+    let axis = |input, kernel, stride, dilation, pad| Axis {
+        input,
+        kernel,
+        stride,
+        dilation,
+        rule: rule(pad),
+    };
+    match (layer.kind.window_axes(), input) {
+        (1, Shape::Matrix { rows, cols }) => Ok((
+            rows,
+            vec![(NdAxis::Length, axis(cols, k.w, s.w, dil.w, pad.w))],
+        )),
+        (3, Shape::Volume { c, d, h, w }) => {
+            let depth = &layer.depth;
+            let dd = if conv { depth.dilation } else { 1 };
+            Ok((
+                c,
+                vec![
+                    (
+                        NdAxis::Depth,
+                        axis(d, depth.kernel, layer.depth_stride(), dd, depth.padding),
+                    ),
+                    (NdAxis::Height, axis(h, k.h, s.h, dil.h, pad.h)),
+                    (NdAxis::Width, axis(w, k.w, s.w, dil.w, pad.w)),
+                ],
+            ))
+        }
+        (1, got) => Err(Problem::Needs {
+            kind: layer.kind,
+            want: Want::Signal,
+            got,
+        }),
+        (_, got) => Err(Problem::Needs {
+            kind: layer.kind,
+            want: Want::Volume,
+            got,
+        }),
+    }
+}
+
+/// The output sizes along each axis, and the pixels left past the last window.
+fn slide(layer: &Layer, input: Shape) -> Result<(u64, Vec<u64>, Option<Dropped>), Problem> {
+    let (channels, axes) = window_axes(layer, input)?;
+    let mut sizes = Vec::with_capacity(axes.len());
+    let mut dropped = Dropped { rows: 0, cols: 0 };
+    for (name, a) in &axes {
+        if !matches!(layer.kind, Kind::Conv1d | Kind::Conv3d)
+            && let AxisRule::Explicit { pad, .. } = a.rule
+            && pad > a.kernel / 2
+        {
+            return Err(Problem::PoolPaddingAxis {
+                axis: *name,
+                padding: pad,
+                kernel: a.kernel,
+            });
+        }
+        match a.output() {
+            AxisFit::Fits(o) => {
+                sizes.push(o.size);
+                match name {
+                    NdAxis::Height => dropped.rows = o.dropped,
+                    NdAxis::Width | NdAxis::Length => dropped.cols = o.dropped,
+                    NdAxis::Depth => {}
+                }
+            }
+            AxisFit::TooSmall => {
+                return Err(Problem::AxisTooSmall {
+                    axis: *name,
+                    input: a.input,
+                    padding: match a.rule {
+                        AxisRule::Explicit { pad, .. } => pad,
+                        AxisRule::Same => 0,
+                    },
+                    kernel: a.kernel,
+                    span: a.span().ok_or(too_large("window"))?,
+                    pooling: !matches!(layer.kind, Kind::Conv1d | Kind::Conv3d),
+                });
+            }
+            AxisFit::Overflow => return Err(too_large("window")),
+        }
+    }
+    let dropped = (dropped.rows > 0 || dropped.cols > 0).then_some(dropped);
+    Ok((channels, sizes, dropped))
+}
+
+fn shaped(input: Shape, channels: u64, sizes: &[u64]) -> Shape {
+    match (input, sizes) {
+        (Shape::Volume { .. }, &[d, h, w]) => Shape::Volume {
+            c: channels,
+            d,
+            h,
+            w,
+        },
+        (_, &[l, ..]) => Shape::Matrix {
+            rows: channels,
+            cols: l,
+        },
+        _ => input,
+    }
+}
+
+/// Taps in one filter's window on one channel: k, or kd·kh·kw.
+fn taps(layer: &Layer) -> Result<u64, Problem> {
+    let k = layer.kernel;
+    match layer.kind.window_axes() {
+        1 => Ok(k.w),
+        _ => super::product(&[layer.depth.kernel, k.h, k.w], "kernel"),
+    }
+}
+
+/// `7` or `3×3×3`: the window as labels and formulas write it.
+fn window_text(layer: &Layer) -> String {
+    Field::Kernel.text(layer)
+}
+
+impl Family for Nd {
+    fn fields(&self, kind: Kind) -> &'static [Field] {
+        use Field::*;
+        match kind {
+            Kind::Conv1d | Kind::Conv3d => &[
+                Filters, Kernel, Stride, Padding, Dilation, Groups, Bias, Activation,
+            ],
+            _ => &[Kernel, Stride, Padding, CeilMode],
+        }
+    }
+
+    fn required(&self, kind: Kind) -> &'static [Field] {
+        match kind {
+            Kind::Conv1d | Kind::Conv3d => &[Field::Filters, Field::Kernel],
+            _ => &[Field::Kernel],
+        }
+    }
+
+    fn defaults(&self, layer: &mut Layer) {
+        if layer.kind.pools() {
+            layer.kernel = Hw::square(2);
+            layer.depth.kernel = 2;
+        }
+    }
+
+    fn step(&self, layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step, Problem> {
+        let (c, sizes, dropped) = slide(layer, input)?;
+        if layer.kind.pools() {
+            return Ok(Step {
+                dropped,
+                ..Step::passthrough(shaped(input, c, &sizes))
+            });
+        }
+        let (filters, groups) = super::grouped(layer, c)?;
+        let window = taps(layer)?;
+        let per_filter = match kernels {
+            Kernels::Full => window.checked_mul(c / groups),
+            Kernels::Shared => Some(window),
+        }
+        .ok_or(too_large("parameter count"))?;
+        let params = per_filter
+            .checked_add(u64::from(layer.bias))
+            .and_then(|n| n.checked_mul(filters))
+            .ok_or(too_large("parameter count"))?;
+        let positions = super::product(&sizes, "MAC count")?;
+        let macs = super::product(&[positions, filters, window, c / groups], "MAC count")?;
+        Ok(Step {
+            output: shaped(input, filters, &sizes),
+            params,
+            macs,
+            dropped,
+        })
+    }
+
+    fn size_lines(&self, layer: &Layer, input: Shape, output: Option<Shape>) -> Vec<String> {
+        let Ok((_, axes)) = window_axes(layer, input) else {
+            return super::unchanged(input, output);
+        };
+        let mut lines: Vec<String> = (axes.iter())
+            .map(|(name, a)| format!("{}: {}", name.letter(), axis_formula(a)))
+            .collect();
+        if !layer.kind.pools() {
+            lines.push(t!("conv-channels-filters", a1 = layer.filters.to_string()));
+        }
+        lines
+    }
+
+    fn params_line(&self, layer: &Layer, input: Shape, result: &str, kernels: Kernels) -> String {
+        if layer.kind.pools() {
+            return t!("family-0-no-weights").to_string();
+        }
+        let c = input.channels();
+        let k = layer.kernel;
+        let window = match layer.kind.window_axes() {
+            1 => k.w.to_string(),
+            _ => format!("{}·{}·{}", layer.depth.kernel, k.h, k.w),
+        };
+        let depth = match (kernels, layer.groups.get()) {
+            (Kernels::Shared, _) => String::new(),
+            (Kernels::Full, 1) => format!("·{c}"),
+            (Kernels::Full, g) => format!("·({c}/{g})"),
+        };
+        let note = match kernels {
+            Kernels::Shared => t!("conv-one-kernel-shared-across-input"),
+            Kernels::Full => String::new(),
+        };
+        if layer.bias {
+            format!("({window}{depth} + 1)·{} = {result}{note}", layer.filters)
+        } else {
+            format!("{window}{depth}·{} = {result}{note}", layer.filters)
+        }
+    }
+
+    fn resize(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
+        let d = layer.depth.kernel;
+        super::resize_window(layer, step)?;
+        if layer.kind.window_axes() == 3 {
+            match Size::new(d).and_then(|n| step.add_one(n)) {
+                Some(n) => layer.set_depth_kernel(n.get()),
+                None => layer.set_depth_kernel(d),
+            }
+        }
+        Ok(())
+    }
+
+    fn widen(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
+        if layer.kind.pools() {
+            return Err(t!("app-kind-has-no-filters-or", kind = layer.kind.name()));
+        }
+        layer.filters = step
+            .double(layer.filters)
+            .ok_or(t!("app-too-many-filters-at-most"))?;
+        Ok(())
+    }
+
+    fn label(&self, layer: &Layer) -> String {
+        let window = window_text(layer);
+        let stride = Field::Stride.text(layer);
+        let padding = match layer.padding {
+            Padding::Valid => " p0".to_string(),
+            Padding::Same => " same".to_string(),
+            Padding::Explicit(_) => format!(" p{}", Field::Padding.text(layer)),
+        };
+        let mut s = match layer.kind {
+            Kind::Conv1d | Kind::Conv3d => {
+                let name = &layer.kind.name()[..6];
+                format!("{name} {window} ×{}", layer.filters)
+            }
+            kind => format!("{} {window}", kind.name()),
+        };
+        s.push_str(&format!(" s{stride}{padding}"));
+        if layer.kind.pools() {
+            if layer.ceil_mode {
+                s.push_str(" ceil");
+            }
+            s
+        } else {
+            let mut flat = layer.clone();
+            // The suffix speaks of dilation as an Hw; a 1-D window's is its width.
+            if layer.kind.window_axes() == 1 {
+                flat.dilation = Hw::square(layer.dilation.w);
+            }
+            s + &conv_suffix(&flat)
+        }
+    }
+
+    fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
+        let (n, l) = (&e.number, e.layer);
+        let dims = l.kind.window_axes();
+        let tuple = |field: Field| match dims {
+            1 => Field::text(field, l),
+            _ => {
+                let t = field.text(l);
+                if t.contains('×') {
+                    format!("({})", t.replace('×', ", "))
+                } else {
+                    t
+                }
+            }
+        };
+        let class = match l.kind {
+            Kind::Conv1d => "Conv1d",
+            Kind::Conv3d => "Conv3d",
+            Kind::MaxPool1d => "MaxPool1d",
+            Kind::AvgPool1d => "AvgPool1d",
+            Kind::MaxPool3d => "MaxPool3d",
+            _ => "AvgPool3d",
+        };
+        let mut args = Vec::new();
+        if !l.kind.pools() {
+            args.push(format!("{}, {}", e.input.channels(), l.filters));
+        }
+        args.push(format!("kernel_size={}", tuple(Field::Kernel)));
+        args.push(format!("stride={}", tuple(Field::Stride)));
+        match l.padding {
+            Padding::Valid => {}
+            // PyTorch's "same" pads evenly, stride 1 only; the export
+            // refuses the rest before it gets here.
+            Padding::Same => args.push("padding=\"same\"".into()),
+            Padding::Explicit(_) => args.push(format!("padding={}", tuple(Field::Padding))),
+        }
+        if l.kind.pools() {
+            if l.ceil_mode {
+                args.push("ceil_mode=True".into());
+            }
+            if matches!(l.kind, Kind::AvgPool1d | Kind::AvgPool3d)
+                && matches!(l.padding, Padding::Explicit(_))
+            {
+                args.push("count_include_pad=True".into());
+            }
+        } else {
+            if Field::Dilation.text(l) != "1" {
+                args.push(format!("dilation={}", tuple(Field::Dilation)));
+            }
+            if l.groups != Size::ONE {
+                args.push(format!("groups={}", l.groups));
+            }
+            if !l.bias {
+                args.push("bias=False".into());
+            }
+        }
+        out.push((format!("l{n}"), format!("nn.{class}({})", args.join(", "))));
+    }
+
+    fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
+        let l = e.layer;
+        let tuple = |field: Field| {
+            let t = field.text(l);
+            if t.contains('×') {
+                format!("({})", t.replace('×', ", "))
+            } else {
+                t
+            }
+        };
+        if let Padding::Explicit(_) = l.padding
+            && Field::Padding.text(l) != "0"
+        {
+            return Err(ExportError(t!(
+                "nd-keras-explicit-padding",
+                n = e.number.clone(),
+                label = self.label(l)
+            )));
+        }
+        let class = match l.kind {
+            Kind::Conv1d => "Conv1D",
+            Kind::Conv3d => "Conv3D",
+            Kind::MaxPool1d => "MaxPooling1D",
+            Kind::AvgPool1d => "AveragePooling1D",
+            Kind::MaxPool3d => "MaxPooling3D",
+            _ => "AveragePooling3D",
+        };
+        let mut args = Vec::new();
+        if l.kind.pools() {
+            args.push(format!("pool_size={}", tuple(Field::Kernel)));
+        } else {
+            args.push(l.filters.to_string());
+            args.push(tuple(Field::Kernel));
+        }
+        args.push(format!("strides={}", tuple(Field::Stride)));
+        if l.padding == Padding::Same {
+            args.push("padding=\"same\"".into());
+        }
+        if !l.kind.pools() {
+            if Field::Dilation.text(l) != "1" {
+                args.push(format!("dilation_rate={}", tuple(Field::Dilation)));
+            }
+            if l.groups != Size::ONE {
+                args.push(format!("groups={}", l.groups));
+            }
+            if !l.bias {
+                args.push("use_bias=False".into());
+            }
+            args.extend(e.keras_activation());
+        }
+        args.push(e.keras_name());
+        out.push(format!("layers.{class}({})", args.join(", ")));
+        Ok(())
+    }
+}

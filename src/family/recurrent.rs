@@ -1,0 +1,222 @@
+//! `lstm`, `gru` and `rnn` on sequences `[L, E]`, counted as PyTorch
+//! counts them: every gate has an input and a recurrent weight matrix and
+//! two bias vectors (b_ih and b_hh), per layer and per direction. Later
+//! layers read the previous layer's hidden·directions features.
+
+use super::{Direction, Family, Step, product, too_large};
+use crate::engine::{Problem, Want};
+use crate::export::{ExportError, Exported};
+use crate::layer::{Field, Kind, Layer};
+use crate::network::{Kernels, Shape};
+
+pub struct Recurrent;
+
+/// Gates per cell: LSTM's input, forget, cell and output; GRU's reset,
+/// update and new; a plain RNN's one.
+pub fn gates(kind: Kind) -> u64 {
+    match kind {
+        Kind::Lstm => 4,
+        Kind::Gru => 3,
+        _ => 1,
+    }
+}
+
+fn directions(layer: &Layer) -> u64 {
+    if layer.bidirectional { 2 } else { 1 }
+}
+
+/// What one layer (one direction) weighs on `i` input features:
+/// G·(h·(i + h) + 2h), without the 2h when there is no bias; and the MACs
+/// of one step, G·h·(i + h).
+fn cell(layer: &Layer, i: u64) -> Result<(u64, u64), Problem> {
+    let (g, h) = (gates(layer.kind), layer.hidden.get());
+    let big = || too_large("parameter count");
+    let step = product(
+        &[g, h, i.checked_add(h).ok_or_else(big)?],
+        "parameter count",
+    )?;
+    let biases = if layer.bias {
+        product(&[g, 2, h], "parameter count")?
+    } else {
+        0
+    };
+    Ok((step.checked_add(biases).ok_or_else(big)?, step))
+}
+
+impl Family for Recurrent {
+    fn fields(&self, _kind: Kind) -> &'static [Field] {
+        &[
+            Field::Hidden,
+            Field::Layers,
+            Field::Bidirectional,
+            Field::Bias,
+        ]
+    }
+
+    fn required(&self, _kind: Kind) -> &'static [Field] {
+        &[Field::Hidden]
+    }
+
+    fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
+        let Shape::Matrix { rows: l, cols: e } = input else {
+            return Err(Problem::Needs {
+                kind: layer.kind,
+                want: Want::Sequence,
+                got: input,
+            });
+        };
+        let dirs = directions(layer);
+        let out = product(&[layer.hidden.get(), dirs], "feature count")?;
+        let (first, first_step) = cell(layer, e)?;
+        let later_layers = layer.num_layers.get() - 1;
+        let (later, later_step) = if later_layers > 0 {
+            cell(layer, out)?
+        } else {
+            (0, 0)
+        };
+        let per_direction = product(&[later, later_layers], "parameter count")?
+            .checked_add(first)
+            .ok_or(too_large("parameter count"))?;
+        let params = product(&[per_direction, dirs], "parameter count")?;
+        let step_macs = product(&[later_step, later_layers], "MAC count")?
+            .checked_add(first_step)
+            .ok_or(too_large("MAC count"))?;
+        let macs = product(&[step_macs, dirs, l], "MAC count")?;
+        Ok(Step {
+            params,
+            macs,
+            ..Step::passthrough(Shape::Matrix { rows: l, cols: out })
+        })
+    }
+
+    fn size_lines(&self, layer: &Layer, input: Shape, output: Option<Shape>) -> Vec<String> {
+        match (input, output) {
+            (Shape::Matrix { rows, .. }, Some(out)) => vec![t!(
+                "rnn-size",
+                l = rows.to_string(),
+                hidden = layer.hidden.to_string(),
+                dirs = directions(layer).to_string(),
+                out = out.to_string()
+            )],
+            _ => super::unchanged(input, output),
+        }
+    }
+
+    fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
+        let (g, h, e) = (gates(layer.kind), layer.hidden, input.last());
+        let out = h.get().saturating_mul(directions(layer));
+        let bias = if layer.bias {
+            format!(" + 2·{h}")
+        } else {
+            String::new()
+        };
+        let first = format!("{g}·({h}·({e} + {h}){bias})");
+        let mut sum = first;
+        if layer.num_layers.get() > 1 {
+            let later = format!("{g}·({h}·({out} + {h}){bias})");
+            sum = format!("{sum} + {}·{later}", layer.num_layers.get() - 1);
+        }
+        let formula = if layer.bidirectional {
+            format!("2·({sum})")
+        } else {
+            sum
+        };
+        let note = if layer.bias {
+            t!("rnn-two-biases")
+        } else {
+            String::new()
+        };
+        format!("{formula} = {result}{note}")
+    }
+
+    fn macs_line(&self, layer: &Layer, input: Shape, result: &str) -> Option<String> {
+        let Shape::Matrix { rows: l, cols: e } = input else {
+            return None;
+        };
+        let (g, h) = (gates(layer.kind), layer.hidden);
+        Some(format!(
+            "{l}·{g}·{h}·({e} + {h}){} = {result}  {}",
+            if layer.num_layers.get() > 1 || layer.bidirectional {
+                " + …"
+            } else {
+                ""
+            },
+            t!("rnn-every-step")
+        ))
+    }
+
+    fn label(&self, layer: &Layer) -> String {
+        let mut s = format!("{} {}", layer.kind.name(), layer.hidden);
+        if layer.num_layers.get() > 1 {
+            s.push_str(&format!(" ×{}", layer.num_layers));
+        }
+        if layer.bidirectional {
+            s.push_str(" bi");
+        }
+        if !layer.bias {
+            s.push_str(" no-bias");
+        }
+        s
+    }
+
+    fn resize(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
+        layer.num_layers = step
+            .add_one(layer.num_layers)
+            .ok_or(t!("rnn-at-least-one-layer"))?;
+        Ok(())
+    }
+
+    fn widen(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
+        layer.hidden = step
+            .double(layer.hidden)
+            .ok_or(t!("app-too-many-units-at-most"))?;
+        Ok(())
+    }
+
+    fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
+        let l = e.layer;
+        let class = match l.kind {
+            Kind::Lstm => "LSTM",
+            Kind::Gru => "GRU",
+            _ => "RNN",
+        };
+        let mut args = vec![format!("{}, {}", e.input.last(), l.hidden)];
+        if l.num_layers.get() > 1 {
+            args.push(format!("num_layers={}", l.num_layers));
+        }
+        if l.bidirectional {
+            args.push("bidirectional=True".into());
+        }
+        if !l.bias {
+            args.push("bias=False".into());
+        }
+        args.push("batch_first=True".into());
+        out.push((
+            format!("l{}", e.number),
+            format!("Sequence(nn.{class}({}))", args.join(", ")),
+        ));
+    }
+
+    fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
+        let l = e.layer;
+        let class = match l.kind {
+            Kind::Lstm => "LSTM",
+            Kind::Gru => "GRU",
+            _ => "SimpleRNN",
+        };
+        let mut args = vec![l.hidden.to_string(), "return_sequences=True".to_string()];
+        if !l.bias {
+            args.push("use_bias=False".into());
+        }
+        for i in 0..l.num_layers.get() {
+            let cell = format!("layers.{class}({})", args.join(", "));
+            let name = format!("name=\"l{}_{}\"", e.number, i + 1);
+            out.push(if l.bidirectional {
+                format!("layers.Bidirectional({cell}, {name})")
+            } else {
+                format!("{}, {name})", cell.trim_end_matches(')'))
+            });
+        }
+        Ok(())
+    }
+}
