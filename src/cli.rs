@@ -52,7 +52,7 @@ enum Command {
         /// Count conv kernels as PyTorch/Keras do (full) or as the problem set does (shared).
         #[arg(long, value_enum)]
         kernels: Option<Kernels>,
-        /// Use this input instead of the file's: C,H,W (e.g. 3,32,32) or H×W×C (e.g. 32x32x3).
+        /// Use this input instead of the file's: C,H,W (e.g. 3,32,32), H×W×C (e.g. 32x32x3), or one number for a sequence's or signal's length (e.g. 2048).
         #[arg(long, value_name = "SHAPE", value_parser = Shape::parse)]
         input: Option<Shape>,
     },
@@ -82,11 +82,11 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Try a range of square input sizes: which are valid, the output shape and parameters at each.
+    /// Try a range of square input sizes or sequence lengths: which are valid, the output shape, parameters and MACs at each.
     Sweep {
         #[command(flatten)]
         source: Source,
-        /// Input sides to try, both ends included: FROM..TO (e.g. 8..64).
+        /// Input sides (or sequence lengths) to try, both ends included: FROM..TO (e.g. 8..64, 128..4096).
         #[arg(long, value_parser = sweep::parse_sizes)]
         sizes: (u64, u64),
         #[arg(long, value_enum, default_value_t = PairFormat::Table)]
@@ -140,7 +140,11 @@ fn run(lang: Lang) -> ExitCode {
                 net.kernels = k;
             }
             if let Some(shape) = input {
-                net.input = shape;
+                net.input = match shape {
+                    // One number on a sequence or signal network is its length.
+                    Shape::Flat(n) => crate::smallest::with_length(&net, n).unwrap_or(shape),
+                    _ => shape,
+                };
             }
             let color = format == Format::Table
                 && std::io::stdout().is_terminal()
@@ -421,7 +425,12 @@ fn presets_table() -> String {
                         let (f, sh) = (or_dash(full.totals.params), or_dash(shared.totals.params));
                         // The count decides the plural; `f` is how it is written.
                         let count = full.totals.params.unwrap_or(0);
-                        t!("cli-f-params-sh-shared", f = f, sh = sh, count = count)
+                        // Without convolutions the conventions agree: say it once.
+                        if full.totals.params == shared.totals.params {
+                            t!("cli-f-params", f = f, count = count)
+                        } else {
+                            t!("cli-f-params-sh-shared", f = f, sh = sh, count = count)
+                        }
                     }
                 };
                 format!("{:width$}  {:52}  {total}", p.name, p.describe())

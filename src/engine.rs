@@ -8,7 +8,7 @@
 //! Human-readable formulas live in `explain`, built only for the layer shown.
 
 use crate::family::Step;
-use crate::layer::{Hw, Layer};
+use crate::layer::{Hw, Kind, Layer};
 use crate::network::{Kernels, Network, Shape};
 
 mod problem;
@@ -167,12 +167,23 @@ pub fn analyze_from(net: &Network, out: &mut Analysis, start: usize) {
         // These sums succeeded when the rows were made.
         let _ = sums.add_row(r);
     }
+    // The embeddings above, gathered only when a tied layer asks.
+    let mut embeddings: Option<Vec<(u64, u64)>> = None;
     for (i, layer) in net.layers.iter().enumerate().skip(start) {
         let Some((input, rf)) = flow else {
             rows.push(Row::unreachable());
             continue;
         };
         let mut row = tree::top(layer, input, rf, net.kernels);
+        if row.output.is_some() && ties(layer) {
+            let above = embeddings.get_or_insert_with(|| embeddings_in(&net.layers[..i]));
+            if let Some(problem) = untied(layer, &row, above) {
+                row = Row::broken(input, problem);
+            }
+        }
+        if let Some(above) = &mut embeddings {
+            above.extend(embeddings_in(std::slice::from_ref(layer)));
+        }
         if row.output.is_some()
             && let Err(problem) = sums.add_row(&row)
         {
@@ -209,6 +220,13 @@ pub fn analyze_changed(net: &Network, out: &mut Analysis, index: usize) {
     let (Some(layer), Some((input, rf)), true) = (net.layers.get(index), flow, same_length) else {
         return analyze_from(net, out, index);
     };
+    // A tied layer depends on the embeddings above it, and an embedding
+    // on the tied layers below: the full pass checks both.
+    let mut tying = false;
+    layer.walk(&mut |l| tying |= l.kind == Kind::Embedding || (l.kind == Kind::Dense && l.tied));
+    if tying {
+        return analyze_from(net, out, index);
+    }
     // A row below broken by a total past 2^64 may mend (or a new one break)
     // when this layer's counts change: only a full pass can say.
     let by_totals = |r: &Row| matches!(r.status, Status::Error(Problem::TooLarge { what }) if what.starts_with("total"));
@@ -235,6 +253,40 @@ pub fn analyze_changed(net: &Network, out: &mut Analysis, index: usize) {
     }
 }
 
+/// Whether `layer` holds a dense layer tied to an embedding.
+fn ties(layer: &Layer) -> bool {
+    let mut tied = false;
+    layer.walk(&mut |l| tied |= l.kind == Kind::Dense && l.tied);
+    tied
+}
+
+/// (vocab, dim) of every embedding in `layers`, nested ones too.
+fn embeddings_in(layers: &[Layer]) -> Vec<(u64, u64)> {
+    let mut found = Vec::new();
+    for layer in layers {
+        layer.walk(&mut |l| {
+            if l.kind == Kind::Embedding {
+                found.push((l.vocab.get(), l.dim.get()));
+            }
+        });
+    }
+    found
+}
+
+/// Why a tied dense layer in `layer` has no embedding to share: a tied
+/// `dense U` on F features borrows the U × F table of an earlier
+/// `embedding(U, F)`, as GPT-2's head borrows its token embedding.
+fn untied(layer: &Layer, row: &Row, embeddings: &[(u64, u64)]) -> Option<Problem> {
+    if layer.kind == Kind::Dense && layer.tied {
+        let (units, features) = (layer.units.get(), row.input?.last());
+        return (!embeddings.contains(&(units, features)))
+            .then_some(Problem::Untied { units, features });
+    }
+    (layer.branches.iter().zip(&row.inner))
+        .flat_map(|(layers, rows)| layers.iter().zip(rows))
+        .find_map(|(l, r)| untied(l, r, embeddings))
+}
+
 /// The output, parameters and MACs of a container on `input`, or why it
 /// cannot be computed: what `family::of(add)` answers.
 pub fn container_step(layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step, Problem> {
@@ -254,6 +306,16 @@ pub fn container_step(layer: &Layer, input: Shape, kernels: Kernels) -> Result<S
 }
 
 impl Row {
+    /// The receptive field as tables show it: only for images and what is
+    /// made of them. layerlab follows the field over height and width, so
+    /// for a sequence, signal or volume it says nothing rather than guess.
+    pub fn shown_receptive_field(&self) -> Option<ReceptiveField> {
+        match self.output? {
+            Shape::Matrix { .. } | Shape::Volume { .. } => None,
+            _ => self.receptive_field,
+        }
+    }
+
     fn unreachable() -> Row {
         Row {
             input: None,

@@ -15,6 +15,8 @@ pub struct Explanation {
     /// One line per distinct axis (`H, W: …` when both are computed alike).
     pub size: Vec<String>,
     pub params: String,
+    /// How the MACs come about, where a family says (attention, recurrent).
+    pub macs: Option<String>,
 }
 
 pub fn explain(layer: &Layer, row: &Row, kernels: Kernels) -> Explanation {
@@ -23,11 +25,15 @@ pub fn explain(layer: &Layer, row: &Row, kernels: Kernels) -> Explanation {
         return Explanation {
             size: vec![none.clone()],
             params: none,
+            macs: None,
         };
     };
     Explanation {
         size: size_lines(layer, input, row.output),
         params: params_line(layer, input, row, kernels),
+        macs: row
+            .macs
+            .and_then(|m| crate::family::of(layer.kind).macs_line(layer, input, &thousands(m))),
     }
 }
 

@@ -101,14 +101,10 @@ pub fn fixes(net: &Network, analysis: &Analysis, path: &[usize]) -> Vec<Fix> {
         ),
         Repair::Remove(here.clone()),
     ));
-    if let (Shape::Image { c, h, w }, Some(min)) = (net.input, smallest_valid_input(net))
-        && (h < min.h || w < min.w)
+    if let Some(min) = smallest_valid_input(net)
+        && crate::smallest::too_small(net.input, min)
     {
-        let grown = Shape::Image {
-            c,
-            h: h.max(min.h),
-            w: w.max(min.w),
-        };
+        let grown = crate::smallest::grown_to(net.input, min);
         candidates.push((
             t!("fixes-grow-the-input-to-grown", grown = grown.to_string()),
             Repair::Input(grown),

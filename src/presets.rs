@@ -58,6 +58,26 @@ pub const PRESETS: &[Preset] = &[
         name: "unet",
         source: include_str!("../assets/unet.toml"),
     },
+    Preset {
+        name: "gpt2",
+        source: include_str!("../assets/gpt2.toml"),
+    },
+    Preset {
+        name: "bert-base",
+        source: include_str!("../assets/bert-base.toml"),
+    },
+    Preset {
+        name: "lstm-tagger",
+        source: include_str!("../assets/lstm-tagger.toml"),
+    },
+    Preset {
+        name: "ecg1d",
+        source: include_str!("../assets/ecg1d.toml"),
+    },
+    Preset {
+        name: "c3d-small",
+        source: include_str!("../assets/c3d-small.toml"),
+    },
 ];
 
 impl Preset {

@@ -77,7 +77,7 @@ fn cells<'a>(net: &'a Network, analysis: &'a Analysis) -> impl Iterator<Item = [
                     .map_or_else(|| "—".to_string(), |s| s.to_string()),
                 or_dash(row.params),
                 or_dash(row.macs),
-                row.receptive_field
+                row.shown_receptive_field()
                     .map_or_else(|| "—".to_string(), crate::words::receptive_field),
                 status_text(row),
             ],
@@ -174,7 +174,12 @@ fn table(net: &Network, analysis: &Analysis, color: bool) -> String {
         }
     };
     out.push_str(&paint(&heading(net), BOLD));
-    out.push_str("\n\n");
+    out.push('\n');
+    if let Some(legend) = crate::words::shape_legend(net) {
+        out.push_str(&paint(&legend, DIM));
+        out.push('\n');
+    }
+    out.push('\n');
     let tree = self::lines(net, analysis);
     let statuses = statuses(&tree).map(|r| r.map_or(Status::Ok, |r| r.status));
     let mut lines = lines;
@@ -237,6 +242,9 @@ fn aligned(row: &[String], widths: &[usize], right: &[usize]) -> String {
 
 fn markdown(net: &Network, analysis: &Analysis) -> String {
     let mut out = format!("### {}\n\n", heading(net));
+    if let Some(legend) = crate::words::shape_legend(net) {
+        out.push_str(&format!("{legend}\n\n"));
+    }
     out.push_str(&format!("| {} |\n", headers().join(" | ")));
     out.push_str("|--:|---|---|--:|--:|---|---|\n");
     for r in cells(net, analysis) {

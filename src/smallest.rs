@@ -11,48 +11,102 @@ use crate::family::transpose_axis;
 use crate::layer::{Hw, Kind, Layer};
 use crate::network::{Kernels, Network, Shape};
 
-/// The smallest input height and width for which every layer can be
-/// computed: no conv or pooling window larger than what is left of the
-/// image, and every merge's branches agreeing. `None` for a flat input, when
-/// no size works (a merge whose branches never agree), or when the answer
-/// would pass 2^64.
-pub fn smallest_valid_input(net: &Network) -> Option<Hw> {
+/// The smallest input for which every layer can be computed: no conv or
+/// pooling window larger than what is left of the image (the signal's
+/// length, the volume's depth, height and width), and every merge's
+/// branches agreeing. Channels stay as they are. `None` for a vector or a
+/// sequence (any length from 1 up will do, or none), when no size works
+/// (a merge whose branches never agree), or when the answer would pass 2^64.
+pub fn smallest_valid_input(net: &Network) -> Option<Shape> {
     smallest_within(net, u64::MAX)
+}
+
+/// The spatial sizes of `input` as the search sees them: [depth, height,
+/// width], with 1 for axes the input does not have. A signal's length is
+/// its width. `None` where no window slides (vectors, sequences).
+fn spatial(net: &Network) -> Option<[u64; 3]> {
+    match net.input {
+        Shape::Image { h, w, .. } => Some([1, h, w]),
+        Shape::Volume { d, h, w, .. } => Some([d, h, w]),
+        Shape::Matrix { cols, .. } if is_signal(net) => Some([1, 1, cols]),
+        _ => None,
+    }
+}
+
+/// `input` with its spatial sizes set to `dims` ([depth, height, width]).
+fn with_spatial(input: Shape, [d, h, w]: [u64; 3]) -> Shape {
+    match input {
+        Shape::Image { c, .. } => Shape::Image { c, h, w },
+        Shape::Volume { c, .. } => Shape::Volume { c, d, h, w },
+        Shape::Matrix { rows, .. } => Shape::Matrix { rows, cols: w },
+        flat => flat,
+    }
+}
+
+/// Whether a 2-D input is a signal for conv1d and 1-D pooling rather than
+/// a sequence: a 1-D window reads it.
+fn is_signal(net: &Network) -> bool {
+    let mut signal = false;
+    for layer in &net.layers {
+        layer.walk(&mut |l| signal |= l.kind.window_axes() == 1);
+    }
+    signal
+}
+
+/// Whether `input` is smaller than `min` along some spatial axis.
+pub fn too_small(input: Shape, min: Shape) -> bool {
+    let (a, b) = (input.to_vec(), min.to_vec());
+    a.len() == b.len() && a.iter().zip(&b).any(|(x, y)| x < y)
+}
+
+/// `input` grown to at least `min` along every axis.
+pub fn grown_to(input: Shape, min: Shape) -> Shape {
+    let (a, b) = (input.to_vec(), min.to_vec());
+    if a.len() != b.len() {
+        return input;
+    }
+    let dims: Vec<u64> = a.iter().zip(&b).map(|(x, y)| *x.max(y)).collect();
+    Shape::from_dims(&dims).unwrap_or(input)
+}
+
+/// The spatial size of a shape for messages: `16×16` for an image, `23`
+/// for a signal's length, `3×16×16` for a volume.
+pub fn size_text(shape: Shape) -> String {
+    match shape {
+        Shape::Image { h, w, .. } => format!("{h}×{w}"),
+        Shape::Volume { d, h, w, .. } => format!("{d}×{h}×{w}"),
+        Shape::Matrix { cols, .. } => cols.to_string(),
+        Shape::Flat(n) => n.to_string(),
+    }
 }
 
 /// `smallest_valid_input`, looking at most `budget` layers through (summed
 /// over the sizes tried) where branches must meet: `None` also when the
 /// budget runs out first. The explorer asks this on every keystroke with a
 /// budget that keeps it well inside a frame; `summary` asks without one.
-pub fn smallest_within(net: &Network, mut budget: u64) -> Option<Hw> {
-    let Shape::Image { c, .. } = net.input else {
-        return None;
-    };
+pub fn smallest_within(net: &Network, mut budget: u64) -> Option<Shape> {
+    spatial(net)?;
     let merges = net.layers.iter().any(has_merge);
     // Where branches must meet, sizes are tried in turn below: only if the
     // budget covers one try at least.
     if merges && budget < net.layers.iter().map(Layer::count).sum::<usize>() as u64 {
         return None;
     }
-    let need = need_before(&net.layers, Hw::square(1))?;
+    let need = need_before(&net.layers, [1, 1, 1])?;
     if !merges {
         // Each window alone decides, and the walk back found the least.
-        return Some(need);
+        return Some(with_spatial(net.input, need));
     }
     // Branches must also meet: a U-Net's skip joins only sizes its pooling
     // divides evenly. Sizes at or above the windows' least are tried in turn.
     for k in 0..MERGE_SEARCH {
-        let hw = Hw {
-            h: need.h.checked_add(k)?,
-            w: need.w.checked_add(k)?,
-        };
-        let input = Shape::Image {
-            c,
-            h: hw.h,
-            w: hw.w,
-        };
+        let [d, h, w] = need;
+        let input = with_spatial(
+            net.input,
+            [d.checked_add(k)?, h.checked_add(k)?, w.checked_add(k)?],
+        );
         match flows(&net.layers, input, net.kernels, &mut budget) {
-            Flow::Through(_) => return Some(hw),
+            Flow::Through(_) => return Some(input),
             Flow::Broken => {}
             Flow::OutOfBudget => return None,
         }
@@ -129,16 +183,98 @@ fn has_merge(layer: &Layer) -> bool {
     layer.kind.is_merge() || layer.children().any(has_merge)
 }
 
+/// [depth, height, width]: what must leave a layer, or reach it. A
+/// signal's length is its width; axes a tensor lacks stay 1.
+type Need = [u64; 3];
+
 /// What `layers` need to receive so that at least `need` leaves them,
 /// walking back from the last layer.
-fn need_before(layers: &[Layer], mut need: Hw) -> Option<Hw> {
+fn need_before(layers: &[Layer], mut need: Need) -> Option<Need> {
     for layer in layers.iter().rev() {
         need = need_through(layer, need)?;
     }
     Some(need)
 }
 
-fn need_through(layer: &Layer, need: Hw) -> Option<Hw> {
+fn need_through(layer: &Layer, need: Need) -> Option<Need> {
+    let [d, h, w] = need;
+    match layer.kind.window_axes() {
+        1 => {
+            let probe = Shape::Matrix { rows: 1, cols: 1 };
+            let (_, axes) = crate::family::nd_window_axes(layer, probe).ok()?;
+            Some([d, h, smallest_input(axes[0].1, w)?])
+        }
+        3 => {
+            let probe = Shape::Volume {
+                c: 1,
+                d: 1,
+                h: 1,
+                w: 1,
+            };
+            let (_, axes) = crate::family::nd_window_axes(layer, probe).ok()?;
+            Some([
+                smallest_input(axes[0].1, d)?,
+                smallest_input(axes[1].1, h)?,
+                smallest_input(axes[2].1, w)?,
+            ])
+        }
+        // Past these the image is gone (or sized by the layer): any input
+        // of size 1 gets through.
+        _ if matches!(
+            layer.kind,
+            Kind::Flatten
+                | Kind::GlobalAvgPool
+                | Kind::AdaptiveAvgPool
+                | Kind::AdaptiveMaxPool
+                | Kind::FirstToken
+        ) =>
+        {
+            Some([1, 1, 1])
+        }
+        _ if layer.kind.is_container() => container_need(layer, need),
+        _ => {
+            let plane = need_in_plane(layer, Hw { h, w })?;
+            Some([d, plane.h, plane.w])
+        }
+    }
+}
+
+/// What a container needs to receive so that `need` leaves it.
+fn container_need(layer: &Layer, need: Need) -> Option<Need> {
+    if layer.kind == Kind::Block {
+        let body = layer.branches.first().map_or(&[][..], Vec::as_slice);
+        // The last repetition must leave `need`; each one before it must
+        // leave what the next needs. Once the need stops changing, the
+        // repetitions before ask the same.
+        let repeat = layer.repeat.get();
+        let mut need = need;
+        let mut settled = false;
+        for _ in 0..repeat.min(UNROLL) {
+            let before = need_before(body, need)?;
+            settled = before == need;
+            if settled {
+                break;
+            }
+            need = before;
+        }
+        // The engine refuses a block still changing past this many.
+        if !settled && repeat > UNROLL {
+            return None;
+        }
+        return Some(need);
+    }
+    let mut most = [1, 1, 1];
+    for branch in &layer.branches {
+        let n = need_before(branch, need)?;
+        for (m, x) in most.iter_mut().zip(n) {
+            *m = (*m).max(x);
+        }
+    }
+    Some(most)
+}
+
+/// What a 2-D layer needs of the height and width it receives.
+fn need_in_plane(layer: &Layer, need: Hw) -> Option<Hw> {
     let per_axis = |f: &dyn Fn(u64, usize) -> Option<u64>| -> Option<Hw> {
         Some(Hw {
             h: f(need.h, 0)?,
@@ -146,11 +282,6 @@ fn need_through(layer: &Layer, need: Hw) -> Option<Hw> {
         })
     };
     Some(match layer.kind {
-        // Past these the image is gone (or sized by the layer): any 1×1
-        // image gets through.
-        Kind::Flatten | Kind::GlobalAvgPool | Kind::AdaptiveAvgPool | Kind::AdaptiveMaxPool => {
-            Hw::square(1)
-        }
         k if k.has_window() => {
             let [ah, aw] = axes(layer, Hw::square(1));
             Hw {
@@ -197,39 +328,6 @@ fn need_through(layer: &Layer, need: Hw) -> Option<Hw> {
             }
             Some(hi)
         })?,
-        Kind::Block => {
-            let body = layer.branches.first().map_or(&[][..], Vec::as_slice);
-            // The last repetition must leave `need`; each one before it must
-            // leave what the next needs. Once the need stops changing, the
-            // repetitions before ask the same.
-            let repeat = layer.repeat.get();
-            let mut need = need;
-            let mut settled = false;
-            for _ in 0..repeat.min(UNROLL) {
-                let before = need_before(body, need)?;
-                settled = before == need;
-                if settled {
-                    break;
-                }
-                need = before;
-            }
-            // The engine refuses a block still changing past this many.
-            if !settled && repeat > UNROLL {
-                return None;
-            }
-            need
-        }
-        k if k.is_merge() => {
-            let mut most = Hw::square(1);
-            for branch in &layer.branches {
-                let n = need_before(branch, need)?;
-                most = Hw {
-                    h: most.h.max(n.h),
-                    w: most.w.max(n.w),
-                };
-            }
-            most
-        }
         _ => need,
     })
 }
@@ -271,13 +369,38 @@ fn smallest_input(axis: Axis, need: u64) -> Option<u64> {
     Some(hi)
 }
 
-/// For `sweep`: a square input of side `n` with `input`'s channels (a flat
-/// input stays as it is).
-pub fn with_side(input: Shape, n: u64) -> Shape {
-    match input {
+/// The input of `net` with its length or side set to `n`: what `--input N`,
+/// `sweep` and the explorer's `[ ] { }` change. An image's height and
+/// width, a volume's height and width (its depth kept), a signal's length,
+/// a sequence's positions, a token sequence's length. `None` for a vector
+/// of features, which has no size to sweep.
+pub fn with_length(net: &Network, n: u64) -> Option<Shape> {
+    Some(match net.input {
         Shape::Image { c, .. } => Shape::Image { c, h: n, w: n },
-        flat => flat,
-    }
+        Shape::Volume { c, d, .. } => Shape::Volume { c, d, h: n, w: n },
+        Shape::Matrix { rows, .. } if is_signal(net) => Shape::Matrix { rows, cols: n },
+        Shape::Matrix { cols, .. } => Shape::Matrix { rows: n, cols },
+        Shape::Flat(_) if reads_tokens(net) => Shape::Flat(n),
+        Shape::Flat(_) => return None,
+    })
+}
+
+/// The length `with_length` changes, as it is now.
+pub fn length(net: &Network) -> Option<u64> {
+    Some(match net.input {
+        Shape::Image { h, .. } | Shape::Volume { h, .. } => h,
+        Shape::Matrix { cols, .. } if is_signal(net) => cols,
+        Shape::Matrix { rows, .. } => rows,
+        Shape::Flat(n) if reads_tokens(net) => n,
+        Shape::Flat(_) => return None,
+    })
+}
+
+/// Whether a vector input is a sequence of token ids: an embedding reads it.
+fn reads_tokens(net: &Network) -> bool {
+    net.layers
+        .first()
+        .is_some_and(|l| l.kind == Kind::Embedding)
 }
 
 #[cfg(test)]
@@ -292,10 +415,17 @@ mod tests {
     #[test]
     fn lenet_needs_at_least_16_by_16() {
         // 16 → conv5 → 12 → pool → 6 → conv5 → 2 → pool → 1; padded: 4 → 4 → 2 → 2 → 1.
-        assert_eq!(smallest_valid_input(&lenet()), Some(Hw::square(16)));
+        let image = |side| {
+            Some(Shape::Image {
+                c: 1,
+                h: side,
+                w: side,
+            })
+        };
+        assert_eq!(smallest_valid_input(&lenet()), image(16));
         assert_eq!(
             smallest_valid_input(&crate::presets::load("lenet-padded").unwrap()),
-            Some(Hw::square(4))
+            image(4)
         );
     }
 
@@ -303,9 +433,9 @@ mod tests {
     fn stride_two_lenet_needs_more_than_28() {
         let net = crate::presets::load("lenet-stride2").unwrap();
         let min = smallest_valid_input(&net).unwrap();
-        assert_eq!(min, Hw::square(31));
+        assert_eq!(size_text(min), "31×31");
         let sized = |n| Network {
-            input: with_side(net.input, n),
+            input: with_length(&net, n).unwrap(),
             ..net.clone()
         };
         assert!(analyze(&sized(31)).error_at.is_none());

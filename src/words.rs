@@ -275,3 +275,33 @@ pub fn receptive_field(rf: ReceptiveField) -> String {
         ReceptiveField::Global => t!("engine-all"),
     }
 }
+
+/// What the shapes of a network that is not an image network mean: a
+/// 2-D shape is written as PyTorch holds it, and a volume channels last.
+pub fn shape_legend(net: &crate::network::Network) -> Option<String> {
+    let mut two_d = matches!(net.input, Shape::Matrix { .. });
+    let mut volume = matches!(net.input, Shape::Volume { .. });
+    for layer in &net.layers {
+        layer.walk(&mut |l| {
+            two_d |= l.kind == Kind::Embedding || l.kind.window_axes() == 1;
+            volume |= l.kind.window_axes() == 3;
+        });
+    }
+    match (two_d, volume) {
+        (true, _) => Some(t!("legend-two-d")),
+        (false, true) => Some(t!("legend-volume")),
+        _ => None,
+    }
+}
+
+/// How the axes of `shape` read after a layer of `kind`: `L × E` for a
+/// sequence, `C × L` for what conv1d and 1-D pooling make.
+pub fn axes(kind: Kind, shape: Shape) -> &'static str {
+    match shape {
+        Shape::Matrix { .. } if kind.window_axes() == 1 => "C × L",
+        Shape::Matrix { .. } => "L × E",
+        Shape::Volume { .. } => "D×H×W×C",
+        Shape::Image { .. } => "H×W×C",
+        Shape::Flat(_) => "",
+    }
+}

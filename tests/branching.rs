@@ -5,6 +5,7 @@
 use assert_cmd::Command;
 use layerlab::engine::{Status, analyze};
 use layerlab::file::{parse, to_toml};
+use layerlab::network::Shape;
 use layerlab::presets;
 use layerlab::smallest::smallest_valid_input;
 
@@ -32,7 +33,15 @@ fn the_torchvision_presets_count_as_torchvision_does() {
         assert_eq!(a.totals.params, Some(params), "{name}");
         assert_eq!(a.rows.last().unwrap().output.unwrap().to_vec(), [1000]);
         let min = smallest_valid_input(&n).unwrap();
-        assert_eq!((min.h, min.w), (smallest, smallest), "{name}");
+        assert_eq!(
+            min,
+            Shape::Image {
+                c: 3,
+                h: smallest,
+                w: smallest
+            },
+            "{name}"
+        );
     }
     // DenseNet-121 from 29×29 runs, from 28×28 not.
     let mut d = presets::load("densenet121").unwrap();

@@ -245,10 +245,125 @@ proptest! {
             for w in 1..=40 {
                 let sized = Network { input: Shape::Image { c, h, w }, ..net.clone() };
                 let valid = analyze(&sized).error_at.is_none();
-                prop_assert_eq!(valid, h >= min.h && w >= min.w, "at {}×{}, smallest {:?}", h, w, min);
+                let Shape::Image { h: mh, w: mw, .. } = min else { panic!("an image gives an image") };
+                prop_assert_eq!(valid, h >= mh && w >= mw, "at {}×{}, smallest {:?}", h, w, min);
             }
         }
     }
+
+    /// For signals: the smallest length agrees with trying every length to 80.
+    #[test]
+    fn smallest_signal_length_matches_brute_force(net in nd_window_network(1)) {
+        let Some(min) = smallest_valid_input(&net) else {
+            // Only a 1-D window makes a 2-D input a signal with a least length.
+            prop_assert!(net.layers.iter().all(|l| l.kind.window_axes() != 1));
+            return Ok(());
+        };
+        let Shape::Matrix { rows, cols: least } = min else { panic!("a signal gives a signal: {min:?}") };
+        for l in 1..=80 {
+            let sized = Network { input: Shape::Matrix { rows, cols: l }, ..net.clone() };
+            let valid = analyze(&sized).error_at.is_none();
+            prop_assert_eq!(valid, l >= least, "at length {}, smallest {}", l, least);
+        }
+    }
+
+    /// For volumes: every depth, height and width to 10 agrees with the
+    /// smallest valid input.
+    #[test]
+    fn smallest_volume_matches_brute_force(net in nd_window_network(3)) {
+        let Some(min) = smallest_valid_input(&net) else {
+            // Past 10 on an axis: nothing to compare within the box.
+            return Ok(());
+        };
+        let Shape::Volume { c, d: md, h: mh, w: mw } = min else { panic!("a volume gives a volume") };
+        for d in 1..=10 {
+            for h in 1..=10 {
+                for w in 1..=10 {
+                    let sized = Network { input: Shape::Volume { c, d, h, w }, ..net.clone() };
+                    let valid = analyze(&sized).error_at.is_none();
+                    prop_assert_eq!(valid, d >= md && h >= mh && w >= mw,
+                        "at {}×{}×{}, smallest {:?}", d, h, w, min);
+                }
+            }
+        }
+    }
+}
+
+/// Random conv and pooling layers of one rank (1: signals, 3: volumes),
+/// on one channel or a few, maybe ending in a classifier head.
+fn nd_window_network(axes: usize) -> impl Strategy<Value = Network> {
+    let kinds = if axes == 1 {
+        vec![Kind::Conv1d, Kind::MaxPool1d, Kind::AvgPool1d]
+    } else {
+        vec![Kind::Conv3d, Kind::MaxPool3d, Kind::AvgPool3d]
+    };
+    let limit = if axes == 1 { 6u64 } else { 3 };
+    let window = (
+        proptest::sample::select(kinds),
+        proptest::collection::vec((1..=limit, 1..4u64, 0..4usize, 1..3u64), 3),
+        any::<bool>(),
+    )
+        .prop_map(move |(kind, per_axis, ceil_mode)| {
+            let mut layer = Layer {
+                ceil_mode,
+                ..Layer::new(kind)
+            };
+            let pools = kind != Kind::Conv1d && kind != Kind::Conv3d;
+            let pad = |p: usize, k: u64| {
+                if pools {
+                    (p as u64).min(k / 2)
+                } else {
+                    p as u64
+                }
+            };
+            let [(kd, sd, pd, dd), (kh, sh, ph, dh), (kw, sw, pw, dw)] =
+                [per_axis[0], per_axis[1], per_axis[2]];
+            layer.kernel = Hw { h: kh, w: kw };
+            layer.stride = Some(Hw { h: sh, w: sw });
+            layer.dilation = Hw { h: dh, w: dw };
+            layer.padding = if pw == 3 {
+                Padding::Same
+            } else {
+                Padding::Explicit(Hw {
+                    h: pad(ph % 3, kh),
+                    w: pad(pw, kw),
+                })
+            };
+            layer.depth.kernel = kd;
+            layer.depth.stride = Some(sd);
+            layer.depth.padding = pad(pd % 3, kd);
+            layer.depth.dilation = dd;
+            layer
+        });
+    (
+        1..4u64,
+        proptest::collection::vec(window, 0..5),
+        any::<bool>(),
+    )
+        .prop_map(move |(c, mut layers, head)| {
+            if head {
+                layers.push(Layer::new(Kind::Flatten));
+                layers.push(Layer {
+                    units: Size::new(3).unwrap(),
+                    ..Layer::new(Kind::Dense)
+                });
+            }
+            let input = if axes == 1 {
+                Shape::Matrix { rows: c, cols: 1 }
+            } else {
+                Shape::Volume {
+                    c,
+                    d: 1,
+                    h: 1,
+                    w: 1,
+                }
+            };
+            Network {
+                input,
+                layers,
+                ..Network::empty("nd windows")
+            }
+        })
 }
 
 #[test]

@@ -24,8 +24,9 @@ struct Summary<'a> {
     error_at: Option<usize>,
     /// Where inside it: `5.2.1` is layer 1 of branch 2 of layer 5.
     error_path: Option<String>,
-    /// [H, W]: the smallest input every layer accepts.
-    smallest_input: Option<[u64; 2]>,
+    /// The smallest input every layer accepts, its spatial sizes only:
+    /// [H, W] for an image, [L] for a signal, [D, H, W] for a volume.
+    smallest_input: Option<Vec<u64>>,
 }
 
 /// The layers, serialized one by one as they are asked for.
@@ -80,6 +81,8 @@ enum Field {
 struct Formulas {
     output: Vec<String>,
     params: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    macs: Option<String>,
 }
 
 impl LayerEntry {
@@ -116,6 +119,7 @@ impl LayerEntry {
             Formulas {
                 output: why.size,
                 params: why.params,
+                macs: why.macs,
             }
         });
         LayerEntry {
@@ -126,7 +130,7 @@ impl LayerEntry {
             output: row.output.map(Shape::to_vec),
             params: row.params,
             macs: row.macs,
-            receptive_field: row.receptive_field.map(|rf| match rf {
+            receptive_field: row.shown_receptive_field().map(|rf| match rf {
                 ReceptiveField::Local { size, jump } => Field::Local {
                     size: [size.h, size.w],
                     jump: [jump.h, jump.w],
@@ -160,7 +164,8 @@ pub fn write(net: &Network, analysis: &Analysis, out: impl Write) -> std::io::Re
         error_path: analysis
             .error_at
             .map(|_| net.path_label(&analysis.error_path())),
-        smallest_input: crate::smallest::smallest_valid_input(net).map(|hw| [hw.h, hw.w]),
+        smallest_input: crate::smallest::smallest_valid_input(net)
+            .map(|min| min.to_vec().split_off(1)),
     };
     let mut out = std::io::BufWriter::new(out);
     crate::lang::machine(|| serde_json::to_writer_pretty(&mut out, &summary))?;

@@ -1,9 +1,9 @@
-//! `layerlab sweep`: which square input sizes a network accepts, with the
-//! output shape and total parameters at each.
+//! `layerlab sweep`: which square input sizes (or sequence lengths) a
+//! network accepts, with the output shape, total parameters and MACs at each.
 
 use crate::engine::{Analysis, analyze};
 use crate::network::{Network, Shape};
-use crate::smallest::with_side;
+use crate::smallest::with_length;
 use crate::text::visible;
 use crate::units::or_dash;
 use serde::Serialize;
@@ -54,6 +54,7 @@ struct Trial {
     input: Shape,
     output: Option<Shape>,
     params: Option<u64>,
+    macs: Option<u64>,
     /// 0-based, with the broken layer's message.
     error: Option<(usize, String)>,
 }
@@ -62,13 +63,14 @@ fn trials(net: &Network, from: u64, to: u64) -> impl Iterator<Item = Trial> + '_
     // One copy of the network, its input changed for each size.
     let mut sized = net.clone();
     (from..=to).map(move |side| {
-        sized.input = with_side(net.input, side);
+        sized.input = with_length(net, side).unwrap_or(net.input);
         let analysis = analyze(&sized);
         Trial {
             side,
             input: sized.input,
             output: final_output(&analysis, sized.input),
             params: analysis.totals.params,
+            macs: analysis.totals.macs,
             error: analysis.error_at.map(|i| {
                 (
                     i,
@@ -88,33 +90,49 @@ fn final_output(a: &Analysis, input: Shape) -> Option<Shape> {
 
 pub fn table(net: &Network, from: u64, to: u64) -> String {
     let (name, kernels) = (visible(&net.name), net.kernels.word());
-    let mut out = t!(
-        "sweep-name-square-inputs-from-to",
-        name = name.to_string(),
-        from = from.to_string(),
-        to = to.to_string(),
-        kernels = kernels.to_string()
-    );
-    let rows: Vec<[String; 4]> = trials(net, from, to)
+    let (name, from_text, to_text) = (name.to_string(), from.to_string(), to.to_string());
+    let mut out = match net.input {
+        Shape::Image { .. } | Shape::Volume { .. } => t!(
+            "sweep-name-square-inputs-from-to",
+            name = name,
+            from = from_text,
+            to = to_text,
+            kernels = kernels.to_string()
+        ),
+        _ => t!(
+            "sweep-name-lengths-from-to",
+            name = name,
+            from = from_text,
+            to = to_text
+        ),
+    };
+    let rows: Vec<[String; 5]> = trials(net, from, to)
         .map(|t| {
             let status = match &t.error {
                 None => "✓".to_string(),
                 Some((i, message)) => format!("✗ {} {}: {message}", t!("sweep-layer"), i + 1),
             };
             let output = t.output.map_or_else(|| "—".to_string(), |s| s.to_string());
-            [t.input.to_string(), output, or_dash(t.params), status]
+            [
+                t.input.to_string(),
+                output,
+                or_dash(t.params),
+                or_dash(t.macs),
+                status,
+            ]
         })
         .collect();
     let headers = vec![
         t!("header-input"),
         t!("header-output"),
         t!("header-params"),
+        t!("header-macs"),
         t!("header-valid"),
     ];
     let table: Vec<Vec<String>> = std::iter::once(headers)
         .chain(rows.into_iter().map(Vec::from))
         .collect();
-    for line in crate::report::align(&table, &[2]) {
+    for line in crate::report::align(&table, &[2, 3]) {
         out.push_str(&line);
         out.push('\n');
     }
@@ -129,6 +147,7 @@ struct SizeJson {
     valid: bool,
     output: Option<Vec<u64>>,
     total_params: Option<u64>,
+    total_macs: Option<u64>,
     /// 1-based.
     error_at: Option<usize>,
     message: Option<String>,
@@ -151,6 +170,7 @@ pub fn to_json(net: &Network, from: u64, to: u64) -> Json {
                 valid: t.error.is_none(),
                 output: t.output.map(Shape::to_vec),
                 total_params: t.params,
+                total_macs: t.macs,
                 error_at: t.error.as_ref().map(|(i, _)| i + 1),
                 message: t.error.map(|(_, m)| m),
             })

@@ -7,8 +7,8 @@
 use super::history::{Change, History};
 use crate::engine::{Analysis, analyze, analyze_changed, analyze_from};
 use crate::file::{Source, Stamp};
-use crate::layer::Hw;
 use crate::network::Network;
+use crate::network::Shape;
 use crate::smallest::smallest_within;
 
 /// Layers the search for the smallest input may look through on a
@@ -22,7 +22,7 @@ pub struct Document {
     analysis: Analysis,
     /// The smallest input height and width every layer accepts, when it
     /// was found within the search budget.
-    min_input: Option<Hw>,
+    min_input: Option<Shape>,
     history: History,
     /// Whether any top-level layer is a container: the explorer draws a
     /// tree then, and a plain table (row r is layer r − 1) otherwise.
@@ -83,7 +83,7 @@ impl Document {
         &self.analysis
     }
 
-    pub fn min_input(&self) -> Option<Hw> {
+    pub fn min_input(&self) -> Option<Shape> {
         self.min_input
     }
 

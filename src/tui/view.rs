@@ -163,14 +163,18 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
         sep(),
         Span::raw(format!("{} {}", t!("view-input"), app.net().input)),
     ];
-    if let (Some(min), Shape::Image { h, w, .. }) = (app.doc().min_input(), app.net().input) {
-        let style = if h < min.h || w < min.w {
+    if let Some(min) = app.doc().min_input() {
+        let style = if crate::smallest::too_small(app.net().input, min) {
             t.error
         } else {
             t.muted
         };
         spans.push(Span::styled(
-            format!(" ({} {}×{})", t!("view-fits-from"), min.h, min.w),
+            format!(
+                " ({} {})",
+                t!("view-fits-from"),
+                crate::smallest::size_text(min)
+            ),
             style,
         ));
     }
@@ -255,7 +259,16 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
                 label(t!("view-shape")),
                 Span::raw(format!("{} → {}", shape(row.input), shape(row.output))),
                 Span::styled(
-                    row.receptive_field.map_or(String::new(), |rf| {
+                    row.output
+                        .map(|s| crate::words::axes(layer.kind, s))
+                        .filter(|a| {
+                            matches!(row.output, Some(Shape::Matrix { .. })) && !a.is_empty()
+                        })
+                        .map_or(String::new(), |a| format!("  ({a})")),
+                    t.muted,
+                ),
+                Span::styled(
+                    row.shown_receptive_field().map_or(String::new(), |rf| {
                         let rf = crate::words::receptive_field(rf);
                         format!("    {} {rf}", t!("view-receptive-field"))
                     }),
@@ -297,6 +310,12 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
                 label(t!("view-parameters")),
                 Span::styled(why.params, t.formula),
             ]));
+            if let Some(macs) = why.macs {
+                lines.push(Line::from(vec![
+                    label(t!("view-macs-formula")),
+                    Span::styled(macs, t.formula),
+                ]));
+            }
             (
                 format!(
                     " {} {} · {} ",

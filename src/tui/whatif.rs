@@ -67,42 +67,52 @@ impl App {
         }
     }
 
-    /// `[` `]` `{` `}`: a new input height and width from the current ones.
+    /// `[` `]` `{` `}`: a new input height and width from the current ones
+    /// (a volume keeps its depth), or a new length for a sequence or signal.
     pub(super) fn resize_input(&mut self, resize: fn(u64) -> Option<u64>) {
-        let Shape::Image { c, h, w } = self.net().input else {
-            return self.fail(t!("whatif-the-input-is-a-flat"));
-        };
         // Files hold sizes as TOML integers (i64).
         let fits = |n: u64| resize(n).filter(|&n| n >= 1 && i64::try_from(n).is_ok());
-        match (fits(h), fits(w)) {
-            (Some(h), Some(w)) => self.commit(Change::Input {
+        let input = self.net().input;
+        let shape = match input {
+            Shape::Image { c, h, w } => fits(h).zip(fits(w)).map(|(h, w)| Shape::Image { c, h, w }),
+            Shape::Volume { c, d, h, w } => {
+                fits(h)
+                    .zip(fits(w))
+                    .map(|(h, w)| Shape::Volume { c, d, h, w })
+            }
+            _ => {
+                let Some(length) = crate::smallest::length(self.net()) else {
+                    return self.fail(t!("whatif-the-input-is-a-flat"));
+                };
+                fits(length).and_then(|n| crate::smallest::with_length(self.net(), n))
+            }
+        };
+        match shape {
+            Some(shape) => self.commit(Change::Input {
                 name: self.net().name.clone(),
-                shape: Shape::Image { c, h, w },
+                shape,
             }),
-            _ => self.fail(t!(
+            None => self.fail(t!(
                 "whatif-the-input-cannot-go-beyond",
-                h = h.to_string(),
-                w = w.to_string()
+                input = input.to_string()
             )),
         }
     }
 
     pub(super) fn open_fixes(&mut self) {
         let Some(path) = self.selected_path() else {
-            return self.fail(match (self.doc().min_input(), self.net().input) {
-                (Some(min), Shape::Image { h, w, .. }) if h < min.h || w < min.w => t!(
+            let input = self.net().input;
+            return self.fail(match self.doc().min_input() {
+                Some(min) if crate::smallest::too_small(input, min) => t!(
                     "whatif-the-input-h-w-is",
-                    h = h.to_string(),
-                    w = w.to_string(),
-                    a1 = min.h.to_string(),
-                    a2 = min.w.to_string()
+                    input = crate::smallest::size_text(input),
+                    min = crate::smallest::size_text(min)
                 ),
-                (Some(min), Shape::Image { .. }) => t!(
+                Some(min) => t!(
                     "whatif-the-input-is-fine-every",
-                    a1 = min.h.to_string(),
-                    a2 = min.w.to_string()
+                    min = crate::smallest::size_text(min)
                 ),
-                _ => t!("whatif-f-suggests-fixes-for-a").to_string(),
+                None => t!("whatif-f-suggests-fixes-for-a").to_string(),
             });
         };
         match self.analysis().row_at(&path).map(|r| r.status) {

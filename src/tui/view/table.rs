@@ -204,13 +204,12 @@ fn shown(app: &App, row: TableRow, lines: &[TreeLine], first: usize) -> Shown {
             }
         }
         TableRow::Input => {
-            let (style, remark) = match (app.net().input, app.doc().min_input()) {
-                (Shape::Image { h, w, .. }, Some(min)) if h < min.h || w < min.w => (
+            let (style, remark) = match app.doc().min_input() {
+                Some(min) if crate::smallest::too_small(app.net().input, min) => (
                     t.error,
                     t!(
                         "table-smaller-than-the-smallest-input",
-                        a1 = min.h.to_string(),
-                        a2 = min.w.to_string()
+                        min = crate::smallest::size_text(min)
                     ),
                 ),
                 _ => (t.text, String::new()),
@@ -408,7 +407,7 @@ fn layer_cells(number: &str, label: &str, row: &Computed) -> [String; 6] {
         row.output.map_or_else(dash, |s| s.to_string()),
         or_dash(row.params),
         or_dash(row.macs),
-        row.receptive_field
+        row.shown_receptive_field()
             .map_or_else(dash, crate::words::receptive_field),
     ]
 }
