@@ -63,11 +63,13 @@ def value(v):
 def write_layers(out, header, layers):
     for l in layers:
         out.append(f"\n[[{header}]]")
+        # A block's `layers` is a list of tables; a recurrent layer's is a number.
+        body = l.get("layers") if isinstance(l.get("layers"), list) else None
         for k, v in l.items():
-            if k not in ("branches", "layers"):
+            if k != "branches" and not (k == "layers" and body is not None):
                 out.append(f"{k} = {value(v)}")
-        if "layers" in l:
-            write_layers(out, header + ".layer", l["layers"])
+        if body is not None:
+            write_layers(out, header + ".layer", body)
         for b in l.get("branches", []):
             out.append(f"\n[[{header}.branch]]")
             write_layers(out, header + ".branch.layer", b)

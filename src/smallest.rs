@@ -212,10 +212,19 @@ fn need_through(layer: &Layer, need: Need) -> Option<Need> {
                 w: 1,
             };
             let (_, axes) = crate::family::nd_window_axes(layer, probe).ok()?;
+            // avg_pool3d also wants the unpadded input to hold the window.
+            let least = |a: Axis, need| {
+                let n = smallest_input(a, need)?;
+                Some(if layer.kind == Kind::AvgPool3d {
+                    n.max(a.kernel)
+                } else {
+                    n
+                })
+            };
             Some([
-                smallest_input(axes[0].1, d)?,
-                smallest_input(axes[1].1, h)?,
-                smallest_input(axes[2].1, w)?,
+                least(axes[0].1, d)?,
+                least(axes[1].1, h)?,
+                least(axes[2].1, w)?,
             ])
         }
         // Past these the image is gone (or sized by the layer): any input

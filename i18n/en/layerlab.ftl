@@ -601,3 +601,6 @@ cli-f-params = { $f } { $count ->
     [one] param
    *[other] params
 }
+view-token-ids = { $n } token ids, a sequence for the embedding
+seq-a-scale-and-a-shift = (a scale and a shift per feature)
+dense-bias-only = the bias only

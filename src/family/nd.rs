@@ -84,6 +84,18 @@ fn slide(layer: &Layer, input: Shape) -> Result<(u64, Vec<u64>, Option<Dropped>)
                 kernel: a.kernel,
             });
         }
+        // PyTorch's avg_pool3d (alone among the pools) also wants the
+        // unpadded input at least as large as the window on every axis.
+        if layer.kind == Kind::AvgPool3d && a.input < a.kernel {
+            return Err(Problem::AxisTooSmall {
+                axis: *name,
+                input: a.input,
+                padding: 0,
+                kernel: a.kernel,
+                span: a.kernel,
+                pooling: true,
+            });
+        }
         match a.output() {
             AxisFit::Fits(o) => {
                 sizes.push(o.size);

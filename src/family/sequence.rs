@@ -211,7 +211,7 @@ impl Family for Sequence {
                 t!("seq-a-vector-per-position")
             ),
             Kind::LayerNorm if layer.bias => {
-                format!("2·{e} = {result}  {}", t!("norm-a-scale-and-a-shift"))
+                format!("2·{e} = {result}  {}", t!("seq-a-scale-and-a-shift"))
             }
             Kind::LayerNorm => format!("{e} = {result}  {}", t!("seq-a-scale-only")),
             Kind::Attention if layer.bias => {

@@ -212,7 +212,7 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
             let lines = vec![
                 Line::from(vec![
                     label(t!("view-input")),
-                    Span::raw(shape_words(app.net().input)),
+                    Span::raw(shape_words(app.net())),
                 ]),
                 Line::from(vec![
                     label(String::new()),
@@ -337,8 +337,14 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
-fn shape_words(shape: Shape) -> String {
+fn shape_words(net: &crate::network::Network) -> String {
+    let shape = net.input;
+    let tokens = net
+        .layers
+        .first()
+        .is_some_and(|l| l.kind == crate::layer::Kind::Embedding);
     match shape {
+        Shape::Flat(n) if tokens => t!("view-token-ids", n = crate::units::thousands(n)),
         Shape::Image { c, h, w } => t!(
             "view-shape-words",
             shape = shape.to_string(),
