@@ -496,3 +496,39 @@ fn v_pictures_the_first_convolution_and_l_moves_its_window() {
     tmux.keys("q");
     tmux.wait_until_quit();
 }
+
+#[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
+fn gpt2_in_a_real_terminal_the_length_moves_macs_and_not_params() {
+    let tmux = start("gpt2", &["--preset", "gpt2"]);
+    let screen = tmux.wait_for("Total params: 124,439,808");
+    assert!(screen.contains("MACs 145,824,153,600"), "{screen}");
+    // [ drops a token: 1,023 positions, the same weights, fewer MACs.
+    tmux.keys("[");
+    let screen = tmux.wait_for("input 1023");
+    assert!(screen.contains("Total params: 124,439,808"), "{screen}");
+    assert!(!screen.contains("MACs 145,824,153,600"), "{screen}");
+    // ] twice goes past the 1,024 positions GPT-2 learned: a red row.
+    tmux.keys("]");
+    tmux.wait_for("input 1024");
+    tmux.keys("]");
+    tmux.wait_for("Total params: —");
+    let coloured = tmux.screen(true);
+    let row = coloured
+        .lines()
+        .find(|l| l.contains("2  pos_embedding"))
+        .unwrap_or_else(|| panic!("no positions row in\n{coloured}"));
+    assert!(
+        row.contains("\x1b[38;5;1m") || row.contains("\x1b[31m"),
+        "the positions row is red: {row:?}"
+    );
+    tmux.keys("u");
+    tmux.wait_for("Total params: 124,439,808");
+    tmux.keys("q");
+    tmux.wait_for("Quit and lose what is not saved?");
+    tmux.keys("y");
+    tmux.wait_until_quit();
+}

@@ -1562,3 +1562,61 @@ fn space_steps_through_the_output_cells_row_by_row() {
     press(&mut app, " ");
     assert!(!app.tick(), "stopped");
 }
+
+/// The footer's MACs figure, as the screen writes it.
+fn footer_macs(buf: &Buffer) -> String {
+    let line = &lines(buf)[usize::from(row_containing(buf, "Total params:"))];
+    let after = line.split("MACs ").nth(1).expect("the footer shows MACs");
+    after.split_whitespace().next().unwrap().to_string()
+}
+
+#[test]
+fn gpt2_opens_with_its_total_and_the_input_length_changes_macs_not_params() {
+    let mut app = open("gpt2");
+    let buf = draw(&app, 120, 40);
+    assert!(screen(&buf).contains("Total params: 124,439,808"));
+    assert_eq!(footer_macs(&buf), "145,824,153,600");
+    // The head is tied to the embedding: no weights of its own.
+    let head = row_starting(&buf, "6  dense 50257 tied no-bias");
+    assert!(lines(&buf)[usize::from(head)].contains("[1024, 50257]           0"));
+    // { halves the sequence, ] adds a token: the MACs move, the params stay.
+    press(&mut app, "{");
+    let half = footer_macs(&draw(&app, 120, 40));
+    press(&mut app, "]");
+    let buf = draw(&app, 120, 40);
+    assert!(screen(&buf).contains("input 513"));
+    assert!(screen(&buf).contains("Total params: 124,439,808"));
+    assert_ne!(footer_macs(&buf), half);
+    // Half the tokens: the linear terms halve, attention's 2·L²·E quarters.
+    assert_eq!(half, "68,080,238,592");
+    // Past 1,024 tokens the positions row turns red, with both numbers.
+    press(&mut app, "}");
+    let buf = draw(&app, 120, 40);
+    let row = row_starting(&buf, "2  pos_embedding 1024");
+    assert_eq!(colour_of(&buf, row, "pos_embedding").0, Color::Red);
+    assert!(screen(&buf).contains("Total params: —"));
+    press(&mut app, "j");
+    press(&mut app, "j");
+    let buf = draw(&app, 120, 40);
+    assert!(
+        screen(&buf).contains("1,026 tokens, but only 1,024 positions"),
+        "{}",
+        screen(&buf)
+    );
+}
+
+#[test]
+fn the_detail_pane_shows_attention_macs_with_the_users_numbers() {
+    let mut app = open("gpt2");
+    // g selects the input; eight rows down is 4.1.1.2, the attention (the
+    // "branch 1" line between 4.1 and 4.1.1.1 is a row too).
+    press(&mut app, "gjjjjjjjj");
+    assert!(screen(&draw(&app, 160, 45)).contains("Layer 4.1.1.2 · attention 12h causal"));
+    let buf = draw(&app, 160, 45);
+    assert!(
+        screen(&buf).contains("4·1024·768² + 2·1024²·768 = 4,026,531,840"),
+        "{}",
+        screen(&buf)
+    );
+    assert!(screen(&buf).contains("[1024, 768] → [1024, 768]  (L × E)"));
+}
