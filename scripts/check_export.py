@@ -9,8 +9,12 @@ Exported modules name layerlab's layer n `l{n}` (padding before it
 
 Usage: python3 scripts/check_export.py [BIN] [--cases CASES.json]
 BIN: target/release/layerlab. CASES: networks as `scripts/tree_cases.py`
-writes them (random branching networks); those layerlab finds valid are
-exported and checked too. A container (add, concat, block) is compared as
+or `scripts/seq_cases.py` write them (random branching, sequence, signal and
+volume networks); those layerlab finds valid are exported and checked too.
+Weights shared by a tied head count once, where they first appear. Keras's
+LSTM and SimpleRNN keep one bias vector per gate where PyTorch keeps two:
+the Keras module lists the difference per layer (KERAS_DIFFERS) and the
+check takes it into account. A container (add, concat, block) is compared as
 a whole: what leaves it and every parameter inside it.
 Needs torch and/or keras (with any backend, e.g. `pip install keras jax`);
 a framework that is not installed is skipped and said so. Not run by CI.
@@ -77,11 +81,18 @@ def check_torch(module, summary):
     for name, sub in model.named_children():
         if re.fullmatch(r"l\d+", name):
             sub.register_forward_hook(lambda m, i, o, name=name: shapes.__setitem__(name, list(o.shape[1:])))
-    model(torch.zeros(1, *summary["input"]))
+    example = getattr(module, "example_input", None)
+    model(example() if example else torch.zeros(1, *summary["input"]))
     problems = []
+    seen = set()  # a tied weight counts once, where it first appears
     for layer in summary["layers"]:
         n = layer["index"]
-        params = sum(p.numel() for name, sub in model.named_children() if own(name, n) for p in sub.parameters())
+        params = 0
+        for name, sub in model.named_children():
+            for p in sub.parameters() if own(name, n) else []:
+                if id(p) not in seen:
+                    seen.add(id(p))
+                    params += p.numel()
         if shapes.get(f"l{n}") != layer["output"]:
             problems.append(f"layer {n}: output {shapes.get(f'l{n}')}, layerlab {layer['output']}")
         if params != layer["params"]:
@@ -94,14 +105,22 @@ def check_keras(module, summary):
 
     model = module.build()
     problems = []
+    seen = set()
+    # Where Keras counts differently (its LSTM and SimpleRNN keep one bias
+    # vector per gate, PyTorch two), the module says by how much per layer.
+    differs = getattr(module, "KERAS_DIFFERS", {})
     for layer in summary["layers"]:
         n = layer["index"]
         shape = list(model.get_layer(f"l{n}").output.shape[1:])
-        if len(shape) == 3:  # channels last → first
-            shape = [shape[2], shape[0], shape[1]]
-        params = sum(
-            int(keras.ops.size(w)) for l in model.layers if own(l.name, n) for w in l.trainable_weights
-        )
+        if len(shape) in (3, 4):  # channels last → first (images, volumes)
+            shape = [shape[-1], *shape[:-1]]
+        params = 0
+        for l in model.layers:
+            for w in l.trainable_weights if own(l.name, n) else []:
+                if id(w) not in seen:
+                    seen.add(id(w))
+                    params += int(keras.ops.size(w))
+        params -= sum(d for name, d in differs.items() if own(name, n))
         if shape != layer["output"]:
             problems.append(f"layer {n}: output {shape}, layerlab {layer['output']}")
         if params != layer["params"]:

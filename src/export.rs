@@ -84,6 +84,38 @@ pub fn export(
     }
 }
 
+/// The tied heads of `net` and the embeddings they borrow from, as
+/// top-level layer numbers (1-based). A tie inside a container is refused:
+/// the export names only top-level modules to tie.
+fn ties(net: &Network) -> Result<Vec<(usize, usize)>, ExportError> {
+    let mut out = Vec::new();
+    for (i, layer) in net.layers.iter().enumerate() {
+        let mut nested = false;
+        for child in layer.children() {
+            child.walk(&mut |l| nested |= l.kind == Kind::Dense && l.tied);
+        }
+        if nested {
+            return Err(ExportError(t!("export-nested-tie", n = (i + 1).to_string())));
+        }
+        if layer.kind != Kind::Dense || !layer.tied {
+            continue;
+        }
+        let borrowed = net.layers[..i]
+            .iter()
+            .rposition(|l| l.kind == Kind::Embedding && l.vocab == layer.units);
+        match borrowed {
+            Some(e) => out.push((i + 1, e + 1)),
+            None => return Err(ExportError(t!("export-nested-tie", n = (i + 1).to_string()))),
+        }
+    }
+    Ok(out)
+}
+
+/// Whether the input is token ids: an embedding reads it first.
+fn reads_tokens(net: &Network) -> bool {
+    net.layers.first().is_some_and(|l| l.kind == Kind::Embedding)
+}
+
 /// Layers an export writes out at most: each repetition of a block is
 /// written with its own weights, so a huge `repeat` would make a huge file.
 const MAX_EXPORTED: usize = 20_000;

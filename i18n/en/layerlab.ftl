@@ -604,3 +604,4 @@ cli-f-params = { $f } { $count ->
 view-token-ids = { $n } token ids, a sequence for the embedding
 seq-a-scale-and-a-shift = (a scale and a shift per feature)
 dense-bias-only = the bias only
+export-nested-tie = layer { $n }: a tied dense layer exports only at the top level, after the embedding it borrows from

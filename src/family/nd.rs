@@ -141,6 +141,20 @@ fn shaped(input: Shape, channels: u64, sizes: &[u64]) -> Shape {
     }
 }
 
+/// The zeros `"same"` puts before and after along each axis, as TensorFlow
+/// computes them for `input`.
+fn same_pads(layer: &Layer, input: Shape) -> Vec<(u64, u64)> {
+    let Ok((_, axes)) = window_axes(layer, input) else {
+        return Vec::new();
+    };
+    (axes.iter())
+        .map(|(_, a)| match a.output() {
+            AxisFit::Fits(o) => o.pad,
+            _ => (0, 0),
+        })
+        .collect()
+}
+
 /// Taps in one filter's window on one channel: k, or kd·kh·kw.
 fn taps(layer: &Layer) -> Result<u64, Problem> {
     let k = layer.kernel;
@@ -331,10 +345,25 @@ impl Family for Nd {
         args.push(format!("stride={}", tuple(Field::Stride)));
         match l.padding {
             Padding::Valid => {}
-            // PyTorch's "same" pads evenly, stride 1 only; the export
-            // refuses the rest before it gets here.
-            Padding::Same => args.push("padding=\"same\"".into()),
             Padding::Explicit(_) => args.push(format!("padding={}", tuple(Field::Padding))),
+            // "same" as TensorFlow pads it: evenly where it can (a
+            // convolution's own padding), else zeros before the layer.
+            Padding::Same => {
+                let pads = same_pads(l, e.input);
+                let even = pads.iter().all(|(a, b)| a == b);
+                if even && !l.kind.pools() {
+                    let p: Vec<String> = pads.iter().map(|(a, _)| a.to_string()).collect();
+                    args.push(format!("padding=({},)", p.join(", ")));
+                } else {
+                    // ConstantPadNd lists the last axis first.
+                    let sides: Vec<String> =
+                        pads.iter().rev().map(|(a, b)| format!("{a}, {b}")).collect();
+                    out.push((
+                        format!("l{n}_pad"),
+                        format!("nn.ConstantPad{dims}d(({}), 0.0)", sides.join(", ")),
+                    ));
+                }
+            }
         }
         if l.kind.pools() {
             if l.ceil_mode {

@@ -307,7 +307,7 @@ impl Family for Sequence {
             Kind::Embedding => format!("nn.Embedding({}, {})", l.vocab, l.dim),
             Kind::PosEmbedding => format!("Positions({}, {dim}, types={})", l.max_len, l.types),
             Kind::LayerNorm if l.bias => format!("nn.LayerNorm({dim})"),
-            Kind::LayerNorm => format!("nn.LayerNorm({dim}, bias=False)"),
+            Kind::LayerNorm => format!("LayerNorm({dim}, bias=False)"),
             Kind::Attention => format!(
                 "SelfAttention({dim}, {}, bias={}, causal={})",
                 l.heads,
@@ -315,8 +315,10 @@ impl Family for Sequence {
                 py_bool(l.causal)
             ),
             Kind::Transformer => format!(
-                "nn.TransformerEncoderLayer({dim}, {}, {}, batch_first=True)",
-                l.heads, l.ff
+                "Encoder({dim}, {}, {}, causal={})",
+                l.heads,
+                l.ff,
+                py_bool(l.causal)
             ),
             _ => "FirstToken()".to_string(),
         };
