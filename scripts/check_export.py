@@ -120,7 +120,7 @@ def check_keras(module, summary):
                 if id(w) not in seen:
                     seen.add(id(w))
                     params += int(keras.ops.size(w))
-        params -= sum(d for name, d in differs.items() if own(name, n))
+        params += sum(d for name, d in differs.items() if own(name, n))
         if shape != layer["output"]:
             problems.append(f"layer {n}: output {shape}, layerlab {layer['output']}")
         if params != layer["params"]:

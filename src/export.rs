@@ -95,7 +95,10 @@ fn ties(net: &Network) -> Result<Vec<(usize, usize)>, ExportError> {
             child.walk(&mut |l| nested |= l.kind == Kind::Dense && l.tied);
         }
         if nested {
-            return Err(ExportError(t!("export-nested-tie", n = (i + 1).to_string())));
+            return Err(ExportError(t!(
+                "export-nested-tie",
+                n = (i + 1).to_string()
+            )));
         }
         if layer.kind != Kind::Dense || !layer.tied {
             continue;
@@ -105,7 +108,12 @@ fn ties(net: &Network) -> Result<Vec<(usize, usize)>, ExportError> {
             .rposition(|l| l.kind == Kind::Embedding && l.vocab == layer.units);
         match borrowed {
             Some(e) => out.push((i + 1, e + 1)),
-            None => return Err(ExportError(t!("export-nested-tie", n = (i + 1).to_string()))),
+            None => {
+                return Err(ExportError(t!(
+                    "export-nested-tie",
+                    n = (i + 1).to_string()
+                )));
+            }
         }
     }
     Ok(out)
@@ -113,7 +121,9 @@ fn ties(net: &Network) -> Result<Vec<(usize, usize)>, ExportError> {
 
 /// Whether the input is token ids: an embedding reads it first.
 fn reads_tokens(net: &Network) -> bool {
-    net.layers.first().is_some_and(|l| l.kind == Kind::Embedding)
+    net.layers
+        .first()
+        .is_some_and(|l| l.kind == Kind::Embedding)
 }
 
 /// Layers an export writes out at most: each repetition of a block is
@@ -307,8 +317,12 @@ fn heading(net: &Network, analysis: &Analysis, framework: Framework) -> String {
         .totals
         .params
         .map_or_else(|| "—".to_string(), grouped);
+    let order = match net.input {
+        Shape::Image { .. } | Shape::Volume { .. } => " (channels first)",
+        _ => "",
+    };
     format!(
-        "{} as a {} model, exported by layerlab: input {:?} (channels first), {total} parameters.",
+        "{} as a {} model, exported by layerlab: input {:?}{order}, {total} parameters.",
         visible(&net.name).replace('\\', "/").replace('"', "'"),
         framework.name(),
         net.input.to_vec()

@@ -143,3 +143,32 @@ fn branching_networks_export_as_modules_and_the_functional_api() {
     assert!(keras.contains("x = layers.Add(name=\"l2\")([x2_1, x2_2])"));
     assert!(keras.contains("layers.Cropping2D(((1, 1), (1, 1)), name=\"l4\")"));
 }
+
+#[test]
+fn sequences_signals_and_volumes_export_to_both_frameworks() {
+    for preset in ["lstm-tagger", "ecg1d", "c3d-small"] {
+        for to in ["pytorch", "keras"] {
+            insta::assert_snapshot!(format!("{preset}_{to}"), export(&["--preset", preset], to));
+        }
+    }
+    // GPT-2's head is the embedding's own table in both frameworks.
+    let torch = export(&["--preset", "gpt2"], "pytorch");
+    assert!(
+        torch.contains("model.l6.weight = model.l1.weight  # tied: one table"),
+        "{torch}"
+    );
+    assert!(torch.contains("dtype=torch.long"), "token ids are integers");
+    let keras = export(&["--preset", "gpt2"], "keras");
+    assert!(
+        keras.contains("embedding_l1 = layers.Embedding(50257, 768, name=\"l1\")"),
+        "{keras}"
+    );
+    assert!(
+        keras.contains("x = TiedDense(embedding_l1, use_bias=False, name=\"l6\")(x)"),
+        "{keras}"
+    );
+    // Keras's LSTM keeps one bias per gate: the module says by how much.
+    let keras = export(&["--preset", "lstm-tagger"], "keras");
+    assert!(keras.contains("KERAS_DIFFERS = {\"l2\": 4096}"), "{keras}");
+    assert!(keras.contains("EXPECTED_PARAMS = 3780484  # layerlab's 3784580"));
+}

@@ -141,9 +141,10 @@ fn shaped(input: Shape, channels: u64, sizes: &[u64]) -> Shape {
     }
 }
 
-/// The zeros `"same"` puts before and after along each axis, as TensorFlow
-/// computes them for `input`.
-fn same_pads(layer: &Layer, input: Shape) -> Vec<(u64, u64)> {
+/// The zeros the windows reach before and after the input along each axis
+/// (`"same"` as TensorFlow computes them, explicit padding, ceil_mode's
+/// overhang), for `input`.
+fn pads(layer: &Layer, input: Shape) -> Vec<(u64, u64)> {
     let Ok((_, axes)) = window_axes(layer, input) else {
         return Vec::new();
     };
@@ -349,15 +350,18 @@ impl Family for Nd {
             // "same" as TensorFlow pads it: evenly where it can (a
             // convolution's own padding), else zeros before the layer.
             Padding::Same => {
-                let pads = same_pads(l, e.input);
+                let pads = pads(l, e.input);
                 let even = pads.iter().all(|(a, b)| a == b);
                 if even && !l.kind.pools() {
                     let p: Vec<String> = pads.iter().map(|(a, _)| a.to_string()).collect();
                     args.push(format!("padding=({},)", p.join(", ")));
                 } else {
                     // ConstantPadNd lists the last axis first.
-                    let sides: Vec<String> =
-                        pads.iter().rev().map(|(a, b)| format!("{a}, {b}")).collect();
+                    let sides: Vec<String> = pads
+                        .iter()
+                        .rev()
+                        .map(|(a, b)| format!("{a}, {b}"))
+                        .collect();
                     out.push((
                         format!("l{n}_pad"),
                         format!("nn.ConstantPad{dims}d(({}), 0.0)", sides.join(", ")),
@@ -390,6 +394,16 @@ impl Family for Nd {
 
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
         let l = e.layer;
+        let n = &e.number;
+        let one_d = l.kind.window_axes() == 1;
+        let strided = Field::Stride.text(l) != "1";
+        if !l.kind.pools() && strided && Field::Dilation.text(l) != "1" {
+            return Err(ExportError(t!(
+                "conv-layer-n-label-keras-cannot",
+                n = n.to_string(),
+                label = self.label(l)
+            )));
+        }
         let tuple = |field: Field| {
             let t = field.text(l);
             if t.contains('×') {
@@ -398,14 +412,28 @@ impl Family for Nd {
                 t
             }
         };
-        if let Padding::Explicit(_) = l.padding
-            && Field::Padding.text(l) != "0"
-        {
-            return Err(ExportError(t!(
-                "nd-keras-explicit-padding",
-                n = e.number.clone(),
-                label = self.label(l)
-            )));
+        // Keras pads only "valid" or "same": explicit zeros and ceil_mode's
+        // overhang become a padding layer before, as for images.
+        let mut padding = "";
+        match l.padding {
+            Padding::Same => padding = "same",
+            _ if matches!(l.padding, Padding::Explicit(_)) || l.ceil_mode => {
+                let pads = pads(l, e.input);
+                if pads.iter().any(|&(a, b)| a > 0 || b > 0) {
+                    out.push(if one_d {
+                        let (a, b) = pads[0];
+                        format!("PadLength({a}, {b}, name=\"l{n}_pad\")")
+                    } else {
+                        let sides: Vec<String> =
+                            pads.iter().map(|(a, b)| format!("({a}, {b})")).collect();
+                        format!(
+                            "layers.ZeroPadding3D(({}), name=\"l{n}_pad\")",
+                            sides.join(", ")
+                        )
+                    });
+                }
+            }
+            _ => {}
         }
         let class = match l.kind {
             Kind::Conv1d => "Conv1D",
@@ -423,8 +451,12 @@ impl Family for Nd {
             args.push(tuple(Field::Kernel));
         }
         args.push(format!("strides={}", tuple(Field::Stride)));
-        if l.padding == Padding::Same {
-            args.push("padding=\"same\"".into());
+        if !padding.is_empty() {
+            args.push(format!("padding=\"{padding}\""));
+        }
+        // A signal keeps PyTorch's layout, channels before length.
+        if one_d {
+            args.push("data_format=\"channels_first\"".into());
         }
         if !l.kind.pools() {
             if Field::Dilation.text(l) != "1" {

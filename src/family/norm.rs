@@ -64,6 +64,10 @@ impl Family for Norm {
         let name = e.keras_name();
         out.push(match e.layer.kind {
             Kind::Dropout => format!("layers.Dropout({}, {name})", e.layer.rate),
+            // A 2-D tensor keeps PyTorch's layout: its channels are axis 1.
+            _ if matches!(e.input, Shape::Matrix { .. }) => {
+                format!("layers.BatchNormalization(axis=1, {name})")
+            }
             _ => format!("layers.BatchNormalization({name})"),
         });
         Ok(())

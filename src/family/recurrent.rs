@@ -208,9 +208,15 @@ impl Family for Recurrent {
         if !l.bias {
             args.push("use_bias=False".into());
         }
-        for i in 0..l.num_layers.get() {
+        // Stacked layers are Keras layers of their own; the last is `l{n}`.
+        let stacked = l.num_layers.get();
+        for i in 1..=stacked {
             let cell = format!("layers.{class}({})", args.join(", "));
-            let name = format!("name=\"l{}_{}\"", e.number, i + 1);
+            let name = if i == stacked {
+                e.keras_name()
+            } else {
+                format!("name=\"l{}_{i}\"", e.number)
+            };
             out.push(if l.bidirectional {
                 format!("layers.Bidirectional({cell}, {name})")
             } else {

@@ -69,8 +69,14 @@ impl Family for Reshape {
     }
 
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
+        if let (Kind::GlobalAvgPool, Shape::Matrix { .. }) = (e.layer.kind, e.input) {
+            out.push(format!(
+                "layers.GlobalAveragePooling1D(data_format=\"channels_first\", {})",
+                e.keras_name()
+            ));
+            return Ok(());
+        }
         let class = match (e.layer.kind, e.input) {
-            (Kind::GlobalAvgPool, Shape::Matrix { .. }) => "GlobalAveragePooling1D",
             (Kind::GlobalAvgPool, Shape::Volume { .. }) => "GlobalAveragePooling3D",
             (Kind::GlobalAvgPool, _) => "GlobalAveragePooling2D",
             _ => "Flatten",
