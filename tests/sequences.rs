@@ -234,3 +234,34 @@ fn random_sequence_networks_match_pytorch() {
         "{valid} valid, {refused} refused"
     );
 }
+
+#[test]
+fn the_readme_transformer_example_reads_and_counts_as_it_says() {
+    let readme = include_str!("../README.md");
+    let marker = "<!-- transformer example: tests/sequences.rs reads this block -->";
+    let block = readme
+        .split(marker)
+        .nth(1)
+        .expect("the README has the example");
+    let toml = block
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a toml block after the marker");
+    let a = analyze(&parse(toml).expect("the example parses"));
+    // Checked in PyTorch: scripts/preset_totals.py on the same file.
+    assert_eq!(a.totals.params, Some(5_339_138));
+    assert!(readme.contains("A small transformer classifier (5,339,138 parameters"));
+    assert_eq!(a.rows.last().unwrap().output, Some(Shape::Flat(2)));
+}
+
+#[test]
+fn signals_and_volumes_have_a_smallest_input() {
+    use layerlab::smallest::{size_text, smallest_valid_input};
+    let ecg = presets::load("ecg1d").unwrap();
+    assert_eq!(size_text(smallest_valid_input(&ecg).unwrap()), "8");
+    let c3d = presets::load("c3d-small").unwrap();
+    assert_eq!(size_text(smallest_valid_input(&c3d).unwrap()), "8×16×16");
+    // A sequence has no least length: any from 1 up will do.
+    assert_eq!(smallest_valid_input(&presets::load("gpt2").unwrap()), None);
+}
