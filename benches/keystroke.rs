@@ -48,6 +48,40 @@ fn residual_app() -> (App, usize) {
     (app, at)
 }
 
+/// A token network of `n` pre-norm sub-layers as GPT-2 writes them: an
+/// embedding (dim 256), then `add`s of (layernorm, attention) and of
+/// (layernorm, dense 1024 gelu, dense 256), each with the identity.
+fn transformer(n: usize) -> layerlab::network::Network {
+    use layerlab::layer::{Activation, Kind, Layer};
+    use layerlab::size::Size;
+    let size = |n| Size::new(n).unwrap();
+    let residual = |body: Vec<Layer>| Layer {
+        branches: vec![body, Vec::new()],
+        ..Layer::new(Kind::Add)
+    };
+    let mut embedding = Layer::new(Kind::Embedding);
+    (embedding.extra.vocab, embedding.extra.dim) = (size(32_000), size(256));
+    let mut layers = vec![embedding];
+    for i in 0..n {
+        let norm = Layer::new(Kind::LayerNorm);
+        layers.push(residual(if i % 2 == 0 {
+            vec![norm, Layer::new(Kind::Attention)]
+        } else {
+            let dense = |units, activation| Layer {
+                units: size(units),
+                activation,
+                ..Layer::new(Kind::Dense)
+            };
+            vec![norm, dense(1024, Some(Activation::Gelu)), dense(256, None)]
+        }));
+    }
+    layerlab::network::Network {
+        input: layerlab::network::Shape::Flat(1024),
+        layers,
+        ..layerlab::network::Network::empty("transformer")
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let lenet = layerlab::presets::load("lenet").expect("preset");
     keystrokes(
@@ -80,6 +114,25 @@ fn bench(c: &mut Criterion) {
             keys,
         );
     }
+    // Sequences: GPT-2's input one token shorter and back (every row
+    // recomputed, attention's L² with it), and a 2,000-sub-layer
+    // transformer whose embedding doubles and halves its width, so every
+    // attention and dense below changes shape.
+    let gpt2 = layerlab::presets::load("gpt2").expect("preset");
+    pressing(
+        c,
+        "keystroke gpt2, [ ] on the input (edit, recompute, render 200x60)",
+        App::new(gpt2, None, None),
+        0,
+        ['[', ']'],
+    );
+    pressing(
+        c,
+        "keystroke 2,000 transformer sub-layers, > < on the embedding (edit, recompute, render 200x60)",
+        App::new(transformer(2_000), None, None),
+        1,
+        ['>', '<'],
+    );
     // The worst place to edit: the first layer, so every row below is
     // recomputed; and `P`, which changes every convolution at once.
     let huge = common::deep_network(100_000);

@@ -223,7 +223,9 @@ pub fn analyze_changed(net: &Network, out: &mut Analysis, index: usize) {
     // A tied layer depends on the embeddings above it, and an embedding
     // on the tied layers below: the full pass checks both.
     let mut tying = false;
-    layer.walk(&mut |l| tying |= l.kind == Kind::Embedding || (l.kind == Kind::Dense && l.tied));
+    layer.walk(&mut |l| {
+        tying |= l.kind == Kind::Embedding || (l.kind == Kind::Dense && l.extra.tied)
+    });
     if tying {
         return analyze_from(net, out, index);
     }
@@ -256,7 +258,7 @@ pub fn analyze_changed(net: &Network, out: &mut Analysis, index: usize) {
 /// Whether `layer` holds a dense layer tied to an embedding.
 fn ties(layer: &Layer) -> bool {
     let mut tied = false;
-    layer.walk(&mut |l| tied |= l.kind == Kind::Dense && l.tied);
+    layer.walk(&mut |l| tied |= l.kind == Kind::Dense && l.extra.tied);
     tied
 }
 
@@ -266,7 +268,7 @@ fn embeddings_in(layers: &[Layer]) -> Vec<(u64, u64)> {
     for layer in layers {
         layer.walk(&mut |l| {
             if l.kind == Kind::Embedding {
-                found.push((l.vocab.get(), l.dim.get()));
+                found.push((l.extra.vocab.get(), l.extra.dim.get()));
             }
         });
     }
@@ -277,7 +279,7 @@ fn embeddings_in(layers: &[Layer]) -> Vec<(u64, u64)> {
 /// `dense U` on F features borrows the U × F table of an earlier
 /// `embedding(U, F)`, as GPT-2's head borrows its token embedding.
 fn untied(layer: &Layer, row: &Row, embeddings: &[(u64, u64)]) -> Option<Problem> {
-    if layer.kind == Kind::Dense && layer.tied {
+    if layer.kind == Kind::Dense && layer.extra.tied {
         let (units, features) = (layer.units.get(), row.input?.last());
         return (!embeddings.contains(&(units, features)))
             .then_some(Problem::Untied { units, features });

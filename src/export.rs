@@ -92,7 +92,7 @@ fn ties(net: &Network) -> Result<Vec<(usize, usize)>, ExportError> {
     for (i, layer) in net.layers.iter().enumerate() {
         let mut nested = false;
         for child in layer.children() {
-            child.walk(&mut |l| nested |= l.kind == Kind::Dense && l.tied);
+            child.walk(&mut |l| nested |= l.kind == Kind::Dense && l.extra.tied);
         }
         if nested {
             return Err(ExportError(t!(
@@ -100,12 +100,12 @@ fn ties(net: &Network) -> Result<Vec<(usize, usize)>, ExportError> {
                 n = (i + 1).to_string()
             )));
         }
-        if layer.kind != Kind::Dense || !layer.tied {
+        if layer.kind != Kind::Dense || !layer.extra.tied {
             continue;
         }
         let borrowed = net.layers[..i]
             .iter()
-            .rposition(|l| l.kind == Kind::Embedding && l.vocab == layer.units);
+            .rposition(|l| l.kind == Kind::Embedding && l.extra.vocab == layer.units);
         match borrowed {
             Some(e) => out.push((i + 1, e + 1)),
             None => {

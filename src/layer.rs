@@ -114,6 +114,29 @@ pub struct Depth {
     pub dilation: u64,
 }
 
+/// Settings of the kinds added for sequences, recurrent nets and volumes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Extra {
+    /// A 3-D window's depth axis.
+    pub depth: Depth,
+    /// `embedding`: tokens known, and the vector each becomes.
+    pub vocab: Size,
+    pub dim: Size,
+    /// `pos_embedding`: positions learned, and token types added (BERT's 2).
+    pub max_len: Size,
+    pub types: u64,
+    /// `attention` and `transformer`: heads, causal mask, feed-forward width.
+    pub heads: Size,
+    pub causal: bool,
+    pub ff: Size,
+    /// Recurrent layers: state size, stacked layers, both directions.
+    pub hidden: Size,
+    pub num_layers: Size,
+    pub bidirectional: bool,
+    /// `dense`: weights shared with an earlier embedding (a tied LM head).
+    pub tied: bool,
+}
+
 /// Every kind of layer, in the order the "add layer" list shows them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -350,24 +373,10 @@ pub struct Layer {
     pub name: Option<String>,
     /// How many times a block's layers run one after another.
     pub repeat: Size,
-    /// A 3-D window's depth axis.
-    pub depth: Depth,
-    /// `embedding`: tokens known, and the vector each becomes.
-    pub vocab: Size,
-    pub dim: Size,
-    /// `pos_embedding`: positions learned, and token types added (BERT's 2).
-    pub max_len: Size,
-    pub types: u64,
-    /// `attention` and `transformer`: heads, causal mask, feed-forward width.
-    pub heads: Size,
-    pub causal: bool,
-    pub ff: Size,
-    /// Recurrent layers: state size, stacked layers, both directions.
-    pub hidden: Size,
-    pub num_layers: Size,
-    pub bidirectional: bool,
-    /// `dense`: weights shared with an earlier embedding (a tied LM head).
-    pub tied: bool,
+    /// The settings only sequence, recurrent and 3-D kinds read, boxed:
+    /// most layers never look at them, and every keystroke reads every
+    /// layer of a 100,000-layer network.
+    pub extra: Box<Extra>,
     /// What a container holds: a merge's branches (an empty branch is the
     /// identity), or a block's layers as its one branch.
     pub branches: Vec<Vec<Layer>>,
@@ -402,23 +411,25 @@ impl Layer {
             },
             name: None,
             repeat: Size::ONE,
-            depth: Depth {
-                kernel: 3,
-                stride: None,
-                padding: 0,
-                dilation: 1,
-            },
-            vocab: Size::new(1000).unwrap_or(Size::ONE),
-            dim: Size::new(64).unwrap_or(Size::ONE),
-            max_len: Size::new(512).unwrap_or(Size::ONE),
-            types: 0,
-            heads: Size::new(8).unwrap_or(Size::ONE),
-            causal: false,
-            ff: Size::new(2048).unwrap_or(Size::ONE),
-            hidden: Size::new(128).unwrap_or(Size::ONE),
-            num_layers: Size::ONE,
-            bidirectional: false,
-            tied: false,
+            extra: Box::new(Extra {
+                depth: Depth {
+                    kernel: 3,
+                    stride: None,
+                    padding: 0,
+                    dilation: 1,
+                },
+                vocab: Size::new(1000).unwrap_or(Size::ONE),
+                dim: Size::new(64).unwrap_or(Size::ONE),
+                max_len: Size::new(512).unwrap_or(Size::ONE),
+                types: 0,
+                heads: Size::new(8).unwrap_or(Size::ONE),
+                causal: false,
+                ff: Size::new(2048).unwrap_or(Size::ONE),
+                hidden: Size::new(128).unwrap_or(Size::ONE),
+                num_layers: Size::ONE,
+                bidirectional: false,
+                tied: false,
+            }),
             branches: Vec::new(),
         };
         crate::family::of(kind).defaults(&mut layer);
@@ -436,9 +447,9 @@ impl Layer {
 
     /// A 3-D window's stride along depth, with the default filled in.
     pub fn depth_stride(&self) -> u64 {
-        match self.depth.stride {
+        match self.extra.depth.stride {
             Some(s) => s,
-            None if self.kind.pools() => self.depth.kernel,
+            None if self.kind.pools() => self.extra.depth.kernel,
             None => 1,
         }
     }
@@ -455,10 +466,10 @@ impl Layer {
 
     /// Sets a 3-D window's depth, pinning an implicit stride as `set_kernel` does.
     pub fn set_depth_kernel(&mut self, kernel: u64) {
-        if self.depth.stride.is_none() {
-            self.depth.stride = Some(self.depth_stride());
+        if self.extra.depth.stride.is_none() {
+            self.extra.depth.stride = Some(self.depth_stride());
         }
-        self.depth.kernel = kernel;
+        self.extra.depth.kernel = kernel;
     }
 
     /// A short description for tables: `conv 5×5 ×6 s1 p0 relu`.
@@ -719,14 +730,14 @@ impl Field {
         match self {
             Field::Filters => layer.filters.to_string(),
             Field::Units => layer.units.to_string(),
-            Field::Kernel => window_text(layer, layer.kernel, layer.depth.kernel),
+            Field::Kernel => window_text(layer, layer.kernel, layer.extra.depth.kernel),
             Field::Stride => window_text(layer, layer.stride(), layer.depth_stride()),
             Field::Padding => match layer.padding {
                 Padding::Valid => "valid".to_string(),
                 Padding::Same => "same".to_string(),
-                Padding::Explicit(p) => window_text(layer, p, layer.depth.padding),
+                Padding::Explicit(p) => window_text(layer, p, layer.extra.depth.padding),
             },
-            Field::Dilation => window_text(layer, layer.dilation, layer.depth.dilation),
+            Field::Dilation => window_text(layer, layer.dilation, layer.extra.depth.dilation),
             Field::Groups => layer.groups.to_string(),
             Field::Bias => layer.bias.to_string(),
             Field::CeilMode => layer.ceil_mode.to_string(),
@@ -742,17 +753,17 @@ impl Field {
             Field::Right => layer.sides.right.to_string(),
             Field::Name => layer.name.clone().unwrap_or_default(),
             Field::Repeat => layer.repeat.to_string(),
-            Field::Vocab => layer.vocab.to_string(),
-            Field::Dim => layer.dim.to_string(),
-            Field::MaxLen => layer.max_len.to_string(),
-            Field::Types => layer.types.to_string(),
-            Field::Heads => layer.heads.to_string(),
-            Field::Causal => layer.causal.to_string(),
-            Field::Ff => layer.ff.to_string(),
-            Field::Hidden => layer.hidden.to_string(),
-            Field::Layers => layer.num_layers.to_string(),
-            Field::Bidirectional => layer.bidirectional.to_string(),
-            Field::Tied => layer.tied.to_string(),
+            Field::Vocab => layer.extra.vocab.to_string(),
+            Field::Dim => layer.extra.dim.to_string(),
+            Field::MaxLen => layer.extra.max_len.to_string(),
+            Field::Types => layer.extra.types.to_string(),
+            Field::Heads => layer.extra.heads.to_string(),
+            Field::Causal => layer.extra.causal.to_string(),
+            Field::Ff => layer.extra.ff.to_string(),
+            Field::Hidden => layer.extra.hidden.to_string(),
+            Field::Layers => layer.extra.num_layers.to_string(),
+            Field::Bidirectional => layer.extra.bidirectional.to_string(),
+            Field::Tied => layer.extra.tied.to_string(),
         }
     }
 
@@ -761,10 +772,14 @@ impl Field {
         match self {
             Field::Filters => a.filters == b.filters,
             Field::Units => a.units == b.units,
-            Field::Kernel => a.kernel == b.kernel && a.depth.kernel == b.depth.kernel,
+            Field::Kernel => a.kernel == b.kernel && a.extra.depth.kernel == b.extra.depth.kernel,
             Field::Stride => a.stride() == b.stride() && a.depth_stride() == b.depth_stride(),
-            Field::Padding => a.padding == b.padding && a.depth.padding == b.depth.padding,
-            Field::Dilation => a.dilation == b.dilation && a.depth.dilation == b.depth.dilation,
+            Field::Padding => {
+                a.padding == b.padding && a.extra.depth.padding == b.extra.depth.padding
+            }
+            Field::Dilation => {
+                a.dilation == b.dilation && a.extra.depth.dilation == b.extra.depth.dilation
+            }
             Field::Groups => a.groups == b.groups,
             Field::Bias => a.bias == b.bias,
             Field::CeilMode => a.ceil_mode == b.ceil_mode,
@@ -780,17 +795,17 @@ impl Field {
             Field::Right => a.sides.right == b.sides.right,
             Field::Name => a.name == b.name,
             Field::Repeat => a.repeat == b.repeat,
-            Field::Vocab => a.vocab == b.vocab,
-            Field::Dim => a.dim == b.dim,
-            Field::MaxLen => a.max_len == b.max_len,
-            Field::Types => a.types == b.types,
-            Field::Heads => a.heads == b.heads,
-            Field::Causal => a.causal == b.causal,
-            Field::Ff => a.ff == b.ff,
-            Field::Hidden => a.hidden == b.hidden,
-            Field::Layers => a.num_layers == b.num_layers,
-            Field::Bidirectional => a.bidirectional == b.bidirectional,
-            Field::Tied => a.tied == b.tied,
+            Field::Vocab => a.extra.vocab == b.extra.vocab,
+            Field::Dim => a.extra.dim == b.extra.dim,
+            Field::MaxLen => a.extra.max_len == b.extra.max_len,
+            Field::Types => a.extra.types == b.extra.types,
+            Field::Heads => a.extra.heads == b.extra.heads,
+            Field::Causal => a.extra.causal == b.extra.causal,
+            Field::Ff => a.extra.ff == b.extra.ff,
+            Field::Hidden => a.extra.hidden == b.extra.hidden,
+            Field::Layers => a.extra.num_layers == b.extra.num_layers,
+            Field::Bidirectional => a.extra.bidirectional == b.extra.bidirectional,
+            Field::Tied => a.extra.tied == b.extra.tied,
         }
     }
 
@@ -814,7 +829,7 @@ impl Field {
             3 => T::Array(vec![int(depth), int(hw.h), int(hw.w)]),
             _ => pair(hw),
         };
-        let d = &layer.depth;
+        let d = &layer.extra.depth;
         let b = |on: bool| on.then_some(T::Boolean(true));
         match self {
             Field::Filters => Some(T::Integer(layer.filters.to_i64())),
@@ -859,19 +874,18 @@ impl Field {
             Field::Right => Some(T::Integer(to_i64(layer.sides.right))),
             Field::Name => layer.name.clone().map(T::String),
             Field::Repeat => (layer.repeat != Size::ONE).then(|| T::Integer(layer.repeat.to_i64())),
-            Field::Vocab => Some(T::Integer(layer.vocab.to_i64())),
-            Field::Dim => Some(T::Integer(layer.dim.to_i64())),
-            Field::MaxLen => Some(T::Integer(layer.max_len.to_i64())),
-            Field::Types => (layer.types > 0).then(|| int(layer.types)),
-            Field::Heads => Some(T::Integer(layer.heads.to_i64())),
-            Field::Causal => b(layer.causal),
-            Field::Ff => Some(T::Integer(layer.ff.to_i64())),
-            Field::Hidden => Some(T::Integer(layer.hidden.to_i64())),
-            Field::Layers => {
-                (layer.num_layers != Size::ONE).then(|| T::Integer(layer.num_layers.to_i64()))
-            }
-            Field::Bidirectional => b(layer.bidirectional),
-            Field::Tied => b(layer.tied),
+            Field::Vocab => Some(T::Integer(layer.extra.vocab.to_i64())),
+            Field::Dim => Some(T::Integer(layer.extra.dim.to_i64())),
+            Field::MaxLen => Some(T::Integer(layer.extra.max_len.to_i64())),
+            Field::Types => (layer.extra.types > 0).then(|| int(layer.extra.types)),
+            Field::Heads => Some(T::Integer(layer.extra.heads.to_i64())),
+            Field::Causal => b(layer.extra.causal),
+            Field::Ff => Some(T::Integer(layer.extra.ff.to_i64())),
+            Field::Hidden => Some(T::Integer(layer.extra.hidden.to_i64())),
+            Field::Layers => (layer.extra.num_layers != Size::ONE)
+                .then(|| T::Integer(layer.extra.num_layers.to_i64())),
+            Field::Bidirectional => b(layer.extra.bidirectional),
+            Field::Tied => b(layer.extra.tied),
         }
     }
 
@@ -925,13 +939,13 @@ impl Field {
                     Field::Filters => &mut layer.filters,
                     Field::Units => &mut layer.units,
                     Field::Repeat => &mut layer.repeat,
-                    Field::Vocab => &mut layer.vocab,
-                    Field::Dim => &mut layer.dim,
-                    Field::MaxLen => &mut layer.max_len,
-                    Field::Heads => &mut layer.heads,
-                    Field::Ff => &mut layer.ff,
-                    Field::Hidden => &mut layer.hidden,
-                    Field::Layers => &mut layer.num_layers,
+                    Field::Vocab => &mut layer.extra.vocab,
+                    Field::Dim => &mut layer.extra.dim,
+                    Field::MaxLen => &mut layer.extra.max_len,
+                    Field::Heads => &mut layer.extra.heads,
+                    Field::Ff => &mut layer.extra.ff,
+                    Field::Hidden => &mut layer.extra.hidden,
+                    Field::Layers => &mut layer.extra.num_layers,
                     _ => &mut layer.groups,
                 } = n;
             }
@@ -939,16 +953,16 @@ impl Field {
                 let Value::Int(i) = *value else {
                     return Err(bad());
                 };
-                layer.types = u64::try_from(i).map_err(|_| bad())?;
+                layer.extra.types = u64::try_from(i).map_err(|_| bad())?;
             }
             Field::Causal | Field::Bidirectional | Field::Tied => {
                 let Value::Bool(b) = *value else {
                     return Err(bad());
                 };
                 *match self {
-                    Field::Causal => &mut layer.causal,
-                    Field::Bidirectional => &mut layer.bidirectional,
-                    _ => &mut layer.tied,
+                    Field::Causal => &mut layer.extra.causal,
+                    Field::Bidirectional => &mut layer.extra.bidirectional,
+                    _ => &mut layer.extra.tied,
                 } = b;
             }
             Field::Scale => layer.scale = pair(value).ok_or_else(bad)?,
@@ -987,7 +1001,7 @@ impl Field {
             }
             Field::Kernel | Field::Stride | Field::Dilation => {
                 let (hw, depth) = window_value(layer.kind, value, 1).ok_or_else(bad)?;
-                let d = &mut layer.depth;
+                let d = &mut layer.extra.depth;
                 match self {
                     Field::Kernel => layer.kernel = hw,
                     Field::Stride => layer.stride = Some(hw),
@@ -1005,12 +1019,12 @@ impl Field {
                 Value::Word(w) if w == "same" => layer.padding = Padding::Same,
                 Value::Word(w) if w == "valid" => {
                     layer.padding = Padding::Valid;
-                    layer.depth.padding = 0;
+                    layer.extra.depth.padding = 0;
                 }
                 _ => {
                     let (hw, depth) = window_value(layer.kind, value, 0).ok_or_else(bad)?;
                     layer.padding = Padding::Explicit(hw);
-                    layer.depth.padding = depth.unwrap_or(layer.depth.padding);
+                    layer.extra.depth.padding = depth.unwrap_or(layer.extra.depth.padding);
                 }
             },
             Field::Bias | Field::CeilMode => {

@@ -329,10 +329,10 @@ fn nd_window_network(axes: usize) -> impl Strategy<Value = Network> {
                     w: pad(pw, kw),
                 })
             };
-            layer.depth.kernel = kd;
-            layer.depth.stride = Some(sd);
-            layer.depth.padding = pad(pd % 3, kd);
-            layer.depth.dilation = dd;
+            layer.extra.depth.kernel = kd;
+            layer.extra.depth.stride = Some(sd);
+            layer.extra.depth.padding = pad(pd % 3, kd);
+            layer.extra.depth.dilation = dd;
             layer
         });
     (

@@ -116,7 +116,7 @@ fn the_tied_head_is_counted_once_and_shown() {
     assert_eq!(a.rows.last().unwrap().params, Some(0));
     // Without the embedding it borrows from, the head is a red row.
     let mut alone = gpt2.clone();
-    alone.layers[0].vocab = layerlab::size::Size::new(50_000).unwrap();
+    alone.layers[0].extra.vocab = layerlab::size::Size::new(50_000).unwrap();
     let a = analyze(&alone);
     assert_eq!(a.error_at, Some(gpt2.layers.len() - 1));
     assert_eq!(

@@ -323,8 +323,8 @@ fn differences(nodes: &[Node]) -> Vec<(String, u64)> {
                     _ => 0,
                 };
                 if per > 0 && l.bias {
-                    let dirs = if l.bidirectional { 2 } else { 1 };
-                    let d = per * l.hidden.get() * dirs * l.num_layers.get();
+                    let dirs = if l.extra.bidirectional { 2 } else { 1 };
+                    let d = per * l.extra.hidden.get() * dirs * l.extra.num_layers.get();
                     out.push((format!("l{}", e.number), d));
                 }
             }

@@ -39,7 +39,7 @@ impl Family for Dense {
         };
         let units = layer.units.get();
         // A tied layer borrows an embedding's weights: only its bias is new.
-        let weights = if layer.tied { 0 } else { n };
+        let weights = if layer.extra.tied { 0 } else { n };
         let params = weights
             .checked_add(u64::from(layer.bias))
             .and_then(|x| x.checked_mul(units))
@@ -55,7 +55,7 @@ impl Family for Dense {
 
     fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
         let n = input.last();
-        if layer.tied {
+        if layer.extra.tied {
             let bias = if layer.bias {
                 format!("{} = {result}", layer.units)
             } else {
@@ -92,7 +92,7 @@ impl Family for Dense {
     }
 
     fn label(&self, layer: &Layer) -> String {
-        let tied = if layer.tied { " tied" } else { "" };
+        let tied = if layer.extra.tied { " tied" } else { "" };
         format!("dense {}{tied}{}", layer.units, weights_suffix(layer))
     }
 

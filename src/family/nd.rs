@@ -41,7 +41,7 @@ pub fn window_axes(layer: &Layer, input: Shape) -> Result<(u64, Vec<(NdAxis, Axi
             vec![(NdAxis::Length, axis(cols, k.w, s.w, dil.w, pad.w))],
         )),
         (3, Shape::Volume { c, d, h, w }) => {
-            let depth = &layer.depth;
+            let depth = &layer.extra.depth;
             let dd = if conv { depth.dilation } else { 1 };
             Ok((
                 c,
@@ -161,7 +161,7 @@ fn taps(layer: &Layer) -> Result<u64, Problem> {
     let k = layer.kernel;
     match layer.kind.window_axes() {
         1 => Ok(k.w),
-        _ => super::product(&[layer.depth.kernel, k.h, k.w], "kernel"),
+        _ => super::product(&[layer.extra.depth.kernel, k.h, k.w], "kernel"),
     }
 }
 
@@ -191,7 +191,7 @@ impl Family for Nd {
     fn defaults(&self, layer: &mut Layer) {
         if layer.kind.pools() {
             layer.kernel = Hw::square(2);
-            layer.depth.kernel = 2;
+            layer.extra.depth.kernel = 2;
         }
     }
 
@@ -245,7 +245,7 @@ impl Family for Nd {
         let k = layer.kernel;
         let window = match layer.kind.window_axes() {
             1 => k.w.to_string(),
-            _ => format!("{}·{}·{}", layer.depth.kernel, k.h, k.w),
+            _ => format!("{}·{}·{}", layer.extra.depth.kernel, k.h, k.w),
         };
         let depth = match (kernels, layer.groups.get()) {
             (Kernels::Shared, _) => String::new(),
@@ -264,7 +264,7 @@ impl Family for Nd {
     }
 
     fn resize(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
-        let d = layer.depth.kernel;
+        let d = layer.extra.depth.kernel;
         super::resize_window(layer, step)?;
         if layer.kind.window_axes() == 3 {
             match Size::new(d).and_then(|n| step.add_one(n)) {

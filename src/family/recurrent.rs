@@ -22,14 +22,14 @@ pub fn gates(kind: Kind) -> u64 {
 }
 
 fn directions(layer: &Layer) -> u64 {
-    if layer.bidirectional { 2 } else { 1 }
+    if layer.extra.bidirectional { 2 } else { 1 }
 }
 
 /// What one layer (one direction) weighs on `i` input features:
 /// G·(h·(i + h) + 2h), without the 2h when there is no bias; and the MACs
 /// of one step, G·h·(i + h).
 fn cell(layer: &Layer, i: u64) -> Result<(u64, u64), Problem> {
-    let (g, h) = (gates(layer.kind), layer.hidden.get());
+    let (g, h) = (gates(layer.kind), layer.extra.hidden.get());
     let big = || too_large("parameter count");
     let step = product(
         &[g, h, i.checked_add(h).ok_or_else(big)?],
@@ -66,9 +66,9 @@ impl Family for Recurrent {
             });
         };
         let dirs = directions(layer);
-        let out = product(&[layer.hidden.get(), dirs], "feature count")?;
+        let out = product(&[layer.extra.hidden.get(), dirs], "feature count")?;
         let (first, first_step) = cell(layer, e)?;
-        let later_layers = layer.num_layers.get() - 1;
+        let later_layers = layer.extra.num_layers.get() - 1;
         let (later, later_step) = if later_layers > 0 {
             cell(layer, out)?
         } else {
@@ -94,7 +94,7 @@ impl Family for Recurrent {
             (Shape::Matrix { rows, .. }, Some(out)) => vec![t!(
                 "rnn-size",
                 l = rows.to_string(),
-                hidden = layer.hidden.to_string(),
+                hidden = layer.extra.hidden.to_string(),
                 dirs = directions(layer).to_string(),
                 out = out.to_string()
             )],
@@ -103,7 +103,7 @@ impl Family for Recurrent {
     }
 
     fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
-        let (g, h, e) = (gates(layer.kind), layer.hidden, input.last());
+        let (g, h, e) = (gates(layer.kind), layer.extra.hidden, input.last());
         let out = h.get().saturating_mul(directions(layer));
         let bias = if layer.bias {
             format!(" + 2·{h}")
@@ -112,11 +112,11 @@ impl Family for Recurrent {
         };
         let first = format!("{g}·({h}·({e} + {h}){bias})");
         let mut sum = first;
-        if layer.num_layers.get() > 1 {
+        if layer.extra.num_layers.get() > 1 {
             let later = format!("{g}·({h}·({out} + {h}){bias})");
-            sum = format!("{sum} + {}·{later}", layer.num_layers.get() - 1);
+            sum = format!("{sum} + {}·{later}", layer.extra.num_layers.get() - 1);
         }
-        let formula = if layer.bidirectional {
+        let formula = if layer.extra.bidirectional {
             format!("2·({sum})")
         } else {
             sum
@@ -133,10 +133,10 @@ impl Family for Recurrent {
         let Shape::Matrix { rows: l, cols: e } = input else {
             return None;
         };
-        let (g, h) = (gates(layer.kind), layer.hidden);
+        let (g, h) = (gates(layer.kind), layer.extra.hidden);
         Some(format!(
             "{l}·{g}·{h}·({e} + {h}){} = {result}  {}",
-            if layer.num_layers.get() > 1 || layer.bidirectional {
+            if layer.extra.num_layers.get() > 1 || layer.extra.bidirectional {
                 " + …"
             } else {
                 ""
@@ -146,11 +146,11 @@ impl Family for Recurrent {
     }
 
     fn label(&self, layer: &Layer) -> String {
-        let mut s = format!("{} {}", layer.kind.name(), layer.hidden);
-        if layer.num_layers.get() > 1 {
-            s.push_str(&format!(" ×{}", layer.num_layers));
+        let mut s = format!("{} {}", layer.kind.name(), layer.extra.hidden);
+        if layer.extra.num_layers.get() > 1 {
+            s.push_str(&format!(" ×{}", layer.extra.num_layers));
         }
-        if layer.bidirectional {
+        if layer.extra.bidirectional {
             s.push_str(" bi");
         }
         if !layer.bias {
@@ -160,15 +160,15 @@ impl Family for Recurrent {
     }
 
     fn resize(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
-        layer.num_layers = step
-            .add_one(layer.num_layers)
+        layer.extra.num_layers = step
+            .add_one(layer.extra.num_layers)
             .ok_or(t!("rnn-at-least-one-layer"))?;
         Ok(())
     }
 
     fn widen(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
-        layer.hidden = step
-            .double(layer.hidden)
+        layer.extra.hidden = step
+            .double(layer.extra.hidden)
             .ok_or(t!("app-too-many-units-at-most"))?;
         Ok(())
     }
@@ -180,11 +180,11 @@ impl Family for Recurrent {
             Kind::Gru => "GRU",
             _ => "RNN",
         };
-        let mut args = vec![format!("{}, {}", e.input.last(), l.hidden)];
-        if l.num_layers.get() > 1 {
-            args.push(format!("num_layers={}", l.num_layers));
+        let mut args = vec![format!("{}, {}", e.input.last(), l.extra.hidden)];
+        if l.extra.num_layers.get() > 1 {
+            args.push(format!("num_layers={}", l.extra.num_layers));
         }
-        if l.bidirectional {
+        if l.extra.bidirectional {
             args.push("bidirectional=True".into());
         }
         if !l.bias {
@@ -204,12 +204,15 @@ impl Family for Recurrent {
             Kind::Gru => "GRU",
             _ => "SimpleRNN",
         };
-        let mut args = vec![l.hidden.to_string(), "return_sequences=True".to_string()];
+        let mut args = vec![
+            l.extra.hidden.to_string(),
+            "return_sequences=True".to_string(),
+        ];
         if !l.bias {
             args.push("use_bias=False".into());
         }
         // Stacked layers are Keras layers of their own; the last is `l{n}`.
-        let stacked = l.num_layers.get();
+        let stacked = l.extra.num_layers.get();
         for i in 1..=stacked {
             let cell = format!("layers.{class}({})", args.join(", "));
             let name = if i == stacked {
@@ -217,7 +220,7 @@ impl Family for Recurrent {
             } else {
                 format!("name=\"l{}_{i}\"", e.number)
             };
-            out.push(if l.bidirectional {
+            out.push(if l.extra.bidirectional {
                 format!("layers.Bidirectional({cell}, {name})")
             } else {
                 format!("{}, {name})", cell.trim_end_matches(')'))

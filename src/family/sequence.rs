@@ -52,7 +52,7 @@ fn attention_macs(l: u64, e: u64) -> Result<u64, Problem> {
 
 /// The heads must split E evenly; PyTorch refuses otherwise.
 fn check_heads(layer: &Layer, e: u64) -> Result<(), Problem> {
-    let heads = layer.heads.get();
+    let heads = layer.extra.heads.get();
     if e.is_multiple_of(heads) {
         Ok(())
     } else {
@@ -109,7 +109,7 @@ impl Family for Sequence {
                         got: input,
                     });
                 };
-                let (vocab, dim) = (layer.vocab.get(), layer.dim.get());
+                let (vocab, dim) = (layer.extra.vocab.get(), layer.extra.dim.get());
                 Ok(Step {
                     params: product(&[vocab, dim], "parameter count")?,
                     ..Step::passthrough(Shape::Matrix { rows: l, cols: dim })
@@ -117,12 +117,12 @@ impl Family for Sequence {
             }
             Kind::PosEmbedding => {
                 let (l, e) = sequence(layer, input)?;
-                let max_len = layer.max_len.get();
+                let max_len = layer.extra.max_len.get();
                 if l > max_len {
                     return Err(Problem::TooLong { len: l, max_len });
                 }
                 let rows = max_len
-                    .checked_add(layer.types)
+                    .checked_add(layer.extra.types)
                     .ok_or(too_large("parameter count"))?;
                 Ok(Step {
                     params: product(&[rows, e], "parameter count")?,
@@ -148,7 +148,7 @@ impl Family for Sequence {
             Kind::Transformer => {
                 let (l, e) = sequence(layer, input)?;
                 check_heads(layer, e)?;
-                let ff = layer.ff.get();
+                let ff = layer.extra.ff.get();
                 let params = attention_params(e, true)?
                     .checked_add(feed_forward_params(e, ff)?)
                     .ok_or(too_large("parameter count"))?;
@@ -174,14 +174,14 @@ impl Family for Sequence {
                 vec![t!(
                     "seq-embedding-size",
                     l = l.to_string(),
-                    dim = layer.dim.to_string(),
+                    dim = layer.extra.dim.to_string(),
                     out = out.to_string()
                 )]
             }
             (Kind::PosEmbedding, Shape::Matrix { rows, .. }, _) => vec![t!(
                 "seq-positions-size",
                 l = thousands(rows),
-                max_len = thousands(layer.max_len.get())
+                max_len = thousands(layer.extra.max_len.get())
             )],
             (Kind::FirstToken, Shape::Matrix { cols, .. }, _) => {
                 vec![t!("seq-first-token-size", e = cols.to_string())]
@@ -195,19 +195,19 @@ impl Family for Sequence {
         match layer.kind {
             Kind::Embedding => format!(
                 "{}·{} = {result}  {}",
-                layer.vocab,
-                layer.dim,
+                layer.extra.vocab,
+                layer.extra.dim,
                 t!("seq-a-vector-per-token")
             ),
-            Kind::PosEmbedding if layer.types > 0 => format!(
+            Kind::PosEmbedding if layer.extra.types > 0 => format!(
                 "({} + {})·{e} = {result}  {}",
-                layer.max_len,
-                layer.types,
+                layer.extra.max_len,
+                layer.extra.types,
                 t!("seq-positions-and-types")
             ),
             Kind::PosEmbedding => format!(
                 "{}·{e} = {result}  {}",
-                layer.max_len,
+                layer.extra.max_len,
                 t!("seq-a-vector-per-position")
             ),
             Kind::LayerNorm if layer.bias => {
@@ -221,7 +221,7 @@ impl Family for Sequence {
             Kind::Transformer => format!(
                 "(4·{e}² + 4·{e}) + ({e} + 1)·{ff} + ({ff} + 1)·{e} + 4·{e} = {result}  {}",
                 t!("seq-transformer-parts"),
-                ff = layer.ff
+                ff = layer.extra.ff
             ),
             _ => t!("family-0-no-weights").to_string(),
         }
@@ -239,7 +239,7 @@ impl Family for Sequence {
             )),
             Kind::Transformer => Some(format!(
                 "{attention} + 2·{l}·{e}·{} = {result}  {}",
-                layer.ff,
+                layer.extra.ff,
                 t!("seq-transformer-macs")
             )),
             _ => None,
@@ -248,15 +248,18 @@ impl Family for Sequence {
 
     fn label(&self, layer: &Layer) -> String {
         match layer.kind {
-            Kind::Embedding => format!("embedding {}→{}", layer.vocab, layer.dim),
-            Kind::PosEmbedding if layer.types > 0 => {
-                format!("pos_embedding {} +{} types", layer.max_len, layer.types)
+            Kind::Embedding => format!("embedding {}→{}", layer.extra.vocab, layer.extra.dim),
+            Kind::PosEmbedding if layer.extra.types > 0 => {
+                format!(
+                    "pos_embedding {} +{} types",
+                    layer.extra.max_len, layer.extra.types
+                )
             }
-            Kind::PosEmbedding => format!("pos_embedding {}", layer.max_len),
+            Kind::PosEmbedding => format!("pos_embedding {}", layer.extra.max_len),
             Kind::LayerNorm if !layer.bias => "layernorm no-bias".to_string(),
             Kind::Attention => {
-                let mut s = format!("attention {}h", layer.heads);
-                if layer.causal {
+                let mut s = format!("attention {}h", layer.extra.heads);
+                if layer.extra.causal {
                     s.push_str(" causal");
                 }
                 if !layer.bias {
@@ -265,8 +268,8 @@ impl Family for Sequence {
                 s
             }
             Kind::Transformer => {
-                let mut s = format!("transformer {}h ff{}", layer.heads, layer.ff);
-                if layer.causal {
+                let mut s = format!("transformer {}h ff{}", layer.extra.heads, layer.extra.ff);
+                if layer.extra.causal {
                     s.push_str(" causal");
                 }
                 s
@@ -278,8 +281,8 @@ impl Family for Sequence {
     fn resize(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
         match layer.kind {
             Kind::Attention | Kind::Transformer => {
-                layer.heads = step
-                    .add_one(layer.heads)
+                layer.extra.heads = step
+                    .add_one(layer.extra.heads)
                     .ok_or(t!("seq-at-least-one-head"))?;
                 Ok(())
             }
@@ -289,9 +292,9 @@ impl Family for Sequence {
 
     fn widen(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
         let field = match layer.kind {
-            Kind::Embedding => &mut layer.dim,
-            Kind::Transformer => &mut layer.ff,
-            Kind::PosEmbedding => &mut layer.max_len,
+            Kind::Embedding => &mut layer.extra.dim,
+            Kind::Transformer => &mut layer.extra.ff,
+            Kind::PosEmbedding => &mut layer.extra.max_len,
             kind => return Err(t!("app-kind-has-no-filters-or", kind = kind.name())),
         };
         *field = step
@@ -304,21 +307,24 @@ impl Family for Sequence {
         let (n, l) = (&e.number, e.layer);
         let dim = e.input.last();
         let code = match l.kind {
-            Kind::Embedding => format!("nn.Embedding({}, {})", l.vocab, l.dim),
-            Kind::PosEmbedding => format!("Positions({}, {dim}, types={})", l.max_len, l.types),
+            Kind::Embedding => format!("nn.Embedding({}, {})", l.extra.vocab, l.extra.dim),
+            Kind::PosEmbedding => format!(
+                "Positions({}, {dim}, types={})",
+                l.extra.max_len, l.extra.types
+            ),
             Kind::LayerNorm if l.bias => format!("nn.LayerNorm({dim})"),
             Kind::LayerNorm => format!("LayerNorm({dim}, bias=False)"),
             Kind::Attention => format!(
                 "SelfAttention({dim}, {}, bias={}, causal={})",
-                l.heads,
+                l.extra.heads,
                 py_bool(l.bias),
-                py_bool(l.causal)
+                py_bool(l.extra.causal)
             ),
             Kind::Transformer => format!(
                 "Encoder({dim}, {}, {}, causal={})",
-                l.heads,
-                l.ff,
-                py_bool(l.causal)
+                l.extra.heads,
+                l.extra.ff,
+                py_bool(l.extra.causal)
             ),
             _ => "FirstToken()".to_string(),
         };
@@ -329,9 +335,15 @@ impl Family for Sequence {
         let (l, name) = (e.layer, e.keras_name());
         let dim = e.input.last();
         out.push(match l.kind {
-            Kind::Embedding => format!("layers.Embedding({}, {}, {name})", l.vocab, l.dim),
+            Kind::Embedding => format!(
+                "layers.Embedding({}, {}, {name})",
+                l.extra.vocab, l.extra.dim
+            ),
             Kind::PosEmbedding => {
-                format!("Positions({}, {dim}, types={}, {name})", l.max_len, l.types)
+                format!(
+                    "Positions({}, {dim}, types={}, {name})",
+                    l.extra.max_len, l.extra.types
+                )
             }
             Kind::LayerNorm if l.bias => format!("layers.LayerNormalization(epsilon=1e-5, {name})"),
             Kind::LayerNorm => {
@@ -339,12 +351,15 @@ impl Family for Sequence {
             }
             Kind::Attention => format!(
                 "SelfAttention({}, {dim} // {}, use_bias={}, causal={}, {name})",
-                l.heads,
-                l.heads,
+                l.extra.heads,
+                l.extra.heads,
                 py_bool(l.bias),
-                py_bool(l.causal)
+                py_bool(l.extra.causal)
             ),
-            Kind::Transformer => format!("EncoderLayer({dim}, {}, {}, {name})", l.heads, l.ff),
+            Kind::Transformer => format!(
+                "EncoderLayer({dim}, {}, {}, {name})",
+                l.extra.heads, l.extra.ff
+            ),
             _ => format!("FirstToken({name})"),
         });
         Ok(())

@@ -3,7 +3,7 @@
 //! two, i64::MAX and its neighbours: what doubling with `>` reaches), with
 //! names of every kind of text.
 
-use layerlab::layer::{Activation, Depth, Hw, Kind, Layer, Padding, Sides, UpsampleMode};
+use layerlab::layer::{Activation, Depth, Extra, Hw, Kind, Layer, Padding, Sides, UpsampleMode};
 use layerlab::network::{Kernels, Network, Shape};
 use layerlab::size::Size;
 use proptest::prelude::*;
@@ -148,23 +148,25 @@ fn setting_layer(kinds: BoxedStrategy<Kind>) -> impl Strategy<Value = Layer> {
                     (dk, ds, dp, dd),
                 ),
             )| Layer {
-                depth: Depth {
-                    kernel: dk,
-                    stride: ds,
-                    padding: dp,
-                    dilation: dd,
-                },
-                vocab,
-                dim,
-                max_len,
-                types,
-                heads,
-                causal,
-                ff,
-                hidden,
-                num_layers: Size::new(num_layers).unwrap(),
-                bidirectional,
-                tied,
+                extra: Box::new(Extra {
+                    depth: Depth {
+                        kernel: dk,
+                        stride: ds,
+                        padding: dp,
+                        dilation: dd,
+                    },
+                    vocab,
+                    dim,
+                    max_len,
+                    types,
+                    heads,
+                    causal,
+                    ff,
+                    hidden,
+                    num_layers: Size::new(num_layers).unwrap(),
+                    bidirectional,
+                    tied,
+                }),
                 kind,
                 filters,
                 units,
