@@ -298,6 +298,16 @@ impl Kind {
         }
     }
 
+    /// Windows of any rank: what `p` pads and `s` strides.
+    pub fn slides(self) -> bool {
+        self.has_window() || self.window_axes() != 2
+    }
+
+    /// Convolutions of any rank: what `P` and `S` reach.
+    pub fn convolves(self) -> bool {
+        matches!(self, Kind::Conv2d | Kind::Conv1d | Kind::Conv3d)
+    }
+
     /// Pooling of any rank: its stride defaults to its window.
     pub fn pools(self) -> bool {
         self.is_pool()

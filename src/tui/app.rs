@@ -345,7 +345,7 @@ impl App {
             Action::AddBranch => self.add_branch(),
             Action::View => self.open_view(),
             Action::TogglePadding => self.change_selected(|l| {
-                if !l.kind.has_window() {
+                if !l.kind.slides() {
                     let kind = l.kind.name();
                     return Err(t!("app-p-pads-conv-and-pooling", kind = kind.to_string()));
                 }
@@ -370,21 +370,29 @@ impl App {
                 self.change_convs(|w| w.padding = padding);
             }
             Action::CycleStride => self.change_selected(|l| {
-                if !l.kind.has_window() {
+                if !l.kind.slides() {
                     let kind = l.kind.name();
                     return Err(t!("app-s-sets-the-stride-of", kind = kind.to_string()));
                 }
-                l.stride = Some(Hw::square(next_stride(l.stride().h)));
+                // A signal's one axis is the width.
+                let next = next_stride(l.stride().w);
+                l.stride = Some(Hw::square(next));
+                if l.kind.window_axes() == 3 {
+                    l.extra.depth.stride = Some(next);
+                }
                 Ok(())
             }),
             Action::CycleStrideAll => {
                 let mut first = 1;
                 self.each_conv(|_, l| {
-                    first = l.stride().h;
+                    first = l.stride().w;
                     false
                 });
                 let next = next_stride(first);
-                self.change_convs(|w| w.stride = Some(Hw::square(next)));
+                self.change_convs(|w| {
+                    w.stride = Some(Hw::square(next));
+                    w.depth_stride = Some(next);
+                });
             }
             Action::Grow => self.change_selected(|l| family::of(l.kind).resize(l, Direction::Up)),
             Action::Shrink => {

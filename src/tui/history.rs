@@ -43,6 +43,8 @@ fn one_top<'a>(mut paths: impl Iterator<Item = &'a Path>) -> Option<usize> {
 pub struct Window {
     pub padding: Padding,
     pub stride: Option<Hw>,
+    /// A 3-D window's stride along depth (other layers keep theirs).
+    pub depth_stride: Option<u64>,
 }
 
 impl Window {
@@ -50,6 +52,15 @@ impl Window {
         Window {
             padding: layer.padding,
             stride: layer.stride,
+            depth_stride: layer.extra.depth.stride,
+        }
+    }
+
+    /// Sets `layer`'s padding and stride to this window's.
+    fn set(self, layer: &mut Layer) {
+        (layer.padding, layer.stride) = (self.padding, self.stride);
+        if layer.kind.window_axes() == 3 {
+            layer.extra.depth.stride = self.depth_stride;
         }
     }
 }
@@ -123,7 +134,7 @@ impl Change {
                 for (p, w) in windows {
                     let layer = net.layer_at_mut(&p)?;
                     old.push((p, Window::of(layer)));
-                    (layer.padding, layer.stride) = (w.padding, w.stride);
+                    w.set(layer);
                 }
                 Change::Windows(old)
             }

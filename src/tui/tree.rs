@@ -200,7 +200,7 @@ impl App {
         ) -> bool {
             for (i, l) in layers.iter().enumerate() {
                 at.push(i);
-                if l.kind.is_conv() && !f(at, l) {
+                if l.kind.convolves() && !f(at, l) {
                     return false;
                 }
                 for (b, branch) in l.branches.iter().enumerate() {
