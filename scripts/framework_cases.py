@@ -16,6 +16,13 @@ torch.nn modules, in the form tree_check.py reads:
        python3 scripts/framework_cases.py --trees N OUT.json [SEED]
 then:  python3 ../shared/check/tree_check.py target/release/layerlab OUT.json
 (the same as scripts/tree_cases.py; needs torch only).
+
+Sequence, signal and volume cases (embedding, pos_embedding, layernorm,
+attention, transformer, lstm/gru/rnn, conv1d/conv3d and their pools, nested
+in residual adds and blocks), in the form of ../shared/check/seq_sample.json:
+       python3 scripts/framework_cases.py --sequences N OUT.json [SEED]
+then:  python3 ../shared/check/tree_check.py target/release/layerlab OUT.json
+(the same as scripts/seq_cases.py; needs torch only).
 Needs torch and keras (e.g. `pip install torch keras jax`). Not run by CI.
 """
 import json
@@ -171,12 +178,16 @@ def keras_expected(case):
 
 
 def main():
-    if sys.argv[1] == "--trees":
-        sys.argv.pop(1)
+    if sys.argv[1] in ("--trees", "--sequences"):
+        kind = sys.argv.pop(1)
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        import tree_cases
+        if kind == "--trees":
+            import tree_cases
 
-        return tree_cases.main()
+            return tree_cases.main()
+        import seq_cases
+
+        return seq_cases.main()
     n, out = int(sys.argv[1]), sys.argv[2]
     rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
     cases = []

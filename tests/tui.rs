@@ -1282,7 +1282,11 @@ proptest! {
     /// as the same network.
     #[test]
     fn random_keys_never_panic_or_lose_step(
-        net in common::network(),
+        net in prop_oneof![
+            4 => common::network(),
+            1 => proptest::sample::select(vec!["gpt2", "lstm-tagger", "ecg1d", "c3d-small", "unet"])
+                .prop_map(|p| presets::load(p).expect("preset")),
+        ],
         // Each key pressed once, or held down (as `>` to double filters
         // past what a file can hold).
         keys in proptest::collection::vec((
@@ -1628,18 +1632,30 @@ fn s_and_p_reach_1d_and_3d_windows_and_plus_grows_every_axis() {
     press(&mut app, "gjs");
     let buf = draw(&app, 120, 40);
     let row = row_starting(&buf, "1  conv3d 3 ×32 s2 p1 relu");
-    assert!(lines(&buf)[usize::from(row)].contains("8×56×56×32"), "{}", screen(&buf));
+    assert!(
+        lines(&buf)[usize::from(row)].contains("8×56×56×32"),
+        "{}",
+        screen(&buf)
+    );
     // + grows the window on every axis: 4×4×4 taps on 3 channels, 32 filters.
     press(&mut app, "+");
     let buf = draw(&app, 120, 40);
     let row = row_starting(&buf, "1  conv3d 4 ×32 s2 p1 relu");
-    assert!(lines(&buf)[usize::from(row)].contains("6,176"), "{}", screen(&buf));
+    assert!(
+        lines(&buf)[usize::from(row)].contains("6,176"),
+        "{}",
+        screen(&buf)
+    );
     // P on the ECG net pads every conv1d "same"; the header says the least length.
     let mut app = open("ecg1d");
     assert!(screen(&draw(&app, 120, 40)).contains("(fits from 8)"));
     press(&mut app, "S");
     let buf = draw(&app, 120, 40);
-    assert!(screen(&buf).contains("conv1d 7 ×32 s2 p3 no-bias"), "{}", screen(&buf));
+    assert!(
+        screen(&buf).contains("conv1d 7 ×32 s2 p3 no-bias"),
+        "{}",
+        screen(&buf)
+    );
     // 43 → 22 → 11 → 6 → 3 → 2 → 1 → 1: each stride-2 stage halves it.
     assert!(screen(&buf).contains("(fits from 43)"), "{}", screen(&buf));
 }
