@@ -274,6 +274,7 @@ mod tests {
                 Window {
                     padding: Padding::Same,
                     stride: Some(Hw::square(2)),
+                    depth_stride: None,
                 },
             )]),
             Change::Kernels(Kernels::Shared),
