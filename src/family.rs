@@ -78,6 +78,34 @@ fn resize_window(layer: &mut Layer, step: Direction) -> Result<(), String> {
     }
 }
 
+/// `>`/`<` on a layer with filters: twice or half as many.
+fn double_filters(layer: &mut Layer, step: Direction) -> Result<(), String> {
+    layer.filters = step
+        .double(layer.filters)
+        .ok_or(t!("app-too-many-filters-at-most"))?;
+    Ok(())
+}
+
+/// A convolution's parameter formula: `(window·C + 1)·filters = result`,
+/// with `·(C/g)` for groups and no `·C` when one kernel is shared across
+/// the input channels. `window` is the taps written out (`5·5`, `3·3·3`).
+fn conv_params_line(layer: &Layer, c: u64, window: &str, result: &str, kernels: Kernels) -> String {
+    let depth = match (kernels, layer.groups.get()) {
+        (Kernels::Shared, _) => String::new(),
+        (Kernels::Full, 1) => format!("·{c}"),
+        (Kernels::Full, g) => format!("·({c}/{g})"),
+    };
+    let note = match kernels {
+        Kernels::Shared => t!("conv-one-kernel-shared-across-input"),
+        Kernels::Full => String::new(),
+    };
+    if layer.bias {
+        format!("({window}{depth} + 1)·{} = {result}{note}", layer.filters)
+    } else {
+        format!("{window}{depth}·{} = {result}{note}", layer.filters)
+    }
+}
+
 /// One computed layer.
 #[derive(Clone, Copy, Debug)]
 pub struct Step {

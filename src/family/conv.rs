@@ -60,23 +60,9 @@ impl Family for Conv {
     }
 
     fn params_line(&self, layer: &Layer, input: Shape, result: &str, kernels: Kernels) -> String {
-        let c = super::features(input);
         let k = layer.kernel;
-        let depth = match (kernels, layer.groups.get()) {
-            (Kernels::Shared, _) => String::new(),
-            (Kernels::Full, 1) => format!("·{c}"),
-            (Kernels::Full, g) => format!("·({c}/{g})"),
-        };
-        let weights = format!("{}·{}{depth}", k.h, k.w);
-        let note = match kernels {
-            Kernels::Shared => t!("conv-one-kernel-shared-across-input"),
-            Kernels::Full => String::new(),
-        };
-        if layer.bias {
-            format!("({weights} + 1)·{} = {result}{note}", layer.filters)
-        } else {
-            format!("{weights}·{} = {result}{note}", layer.filters)
-        }
+        let window = format!("{}·{}", k.h, k.w);
+        super::conv_params_line(layer, input.channels(), &window, result, kernels)
     }
 
     fn resize(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
@@ -84,10 +70,7 @@ impl Family for Conv {
     }
 
     fn widen(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
-        layer.filters = step
-            .double(layer.filters)
-            .ok_or(t!("app-too-many-filters-at-most"))?;
-        Ok(())
+        super::double_filters(layer, step)
     }
 
     fn label(&self, layer: &Layer) -> String {

@@ -241,26 +241,12 @@ impl Family for Nd {
         if layer.kind.pools() {
             return t!("family-0-no-weights").to_string();
         }
-        let c = input.channels();
         let k = layer.kernel;
         let window = match layer.kind.window_axes() {
             1 => k.w.to_string(),
             _ => format!("{}·{}·{}", layer.extra.depth.kernel, k.h, k.w),
         };
-        let depth = match (kernels, layer.groups.get()) {
-            (Kernels::Shared, _) => String::new(),
-            (Kernels::Full, 1) => format!("·{c}"),
-            (Kernels::Full, g) => format!("·({c}/{g})"),
-        };
-        let note = match kernels {
-            Kernels::Shared => t!("conv-one-kernel-shared-across-input"),
-            Kernels::Full => String::new(),
-        };
-        if layer.bias {
-            format!("({window}{depth} + 1)·{} = {result}{note}", layer.filters)
-        } else {
-            format!("{window}{depth}·{} = {result}{note}", layer.filters)
-        }
+        super::conv_params_line(layer, input.channels(), &window, result, kernels)
     }
 
     fn resize(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
@@ -279,10 +265,7 @@ impl Family for Nd {
         if layer.kind.pools() {
             return Err(t!("app-kind-has-no-filters-or", kind = layer.kind.name()));
         }
-        layer.filters = step
-            .double(layer.filters)
-            .ok_or(t!("app-too-many-filters-at-most"))?;
-        Ok(())
+        super::double_filters(layer, step)
     }
 
     fn label(&self, layer: &Layer) -> String {

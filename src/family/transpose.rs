@@ -213,10 +213,7 @@ impl Family for Transpose {
         if layer.kind == Kind::Upsample {
             return Err(t!("app-kind-has-no-filters-or", kind = layer.kind.name()));
         }
-        layer.filters = step
-            .double(layer.filters)
-            .ok_or(t!("app-too-many-filters-at-most"))?;
-        Ok(())
+        super::double_filters(layer, step)
     }
 
     fn label(&self, layer: &Layer) -> String {
