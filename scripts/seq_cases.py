@@ -15,9 +15,7 @@ Usage: python3 scripts/seq_cases.py N OUT.json [SEED]
 then:  python3 ../shared/check/tree_check.py target/release/layerlab OUT.json
 Needs torch (Debian: apt-get install python3-torch). Not run by CI.
 """
-import json
 import os
-import random
 import sys
 
 import torch
@@ -25,7 +23,6 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tree_cases  # noqa: E402
-from make_presets import value, write_layers  # noqa: E402
 
 Refused = tree_cases.Refused
 ACT = {**tree_cases.ACT, "gelu": nn.GELU, "softmax": lambda: nn.Softmax(dim=1)}
@@ -263,43 +260,21 @@ def sequence_case(rng):
     return [length, e], torch.zeros(1, length, e), layers
 
 
+def nonempty(x):
+    # PyTorch 1.13's max_pool1d let an output of length 0 through; current
+    # PyTorch refuses it ("Invalid computed output size: 0"), as layerlab does.
+    if 0 in x.shape:
+        raise Refused("empty output")
+
+
 def case(rng, i):
     make = rng.choice([tokens_case, tokens_case, signal_case, volume_case, sequence_case])
     shape, x, layers = make(rng)
-    outputs, params, error_at, message = [], [], None, None
-    with torch.no_grad():
-        for n, spec in enumerate(layers):
-            modules = []
-            try:
-                x = run(spec, x, modules)
-                # PyTorch 1.13's max_pool1d let an output of length 0
-                # through; current PyTorch refuses it ("Invalid computed
-                # output size: 0"), as layerlab does.
-                if 0 in x.shape:
-                    raise Refused("empty output")
-            except Exception as e:  # PyTorch refuses this layer
-                error_at, message = n + 1, str(e).splitlines()[0][:200]
-                break
-            outputs.append(list(x.shape[1:]))
-            params.append(sum(p.numel() for m in modules for p in m.parameters()))
-    name = f"seq-{i:04d}"
-    out = [f'name = "{name}"', f"input = {value(shape)}"]
-    write_layers(out, "layer", layers)
-    return {"name": name, "input": shape, "toml": "\n".join(out) + "\n",
-            "expected": {"outputs": outputs, "params": params,
-                         "total_params": None if error_at else sum(params),
-                         "error_at": error_at, "error_message": message},
-            "oracle": f"torch {torch.__version__}"}
+    return tree_cases.built(f"seq-{i:04d}", shape, x, layers, check=nonempty)
 
 
 def main():
-    n, path = int(sys.argv[1]), sys.argv[2]
-    rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
-    torch.manual_seed(0)
-    cases = [case(rng, i) for i in range(n)]
-    json.dump(cases, open(path, "w"), indent=1)
-    broken = sum(1 for c in cases if c["expected"]["error_at"])
-    print(f"{n} cases ({broken} that PyTorch refuses) written to {path}")
+    tree_cases.write(int(sys.argv[1]), sys.argv[2], case, int(sys.argv[3]) if len(sys.argv) > 3 else 1)
 
 
 if __name__ == "__main__":

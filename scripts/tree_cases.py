@@ -181,35 +181,46 @@ def case(rng, i):
     layers = [item(rng) for _ in range(rng.randint(2, 5))]
     if rng.random() < 0.5:
         layers += [{"type": "flatten"}, {"type": "dense", "units": 10}]
-    x = torch.zeros(1, c, h, h)
+    return built(f"tree-{i:04d}", [c, h, h], torch.zeros(1, c, h, h), layers)
+
+
+def built(name, shape, x, layers, check=None):
+    """Runs `layers` on `x` in PyTorch (calling `check` on each output) and
+    gives the case: the architecture file and, per top-level layer, the
+    output shape and parameters, or where PyTorch refused."""
     outputs, params, error_at, message = [], [], None, None
     with torch.no_grad():
         for n, spec in enumerate(layers):
             modules = []
             try:
                 x = run(spec, x, modules)
+                if check:
+                    check(x)
             except Exception as e:  # PyTorch refuses this layer
                 error_at, message = n + 1, str(e).splitlines()[0][:200]
                 break
             outputs.append(list(x.shape[1:]))
             params.append(sum(p.numel() for m in modules for p in m.parameters()))
-    name = f"tree-{i:04d}"
-    out = [f'name = "{name}"', f"input = {value([c, h, h])}"]
+    out = [f'name = "{name}"', f"input = {value(shape)}"]
     write_layers(out, "layer", layers)
-    return {"name": name, "input": [c, h, h], "toml": "\n".join(out) + "\n",
+    return {"name": name, "input": shape, "toml": "\n".join(out) + "\n",
             "expected": {"outputs": outputs, "params": params,
                          "total_params": None if error_at else sum(params),
                          "error_at": error_at, "error_message": message},
             "oracle": f"torch {torch.__version__}"}
 
 
-def main():
-    n, path = int(sys.argv[1]), sys.argv[2]
-    rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
+def write(n, path, case, seed):
+    rng = random.Random(seed)
+    torch.manual_seed(0)
     cases = [case(rng, i) for i in range(n)]
     json.dump(cases, open(path, "w"), indent=1)
     broken = sum(1 for c in cases if c["expected"]["error_at"])
     print(f"{n} cases ({broken} that PyTorch refuses) written to {path}")
+
+
+def main():
+    write(int(sys.argv[1]), sys.argv[2], case, int(sys.argv[3]) if len(sys.argv) > 3 else 1)
 
 
 if __name__ == "__main__":

@@ -38,11 +38,7 @@ pub fn problem(p: &Problem) -> String {
             span,
             pooling,
         } => {
-            let window = if pooling {
-                t!("problem-pooling-window", kernel = hw(kernel))
-            } else {
-                t!("problem-kernel", kernel = hw(kernel))
-            };
+            let window = window_words(pooling, hw(kernel));
             let padded = hw(Hw {
                 h: input.h.saturating_add(padding.h.saturating_mul(2)),
                 w: input.w.saturating_add(padding.w.saturating_mul(2)),
@@ -206,11 +202,7 @@ pub fn problem(p: &Problem) -> String {
             span,
             pooling,
         } => {
-            let window = if pooling {
-                t!("problem-pooling-window", kernel = kernel.to_string())
-            } else {
-                t!("problem-kernel", kernel = kernel.to_string())
-            };
+            let window = window_words(pooling, kernel.to_string());
             let mut text = if padding == 0 {
                 t!(
                     "problem-axis-shrunk",
@@ -255,6 +247,15 @@ pub fn problem(p: &Problem) -> String {
                 what = crate::i18n::text(&format!("count-{what}").replace(' ', "-"))
             )
         }
+    }
+}
+
+/// `the 5×5 kernel`, `the 2 pooling window`.
+fn window_words(pooling: bool, kernel: String) -> String {
+    if pooling {
+        t!("problem-pooling-window", kernel = kernel)
+    } else {
+        t!("problem-kernel", kernel = kernel)
     }
 }
 
