@@ -1659,3 +1659,34 @@ fn s_and_p_reach_1d_and_3d_windows_and_plus_grows_every_axis() {
     // 43 → 22 → 11 → 6 → 3 → 2 → 1 → 1: each stride-2 stage halves it.
     assert!(screen(&buf).contains("(fits from 43)"), "{}", screen(&buf));
 }
+
+#[test]
+fn the_add_list_scrolls_to_keep_the_choice_in_sight() {
+    let mut app = open("lenet");
+    press(&mut app, "a");
+    // 36 kinds on an 80×24 screen: the last ones start below the fold.
+    let buf = draw(&app, 80, 24);
+    assert!(!screen(&buf).contains("first_token"));
+    for _ in 0..34 {
+        press(&mut app, "j");
+    }
+    let buf = draw(&app, 80, 24);
+    let row = row_containing(&buf, "first_token");
+    let style = |y: u16| {
+        let cell = &buf[(30, y)];
+        (cell.fg, cell.bg, cell.modifier)
+    };
+    assert_ne!(
+        style(row),
+        style(row - 1),
+        "the chosen row is highlighted:\n{}",
+        screen(&buf)
+    );
+    assert!(
+        screen(&buf).contains("Enter"),
+        "the hint stays:\n{}",
+        screen(&buf)
+    );
+    app.handle_event(&key(KeyCode::Enter));
+    assert_eq!(app.net().layers[0].kind, layerlab::layer::Kind::FirstToken);
+}

@@ -147,9 +147,18 @@ pub fn render_list(
         .max()
         .unwrap_or(0)
         + 2;
+    // As many items as the screen holds (borders, a blank line and the hint
+    // take four rows), scrolled so the choice is always in sight: 36 kinds
+    // of layer do not fit on a 24-line terminal.
+    let room = usize::from(area.height.saturating_sub(4)).max(1);
+    let start = (choice + 1)
+        .saturating_sub(room)
+        .min(items.len().saturating_sub(room));
     let lines: Vec<Line> = items
         .into_iter()
         .enumerate()
+        .skip(start)
+        .take(room)
         .map(|(i, (name, about))| {
             let style = if i == choice { t.selected } else { t.text };
             Line::from(vec![
