@@ -134,6 +134,8 @@ pub struct Totals {
     pub weight_bytes: Option<u64>,
     /// The input and every layer's output as float32, for one image.
     pub activation_bytes: Option<u64>,
+    /// The same in values: what training keeps for the backward pass.
+    pub activations: Option<u64>,
 }
 
 /// Infers every layer's shape and counts its parameters.
@@ -411,6 +413,7 @@ impl Sums {
             activation_bytes: self
                 .activations
                 .and_then(|a| a.checked_mul(BYTES_PER_VALUE)),
+            activations: self.activations,
         }
     }
 }

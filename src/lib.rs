@@ -23,6 +23,7 @@ pub mod file;
 pub mod fixes;
 pub mod lang;
 pub mod layer;
+pub mod memory;
 pub mod network;
 pub mod outline;
 pub mod presets;

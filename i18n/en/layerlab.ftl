@@ -605,3 +605,4 @@ view-token-ids = { $n } token ids, a sequence for the embedding
 seq-a-scale-and-a-shift = (a scale and a shift per feature)
 dense-bias-only = the bias only
 export-nested-tie = layer { $n }: a tied dense layer exports only at the top level, after the embedding it borrows from
+budget-bad = `{ $part }` is not a budget: write memory=8GiB, params=5M or macs=1G (any of them, comma-separated)

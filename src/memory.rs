@@ -1,0 +1,342 @@
+//! Will it fit? Memory by number format, batch and optimizer, and budgets
+//! on memory, parameters and MACs. Pure: it reads an `Analysis` and knows no
+//! terminal. The definitions are stated in the README and are what a
+//! framework allocates for the tensors themselves; they leave out its
+//! workspace, fragmentation and mixed-precision master copies.
+
+use crate::engine::{Analysis, Row};
+use crate::network::Shape;
+
+/// How values are stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Dtype {
+    #[default]
+    Fp32,
+    Fp16,
+    Bf16,
+    Int8,
+}
+
+impl Dtype {
+    pub fn bytes(self) -> u64 {
+        match self {
+            Dtype::Fp32 => 4,
+            Dtype::Fp16 | Dtype::Bf16 => 2,
+            Dtype::Int8 => 1,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Dtype::Fp32 => "fp32",
+            Dtype::Fp16 => "fp16",
+            Dtype::Bf16 => "bf16",
+            Dtype::Int8 => "int8",
+        }
+    }
+}
+
+/// The optimizer a training run keeps state for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Optimizer {
+    Sgd,
+    Momentum,
+    Adam,
+}
+
+impl Optimizer {
+    /// Copies of the weights it keeps: none, a velocity, two moments.
+    pub fn states(self) -> u64 {
+        match self {
+            Optimizer::Sgd => 0,
+            Optimizer::Momentum => 1,
+            Optimizer::Adam => 2,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Optimizer::Sgd => "sgd",
+            Optimizer::Momentum => "momentum",
+            Optimizer::Adam => "adam",
+        }
+    }
+}
+
+/// What the memory is counted for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Setting {
+    pub dtype: Dtype,
+    /// `None` for inference.
+    pub train: Option<Optimizer>,
+    pub batch: u64,
+}
+
+impl Default for Setting {
+    fn default() -> Setting {
+        Setting {
+            dtype: Dtype::Fp32,
+            train: None,
+            batch: 1,
+        }
+    }
+}
+
+/// Bytes, each part and their sum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Memory {
+    pub weights: u64,
+    pub gradients: u64,
+    pub optimizer: u64,
+    pub activations: u64,
+    pub total: u64,
+}
+
+/// The memory of a network as analysed, or `None` when a layer is broken
+/// or a number passes 2^64.
+///
+/// - weights = params × bytes;
+/// - training: gradients = weights, optimizer = states × weights,
+///   activations = batch × bytes × (input + every layer's output), what the
+///   backward pass keeps;
+/// - inference: no gradients or optimizer state, activations = batch ×
+///   bytes × the largest input + output of any one layer.
+pub fn memory(analysis: &Analysis, input: Shape, setting: Setting) -> Option<Memory> {
+    let (fixed, per_sample) = parts(analysis, input, setting)?;
+    let activations = per_sample.checked_mul(setting.batch)?;
+    Some(Memory {
+        activations,
+        total: fixed.total.checked_add(activations)?,
+        ..fixed
+    })
+}
+
+/// What does not grow with the batch (weights, gradients, optimizer state,
+/// in `total` too), and the activation bytes of one sample.
+fn parts(analysis: &Analysis, input: Shape, setting: Setting) -> Option<(Memory, u64)> {
+    let bytes = setting.dtype.bytes();
+    let weights = analysis.totals.params?.checked_mul(bytes)?;
+    let (gradients, optimizer) = match setting.train {
+        Some(opt) => (weights, weights.checked_mul(opt.states())?),
+        None => (0, 0),
+    };
+    let values = match setting.train {
+        Some(_) => analysis.totals.activations?,
+        None => peak(analysis, input)?,
+    };
+    let fixed = Memory {
+        weights,
+        gradients,
+        optimizer,
+        activations: 0,
+        total: weights.checked_add(gradients)?.checked_add(optimizer)?,
+    };
+    Some((fixed, values.checked_mul(bytes)?))
+}
+
+/// The largest input + output of any one layer (inside containers too),
+/// in values: what inference needs alive at once.
+fn peak(analysis: &Analysis, input: Shape) -> Option<u64> {
+    fn walk(rows: &[Row], most: &mut Option<u64>) {
+        for row in rows {
+            if row.inner.is_empty() {
+                let both = row
+                    .input
+                    .zip(row.output)
+                    .and_then(|(i, o)| i.elements()?.checked_add(o.elements()?));
+                *most = match (*most, both) {
+                    (Some(m), Some(b)) => Some(m.max(b)),
+                    _ => None,
+                };
+            }
+            for branch in &row.inner {
+                walk(branch, most);
+            }
+        }
+    }
+    let mut most = Some(input.elements()?);
+    walk(&analysis.rows, &mut most);
+    most
+}
+
+/// The largest batch whose total stays within `limit` bytes, or `None`
+/// when not even one sample fits (or the network cannot be computed).
+pub fn max_batch(analysis: &Analysis, input: Shape, setting: Setting, limit: u64) -> Option<u64> {
+    let (fixed, per_sample) = parts(analysis, input, setting)?;
+    let room = limit.checked_sub(fixed.total)?;
+    let batch = room.checked_div(per_sample)?;
+    (batch >= 1).then_some(batch)
+}
+
+/// Limits a network must stay within; any may be absent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Budget {
+    pub memory: Option<u64>,
+    pub params: Option<u64>,
+    pub macs: Option<u64>,
+}
+
+impl Budget {
+    /// Reads `memory=8GiB,params=5M,macs=1G` (any subset). Counts take
+    /// K, M, G (thousands); memory also KiB, MiB, GiB (1024s) and B.
+    pub fn parse(text: &str) -> Result<Budget, String> {
+        let mut budget = Budget::default();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let bad = || t!("budget-bad", part = part.to_string());
+            let (key, value) = part.split_once('=').ok_or_else(bad)?;
+            let n = amount(value.trim(), key.trim() == "memory").ok_or_else(bad)?;
+            match key.trim() {
+                "memory" => budget.memory = Some(n),
+                "params" => budget.params = Some(n),
+                "macs" => budget.macs = Some(n),
+                _ => return Err(bad()),
+            }
+        }
+        if budget == Budget::default() {
+            return Err(t!("budget-bad", part = text.to_string()));
+        }
+        Ok(budget)
+    }
+
+    /// Each limit given, with what the network uses (`None` when a layer is
+    /// broken) and whether it stays within.
+    pub fn check(&self, memory: Option<u64>, params: Option<u64>, macs: Option<u64>) -> Vec<Use> {
+        [
+            ("memory", self.memory, memory),
+            ("params", self.params, params),
+            ("macs", self.macs, macs),
+        ]
+        .into_iter()
+        .filter_map(|(what, limit, used)| {
+            let limit = limit?;
+            Some(Use {
+                what,
+                limit,
+                used,
+                ok: used.is_some_and(|u| u <= limit),
+            })
+        })
+        .collect()
+    }
+}
+
+/// One limit and what the network uses of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Use {
+    pub what: &'static str,
+    pub limit: u64,
+    pub used: Option<u64>,
+    pub ok: bool,
+}
+
+/// `8GiB`, `5M`, `1.5G`, `1000`: a whole number of bytes or things.
+fn amount(text: &str, memory: bool) -> Option<u64> {
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let scale: u64 = match unit.trim() {
+        "" | "B" if memory || unit.is_empty() => 1,
+        "K" | "k" => 1_000,
+        "M" => 1_000_000,
+        "G" => 1_000_000_000,
+        "T" => 1_000_000_000_000,
+        "KiB" if memory => 1 << 10,
+        "MiB" if memory => 1 << 20,
+        "GiB" if memory => 1 << 30,
+        "TiB" if memory => 1 << 40,
+        _ => return None,
+    };
+    if let Ok(n) = number.parse::<u64>() {
+        return n.checked_mul(scale);
+    }
+    let x: f64 = number.parse().ok()?;
+    let n = (x * scale as f64).round();
+    (x.is_finite() && x >= 0.0 && n < u64::MAX as f64).then_some(n as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::analyze;
+
+    fn vgg16() -> (Analysis, Shape) {
+        let net = crate::presets::load("vgg16").unwrap();
+        (analyze(&net), net.input)
+    }
+
+    #[test]
+    fn training_vgg16_in_fp16_with_adam_at_batch_8() {
+        let (a, input) = vgg16();
+        let setting = Setting {
+            dtype: Dtype::Fp16,
+            train: Some(Optimizer::Adam),
+            batch: 8,
+        };
+        let m = memory(&a, input, setting).unwrap();
+        // 138,357,544 parameters × 2 bytes.
+        assert_eq!(m.weights, 276_715_088);
+        assert_eq!(m.gradients, 276_715_088);
+        assert_eq!(m.optimizer, 2 * 276_715_088);
+        // 8 × 2 bytes × (the input and every layer's output).
+        let values = a.totals.activations.unwrap();
+        assert_eq!(m.activations, 16 * values);
+        assert_eq!(m.total, 4 * 276_715_088 + 16 * values);
+    }
+
+    #[test]
+    fn inference_keeps_only_the_largest_layer_alive() {
+        let (a, input) = vgg16();
+        let m = memory(&a, input, Setting::default()).unwrap();
+        assert_eq!((m.gradients, m.optimizer), (0, 0));
+        // VGG-16's second convolution: 64×224×224 in and out.
+        assert_eq!(m.activations, 4 * 2 * 64 * 224 * 224);
+        assert_eq!(m.total, 4 * 138_357_544 + 4 * 128 * 224 * 224);
+        let sgd = Setting {
+            train: Some(Optimizer::Sgd),
+            ..Setting::default()
+        };
+        assert_eq!(memory(&a, input, sgd).unwrap().optimizer, 0);
+        let int8 = Setting {
+            dtype: Dtype::Int8,
+            ..Setting::default()
+        };
+        assert_eq!(memory(&a, input, int8).unwrap().weights, 138_357_544);
+    }
+
+    #[test]
+    fn max_batch_is_the_largest_that_fits() {
+        let (a, input) = vgg16();
+        let setting = Setting {
+            train: Some(Optimizer::Momentum),
+            ..Setting::default()
+        };
+        let limit = 8 << 30;
+        let n = max_batch(&a, input, setting, limit).unwrap();
+        let at = |batch| {
+            memory(&a, input, Setting { batch, ..setting })
+                .unwrap()
+                .total
+        };
+        assert!(at(n) <= limit && at(n + 1) > limit, "batch {n}");
+        // Not even the weights fit in 100 MB.
+        assert_eq!(max_batch(&a, input, setting, 100_000_000), None);
+    }
+
+    #[test]
+    fn budgets_read_units_and_say_what_is_over() {
+        let b = Budget::parse("memory=8GiB, params=5M,macs=1.5G").unwrap();
+        assert_eq!(b.memory, Some(8 << 30));
+        assert_eq!(b.params, Some(5_000_000));
+        assert_eq!(b.macs, Some(1_500_000_000));
+        assert_eq!(Budget::parse("memory=512").unwrap().memory, Some(512));
+        assert!(Budget::parse("params=5MiB").is_err(), "MiB is for memory");
+        assert!(Budget::parse("weights=5M").is_err());
+        assert!(Budget::parse("").is_err());
+        let uses = b.check(Some(1 << 30), Some(6_000_000), None);
+        assert_eq!(uses.len(), 3);
+        assert!(uses[0].ok);
+        assert!(!uses[1].ok, "6M params is over 5M");
+        assert!(!uses[2].ok, "unknown MACs are not within a budget");
+    }
+}
