@@ -7,6 +7,7 @@ use crate::engine::analyze;
 use crate::export::{self, Framework};
 use crate::file::{self, FileError};
 use crate::lang::{self, Lang};
+use crate::memory::{Budget, Dtype, Optimizer, Setting};
 use crate::network::{Kernels, Network, Shape};
 use crate::presets::{self, PRESETS};
 use crate::report::{self, Format, diff, sweep};
@@ -55,6 +56,18 @@ enum Command {
         /// Use this input instead of the file's: C,H,W (e.g. 3,32,32), H×W×C (e.g. 32x32x3), or one number for a sequence's or signal's length (e.g. 2048).
         #[arg(long, value_name = "SHAPE", value_parser = Shape::parse)]
         input: Option<Shape>,
+        /// Bytes per value for memory: fp32 (4), fp16 or bf16 (2), int8 (1).
+        #[arg(long, value_enum, default_value_t = Dtype::Fp32)]
+        dtype: Dtype,
+        /// Count memory for training with this optimizer (gradients, its state, every activation kept), not inference.
+        #[arg(long, value_enum, value_name = "OPTIMIZER")]
+        train: Option<Optimizer>,
+        /// Samples per batch, for the activations' memory.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=i64::MAX as u64))]
+        batch: u64,
+        /// Limits to hold the network to, e.g. memory=8GiB,params=5M,macs=1G; over any, the exit status is 1.
+        #[arg(long, value_name = "LIMITS", value_parser = Budget::parse)]
+        budget: Option<Budget>,
     },
     /// List the built-in networks with their parameter totals.
     Presets,
@@ -132,6 +145,10 @@ fn run(lang: Lang) -> ExitCode {
             format,
             kernels,
             input,
+            dtype,
+            train,
+            batch,
+            budget,
         }) => {
             let Some(mut net) = load(&source, false) else {
                 return ExitCode::from(2);
@@ -150,15 +167,37 @@ fn run(lang: Lang) -> ExitCode {
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
             let analysis = analyze(&net);
-            if format == Format::Json {
+            let fit = report::Fit {
+                setting: Setting {
+                    dtype,
+                    train,
+                    batch,
+                },
+                budget: budget.unwrap_or_default(),
+            };
+            let shown = if format == Format::Json {
                 // Streamed: a huge network never exists as a JSON tree.
-                return done(report::json::write(
+                done(report::json::write(
                     &net,
                     &analysis,
+                    &fit,
                     std::io::stdout().lock(),
-                ));
+                ))
+            } else {
+                emit(&report::render_for(&net, &analysis, format, color, &fit))
+            };
+            // Over a budget: each limit exceeded on stderr, and status 1,
+            // so a CI job can hold a model to its budget.
+            let over: Vec<_> = (fit.uses(&net, &analysis).into_iter())
+                .filter(|u| !u.ok)
+                .collect();
+            if over.is_empty() || shown != ExitCode::SUCCESS {
+                return shown;
             }
-            emit(&report::render(&net, &analysis, format, color))
+            for u in &over {
+                eprintln!("{}", report::budget_line(u));
+            }
+            ExitCode::from(1)
         }
         Some(Command::Presets) => emit(&presets_table()),
         Some(Command::Export { source, to, output }) => {

@@ -7,6 +7,7 @@ pub mod json;
 pub mod sweep;
 
 use crate::engine::{Analysis, Row, Status};
+use crate::memory::{Budget, Memory, Setting, Use, max_batch, memory};
 use crate::network::{Network, Shape};
 use crate::outline::{self, Item, Line, branch_label};
 use crate::text::visible;
@@ -23,15 +24,43 @@ pub enum Format {
 }
 
 pub fn render(net: &Network, analysis: &Analysis, format: Format, color: bool) -> String {
+    render_for(net, analysis, format, color, &Fit::default())
+}
+
+/// What memory is counted for, and the limits to hold it against.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Fit {
+    pub setting: Setting,
+    pub budget: Budget,
+}
+
+impl Fit {
+    /// The memory total and each limit's use, for `net` as analysed.
+    pub fn uses(&self, net: &Network, analysis: &Analysis) -> Vec<Use> {
+        let total = memory(analysis, net.input, self.setting).map(|m| m.total);
+        let t = &analysis.totals;
+        self.budget.check(total, t.params, t.macs)
+    }
+}
+
+/// `render`, with memory counted for `fit`'s setting and its budget shown.
+pub fn render_for(
+    net: &Network,
+    analysis: &Analysis,
+    format: Format,
+    color: bool,
+    fit: &Fit,
+) -> String {
+    let totals = totals_lines(net, analysis, fit);
     match format {
-        Format::Table => table(net, analysis, color),
-        Format::Markdown => markdown(net, analysis),
-        Format::Latex => latex(net, analysis),
+        Format::Table => table(net, analysis, color, &totals),
+        Format::Markdown => markdown(net, analysis, &totals),
+        Format::Latex => latex(net, analysis, &totals),
         Format::Csv => crate::lang::machine(|| csv(net, analysis)),
         Format::Json => {
             let mut text = Vec::new();
             // Writing to memory cannot fail.
-            let _ = json::write(net, analysis, &mut text);
+            let _ = json::write(net, analysis, fit, &mut text);
             String::from_utf8(text).unwrap_or_default()
         }
     }
@@ -117,24 +146,89 @@ fn status_text(row: &Row) -> String {
     }
 }
 
-fn totals_lines(analysis: &Analysis) -> Vec<String> {
+fn totals_lines(net: &Network, analysis: &Analysis, fit: &Fit) -> Vec<String> {
     let t = &analysis.totals;
     let params = match (t.params, analysis.error_at) {
         (Some(p), _) => thousands(p),
         (None, Some(i)) => t!("report-layer-cannot-be-computed", a1 = (i + 1).to_string()),
         (None, None) => "—".to_string(),
     };
-    let mem = |b: Option<u64>| b.map_or_else(|| "—".to_string(), bytes);
-    let (weights, activations) = (mem(t.weight_bytes), mem(t.activation_bytes));
-    vec![
+    let mut lines = vec![
         t!("report-total-params", params = params),
         t!("report-total-macs", macs = or_dash(t.macs)),
-        t!(
-            "report-memory",
-            weights = weights,
-            activations = activations
+        memory_line(net, analysis, fit.setting),
+    ];
+    for u in fit.uses(net, analysis) {
+        lines.push(budget_line(&u));
+    }
+    if let Some(limit) = fit.budget.memory {
+        let batch = max_batch(analysis, net.input, fit.setting, limit);
+        lines.push(match batch {
+            Some(n) => t!(
+                "report-max-batch",
+                limit = bytes(limit),
+                batch = thousands(n)
+            ),
+            None => t!("report-no-batch", limit = bytes(limit)),
+        });
+    }
+    lines
+}
+
+/// `Memory (fp32, inference, batch 1): weights …, activations …, total …`.
+fn memory_line(net: &Network, analysis: &Analysis, setting: Setting) -> String {
+    let m = memory(analysis, net.input, setting);
+    let part = |f: fn(&Memory) -> u64| m.as_ref().map_or_else(|| "—".to_string(), |m| bytes(f(m)));
+    let (dtype, batch) = (setting.dtype.name(), thousands(setting.batch));
+    match setting.train {
+        None => t!(
+            "report-memory-inference",
+            dtype = dtype,
+            batch = batch,
+            weights = part(|m| m.weights),
+            activations = part(|m| m.activations),
+            total = part(|m| m.total)
         ),
-    ]
+        Some(opt) => t!(
+            "report-memory-training",
+            dtype = dtype,
+            batch = batch,
+            optimizer = opt.name(),
+            weights = part(|m| m.weights),
+            gradients = part(|m| m.gradients),
+            state = part(|m| m.optimizer),
+            activations = part(|m| m.activations),
+            total = part(|m| m.total)
+        ),
+    }
+}
+
+/// `Budget params: 61,100,840 of 5,000,000 ✗ over by 56,100,840`.
+pub fn budget_line(u: &Use) -> String {
+    let amount = |n: u64| {
+        if u.what == "memory" {
+            bytes(n)
+        } else {
+            thousands(n)
+        }
+    };
+    let (what, limit) = (u.what, amount(u.limit));
+    match u.used {
+        None => t!("report-budget-unknown", what = what, limit = limit),
+        Some(used) if u.ok => t!(
+            "report-budget-ok",
+            what = what,
+            used = amount(used),
+            limit = limit
+        ),
+        Some(used) => t!(
+            "report-budget-over",
+            what = what,
+            used = amount(used),
+            limit = limit,
+            over = amount(used - u.limit)
+        ),
+    }
 }
 
 fn heading(net: &Network) -> String {
@@ -153,7 +247,7 @@ const DIM: &str = "\x1b[2m";
 const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
-fn table(net: &Network, analysis: &Analysis, color: bool) -> String {
+fn table(net: &Network, analysis: &Analysis, color: bool, totals: &[String]) -> String {
     let header = headers();
     let rows = || std::iter::once(header.clone()).chain(cells(net, analysis));
     // Two passes over rows made on the fly: memory stays at the output's own
@@ -197,8 +291,8 @@ fn table(net: &Network, analysis: &Analysis, color: bool) -> String {
         out.push('\n');
     }
     out.push('\n');
-    for l in totals_lines(analysis) {
-        out.push_str(&l);
+    for l in totals {
+        out.push_str(l);
         out.push('\n');
     }
     out
@@ -240,7 +334,7 @@ fn aligned(row: &[String], widths: &[usize], right: &[usize]) -> String {
     line
 }
 
-fn markdown(net: &Network, analysis: &Analysis) -> String {
+fn markdown(net: &Network, analysis: &Analysis, totals: &[String]) -> String {
     let mut out = format!("### {}\n\n", heading(net));
     if let Some(legend) = crate::words::shape_legend(net) {
         out.push_str(&format!("{legend}\n\n"));
@@ -252,14 +346,14 @@ fn markdown(net: &Network, analysis: &Analysis) -> String {
         out.push_str(&format!("| {} |\n", escaped.join(" | ")));
     }
     out.push('\n');
-    for l in totals_lines(analysis) {
+    for l in totals {
         out.push_str(&format!("{l}  \n"));
     }
     out
 }
 
 /// A `tabular` for a thesis or a handout (needs only plain LaTeX).
-fn latex(net: &Network, analysis: &Analysis) -> String {
+fn latex(net: &Network, analysis: &Analysis, totals: &[String]) -> String {
     let escape = |text: &str| {
         let mut out = String::new();
         for ch in text.chars() {
@@ -295,8 +389,8 @@ fn latex(net: &Network, analysis: &Analysis) -> String {
         out.push_str(&format!("{} \\\\\n", row.join(" & ")));
     }
     out.push_str("\\hline\n");
-    for l in totals_lines(analysis) {
-        out.push_str(&format!("\\multicolumn{{7}}{{l}}{{{}}} \\\\\n", escape(&l)));
+    for l in totals {
+        out.push_str(&format!("\\multicolumn{{7}}{{l}}{{{}}} \\\\\n", escape(l)));
     }
     out.push_str("\\end{tabular}\n");
     out
@@ -341,7 +435,7 @@ fn csv(net: &Network, analysis: &Analysis) -> String {
 /// for the streamed text).
 pub fn to_json(net: &Network, analysis: &Analysis) -> Json {
     let mut text = Vec::new();
-    match json::write(net, analysis, &mut text) {
+    match json::write(net, analysis, &Fit::default(), &mut text) {
         Ok(()) => serde_json::from_slice(&text).unwrap_or(Json::Null),
         Err(_) => Json::Null,
     }

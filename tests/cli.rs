@@ -638,3 +638,93 @@ fn russian_tables_have_no_english_prose() {
         }
     }
 }
+
+#[test]
+fn a_network_over_budget_exits_1_and_says_by_how_much() {
+    layerlab()
+        .args([
+            "summary",
+            "--preset",
+            "vgg16",
+            "--budget",
+            "params=5M,memory=8GiB",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("Total params: 138,357,544"))
+        .stderr("Budget params: 138,357,544 of 5,000,000 ✗ over by 133,357,544\n");
+    // Within every limit: status 0, and the table says so.
+    layerlab()
+        .args([
+            "summary",
+            "--preset",
+            "vgg16",
+            "--budget",
+            "params=200M,macs=16G",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "Budget params: 138,357,544 of 200,000,000 ✓",
+        ))
+        .stderr("");
+    // A broken network cannot be held to a budget: that is a failure too.
+    layerlab()
+        .args([
+            "summary",
+            "--preset",
+            "lenet-stride2",
+            "--budget",
+            "params=1M",
+        ])
+        .assert()
+        .code(1)
+        .stderr("Budget params: unknown (a layer is broken) of 1,000,000 ✗\n");
+    layerlab()
+        .args(["summary", "--preset", "lenet", "--budget", "weights=5M"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`weights=5M` is not a budget: write memory=8GiB, params=5M or macs=1G",
+        ));
+}
+
+#[test]
+fn memory_json_follows_dtype_training_and_batch() {
+    let out = stdout_of(&[
+        "summary",
+        "--preset",
+        "vgg16",
+        "--format",
+        "json",
+        "--dtype",
+        "fp16",
+        "--train",
+        "adam",
+        "--batch",
+        "8",
+        "--budget",
+        "memory=8GiB",
+    ]);
+    let v: Value = serde_json::from_str(&out).expect("valid JSON");
+    let m = &v["memory"];
+    assert_eq!(m["weights"], 276_715_088, "138,357,544 params × 2 bytes");
+    assert_eq!(m["gradients"], 276_715_088);
+    assert_eq!(m["optimizer"], 553_430_176, "adam keeps two moments");
+    let (w, g, o, a) = (
+        m["weights"].as_u64().unwrap(),
+        m["gradients"].as_u64().unwrap(),
+        m["optimizer"].as_u64().unwrap(),
+        m["activations"].as_u64().unwrap(),
+    );
+    assert_eq!(m["total"].as_u64().unwrap(), w + g + o + a);
+    assert_eq!(
+        (v["dtype"].as_str(), v["train"].as_str(), &v["batch"]),
+        (Some("fp16"), Some("adam"), &Value::from(8))
+    );
+    assert_eq!(v["budget"]["memory"]["ok"], true);
+    // The largest batch that fits 8 GiB, each sample's activations on top of the fixed 4 × weights.
+    let per_sample = a / 8;
+    let most = ((8u64 << 30) - (w + g + o)) / per_sample;
+    assert_eq!(v["max_batch"], most);
+}

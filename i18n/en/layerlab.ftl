@@ -606,3 +606,14 @@ seq-a-scale-and-a-shift = (a scale and a shift per feature)
 dense-bias-only = the bias only
 export-nested-tie = layer { $n }: a tied dense layer exports only at the top level, after the embedding it borrows from
 budget-bad = `{ $part }` is not a budget: write memory=8GiB, params=5M or macs=1G (any of them, comma-separated)
+report-memory-inference = Memory ({ $dtype }, inference, batch { $batch }): weights { $weights }, activations { $activations } (the largest layer's input and output), total { $total }
+report-memory-training = Memory ({ $dtype }, training with { $optimizer }, batch { $batch }): weights { $weights }, gradients { $gradients }, optimizer { $state }, activations { $activations }, total { $total }
+report-budget-ok = Budget { $what }: { $used } of { $limit } ✓
+report-budget-over = Budget { $what }: { $used } of { $limit } ✗ over by { $over }
+report-budget-unknown = Budget { $what }: unknown (a layer is broken) of { $limit } ✗
+report-max-batch = Largest batch within { $limit }: { $batch }
+report-no-batch = Largest batch within { $limit }: none (not even one sample fits)
+cli-arg-dtype = Bytes per value for memory: fp32 (4), fp16 or bf16 (2), int8 (1)
+cli-arg-train = Count memory for training with this optimizer (gradients, its state, every activation kept), not inference
+cli-arg-batch = Samples per batch, for the activations' memory
+cli-arg-budget = Limits to hold the network to, e.g. memory=8GiB,params=5M,macs=1G; over any, the exit status is 1

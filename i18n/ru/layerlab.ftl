@@ -612,3 +612,14 @@ seq-a-scale-and-a-shift = (масштаб и сдвиг на каждый при
 dense-bias-only = только смещения
 export-nested-tie = слой { $n }: связанный dense выгружается только на верхнем уровне, после эмбеддинга, чьи веса он берёт
 budget-bad = `{ $part }` — не бюджет: пишите memory=8GiB, params=5M или macs=1G (любые, через запятую)
+report-memory-inference = Память ({ $dtype }, вывод, батч { $batch }): веса { $weights }, активации { $activations } (вход и выход самого большого слоя), всего { $total }
+report-memory-training = Память ({ $dtype }, обучение с { $optimizer }, батч { $batch }): веса { $weights }, градиенты { $gradients }, состояние оптимизатора { $state }, активации { $activations }, всего { $total }
+report-budget-ok = Бюджет { $what }: { $used } из { $limit } ✓
+report-budget-over = Бюджет { $what }: { $used } из { $limit } ✗ больше на { $over }
+report-budget-unknown = Бюджет { $what }: неизвестно (слой сломан) из { $limit } ✗
+report-max-batch = Наибольший батч в пределах { $limit }: { $batch }
+report-no-batch = Наибольший батч в пределах { $limit }: никакой (не помещается даже один пример)
+cli-arg-dtype = Байт на значение для памяти: fp32 (4), fp16 или bf16 (2), int8 (1)
+cli-arg-train = Считать память для обучения с этим оптимизатором (градиенты, его состояние, все активации), а не для вывода
+cli-arg-batch = Примеров в батче — для памяти активаций
+cli-arg-budget = Пределы для сети, например memory=8GiB,params=5M,macs=1G; при превышении код выхода 1

@@ -5,9 +5,12 @@
 use crate::engine::{Analysis, ReceptiveField, Row};
 use crate::explain::explain;
 use crate::layer::Layer;
+use crate::memory::{Memory, max_batch, memory};
 use crate::network::{Kernels, Network, Shape};
+use crate::report::Fit;
 use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
+use std::collections::BTreeMap;
 use std::io::Write;
 
 #[derive(Serialize)]
@@ -27,6 +30,24 @@ struct Summary<'a> {
     /// The smallest input every layer accepts, its spatial sizes only:
     /// [H, W] for an image, [L] for a signal, [D, H, W] for a volume.
     smallest_input: Option<Vec<u64>>,
+    /// What the memory is counted for, and the bytes of each part.
+    dtype: &'static str,
+    train: Option<&'static str>,
+    batch: u64,
+    memory: Option<Memory>,
+    /// Each limit given: {limit, used, ok}.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    budget: BTreeMap<&'static str, Limit>,
+    /// The largest batch whose total fits the memory budget, or null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_batch: Option<Option<u64>>,
+}
+
+#[derive(Serialize)]
+struct Limit {
+    limit: u64,
+    used: Option<u64>,
+    ok: bool,
 }
 
 /// The layers, serialized one by one as they are asked for.
@@ -149,8 +170,24 @@ impl LayerEntry {
 
 /// Writes the JSON of `summary --format json` to `out`, pretty-printed, with
 /// a final newline.
-pub fn write(net: &Network, analysis: &Analysis, out: impl Write) -> std::io::Result<()> {
+pub fn write(
+    net: &Network,
+    analysis: &Analysis,
+    fit: &Fit,
+    out: impl Write,
+) -> std::io::Result<()> {
     let t = &analysis.totals;
+    let setting = fit.setting;
+    let budget = (fit.uses(net, analysis).into_iter())
+        .map(|u| {
+            let limit = Limit {
+                limit: u.limit,
+                used: u.used,
+                ok: u.ok,
+            };
+            (u.what, limit)
+        })
+        .collect();
     let summary = Summary {
         name: &net.name,
         input: net.input.to_vec(),
@@ -166,6 +203,12 @@ pub fn write(net: &Network, analysis: &Analysis, out: impl Write) -> std::io::Re
             .map(|_| net.path_label(&analysis.error_path())),
         smallest_input: crate::smallest::smallest_valid_input(net)
             .map(|min| min.to_vec().split_off(1)),
+        dtype: setting.dtype.name(),
+        train: setting.train.map(|o| o.name()),
+        batch: setting.batch,
+        memory: memory(analysis, net.input, setting),
+        budget,
+        max_batch: (fit.budget.memory).map(|limit| max_batch(analysis, net.input, setting, limit)),
     };
     let mut out = std::io::BufWriter::new(out);
     crate::lang::machine(|| serde_json::to_writer_pretty(&mut out, &summary))?;

@@ -390,13 +390,24 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
             },
             Span::raw(format!("   {} {}", t!("view-macs"), or_dash(totals.macs))),
             Span::styled(
-                format!(
-                    "   {} {}   {} {}",
-                    t!("view-weights"),
-                    totals.weight_bytes.map_or("—".to_string(), bytes),
-                    t!("view-activations"),
-                    totals.activation_bytes.map_or("—".to_string(), bytes)
-                ),
+                {
+                    // As `summary` counts it by default: fp32, inference, batch 1.
+                    let m = crate::memory::memory(
+                        app.analysis(),
+                        app.net().input,
+                        crate::memory::Setting::default(),
+                    );
+                    let part = |f: fn(&crate::memory::Memory) -> u64| {
+                        m.as_ref().map_or("—".to_string(), |m| bytes(f(m)))
+                    };
+                    format!(
+                        "   {} {}   {} {}",
+                        t!("view-weights"),
+                        part(|m| m.weights),
+                        t!("view-activations"),
+                        part(|m| m.activations)
+                    )
+                },
                 t.muted,
             ),
         ]),
