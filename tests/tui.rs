@@ -1093,6 +1093,8 @@ fn no_english_prose_on_any_russian_screen() {
     }
     // Names that stay as they are in any language.
     const NAMES: &[&str] = &[
+        "Adam",
+        "adam",
         "gpt2",
         "bert",
         "base",
@@ -1689,4 +1691,40 @@ fn the_add_list_scrolls_to_keep_the_choice_in_sight() {
     );
     app.handle_event(&key(KeyCode::Enter));
     assert_eq!(app.net().layers[0].kind, layerlab::layer::Kind::FirstToken);
+}
+
+#[test]
+fn m_shows_where_vgg16s_memory_goes() {
+    let mut app = open("vgg16");
+    press(&mut app, "m");
+    let buf = draw(&app, 120, 40);
+    insta::assert_snapshot!("memory_vgg16", screen(&buf));
+    // The lesson: the first dense layer holds three quarters of the weights,
+    // and its bar is the one that stands out.
+    let row = row_containing(&buf, "20 dense 4096 relu");
+    assert!(lines(&buf)[usize::from(row)].contains("102,764,544  74.3%"));
+    assert_eq!(colour_of(&buf, row, "█").0, Color::Yellow);
+    let next = row_containing(&buf, "22 dense 4096 relu");
+    assert_eq!(colour_of(&buf, next, "█").0, Color::Green);
+    // Training with Adam: weights, gradients and twice the weights of state.
+    assert!(
+        screen(&buf).contains("█ weights 527.8 MiB   █ gradients 527.8 MiB   █ optimizer 1.0 GiB")
+    );
+    assert!(screen(&buf).contains("8.0 GiB → 104"), "{}", screen(&buf));
+    // Any key goes back to the table.
+    press(&mut app, "x");
+    assert!(screen(&draw(&app, 120, 40)).contains("Total params: 138,357,544"));
+    assert!(!screen(&draw(&app, 120, 40)).contains("Largest training batch"));
+}
+
+#[test]
+fn m_on_lenet_and_on_a_broken_network() {
+    let mut app = open("lenet");
+    press(&mut app, "m");
+    insta::assert_snapshot!("memory_lenet", screen(&draw(&app, 100, 36)));
+    let mut broken = open("lenet-stride2");
+    press(&mut broken, "m");
+    let buf = draw(&broken, 100, 30);
+    let row = row_containing(&buf, "A layer cannot be computed");
+    assert_eq!(colour_of(&buf, row, "A layer").0, Color::Red);
 }

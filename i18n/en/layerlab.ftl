@@ -617,3 +617,17 @@ cli-arg-dtype = Bytes per value for memory: fp32 (4), fp16 or bf16 (2), int8 (1)
 cli-arg-train = Count memory for training with this optimizer (gradients, its state, every activation kept), not inference
 cli-arg-batch = Samples per batch, for the activations' memory
 cli-arg-budget = Limits to hold the network to, e.g. memory=8GiB,params=5M,macs=1G; over any, the exit status is 1
+key-memory = memory: where the weights and activations go, and which batch fits
+memory-title = {" "}Memory: where it goes (fp32){" "}
+memory-broken = A layer cannot be computed: fix the red row to see the memory.
+memory-params-by-layer = Parameters, the layers that hold most
+memory-outputs-by-layer = Outputs (activations), the layers that write most
+memory-totals = Inference (batch 1) and training with Adam (batch 1), to scale
+memory-weights = weights
+memory-gradients = gradients
+memory-optimizer = optimizer
+memory-activations = activations
+memory-inference = inference
+memory-training = training (adam)
+memory-largest-batch = Largest training batch that fits:{"  "}
+memory-close = any key goes back

@@ -91,6 +91,8 @@ pub enum Mode {
     Answer(AnswerForm),
     /// The picture of a layer (`v`).
     View(super::visual::View),
+    /// Where the memory goes (`m`); any key closes it.
+    Memory,
     /// Picking one of the fixes for the broken layer at path `layer`.
     Fix {
         layer: Vec<usize>,
@@ -427,6 +429,7 @@ impl App {
             }
             Action::Open => self.mode = Mode::Open { choice: 0 },
             Action::Help => self.mode = Mode::Help { scroll: 0 },
+            Action::Memory => self.mode = Mode::Memory,
             Action::Quit if self.has_unsaved_work() => {
                 self.mode = Mode::Discard {
                     then: AfterDiscard::Quit,

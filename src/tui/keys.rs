@@ -53,6 +53,7 @@ pub enum Action {
     WrapResidual,
     AddBranch,
     View,
+    Memory,
 }
 
 /// One row of a keymap: keys and the action they ask for in its context.
@@ -170,6 +171,12 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('v')],
         action: Action::View,
         help: "key-view",
+    },
+    Binding {
+        label: "m",
+        keys: &[ch('m')],
+        action: Action::Memory,
+        help: "key-memory",
     },
     Binding {
         label: "d Del",

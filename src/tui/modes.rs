@@ -24,6 +24,8 @@ impl App {
     ) -> Option<Effect> {
         match mode {
             Mode::Table => {}
+            // Any key closes the memory view.
+            Mode::Memory => {}
             Mode::View(view) => match keys::action_in(keys::VIEW_KEYS, key) {
                 Some(action) => self.view_key(view, action),
                 None => self.mode = Mode::View(view),

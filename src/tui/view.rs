@@ -9,6 +9,7 @@ use super::tree::Selection;
 use super::whatif::EXPORTS;
 use crate::tui::quiz::QuizCell;
 
+mod memory;
 mod picture;
 mod popups;
 mod table;
@@ -66,6 +67,7 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             picture::render(app, view, over, buf);
         }
         Mode::Help { scroll } => popups::render_help(t, *scroll, area, buf),
+        Mode::Memory => memory::render(app, t, area, buf),
         Mode::Add { choice } => {
             let items = Kind::ALL
                 .iter()

@@ -1,0 +1,166 @@
+//! The memory view (`m`): where the weights and the activations go, layer by
+//! layer, as bars; what training adds to inference; and the largest batch
+//! each common GPU size holds. The lesson is in the bars: VGG-16's first
+//! dense layer holds three quarters of its weights, a U-Net's first maps
+//! most of its activations.
+
+use super::super::app::App;
+use super::super::theme::Theme;
+use crate::memory::{Dtype, Memory, Optimizer, Setting, max_batch, memory};
+use crate::units::{bytes, thousands};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Padding, Paragraph, Widget};
+
+/// GPU memory sizes the view answers "which batch fits?" for.
+const GPUS: [u64; 4] = [8 << 30, 16 << 30, 24 << 30, 80 << 30];
+
+/// Training as the view shows it: Adam, the usual choice, in fp32.
+const TRAINING: Setting = Setting {
+    dtype: Dtype::Fp32,
+    train: Some(Optimizer::Adam),
+    batch: 1,
+};
+
+pub fn render(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
+    Clear.render(area, buf);
+    let block = Block::bordered()
+        .border_style(t.border)
+        .padding(Padding::horizontal(1))
+        .title(Span::styled(t!("memory-title"), t.title));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let (net, analysis) = (app.net(), app.analysis());
+    let inference = memory(analysis, net.input, Setting::default());
+    let training = memory(analysis, net.input, TRAINING);
+    let (Some(inference), Some(training)) = (inference, training) else {
+        Paragraph::new(Line::styled(t!("memory-broken"), t.error)).render(inner, buf);
+        return;
+    };
+    let width = usize::from(inner.width);
+    let mut lines = Vec::new();
+    // Two bar lists share what the summary and the GPU lines leave.
+    let room = usize::from(inner.height).saturating_sub(12) / 2;
+    let names: Vec<String> = net.layers.iter().map(|l| l.label()).collect();
+    let params: Vec<u64> = (analysis.rows.iter())
+        .map(|r| r.params.unwrap_or(0))
+        .collect();
+    // Values each layer writes, as fp32 bytes.
+    let outputs: Vec<u64> = (analysis.rows.iter())
+        .map(|r| r.activations.unwrap_or(0).saturating_mul(4))
+        .collect();
+    lines.push(Line::styled(t!("memory-params-by-layer"), t.title));
+    lines.extend(bars(t, &names, &params, room, width, &|n| thousands(n)));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(t!("memory-outputs-by-layer"), t.title));
+    lines.extend(bars(t, &names, &outputs, room, width, &|n| bytes(n)));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(t!("memory-totals"), t.title));
+    lines.extend(breakdown(t, &inference, &training, width));
+    lines.push(Line::raw(""));
+    let fits: Vec<String> = GPUS
+        .iter()
+        .map(|&gpu| {
+            let batch = max_batch(analysis, net.input, TRAINING, gpu);
+            let n = batch.map_or("—".to_string(), thousands);
+            format!("{} → {n}", bytes(gpu))
+        })
+        .collect();
+    lines.push(Line::from(vec![
+        Span::styled(t!("memory-largest-batch"), t.muted),
+        Span::raw(fits.join("   ")),
+    ]));
+    lines.push(Line::styled(t!("memory-close"), t.muted));
+    Paragraph::new(lines).render(inner, buf);
+}
+
+/// The `room` layers that weigh most, in network order, each a bar as long
+/// as its share of the largest, with its amount and share of the total.
+fn bars<'a>(
+    t: &Theme,
+    names: &[String],
+    amounts: &[u64],
+    room: usize,
+    width: usize,
+    amount: &dyn Fn(u64) -> String,
+) -> Vec<Line<'a>> {
+    let total: u64 = amounts.iter().sum();
+    let most = amounts.iter().copied().max().unwrap_or(0);
+    let mut heaviest: Vec<usize> = (0..amounts.len()).collect();
+    heaviest.sort_by_key(|&i| std::cmp::Reverse(amounts[i]));
+    heaviest.truncate(room.max(1));
+    heaviest.sort_unstable();
+    let name_width = 24.min(width / 3);
+    let bar_width = width.saturating_sub(name_width + 26).max(4);
+    heaviest
+        .into_iter()
+        .map(|i| {
+            let n = amounts[i];
+            let share = if total == 0 {
+                0.0
+            } else {
+                n as f64 / total as f64
+            };
+            let len = if most == 0 {
+                0
+            } else {
+                ((n as f64 / most as f64) * bar_width as f64).round() as usize
+            };
+            let name: String = format!("{} {}", i + 1, names[i])
+                .chars()
+                .take(name_width)
+                .collect();
+            // The heaviest layer stands out: it is the lesson.
+            let style = if n == most && n > 0 {
+                t.warning
+            } else {
+                t.good
+            };
+            Line::from(vec![
+                Span::raw(format!("{name:<name_width$} ")),
+                Span::styled("█".repeat(len), style),
+                Span::raw(" ".repeat(bar_width - len)),
+                Span::raw(format!(" {:>12} {:>5.1}%", amount(n), share * 100.0)),
+            ])
+        })
+        .collect()
+}
+
+/// Inference and training (Adam) as stacked bars on one scale: weights,
+/// gradients, optimizer state, activations.
+fn breakdown<'a>(t: &Theme, inference: &Memory, training: &Memory, width: usize) -> Vec<Line<'a>> {
+    let scale = width.saturating_sub(40).max(10) as f64 / training.total.max(1) as f64;
+    let parts = |m: &Memory| {
+        [
+            (m.weights, t.good, t!("memory-weights")),
+            (m.gradients, t.more, t!("memory-gradients")),
+            (m.optimizer, t.changed, t!("memory-optimizer")),
+            (m.activations, t.warning, t!("memory-activations")),
+        ]
+    };
+    let row = |label: String, m: &Memory| {
+        let mut spans = vec![Span::raw(format!("{label:<22}"))];
+        for (n, style, _) in parts(m) {
+            let len = (n as f64 * scale).round() as usize;
+            spans.push(Span::styled("█".repeat(len), style));
+        }
+        spans.push(Span::raw(format!(" {}", bytes(m.total))));
+        Line::from(spans)
+    };
+    let legend: Vec<Span> = parts(training)
+        .into_iter()
+        .flat_map(|(n, style, name)| {
+            [
+                Span::styled("█ ", style),
+                Span::styled(format!("{name} {}   ", bytes(n)), Style::default()),
+            ]
+        })
+        .collect();
+    vec![
+        row(t!("memory-inference"), inference),
+        row(t!("memory-training"), training),
+        Line::from(legend),
+    ]
+}
