@@ -104,6 +104,9 @@ enum Command {
         sizes: (u64, u64),
         #[arg(long, value_enum, default_value_t = PairFormat::Table)]
         format: PairFormat,
+        /// Draw parameters, MACs and memory against the input size as line charts, after the table.
+        #[arg(long)]
+        plot: bool,
     },
 }
 
@@ -250,11 +253,15 @@ fn run(lang: Lang) -> ExitCode {
             source,
             sizes: (from, to),
             format,
+            plot,
         }) => {
             let Some(net) = load(&source, false) else {
                 return ExitCode::from(2);
             };
             emit(&match format {
+                PairFormat::Table if plot => {
+                    sweep::table(&net, from, to) + "\n" + &sweep::plot(&net, from, to)
+                }
                 PairFormat::Table => sweep::table(&net, from, to),
                 PairFormat::Json => pretty(&sweep::to_json(&net, from, to)) + "\n",
             })

@@ -728,3 +728,24 @@ fn memory_json_follows_dtype_training_and_batch() {
     let most = ((8u64 << 30) - (w + g + o)) / per_sample;
     assert_eq!(v["max_batch"], most);
 }
+
+#[test]
+fn sweep_plot_draws_params_macs_and_memory_against_the_size() {
+    let out = stdout_of(&["sweep", "--preset", "lenet", "--sizes", "12..64", "--plot"]);
+    // The table first, then one chart each, its range on the y axis.
+    assert!(out.starts_with("LeNet — square inputs 12..64"));
+    for title in [
+        "┌ parameters ",
+        "┌ MACs ",
+        "┌ memory (fp32, inference, batch 1) ",
+    ] {
+        assert!(out.contains(title), "{title} in\n{out}");
+    }
+    // Parameters grow with the input (the first dense layer reads more):
+    // 15,626 at 16×16, the smallest that works, 338,186 at 64×64.
+    assert!(
+        out.contains("│338,186│") && out.contains("│15,626 │"),
+        "{out}"
+    );
+    assert!(out.contains('⣀'), "the line is drawn in braille");
+}

@@ -631,3 +631,7 @@ memory-inference = inference
 memory-training = training (adam)
 memory-largest-batch = Largest training batch that fits:{"  "}
 memory-close = any key goes back
+sweep-plot-params = parameters
+sweep-plot-macs = MACs
+sweep-plot-memory = memory (fp32, inference, batch 1)
+cli-arg-plot = Draw parameters, MACs and memory against the input size as line charts, after the table

@@ -637,3 +637,7 @@ memory-inference = вывод
 memory-training = обучение (adam)
 memory-largest-batch = Наибольший батч обучения, который поместится:{"  "}
 memory-close = любая клавиша — назад
+sweep-plot-params = параметры
+sweep-plot-macs = MAC
+sweep-plot-memory = память (fp32, вывод, батч 1)
+cli-arg-plot = Нарисовать параметры, MAC и память в зависимости от размера входа, после таблицы

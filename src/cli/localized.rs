@@ -56,6 +56,12 @@ fn localized_args(cmd: Command) -> Command {
             } else {
                 t!("cli-heading-options")
             };
+            // One full stop, whether or not the catalogue wrote it.
+            let sentence = format!("{}.", help.trim_end_matches('.'));
+            // A flag (`--plot`) has no value to list or default to say.
+            if !arg.get_action().takes_values() {
+                return arg.help_heading(heading).help(sentence);
+            }
             // clap writes "[possible values: …]" and "[default: …]" in English.
             let choices: Vec<String> = arg
                 .get_possible_values()
@@ -67,7 +73,7 @@ fn localized_args(cmd: Command) -> Command {
                 .iter()
                 .map(|v| v.to_string_lossy().into_owned())
                 .collect();
-            let mut text = format!("{help}.");
+            let mut text = sentence;
             if !choices.is_empty() {
                 text.push_str(&t!("cli-possible", values = choices.join(", ")));
             }

@@ -55,6 +55,8 @@ struct Trial {
     output: Option<Shape>,
     params: Option<u64>,
     macs: Option<u64>,
+    /// fp32 inference at batch 1, as `summary` counts it by default.
+    memory: Option<u64>,
     /// 0-based, with the broken layer's message.
     error: Option<(usize, String)>,
 }
@@ -71,6 +73,8 @@ fn trials(net: &Network, from: u64, to: u64) -> impl Iterator<Item = Trial> + '_
             output: final_output(&analysis, sized.input),
             params: analysis.totals.params,
             macs: analysis.totals.macs,
+            memory: crate::memory::memory(&analysis, sized.input, Default::default())
+                .map(|m| m.total),
             error: analysis.error_at.map(|i| {
                 (
                     i,
@@ -135,6 +139,71 @@ pub fn table(net: &Network, from: u64, to: u64) -> String {
     for line in crate::report::align(&table, &[2, 3]) {
         out.push_str(&line);
         out.push('\n');
+    }
+    out
+}
+
+/// `sweep --plot`: parameters, MACs and memory (fp32 inference) against the
+/// input size, as line charts drawn with ratatui into text. Sizes a layer
+/// refuses leave a gap.
+pub fn plot(net: &Network, from: u64, to: u64) -> String {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::symbols::Marker;
+    use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Widget};
+    let trials: Vec<Trial> = trials(net, from, to).collect();
+    // Each chart: its title, what it reads of a trial, how its axis writes it.
+    type Series = (String, fn(&Trial) -> Option<u64>, fn(u64) -> String);
+    let series: [Series; 3] = [
+        (
+            t!("sweep-plot-params"),
+            |t| t.params,
+            crate::units::thousands,
+        ),
+        (t!("sweep-plot-macs"), |t| t.macs, crate::units::thousands),
+        (t!("sweep-plot-memory"), |t| t.memory, crate::units::bytes),
+    ];
+    let mut out = String::new();
+    for (title, value, label) in series {
+        let points: Vec<(f64, f64)> = (trials.iter())
+            .filter_map(|t| Some((t.side as f64, value(t)? as f64)))
+            .collect();
+        let (Some(low), Some(high)) = (
+            trials.iter().filter_map(value).min(),
+            trials.iter().filter_map(value).max(),
+        ) else {
+            continue;
+        };
+        // A flat line sits in the middle of its chart.
+        let (bottom, top) = if low == high {
+            (low.saturating_sub(1), high.saturating_add(1))
+        } else {
+            (low, high)
+        };
+        let data = Dataset::default()
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .data(&points);
+        let chart = Chart::new(vec![data])
+            .block(Block::bordered().title(format!(" {title} ")))
+            .x_axis(
+                Axis::default()
+                    .bounds([from as f64, to.max(from + 1) as f64])
+                    .labels([from.to_string(), to.to_string()]),
+            )
+            .y_axis(
+                Axis::default()
+                    .bounds([bottom as f64, top as f64])
+                    .labels([label(bottom), label(top)]),
+            );
+        let area = Rect::new(0, 0, 78, 12);
+        let mut buf = Buffer::empty(area);
+        chart.render(area, &mut buf);
+        for y in 0..area.height {
+            let line: String = (0..area.width).map(|x| buf[(x, y)].symbol()).collect();
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
     }
     out
 }
