@@ -176,7 +176,8 @@ fn run(lang: Lang) -> ExitCode {
                     train,
                     batch,
                 },
-                budget: budget.unwrap_or_default(),
+                // --budget stands in for the file's [budget].
+                budget: budget.unwrap_or(net.budget),
             };
             let shown = if format == Format::Json {
                 // Streamed: a huge network never exists as a JSON tree.

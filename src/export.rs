@@ -186,6 +186,7 @@ fn node<'a>(
                     name: String::new(),
                     input: shape,
                     kernels,
+                    budget: Default::default(),
                     layers: body.to_vec(),
                 };
                 let rows = analyze(&sub).rows;

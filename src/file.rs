@@ -3,6 +3,7 @@
 
 mod document;
 
+use crate::memory::Budget;
 pub use document::Source;
 
 use crate::layer::{Kind, Layer, MAX_DEPTH, Value};
@@ -129,6 +130,7 @@ struct RawFile {
     name: Option<Spanned<String>>,
     input: Option<Spanned<toml::Value>>,
     kernels: Option<Spanned<toml::Value>>,
+    budget: Option<Spanned<toml::Value>>,
     #[serde(default)]
     layer: Vec<Spanned<RawLayer>>,
 }
@@ -223,8 +225,9 @@ pub fn parse(src: &str) -> Result<Network, FileError> {
             ..e
         };
         let raw = read_toml(chunk).map_err(below)?;
-        let [table] = &raw.layer[..] else {
-            // Not one layer table after all: read the file whole.
+        let ([table], None) = (&raw.layer[..], &raw.budget) else {
+            // Not one layer table after all (or a `[budget]` below the
+            // layers): read the file whole.
             return parse_whole(src);
         };
         net.layers
@@ -328,7 +331,35 @@ fn parse_head(src: &str, raw: &RawFile) -> Result<Network, FileError> {
                 )
             })?;
     }
+    if let Some(budget) = &raw.budget {
+        net.budget = parse_budget(src, budget)?;
+    }
     Ok(net)
+}
+
+/// The `[budget]` table: `memory = "8GiB"`, `params = "5M"`, `macs = 1000000000`.
+fn parse_budget(src: &str, budget: &Spanned<toml::Value>) -> Result<Budget, FileError> {
+    let at = |span: Range<usize>, message: String| FileError {
+        path: String::new(),
+        line: Some(line_of(src, span.start)),
+        message,
+    };
+    let Some(table) = budget.get_ref().as_table() else {
+        return Err(at(budget.span(), t!("file-budget-table")));
+    };
+    let mut out = Budget::default();
+    for (key, value) in table {
+        let memory = key == "memory";
+        let n = Budget::amount(value, memory)
+            .ok_or_else(|| at(budget.span(), t!("file-budget-value", key = key.clone())))?;
+        match key.as_str() {
+            "memory" => out.memory = Some(n),
+            "params" => out.params = Some(n),
+            "macs" => out.macs = Some(n),
+            _ => return Err(at(budget.span(), t!("file-budget-key", key = key.clone()))),
+        }
+    }
+    Ok(out)
 }
 
 /// Reads one layer table; `number` says where it is (`3`, or `3.2.1` for
@@ -581,7 +612,26 @@ pub fn to_toml(net: &Network) -> String {
     if net.kernels == Kernels::Shared {
         out.push_str("kernels = \"shared\"\n");
     }
+    if net.budget != Budget::default() {
+        out.push_str(&format!("\n[budget]\n{}", budget_lines(&net.budget)));
+    }
     write_layers(&mut out, "layer", &net.layers);
+    out
+}
+
+/// `memory = "8GiB"` and the like, a line for each limit set.
+fn budget_lines(budget: &Budget) -> String {
+    let mut out = String::new();
+    for (what, limit) in [
+        ("memory", budget.memory),
+        ("params", budget.params),
+        ("macs", budget.macs),
+    ] {
+        if let Some(n) = limit {
+            let text = crate::memory::amount_text(n, what == "memory");
+            out.push_str(&format!("{what} = {}\n", toml::Value::String(text)));
+        }
+    }
     out
 }
 

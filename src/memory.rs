@@ -220,6 +220,57 @@ impl Budget {
     }
 }
 
+impl Budget {
+    /// `memory=8GiB,params=5M`: as `parse` reads it; empty for no limits.
+    pub fn text(&self) -> String {
+        let mut parts = Vec::new();
+        for (what, limit) in [
+            ("memory", self.memory),
+            ("params", self.params),
+            ("macs", self.macs),
+        ] {
+            if let Some(n) = limit {
+                parts.push(format!("{what}={}", amount_text(n, what == "memory")));
+            }
+        }
+        parts.join(",")
+    }
+
+    /// Reads a file's `[budget]` value: a number, or text with a unit.
+    pub fn amount(value: &toml::Value, memory: bool) -> Option<u64> {
+        match value {
+            toml::Value::Integer(i) => u64::try_from(*i).ok(),
+            toml::Value::String(s) => amount(s.trim(), memory),
+            _ => None,
+        }
+    }
+}
+
+/// `8GiB`, `5M`, `1500`: the shortest exact spelling `amount` reads back.
+pub fn amount_text(n: u64, memory: bool) -> String {
+    let units: &[(u64, &str)] = if memory {
+        &[
+            (1 << 40, "TiB"),
+            (1 << 30, "GiB"),
+            (1 << 20, "MiB"),
+            (1 << 10, "KiB"),
+        ]
+    } else {
+        &[
+            (1_000_000_000_000, "T"),
+            (1_000_000_000, "G"),
+            (1_000_000, "M"),
+            (1_000, "K"),
+        ]
+    };
+    for &(size, unit) in units {
+        if n >= size && n.is_multiple_of(size) {
+            return format!("{}{unit}", n / size);
+        }
+    }
+    n.to_string()
+}
+
 /// One limit and what the network uses of it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Use {

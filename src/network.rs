@@ -216,6 +216,8 @@ pub struct Network {
     pub name: String,
     pub input: Shape,
     pub kernels: Kernels,
+    /// Limits on memory, parameters and MACs (the file's `[budget]`).
+    pub budget: crate::memory::Budget,
     pub layers: Vec<Layer>,
 }
 
@@ -227,6 +229,7 @@ impl Network {
             name: crate::text::visible(name).into_owned(),
             input: Shape::Image { c: 1, h: 28, w: 28 },
             kernels: Kernels::Full,
+            budget: crate::memory::Budget::default(),
             layers: Vec::new(),
         }
     }

@@ -60,7 +60,7 @@ fn malformed_files_name_the_line_and_field_and_exit_2() {
         ),
         (
             "invalid_layers.toml",
-            ":4: unknown field `layers`, expected one of `name`, `input`, `kernels`, `layer`; \
+            ":4: unknown field `layers`, expected one of `name`, `input`, `kernels`, `budget`, `layer`; \
              write each layer as a `[[layer]]` table",
         ),
         (
@@ -748,4 +748,40 @@ fn sweep_plot_draws_params_macs_and_memory_against_the_size() {
         "{out}"
     );
     assert!(out.contains('⣀'), "the line is drawn in braille");
+}
+
+#[test]
+fn a_files_budget_holds_it_unless_the_command_line_says_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lenet.toml");
+    let lenet =
+        std::fs::read_to_string(format!("{}/assets/lenet.toml", env!("CARGO_MANIFEST_DIR")))
+            .unwrap();
+    let with_budget = lenet.replacen(
+        "\n[[layer]]",
+        "\n[budget]\nparams = \"40K\"\n\n[[layer]]",
+        1,
+    );
+    std::fs::write(&path, &with_budget).unwrap();
+    let path = path.to_str().unwrap();
+    layerlab()
+        .args(["summary", path])
+        .assert()
+        .code(1)
+        .stderr("Budget params: 44,426 of 40,000 ✗ over by 4,426\n");
+    layerlab()
+        .args(["summary", path, "--budget", "params=50K"])
+        .assert()
+        .code(0);
+    // A budget the file cannot hold says where and what would do.
+    let bad = with_budget.replace("params = \"40K\"", "weights = \"40K\"");
+    std::fs::write(dir.path().join("bad.toml"), bad).unwrap();
+    let bad_path = dir.path().join("bad.toml");
+    layerlab()
+        .args(["summary", bad_path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`budget` takes memory, params and macs, not `weights`",
+        ));
 }

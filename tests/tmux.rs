@@ -362,20 +362,20 @@ fn a_long_paste_or_burst_followed_by_tab_is_handled_at_once() {
     tmux.keys("Enter"); // the input row's form; focus on the shape
     tmux.wait_for("› input C, H, W");
     // A 3,000-character paste (bracketed, as terminals send it) into the
-    // shape field, then Tab: the focus moves to the name at once.
+    // shape field, then Tab: the focus moves to the budget at once.
     let long = "7".repeat(3000);
     tmux.run(&["set-buffer", "-b", "long", &long]);
     tmux.run(&["paste-buffer", "-p", "-b", "long", "-t", "app"]);
     tmux.keys("Tab");
-    tmux.wait_for("› name");
+    tmux.wait_for("› budget");
     assert!(
         tmux.screen(false).contains("must be C, H, W"),
         "3,000 sevens are no shape"
     );
-    // The same as typed keys, not a paste.
+    // The same as typed keys, not a paste: on to the name, round again.
     tmux.run(&["send-keys", "-t", "app", "-l", &"x".repeat(3000)]);
     tmux.keys("Tab");
-    tmux.wait_for("› input C, H, W");
+    tmux.wait_for("› name");
     tmux.keys("Escape");
     tmux.wait_for("Edit cancelled");
     tmux.keys("q");

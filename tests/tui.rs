@@ -1728,3 +1728,40 @@ fn m_on_lenet_and_on_a_broken_network() {
     let row = row_containing(&buf, "A layer cannot be computed");
     assert_eq!(colour_of(&buf, row, "A layer").0, Color::Red);
 }
+
+#[test]
+fn a_budget_set_on_the_input_row_shows_in_the_footer_red_when_over() {
+    let mut app = open("lenet");
+    // The input row's form: name, input, then the budget.
+    app.handle_event(&key(KeyCode::Enter));
+    app.handle_event(&key(KeyCode::Tab));
+    press(&mut app, "params=40K,memory=1MiB");
+    app.handle_event(&key(KeyCode::Enter));
+    let buf = draw(&app, 140, 30);
+    let footer = row_containing(&buf, "Total params: 44,426");
+    assert_eq!(
+        colour_of(&buf, footer, "params 44,426/40,000 ✗").0,
+        Color::Red
+    );
+    assert_eq!(
+        colour_of(&buf, footer, "memory 190.4 KiB/1.0 MiB ✓").0,
+        Color::Green
+    );
+    // Saved with the network, and undone as one change.
+    assert!(
+        layerlab::file::to_toml(app.net())
+            .contains("[budget]\nmemory = \"1MiB\"\nparams = \"40K\"\n")
+    );
+    press(&mut app, "u");
+    assert!(!screen(&draw(&app, 140, 30)).contains("params 44,426/40,000"));
+    // A budget that does not read is refused in place.
+    app.handle_event(&key(KeyCode::Enter));
+    app.handle_event(&key(KeyCode::Tab));
+    press(&mut app, "weights=5M");
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(
+        screen(&draw(&app, 140, 30)).contains("`weights=5M` is not a budget"),
+        "{}",
+        screen(&draw(&app, 140, 30))
+    );
+}

@@ -635,3 +635,8 @@ sweep-plot-params = parameters
 sweep-plot-macs = MACs
 sweep-plot-memory = memory (fp32, inference, batch 1)
 cli-arg-plot = Draw parameters, MACs and memory against the input size as line charts, after the table
+file-budget-table = `budget` must be a table: [budget] with memory = "8GiB", params = "5M" or macs = "1G"
+file-budget-value = `budget.{ $key }` must be a whole number or one with a unit, e.g. "8GiB" for memory, "5M" for params or macs
+file-budget-key = `budget` takes memory, params and macs, not `{ $key }`
+form-budget = budget (memory=8GiB,params=5M,macs=1G)
+view-budget = budget

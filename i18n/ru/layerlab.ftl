@@ -641,3 +641,8 @@ sweep-plot-params = параметры
 sweep-plot-macs = MAC
 sweep-plot-memory = память (fp32, вывод, батч 1)
 cli-arg-plot = Нарисовать параметры, MAC и память в зависимости от размера входа, после таблицы
+file-budget-table = `budget` должен быть таблицей: [budget] с memory = "8GiB", params = "5M" или macs = "1G"
+file-budget-value = `budget.{ $key }` должен быть целым числом или числом с единицей, например "8GiB" для памяти, "5M" для params или macs
+file-budget-key = в `budget` бывают memory, params и macs, а не `{ $key }`
+form-budget = бюджет (memory=8GiB,params=5M,macs=1G)
+view-budget = бюджет

@@ -65,6 +65,23 @@ fn edited(source: &Source, net: &Network) -> DocumentMut {
         let shared = (net.kernels == Kernels::Shared).then(|| Value::from("shared"));
         set(root, "kernels", shared);
     }
+    if old.budget != net.budget {
+        root.remove("budget");
+        if net.budget != crate::memory::Budget::default() {
+            let mut table = toml_edit::Table::new();
+            for (what, limit) in [
+                ("memory", net.budget.memory),
+                ("params", net.budget.params),
+                ("macs", net.budget.macs),
+            ] {
+                if let Some(n) = limit {
+                    let text = crate::memory::amount_text(n, what == "memory");
+                    table.insert(what, toml_edit::value(text));
+                }
+            }
+            root.insert("budget", Item::Table(table));
+        }
+    }
     match edit_layers(root.get("layer"), &old.layers, &net.layers) {
         None => {
             root.remove("layer");

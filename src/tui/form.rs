@@ -64,6 +64,7 @@ impl Form {
         let entries = vec![
             entry(t!("form-name"), net.name.clone()),
             entry(t!("form-input-c-h-w-or"), dims.join(", ")),
+            entry(t!("form-budget"), net.budget.text()),
         ];
         let mut form = Form {
             target: Target::Input,
@@ -121,9 +122,18 @@ impl Form {
                         .map(|(at, _)| t!("form-character-at-is-a-control", at = at.to_string()))
                 };
                 let shape = Shape::parse(self.entries[1].input.value());
-                match (name_error, shape) {
-                    (None, Ok(shape)) => Ok(Change::Input { name, shape }),
-                    (n, s) => Err(vec![n, s.err()]),
+                // No limits is an empty box, not an error.
+                let budget = match self.entries[2].input.value().trim() {
+                    "" => Ok(crate::memory::Budget::default()),
+                    text => crate::memory::Budget::parse(text),
+                };
+                match (name_error, shape, budget) {
+                    (None, Ok(shape), Ok(budget)) => Ok(Change::Input {
+                        name,
+                        shape,
+                        budget,
+                    }),
+                    (n, s, b) => Err(vec![n, s.err(), b.err()]),
                 }
             }
             Target::Layer(path) => {

@@ -26,9 +26,11 @@ pub enum Change {
     /// Swap the layer at the path with the one at this index of its list.
     Swap(Path, usize),
     Kernels(Kernels),
+    /// The name, the input shape and the budget: the input row's form.
     Input {
         name: String,
         shape: Shape,
+        budget: crate::memory::Budget,
     },
 }
 
@@ -77,7 +79,11 @@ impl Change {
             Change::Insert(..) | Change::Remove(_) => false,
             Change::Swap(p, j) => p.last() == Some(j),
             Change::Kernels(k) => net.kernels == *k,
-            Change::Input { name, shape } => net.name == *name && net.input == *shape,
+            Change::Input {
+                name,
+                shape,
+                budget,
+            } => net.name == *name && net.input == *shape && net.budget == *budget,
         }
     }
 
@@ -165,9 +171,14 @@ impl Change {
                 Change::Swap(p, j)
             }
             Change::Kernels(k) => Change::Kernels(std::mem::replace(&mut net.kernels, k)),
-            Change::Input { name, shape } => Change::Input {
+            Change::Input {
+                name,
+                shape,
+                budget,
+            } => Change::Input {
                 name: std::mem::replace(&mut net.name, name),
                 shape: std::mem::replace(&mut net.input, shape),
+                budget: std::mem::replace(&mut net.budget, budget),
             },
         })
     }
@@ -279,6 +290,10 @@ mod tests {
             )]),
             Change::Kernels(Kernels::Shared),
             Change::Input {
+                budget: crate::memory::Budget {
+                    params: Some(5),
+                    ..Default::default()
+                },
                 name: "x".into(),
                 shape: Shape::Flat(7),
             },

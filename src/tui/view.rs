@@ -359,6 +359,32 @@ fn shape_words(net: &crate::network::Network) -> String {
     }
 }
 
+/// The footer's budget: each limit's use, red when over (fp32, inference,
+/// batch 1, as the footer counts memory).
+fn budget_spans(app: &App, t: &Theme) -> Vec<Span<'static>> {
+    let fit = crate::report::Fit {
+        setting: crate::memory::Setting::default(),
+        budget: app.net().budget,
+    };
+    let mut spans = Vec::new();
+    for u in fit.uses(app.net(), app.analysis()) {
+        let amount = |n: u64| {
+            if u.what == "memory" {
+                bytes(n)
+            } else {
+                thousands(n)
+            }
+        };
+        let used = u.used.map_or("—".to_string(), amount);
+        let mark = if u.ok { "✓" } else { "✗" };
+        spans.push(Span::styled(
+            format!("   {} {}/{} {mark}", u.what, used, amount(u.limit)),
+            if u.ok { t.good } else { t.error },
+        ));
+    }
+    spans
+}
+
 /// The footer's words, which tests and teachers look for.
 fn total_params() -> String {
     t!("view-total-params")
@@ -412,7 +438,10 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
                 },
                 t.muted,
             ),
-        ]),
+        ])
+        .into_iter()
+        .chain(budget_spans(app, t))
+        .collect::<Line>(),
         (None, Some(i)) => Line::from(vec![
             Span::styled(format!(" {}: —", total_params()), t.total),
             Span::styled(

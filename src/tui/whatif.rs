@@ -91,6 +91,7 @@ impl App {
             Some(shape) => self.commit(Change::Input {
                 name: self.net().name.clone(),
                 shape,
+                budget: self.net().budget,
             }),
             None => self.fail(t!(
                 "whatif-the-input-cannot-go-beyond",
@@ -150,6 +151,7 @@ impl App {
             Repair::Input(shape) => Change::Input {
                 name: self.net().name.clone(),
                 shape,
+                budget: self.net().budget,
             },
         };
         self.commit(change);

@@ -4,6 +4,7 @@
 //! names of every kind of text.
 
 use layerlab::layer::{Activation, Depth, Extra, Hw, Kind, Layer, Padding, Sides, UpsampleMode};
+use layerlab::memory::Budget;
 use layerlab::network::{Kernels, Network, Shape};
 use layerlab::size::Size;
 use proptest::prelude::*;
@@ -214,15 +215,23 @@ pub fn network() -> impl Strategy<Value = Network> {
         any::<bool>(),
         proptest::collection::vec(layer(), 0..12),
         name(),
+        proptest::array::uniform3(proptest::option::of(size())),
     )
-        .prop_map(|(input, shared, layers, name)| Network {
-            name,
-            input,
-            kernels: if shared {
-                Kernels::Shared
-            } else {
-                Kernels::Full
+        .prop_map(
+            |(input, shared, layers, name, [memory, params, macs])| Network {
+                name,
+                input,
+                kernels: if shared {
+                    Kernels::Shared
+                } else {
+                    Kernels::Full
+                },
+                budget: Budget {
+                    memory,
+                    params,
+                    macs,
+                },
+                layers,
             },
-            layers,
-        })
+        )
 }
