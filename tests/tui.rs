@@ -1770,3 +1770,22 @@ fn a_budget_set_on_the_input_row_shows_in_the_footer_red_when_over() {
         screen(&draw(&app, 140, 30))
     );
 }
+
+#[test]
+fn the_memory_view_shows_the_budget_red_when_over() {
+    let mut net = presets::load("vgg16").unwrap();
+    net.budget = layerlab::memory::Budget::parse("params=100M,memory=1GiB").unwrap();
+    let mut app = App::new(net, None, Some("vgg16".into()));
+    press(&mut app, "m");
+    let buf = draw(&app, 120, 40);
+    insta::assert_snapshot!("memory_vgg16_over_budget", screen(&buf));
+    let row = row_containing(&buf, "Budget (fp32, inference):");
+    assert_eq!(
+        colour_of(&buf, row, "params 138,357,544/100,000,000 ✗").0,
+        Color::Red
+    );
+    assert_eq!(
+        colour_of(&buf, row, "memory 552.3 MiB/1.0 GiB ✓").0,
+        Color::Green
+    );
+}

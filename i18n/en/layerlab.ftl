@@ -640,3 +640,5 @@ file-budget-value = `budget.{ $key }` must be a whole number or one with a unit,
 file-budget-key = `budget` takes memory, params and macs, not `{ $key }`
 form-budget = budget (memory=8GiB,params=5M,macs=1G)
 view-budget = budget
+table-heaviest = ◆ holds { $share }% of the { $what }: over budget
+memory-budget = Budget (fp32, inference):

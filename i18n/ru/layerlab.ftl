@@ -646,3 +646,5 @@ file-budget-value = `budget.{ $key }` должен быть целым числ�
 file-budget-key = в `budget` бывают memory, params и macs, а не `{ $key }`
 form-budget = бюджет (memory=8GiB,params=5M,macs=1G)
 view-budget = бюджет
+table-heaviest = ◆ здесь { $share }% от { $what }: бюджет превышен
+memory-budget = Бюджет (fp32, вывод):

@@ -361,7 +361,7 @@ fn shape_words(net: &crate::network::Network) -> String {
 
 /// The footer's budget: each limit's use, red when over (fp32, inference,
 /// batch 1, as the footer counts memory).
-fn budget_spans(app: &App, t: &Theme) -> Vec<Span<'static>> {
+pub(super) fn budget_spans(app: &App, t: &Theme) -> Vec<Span<'static>> {
     let fit = crate::report::Fit {
         setting: crate::memory::Setting::default(),
         budget: app.net().budget,

@@ -72,6 +72,13 @@ pub fn render(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
         Span::styled(t!("memory-largest-batch"), t.muted),
         Span::raw(fits.join("   ")),
     ]));
+    // The network's budget, if it has one: each limit, red when over.
+    let budget = super::budget_spans(app, t);
+    if !budget.is_empty() {
+        let mut spans = vec![Span::styled(t!("memory-budget"), t.muted)];
+        spans.extend(budget);
+        lines.push(Line::from(spans));
+    }
     lines.push(Line::styled(t!("memory-close"), t.muted));
     Paragraph::new(lines).render(inner, buf);
 }

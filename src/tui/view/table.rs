@@ -148,6 +148,47 @@ fn status_look(t: &Theme, row: &Computed) -> (Style, String) {
     }
 }
 
+/// `◆ 69% of the params over budget` on the top-level layer that holds the
+/// most of a resource whose budget is exceeded (params or MACs), else nothing.
+fn heaviest_mark(app: &App, index: usize) -> Option<String> {
+    let (net, analysis) = (app.net(), app.analysis());
+    let budget = net.budget;
+    let totals = &analysis.totals;
+    let over = |limit: Option<u64>, used: Option<u64>| limit.zip(used).is_some_and(|(l, u)| u > l);
+    // What is counted, whether over, what each row holds of it, the total.
+    type Resource = (
+        &'static str,
+        bool,
+        fn(&crate::engine::Row) -> Option<u64>,
+        Option<u64>,
+    );
+    let resources: [Resource; 2] = [
+        (
+            "params",
+            over(budget.params, totals.params),
+            |r| r.params,
+            totals.params,
+        ),
+        (
+            "macs",
+            over(budget.macs, totals.macs),
+            |r| r.macs,
+            totals.macs,
+        ),
+    ];
+    for (what, exceeded, of, total) in resources {
+        if !exceeded {
+            continue;
+        }
+        let most = (0..analysis.rows.len()).max_by_key(|&i| of(&analysis.rows[i]).unwrap_or(0))?;
+        if most == index {
+            let share = 100 * of(&analysis.rows[index])? / total?.max(1);
+            return Some(t!("table-heaviest", share = share.to_string(), what = what));
+        }
+    }
+    None
+}
+
 /// What table row `row` shows; `lines` are the tree's lines from line `first` on.
 fn shown(app: &App, row: TableRow, lines: &[TreeLine], first: usize) -> Shown {
     let t = app.session.theme;
@@ -174,6 +215,13 @@ fn shown(app: &App, row: TableRow, lines: &[TreeLine], first: usize) -> Shown {
                         versus,
                         ..Default::default()
                     };
+                    // Over a budget: the layer that weighs most on it says so.
+                    if let (&[index], true) = (&path[..], shown.remark.is_empty())
+                        && let Some(mark) = heaviest_mark(app, index)
+                    {
+                        shown.remark = mark;
+                        shown.cell_styles[3] = Some(t.error);
+                    }
                     if let Some(quiz) = &app.quiz {
                         if path.len() == 1 {
                             quizzed(&mut shown, quiz, path[0], t);
