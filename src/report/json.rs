@@ -35,12 +35,11 @@ struct Summary<'a> {
     train: Option<&'static str>,
     batch: u64,
     memory: Option<Memory>,
-    /// Each limit given: {limit, used, ok}.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    /// Each limit given: {limit, used, ok}; empty without a budget.
     budget: BTreeMap<&'static str, Limit>,
-    /// The largest batch whose total fits the memory budget, or null.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max_batch: Option<Option<u64>>,
+    /// The largest batch whose total fits the memory budget; null without
+    /// one, or when not even one sample fits.
+    max_batch: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -208,7 +207,8 @@ pub fn write(
         batch: setting.batch,
         memory: memory(analysis, net.input, setting),
         budget,
-        max_batch: (fit.budget.memory).map(|limit| max_batch(analysis, net.input, setting, limit)),
+        max_batch: (fit.budget.memory)
+            .and_then(|limit| max_batch(analysis, net.input, setting, limit)),
     };
     let mut out = std::io::BufWriter::new(out);
     crate::lang::machine(|| serde_json::to_writer_pretty(&mut out, &summary))?;

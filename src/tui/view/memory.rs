@@ -93,7 +93,8 @@ fn bars<'a>(
     width: usize,
     amount: &dyn Fn(u64) -> String,
 ) -> Vec<Line<'a>> {
-    let total: u64 = amounts.iter().sum();
+    // Up to 2^64 each: summed in u128.
+    let total: u128 = amounts.iter().map(|&n| u128::from(n)).sum();
     let most = amounts.iter().copied().max().unwrap_or(0);
     let mut heaviest: Vec<usize> = (0..amounts.len()).collect();
     heaviest.sort_by_key(|&i| std::cmp::Reverse(amounts[i]));

@@ -162,7 +162,8 @@ fn heaviest_mark(app: &App, index: usize) -> Option<String> {
         fn(&crate::engine::Row) -> Option<u64>,
         Option<u64>,
     );
-    let resources: [Resource; 2] = [
+    let memory = crate::memory::memory(analysis, net.input, Default::default()).map(|m| m.total);
+    let resources: [Resource; 3] = [
         (
             "params",
             over(budget.params, totals.params),
@@ -175,6 +176,17 @@ fn heaviest_mark(app: &App, index: usize) -> Option<String> {
             |r| r.macs,
             totals.macs,
         ),
+        // A layer's weight on memory: its weights and what it reads and
+        // writes, in fp32 as the footer counts.
+        (
+            "memory",
+            over(budget.memory, memory),
+            |r| {
+                let io = r.input?.elements()?.checked_add(r.output?.elements()?)?;
+                r.params?.checked_add(io)?.checked_mul(4)
+            },
+            memory,
+        ),
     ];
     for (what, exceeded, of, total) in resources {
         if !exceeded {
@@ -182,7 +194,8 @@ fn heaviest_mark(app: &App, index: usize) -> Option<String> {
         }
         let most = (0..analysis.rows.len()).max_by_key(|&i| of(&analysis.rows[i]).unwrap_or(0))?;
         if most == index {
-            let share = 100 * of(&analysis.rows[index])? / total?.max(1);
+            // Counts go up to 2^64: the share is taken in u128.
+            let share = 100 * u128::from(of(&analysis.rows[index])?) / u128::from(total?.max(1));
             return Some(t!("table-heaviest", share = share.to_string(), what = what));
         }
     }
