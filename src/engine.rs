@@ -437,6 +437,7 @@ pub(crate) fn window_step(
     let dropped = Dropped {
         rows: oh.dropped,
         cols: ow.dropped,
+        samples: 0,
     };
     let dropped = (dropped.rows > 0 || dropped.cols > 0).then_some(dropped);
     Ok((c, oh.size, ow.size, dropped))

@@ -19,6 +19,9 @@ pub fn status(status: Status) -> Option<String> {
 /// `drops the last 1 row and 2 columns: the window does not tile the input`
 pub fn dropped(d: &Dropped) -> String {
     let (rows, cols) = (d.rows, d.cols);
+    if d.samples > 0 {
+        return t!("dropped", what = t!("dropped-samples", samples = d.samples));
+    }
     let what = match (rows > 0, cols > 0) {
         (true, true) => t!("dropped-rows-and-columns", rows = rows, cols = cols),
         (true, false) => t!("dropped-rows", rows = rows),

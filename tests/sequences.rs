@@ -265,3 +265,13 @@ fn signals_and_volumes_have_a_smallest_input() {
     // A sequence has no least length: any from 1 up will do.
     assert_eq!(smallest_valid_input(&presets::load("gpt2").unwrap()), None);
 }
+
+#[test]
+fn a_signal_window_that_does_not_tile_says_samples() {
+    // ⌊(9 − 2) / 2⌋ + 1 = 4 windows cover 8 of the 9 samples.
+    let a = net("[3, 9]", "[[layer]]\ntype = \"maxpool1d\"\nkernel = 2\n");
+    assert_eq!(
+        layerlab::words::status(a.rows[0].status).unwrap(),
+        "drops the last 1 sample: the window does not tile the input"
+    );
+}

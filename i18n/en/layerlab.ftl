@@ -642,3 +642,7 @@ form-budget = budget (memory=8GiB,params=5M,macs=1G)
 view-budget = budget
 table-heaviest = ◆ holds { $share }% of the { $what }: over budget
 memory-budget = Budget (fp32, inference):
+dropped-samples = { $samples } { $samples ->
+    [one] sample
+   *[other] samples
+}

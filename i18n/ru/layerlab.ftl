@@ -648,3 +648,8 @@ form-budget = бюджет (memory=8GiB,params=5M,macs=1G)
 view-budget = бюджет
 table-heaviest = ◆ здесь { $share }% от { $what }: бюджет превышен
 memory-budget = Бюджет (fp32, вывод):
+dropped-samples = { $samples } { $samples ->
+    [one] отсчёт
+    [few] отсчёта
+   *[many] отсчётов
+}

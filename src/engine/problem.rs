@@ -10,6 +10,8 @@ use crate::network::Shape;
 pub struct Dropped {
     pub rows: u64,
     pub cols: u64,
+    /// A signal's samples past the last window (conv1d, 1-D pooling).
+    pub samples: u64,
 }
 
 /// Why a layer cannot be computed.

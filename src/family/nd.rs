@@ -72,7 +72,11 @@ pub fn window_axes(layer: &Layer, input: Shape) -> Result<(u64, Vec<(NdAxis, Axi
 fn slide(layer: &Layer, input: Shape) -> Result<(u64, Vec<u64>, Option<Dropped>), Problem> {
     let (channels, axes) = window_axes(layer, input)?;
     let mut sizes = Vec::with_capacity(axes.len());
-    let mut dropped = Dropped { rows: 0, cols: 0 };
+    let mut dropped = Dropped {
+        rows: 0,
+        cols: 0,
+        samples: 0,
+    };
     for (name, a) in &axes {
         if !matches!(layer.kind, Kind::Conv1d | Kind::Conv3d)
             && let AxisRule::Explicit { pad, .. } = a.rule
@@ -101,7 +105,8 @@ fn slide(layer: &Layer, input: Shape) -> Result<(u64, Vec<u64>, Option<Dropped>)
                 sizes.push(o.size);
                 match name {
                     NdAxis::Height => dropped.rows = o.dropped,
-                    NdAxis::Width | NdAxis::Length => dropped.cols = o.dropped,
+                    NdAxis::Width => dropped.cols = o.dropped,
+                    NdAxis::Length => dropped.samples = o.dropped,
                     NdAxis::Depth => {}
                 }
             }
@@ -121,7 +126,7 @@ fn slide(layer: &Layer, input: Shape) -> Result<(u64, Vec<u64>, Option<Dropped>)
             AxisFit::Overflow => return Err(too_large("window")),
         }
     }
-    let dropped = (dropped.rows > 0 || dropped.cols > 0).then_some(dropped);
+    let dropped = (dropped.rows > 0 || dropped.cols > 0 || dropped.samples > 0).then_some(dropped);
     Ok((channels, sizes, dropped))
 }
 
