@@ -106,6 +106,17 @@ fn conv_params_line(layer: &Layer, c: u64, window: &str, result: &str, kernels: 
     }
 }
 
+/// A PyTorch convolution's closing arguments: `groups=…` and
+/// `bias=False` where they differ from the defaults.
+fn pytorch_groups_and_bias(layer: &Layer, args: &mut Vec<String>) {
+    if layer.groups != Size::ONE {
+        args.push(format!("groups={}", layer.groups));
+    }
+    if !layer.bias {
+        args.push("bias=False".into());
+    }
+}
+
 /// One computed layer.
 #[derive(Clone, Copy, Debug)]
 pub struct Step {

@@ -110,12 +110,7 @@ impl Family for Conv {
         if l.dilation != Hw::square(1) {
             args.push(format!("dilation={}", pair(l.dilation)));
         }
-        if l.groups != Size::ONE {
-            args.push(format!("groups={}", l.groups));
-        }
-        if !l.bias {
-            args.push("bias=False".into());
-        }
+        super::pytorch_groups_and_bias(l, &mut args);
         out.push((format!("l{n}"), format!("nn.Conv2d({})", args.join(", "))));
     }
 

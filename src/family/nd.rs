@@ -370,12 +370,7 @@ impl Family for Nd {
             if Field::Dilation.text(l) != "1" {
                 args.push(format!("dilation={}", tuple(Field::Dilation)));
             }
-            if l.groups != Size::ONE {
-                args.push(format!("groups={}", l.groups));
-            }
-            if !l.bias {
-                args.push("bias=False".into());
-            }
+            super::pytorch_groups_and_bias(l, &mut args);
         }
         out.push((format!("l{n}"), format!("nn.{class}({})", args.join(", "))));
     }
