@@ -678,6 +678,79 @@ pub fn save_text(net: &Network, source: Option<&Source>) -> (String, Source) {
 }
 
 /// Reads an architecture file and keeps its document for saving.
+/// A typed path with a leading `~` read as the home folder, as shells do.
+pub fn expand_home(typed: &str) -> std::path::PathBuf {
+    let home = || std::env::var_os("HOME").map(std::path::PathBuf::from);
+    match typed.strip_prefix('~') {
+        Some("") => home().unwrap_or_else(|| typed.into()),
+        Some(rest) if rest.starts_with('/') => match home() {
+            Some(h) => h.join(&rest[1..]),
+            None => typed.into(),
+        },
+        _ => typed.into(),
+    }
+}
+
+/// Tab in a path prompt: the typed text completed as far as every match
+/// agrees (a folder gets its `/`), and the names that match, sorted.
+pub fn complete(typed: &str) -> (String, Vec<String>) {
+    let (folder_typed, stem) = match typed.rfind('/') {
+        Some(i) => (&typed[..=i], &typed[i + 1..]),
+        None => ("", typed),
+    };
+    let folder = if folder_typed.is_empty() {
+        std::path::PathBuf::from(".")
+    } else {
+        expand_home(folder_typed)
+    };
+    let Ok(entries) = std::fs::read_dir(&folder) else {
+        return (typed.to_string(), Vec::new());
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            // Hidden files only when asked for with a dot.
+            if !name.starts_with(stem) || (name.starts_with('.') && !stem.starts_with('.')) {
+                return None;
+            }
+            let dir = e.file_type().is_ok_and(|t| t.is_dir()) || e.path().is_dir();
+            Some(if dir { format!("{name}/") } else { name })
+        })
+        .collect();
+    names.sort();
+    let Some(first) = names.first() else {
+        return (typed.to_string(), names);
+    };
+    // The longest start every name shares.
+    let mut common = first.clone();
+    for n in &names[1..] {
+        let shared = common
+            .char_indices()
+            .zip(n.chars())
+            .find(|((_, a), b)| a != b)
+            .map_or(common.len().min(n.len()), |((i, _), _)| i);
+        common.truncate(shared);
+    }
+    (format!("{folder_typed}{common}"), names)
+}
+
+/// The architecture files (`.toml`) directly in `folder`, by name; none
+/// when it cannot be read.
+pub fn architectures_in(folder: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut found: Vec<std::path::PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| p.strip_prefix(folder).map(Path::to_path_buf).unwrap_or(p))
+        .collect();
+    found.sort();
+    found
+}
+
 pub fn load_source(path: &Path) -> Result<(Network, Source), FileError> {
     read_with(path, Source::parse)
 }

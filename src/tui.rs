@@ -4,10 +4,11 @@
 
 pub mod app;
 pub mod document;
+pub mod find;
 pub mod form;
 pub mod history;
 pub mod keys;
-mod modes;
+pub mod modes;
 pub mod quiz;
 pub mod theme;
 pub mod tree;
@@ -139,6 +140,18 @@ fn suspend(terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Puts `text` on the terminal's clipboard with OSC 52. tmux (with
+/// `set-clipboard on`) keeps it as a paste buffer and passes it on; over SSH
+/// it reaches the local terminal, which is the point.
+fn copy(text: &str) -> std::io::Result<()> {
+    use base64::Engine;
+    use std::io::Write;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = stdout().lock();
+    write!(out, "\x1b]52;c;{encoded}\x07")?;
+    out.flush()
+}
+
 /// Carries out what `App::update` asked of the world (the file system, or
 /// quitting) and reports back to the app. A write that would replace a file
 /// the user has not agreed to replace comes back as a question instead.
@@ -163,11 +176,23 @@ fn carry_out(app: &mut App, effect: Effect) -> ControlFlow<()> {
                 };
                 app.confirm_overwrite(effect, why);
             } else {
-                let result = file::save(app.net(), app.doc().source(), &path);
+                let result = file::save(app.doc().net(), app.doc().source(), &path);
                 let now = file::stamp(&path);
-                app.saved(path, result, now);
+                // Save and quit (or open): what waited goes on.
+                if let Some(next) = app.saved(path, result, now) {
+                    return carry_out(app, next);
+                }
             }
         }
+        Effect::Copy { text, what } => {
+            let result = copy(&text);
+            app.copied(what, result);
+        }
+        Effect::Complete(typed) => {
+            let (text, names) = file::complete(&typed);
+            app.completed(text, names);
+        }
+        Effect::ListFolder => app.listed(file::architectures_in(std::path::Path::new("."))),
         Effect::OpenFile(path) => {
             let now = file::stamp(&path);
             let result = file::load_source(&path);

@@ -213,8 +213,6 @@ popups-open-another-network-and-lose = Open another network and lose what is not
 popups-the-quiz-score-ends-with = {" "}The quiz ({ $score }) ends with it.
 popups-unsaved-changes = {" "}Unsaved changes{" "}
 popups-discard-them = {" "}discard them{"   "}
-popups-stay-then = {" "}stay   (then{" "}
-popups-saves = {" "}saves)
 popups-replace-a-file = {" "}Replace a file?{" "}
 popups-fixes-for-layer = Fixes for layer
 popups-output-shape = output shape
@@ -297,8 +295,8 @@ key-form-next = the next field
 key-form-previous = the previous field
 key-confirm-yes = yes, go on
 key-confirm-no = no, stay
-key-help-scroll-down = scroll this help down (any other key closes it)
-key-help-scroll-up = scroll this help up
+key-help-scroll-down = a line down
+key-help-scroll-up = a line up
 hint-help = help
 hint-quit = quit
 hint-add-layer = add
@@ -646,3 +644,35 @@ dropped-samples = { $samples } { $samples ->
     [one] sample
    *[other] samples
 }
+
+## Finding layers, copying, duplicating (#12)
+key-search = search layer labels and types (/dense, /3×3); matches light up
+key-search-next = the next match of the search
+key-search-previous = the previous match of the search
+key-next-broken = the next broken (red) layer, wrapping around
+key-go-to = go to a layer by number or path (:14, :5.2.1)
+key-copy = copy the table (Markdown) to the clipboard, over tmux and SSH too
+key-duplicate = duplicate the selected layer below it
+key-save-as = save as: to another path
+app-copied-table = copied the table ({ $rows } rows, Markdown) to the clipboard
+app-duplicated = duplicated layer { $a1 } as layer { $a2 }
+app-could-not-copy = could not copy to the clipboard: { $e }
+find-no-search = no search yet: / searches
+find-no-match = no layer matches “{ $query }”
+find-match = match { $n } of { $of }: layer { $layer } · { $label }
+find-nothing-broken = no broken layer: every layer computes
+find-no-such-layer = there is no layer { $text }: the network has { $n } layers (inside blocks: 5.2.1)
+key-help-page-down = a page down (any key not listed here closes the help)
+key-help-page-up = a page up
+key-help-top = the top of the help
+key-help-bottom = the end of the help
+app-untitled = untitled
+app-new-empty-network = a new empty network: a adds a layer, Enter on the input row sets the input
+modes-new-empty-network = a new empty network
+view-in-this-folder = an architecture file in this folder
+view-only-an-input-row = only an input row, to build up with a
+popups-stay = {" "}stay{"   "}
+popups-save-and-quit = {" "}save, then quit
+popups-save-and-open = {" "}save, then open
+key-confirm-save-first = save first, then go on (unsaved changes only)
+app-no-file-matches = no file or folder starts so

@@ -212,8 +212,6 @@ popups-open-another-network-and-lose = Открыть другую сеть и �
 popups-the-quiz-score-ends-with = {" "}Викторина ({ $score }) тоже закончится.
 popups-unsaved-changes = {" "}Есть несохранённое{" "}
 popups-discard-them = {" "}выбросить{"   "}
-popups-stay-then = {" "}остаться   (там{" "}
-popups-saves = {" "}сохраняет)
 popups-replace-a-file = {" "}Заменить файл?{" "}
 popups-fixes-for-layer = Исправления для слоя
 popups-output-shape = размер выхода
@@ -296,8 +294,8 @@ key-form-next = следующее поле
 key-form-previous = предыдущее поле
 key-confirm-yes = да, продолжить
 key-confirm-no = нет, остаться
-key-help-scroll-down = листать справку вниз (другая клавиша закрывает её)
-key-help-scroll-up = листать справку вверх
+key-help-scroll-down = строка вниз
+key-help-scroll-up = строка вверх
 hint-help = справка
 hint-quit = выход
 hint-add-layer = добавить
@@ -653,3 +651,35 @@ dropped-samples = { $samples } { $samples ->
     [few] отсчёта
    *[many] отсчётов
 }
+
+## Finding layers, copying, duplicating (#12)
+key-search = поиск по подписям и типам слоёв (/dense, /3×3); совпадения подсвечены
+key-search-next = следующее совпадение поиска
+key-search-previous = предыдущее совпадение поиска
+key-next-broken = следующий сломанный (красный) слой, по кругу
+key-go-to = перейти к слою по номеру или пути (:14, :5.2.1)
+key-copy = скопировать таблицу (Markdown) в буфер обмена, и через tmux и SSH
+key-duplicate = повторить выбранный слой под ним
+key-save-as = сохранить как: по другому пути
+app-copied-table = таблица ({ $rows } строк, Markdown) скопирована в буфер обмена
+app-duplicated = слой { $a1 } повторён как слой { $a2 }
+app-could-not-copy = не удалось скопировать в буфер обмена: { $e }
+find-no-search = поиска ещё не было: / ищет
+find-no-match = ни один слой не подходит под «{ $query }»
+find-match = совпадение { $n } из { $of }: слой { $layer } · { $label }
+find-nothing-broken = сломанных слоёв нет: все слои вычисляются
+find-no-such-layer = слоя { $text } нет: в сети { $n } слоёв (внутри блоков: 5.2.1)
+key-help-page-down = страница вниз (любая другая клавиша закрывает справку)
+key-help-page-up = страница вверх
+key-help-top = начало справки
+key-help-bottom = конец справки
+app-untitled = без названия
+app-new-empty-network = новая пустая сеть: a добавляет слой, Enter на строке входа задаёт вход
+modes-new-empty-network = новая пустая сеть
+view-in-this-folder = файл архитектуры в этой папке
+view-only-an-input-row = только строка входа, слои добавляет a
+popups-stay = {" "}остаться{"   "}
+popups-save-and-quit = {" "}сохранить и выйти
+popups-save-and-open = {" "}сохранить и открыть
+key-confirm-save-first = сначала сохранить, потом продолжить (только при несохранённом)
+app-no-file-matches = нет файла или папки с таким началом

@@ -43,6 +43,18 @@ pub enum Effect {
         overwrite: bool,
     },
     OpenFile(PathBuf),
+    /// Complete the path typed so far (Tab in a path prompt; see
+    /// `App::completed`).
+    Complete(String),
+    /// List the architecture files of the current folder for the Open list
+    /// (see `App::listed`).
+    ListFolder,
+    /// Put `text` on the clipboard (OSC 52, which reaches through tmux and
+    /// SSH); `what` says what it is, for the footer.
+    Copy {
+        text: String,
+        what: String,
+    },
     /// Write an export (code or a table) to a file.
     Write {
         path: PathBuf,
@@ -64,9 +76,11 @@ pub enum Mode {
         choice: usize,
     },
     Edit(Form),
-    /// Picking a preset, or "a file…" (the last entry).
+    /// Picking what to open: a `.toml` of the current folder (`files`, as
+    /// the loop found them), a new empty network, a preset, or "a file…".
     Open {
         choice: usize,
+        files: Vec<PathBuf>,
     },
     /// Typing a path.
     Path {
@@ -86,6 +100,14 @@ pub enum Mode {
     /// Picking what to export.
     Export {
         choice: usize,
+    },
+    /// Typing a search (`/`); matches light up as it is typed.
+    Search {
+        input: Input,
+    },
+    /// Typing a layer's number or path (`:`).
+    GoTo {
+        input: Input,
     },
     /// Answering a quizzed row.
     Answer(AnswerForm),
@@ -142,10 +164,17 @@ pub struct App {
     /// First row on screen and the table's last size, kept by the view.
     pub scroll: Cell<usize>,
     pub table_area: Cell<Rect>,
+    /// The help's last drawn size: lines on screen, lines hidden.
+    pub help_fit: Cell<(usize, usize)>,
     /// Containers opened or closed against the default (see `tree`).
     pub toggled: BTreeSet<Vec<usize>>,
     /// Big networks open with every container folded.
     pub fold_by_default: bool,
+    /// The last search (`/`), which `n` and `N` step through.
+    pub search: Option<String>,
+    /// What to go on with once a save succeeds (`s` in the unsaved-changes
+    /// question): quitting, or the Open list.
+    pub after_save: Option<AfterDiscard>,
 }
 
 impl App {
@@ -165,6 +194,8 @@ impl App {
         App {
             toggled: BTreeSet::new(),
             fold_by_default: size > super::tree::FOLD_ABOVE,
+            search: None,
+            after_save: None,
             doc,
             session,
             baseline: None,
@@ -174,6 +205,7 @@ impl App {
             message: None,
             scroll: Cell::new(0),
             table_area: Cell::new(Rect::default()),
+            help_fit: Cell::new((0, usize::MAX)),
         }
     }
 
@@ -427,7 +459,7 @@ impl App {
                     then: AfterDiscard::Open,
                 }
             }
-            Action::Open => self.mode = Mode::Open { choice: 0 },
+            Action::Open => return Some(self.open_list()),
             Action::Help => self.mode = Mode::Help { scroll: 0 },
             Action::Memory => self.mode = Mode::Memory,
             Action::Quit if self.has_unsaved_work() => {
@@ -437,8 +469,40 @@ impl App {
             }
             Action::Quit | Action::ForceQuit => return Some(Effect::Quit),
             Action::Suspend => return Some(Effect::Suspend),
-            // Every key clears the message already; Esc only must never quit.
-            Action::Dismiss => {}
+            // Every key clears the message already; Esc also ends a search,
+            // and must never quit.
+            Action::Dismiss => self.search = None,
+            Action::Search => self.start_search(),
+            Action::SearchNext => self.step_search(true),
+            Action::SearchPrevious => self.step_search(false),
+            Action::NextBroken => self.next_broken(),
+            Action::GoTo => {
+                self.mode = Mode::GoTo {
+                    input: Input::default(),
+                }
+            }
+            Action::Copy => {
+                let text = crate::report::render(
+                    self.doc.net(),
+                    self.doc.analysis(),
+                    crate::report::Format::Markdown,
+                    false,
+                );
+                let rows = text.lines().count().saturating_sub(2);
+                let what = t!("app-copied-table", rows = rows.to_string());
+                return Some(Effect::Copy { text, what });
+            }
+            Action::Duplicate => self.duplicate(),
+            Action::SaveAs => {
+                let suggested = match self.doc.path() {
+                    Some(p) => p.display().to_string(),
+                    None => format!("{}.toml", slug(&self.doc.net().name)),
+                };
+                self.mode = Mode::Path {
+                    purpose: PathPurpose::SaveAs,
+                    input: Input::new(suggested),
+                };
+            }
             Action::PinBaseline => self.pin_baseline(),
             Action::ClearBaseline => self.clear_baseline(),
             Action::ShrinkInput => self.resize_input(|n| n.checked_sub(1)),
@@ -564,6 +628,75 @@ impl App {
         ));
     }
 
+    /// The Open list, with the folder's files still to come from the loop.
+    pub(super) fn open_list(&mut self) -> Effect {
+        self.mode = Mode::Open {
+            choice: 0,
+            files: Vec::new(),
+        };
+        Effect::ListFolder
+    }
+
+    /// The loop reports the architecture files of the current folder.
+    pub fn listed(&mut self, found: Vec<PathBuf>) {
+        if let Mode::Open { files, .. } = &mut self.mode {
+            *files = found;
+        }
+    }
+
+    /// The loop completed the typed path: `text` replaces it; when several
+    /// names still match, the footer lists them.
+    pub fn completed(&mut self, text: String, names: Vec<String>) {
+        if let Mode::Path { input, .. } = &mut self.mode {
+            *input = Input::new(text);
+        }
+        match names.len() {
+            0 => self.fail(t!("app-no-file-matches")),
+            1 => {}
+            n => {
+                let shown: Vec<&str> = names.iter().take(8).map(String::as_str).collect();
+                let more = if n > 8 { " …" } else { "" };
+                self.say(format!("{}{more}", shown.join("  ")));
+            }
+        }
+    }
+
+    /// "a new empty network" in the Open list: nothing but the input row,
+    /// not saved anywhere yet.
+    pub(super) fn open_empty(&mut self) {
+        let net = Network::empty(&t!("app-untitled"));
+        self.replace(Document::new(net, None, None));
+        self.say(t!("app-new-empty-network"));
+    }
+
+    /// `D`: a copy of the selected layer right below it.
+    fn duplicate(&mut self) {
+        let Some(p) = self.selected_path() else {
+            return self.fail(t!("app-select-a-layer-first-this"));
+        };
+        let Some(layer) = self.doc.net().layer_at(&p).cloned() else {
+            return;
+        };
+        let mut at = p.clone();
+        let last = at.len() - 1;
+        at[last] += 1;
+        self.commit(Change::Insert(at.clone(), layer));
+        self.select_path(&at);
+        self.say(t!(
+            "app-duplicated",
+            a1 = self.doc.net().path_label(&p),
+            a2 = self.doc.net().path_label(&at)
+        ));
+    }
+
+    /// The loop reports that the clipboard was given `what`.
+    pub fn copied(&mut self, what: String, result: std::io::Result<()>) {
+        match result {
+            Ok(()) => self.say(what),
+            Err(e) => self.fail(t!("app-could-not-copy", e = e.to_string())),
+        }
+    }
+
     pub(super) fn open_preset(&mut self, name: &str) {
         match presets::load_source(name) {
             Ok((net, source)) => {
@@ -610,11 +743,22 @@ impl App {
     }
 
     /// The loop reports how a save went, and how the file stands afterwards.
-    pub fn saved(&mut self, path: PathBuf, result: std::io::Result<Source>, now: Option<Stamp>) {
+    /// What comes back is what was waiting for the save, if anything.
+    pub fn saved(
+        &mut self,
+        path: PathBuf,
+        result: std::io::Result<Source>,
+        now: Option<Stamp>,
+    ) -> Option<Effect> {
+        let then = self.after_save.take();
         match result {
             Ok(source) => {
                 self.say(t!("app-saved-to", a1 = path.display().to_string()));
                 self.doc.saved(path, source, now);
+                match then? {
+                    AfterDiscard::Quit => Some(Effect::Quit),
+                    AfterDiscard::Open => Some(self.open_list()),
+                }
             }
             Err(e) => {
                 let shown = path.display();
@@ -622,7 +766,8 @@ impl App {
                     "app-could-not-save-to-shown",
                     shown = shown.to_string(),
                     e = e.to_string()
-                ))
+                ));
+                None
             }
         }
     }

@@ -54,6 +54,14 @@ pub enum Action {
     AddBranch,
     View,
     Memory,
+    Search,
+    SearchNext,
+    SearchPrevious,
+    NextBroken,
+    GoTo,
+    Copy,
+    Duplicate,
+    SaveAs,
 }
 
 /// One row of a keymap: keys and the action they ask for in its context.
@@ -149,6 +157,36 @@ pub const KEYS: &[Binding] = &[
         help: "key-fold",
     },
     Binding {
+        label: "/",
+        keys: &[ch('/')],
+        action: Action::Search,
+        help: "key-search",
+    },
+    Binding {
+        label: "n",
+        keys: &[ch('n')],
+        action: Action::SearchNext,
+        help: "key-search-next",
+    },
+    Binding {
+        label: "N",
+        keys: &[ch('N')],
+        action: Action::SearchPrevious,
+        help: "key-search-previous",
+    },
+    Binding {
+        label: "e",
+        keys: &[ch('e')],
+        action: Action::NextBroken,
+        help: "key-next-broken",
+    },
+    Binding {
+        label: ":",
+        keys: &[ch(':')],
+        action: Action::GoTo,
+        help: "key-go-to",
+    },
+    Binding {
         label: "a",
         keys: &[ch('a')],
         action: Action::AddLayer,
@@ -177,6 +215,12 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('m')],
         action: Action::Memory,
         help: "key-memory",
+    },
+    Binding {
+        label: "D",
+        keys: &[ch('D')],
+        action: Action::Duplicate,
+        help: "key-duplicate",
     },
     Binding {
         label: "d Del",
@@ -321,6 +365,18 @@ pub const KEYS: &[Binding] = &[
         keys: &[ctrl('s')],
         action: Action::Save,
         help: "key-save",
+    },
+    Binding {
+        label: "W",
+        keys: &[ch('W')],
+        action: Action::SaveAs,
+        help: "key-save-as",
+    },
+    Binding {
+        label: "y",
+        keys: &[ch('y')],
+        action: Action::Copy,
+        help: "key-copy",
     },
     Binding {
         label: "x",
@@ -576,6 +632,8 @@ pub enum ConfirmAction {
     Yes,
     /// Stay, doing nothing.
     No,
+    /// Save, then go on (only where there is something to save).
+    SaveFirst,
 }
 
 pub const CONFIRM_KEYS: &[Binding<ConfirmAction>] = &[
@@ -591,29 +649,63 @@ pub const CONFIRM_KEYS: &[Binding<ConfirmAction>] = &[
         action: ConfirmAction::No,
         help: "key-confirm-no",
     },
+    Binding {
+        label: "s",
+        keys: &[ch('s'), ch('S')],
+        action: ConfirmAction::SaveFirst,
+        help: "key-confirm-save-first",
+    },
 ];
 
 /// In this help. Any other key closes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::EnumIter)]
 pub enum HelpAction {
-    /// Show the lines below.
+    /// Show the line below.
     ScrollDown,
-    /// Show the lines above.
+    /// Show the line above.
     ScrollUp,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
 }
 
 pub const HELP_KEYS: &[Binding<HelpAction>] = &[
     Binding {
-        label: "↓ j PgDn",
-        keys: &[plain(KeyCode::Down), ch('j'), plain(KeyCode::PageDown)],
+        label: "↓ j",
+        keys: &[plain(KeyCode::Down), ch('j')],
         action: HelpAction::ScrollDown,
         help: "key-help-scroll-down",
     },
     Binding {
-        label: "↑ k PgUp",
-        keys: &[plain(KeyCode::Up), ch('k'), plain(KeyCode::PageUp)],
+        label: "↑ k",
+        keys: &[plain(KeyCode::Up), ch('k')],
         action: HelpAction::ScrollUp,
         help: "key-help-scroll-up",
+    },
+    Binding {
+        label: "PgDn Space",
+        keys: &[plain(KeyCode::PageDown), ch(' ')],
+        action: HelpAction::PageDown,
+        help: "key-help-page-down",
+    },
+    Binding {
+        label: "PgUp",
+        keys: &[plain(KeyCode::PageUp)],
+        action: HelpAction::PageUp,
+        help: "key-help-page-up",
+    },
+    Binding {
+        label: "Home g",
+        keys: &[plain(KeyCode::Home), ch('g')],
+        action: HelpAction::Top,
+        help: "key-help-top",
+    },
+    Binding {
+        label: "End G",
+        keys: &[plain(KeyCode::End), ch('G')],
+        action: HelpAction::Bottom,
+        help: "key-help-bottom",
     },
 ];
 
@@ -622,16 +714,6 @@ impl<A> Binding<A> {
     pub fn describe(&self) -> String {
         crate::i18n::text(self.help)
     }
-}
-
-/// How many rows the keymaps give the help overlay, at most.
-pub fn help_rows() -> usize {
-    KEYS.len()
-        + LIST_KEYS.len()
-        + FORM_KEYS.len()
-        + CONFIRM_KEYS.len()
-        + HELP_KEYS.len()
-        + VIEW_KEYS.len()
 }
 
 /// The action a key press asks for on the layer table, if any.

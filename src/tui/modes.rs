@@ -31,21 +31,24 @@ impl App {
                 None => self.mode = Mode::View(view),
             },
             // Scrolling keys scroll a help that does not fit; any other key closes it.
-            Mode::Help { scroll } => match keys::action_in(keys::HELP_KEYS, key) {
-                // The view shows as far as there is to show; past that,
-                // a key more would only have to be taken back.
-                Some(HelpAction::ScrollDown) => {
-                    self.mode = Mode::Help {
-                        scroll: (scroll + 1).min(keys::help_rows()),
-                    };
-                }
-                Some(HelpAction::ScrollUp) => {
-                    self.mode = Mode::Help {
-                        scroll: scroll.saturating_sub(1),
-                    };
-                }
-                None => {}
-            },
+            Mode::Help { scroll } => {
+                // The view last drawn says how much fits and how much is hidden.
+                let (room, hidden) = self.help_fit.get();
+                let scroll = match keys::action_in(keys::HELP_KEYS, key) {
+                    Some(HelpAction::ScrollDown) => scroll + 1,
+                    Some(HelpAction::ScrollUp) => scroll.saturating_sub(1),
+                    Some(HelpAction::PageDown) => scroll + room.max(1),
+                    Some(HelpAction::PageUp) => scroll.saturating_sub(room.max(1)),
+                    Some(HelpAction::Top) => 0,
+                    Some(HelpAction::Bottom) => hidden,
+                    None => return None,
+                };
+                // The view shows as far as there is to show; past that, a
+                // key more would only have to be taken back.
+                self.mode = Mode::Help {
+                    scroll: scroll.min(hidden),
+                };
+            }
             Mode::Add { choice } => match list_key(key, choice, Kind::ALL.len()) {
                 ListKey::Move(choice) => self.mode = Mode::Add { choice },
                 ListKey::Jump(c) => {
@@ -55,24 +58,32 @@ impl App {
                 ListKey::Choose => self.add_layer(Kind::ALL[choice]),
                 ListKey::Cancel => {}
             },
-            Mode::Open { choice } => match list_key(key, choice, PRESETS.len() + 1) {
-                ListKey::Move(choice) => self.mode = Mode::Open { choice },
-                ListKey::Jump(c) => {
-                    let names: Vec<&str> =
-                        PRESETS.iter().map(|p| p.name).chain(["a file"]).collect();
-                    self.mode = Mode::Open {
-                        choice: jump(choice, c, &names),
-                    };
+            Mode::Open { choice, files } => {
+                let entries = open_entries(&files);
+                match list_key(key, choice, entries.len()) {
+                    ListKey::Move(choice) => self.mode = Mode::Open { choice, files },
+                    ListKey::Jump(c) => {
+                        let names: Vec<String> = entries.iter().map(OpenEntry::name).collect();
+                        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                        let choice = jump(choice, c, &names);
+                        self.mode = Mode::Open { choice, files };
+                    }
+                    ListKey::Choose => match entries.get(choice) {
+                        Some(OpenEntry::File(path)) => {
+                            return Some(Effect::OpenFile(path.to_path_buf()));
+                        }
+                        Some(OpenEntry::Empty) => self.open_empty(),
+                        Some(OpenEntry::Preset(name)) => self.open_preset(name),
+                        Some(OpenEntry::Path) | None => {
+                            self.mode = Mode::Path {
+                                purpose: PathPurpose::OpenFile,
+                                input: Input::default(),
+                            };
+                        }
+                    },
+                    ListKey::Cancel => {}
                 }
-                ListKey::Choose if choice < PRESETS.len() => self.open_preset(PRESETS[choice].name),
-                ListKey::Choose => {
-                    self.mode = Mode::Path {
-                        purpose: PathPurpose::OpenFile,
-                        input: Input::default(),
-                    };
-                }
-                ListKey::Cancel => {}
-            },
+            }
             Mode::Edit(mut form) => match keys::action_in(keys::FORM_KEYS, key) {
                 Some(FormAction::Cancel) => self.say(t!("modes-edit-cancelled-nothing-changed")),
                 Some(FormAction::Apply) => match form.evaluate(self.net()) {
@@ -97,13 +108,13 @@ impl App {
                 }
             },
             Mode::Path { purpose, mut input } => match keys::action_in(keys::FORM_KEYS, key) {
-                Some(FormAction::Cancel) => {}
+                Some(FormAction::Cancel) => self.after_save = None,
                 Some(FormAction::Apply) if input.value().trim().is_empty() => {
                     self.fail(t!("modes-type-a-path-first-esc"));
                     self.mode = Mode::Path { purpose, input };
                 }
                 Some(FormAction::Apply) => {
-                    let path = PathBuf::from(input.value().trim());
+                    let path = crate::file::expand_home(input.value().trim());
                     return Some(match purpose {
                         PathPurpose::SaveAs => Effect::Save {
                             path,
@@ -112,13 +123,45 @@ impl App {
                         PathPurpose::OpenFile => Effect::OpenFile(path),
                     });
                 }
-                // One field: nothing to move to.
+                // One field: Tab completes the path instead.
+                Some(FormAction::Next) if key.code == KeyCode::Tab => {
+                    let typed = input.value().to_string();
+                    self.mode = Mode::Path { purpose, input };
+                    return Some(Effect::Complete(typed));
+                }
                 Some(FormAction::Next | FormAction::Previous) => {
                     self.mode = Mode::Path { purpose, input };
                 }
                 None => {
                     super::form::feed(&mut input, event);
                     self.mode = Mode::Path { purpose, input };
+                }
+            },
+            Mode::Search { mut input } => match keys::action_in(keys::FORM_KEYS, key) {
+                Some(FormAction::Cancel) => self.search = None,
+                Some(FormAction::Apply) => self.search_for(input.value().to_string()),
+                Some(FormAction::Next | FormAction::Previous) => {
+                    self.mode = Mode::Search { input };
+                }
+                None => {
+                    super::form::feed(&mut input, event);
+                    self.mode = Mode::Search { input };
+                }
+            },
+            Mode::GoTo { mut input } => match keys::action_in(keys::FORM_KEYS, key) {
+                Some(FormAction::Cancel) => {}
+                Some(FormAction::Apply) => {
+                    if let Err(why) = self.go_to(input.value()) {
+                        self.fail(why);
+                        self.mode = Mode::GoTo { input };
+                    }
+                }
+                Some(FormAction::Next | FormAction::Previous) => {
+                    self.mode = Mode::GoTo { input };
+                }
+                None => {
+                    super::form::feed(&mut input, event);
+                    self.mode = Mode::GoTo { input };
                 }
             },
             Mode::Fix {
@@ -133,7 +176,9 @@ impl App {
                         choice,
                     }
                 }
-                ListKey::Jump(_) => {
+                ListKey::Jump(c) => {
+                    let names: Vec<&str> = fixes.iter().map(|f| f.what.as_str()).collect();
+                    let choice = jump(choice, c, &names);
                     self.mode = Mode::Fix {
                         layer,
                         fixes,
@@ -149,7 +194,12 @@ impl App {
             },
             Mode::Export { choice } => match list_key(key, choice, EXPORTS.len()) {
                 ListKey::Move(choice) => self.mode = Mode::Export { choice },
-                ListKey::Jump(_) => self.mode = Mode::Export { choice },
+                ListKey::Jump(c) => {
+                    let names = EXPORTS.map(|e| e.describe().0);
+                    self.mode = Mode::Export {
+                        choice: jump(choice, c, &names),
+                    };
+                }
                 ListKey::Choose => return self.export_to(EXPORTS[choice]),
                 ListKey::Cancel => {}
             },
@@ -168,20 +218,60 @@ impl App {
             },
             Mode::Overwrite { effect, why } => match keys::action_in(keys::CONFIRM_KEYS, key) {
                 Some(ConfirmAction::Yes) => return Some(effect),
-                Some(ConfirmAction::No) => self.say(t!("modes-nothing-was-written")),
-                None => self.mode = Mode::Overwrite { effect, why },
+                Some(ConfirmAction::No) => {
+                    self.after_save = None;
+                    self.say(t!("modes-nothing-was-written"));
+                }
+                Some(ConfirmAction::SaveFirst) | None => {
+                    self.mode = Mode::Overwrite { effect, why }
+                }
             },
             Mode::Discard { then } => match keys::action_in(keys::CONFIRM_KEYS, key) {
                 Some(ConfirmAction::Yes) => match then {
                     AfterDiscard::Quit => return Some(Effect::Quit),
-                    AfterDiscard::Open => self.mode = Mode::Open { choice: 0 },
+                    AfterDiscard::Open => return Some(self.open_list()),
                 },
                 Some(ConfirmAction::No) => {}
+                Some(ConfirmAction::SaveFirst) => {
+                    self.after_save = Some(then);
+                    return self.update(keys::Action::Save);
+                }
                 None => self.mode = Mode::Discard { then },
             },
         }
         None
     }
+}
+
+/// An entry of the Open list.
+pub enum OpenEntry<'a> {
+    File(&'a std::path::Path),
+    Empty,
+    Preset(&'static str),
+    /// Type a path.
+    Path,
+}
+
+impl OpenEntry<'_> {
+    /// The entry's name, as the list shows it and letters jump to it.
+    pub fn name(&self) -> String {
+        match self {
+            OpenEntry::File(p) => crate::text::visible(&p.display().to_string()).into_owned(),
+            OpenEntry::Empty => t!("modes-new-empty-network"),
+            OpenEntry::Preset(name) => name.to_string(),
+            OpenEntry::Path => t!("view-a-file"),
+        }
+    }
+}
+
+/// The Open list: the folder's files first (one's own work is what one
+/// opens most), then a new empty network, the presets, and any other file.
+pub fn open_entries(files: &[PathBuf]) -> Vec<OpenEntry<'_>> {
+    (files.iter().map(|f| OpenEntry::File(f)))
+        .chain([OpenEntry::Empty])
+        .chain(PRESETS.iter().map(|p| OpenEntry::Preset(p.name)))
+        .chain([OpenEntry::Path])
+        .collect()
 }
 
 enum ListKey {
@@ -208,10 +298,16 @@ fn list_key(key: &KeyEvent, choice: usize, len: usize) -> ListKey {
     }
 }
 
-/// Typing a letter in a list moves to the next entry starting with it.
+/// Typing a letter in any list moves to the next entry starting with it,
+/// whatever its case (`K` reaches `Keras`, as `k` is a key of its own).
 fn jump(choice: usize, c: char, names: &[&str]) -> usize {
+    let starts = |name: &str| {
+        name.chars()
+            .next()
+            .is_some_and(|first| first.to_lowercase().eq(c.to_lowercase()))
+    };
     (1..=names.len())
         .map(|d| (choice + d) % names.len())
-        .find(|&i| names[i].starts_with(c))
+        .find(|&i| starts(names[i]))
         .unwrap_or(choice)
 }

@@ -29,6 +29,8 @@ pub struct Theme {
     pub less: Style,
     pub changed: Style,
     pub removed: Style,
+    /// A layer the search (`/`) matches.
+    pub found: Style,
 }
 
 const BOLD: Modifier = Modifier::BOLD;
@@ -57,33 +59,36 @@ pub const DARK: Theme = Theme {
     removed: Style::new()
         .fg(Color::Magenta)
         .add_modifier(Modifier::CROSSED_OUT),
+    found: Style::new().fg(Color::Black).bg(Color::Yellow),
 };
 
-/// For white backgrounds and projectors: deep colours from the 256-colour
-/// palette (the 16 basic ones wash out: yellow and cyan on white).
+/// For white backgrounds and projectors, in the 16 standard colours so it
+/// works on every terminal: the dark ones only (yellow and cyan on white
+/// wash out), with bold where a colour alone is too faint.
 pub const LIGHT: Theme = Theme {
     name: "light",
     text: Style::new(),
     title: Style::new().add_modifier(BOLD),
-    muted: Style::new().fg(Color::Indexed(242)),
+    muted: Style::new().fg(Color::DarkGray),
     header_row: Style::new()
         .add_modifier(BOLD)
         .add_modifier(Modifier::UNDERLINED),
     selected: Style::new().add_modifier(Modifier::REVERSED),
-    error: Style::new().fg(Color::Indexed(160)).add_modifier(BOLD),
-    warning: Style::new().fg(Color::Indexed(130)),
-    unreachable: Style::new().fg(Color::Indexed(246)),
-    good: Style::new().fg(Color::Indexed(28)),
-    key: Style::new().fg(Color::Indexed(25)).add_modifier(BOLD),
-    border: Style::new().fg(Color::Indexed(246)),
-    formula: Style::new().fg(Color::Indexed(25)),
+    error: Style::new().fg(Color::Red).add_modifier(BOLD),
+    warning: Style::new().fg(Color::Magenta).add_modifier(BOLD),
+    unreachable: Style::new().fg(Color::DarkGray),
+    good: Style::new().fg(Color::Green),
+    key: Style::new().fg(Color::Blue).add_modifier(BOLD),
+    border: Style::new().fg(Color::DarkGray),
+    formula: Style::new().fg(Color::Blue),
     total: Style::new().add_modifier(BOLD),
-    more: Style::new().fg(Color::Indexed(28)),
-    less: Style::new().fg(Color::Indexed(90)),
-    changed: Style::new().fg(Color::Indexed(25)),
+    more: Style::new().fg(Color::Green),
+    less: Style::new().fg(Color::Magenta),
+    changed: Style::new().fg(Color::Blue),
     removed: Style::new()
-        .fg(Color::Indexed(90))
+        .fg(Color::Magenta)
         .add_modifier(Modifier::CROSSED_OUT),
+    found: Style::new().fg(Color::White).bg(Color::Blue),
 };
 
 /// No colour at all: marks, bold, underline, dim and reverse carry the
@@ -109,6 +114,9 @@ pub const MONO: Theme = Theme {
     less: Style::new(),
     changed: Style::new(),
     removed: Style::new().add_modifier(Modifier::CROSSED_OUT),
+    found: Style::new()
+        .add_modifier(BOLD)
+        .add_modifier(Modifier::UNDERLINED),
 };
 
 pub const THEMES: [&Theme; 3] = [&DARK, &LIGHT, &MONO];

@@ -4,6 +4,7 @@
 
 use super::app::{App, Mode, PathPurpose};
 use super::keys::{self, HINT};
+use super::modes::OpenEntry;
 use super::theme::Theme;
 use super::tree::Selection;
 use super::whatif::EXPORTS;
@@ -56,7 +57,8 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     render_footer(app, footer, buf);
     let t = app.session.theme;
     match &app.mode {
-        Mode::Table => {}
+        // Their prompt is the footer's last line.
+        Mode::Table | Mode::Search { .. } | Mode::GoTo { .. } => {}
         Mode::View(view) => {
             // Over the table and the detail pane; the header and footer stay.
             let over = Rect {
@@ -66,7 +68,7 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             };
             picture::render(app, view, over, buf);
         }
-        Mode::Help { scroll } => popups::render_help(t, *scroll, area, buf),
+        Mode::Help { scroll } => popups::render_help(t, *scroll, &app.help_fit, area, buf),
         Mode::Memory => memory::render(app, t, area, buf),
         Mode::Add { choice } => {
             let items = Kind::ALL
@@ -83,15 +85,22 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             };
             popups::render_list(t, &title, items.collect(), *choice, area, buf);
         }
-        Mode::Open { choice } => {
-            let mut items: Vec<(String, String)> = PRESETS
+        Mode::Open { choice, files } => {
+            let items = super::modes::open_entries(files)
                 .iter()
-                .map(|p| (p.name.to_string(), p.describe().to_string()))
+                .map(|e| {
+                    let what = match e {
+                        OpenEntry::File(_) => t!("view-in-this-folder"),
+                        OpenEntry::Empty => t!("view-only-an-input-row"),
+                        OpenEntry::Preset(name) => PRESETS
+                            .iter()
+                            .find(|p| p.name == *name)
+                            .map_or(String::new(), |p| p.describe().to_string()),
+                        OpenEntry::Path => t!("view-type-the-path-of-an"),
+                    };
+                    (e.name(), what)
+                })
                 .collect();
-            items.push((
-                t!("view-a-file").to_string(),
-                t!("view-type-the-path-of-an").to_string(),
-            ));
             popups::render_list(t, &t!("view-open"), items, *choice, area, buf);
         }
         Mode::Edit(form) => popups::render_form(t, form, area, buf),
@@ -385,6 +394,28 @@ pub(super) fn budget_spans(app: &App, t: &Theme) -> Vec<Span<'static>> {
     spans
 }
 
+/// The search or go-to prompt, as `less` and vim draw theirs: `/dense▏`,
+/// with what Enter and Esc do.
+fn prompt_line(t: &Theme, prompt: Option<(&str, &tui_input::Input)>, width: u16) -> Line<'static> {
+    let Some((sign, input)) = prompt else {
+        return Line::default();
+    };
+    let hint = keys::hint(
+        keys::FORM_KEYS,
+        &[
+            (keys::FormAction::Apply, "word-confirm"),
+            (keys::FormAction::Cancel, "word-cancel"),
+        ],
+    );
+    let room = usize::from(width).saturating_sub(hint.chars().count() + 4);
+    let mut spans = vec![Span::styled(format!(" {sign}"), t.key)];
+    spans.extend(popups::input_line(t, input, room.max(8), true).spans);
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    spans.push(Span::raw(" ".repeat(room.saturating_sub(used) + 2)));
+    spans.push(Span::styled(hint, t.muted));
+    Line::from(spans)
+}
+
 /// The footer's words, which tests and teachers look for.
 fn total_params() -> String {
     t!("view-total-params")
@@ -452,7 +483,18 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         (None, None) => Line::styled(format!(" {}: —", total_params()), t.total),
     };
     line.render(totals_area, buf);
+    let prompt = match &app.mode {
+        Mode::Search { input } => Some(("/", input)),
+        Mode::GoTo { input } => Some((":", input)),
+        _ => None,
+    };
     let bottom = match &app.message {
+        // A refused go-to keeps its prompt open and says why on the line above.
+        Some(m) if prompt.is_some() => {
+            Line::styled(format!(" {}", m.text), t.error).render(totals_area, buf);
+            prompt_line(t, prompt, hint.width)
+        }
+        _ if prompt.is_some() => prompt_line(t, prompt, hint.width),
         Some(m) => Line::styled(
             format!(" {}", m.text),
             if m.is_error { t.error } else { t.good },

@@ -62,7 +62,13 @@ fn entries<A>(map: &[keys::Binding<A>]) -> Vec<(&'static str, String)> {
     map.iter().map(|b| (b.label, b.describe())).collect()
 }
 
-pub fn render_help(t: &Theme, scroll: usize, area: Rect, buf: &mut Buffer) {
+pub fn render_help(
+    t: &Theme,
+    scroll: usize,
+    fit: &std::cell::Cell<(usize, usize)>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let key_width = (KEYS.iter().map(|b| b.label))
         .chain(keys::LIST_KEYS.iter().map(|b| b.label))
         .chain(keys::FORM_KEYS.iter().map(|b| b.label))
@@ -110,10 +116,11 @@ pub fn render_help(t: &Theme, scroll: usize, area: Rect, buf: &mut Buffer) {
     );
     let room = usize::from(inner.height);
     let hidden = lines.len().saturating_sub(room);
+    fit.set((room, hidden));
     let scroll = scroll.min(hidden);
     if hidden > 0 {
         let more = format!(
-            " ↑↓ {}: {}–{} {} {} ",
+            " ↑↓ PgUp PgDn {}: {}–{} {} {} ",
             t!("popups-scroll"),
             scroll + 1,
             scroll + room,
@@ -179,7 +186,7 @@ pub fn render_list(
 }
 
 /// A text box's line: the text with the cursor shown as a reversed cell.
-fn input_line(t: &Theme, input: &Input, width: usize, focused: bool) -> Line<'static> {
+pub(super) fn input_line(t: &Theme, input: &Input, width: usize, focused: bool) -> Line<'static> {
     let scroll = input.visual_scroll(width.saturating_sub(1));
     let text: String = input.value().chars().skip(scroll).collect();
     if !focused {
@@ -304,9 +311,15 @@ pub fn render_discard(
             ),
             Span::raw(t!("popups-discard-them")),
             Span::styled(keys::key_in(keys::CONFIRM_KEYS, ConfirmAction::No), t.key),
-            Span::raw(t!("popups-stay-then")),
-            Span::styled(keys::key_for(keys::Action::Save), t.key),
-            Span::raw(t!("popups-saves")),
+            Span::raw(t!("popups-stay")),
+            Span::styled(
+                keys::key_in(keys::CONFIRM_KEYS, ConfirmAction::SaveFirst),
+                t.key,
+            ),
+            Span::raw(match then {
+                AfterDiscard::Quit => t!("popups-save-and-quit"),
+                AfterDiscard::Open => t!("popups-save-and-open"),
+            }),
         ]),
     ]);
     Paragraph::new(text).render(inner, buf);

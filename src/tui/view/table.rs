@@ -202,6 +202,15 @@ fn heaviest_mark(app: &App, index: usize) -> Option<String> {
     None
 }
 
+/// A layer the search matches has its label lit up.
+fn found(app: &App, layer: &Layer, shown: &mut Shown) {
+    if let Some(query) = app.search_query()
+        && crate::tui::find::matches(layer, &query)
+    {
+        shown.cell_styles[1] = Some(app.session.theme.found);
+    }
+}
+
 /// What table row `row` shows; `lines` are the tree's lines from line `first` on.
 fn shown(app: &App, row: TableRow, lines: &[TreeLine], first: usize) -> Shown {
     let t = app.session.theme;
@@ -228,6 +237,7 @@ fn shown(app: &App, row: TableRow, lines: &[TreeLine], first: usize) -> Shown {
                         versus,
                         ..Default::default()
                     };
+                    found(app, layer, &mut shown);
                     // Over a budget: the layer that weighs most on it says so.
                     if let (&[index], true) = (&path[..], shown.remark.is_empty())
                         && let Some(mark) = heaviest_mark(app, index)
@@ -301,6 +311,7 @@ fn shown(app: &App, row: TableRow, lines: &[TreeLine], first: usize) -> Shown {
                 remark,
                 ..Default::default()
             };
+            found(app, layer, &mut shown);
             if let Some(quiz) = &app.quiz {
                 quizzed(&mut shown, quiz, index, t);
             }
