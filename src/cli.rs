@@ -3,6 +3,7 @@
 
 mod localized;
 
+use crate::config::{self, Config};
 use crate::engine::analyze;
 use crate::export::{self, Framework};
 use crate::file::{self, FileError};
@@ -39,6 +40,12 @@ pub struct Cli {
     /// or mono (no colour). Default: mono when NO_COLOR is set, else dark.
     #[arg(long, value_enum)]
     theme: Option<ThemeName>,
+    /// Only ASCII on screen: +-| borders, x for ×. Default: on when the locale is not UTF-8 or TERM is linux or dumb.
+    #[arg(long, conflicts_with = "no_ascii")]
+    ascii: bool,
+    /// Box lines and symbols even where ASCII mode would be chosen.
+    #[arg(long)]
+    no_ascii: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -129,18 +136,47 @@ struct Source {
 /// Runs the command line and returns the process's exit status:
 /// 0 on success, 2 when the input (file, preset, arguments) is not valid.
 pub fn main() -> ExitCode {
-    // The language is needed before clap parses, for its help and errors.
+    // The language is needed before clap parses, for its help and errors;
+    // the settings file may name it.
     let args: Vec<String> = std::env::args().collect();
-    let lang =
-        lang_from_args(&args).unwrap_or_else(|| Lang::from_env(|name| std::env::var(name).ok()));
-    lang::scoped(lang, || run(lang))
+    let env = |name: &str| std::env::var(name).ok();
+    let flag = lang_from_args(&args);
+    let settings = config::path(env).map(|p| config::load(&p)).transpose();
+    let chosen = settings
+        .as_ref()
+        .ok()
+        .copied()
+        .flatten()
+        .and_then(|c| c.lang);
+    let lang = flag.or(chosen).unwrap_or_else(|| Lang::from_env(env));
+    lang::scoped(lang, || match settings {
+        Ok(settings) => run(lang, settings.unwrap_or_default()),
+        Err(e) => {
+            eprintln!("{}: {e}", error());
+            ExitCode::from(2)
+        }
+    })
 }
 
-/// The command line, in `lang`.
-fn run(lang: Lang) -> ExitCode {
+/// The command line, in `lang`, with the user's settings file.
+fn run(lang: Lang, settings: Config) -> ExitCode {
     let cli = match parse() {
         Ok(cli) => cli,
         Err(code) => return code,
+    };
+    let ascii = match (cli.ascii, cli.no_ascii, settings.ascii) {
+        (true, _, _) => true,
+        (_, true, _) => false,
+        (_, _, Some(chosen)) => chosen,
+        _ => crate::ascii::wanted_by(|name| std::env::var(name).ok()),
+    };
+    // The settings' convention, for files that do not name one.
+    let convention = |net: &mut Network, source: Option<&file::Source>| {
+        if let Some(k) = settings.kernels
+            && !source.is_some_and(|s| s.states("kernels"))
+        {
+            net.kernels = k;
+        }
     };
     match cli.command {
         Some(Command::Summary {
@@ -153,9 +189,10 @@ fn run(lang: Lang) -> ExitCode {
             batch,
             budget,
         }) => {
-            let Some(mut net) = load(&source, false) else {
+            let Some((mut net, file)) = load_with_source(&source, false) else {
                 return ExitCode::from(2);
             };
+            convention(&mut net, file.as_ref());
             if let Some(k) = kernels {
                 net.kernels = k;
             }
@@ -268,9 +305,10 @@ fn run(lang: Lang) -> ExitCode {
             })
         }
         None => {
-            let Some((net, source)) = load_with_source(&cli.source, true) else {
+            let Some((mut net, source)) = load_with_source(&cli.source, true) else {
                 return ExitCode::from(2);
             };
+            convention(&mut net, source.as_ref());
             let path = cli.source.file.clone();
             let preset = match (&cli.source.file, &cli.source.preset) {
                 (None, Some(name)) => Some(name.clone()),
@@ -278,12 +316,13 @@ fn run(lang: Lang) -> ExitCode {
                 (Some(_), _) => None,
             };
             let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-            let theme = match cli.theme {
+            let theme = match cli.theme.or(settings.theme) {
                 Some(name) => name.theme(),
                 None if no_color => &theme::MONO,
                 None => &theme::DARK,
             };
-            match crate::tui::run(net, source, path, preset, Session { theme, lang }) {
+            let session = Session { theme, lang, ascii };
+            match crate::tui::run(net, source, path, preset, session) {
                 Ok(code) => code,
                 Err(e) => {
                     eprintln!("{}: {e:#}", error());

@@ -558,7 +558,7 @@ fn suggest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a 
 }
 
 /// toml's own message, without the source excerpt it draws (we give the line).
-fn toml_message(src: &str, e: &toml::de::Error) -> String {
+pub(crate) fn toml_message(src: &str, e: &toml::de::Error) -> String {
     let msg = e.message().trim();
     // A number past i64 reaches serde as an i128; say what the limit is.
     if let Some(number) = msg
@@ -592,7 +592,7 @@ fn toml_message(src: &str, e: &toml::de::Error) -> String {
     t!("file-toml-syntax", msg = msg)
 }
 
-fn line_of(src: &str, offset: usize) -> usize {
+pub(crate) fn line_of(src: &str, offset: usize) -> usize {
     src.as_bytes()[..offset.min(src.len())]
         .iter()
         .filter(|&&b| b == b'\n')

@@ -13,8 +13,10 @@
 #[macro_use]
 pub mod i18n;
 pub mod arithmetic;
+pub mod ascii;
 pub mod cli;
 pub mod compare;
+pub mod config;
 pub mod engine;
 pub mod explain;
 pub mod export;

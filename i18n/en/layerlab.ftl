@@ -676,3 +676,7 @@ popups-save-and-quit = {" "}save, then quit
 popups-save-and-open = {" "}save, then open
 key-confirm-save-first = save first, then go on (unsaved changes only)
 app-no-file-matches = no file or folder starts so
+config-cannot-read = cannot read the settings file: { $e }
+config-not-one-of = { $key } must be one of { $names }, not “{ $value }”
+cli-arg-ascii = Only ASCII on screen: +-| borders, x for ×. Default: on when the locale is not UTF-8 or TERM is linux or dumb
+cli-arg-no_ascii = Box lines and symbols even where ASCII mode would be chosen

@@ -683,3 +683,7 @@ popups-save-and-quit = {" "}сохранить и выйти
 popups-save-and-open = {" "}сохранить и открыть
 key-confirm-save-first = сначала сохранить, потом продолжить (только при несохранённом)
 app-no-file-matches = нет файла или папки с таким началом
+config-cannot-read = не удалось прочитать файл настроек: { $e }
+config-not-one-of = { $key } может быть только одним из: { $names }, а не «{ $value }»
+cli-arg-ascii = Только ASCII на экране: рамки +-|, x вместо ×. По умолчанию включено, если локаль не UTF-8 или TERM равен linux или dumb
+cli-arg-no_ascii = Рамки и символы, даже там, где был бы выбран режим ASCII

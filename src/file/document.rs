@@ -18,6 +18,12 @@ pub struct Source {
 }
 
 impl Source {
+    /// Whether the file sets `key` at its top (`kernels`, say), rather
+    /// than leaving it to the default.
+    pub fn states(&self, key: &str) -> bool {
+        self.doc.contains_key(key)
+    }
+
     /// Reads `text` as an architecture file, keeping its document.
     pub fn parse(text: &str) -> Result<(Network, Source), FileError> {
         let net = parse(text)?;

@@ -147,6 +147,8 @@ pub struct Session {
     pub theme: &'static Theme,
     /// The language every event is handled and every frame drawn in.
     pub lang: Lang,
+    /// Only ASCII on screen (see `crate::ascii`).
+    pub ascii: bool,
 }
 
 pub struct App {
@@ -184,6 +186,7 @@ impl App {
             Session {
                 theme: &theme::DARK,
                 lang: Lang::En,
+                ascii: false,
             },
         )
     }
@@ -714,6 +717,7 @@ impl App {
         let session = Session {
             theme: self.session.theme,
             lang: self.session.lang,
+            ascii: self.session.ascii,
         };
         *self = App::with(doc, session);
     }

@@ -36,6 +36,23 @@ impl Widget for &App {
     /// Draws in the session's language.
     fn render(self, area: Rect, buf: &mut Buffer) {
         crate::lang::scoped(self.session.lang, || draw(self, area, buf));
+        if self.session.ascii {
+            // One pass over what was drawn: every symbol, whichever part of
+            // the screen drew it, becomes its ASCII stand-in of one cell.
+            let mut before = ' ';
+            for cell in buf.content.iter_mut() {
+                let symbol = cell.symbol();
+                let first = symbol.chars().next().unwrap_or(' ');
+                if !symbol.is_ascii() {
+                    let ascii: String = symbol
+                        .chars()
+                        .map(|c| crate::ascii::after(before, c))
+                        .collect();
+                    cell.set_symbol(&ascii);
+                }
+                before = first;
+            }
+        }
     }
 }
 
