@@ -30,7 +30,11 @@ use ratatui::widgets::{Block, Padding, Paragraph, Widget, Wrap};
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 
+/// The detail pane's height when its lines fit (it grows when they do not).
 const DETAIL_HEIGHT: u16 = 7;
+
+/// Table rows (with its header) that a growing detail pane leaves.
+const MIN_TABLE_ROWS: u16 = 6;
 
 impl Widget for &App {
     /// Draws in the session's language.
@@ -61,16 +65,23 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         too_small(app.session.theme, area, buf);
         return;
     }
-    let [header, table, detail, footer] = Layout::vertical([
+    // The detail pane grows to hold every line of its explanation, wrapped,
+    // as far as the table keeps a few rows.
+    let (title, lines) = detail(app);
+    let lines = wrapped(lines, usize::from(area.width.saturating_sub(4)));
+    let most = area.height.saturating_sub(3 + MIN_TABLE_ROWS);
+    let needed = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let detail_height = needed.clamp(DETAIL_HEIGHT.min(most), most.max(3));
+    let [header, table, detail_area, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(DETAIL_HEIGHT),
+        Constraint::Length(detail_height),
         Constraint::Length(2),
     ])
     .areas(area);
     render_header(app, header, buf);
     table::render(app, table.inner(Margin::new(1, 0)), buf);
-    render_detail(app, detail, buf);
+    render_detail(app.session.theme, &title, lines, detail_area, buf);
     render_footer(app, footer, buf);
     let t = app.session.theme;
     match &app.mode {
@@ -171,55 +182,89 @@ fn too_small(t: &Theme, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
+/// The header: name, where it came from, the input, the convention, and
+/// the quiz score and baseline when there are any. On a narrow terminal it
+/// tries shorter forms, from the least to the most costly, and drops facts
+/// only when words are as short as they go; the score and baseline stay.
 fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
+    let width = usize::from(area.width);
+    let line = (0..HEADER_FORMS)
+        .map(|form| header_line(app, form))
+        .find(|l| l.width() <= width)
+        .unwrap_or_else(|| header_line(app, HEADER_FORMS - 1));
+    line.render(area, buf);
+}
+
+/// How many forms `header_line` has, widest first.
+const HEADER_FORMS: usize = 5;
+
+/// The header in form `form`: 0 is the widest; 1 has narrower separators;
+/// 2 shorter words; 3 leaves out where the network came from; 4 also the
+/// kernel convention.
+fn header_line(app: &App, form: usize) -> Line<'static> {
     let t = app.session.theme;
     let dirty = if app.is_dirty() { "*" } else { "" };
     let source = match (&app.doc().path(), &app.doc().preset()) {
         (Some(p), _) => format!("{}{dirty}", visible(&p.display().to_string())),
+        (None, Some(name)) if form >= 2 => format!("{name}{dirty}"),
         (None, Some(name)) => format!("{} {name}{dirty}", t!("view-preset")),
         (None, None) => format!("{}{dirty}", t!("view-not-saved")),
     };
-    let kernels = match app.net().kernels {
-        crate::network::Kernels::Full => t!("view-full-pytorch-keras"),
-        crate::network::Kernels::Shared => t!("view-shared-problem-set"),
+    let kernels = match (app.net().kernels, form >= 2) {
+        (crate::network::Kernels::Full, false) => t!("view-full-pytorch-keras"),
+        (crate::network::Kernels::Shared, false) => t!("view-shared-problem-set"),
+        (crate::network::Kernels::Full, true) => t!("view-full"),
+        (crate::network::Kernels::Shared, true) => t!("view-shared"),
     };
-    let sep = || Span::styled("  │  ", t.border);
-    let mut spans = vec![
-        Span::styled(format!(" {}", visible(&app.net().name)), t.title),
-        sep(),
-        Span::raw(source),
+    let gap = if form == 0 { "  │  " } else { " │ " };
+    let sep = || Span::styled(gap, t.border);
+    let mut spans = vec![Span::styled(
+        format!(" {}", visible(&app.net().name)),
+        t.title,
+    )];
+    if form < 3 {
+        spans.extend([sep(), Span::raw(source)]);
+    }
+    spans.extend([
         sep(),
         Span::raw(format!("{} {}", t!("view-input"), app.net().input)),
-    ];
+    ]);
     if let Some(min) = app.doc().min_input() {
         let style = if crate::smallest::too_small(app.net().input, min) {
             t.error
         } else {
             t.muted
         };
+        let fits = if form >= 2 {
+            t!("view-fits-from-short")
+        } else {
+            t!("view-fits-from")
+        };
         spans.push(Span::styled(
-            format!(
-                " ({} {})",
-                t!("view-fits-from"),
-                crate::smallest::size_text(min)
-            ),
+            format!(" ({fits} {})", crate::smallest::size_text(min)),
             style,
         ));
     }
-    spans.extend([
-        sep(),
-        Span::raw(format!("{}: {kernels}", t!("view-kernels"))),
-    ]);
+    if form < 4 {
+        spans.extend([
+            sep(),
+            Span::raw(format!("{}: {kernels}", t!("view-kernels"))),
+        ]);
+    }
     if let Some(quiz) = &app.quiz {
         spans.extend([sep(), Span::styled(crate::tui::quiz::score(quiz), t.key)]);
     }
     if let Some(b) = &app.baseline {
+        let word = if form >= 2 {
+            t!("view-baseline-short")
+        } else {
+            format!("{}:", t!("view-baseline"))
+        };
         spans.extend([
             sep(),
             Span::styled(
                 format!(
-                    "{}: {} ({})",
-                    t!("view-baseline"),
+                    "{word} {} ({})",
                     visible(&b.net.name),
                     or_dash(b.analysis.totals.params)
                 ),
@@ -227,10 +272,56 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
             ),
         ]);
     }
-    Line::from(spans).render(area, buf);
+    Line::from(spans)
 }
 
-fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
+/// The detail pane's lines wrapped to `width`: each line is a label column
+/// (its first span) and words; words that do not fit go on to lines of
+/// their own under the words, not under the label.
+fn wrapped(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for line in lines {
+        let mut spans = line.spans.into_iter();
+        let Some(label) = spans.next() else {
+            out.push(Line::default());
+            continue;
+        };
+        let indent = label.content.chars().count();
+        let room = width.saturating_sub(indent).max(8);
+        let mut current = vec![label];
+        let mut used = 0;
+        for span in spans {
+            // Words keep their spaces so the text reads as it was written.
+            for word in span.content.split_inclusive(' ') {
+                let len = word.chars().count();
+                let bare = word.trim_end().chars().count();
+                if used > 0 && used + bare > room {
+                    out.push(Line::from(std::mem::take(&mut current)));
+                    current.push(Span::raw(" ".repeat(indent)));
+                    used = 0;
+                }
+                current.push(Span::styled(word.to_string(), span.style));
+                used += len;
+            }
+        }
+        out.push(Line::from(current));
+    }
+    out
+}
+
+fn render_detail(t: &Theme, title: &str, lines: Vec<Line>, area: Rect, buf: &mut Buffer) {
+    Paragraph::new(lines)
+        .block(
+            Block::bordered()
+                .border_style(t.border)
+                .padding(Padding::horizontal(1))
+                .title(Span::styled(title.to_string(), t.title)),
+        )
+        .render(area, buf);
+}
+
+/// The detail pane's title and lines for the selected row, before wrapping.
+fn detail(app: &App) -> (String, Vec<Line<'static>>) {
     let t = app.session.theme;
     let label = |s: String| Span::styled(format!("{s:<13}"), t.muted);
     let selected = app.selected_path();
@@ -279,7 +370,7 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
             let (Some(layer), Some(row)) =
                 (app.net().layer_at(&path), app.analysis().row_at(&path))
             else {
-                return;
+                return (String::new(), Vec::new());
             };
             let why = explain(layer, row, app.net().kernels);
             let shape = |s: Option<Shape>| s.map_or_else(|| "—".to_string(), |s| s.to_string());
@@ -355,14 +446,7 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
             )
         }
     };
-    Paragraph::new(lines)
-        .block(
-            Block::bordered()
-                .border_style(t.border)
-                .padding(Padding::horizontal(1))
-                .title(Span::styled(title, t.title)),
-        )
-        .render(area, buf);
+    (title, lines)
 }
 
 fn shape_words(net: &crate::network::Network) -> String {
@@ -438,58 +522,67 @@ fn total_params() -> String {
     t!("view-total-params")
 }
 
-fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
+/// How many forms `totals_line` has, widest first.
+const TOTALS_FORMS: usize = 4;
+
+/// The totals in form `form`: 0 is the widest; 1 has narrower gaps; 2 gives
+/// memory as one figure (weights and activations); 3 leaves memory to the
+/// budget and the `m` view.
+fn totals_line(app: &App, form: usize) -> Line<'static> {
     let t = app.session.theme;
-    let [totals_area, hint] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let gap = if form == 0 { "   " } else { "  " };
     let totals = app.analysis().totals;
     let hidden = app
         .quiz
         .as_ref()
         .is_some_and(|q| q.hides_any(app.net().layers.len()));
-    let line = match (totals.params, app.analysis().error_at) {
+    match (totals.params, app.analysis().error_at) {
         _ if hidden => Line::styled(t!("view-total-params-the-quiz-is"), t.total),
-        (Some(p), _) => Line::from(vec![
-            Span::styled(format!(" {}: {}", total_params(), thousands(p)), t.total),
-            match table::total_change(app) {
-                Some(d) => Span::styled(
+        (Some(p), _) => {
+            let mut spans = vec![Span::styled(
+                format!(" {}: {}", total_params(), thousands(p)),
+                t.total,
+            )];
+            if let Some(d) = table::total_change(app) {
+                let style = match d.signum() {
+                    1 => t.more,
+                    -1 => t.less,
+                    _ => t.muted,
+                };
+                spans.push(Span::styled(
                     format!(" ({})", crate::compare::signed(d)),
-                    if d > 0 {
-                        t.more
-                    } else if d < 0 {
-                        t.less
-                    } else {
-                        t.muted
-                    },
+                    style,
+                ));
+            }
+            spans.push(Span::raw(format!(
+                "{gap}{} {}",
+                t!("view-macs"),
+                or_dash(totals.macs)
+            )));
+            // As `summary` counts it by default: fp32, inference, batch 1.
+            let m = crate::memory::memory(
+                app.analysis(),
+                app.net().input,
+                crate::memory::Setting::default(),
+            );
+            let part = |f: fn(&crate::memory::Memory) -> u64| {
+                m.as_ref().map_or("—".to_string(), |m| bytes(f(m)))
+            };
+            let memory = match form {
+                0 | 1 => format!(
+                    "{gap}{} {}{gap}{} {}",
+                    t!("view-weights"),
+                    part(|m| m.weights),
+                    t!("view-activations"),
+                    part(|m| m.activations)
                 ),
-                None => Span::raw(""),
-            },
-            Span::raw(format!("   {} {}", t!("view-macs"), or_dash(totals.macs))),
-            Span::styled(
-                {
-                    // As `summary` counts it by default: fp32, inference, batch 1.
-                    let m = crate::memory::memory(
-                        app.analysis(),
-                        app.net().input,
-                        crate::memory::Setting::default(),
-                    );
-                    let part = |f: fn(&crate::memory::Memory) -> u64| {
-                        m.as_ref().map_or("—".to_string(), |m| bytes(f(m)))
-                    };
-                    format!(
-                        "   {} {}   {} {}",
-                        t!("view-weights"),
-                        part(|m| m.weights),
-                        t!("view-activations"),
-                        part(|m| m.activations)
-                    )
-                },
-                t.muted,
-            ),
-        ])
-        .into_iter()
-        .chain(budget_spans(app, t))
-        .collect::<Line>(),
+                2 => format!("{gap}{} {}", t!("view-memory"), part(|m| m.total)),
+                _ => String::new(),
+            };
+            spans.push(Span::styled(memory, t.muted));
+            spans.extend(budget_spans(app, t));
+            Line::from(spans)
+        }
         (None, Some(i)) => Line::from(vec![
             Span::styled(format!(" {}: —", total_params()), t.total),
             Span::styled(
@@ -498,7 +591,18 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
             ),
         ]),
         (None, None) => Line::styled(format!(" {}: —", total_params()), t.total),
-    };
+    }
+}
+
+fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = app.session.theme;
+    let [totals_area, hint] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let width = usize::from(totals_area.width);
+    let line = (0..TOTALS_FORMS)
+        .map(|form| totals_line(app, form))
+        .find(|l| l.width() <= width)
+        .unwrap_or_else(|| totals_line(app, TOTALS_FORMS - 1));
     line.render(totals_area, buf);
     let prompt = match &app.mode {
         Mode::Search { input } => Some(("/", input)),

@@ -24,6 +24,12 @@ fn headers() -> [String; 7] {
     h
 }
 
+/// Blank cells between columns.
+const SPACING: usize = 2;
+
+/// The status a narrow table keeps room for before it drops columns.
+const REMARK_ROOM: usize = 24;
+
 /// One row's text, its style and its closing remark (status or mark).
 #[derive(Default)]
 struct Shown {
@@ -74,7 +80,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .collect();
 
     let comparing = app.baseline.is_some();
-    let columns = if comparing { 7 } else { 6 };
+    let mut columns: Vec<usize> = (0..if comparing { 7 } else { 6 }).collect();
     let width = |c: usize| {
         let widest = shown
             .iter()
@@ -89,8 +95,24 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             .unwrap_or(0);
         u16::try_from(widest.max(headers()[c].chars().count())).unwrap_or(u16::MAX)
     };
-    let mut constraints: Vec<Constraint> =
-        (0..columns).map(|c| Constraint::Length(width(c))).collect();
+    // A narrow terminal loses the receptive field, then the MACs, before a
+    // label or a status is cut: what is left must fit with room for the
+    // status (the detail pane has it whole, and `e` goes there).
+    let remark = shown.iter().map(|s| s.remark.chars().count()).max();
+    let room = usize::from(area.width);
+    for less_important in [5, 4] {
+        let used: usize = columns
+            .iter()
+            .map(|&c| usize::from(width(c)) + SPACING)
+            .sum();
+        if used + remark.unwrap_or(0).min(REMARK_ROOM) > room {
+            columns.retain(|&c| c != less_important);
+        }
+    }
+    let mut constraints: Vec<Constraint> = columns
+        .iter()
+        .map(|&c| Constraint::Length(width(c)))
+        .collect();
     constraints.push(Constraint::Fill(1));
 
     let right = |s: &str| Cell::from(Line::from(s.to_string()).right_aligned());
@@ -100,41 +122,33 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         } else {
             s.style
         };
-        let c = s.cells;
-        let cell_styles = s.cell_styles;
-        let mut cells = vec![
-            right(&c[0]),
-            Cell::from(c[1].clone()),
-            Cell::from(c[2].clone()),
-            right(&c[3]),
-            right(&c[4]),
-            Cell::from(c[5].clone()),
-        ];
-        for (cell, style) in cells.iter_mut().zip(cell_styles) {
-            if let Some(style) = style {
-                *cell = std::mem::take(cell).style(style);
-            }
-        }
-        if comparing {
-            cells.push(Cell::from(s.versus));
-        }
+        let mut versus = Some(s.versus);
+        let mut cells: Vec<Cell> = columns
+            .iter()
+            .map(|&c| {
+                let cell = match c {
+                    6 => Cell::from(versus.take().unwrap_or_default()),
+                    0 | 3 | 4 => right(&s.cells[c]),
+                    _ => Cell::from(s.cells[c].clone()),
+                };
+                match s.cell_styles.get(c).copied().flatten() {
+                    Some(style) => cell.style(style),
+                    None => cell,
+                }
+            })
+            .collect();
         cells.push(Cell::from(s.remark));
         Row::new(cells).style(style)
     });
-    let header = Row::new(
-        headers()
-            .into_iter()
-            .take(columns)
-            .enumerate()
-            .map(|(c, h)| match c {
-                0 | 3 | 4 => right(&h),
-                _ => Cell::from(h),
-            }),
-    )
+    let names = headers();
+    let header = Row::new(columns.iter().map(|&c| match c {
+        0 | 3 | 4 => right(&names[c]),
+        _ => Cell::from(names[c].clone()),
+    }))
     .style(t.header_row);
     Table::new(rows, constraints)
         .header(header)
-        .column_spacing(2)
+        .column_spacing(SPACING as u16)
         .render(area, buf);
 }
 
