@@ -174,6 +174,9 @@ pub struct App {
     pub fold_by_default: bool,
     /// The last search (`/`), which `n` and `N` step through.
     pub search: Option<String>,
+    /// The network as the open form would make it, shown while it is
+    /// typed (see `App::net`).
+    pub preview: Option<Box<(Network, Analysis)>>,
     /// What to go on with once a save succeeds (`s` in the unsaved-changes
     /// question): quitting, or the Open list.
     pub after_save: Option<AfterDiscard>,
@@ -199,6 +202,7 @@ impl App {
             fold_by_default: size > super::tree::FOLD_ABOVE,
             search: None,
             after_save: None,
+            preview: None,
             doc,
             session,
             baseline: None,
@@ -217,14 +221,36 @@ impl App {
         &self.doc
     }
 
-    /// The network on screen.
+    /// The network on screen: while a form is open, as the form would
+    /// make it (the document itself changes only on Enter).
     pub fn net(&self) -> &Network {
-        self.doc.net()
+        match &self.preview {
+            Some(p) => &p.0,
+            None => self.doc.net(),
+        }
     }
 
     /// Always `analyze(self.net())`.
     pub fn analysis(&self) -> &Analysis {
-        self.doc.analysis()
+        match &self.preview {
+            Some(p) => &p.1,
+            None => self.doc.analysis(),
+        }
+    }
+
+    /// Recomputes the preview for what `form` says now; none while it says
+    /// something invalid or nothing new.
+    pub(super) fn preview_form(&mut self, form: &Form) {
+        self.preview = match form.evaluate(self.doc.net()) {
+            Ok(change) if !change.is_noop(self.doc.net()) => {
+                let mut net = self.doc.net().clone();
+                change.apply(&mut net).map(|_| {
+                    let analysis = crate::engine::analyze(&net);
+                    Box::new((net, analysis))
+                })
+            }
+            _ => None,
+        };
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -622,13 +648,40 @@ impl App {
             let max = crate::layer::MAX_DEPTH.to_string();
             return self.fail(t!("tree-too-deep", max = max));
         }
-        self.commit(Change::Insert(at.clone(), Layer::new(kind)));
+        // A new layer takes the settings of the nearest one of its kind in
+        // the same list, above first: a third conv like the second.
+        let (list, i) = at.split_at(at.len() - 1);
+        let siblings = self.doc.net().list(list).map_or(&[][..], Vec::as_slice);
+        let i = i[0].min(siblings.len());
+        let like = (siblings[..i].iter().enumerate().rev())
+            .chain(siblings[i..].iter().enumerate().map(|(j, l)| (i + j, l)))
+            .find(|(_, l)| l.kind == kind && !kind.is_container());
+        let (layer, copied) = match like {
+            Some((j, l)) => {
+                let mut p = list.to_vec();
+                p.push(j);
+                let from = self.doc.net().path_label(&p);
+                (
+                    Layer {
+                        name: None,
+                        ..l.clone()
+                    },
+                    Some(from),
+                )
+            }
+            None => (Layer::new(kind), None),
+        };
+        self.commit(Change::Insert(at.clone(), layer));
         self.select_path(&at);
-        self.say(t!(
+        let added = t!(
             "app-added-as-layer-enter-edits",
             a1 = kind.name().to_string(),
             a2 = self.doc.net().path_label(&at)
-        ));
+        );
+        match copied {
+            Some(from) => self.say(format!("{added}; {}", t!("app-settings-of", n = from))),
+            None => self.say(added),
+        }
     }
 
     /// The Open list, with the folder's files still to come from the loop.

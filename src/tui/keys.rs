@@ -505,6 +505,10 @@ pub enum FormAction {
     Next,
     /// Move to the previous field.
     Previous,
+    /// On a choice, the next value (elsewhere the key types or moves the cursor).
+    NextChoice,
+    /// On a choice, the previous value.
+    PreviousChoice,
 }
 
 pub const FORM_KEYS: &[Binding<FormAction>] = &[
@@ -536,7 +540,26 @@ pub const FORM_KEYS: &[Binding<FormAction>] = &[
         action: FormAction::Previous,
         help: "key-form-previous",
     },
+    Binding {
+        label: "→ Space",
+        keys: &[plain(KeyCode::Right), ch(' ')],
+        action: FormAction::NextChoice,
+        help: "key-form-next-choice",
+    },
+    Binding {
+        label: "←",
+        keys: &[plain(KeyCode::Left)],
+        action: FormAction::PreviousChoice,
+        help: "key-form-previous-choice",
+    },
 ];
+
+/// The action of a key in a text box: the choice keys type or move the
+/// cursor there, as in any text box.
+pub fn text_action(event: &KeyEvent) -> Option<FormAction> {
+    action_in(FORM_KEYS, event)
+        .filter(|a| !matches!(a, FormAction::NextChoice | FormAction::PreviousChoice))
+}
 
 /// In the picture of a layer (`v`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::EnumIter)]

@@ -84,30 +84,46 @@ impl App {
                     ListKey::Cancel => {}
                 }
             }
-            Mode::Edit(mut form) => match keys::action_in(keys::FORM_KEYS, key) {
-                Some(FormAction::Cancel) => self.say(t!("modes-edit-cancelled-nothing-changed")),
-                Some(FormAction::Apply) => match form.evaluate(self.net()) {
-                    Ok(change) => self.commit(change),
-                    Err(_) => {
-                        form.check(self.net());
-                        self.fail(t!("modes-fix-the-fields-in-red"));
-                        self.mode = Mode::Edit(form);
+            Mode::Edit(mut form) => {
+                let net = self.doc().net();
+                let action = keys::action_in(keys::FORM_KEYS, key);
+                match action {
+                    Some(FormAction::Cancel) => {
+                        self.preview = None;
+                        self.say(t!("modes-edit-cancelled-nothing-changed"));
+                        return None;
                     }
-                },
-                Some(FormAction::Next) => {
-                    form.next();
-                    self.mode = Mode::Edit(form);
+                    Some(FormAction::Apply) => match form.evaluate(net) {
+                        Ok(change) => {
+                            self.preview = None;
+                            self.commit(change);
+                            return None;
+                        }
+                        Err(_) => {
+                            form.check(net);
+                            self.fail(t!("modes-fix-the-fields-in-red"));
+                        }
+                    },
+                    Some(FormAction::Next) => form.next(),
+                    Some(FormAction::Previous) => form.previous(),
+                    Some(FormAction::NextChoice | FormAction::PreviousChoice)
+                        if form.on_choice() =>
+                    {
+                        form.cycle(action == Some(FormAction::NextChoice), net);
+                    }
+                    // A letter on a choice jumps to a value starting with it.
+                    _ if form.on_choice() => {
+                        if let KeyCode::Char(c) = key.code {
+                            form.jump(c, net);
+                        }
+                    }
+                    _ => form.type_into(event, net),
                 }
-                Some(FormAction::Previous) => {
-                    form.previous();
-                    self.mode = Mode::Edit(form);
-                }
-                None => {
-                    form.type_into(event, self.net());
-                    self.mode = Mode::Edit(form);
-                }
-            },
-            Mode::Path { purpose, mut input } => match keys::action_in(keys::FORM_KEYS, key) {
+                // The table shows what Enter would make, as it is typed.
+                self.preview_form(&form);
+                self.mode = Mode::Edit(form);
+            }
+            Mode::Path { purpose, mut input } => match keys::text_action(key) {
                 Some(FormAction::Cancel) => self.after_save = None,
                 Some(FormAction::Apply) if input.value().trim().is_empty() => {
                     self.fail(t!("modes-type-a-path-first-esc"));
@@ -132,23 +148,23 @@ impl App {
                 Some(FormAction::Next | FormAction::Previous) => {
                     self.mode = Mode::Path { purpose, input };
                 }
-                None => {
+                _ => {
                     super::form::feed(&mut input, event);
                     self.mode = Mode::Path { purpose, input };
                 }
             },
-            Mode::Search { mut input } => match keys::action_in(keys::FORM_KEYS, key) {
+            Mode::Search { mut input } => match keys::text_action(key) {
                 Some(FormAction::Cancel) => self.search = None,
                 Some(FormAction::Apply) => self.search_for(input.value().to_string()),
                 Some(FormAction::Next | FormAction::Previous) => {
                     self.mode = Mode::Search { input };
                 }
-                None => {
+                _ => {
                     super::form::feed(&mut input, event);
                     self.mode = Mode::Search { input };
                 }
             },
-            Mode::GoTo { mut input } => match keys::action_in(keys::FORM_KEYS, key) {
+            Mode::GoTo { mut input } => match keys::text_action(key) {
                 Some(FormAction::Cancel) => {}
                 Some(FormAction::Apply) => {
                     if let Err(why) = self.go_to(input.value()) {
@@ -159,7 +175,7 @@ impl App {
                 Some(FormAction::Next | FormAction::Previous) => {
                     self.mode = Mode::GoTo { input };
                 }
-                None => {
+                _ => {
                     super::form::feed(&mut input, event);
                     self.mode = Mode::GoTo { input };
                 }
@@ -203,7 +219,7 @@ impl App {
                 ListKey::Choose => return self.export_to(EXPORTS[choice]),
                 ListKey::Cancel => {}
             },
-            Mode::Answer(mut form) => match keys::action_in(keys::FORM_KEYS, key) {
+            Mode::Answer(mut form) => match keys::text_action(key) {
                 Some(FormAction::Cancel) => {}
                 Some(FormAction::Apply) => self.submit_answer(form),
                 // Two boxes at most: the next one is the other one.
@@ -211,7 +227,7 @@ impl App {
                     form.next();
                     self.mode = Mode::Answer(form);
                 }
-                None => {
+                _ => {
                     form.type_into(event);
                     self.mode = Mode::Answer(form);
                 }

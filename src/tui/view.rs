@@ -67,8 +67,20 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     }
     // The detail pane grows to hold every line of its explanation, wrapped,
     // as far as the table keeps a few rows.
-    let (title, lines) = detail(app);
-    let lines = wrapped(lines, usize::from(area.width.saturating_sub(4)));
+    // An open form takes the detail pane's place, so the table above it
+    // shows what the form would make as it is typed.
+    let form = match &app.mode {
+        Mode::Edit(form) => Some(form),
+        _ => None,
+    };
+    let (title, lines) = match form {
+        Some(form) => (String::new(), popups::form_lines(app.session.theme, form)),
+        None => detail(app),
+    };
+    let lines = match form {
+        Some(_) => lines,
+        None => wrapped(lines, usize::from(area.width.saturating_sub(4))),
+    };
     let most = area.height.saturating_sub(3 + MIN_TABLE_ROWS);
     let needed = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let detail_height = needed.clamp(DETAIL_HEIGHT.min(most), most.max(3));
@@ -81,7 +93,13 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     .areas(area);
     render_header(app, header, buf);
     table::render(app, table.inner(Margin::new(1, 0)), buf);
-    render_detail(app.session.theme, &title, lines, detail_area, buf);
+    match form {
+        Some(form) => {
+            let previewing = app.preview.is_some();
+            popups::render_form(app.session.theme, form, previewing, detail_area, buf)
+        }
+        None => render_detail(app.session.theme, &title, lines, detail_area, buf),
+    }
     render_footer(app, footer, buf);
     let t = app.session.theme;
     match &app.mode {
@@ -131,7 +149,8 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
                 .collect();
             popups::render_list(t, &t!("view-open"), items, *choice, area, buf);
         }
-        Mode::Edit(form) => popups::render_form(t, form, area, buf),
+        // Drawn in the detail pane's place, above.
+        Mode::Edit(_) => {}
         Mode::Path { purpose, input } => {
             let title = match purpose {
                 PathPurpose::SaveAs => t!("view-save-as"),

@@ -206,7 +206,9 @@ pub(super) fn input_line(t: &Theme, input: &Input, width: usize, focused: bool) 
     ])
 }
 
-pub fn render_form(t: &Theme, form: &Form, area: Rect, buf: &mut Buffer) {
+/// The form's lines: a field a line (a choice between `‹ ›`), each error
+/// or note under its field, then a blank line and the keys.
+pub fn form_lines(t: &Theme, form: &Form) -> Vec<Line<'static>> {
     let label_width = form
         .entries
         .iter()
@@ -229,16 +231,30 @@ pub fn render_form(t: &Theme, form: &Form, area: Rect, buf: &mut Buffer) {
             format!("{marker} {:<label_width$}", e.label),
             label_style,
         )];
-        let field = input_line(t, &e.input, 40, focused);
-        let field_style = if e.error.is_some() {
-            t.error
+        if e.choices.is_empty() {
+            let field = input_line(t, &e.input, 40, focused);
+            let field_style = if e.error.is_some() {
+                t.error
+            } else {
+                Style::new()
+            };
+            spans.extend(field.spans.into_iter().map(|s| {
+                let style = field_style.patch(s.style);
+                s.style(style)
+            }));
         } else {
-            Style::new()
-        };
-        spans.extend(field.spans.into_iter().map(|s| {
-            let style = field_style.patch(s.style);
-            s.style(style)
-        }));
+            let value = format!("‹ {} ›", e.input.value());
+            let style = if focused { t.selected } else { Style::new() };
+            spans.push(Span::styled(value, style));
+            if focused {
+                let n = e.choices.len();
+                let at = e.choices.iter().position(|c| c == e.input.value());
+                spans.push(Span::styled(
+                    format!("  {}/{n}", at.map_or(0, |a| a + 1)),
+                    t.muted,
+                ));
+            }
+        }
         lines.push(Line::from(spans));
         if let Some(err) = &e.error {
             lines.push(Line::styled(
@@ -252,15 +268,38 @@ pub fn render_form(t: &Theme, form: &Form, area: Rect, buf: &mut Buffer) {
             ));
         }
     }
-    let hint = keys::hint(
-        keys::FORM_KEYS,
-        &[
-            (FormAction::Next, "word-next-field"),
-            (FormAction::Apply, "word-apply"),
-            (FormAction::Cancel, "word-cancel"),
-        ],
-    );
-    boxed(t, &format!(" {} ", form.title), 78, lines, &hint, area, buf);
+    let on_choice = form.on_choice();
+    let mut words = vec![(FormAction::Next, "word-next-field")];
+    if on_choice {
+        words.push((FormAction::NextChoice, "word-next-choice"));
+    }
+    words.extend([
+        (FormAction::Apply, "word-apply"),
+        (FormAction::Cancel, "word-cancel"),
+    ]);
+    let hint = keys::hint(keys::FORM_KEYS, &words);
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(hint, t.muted));
+    lines
+}
+
+/// The form in `area`, which is as tall as its lines (it takes the detail
+/// pane's place, so the table above shows the change as it is typed).
+/// `previewing`: the table shows the change, which the title says.
+pub fn render_form(t: &Theme, form: &Form, previewing: bool, area: Rect, buf: &mut Buffer) {
+    Clear.render(area, buf);
+    let title = if previewing {
+        format!(" {} · {} ", form.title, t!("popups-previewed"))
+    } else {
+        format!(" {} ", form.title)
+    };
+    let block = Block::bordered()
+        .border_style(t.key)
+        .padding(ratatui::widgets::Padding::horizontal(1))
+        .title(Span::styled(title, t.title));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    Paragraph::new(form_lines(t, form)).render(inner, buf);
 }
 
 pub fn render_path(t: &Theme, title: &str, input: &Input, area: Rect, buf: &mut Buffer) {
