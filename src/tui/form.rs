@@ -294,7 +294,7 @@ fn field_entries(layer: &Layer) -> Vec<Entry> {
     (layer.kind.fields().iter())
         .map(|f| {
             let mut e = entry(f.name().to_string(), f.text(layer));
-            e.choices = choices(*f, &e.input.value().to_string());
+            e.choices = choices(*f, e.input.value());
             e
         })
         .collect()
