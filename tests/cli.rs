@@ -11,7 +11,9 @@ fn layerlab() -> Command {
     // English, whatever the machine's locale; Russian is tested explicitly.
     cmd.env("LANG", "C")
         .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES");
+        .env_remove("LC_MESSAGES")
+        // The tester's own settings file stays out of it.
+        .env("XDG_CONFIG_HOME", "/nonexistent/layerlab-tests");
     cmd
 }
 
@@ -784,4 +786,41 @@ fn a_files_budget_holds_it_unless_the_command_line_says_otherwise() {
         .stderr(predicate::str::contains(
             "`budget` takes memory, params and macs, not `weights`",
         ));
+}
+
+/// The settings file: its language and kernel convention apply, flags win,
+/// and a wrong setting is an error naming the file and line.
+#[test]
+fn the_settings_file_is_read_and_a_wrong_one_names_its_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("layerlab")).unwrap();
+    let config = dir.path().join("layerlab/config.toml");
+    std::fs::write(&config, "lang = \"ru\"\nkernels = \"shared\"\n").unwrap();
+    let run = |args: &[&str]| {
+        layerlab()
+            .env("XDG_CONFIG_HOME", dir.path())
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let out = String::from_utf8(run(&["summary", "--preset", "lenet"]).stdout).unwrap();
+    assert!(out.contains("Всего параметров: 42 426"), "{out}");
+    let out = run(&[
+        "summary",
+        "--preset",
+        "lenet",
+        "--lang",
+        "en",
+        "--kernels",
+        "full",
+    ]);
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(out.contains("Total params: 44,426"), "flags win: {out}");
+
+    std::fs::write(&config, "# mine\n\nascii = true\ncolour = \"red\"\n").unwrap();
+    let out = run(&["summary", "--preset", "lenet"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains(&format!("{}:4: ", config.display())), "{err}");
+    assert!(err.contains("unknown field `colour`"), "{err}");
 }

@@ -84,6 +84,11 @@ fn start(name: &str, args: &[&str]) -> Tmux {
 
 /// `start`, with extra `NAME=value` settings in layerlab's environment.
 fn start_with(name: &str, env: &[&str], args: &[&str]) -> Tmux {
+    start_sized(name, (120, 36), env, args)
+}
+
+/// `start_with` in a terminal of `size` (columns, rows).
+fn start_sized(name: &str, size: (u16, u16), env: &[&str], args: &[&str]) -> Tmux {
     let status = tempfile::NamedTempFile::new()
         .expect("temp file")
         .into_temp_path();
@@ -106,12 +111,24 @@ fn start_with(name: &str, env: &[&str], args: &[&str]) -> Tmux {
         quoted.join(" "),
         status = tmux.status.display()
     );
-    let mut command = vec!["new-session", "-d", "-s", "app", "-x", "120", "-y", "36"];
+    let (columns, rows) = (size.0.to_string(), size.1.to_string());
+    let mut command = vec![
+        "new-session",
+        "-d",
+        "-s",
+        "app",
+        "-x",
+        &columns,
+        "-y",
+        &rows,
+    ];
     command.extend([
         "env",
         "TERM=xterm-256color",
         "LANG=C.UTF-8",
         "LC_ALL=C.UTF-8",
+        // The tester's own settings file stays out of it.
+        "XDG_CONFIG_HOME=/nonexistent/layerlab-tests",
     ]);
     command.extend(env);
     command.extend(["sh", "-c", &script]);
@@ -531,4 +548,118 @@ fn gpt2_in_a_real_terminal_the_length_moves_macs_and_not_params() {
     tmux.wait_for("Quit and lose what is not saved?");
     tmux.keys("y");
     tmux.wait_until_quit();
+}
+
+#[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
+fn search_go_to_and_copy_as_a_terminal_user_reaches_for_them() {
+    let tmux = start("habits", &["--preset", "vgg16"]);
+    tmux.wait_for("Total params: 138,357,544");
+    // /dense, Enter, then n: two different dense layers.
+    tmux.keys("/dense");
+    tmux.wait_for("/dense");
+    tmux.keys("Enter");
+    let first = tmux.wait_for("match 1 of 3");
+    assert!(first.contains("Layer 20 · dense 4096 relu"), "{first}");
+    tmux.keys("n");
+    let second = tmux.wait_for("match 2 of 3");
+    assert!(second.contains("Layer 22 · dense 4096 relu"), "{second}");
+    // :14 Enter selects layer 14.
+    tmux.keys(":14");
+    tmux.wait_for(":14");
+    tmux.keys("Enter");
+    tmux.wait_for("Layer 14 · maxpool 2×2 s2 p0");
+    // y puts the table in tmux's paste buffer (OSC 52).
+    tmux.run(&["set-option", "-s", "set-clipboard", "on"]);
+    tmux.keys("y");
+    tmux.wait_for("copied the table (26 rows, Markdown) to the clipboard");
+    let start = Instant::now();
+    let buffer = loop {
+        let out = tmux.run(&["show-buffer"]);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        if text.contains("| 1 | conv 3×3 ×64 s1 p1 relu |") || start.elapsed().as_secs() > 10 {
+            break text;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        buffer.contains("| 1 | conv 3×3 ×64 s1 p1 relu | 224×224×64 | 1,792 |"),
+        "the paste buffer: {buffer:?}"
+    );
+    assert!(buffer.contains("Total params: 138,357,544"), "{buffer}");
+    tmux.keys("q");
+    tmux.wait_until_quit();
+}
+
+#[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
+fn at_80x24_e_finds_the_broken_layer_and_its_whole_reason() {
+    let tmux = start_sized("narrow", (80, 24), &[], &["--preset", "lenet-stride2"]);
+    tmux.wait_for("Total params: —");
+    tmux.keys("e");
+    let screen = tmux.wait_for("Layer 4 · maxpool 2×2 s2 p0");
+    assert!(
+        screen.contains("input 1×1 is smaller than the 2×2 pooling window"),
+        "{screen}"
+    );
+    for label in ["conv 5×5 ×16 s2 p0 relu", "dense 120 relu", "softmax"] {
+        assert!(screen.contains(label), "{label} is whole:\n{screen}");
+    }
+    tmux.keys("q");
+    tmux.wait_until_quit();
+}
+
+#[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
+fn ascii_mode_shows_only_ascii_and_a_settings_file_sets_the_language() {
+    let tmux = start("ascii", &["--ascii", "--preset", "lenet-stride2"]);
+    tmux.wait_for("Total params: -");
+    tmux.keys("e");
+    let screen = tmux.wait_for("X input 1x1 is smaller than the 2x2 pooling window");
+    let odd: Vec<char> = screen.chars().filter(|c| !c.is_ascii()).collect();
+    assert!(odd.is_empty(), "not ASCII: {odd:?}\n{screen}");
+    tmux.keys("q");
+    tmux.wait_until_quit();
+
+    // A locale that is not UTF-8 asks for it too.
+    let latin = start_with(
+        "latin1",
+        &["LANG=en_US.ISO-8859-1", "LC_ALL=en_US.ISO-8859-1"],
+        &[],
+    );
+    latin.wait_for("28x28x1");
+    latin.keys("q");
+    latin.wait_until_quit();
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("layerlab")).unwrap();
+    std::fs::write(
+        dir.path().join("layerlab/config.toml"),
+        "# mine\nlang = \"ru\"\ntheme = \"light\"\n",
+    )
+    .unwrap();
+    let home = format!("XDG_CONFIG_HOME={}", dir.path().display());
+    let ru = start_with("config", &[&home], &[]);
+    ru.wait_for("Всего параметров: 44 426");
+    ru.keys("q");
+    ru.wait_until_quit();
+
+    // A wrong one is an error naming its line, and nothing starts.
+    std::fs::write(
+        dir.path().join("layerlab/config.toml"),
+        "theme = \"blue\"\n",
+    )
+    .unwrap();
+    let wrong = start_with("badconfig", &[&home], &[]);
+    wrong.wait_for("config.toml:1: theme must be one of dark, light, mono, not “blue”");
+    wrong.wait_until_exit(2);
 }

@@ -517,7 +517,10 @@ impl App {
                     crate::report::Format::Markdown,
                     false,
                 );
-                let rows = text.lines().count().saturating_sub(2);
+                // The table's rows: its lines but the header and the rule.
+                let rows = (text.lines().filter(|l| l.starts_with('|')))
+                    .count()
+                    .saturating_sub(2);
                 let what = t!("app-copied-table", rows = rows.to_string());
                 return Some(Effect::Copy { text, what });
             }

@@ -622,18 +622,19 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         .map(|form| totals_line(app, form))
         .find(|l| l.width() <= width)
         .unwrap_or_else(|| totals_line(app, TOTALS_FORMS - 1));
-    line.render(totals_area, buf);
     let prompt = match &app.mode {
         Mode::Search { input } => Some(("/", input)),
         Mode::GoTo { input } => Some((":", input)),
         _ => None,
     };
+    // A refused go-to keeps its prompt open and says why on the line above.
+    match &app.message {
+        Some(m) if prompt.is_some() => Line::styled(format!(" {}", m.text), t.error),
+        _ => line,
+    }
+    .render(totals_area, buf);
     let bottom = match &app.message {
-        // A refused go-to keeps its prompt open and says why on the line above.
-        Some(m) if prompt.is_some() => {
-            Line::styled(format!(" {}", m.text), t.error).render(totals_area, buf);
-            prompt_line(t, prompt, hint.width)
-        }
+        Some(_) if prompt.is_some() => prompt_line(t, prompt, hint.width),
         _ if prompt.is_some() => prompt_line(t, prompt, hint.width),
         Some(m) => Line::styled(
             format!(" {}", m.text),
