@@ -663,3 +663,42 @@ fn ascii_mode_shows_only_ascii_and_a_settings_file_sets_the_language() {
     wrong.wait_for("config.toml:1: theme must be one of dark, light, mono, not “blue”");
     wrong.wait_until_exit(2);
 }
+
+#[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
+fn ctrl_z_gives_the_terminal_back_and_continuing_redraws_it() {
+    let tmux = start("suspend", &[]);
+    tmux.wait_for("Total params: 44,426");
+    tmux.keys("P");
+    tmux.wait_for("Total params: 107,786");
+    let pid = tmux.layerlab_pid();
+    tmux.keys("C-z");
+    // Stopped: the shell's screen is back, line editing on.
+    let start = Instant::now();
+    while tmux.pane("#{alternate_on}") != "0" {
+        assert!(
+            start.elapsed().as_secs() < 10,
+            "still on the alternate screen"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("stat");
+    assert!(
+        state.split_whitespace().nth(2) == Some("T"),
+        "stopped: {state}"
+    );
+    // What `fg` sends: the same network, redrawn whole, changes kept.
+    Command::new("kill")
+        .args(["-CONT", &pid])
+        .status()
+        .expect("kill");
+    tmux.wait_for("Total params: 107,786");
+    assert_eq!(tmux.pane("#{alternate_on}"), "1");
+    tmux.keys("u");
+    tmux.wait_for("Total params: 44,426");
+    tmux.keys("q");
+    tmux.wait_until_quit();
+}

@@ -691,3 +691,4 @@ key-form-previous-choice = on a choice: the previous value
 word-next-choice = next value
 app-settings-of = settings copied from layer { $n }
 popups-previewed = the table above shows the change; Enter keeps it
+hint-search = search

@@ -698,3 +698,4 @@ key-form-previous-choice = на выборе: предыдущее значен�
 word-next-choice = следующее значение
 app-settings-of = настройки взяты у слоя { $n }
 popups-previewed = таблица выше показывает изменение; Enter сохраняет его
+hint-search = поиск

@@ -427,6 +427,7 @@ pub const KEYS: &[Binding] = &[
 pub const HINT: &[(Action, &str)] = &[
     (Action::Help, "hint-help"),
     (Action::Quit, "hint-quit"),
+    (Action::Search, "hint-search"),
     (Action::AddLayer, "hint-add-layer"),
     (Action::RemoveLayer, "hint-remove-layer"),
     (Action::Edit, "hint-edit"),

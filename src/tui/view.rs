@@ -547,7 +547,7 @@ const TOTALS_FORMS: usize = 4;
 /// The totals in form `form`: 0 is the widest; 1 has narrower gaps; 2 gives
 /// memory as one figure (weights and activations); 3 leaves memory to the
 /// budget and the `m` view.
-fn totals_line(app: &App, form: usize) -> Line<'static> {
+fn totals_line(app: &App, form: usize, m: Option<&crate::memory::Memory>) -> Line<'static> {
     let t = app.session.theme;
     let gap = if form == 0 { "   " } else { "  " };
     let totals = app.analysis().totals;
@@ -578,15 +578,8 @@ fn totals_line(app: &App, form: usize) -> Line<'static> {
                 t!("view-macs"),
                 or_dash(totals.macs)
             )));
-            // As `summary` counts it by default: fp32, inference, batch 1.
-            let m = crate::memory::memory(
-                app.analysis(),
-                app.net().input,
-                crate::memory::Setting::default(),
-            );
-            let part = |f: fn(&crate::memory::Memory) -> u64| {
-                m.as_ref().map_or("—".to_string(), |m| bytes(f(m)))
-            };
+            let part =
+                |f: fn(&crate::memory::Memory) -> u64| m.map_or("—".to_string(), |m| bytes(f(m)));
             let memory = match form {
                 0 | 1 => format!(
                     "{gap}{} {}{gap}{} {}",
@@ -618,10 +611,17 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let [totals_area, hint] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
     let width = usize::from(totals_area.width);
+    // As `summary` counts it by default: fp32, inference, batch 1; once,
+    // however many forms are tried.
+    let m = crate::memory::memory(
+        app.analysis(),
+        app.net().input,
+        crate::memory::Setting::default(),
+    );
     let line = (0..TOTALS_FORMS)
-        .map(|form| totals_line(app, form))
+        .map(|form| totals_line(app, form, m.as_ref()))
         .find(|l| l.width() <= width)
-        .unwrap_or_else(|| totals_line(app, TOTALS_FORMS - 1));
+        .unwrap_or_else(|| totals_line(app, TOTALS_FORMS - 1, m.as_ref()));
     let prompt = match &app.mode {
         Mode::Search { input } => Some(("/", input)),
         Mode::GoTo { input } => Some((":", input)),
