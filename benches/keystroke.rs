@@ -21,12 +21,17 @@ fn keystrokes(c: &mut Criterion, name: &str, app: App, select: usize) {
 }
 
 fn pressing(c: &mut Criterion, name: &str, mut app: App, select: usize, keys: [char; 2]) {
-    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("test terminal");
     app.selected = select;
+    events(c, name, app, [key(keys[0]), key(keys[1])], (200, 60));
+}
+
+/// Sends the two `events` in turn, drawing a frame of `size` after each.
+fn events(c: &mut Criterion, name: &str, mut app: App, events: [Event; 2], size: (u16, u16)) {
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("test terminal");
     let mut first = true;
     c.bench_function(name, |b| {
         b.iter(|| {
-            app.handle_event(&key(if first { keys[0] } else { keys[1] }));
+            app.handle_event(if first { &events[0] } else { &events[1] });
             first = !first;
             terminal
                 .draw(|f| f.render_widget(&app, f.area()))
@@ -145,9 +150,28 @@ fn bench(c: &mut Criterion) {
     pressing(
         c,
         "keystroke 100,000 layers, P on every conv (edit, recompute, render 200x60)",
-        App::new(huge, None, None),
+        App::new(huge.clone(), None, None),
         1,
         ['P', 'P'],
+    );
+    // Typing in the form of the first layer: each key previews the whole
+    // network (a copy, recomputed), drawn at 80×24 where the header,
+    // table and footer take their narrow forms.
+    let mut typing = App::new(huge, None, None);
+    typing.selected = 1;
+    typing.handle_event(&Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    events(
+        c,
+        "keystroke 100,000 layers, typing in the first layer's form (preview, recompute, render 80x24)",
+        typing,
+        [
+            key('1'),
+            Event::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)),
+        ],
+        (80, 24),
     );
 }
 

@@ -5,7 +5,7 @@
 //! layer depends on (its receptive field, drawn). Pure numbers: the
 //! drawing is in `tui::visual`.
 
-use crate::engine::{Analysis, AxisFit, axes};
+use crate::engine::{Analysis, Axis, AxisFit, axes};
 use crate::layer::{Hw, Kind, Layer, Padding};
 use crate::network::{Network, Shape};
 
@@ -78,23 +78,59 @@ pub fn window(layer: &Layer, hw: Hw, cell: [u64; 2]) -> Option<[Taps; 2]> {
         return None;
     }
     let [ah, aw] = axes(layer, hw);
-    let taps = |axis: crate::engine::Axis, o: u64| -> Option<Taps> {
-        let AxisFit::Fits(out) = axis.output() else {
-            return None;
-        };
-        if o >= out.size || axis.kernel > MAX_DRAWN {
-            return None;
-        }
-        let start =
-            i64::try_from(o.checked_mul(axis.stride)?).ok()? - i64::try_from(out.pad.0).ok()?;
-        let d = i64::try_from(axis.dilation).ok()?;
-        let taps = (0..axis.kernel as i64).map(|j| start + j * d).collect();
-        Some(Taps {
-            input: axis.input,
-            taps,
-        })
-    };
     Some([taps(ah, cell[0])?, taps(aw, cell[1])?])
+}
+
+/// The input coordinates the window of output `o` reads along `axis`
+/// (padding below 0 or past the input), or `None` when `o` is not an
+/// output or the window is too large to list tap by tap.
+pub fn taps(axis: Axis, o: u64) -> Option<Taps> {
+    let AxisFit::Fits(out) = axis.output() else {
+        return None;
+    };
+    if o >= out.size || axis.kernel > MAX_DRAWN {
+        return None;
+    }
+    let start = i64::try_from(o.checked_mul(axis.stride)?).ok()? - i64::try_from(out.pad.0).ok()?;
+    let d = i64::try_from(axis.dilation).ok()?;
+    let taps = (0..axis.kernel as i64).map(|j| start + j * d).collect();
+    Some(Taps {
+        input: axis.input,
+        taps,
+    })
+}
+
+/// The axes a window layer slides along on `input`, as a picture lays them
+/// out: depth (3-D only), rows, columns. A signal `[C, L]` is one row: its
+/// rows axis is a single pixel no window moves along.
+pub fn picture_axes(layer: &Layer, input: Shape) -> Option<(Option<Axis>, Axis, Axis)> {
+    match (layer.kind.window_axes(), input) {
+        (2, Shape::Image { h, w, .. }) if layer.kind.has_window() => {
+            let [ah, aw] = axes(layer, Hw { h, w });
+            Some((None, ah, aw))
+        }
+        (1 | 3, shape) => {
+            let (_, found) = crate::family::nd::window_axes(layer, shape).ok()?;
+            match found.as_slice() {
+                [(_, length)] => {
+                    let one = Axis {
+                        input: 1,
+                        kernel: 1,
+                        stride: 1,
+                        dilation: 1,
+                        rule: crate::engine::AxisRule::Explicit {
+                            pad: 0,
+                            ceil: false,
+                        },
+                    };
+                    Some((None, one, *length))
+                }
+                [(_, d), (_, h), (_, w)] => Some((Some(*d), *h, *w)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// Sides of grids and kernels beyond which nothing is drawn tap by tap.

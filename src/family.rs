@@ -15,7 +15,7 @@ mod adaptive;
 mod conv;
 mod dense;
 mod merge;
-mod nd;
+pub mod nd;
 mod norm;
 mod pad;
 mod pool;

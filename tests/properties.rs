@@ -485,3 +485,54 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(common::cases(2000)))]
+
+    /// A signal's picture: the samples each output of a conv1d or 1-D pool
+    /// reads, found by sliding its window along the zero-padded signal one
+    /// start at a time, as the frameworks define it.
+    #[test]
+    fn signal_windows_match_sliding_along_the_padded_signal(
+        length in 1u64..40,
+        k in 1u64..8,
+        s in 1u64..5,
+        p in 0u64..4,
+        d in 1u64..4,
+        kind in prop_oneof![Just(Kind::Conv1d), Just(Kind::MaxPool1d), Just(Kind::AvgPool1d)],
+    ) {
+        use layerlab::arithmetic::{picture_axes, taps};
+        let mut layer = Layer::new(kind);
+        layer.kernel = Hw::square(k);
+        layer.stride = Some(Hw::square(s));
+        layer.padding = Padding::Explicit(Hw::square(p));
+        layer.dilation = Hw::square(d);
+        let input = Shape::Matrix { rows: 2, cols: length };
+        let a = analyze(&Network { layers: vec![layer.clone()], input, ..Network::empty("t") });
+        let row = &a.rows[0];
+        let Some((None, _, axis)) = picture_axes(&layer, input) else {
+            return Err(TestCaseError::fail("a signal has one axis"));
+        };
+        // Pools neither dilate nor (in PyTorch) pad past half the window.
+        let d = if kind == Kind::Conv1d { d } else { 1 };
+        let padded = length + 2 * p;
+        let span = d * (k - 1) + 1;
+        let starts: Vec<u64> = (0..padded).step_by(s as usize).filter(|&st| st + span <= padded).collect();
+        match row.output {
+            Some(Shape::Matrix { cols, .. }) => {
+                prop_assert_eq!(cols, starts.len() as u64);
+                for (o, &start) in starts.iter().enumerate() {
+                    let found = taps(axis, o as u64).expect("a window");
+                    let slid: Vec<i64> =
+                        (0..k).map(|j| (start + j * d) as i64 - p as i64).collect();
+                    prop_assert_eq!(&found.taps, &slid, "output {}", o);
+                }
+                prop_assert!(taps(axis, starts.len() as u64).is_none(), "no output past the last");
+            }
+            _ => prop_assert!(
+                starts.is_empty() || (kind != Kind::Conv1d && 2 * p > k),
+                "refused, yet {} windows fit", starts.len()
+            ),
+        }
+    }
+}

@@ -1809,3 +1809,42 @@ fn the_memory_view_shows_the_budget_red_when_over() {
         Color::Green
     );
 }
+
+#[test]
+fn v_draws_a_signal_as_one_row_and_a_volume_by_depth_slice() {
+    // ecg1d's first conv1d: kernel 7, padding 3, on 2,500 samples.
+    let mut app = open("ecg1d");
+    press(&mut app, "jv");
+    let signal = picture(&app);
+    assert!(signal.contains("output 0 ← input samples 0–3"), "{signal}");
+    assert!(signal.contains("3 of its samples are zeros"), "{signal}");
+    insta::assert_snapshot!("picture_ecg1d_conv1", signal);
+    press(&mut app, "llll");
+    assert!(picture(&app).contains("output 4 ← input samples 1–7"));
+    app.handle_event(&key(KeyCode::Tab));
+    assert!(
+        picture(&app).contains("the receptive field is drawn on an image input"),
+        "Tab says why it stays"
+    );
+
+    // c3d-small's first conv3d: 3×3×3, padding 1, on 16 frames.
+    let mut app = open("c3d-small");
+    press(&mut app, "jv");
+    let volume = picture(&app);
+    assert!(
+        volume.contains("output [0, 0, 0] ← input depths 0–1, rows 0–1, columns 0–1"),
+        "{volume}"
+    );
+    app.handle_event(&key(KeyCode::PageDown));
+    app.handle_event(&key(KeyCode::PageDown));
+    press(&mut app, "jl");
+    let deeper = picture(&app);
+    assert!(deeper.contains("depth slice 2 of 16"), "{deeper}");
+    assert!(
+        deeper.contains("output [2, 1, 1] ← input depths 1–3, rows 0–2, columns 0–2"),
+        "{deeper}"
+    );
+    insta::assert_snapshot!("picture_c3d_conv1_depth2", deeper);
+    app.handle_event(&key(KeyCode::PageUp));
+    assert!(picture(&app).contains("depth slice 1 of 16"));
+}

@@ -573,6 +573,9 @@ pub enum ViewAction {
     Play,
     /// Between the layer's arithmetic and its receptive field.
     Switch,
+    /// The next or previous output depth slice of a 3-D layer.
+    Deeper,
+    Shallower,
     Pad,
     Stride,
     Grow,
@@ -616,6 +619,18 @@ pub const VIEW_KEYS: &[Binding<ViewAction>] = &[
         keys: &[plain(KeyCode::Tab)],
         action: ViewAction::Switch,
         help: "key-view-switch",
+    },
+    Binding {
+        label: "PgDn",
+        keys: &[plain(KeyCode::PageDown)],
+        action: ViewAction::Deeper,
+        help: "key-view-deeper",
+    },
+    Binding {
+        label: "PgUp",
+        keys: &[plain(KeyCode::PageUp)],
+        action: ViewAction::Shallower,
+        help: "key-view-shallower",
     },
     Binding {
         label: "p",

@@ -11,7 +11,7 @@ use super::whatif::EXPORTS;
 use crate::tui::quiz::QuizCell;
 
 mod memory;
-mod picture;
+pub mod picture;
 mod popups;
 mod table;
 use crate::engine::Status;

@@ -10,6 +10,12 @@ use super::app::{App, Mode};
 use super::keys::ViewAction;
 use crate::network::Shape;
 
+/// Whether the picture of `kind` is its own window: convolutions and pools
+/// of any rank, and the transposed convolution.
+fn windowed(kind: crate::layer::Kind) -> bool {
+    kind.has_window() || kind.window_axes() != 2 || kind == crate::layer::Kind::ConvTranspose2d
+}
+
 /// Frames of the event loop (50 ms each) between two steps of `Space`.
 pub const TICKS_PER_STEP: u32 = 6;
 
@@ -17,8 +23,10 @@ pub const TICKS_PER_STEP: u32 = 6;
 pub struct View {
     /// The layer shown (see `Network::layer_at`).
     pub path: Vec<usize>,
-    /// The output cell: row, column.
+    /// The output cell: row, column (a signal's one row: 0, sample).
     pub cell: [u64; 2],
+    /// The output depth slice, for a 3-D layer.
+    pub depth: u64,
     /// The receptive field rather than the layer's own window.
     pub field: bool,
     /// Stepping through the cells, and frames since the last step.
@@ -35,11 +43,13 @@ impl App {
         let Some(layer) = self.net().layer_at(&path) else {
             return;
         };
-        let windowed = layer.kind.has_window() || layer.kind == crate::layer::Kind::ConvTranspose2d;
+        let windowed = windowed(layer.kind);
         if !windowed && path.len() > 1 {
             return self.fail(t!("visual-inside-only-windows"));
         }
-        if !matches!(self.net().input, Shape::Image { .. }) {
+        // A layer's own window is drawn on whatever it slides over; a
+        // receptive field only on an image.
+        if !windowed && !matches!(self.net().input, Shape::Image { .. }) {
             return self.fail(t!("visual-needs-an-image"));
         }
         if self.output_size(&path).is_none() {
@@ -48,17 +58,26 @@ impl App {
         self.mode = Mode::View(View {
             path,
             cell: [0, 0],
+            depth: 0,
             field: !windowed,
             playing: false,
             ticks: 0,
         });
     }
 
-    /// The output height and width of the layer at `path`, if it has them.
+    /// The output rows and columns the picture of the layer at `path`
+    /// draws (see `view::picture::grid`), if it has an output.
     pub fn output_size(&self, path: &[usize]) -> Option<[u64; 2]> {
-        match self.analysis().row_at(path)?.output? {
-            Shape::Image { h, w, .. } => Some([h, w]),
-            _ => Some([1, 1]),
+        let output = self.analysis().row_at(path)?.output?;
+        Some(super::view::picture::grid(output).unwrap_or([1, 1]))
+    }
+
+    /// How many depth slices the output of the layer at `path` has (1 but
+    /// for a volume).
+    pub fn output_depth(&self, path: &[usize]) -> u64 {
+        match self.analysis().row_at(path).and_then(|r| r.output) {
+            Some(Shape::Volume { d, .. }) => d,
+            _ => 1,
         }
     }
 
@@ -72,12 +91,16 @@ impl App {
             ViewAction::Up => *r = r.saturating_sub(1),
             ViewAction::Down => *r = (*r + 1).min(size[0] - 1),
             ViewAction::Play => view.playing = !view.playing,
+            ViewAction::Deeper => {
+                view.depth = (view.depth + 1).min(self.output_depth(&view.path) - 1);
+            }
+            ViewAction::Shallower => view.depth = view.depth.saturating_sub(1),
             ViewAction::Switch => {
-                let windowed = (self.net().layer_at(&view.path)).is_some_and(|l| {
-                    l.kind.has_window() || l.kind == crate::layer::Kind::ConvTranspose2d
-                });
+                let windowed = (self.net().layer_at(&view.path)).is_some_and(|l| windowed(l.kind));
                 if view.path.len() > 1 {
                     self.fail(t!("visual-inside-only-windows"));
+                } else if !matches!(self.net().input, Shape::Image { .. }) {
+                    self.fail(t!("picture-field-images-only"));
                 } else if windowed {
                     view.field = !view.field;
                 }
@@ -93,6 +116,7 @@ impl App {
                     _ => super::keys::Action::Shrink,
                 });
                 // The output may have shrunk under the cell.
+                view.depth = view.depth.min(self.output_depth(&view.path) - 1);
                 match self.output_size(&view.path) {
                     Some([h, w]) => view.cell = [view.cell[0].min(h - 1), view.cell[1].min(w - 1)],
                     None => {

@@ -11,7 +11,7 @@ use super::super::keys::{self, ViewAction};
 use super::super::theme::Theme;
 use super::super::visual::View;
 use crate::arithmetic::{Taps, receptive_region, window};
-use crate::engine::{AxisFit, axes};
+use crate::engine::AxisFit;
 use crate::layer::{Hw, Kind, Layer};
 use crate::network::Shape;
 use ratatui::buffer::Buffer;
@@ -39,12 +39,26 @@ pub fn render(app: &App, view: &View, area: Rect, buf: &mut Buffer) {
     ) else {
         return;
     };
-    let Some(Shape::Image { h, w, .. }) =
-        row.input.filter(|_| !view.field).or(Some(app.net().input))
-    else {
+    let shape = if view.field {
+        app.net().input
+    } else {
+        match row.input {
+            Some(shape) => shape,
+            None => return,
+        }
+    };
+    let Some([h, w]) = grid(shape) else {
         return;
     };
     let [oh, ow] = app.output_size(&view.path).unwrap_or([1, 1]);
+    let depth = match (
+        shape,
+        app.analysis().row_at(&view.path).and_then(|r| r.output),
+    ) {
+        (Shape::Volume { d, .. }, Some(Shape::Volume { d: od, .. })) => Some((d, od)),
+        _ => None,
+    };
+    let signal = matches!(shape, Shape::Matrix { .. });
     Clear.render(area, buf);
     let what = if view.field {
         t!("picture-receptive-field")
@@ -71,16 +85,23 @@ pub fn render(app: &App, view: &View, area: Rect, buf: &mut Buffer) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(grids);
 
-    let (lines, caption_lines) = if view.field {
-        field(app, view, Hw { h, w }, t)
+    let (lines, caption_lines, depths) = if view.field {
+        let (lines, caption) = field(app, view, Hw { h, w }, t);
+        (lines, caption, None)
     } else {
-        arithmetic(layer, Hw { h, w }, view.cell, t)
+        arithmetic(layer, shape, view.cell, view.depth, t)
     };
     let (rows_axis, cols_axis, marks) = lines;
-    let input_title = if view.field {
-        t!("picture-network-input", shape = format!("{h}×{w}"))
-    } else {
-        t!("picture-input", shape = format!("{h}×{w}"))
+    let input_title = match (view.field, depth, depths) {
+        (true, _, _) => t!("picture-network-input", shape = format!("{h}×{w}")),
+        (false, _, _) if signal => t!("picture-input-signal", length = w.to_string()),
+        (false, Some((d, _)), Some(read)) => t!(
+            "picture-input-volume",
+            shape = format!("{h}×{w}"),
+            depths = read,
+            of = d.to_string()
+        ),
+        _ => t!("picture-input", shape = format!("{h}×{w}")),
     };
     panel(&input_title, &rows_axis, &cols_axis, &*marks, t, left, buf);
     let out_rows = Axis {
@@ -111,8 +132,18 @@ pub fn render(app: &App, view: &View, area: Rect, buf: &mut Buffer) {
         input: ow,
         taps: vec![cell[1] as i64],
     };
+    let output_title = match depth {
+        _ if signal => t!("picture-output-signal", length = ow.to_string()),
+        Some((_, od)) => t!(
+            "picture-output-volume",
+            shape = format!("{oh}×{ow}"),
+            depth = view.depth.to_string(),
+            of = od.to_string()
+        ),
+        None => t!("picture-output", shape = format!("{oh}×{ow}")),
+    };
     panel_around(
-        &t!("picture-output", shape = format!("{oh}×{ow}")),
+        &output_title,
         (&out_rows, &centre),
         (&out_cols, &centre_c),
         &out_marks,
@@ -123,19 +154,20 @@ pub fn render(app: &App, view: &View, area: Rect, buf: &mut Buffer) {
     Paragraph::new(caption_lines)
         .wrap(Wrap { trim: true })
         .render(caption, buf);
-    Line::styled(
-        keys::hint(
-            keys::VIEW_KEYS,
-            &[
-                (ViewAction::Right, "picture-hint-move"),
-                (ViewAction::Play, "picture-hint-play"),
-                (ViewAction::Switch, "picture-hint-switch"),
-                (ViewAction::Close, "picture-hint-close"),
-            ],
-        ),
-        t.muted,
-    )
-    .render(hint, buf);
+    // The keys that do something here: depth on a volume, the receptive
+    // field on an image.
+    let mut words = vec![
+        (ViewAction::Right, "picture-hint-move"),
+        (ViewAction::Play, "picture-hint-play"),
+    ];
+    if depth.is_some() {
+        words.push((ViewAction::Deeper, "picture-hint-depth"));
+    }
+    if matches!(app.net().input, Shape::Image { .. }) {
+        words.push((ViewAction::Switch, "picture-hint-switch"));
+    }
+    words.push((ViewAction::Close, "picture-hint-close"));
+    Line::styled(keys::hint(keys::VIEW_KEYS, &words), t.muted).render(hint, buf);
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -161,25 +193,60 @@ fn style(t: &Theme, mark: Mark) -> Style {
 type Marks<'a> = dyn Fn(i64, i64) -> (char, Mark) + 'a;
 type Drawn<'a> = ((Axis, Taps), (Axis, Taps), Box<Marks<'a>>);
 
-/// The window of `cell` on the (padded) input, and its caption.
+/// The rows and columns a picture draws of `shape`: an image's height and
+/// width, a signal's one row of samples, a volume's slice.
+pub fn grid(shape: Shape) -> Option<[u64; 2]> {
+    match shape {
+        Shape::Image { h, w, .. } | Shape::Volume { h, w, .. } => Some([h, w]),
+        Shape::Matrix { cols, .. } => Some([1, cols]),
+        Shape::Flat(_) => None,
+    }
+}
+
+/// `a–b`, or `a` when the range is one.
+fn range(r: (u64, u64)) -> String {
+    if r.0 == r.1 {
+        r.0.to_string()
+    } else {
+        format!("{}–{}", r.0, r.1)
+    }
+}
+
+/// The window of `cell` (of output depth slice `depth`, for a volume) on
+/// the (padded) input, its caption, and the input depths it reads.
 fn arithmetic<'a>(
     layer: &'a Layer,
-    hw: Hw,
+    shape: Shape,
     cell: [u64; 2],
+    depth: u64,
     t: &Theme,
-) -> (Drawn<'a>, Vec<Line<'static>>) {
-    let taps = window(layer, hw, cell);
+) -> (Drawn<'a>, Vec<Line<'static>>, Option<String>) {
+    let [h, w] = grid(shape).unwrap_or([1, 1]);
+    let hw = Hw { h, w };
     let transposed = layer.kind == Kind::ConvTranspose2d;
-    // Padding and never-read pixels, as the window rule finds them.
-    let fits = if transposed {
-        None
-    } else {
-        let [ah, aw] = axes(layer, hw);
-        match (ah.output(), aw.output()) {
-            (AxisFit::Fits(a), AxisFit::Fits(b)) => Some((a, b)),
-            _ => None,
-        }
+    let signal = matches!(shape, Shape::Matrix { .. });
+    // The axes the window slides along, and where this cell's window sits.
+    let slid = (!transposed)
+        .then(|| crate::arithmetic::picture_axes(layer, shape))
+        .flatten();
+    let fits = slid.and_then(|(_, ah, aw)| match (ah.output(), aw.output()) {
+        (AxisFit::Fits(a), AxisFit::Fits(b)) => Some((a, b)),
+        _ => None,
+    });
+    let taps = match slid {
+        _ if transposed => window(layer, hw, cell),
+        Some((_, ah, aw)) => crate::arithmetic::taps(ah, cell[0])
+            .zip(crate::arithmetic::taps(aw, cell[1]))
+            .map(|(a, b)| [a, b]),
+        None => None,
     };
+    let depth_taps = slid
+        .and_then(|(d, _, _)| d)
+        .and_then(|d| crate::arithmetic::taps(d, depth));
+    let depths = depth_taps.as_ref().map(|d| match d.real() {
+        Some(r) => range(r),
+        None => t!("picture-padding-only"),
+    });
     let axis = |n: u64, fit: Option<crate::engine::AxisOutput>| match fit {
         Some(o) => Axis {
             from: -(o.pad.0 as i64),
@@ -205,53 +272,77 @@ fn arithmetic<'a>(
         return (
             ((rows, empty(hw.h)), (cols, empty(hw.w)), none),
             vec![Line::raw(t!("picture-too-large"))],
+            depths,
         );
     };
     let mut caption = Vec::new();
-    let at = format!("[{}, {}]", cell[0], cell[1]);
-    let span = |r: Option<(u64, u64)>| {
-        r.map(|(a, b)| {
-            if a == b {
-                a.to_string()
-            } else {
-                format!("{a}–{b}")
-            }
-        })
+    let at = match &depths {
+        _ if signal => cell[1].to_string(),
+        Some(_) => format!("[{depth}, {}, {}]", cell[0], cell[1]),
+        None => format!("[{}, {}]", cell[0], cell[1]),
     };
-    match (span(tr.real()), span(tc.real())) {
-        (Some(r), Some(c)) => caption.push(Line::from(vec![Span::styled(
-            t!("picture-output-reads", at = at, rows = r, cols = c),
-            t.formula,
-        )])),
-        _ if transposed => caption.push(Line::styled(
+    let reads = match (tr.real(), tc.real(), &depths) {
+        (_, Some(c), _) if signal => Some(t!(
+            "picture-output-reads-signal",
+            at = at.clone(),
+            samples = range(c)
+        )),
+        (Some(r), Some(c), Some(d)) => Some(t!(
+            "picture-output-reads-volume",
+            at = at.clone(),
+            depths = d.clone(),
+            rows = range(r),
+            cols = range(c)
+        )),
+        (Some(r), Some(c), None) => Some(t!(
+            "picture-output-reads",
+            at = at.clone(),
+            rows = range(r),
+            cols = range(c)
+        )),
+        _ => None,
+    };
+    match reads {
+        Some(text) => caption.push(Line::styled(text, t.formula)),
+        None if transposed => caption.push(Line::styled(
             t!("picture-output-gets-nothing", at = at),
             t.formula,
         )),
-        _ => caption.push(Line::styled(
+        None => caption.push(Line::styled(
             t!("picture-output-reads-only-padding", at = at),
             t.formula,
         )),
     }
     let ((pt, pb), (pl, pr)) = (tr.padding(), tc.padding());
     if pt + pb + pl + pr > 0 {
-        caption.push(Line::styled(
+        let text = if signal {
+            t!(
+                "picture-padding-read-signal",
+                samples = (pl + pr).to_string()
+            )
+        } else {
             t!(
                 "picture-padding-read",
                 rows = (pt + pb).to_string(),
                 cols = (pl + pr).to_string()
-            ),
-            t.muted,
-        ));
+            )
+        };
+        caption.push(Line::styled(text, t.muted));
     }
     if rows.dropped_from < rows.input || cols.dropped_from < cols.input {
-        caption.push(Line::styled(
+        let text = if signal {
+            t!(
+                "picture-never-read-signal",
+                samples = (cols.input - cols.dropped_from).to_string()
+            )
+        } else {
             t!(
                 "picture-never-read",
                 rows = (rows.input - rows.dropped_from).to_string(),
                 cols = (cols.input - cols.dropped_from).to_string()
-            ),
-            t.warning,
-        ));
+            )
+        };
+        caption.push(Line::styled(text, t.warning));
     }
     let (r_in, c_in) = (rows.input, cols.input);
     let (rd, cd) = (rows.dropped_from, cols.dropped_from);
@@ -267,7 +358,7 @@ fn arithmetic<'a>(
             _ => ('.', Mark::Plain),
         }
     });
-    (((rows, tr), (cols, tc), marks), caption)
+    (((rows, tr), (cols, tc), marks), caption, depths)
 }
 
 /// The receptive field of `view.cell` on the network's input.
@@ -383,17 +474,17 @@ fn panel_around(
     let visible_cols = i64::from(area.width / 2);
     let (r0, r1) = around(rows.0, rows.1, visible_rows);
     let (c0, c1) = around(cols.0, cols.1, visible_cols);
-    let mut lines = vec![Line::styled(
-        format!(
-            "{title}  {}",
-            t!(
-                "picture-showing",
-                rows = format!("{r0}…{r1}"),
-                cols = format!("{c0}…{c1}")
-            )
-        ),
-        t.title,
-    )];
+    // One row (a signal) has only its samples to say.
+    let showing = if rows.0.input == 1 && r0 == r1 {
+        t!("picture-showing-samples", cols = format!("{c0}…{c1}"))
+    } else {
+        t!(
+            "picture-showing",
+            rows = format!("{r0}…{r1}"),
+            cols = format!("{c0}…{c1}")
+        )
+    };
+    let mut lines = vec![Line::styled(format!("{title}  {showing}"), t.title)];
     for r in r0..=r1 {
         let spans: Vec<Span> = (c0..=c1)
             .map(|c| {
