@@ -1081,6 +1081,9 @@ fn no_english_prose_on_any_russian_screen() {
         "mlp",
         "resnet18",
         "unet",
+        // Pictures of 1-D and 3-D windows.
+        "ecg1d",
+        "c3d-small",
     ] {
         let mut app = open_in(preset, Lang::Ru);
         for _ in 0..=app.net().layers.len() {
