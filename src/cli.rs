@@ -102,6 +102,17 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Read a PyTorch printout (print(model)) or a Keras model.to_json() file (or .keras) and write it as a layerlab file.
+    Import {
+        /// The printout (text), the Keras JSON, or the .keras file.
+        file: PathBuf,
+        /// The input shape, e.g. 3,224,224: a printout does not say it; for a Keras file it replaces the file's.
+        #[arg(long, value_name = "SHAPE", value_parser = Shape::parse)]
+        input: Option<Shape>,
+        /// Write the layerlab file here instead of printing it.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Try a range of square input sizes or sequence lengths: which are valid, the output shape, parameters and MACs at each.
     Sweep {
         #[command(flatten)]
@@ -287,6 +298,11 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
             preset,
             format,
         }) => diff_command(files, preset, format),
+        Some(Command::Import {
+            file,
+            input,
+            output,
+        }) => import_command(&file, input, output.as_deref()),
         Some(Command::Sweep {
             source,
             sizes: (from, to),
@@ -329,6 +345,82 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
                     ExitCode::from(2)
                 }
             }
+        }
+    }
+}
+
+/// `import`: the model read and written as a layerlab file (to stdout, or
+/// `output`); 2 with every problem listed when it cannot be read.
+fn import_command(
+    path: &std::path::Path,
+    input: Option<Shape>,
+    output: Option<&std::path::Path>,
+) -> ExitCode {
+    let shown = path.display().to_string();
+    let text = match file::read_model(path) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("{}: {shown}: {e}", error());
+            return ExitCode::from(2);
+        }
+    };
+    let name = path
+        .file_stem()
+        .map_or("imported".into(), |s| s.to_string_lossy().into_owned());
+    let imported = match crate::import::import(&text, input, &name) {
+        Ok(imported) => imported,
+        Err(problems) => {
+            for p in &problems {
+                match p.line {
+                    Some(line) => eprintln!(
+                        "{}: {shown}:{line}: {}",
+                        error(),
+                        crate::text::visible(&p.message)
+                    ),
+                    None => eprintln!("{}: {shown}: {}", error(), crate::text::visible(&p.message)),
+                }
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let toml = crate::import::file_text(&imported);
+    // What was read, in a line on stderr: the count a user compares.
+    let analysis = analyze(&imported.net);
+    let params = or_dash(analysis.totals.params);
+    let out_shape = analysis
+        .rows
+        .last()
+        .and_then(|r| r.output)
+        .map_or("—".to_string(), |s| s.to_string());
+    match output {
+        None => {
+            let shown = emit(&toml);
+            eprintln!(
+                "{}",
+                t!("cli-imported", params = params, output = out_shape)
+            );
+            shown
+        }
+        Some(to) => {
+            if let Err(e) = file::write_atomic(to, toml.as_bytes()) {
+                eprintln!(
+                    "{}: {} {}: {e}",
+                    error(),
+                    t!("cli-cannot-write"),
+                    to.display()
+                );
+                return ExitCode::FAILURE;
+            }
+            eprintln!(
+                "{}",
+                t!(
+                    "cli-imported-to",
+                    to = to.display().to_string(),
+                    params = params,
+                    output = out_shape
+                )
+            );
+            ExitCode::SUCCESS
         }
     }
 }

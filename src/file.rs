@@ -85,6 +85,33 @@ fn read_with<T>(
     parse(&text).map_err(|e| FileError { path: shown, ..e })
 }
 
+/// The text of a model to import: the file itself, or for a `.keras`
+/// archive (a zip) the `config.json` inside it, which is what
+/// `model.to_json()` writes.
+pub fn read_model(path: &Path) -> Result<String, String> {
+    let mut magic = [0u8; 4];
+    let zipped = std::fs::metadata(path).is_ok_and(|m| m.is_file())
+        && std::fs::File::open(path)
+            .and_then(|mut f| f.read_exact(&mut magic))
+            .is_ok()
+        && magic == *b"PK\x03\x04";
+    if !zipped {
+        return read_text(path);
+    }
+    let cannot = |e: &dyn std::fmt::Display| t!("file-cannot-read-the-file-e", e = e.to_string());
+    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
+    let mut archive = zip::ZipArchive::new(file).map_err(|e| cannot(&e))?;
+    let entry = archive
+        .by_name("config.json")
+        .map_err(|_| t!("file-keras-without-config"))?;
+    let mut bytes = Vec::new();
+    entry
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| cannot(&e))?;
+    String::from_utf8(bytes).map_err(|e| cannot(&e))
+}
+
 /// The text of a regular file of at most `MAX_FILE_BYTES`. A FIFO, a device
 /// or a folder is refused before it is opened: opening a FIFO would wait for
 /// a writer for ever.
@@ -602,7 +629,20 @@ pub(crate) fn line_of(src: &str, offset: usize) -> usize {
 
 /// The file text for a network, in the same layout as the presets.
 pub fn to_toml(net: &Network) -> String {
+    to_toml_noted(net, &[], &std::collections::BTreeMap::new())
+}
+
+/// `to_toml` with comments: `header` lines at the top, and a note above
+/// each layer whose path is in `notes` (what an import implied, and why).
+pub fn to_toml_noted(
+    net: &Network,
+    header: &[String],
+    notes: &std::collections::BTreeMap<Vec<usize>, String>,
+) -> String {
     let mut out = String::new();
+    for line in header {
+        out.push_str(&comment(line));
+    }
     out.push_str(&format!(
         "name = {}\n",
         toml::Value::String(net.name.clone())
@@ -615,8 +655,15 @@ pub fn to_toml(net: &Network) -> String {
     if net.budget != Budget::default() {
         out.push_str(&format!("\n[budget]\n{}", budget_lines(&net.budget)));
     }
-    write_layers(&mut out, "layer", &net.layers);
+    write_layers(&mut out, "layer", &net.layers, &mut Vec::new(), notes);
     out
+}
+
+/// `text` as TOML comment lines, one `# ` a line.
+fn comment(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("# {}\n", visible(l)))
+        .collect()
 }
 
 /// `memory = "8GiB"` and the like, a line for each limit set.
@@ -636,12 +683,20 @@ fn budget_lines(budget: &Budget) -> String {
 }
 
 /// `[[layer]]` tables for `layers` under `header` (`layer`, `layer.branch.layer`, …).
-fn write_layers(out: &mut String, header: &str, layers: &[Layer]) {
-    for layer in layers {
-        out.push_str(&format!(
-            "\n[[{header}]]\ntype = \"{}\"\n",
-            layer.kind.name()
-        ));
+fn write_layers(
+    out: &mut String,
+    header: &str,
+    layers: &[Layer],
+    path: &mut Vec<usize>,
+    notes: &std::collections::BTreeMap<Vec<usize>, String>,
+) {
+    for (i, layer) in layers.iter().enumerate() {
+        path.push(i);
+        out.push('\n');
+        if let Some(note) = notes.get(path.as_slice()) {
+            out.push_str(&comment(note));
+        }
+        out.push_str(&format!("[[{header}]]\ntype = \"{}\"\n", layer.kind.name()));
         for field in layer.kind.fields() {
             if let Some(v) = field.to_toml(layer) {
                 out.push_str(&format!("{} = {v}\n", field.name()));
@@ -650,16 +705,21 @@ fn write_layers(out: &mut String, header: &str, layers: &[Layer]) {
         match layer.kind {
             Kind::Block => {
                 let body = layer.branches.first().map_or(&[][..], Vec::as_slice);
-                write_layers(out, &format!("{header}.layer"), body);
+                path.push(0);
+                write_layers(out, &format!("{header}.layer"), body, path, notes);
+                path.pop();
             }
             kind if kind.is_merge() => {
-                for branch in &layer.branches {
+                for (b, branch) in layer.branches.iter().enumerate() {
                     out.push_str(&format!("\n[[{header}.branch]]\n"));
-                    write_layers(out, &format!("{header}.branch.layer"), branch);
+                    path.push(b);
+                    write_layers(out, &format!("{header}.branch.layer"), branch, path, notes);
+                    path.pop();
                 }
             }
             _ => {}
         }
+        path.pop();
     }
 }
 

@@ -23,6 +23,7 @@ pub mod export;
 pub mod family;
 pub mod file;
 pub mod fixes;
+pub mod import;
 pub mod lang;
 pub mod layer;
 pub mod memory;

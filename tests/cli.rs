@@ -824,3 +824,85 @@ fn the_settings_file_is_read_and_a_wrong_one_names_its_line() {
     assert!(err.contains(&format!("{}:4: ", config.display())), "{err}");
     assert!(err.contains("unknown field `colour`"), "{err}");
 }
+
+/// `import`: what it cannot read exits 2 and says where and what, every
+/// problem of the file; what it reads goes to stdout or `-o`, with the
+/// count on stderr.
+#[test]
+fn import_writes_a_file_and_names_every_problem_with_its_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let run = |args: &[&str]| layerlab().arg("import").args(args).output().expect("runs");
+    let stderr = |out: &std::process::Output| String::from_utf8_lossy(&out.stderr).into_owned();
+
+    let unknown = write(
+        "unknown.txt",
+        "Net(\n  (a): Conv2d(3, 8, kernel_size=(3, 3))\n  (b): Frobnicate(7)\n  (c): Wiggle()\n)\n",
+    );
+    let out = run(&[&unknown, "--input", "3,32,32"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "error: {unknown}:3: `Frobnicate(7)`: Frobnicate is a module layerlab does not know"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("error: {unknown}:4: `Wiggle()`")),
+        "both are listed: {err}"
+    );
+    assert!(out.stdout.is_empty(), "nothing half-written");
+
+    let truncated = write(
+        "truncated.txt",
+        "VGG(\n  (features): Sequential(\n    (0): Conv2d(3, 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n",
+    );
+    let err = stderr(&run(&[&truncated, "--input", "3,224,224"]));
+    assert!(
+        err.contains(&format!(
+            "{truncated}:2: the printout is cut short: `Sequential(` on line 2 is never closed"
+        )),
+        "{err}"
+    );
+
+    let bad = write(
+        "bad.json",
+        "{\"class_name\": \"Sequential\", \"config\": {\"layers\": [}\n",
+    );
+    let out = run(&[&bad]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(&format!("{bad}:1: not valid JSON: ")),
+        "{}",
+        stderr(&out)
+    );
+
+    let printout = fixture("import/torch_resnet18.txt");
+    let out = run(&[&printout]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "a PyTorch printout does not say the input shape: give it with --input C,H,W"
+        )
+    );
+
+    // Read: to stdout, or to a file that summary then reads.
+    let out = run(&[&printout, "--input", "3,224,224"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("type = \"add\""));
+    assert!(stderr(&out).contains("imported: 11,689,512 parameters, output 1000"));
+    let to = dir.path().join("resnet50.toml");
+    let out = run(&[
+        &fixture("import/keras_resnet50.json"),
+        "-o",
+        to.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary = stdout_of(&["summary", to.to_str().unwrap()]);
+    assert!(summary.contains("Total params: 25,583,592"), "{summary}");
+}

@@ -1,0 +1,146 @@
+//! Bringing a model in: a PyTorch printout (`print(model)`) or a Keras
+//! `model.to_json()` becomes a layerlab network, without Python. What the
+//! text does not say but implies (a flatten that `forward` did) is written
+//! into the network as a layer with a note saying why; what is not
+//! understood is an error naming its line, and every such problem in the
+//! file is listed, never dropped quietly. Pure: text in, network out.
+
+pub mod keras;
+pub mod pytorch;
+
+use crate::engine::{Status, analyze};
+use crate::layer::{Field, Kind, Layer, Value};
+use crate::network::{Network, Shape};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A network read from another framework's text, with what to say about it.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub net: Network,
+    /// Notes on single layers, by path: what was implied or guessed, and why.
+    pub notes: BTreeMap<Vec<usize>, String>,
+    /// Notes on the whole: where it came from, what the framework counts
+    /// that layerlab does not.
+    pub header: Vec<String>,
+}
+
+/// One thing in the file that could not be understood.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportError {
+    /// 1-based line, where the problem has one.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{} {line}: {}", t!("file-line"), self.message),
+            None => write!(f, "{}", self.message),
+        }
+    }
+}
+
+/// The two formats, told apart by their first character.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `print(model)`: `ResNet(` then `(conv1): Conv2d(…)` lines.
+    Pytorch,
+    /// `model.to_json()` (or a `.keras` file's `config.json`).
+    Keras,
+}
+
+impl Format {
+    /// The format of `text`, if it is one of them.
+    pub fn of(text: &str) -> Option<Format> {
+        let first = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+        if first.starts_with('{') {
+            return Some(Format::Keras);
+        }
+        let name: String = first
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+            .collect();
+        let rest = &first[name.len()..];
+        (!name.is_empty()
+            && name.chars().next().is_some_and(char::is_alphabetic)
+            && rest.starts_with('('))
+        .then_some(Format::Pytorch)
+    }
+}
+
+/// Reads `text` (either format) as a network called `name`. A printout
+/// needs the `input` shape (it does not say); a Keras file has its own,
+/// which `input` replaces when given.
+pub fn import(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, Vec<ImportError>> {
+    match Format::of(text) {
+        Some(Format::Pytorch) => match input {
+            Some(shape) => pytorch::import(text, shape, name),
+            None => Err(vec![ImportError {
+                line: None,
+                message: t!("import-needs-input"),
+            }]),
+        },
+        Some(Format::Keras) => keras::import(text, input, name),
+        None => Err(vec![ImportError {
+            line: Some(1),
+            message: t!("import-unknown-format"),
+        }]),
+    }
+}
+
+/// The imported network as a layerlab file, its notes as comments.
+pub fn file_text(imported: &Imported) -> String {
+    crate::file::to_toml_noted(&imported.net, &imported.header, &imported.notes)
+}
+
+/// A layer of `kind` with `settings`, each checked as a file's would be.
+pub(crate) fn make(kind: Kind, settings: &[(Field, Value)]) -> Result<Layer, String> {
+    let mut layer = Layer::new(kind);
+    for (field, value) in settings {
+        field
+            .set(&mut layer, value)
+            .map_err(|e| format!("{}: {e}", field.name()))?;
+    }
+    Ok(layer)
+}
+
+/// The output of `layers` on `input`, or `None` where one cannot be
+/// computed (then nothing after it can be checked).
+pub(crate) fn output_of(input: Shape, layers: &[Layer]) -> Option<Shape> {
+    if layers.is_empty() {
+        return Some(input);
+    }
+    let net = Network {
+        layers: layers.to_vec(),
+        input,
+        ..Network::empty("import")
+    };
+    let analysis = analyze(&net);
+    let last = analysis.rows.last()?;
+    match last.status {
+        Status::Error(_) | Status::Unreachable => None,
+        _ => last.output,
+    }
+}
+
+/// The 1-based line of the first `needle` in `text`.
+pub(crate) fn line_of(text: &str, needle: &str) -> Option<usize> {
+    let at = text.find(needle)?;
+    Some(text[..at].bytes().filter(|&b| b == b'\n').count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_format_is_told_by_the_first_line() {
+        assert_eq!(Format::of("ResNet(\n  (conv1): …"), Some(Format::Pytorch));
+        assert_eq!(Format::of("\n  Sequential(\n"), Some(Format::Pytorch));
+        assert_eq!(Format::of(" {\"class_name\": …"), Some(Format::Keras));
+        assert_eq!(Format::of("name = \"lenet\""), None);
+        assert_eq!(Format::of(""), None);
+    }
+}

@@ -1,0 +1,742 @@
+//! A Keras model as `model.to_json()` writes it (Keras 2 and 3, Sequential
+//! and Functional; a `.keras` file's `config.json` is the same text). Its
+//! input shape is in the file, channels last (`[224, 224, 3]` is layerlab's
+//! 3×224×224). A Functional graph made of adds and concatenations becomes
+//! merges: each merge's branches run from the layer that every path into it
+//! passes (its dominator), so any nest of branches reads back as one.
+
+use super::{ImportError, Imported, line_of, make, output_of};
+use crate::layer::{Activation, Field, Kind, Layer, Value};
+use crate::network::{Network, Shape};
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+
+/// One layer of the file: its class, settings, and the layers it reads.
+struct Node<'a> {
+    class: &'a str,
+    name: String,
+    config: &'a Json,
+    preds: Vec<usize>,
+}
+
+/// A piece of the graph in order: one layer, or a merge of branches.
+enum Piece {
+    One(usize),
+    Merge(usize, Vec<Vec<Piece>>),
+}
+
+pub fn import(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, Vec<ImportError>> {
+    let fail = |line: Option<usize>, message: String| vec![ImportError { line, message }];
+    let json: Json = serde_json::from_str(text)
+        .map_err(|e| fail(Some(e.line()), t!("import-bad-json", why = e.to_string())))?;
+    // The model may be the whole file or, in a `.keras` archive's metadata,
+    // under "config".
+    let class = json.get("class_name").and_then(Json::as_str).unwrap_or("");
+    let config = json.get("config").unwrap_or(&Json::Null);
+    let Some(layers) = config.get("layers").and_then(Json::as_array) else {
+        return Err(fail(Some(1), t!("import-not-a-model")));
+    };
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    for l in layers {
+        let class = l.get("class_name").and_then(Json::as_str).unwrap_or("?");
+        let config = l.get("config").unwrap_or(&Json::Null);
+        let name = (l.get("name").or_else(|| config.get("name")))
+            .and_then(Json::as_str)
+            .unwrap_or("?")
+            .to_string();
+        let mut preds = Vec::new();
+        let mut names = Vec::new();
+        if let Some(first) = l.get("inbound_nodes").and_then(|n| n.get(0)) {
+            inbound(first, &mut names);
+        }
+        for n in names {
+            match index.get(&n) {
+                Some(&i) => preds.push(i),
+                None => {
+                    return Err(fail(
+                        line_of(text, &format!("\"{name}\"")),
+                        t!("import-unknown-inbound", layer = name.clone(), from = n),
+                    ));
+                }
+            }
+        }
+        index.insert(name.clone(), nodes.len());
+        nodes.push(Node {
+            class,
+            name,
+            config,
+            preds,
+        });
+    }
+    let sequential = class == "Sequential" || nodes.iter().all(|n| n.preds.is_empty());
+    if sequential {
+        // One after another; the input, when there is an InputLayer, first.
+        for (i, node) in nodes.iter_mut().enumerate().skip(1) {
+            node.preds = vec![i - 1];
+        }
+    }
+    let shape = match input {
+        Some(s) => Some(s),
+        None => model_input(&json, config, &nodes),
+    };
+    let Some(shape) = shape else {
+        return Err(fail(None, t!("import-keras-no-input")));
+    };
+    let graph = Graph {
+        nodes: &nodes,
+        text,
+    };
+    let pieces = graph.pieces(sequential).map_err(|e| fail(e.0, e.1))?;
+    let mut ctx = Ctx {
+        errors: Vec::new(),
+        notes: BTreeMap::new(),
+        frozen: 0,
+        text,
+    };
+    let mut out = Vec::new();
+    ctx.convert(&nodes, &pieces, shape, &mut out, &[]);
+    if !ctx.errors.is_empty() {
+        return Err(ctx.errors);
+    }
+    let model = config.get("name").and_then(Json::as_str).unwrap_or(name);
+    let version = json.get("keras_version").and_then(Json::as_str);
+    let mut header = vec![t!(
+        "import-from-keras",
+        class = class.to_string(),
+        name = model.to_string()
+    )];
+    if let Some(v) = version {
+        header[0].push_str(&format!(" (Keras {v})"));
+    }
+    if ctx.frozen > 0 {
+        let net = Network {
+            layers: out.clone(),
+            input: shape,
+            ..Network::empty(name)
+        };
+        let params = crate::engine::analyze(&net).totals.params.unwrap_or(0);
+        header.push(t!(
+            "import-keras-non-trainable",
+            n = crate::units::grouped(ctx.frozen),
+            total = crate::units::grouped(params.saturating_add(ctx.frozen))
+        ));
+    }
+    Ok(Imported {
+        net: Network {
+            layers: out,
+            input: shape,
+            ..Network::empty(name)
+        },
+        notes: ctx.notes,
+        header,
+    })
+}
+
+/// The names of the layers an inbound node reads: Keras 3 writes tensors
+/// with a `keras_history`, Keras 2 lists `[name, node, tensor, {…}]`.
+fn inbound(node: &Json, names: &mut Vec<String>) {
+    match node {
+        Json::Object(map) => {
+            if let Some(h) = map
+                .get("keras_history")
+                .and_then(|h| h.get(0))
+                .and_then(Json::as_str)
+            {
+                names.push(h.to_string());
+                return;
+            }
+            for v in map.values() {
+                inbound(v, names);
+            }
+        }
+        Json::Array(items) => {
+            if let (Some(Json::String(name)), Some(Json::Number(_))) = (items.first(), items.get(1))
+            {
+                names.push(name.clone());
+                return;
+            }
+            for v in items {
+                inbound(v, names);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The input shape the file gives, channels last, as layerlab's.
+fn model_input(json: &Json, config: &Json, nodes: &[Node]) -> Option<Shape> {
+    let dims = |v: &Json| -> Option<Vec<u64>> {
+        let a = v.as_array()?;
+        a.iter().skip(1).map(Json::as_u64).collect()
+    };
+    let from_layer = nodes.first().and_then(|n| {
+        ["batch_shape", "batch_input_shape"]
+            .iter()
+            .find_map(|k| n.config.get(*k))
+            .and_then(dims)
+    });
+    let from_build = config
+        .get("build_input_shape")
+        .or_else(|| json.get("build_config").and_then(|b| b.get("input_shape")))
+        .and_then(dims);
+    let d = from_layer.or(from_build)?;
+    match d.as_slice() {
+        [n] => Some(Shape::Flat(*n)),
+        [l, e] => Some(Shape::Matrix { rows: *l, cols: *e }),
+        [h, w, c] => Some(Shape::Image {
+            c: *c,
+            h: *h,
+            w: *w,
+        }),
+        [d, h, w, c] => Some(Shape::Volume {
+            c: *c,
+            d: *d,
+            h: *h,
+            w: *w,
+        }),
+        _ => None,
+    }
+}
+
+struct Graph<'a> {
+    nodes: &'a [Node<'a>],
+    text: &'a str,
+}
+
+type GraphError = (Option<usize>, String);
+
+impl Graph<'_> {
+    fn line(&self, i: usize) -> Option<usize> {
+        line_of(self.text, &format!("\"{}\"", self.nodes[i].name))
+    }
+
+    /// The graph as a sequence of layers and merges, from the input to the
+    /// output.
+    fn pieces(&self, sequential: bool) -> Result<Vec<Piece>, GraphError> {
+        let n = self.nodes.len();
+        if n == 0 {
+            return Err((None, t!("import-not-a-model")));
+        }
+        if sequential {
+            let start = usize::from(self.nodes[0].class == "InputLayer");
+            return Ok((start..n).map(Piece::One).collect());
+        }
+        let inputs: Vec<usize> = (0..n).filter(|&i| self.nodes[i].preds.is_empty()).collect();
+        if inputs.len() != 1 {
+            return Err((
+                None,
+                t!("import-several-inputs", n = inputs.len().to_string()),
+            ));
+        }
+        // Immediate dominators, in the file's (topological) order.
+        let mut idom: Vec<Option<usize>> = vec![None; n];
+        for i in 0..n {
+            if let Some(&p) = self.nodes[i].preds.iter().find(|&&p| p >= i) {
+                return Err((
+                    self.line(i),
+                    t!("import-not-in-order", layer = self.nodes[p].name.clone()),
+                ));
+            }
+            let mut preds = self.nodes[i].preds.iter().copied();
+            let Some(first) = preds.next() else { continue };
+            let meet = preds.fold(first, |a, b| {
+                let (mut a, mut b) = (a, b);
+                while a != b {
+                    if a > b {
+                        a = idom[a].unwrap_or(0);
+                    } else {
+                        b = idom[b].unwrap_or(0);
+                    }
+                }
+                a
+            });
+            idom[i] = Some(meet);
+        }
+        let used: Vec<bool> = (0..n)
+            .map(|i| (0..n).any(|j| self.nodes[j].preds.contains(&i)))
+            .collect();
+        let outputs: Vec<usize> = (0..n).filter(|&i| !used[i]).collect();
+        if outputs.len() != 1 {
+            return Err((
+                None,
+                t!("import-several-outputs", n = outputs.len().to_string()),
+            ));
+        }
+        let pieces = self.chain(outputs[0], inputs[0], &idom)?;
+        // Every layer once: a layer read on two paths that no single merge
+        // joins cannot be a branch.
+        let mut seen = vec![0; n];
+        count(&pieces, &mut seen);
+        if let Some(i) = (0..n).find(|&i| seen[i] > 1 || (seen[i] == 0 && i != inputs[0])) {
+            return Err((
+                self.line(i),
+                t!("import-not-nested", layer = self.nodes[i].name.clone()),
+            ));
+        }
+        Ok(pieces)
+    }
+
+    /// The pieces after `stop` up to and including `end`.
+    fn chain(
+        &self,
+        end: usize,
+        stop: usize,
+        idom: &[Option<usize>],
+    ) -> Result<Vec<Piece>, GraphError> {
+        let mut out = Vec::new();
+        let mut at = end;
+        while at != stop {
+            let node = &self.nodes[at];
+            match node.preds.as_slice() {
+                [] => {
+                    return Err((
+                        self.line(at),
+                        t!("import-not-nested", layer = node.name.clone()),
+                    ));
+                }
+                [p] => {
+                    out.push(Piece::One(at));
+                    at = *p;
+                }
+                preds => {
+                    let from = idom[at].ok_or_else(|| {
+                        (
+                            self.line(at),
+                            t!("import-not-nested", layer = node.name.clone()),
+                        )
+                    })?;
+                    let branches = preds
+                        .iter()
+                        .map(|&p| self.chain(p, from, idom))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    out.push(Piece::Merge(at, branches));
+                    at = from;
+                }
+            }
+        }
+        out.reverse();
+        Ok(out)
+    }
+}
+
+fn count(pieces: &[Piece], seen: &mut [u32]) {
+    for p in pieces {
+        match p {
+            Piece::One(i) => seen[*i] += 1,
+            Piece::Merge(i, branches) => {
+                seen[*i] += 1;
+                for b in branches {
+                    count(b, seen);
+                }
+            }
+        }
+    }
+}
+
+struct Ctx<'a> {
+    errors: Vec<ImportError>,
+    notes: BTreeMap<Vec<usize>, String>,
+    /// Values Keras keeps but does not train (BatchNormalization's moving
+    /// mean and variance).
+    frozen: u64,
+    text: &'a str,
+}
+
+impl Ctx<'_> {
+    fn fail(&mut self, node: &Node, message: String) {
+        let line = line_of(self.text, &format!("\"{}\"", node.name));
+        self.errors.push(ImportError {
+            line,
+            message: format!("{} “{}”: {message}", node.class, node.name),
+        });
+    }
+
+    fn push(&mut self, list: &mut Vec<Layer>, base: &[usize], layer: Layer, note: Option<String>) {
+        // A note is said once, on the first layer it is about: thirty
+        // ReLU6s need not each say they count as ReLUs.
+        if let Some(note) = note.filter(|n| !self.notes.values().any(|said| said == n)) {
+            let mut path = base.to_vec();
+            path.push(list.len());
+            self.notes.insert(path, note);
+        }
+        list.push(layer);
+    }
+
+    fn convert(
+        &mut self,
+        nodes: &[Node],
+        pieces: &[Piece],
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        for piece in pieces {
+            let here = if self.errors.is_empty() {
+                output_of(input, list)
+            } else {
+                None
+            };
+            match piece {
+                Piece::One(i) => {
+                    let node = &nodes[*i];
+                    match self.layers_for(node, here) {
+                        Ok(made) => {
+                            for (layer, note) in made {
+                                self.push(list, base, layer, note);
+                            }
+                        }
+                        Err(why) => self.fail(node, why),
+                    }
+                }
+                Piece::Merge(i, branches) => {
+                    let node = &nodes[*i];
+                    let kind = match node.class {
+                        "Add" => Kind::Add,
+                        "Concatenate" => {
+                            let axis = node.config.get("axis").and_then(Json::as_i64).unwrap_or(-1);
+                            let rank = here.map_or(3, |s| s.rank());
+                            if axis != -1 && axis != rank as i64 {
+                                self.fail(node, t!("import-concat-axis", axis = axis.to_string()));
+                            }
+                            Kind::Concat
+                        }
+                        other => {
+                            self.fail(node, t!("import-unknown-merge", class = other.to_string()));
+                            continue;
+                        }
+                    };
+                    let at = here.unwrap_or(input);
+                    let mut path = base.to_vec();
+                    path.push(list.len());
+                    let mut merge = Layer::new(kind);
+                    merge.branches = branches
+                        .iter()
+                        .enumerate()
+                        .map(|(b, pieces)| {
+                            let mut branch = Vec::new();
+                            let branch_base = [path.clone(), vec![b]].concat();
+                            self.convert(nodes, pieces, at, &mut branch, &branch_base);
+                            branch
+                        })
+                        .collect();
+                    list.push(merge);
+                }
+            }
+        }
+    }
+
+    /// The layers for one Keras layer (none for an InputLayer; a separable
+    /// convolution is two), each with a note where one is due.
+    fn layers_for(
+        &mut self,
+        node: &Node,
+        here: Option<Shape>,
+    ) -> Result<Vec<(Layer, Option<String>)>, String> {
+        let c = node.config;
+        let int = |key: &str| -> Result<i64, String> {
+            c.get(key)
+                .and_then(Json::as_i64)
+                .ok_or_else(|| t!("import-missing-argument", key = key))
+        };
+        let window = |key: &str| -> Option<Value> {
+            match c.get(key)? {
+                Json::Number(n) => Some(Value::Int(n.as_i64()?)),
+                Json::Array(a) => {
+                    let v: Vec<i64> = a.iter().map(Json::as_i64).collect::<Option<_>>()?;
+                    match v.as_slice() {
+                        [a] => Some(Value::Int(*a)),
+                        [a, b] if a == b => Some(Value::Int(*a)),
+                        [a, b] => Some(Value::Pair(*a, *b)),
+                        [a, b, c] if a == b && b == c => Some(Value::Int(*a)),
+                        [a, b, c] => Some(Value::Triple(*a, *b, *c)),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            }
+        };
+        let padding = || match c.get("padding").and_then(Json::as_str) {
+            Some("same") => Some((Field::Padding, Value::Word("same".into()))),
+            _ => None,
+        };
+        let bias = c.get("use_bias").and_then(Json::as_bool).unwrap_or(true);
+        if c.get("data_format").and_then(Json::as_str) == Some("channels_first") {
+            return Err(t!("import-channels-first"));
+        }
+        let activation = || -> Result<(Option<Activation>, Option<String>), String> {
+            match c
+                .get("activation")
+                .and_then(Json::as_str)
+                .unwrap_or("linear")
+            {
+                "linear" => Ok((None, None)),
+                name => activation(name),
+            }
+        };
+        let one = |layer: Layer| Ok(vec![(layer, None)]);
+        let channels = here.map(|s| s.channels());
+        match node.class {
+            "InputLayer" => Ok(Vec::new()),
+            "Conv1D" | "Conv2D" | "Conv3D" => {
+                let kind = match node.class {
+                    "Conv1D" => Kind::Conv1d,
+                    "Conv2D" => Kind::Conv2d,
+                    _ => Kind::Conv3d,
+                };
+                let mut s = vec![
+                    (Field::Filters, Value::Int(int("filters")?)),
+                    (Field::Bias, Value::Bool(bias)),
+                ];
+                for (key, field) in [
+                    ("kernel_size", Field::Kernel),
+                    ("strides", Field::Stride),
+                    ("dilation_rate", Field::Dilation),
+                ] {
+                    if let Some(v) = window(key) {
+                        s.push((field, v));
+                    }
+                }
+                if let Some(g) = c.get("groups").and_then(Json::as_i64).filter(|&g| g != 1) {
+                    s.push((Field::Groups, Value::Int(g)));
+                }
+                s.extend(padding());
+                let mut layer = make(kind, &s)?;
+                let (act, note) = activation()?;
+                layer.activation = act;
+                Ok(vec![(layer, note)])
+            }
+            "DepthwiseConv2D" | "SeparableConv2D" => {
+                let c_in = channels.ok_or_else(|| t!("import-needs-channels"))?;
+                let multiplier = c
+                    .get("depth_multiplier")
+                    .and_then(Json::as_i64)
+                    .unwrap_or(1);
+                let c_in = i64::try_from(c_in).map_err(|_| t!("import-needs-channels"))?;
+                let separable = node.class == "SeparableConv2D";
+                let mut s = vec![
+                    (Field::Filters, Value::Int(c_in * multiplier)),
+                    (Field::Groups, Value::Int(c_in)),
+                    (Field::Bias, Value::Bool(bias && !separable)),
+                ];
+                for (key, field) in [
+                    ("kernel_size", Field::Kernel),
+                    ("strides", Field::Stride),
+                    ("dilation_rate", Field::Dilation),
+                ] {
+                    if let Some(v) = window(key) {
+                        s.push((field, v));
+                    }
+                }
+                s.extend(padding());
+                let mut depthwise = make(Kind::Conv2d, &s)?;
+                let note = Some(t!("import-depthwise"));
+                if !separable {
+                    let (act, act_note) = activation()?;
+                    depthwise.activation = act;
+                    return Ok(vec![(depthwise, note.or(act_note))]);
+                }
+                let mut pointwise = make(
+                    Kind::Conv2d,
+                    &[
+                        (Field::Filters, Value::Int(int("filters")?)),
+                        (Field::Kernel, Value::Int(1)),
+                        (Field::Bias, Value::Bool(bias)),
+                    ],
+                )?;
+                let (act, _) = activation()?;
+                pointwise.activation = act;
+                Ok(vec![
+                    (depthwise, Some(t!("import-separable"))),
+                    (pointwise, None),
+                ])
+            }
+            "Dense" => {
+                if matches!(here, Some(Shape::Image { .. } | Shape::Volume { .. })) {
+                    return Err(t!("import-dense-on-map"));
+                }
+                let mut layer = make(
+                    Kind::Dense,
+                    &[
+                        (Field::Units, Value::Int(int("units")?)),
+                        (Field::Bias, Value::Bool(bias)),
+                    ],
+                )?;
+                let (act, note) = activation()?;
+                layer.activation = act;
+                Ok(vec![(layer, note)])
+            }
+            "Flatten" => one(Layer::new(Kind::Flatten)),
+            "MaxPooling1D" | "MaxPooling2D" | "MaxPooling3D" | "AveragePooling1D"
+            | "AveragePooling2D" | "AveragePooling3D" => {
+                let kind = match node.class {
+                    "MaxPooling1D" => Kind::MaxPool1d,
+                    "MaxPooling2D" => Kind::MaxPool,
+                    "MaxPooling3D" => Kind::MaxPool3d,
+                    "AveragePooling1D" => Kind::AvgPool1d,
+                    "AveragePooling2D" => Kind::AvgPool,
+                    _ => Kind::AvgPool3d,
+                };
+                let mut s = Vec::new();
+                if let Some(v) = window("pool_size") {
+                    s.push((Field::Kernel, v));
+                }
+                if let Some(v) = window("strides") {
+                    s.push((Field::Stride, v));
+                }
+                s.extend(padding());
+                one(make(kind, &s)?)
+            }
+            "GlobalAveragePooling2D" | "GlobalMaxPooling2D" => {
+                let keep = c.get("keepdims").and_then(Json::as_bool).unwrap_or(false);
+                let kind = if node.class == "GlobalAveragePooling2D" {
+                    Kind::AdaptiveAvgPool
+                } else {
+                    Kind::AdaptiveMaxPool
+                };
+                let pool = make(kind, &[(Field::Output, Value::Int(1))])?;
+                match (node.class, keep) {
+                    ("GlobalAveragePooling2D", false) => one(Layer::new(Kind::GlobalAvgPool)),
+                    (_, true) => one(pool),
+                    _ => Ok(vec![
+                        (pool, Some(t!("import-global-max"))),
+                        (Layer::new(Kind::Flatten), None),
+                    ]),
+                }
+            }
+            "BatchNormalization" => {
+                let center = c.get("center").and_then(Json::as_bool).unwrap_or(true);
+                let scale = c.get("scale").and_then(Json::as_bool).unwrap_or(true);
+                if !(center && scale) {
+                    return Err(t!("import-no-affine"));
+                }
+                self.frozen = self
+                    .frozen
+                    .saturating_add(channels.unwrap_or(0).saturating_mul(2));
+                one(Layer::new(Kind::BatchNorm))
+            }
+            "LayerNormalization" => one(Layer::new(Kind::LayerNorm)),
+            "Dropout" | "SpatialDropout1D" | "SpatialDropout2D" | "SpatialDropout3D"
+            | "AlphaDropout" | "GaussianDropout" => {
+                let rate = c.get("rate").and_then(Json::as_f64).unwrap_or(0.5);
+                one(make(Kind::Dropout, &[(Field::Rate, Value::Float(rate))])?)
+            }
+            "Activation" => {
+                let name = c
+                    .get("activation")
+                    .and_then(Json::as_str)
+                    .unwrap_or("linear");
+                if name == "linear" {
+                    return Ok(Vec::new());
+                }
+                let (act, note) = activation()?;
+                Ok(vec![(Layer::new(kind_of(act)), note)])
+            }
+            "ReLU" => {
+                let six = c.get("max_value").and_then(Json::as_f64) == Some(6.0);
+                let note = six.then(|| t!("import-as-relu", class = "ReLU(max_value=6)"));
+                let leaky = c
+                    .get("negative_slope")
+                    .and_then(Json::as_f64)
+                    .is_some_and(|s| s != 0.0);
+                let note = note.or_else(|| {
+                    leaky.then(|| t!("import-as-relu", class = "ReLU(negative_slope)"))
+                });
+                Ok(vec![(Layer::new(Kind::Relu), note)])
+            }
+            "Softmax" => one(Layer::new(Kind::Softmax)),
+            "LeakyReLU" | "ELU" => Ok(vec![(
+                Layer::new(Kind::Relu),
+                Some(t!("import-as-relu", class = node.class)),
+            )]),
+            "ZeroPadding2D" => {
+                let (t, b, l, r) = match c.get("padding") {
+                    Some(Json::Number(n)) => {
+                        let n = n.as_i64().unwrap_or(0);
+                        (n, n, n, n)
+                    }
+                    Some(Json::Array(a)) => {
+                        let pair = |v: &Json| -> Option<(i64, i64)> {
+                            match v {
+                                Json::Number(n) => Some((n.as_i64()?, n.as_i64()?)),
+                                Json::Array(p) => Some((p.first()?.as_i64()?, p.get(1)?.as_i64()?)),
+                                _ => None,
+                            }
+                        };
+                        let h = a
+                            .first()
+                            .and_then(pair)
+                            .ok_or_else(|| t!("import-missing-argument", key = "padding"))?;
+                        let w = a
+                            .get(1)
+                            .and_then(pair)
+                            .ok_or_else(|| t!("import-missing-argument", key = "padding"))?;
+                        (h.0, h.1, w.0, w.1)
+                    }
+                    _ => return Err(t!("import-missing-argument", key = "padding")),
+                };
+                one(make(
+                    Kind::ZeroPad,
+                    &[
+                        (Field::Top, Value::Int(t)),
+                        (Field::Bottom, Value::Int(b)),
+                        (Field::Left, Value::Int(l)),
+                        (Field::Right, Value::Int(r)),
+                    ],
+                )?)
+            }
+            "UpSampling2D" => {
+                let size = window("size").unwrap_or(Value::Int(2));
+                let mode = match c.get("interpolation").and_then(Json::as_str) {
+                    Some("bilinear") => "bilinear",
+                    _ => "nearest",
+                };
+                one(make(
+                    Kind::Upsample,
+                    &[
+                        (Field::Scale, size),
+                        (Field::Mode, Value::Word(mode.into())),
+                    ],
+                )?)
+            }
+            "Embedding" => one(make(
+                Kind::Embedding,
+                &[
+                    (Field::Vocab, Value::Int(int("input_dim")?)),
+                    (Field::Dim, Value::Int(int("output_dim")?)),
+                ],
+            )?),
+            "Rescaling" => Ok(Vec::new()),
+            other => Err(t!("import-unknown-keras-layer", class = other.to_string())),
+        }
+    }
+}
+
+/// A Keras activation's name as layerlab's, with a note when it only
+/// stands in for one (the same shape, no weights).
+fn activation(name: &str) -> Result<(Option<Activation>, Option<String>), String> {
+    Ok(match name {
+        "relu" => (Some(Activation::Relu), None),
+        "sigmoid" => (Some(Activation::Sigmoid), None),
+        "tanh" => (Some(Activation::Tanh), None),
+        "softmax" => (Some(Activation::Softmax), None),
+        "gelu" => (Some(Activation::Gelu), None),
+        "relu6" | "swish" | "silu" | "hard_swish" | "hard_sigmoid" | "elu" | "selu"
+        | "softplus" | "softsign" | "leaky_relu" | "mish" | "exponential" => (
+            Some(Activation::Relu),
+            Some(t!("import-as-relu", class = name)),
+        ),
+        other => return Err(t!("import-unknown-activation", name = other.to_string())),
+    })
+}
+
+/// The layer kind of an activation.
+fn kind_of(act: Option<Activation>) -> Kind {
+    match act {
+        Some(Activation::Sigmoid) => Kind::Sigmoid,
+        Some(Activation::Tanh) => Kind::Tanh,
+        Some(Activation::Softmax) => Kind::Softmax,
+        Some(Activation::Gelu) => Kind::Gelu,
+        _ => Kind::Relu,
+    }
+}

@@ -1,0 +1,244 @@
+//! `layerlab import` against the real frameworks: printouts of torchvision
+//! models and Keras `to_json()` files, made by `scripts/import_fixtures.py`
+//! with the numbers the frameworks gave (`tests/fixtures/import/expected.json`).
+
+use layerlab::engine::analyze;
+use layerlab::import::{Imported, import};
+use layerlab::network::Shape;
+use serde_json::Value;
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/import/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn expected() -> Value {
+    let text = std::fs::read_to_string(fixture("expected.json")).expect("expected.json");
+    serde_json::from_str(&text).expect("json")
+}
+
+/// The framework's input as layerlab's shape: PyTorch's is C, H, W already;
+/// Keras' is channels last.
+fn input_of(case: &Value, keras: bool) -> Shape {
+    let dims: Vec<u64> = case["input"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_u64().unwrap())
+        .collect();
+    let dims = if keras && dims.len() == 3 {
+        vec![dims[2], dims[0], dims[1]]
+    } else {
+        dims
+    };
+    Shape::from_dims(&dims).expect("a shape")
+}
+
+fn read(name: &str) -> (Imported, Value) {
+    let all = expected();
+    let case = all[name].clone();
+    let keras = name.starts_with("keras");
+    let path = if keras {
+        fixture(&format!("{name}.json"))
+    } else {
+        fixture(&format!("{name}.txt"))
+    };
+    let text = layerlab::file::read_model(std::path::Path::new(&path)).expect("reads");
+    let input = (!keras).then(|| input_of(&case, false));
+    let imported = import(&text, input, name).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    (imported, case)
+}
+
+/// The framework's count, its output, no broken layer; for Sequential
+/// models every layer's shape; and the file written reads back the same.
+fn check(name: &str) {
+    let (imported, case) = read(name);
+    let net = &imported.net;
+    let a = analyze(net);
+    assert_eq!(a.error_at, None, "{name}: no broken layer");
+    assert_eq!(
+        a.totals.params,
+        case["params"].as_u64(),
+        "{name}: the framework's parameter count"
+    );
+    let out: Vec<u64> = case["output"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        a.rows.last().and_then(|r| r.output).map(|s| s.to_vec()),
+        Some(out),
+        "{name}: the output"
+    );
+    let shapes = case["shapes"].as_array().unwrap();
+    if !shapes.is_empty() {
+        assert_eq!(a.rows.len(), shapes.len(), "{name}: a layer a module");
+        for (i, (row, want)) in a.rows.iter().zip(shapes).enumerate() {
+            let want: Vec<u64> = want
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d.as_u64().unwrap())
+                .collect();
+            assert_eq!(
+                row.output.map(|s| s.to_vec()),
+                Some(want),
+                "{name}: layer {}",
+                i + 1
+            );
+        }
+    }
+    let text = layerlab::import::file_text(&imported);
+    let back = layerlab::file::parse(&text).expect("the file written reads back");
+    assert_eq!(analyze(&back).totals.params, a.totals.params, "{name}");
+}
+
+#[test]
+fn torchvision_printouts_import_with_pytorchs_counts() {
+    for name in [
+        "torch_vgg16",
+        "torch_alexnet",
+        "torch_resnet18",
+        "torch_mobilenet_v2",
+        "torch_sequential",
+    ] {
+        check(name);
+    }
+}
+
+#[test]
+fn keras_models_import_with_their_trainable_counts_and_say_the_rest() {
+    for name in [
+        "keras_vgg16",
+        "keras_resnet50",
+        "keras_mobilenet_v2",
+        "keras_sequential",
+    ] {
+        check(name);
+        let (imported, case) = read(name);
+        let frozen = case["non_trainable"].as_u64().unwrap();
+        let said = imported.header.join("\n");
+        if frozen > 0 {
+            let n = layerlab::units::grouped(frozen);
+            assert!(
+                said.contains(&format!("{n} non-trainable values")),
+                "{said}"
+            );
+            let total = layerlab::units::grouped(case["params"].as_u64().unwrap() + frozen);
+            assert!(said.contains(&format!("says {total} in all")), "{said}");
+        } else {
+            assert!(!said.contains("non-trainable"), "{said}");
+        }
+    }
+}
+
+#[test]
+fn resnet50_has_25583592_trainable_parameters_in_16_residual_adds() {
+    let (imported, _) = read("keras_resnet50");
+    let a = analyze(&imported.net);
+    assert_eq!(a.totals.params, Some(25_583_592));
+    let adds = imported
+        .net
+        .layers
+        .iter()
+        .filter(|l| l.kind == layerlab::layer::Kind::Add)
+        .count();
+    assert_eq!(adds, 16, "3 + 4 + 6 + 3 bottlenecks");
+}
+
+#[test]
+fn what_forward_implied_is_a_layer_with_a_note_saying_why() {
+    let (vgg, _) = read("torch_vgg16");
+    let flatten = vgg
+        .net
+        .layers
+        .iter()
+        .position(|l| l.kind == layerlab::layer::Kind::Flatten)
+        .expect("a flatten");
+    let note = &vgg.notes[&vec![flatten]];
+    assert!(
+        note.contains("7×7×512") && note.contains("25088 = all of its values"),
+        "{note}"
+    );
+    let (mobilenet, _) = read("torch_mobilenet_v2");
+    let pool = mobilenet
+        .net
+        .layers
+        .iter()
+        .position(|l| l.kind == layerlab::layer::Kind::GlobalAvgPool)
+        .expect("a global pool");
+    let note = &mobilenet.notes[&vec![pool]];
+    assert!(note.contains("1280 = its channels"), "{note}");
+    // The notes are comments in the file written.
+    let text = layerlab::import::file_text(&mobilenet);
+    assert!(
+        text.contains("# implied: the map before is 7×7×1280"),
+        "{text}"
+    );
+    // torchvision's residual blocks are adds; stride-2 inverted residuals are not.
+    let (resnet, _) = read("torch_resnet18");
+    let adds = resnet
+        .net
+        .layers
+        .iter()
+        .flat_map(|l| std::iter::once(l).chain(l.branches.iter().flatten()))
+        .filter(|l| l.kind == layerlab::layer::Kind::Add)
+        .count();
+    assert_eq!(adds, 8, "two BasicBlocks in each of four stages");
+}
+
+#[test]
+fn a_dot_keras_file_is_read_through_its_config_json() {
+    let text = layerlab::file::read_model(std::path::Path::new(&fixture("keras_sequential.keras")))
+        .expect("reads the zip");
+    let imported = import(&text, None, "zipped").expect("imports");
+    assert_eq!(analyze(&imported.net).totals.params, Some(7_106));
+}
+
+#[test]
+fn a_module_layerlab_does_not_know_is_counted_from_its_children_and_says_so() {
+    let text = "Net(\n  (stem): MyStem(\n    (0): Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1))\n    (1): ReLU()\n  )\n  (head): Linear(in_features=8, out_features=2, bias=True)\n)\n";
+    let imported = import(text, Some(Shape::Image { c: 3, h: 3, w: 3 }), "t").expect("imports");
+    assert_eq!(
+        analyze(&imported.net).totals.params,
+        Some(3 * 3 * 3 * 8 + 8 + 18)
+    );
+    assert!(
+        imported.notes[&vec![0]].contains("MyStem (line 2) is a module layerlab does not know")
+    );
+    assert!(
+        imported
+            .header
+            .iter()
+            .any(|h| h.contains("Net is a module layerlab does not know"))
+    );
+}
+
+#[test]
+fn every_problem_in_a_file_is_listed_with_its_line() {
+    let text = "Net(\n  (a): Conv2d(3, 8, kernel_size=(3, 3))\n  (b): Frobnicate(7)\n  (c): Linear(in_features=8)\n  (d): Wiggle()\n)\n";
+    let problems = import(text, Some(Shape::Image { c: 3, h: 8, w: 8 }), "t").unwrap_err();
+    let lines: Vec<Option<usize>> = problems.iter().map(|p| p.line).collect();
+    assert_eq!(lines, [Some(3), Some(4), Some(5)], "{problems:?}");
+    assert!(
+        problems[0]
+            .message
+            .contains("`Frobnicate(7)`: Frobnicate is a module layerlab does not know")
+    );
+    assert!(problems[1].message.contains("`out_features` is missing"));
+    // A Linear that fits no reading of the map before it names both numbers.
+    let text = "Net(\n  (a): Conv2d(3, 8, kernel_size=(3, 3))\n  (b): Linear(in_features=100, out_features=2)\n)\n";
+    let problems = import(text, Some(Shape::Image { c: 3, h: 8, w: 8 }), "t").unwrap_err();
+    assert_eq!(problems[0].line, Some(3));
+    assert!(
+        problems[0]
+            .message
+            .contains("takes 100 features, but the map before it (6×6×8) has 288 values"),
+        "{}",
+        problems[0].message
+    );
+}
