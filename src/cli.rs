@@ -321,7 +321,16 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
             })
         }
         None => {
-            let Some((mut net, source)) = load_with_source(&cli.source, true) else {
+            // A PyTorch printout or Keras model opens through import (in
+            // the explorer, which asks what a printout does not say).
+            let importing =
+                (cli.source.file.as_deref()).is_some_and(|p| crate::tui::importable(p).is_some());
+            let loaded = if importing {
+                Some((Network::empty("imported"), None))
+            } else {
+                load_with_source(&cli.source, true)
+            };
+            let Some((mut net, source)) = loaded else {
                 return ExitCode::from(2);
             };
             convention(&mut net, source.as_ref());

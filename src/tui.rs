@@ -61,9 +61,24 @@ pub fn run(
         let _ = execute!(stdout(), DisableMouseCapture, DisableBracketedPaste);
         restore_screen(info);
     }));
+    // A model to import opens (or asks for its input shape) at once; the
+    // file itself is never written over.
+    let import = path
+        .as_deref()
+        .and_then(|p| importable(p).map(|t| (p.to_path_buf(), t)));
+    let (path, net) = match &import {
+        Some((p, _)) => {
+            let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned());
+            (None, Network::empty(stem.as_deref().unwrap_or("imported")))
+        }
+        None => (path, net),
+    };
     let on_disk = path.as_deref().and_then(file::stamp);
     let doc = Document::new(net, path, preset).read(source, on_disk);
-    let app = App::with(doc, session);
+    let mut app = App::with(doc, session);
+    if let Some((p, text)) = import {
+        crate::lang::scoped(app.session.lang, || app.import_text(p, text));
+    }
     let result = event_loop(&mut terminal, app, &mut signals);
     leave();
     match result? {
@@ -140,6 +155,13 @@ fn suspend(terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The text at `path` when it is a model to import (a PyTorch printout or
+/// a Keras JSON or `.keras`), not an architecture file.
+pub fn importable(path: &std::path::Path) -> Option<String> {
+    let text = file::read_model(path).ok()?;
+    crate::import::Format::of(&text).map(|_| text)
+}
+
 /// Puts `text` on the terminal's clipboard with OSC 52. tmux (with
 /// `set-clipboard on`) keeps it as a paste buffer and passes it on; over SSH
 /// it reaches the local terminal, which is the point.
@@ -193,11 +215,14 @@ fn carry_out(app: &mut App, effect: Effect) -> ControlFlow<()> {
             app.completed(text, names);
         }
         Effect::ListFolder => app.listed(file::architectures_in(std::path::Path::new("."))),
-        Effect::OpenFile(path) => {
-            let now = file::stamp(&path);
-            let result = file::load_source(&path);
-            app.opened(path, result, now);
-        }
+        Effect::OpenFile(path) => match importable(&path) {
+            Some(text) => app.import_text(path, text),
+            None => {
+                let now = file::stamp(&path);
+                let result = file::load_source(&path);
+                app.opened(path, result, now);
+            }
+        },
         Effect::Write {
             path,
             contents,

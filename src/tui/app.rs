@@ -97,6 +97,13 @@ pub enum Mode {
         effect: Effect,
         why: String,
     },
+    /// Typing the input shape of a PyTorch printout being opened (`text`,
+    /// read from `path`): a printout does not say it.
+    ImportInput {
+        path: PathBuf,
+        text: String,
+        input: Input,
+    },
     /// Picking what to export.
     Export {
         choice: usize,
@@ -845,6 +852,61 @@ impl App {
                 let message = self.message.take();
                 self.replace(Document::new(net, Some(path), None).read(Some(source), now));
                 self.message = message;
+            }
+            Err(e) => self.fail(e.to_string()),
+        }
+    }
+
+    /// The loop found that `path` is a PyTorch printout or a Keras model
+    /// (`text`): a Keras one opens at once, a printout first asks for its
+    /// input shape.
+    pub fn import_text(&mut self, path: PathBuf, text: String) {
+        match crate::import::Format::of(&text) {
+            Some(crate::import::Format::Pytorch) => {
+                self.mode = Mode::ImportInput {
+                    path,
+                    text,
+                    input: Input::default(),
+                };
+            }
+            _ => self.import_with(&path, &text, None),
+        }
+    }
+
+    /// Imports `text` (from `path`) on `input`; the network opens unsaved,
+    /// its notes kept as comments for when it is saved.
+    pub(super) fn import_with(
+        &mut self,
+        path: &std::path::Path,
+        text: &str,
+        input: Option<crate::network::Shape>,
+    ) {
+        let shown = path.display().to_string();
+        let name = path
+            .file_stem()
+            .map_or("imported".into(), |s| s.to_string_lossy().into_owned());
+        let imported = match crate::import::import(text, input, &name) {
+            Ok(imported) => imported,
+            Err(problems) => {
+                let first = problems
+                    .first()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                let more = problems.len().saturating_sub(1);
+                return self.fail(t!(
+                    "app-cannot-import",
+                    path = shown,
+                    first = first,
+                    more = more.to_string()
+                ));
+            }
+        };
+        let written = crate::import::file_text(&imported);
+        match Source::parse(&written) {
+            Ok((net, source)) => {
+                let params = crate::units::or_dash(crate::engine::analyze(&net).totals.params);
+                self.replace(Document::new(net, None, None).read(Some(source), None));
+                self.say(t!("app-imported", path = shown, params = params));
             }
             Err(e) => self.fail(e.to_string()),
         }

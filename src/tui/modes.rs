@@ -153,6 +153,27 @@ impl App {
                     self.mode = Mode::Path { purpose, input };
                 }
             },
+            Mode::ImportInput {
+                path,
+                text,
+                mut input,
+            } => match keys::text_action(key) {
+                Some(FormAction::Cancel) => self.say(t!("modes-import-cancelled")),
+                Some(FormAction::Apply) => match crate::network::Shape::parse(input.value()) {
+                    Ok(shape) => self.import_with(&path, &text, Some(shape)),
+                    Err(why) => {
+                        self.fail(why);
+                        self.mode = Mode::ImportInput { path, text, input };
+                    }
+                },
+                Some(FormAction::Next | FormAction::Previous) => {
+                    self.mode = Mode::ImportInput { path, text, input };
+                }
+                _ => {
+                    super::form::feed(&mut input, event);
+                    self.mode = Mode::ImportInput { path, text, input };
+                }
+            },
             Mode::Search { mut input } => match keys::text_action(key) {
                 Some(FormAction::Cancel) => self.search = None,
                 Some(FormAction::Apply) => self.search_for(input.value().to_string()),

@@ -151,12 +151,23 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         }
         // Drawn in the detail pane's place, above.
         Mode::Edit(_) => {}
+        Mode::ImportInput { path, input, .. } => {
+            let name = path
+                .file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+            let title = format!(
+                " {} ",
+                t!("view-import-input", path = visible(&name).into_owned())
+            );
+            let label = t!("view-import-input-label");
+            popups::render_path(t, &title, Some(&label), input, area, buf);
+        }
         Mode::Path { purpose, input } => {
             let title = match purpose {
                 PathPurpose::SaveAs => t!("view-save-as"),
                 PathPurpose::OpenFile => t!("view-open-file"),
             };
-            popups::render_path(t, &title, input, area, buf);
+            popups::render_path(t, &title, None, input, area, buf);
         }
         Mode::Discard { then } => {
             let quiz = (app.quiz.as_ref())

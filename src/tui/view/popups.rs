@@ -302,9 +302,18 @@ pub fn render_form(t: &Theme, form: &Form, previewing: bool, area: Rect, buf: &m
     Paragraph::new(form_lines(t, form)).render(inner, buf);
 }
 
-pub fn render_path(t: &Theme, title: &str, input: &Input, area: Rect, buf: &mut Buffer) {
+/// A one-line prompt: `label` (a path, by default) and its text box.
+pub fn render_path(
+    t: &Theme,
+    title: &str,
+    label: Option<&str>,
+    input: &Input,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let inner = popup(t, title, 70, 5, area, buf);
-    let mut field = vec![Span::styled(t!("popups-path"), t.key)];
+    let label = label.map_or_else(|| t!("popups-path"), str::to_string);
+    let mut field = vec![Span::styled(label, t.key)];
     field.extend(input_line(t, input, 58, true).spans);
     let lines = vec![
         Line::from(field),
