@@ -240,18 +240,23 @@ impl Graph<'_> {
             }
             let mut preds = self.nodes[i].preds.iter().copied();
             let Some(first) = preds.next() else { continue };
-            let meet = preds.fold(first, |a, b| {
+            // Walk the later of the two up its dominators until they meet;
+            // with one input every chain ends there.
+            let meet = preds.try_fold(first, |a, b| {
                 let (mut a, mut b) = (a, b);
                 while a != b {
-                    if a > b {
-                        a = idom[a].unwrap_or(0);
-                    } else {
-                        b = idom[b].unwrap_or(0);
-                    }
+                    let later = if a > b { &mut a } else { &mut b };
+                    *later = idom[*later]?;
                 }
-                a
+                Some(a)
             });
-            idom[i] = Some(meet);
+            match meet {
+                Some(m) => idom[i] = Some(m),
+                None => {
+                    let layer = self.nodes[i].name.clone();
+                    return Err((self.line(i), t!("import-not-nested", layer = layer)));
+                }
+            }
         }
         let used: Vec<bool> = (0..n)
             .map(|i| (0..n).any(|j| self.nodes[j].preds.contains(&i)))
@@ -263,7 +268,11 @@ impl Graph<'_> {
                 t!("import-several-outputs", n = outputs.len().to_string()),
             ));
         }
-        let pieces = self.chain(outputs[0], inputs[0], &idom)?;
+        // Each layer is walked once in a nest of branches; more means layers
+        // shared between branches, which cannot be a nest (and would take
+        // exponentially long to walk).
+        let budget = std::cell::Cell::new(2 * n + 16);
+        let pieces = self.chain(outputs[0], inputs[0], &idom, &budget)?;
         // Every layer once: a layer read on two paths that no single merge
         // joins cannot be a branch.
         let mut seen = vec![0; n];
@@ -283,11 +292,19 @@ impl Graph<'_> {
         end: usize,
         stop: usize,
         idom: &[Option<usize>],
+        budget: &std::cell::Cell<usize>,
     ) -> Result<Vec<Piece>, GraphError> {
         let mut out = Vec::new();
         let mut at = end;
         while at != stop {
             let node = &self.nodes[at];
+            match budget.get().checked_sub(1) {
+                Some(left) => budget.set(left),
+                None => {
+                    let layer = node.name.clone();
+                    return Err((self.line(at), t!("import-not-nested", layer = layer)));
+                }
+            }
             match node.preds.as_slice() {
                 [] => {
                     return Err((
@@ -308,7 +325,7 @@ impl Graph<'_> {
                     })?;
                     let branches = preds
                         .iter()
-                        .map(|&p| self.chain(p, from, idom))
+                        .map(|&p| self.chain(p, from, idom, budget))
                         .collect::<Result<Vec<_>, _>>()?;
                     out.push(Piece::Merge(at, branches));
                     at = from;
@@ -707,6 +724,20 @@ impl Ctx<'_> {
                 ],
             )?),
             "Rescaling" => Ok(Vec::new()),
+            // To a vector of all the values: a flatten (MobileNet's head).
+            "Reshape" => {
+                let target: Option<Vec<u64>> = c
+                    .get("target_shape")
+                    .and_then(Json::as_array)
+                    .and_then(|a| a.iter().map(Json::as_u64).collect());
+                match (target.as_deref(), here.and_then(|s| s.elements())) {
+                    (Some([n]), Some(all)) if *n == all => Ok(vec![(
+                        Layer::new(Kind::Flatten),
+                        Some(t!("import-reshape-flatten")),
+                    )]),
+                    _ => Err(t!("import-reshape")),
+                }
+            }
             other => Err(t!("import-unknown-keras-layer", class = other.to_string())),
         }
     }
@@ -738,5 +769,80 @@ fn kind_of(act: Option<Activation>) -> Kind {
         Some(Activation::Softmax) => Kind::Softmax,
         Some(Activation::Gelu) => Kind::Gelu,
         _ => Kind::Relu,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Keras 2 Functional model: `inbound_nodes` as `[[name, 0, 0, {}]]`.
+    fn keras2(layers: &[(&str, &str, &str, &[&str])]) -> String {
+        let items: Vec<String> = layers
+            .iter()
+            .map(|(class, name, config, inbound)| {
+                let nodes: Vec<String> = inbound.iter().map(|n| format!("[\"{n}\", 0, 0, {{}}]")).collect();
+                let inbound = if nodes.is_empty() { "[]".to_string() } else { format!("[[{}]]", nodes.join(", ")) };
+                format!("{{\"class_name\": \"{class}\", \"name\": \"{name}\", \"config\": {{\"name\": \"{name}\"{config}}}, \"inbound_nodes\": {inbound}}}")
+            })
+            .collect();
+        format!(
+            "{{\"class_name\": \"Model\", \"config\": {{\"name\": \"m\", \"layers\": [{}]}}, \"keras_version\": \"2.15.0\"}}",
+            items.join(", ")
+        )
+    }
+
+    #[test]
+    fn a_keras_2_graph_with_nested_merges_becomes_nested_branches() {
+        let conv = ", \"filters\": 4, \"kernel_size\": [3, 3], \"padding\": \"same\"";
+        let text = keras2(&[
+            (
+                "InputLayer",
+                "in",
+                ", \"batch_input_shape\": [null, 8, 8, 4]",
+                &[],
+            ),
+            ("Conv2D", "a", conv, &["in"]),
+            ("Conv2D", "b", conv, &["a"]),
+            ("Add", "inner", "", &["a", "b"]),
+            ("Add", "outer", "", &["in", "inner"]),
+            ("Flatten", "f", "", &["outer"]),
+        ]);
+        let imported = import(&text, None, "t").unwrap();
+        let net = &imported.net;
+        assert_eq!(net.input, Shape::Image { c: 4, h: 8, w: 8 });
+        assert_eq!(net.layers[0].kind, Kind::Add, "the outer add first");
+        let outer = &net.layers[0].branches;
+        assert!(outer[0].is_empty(), "the input itself is one branch");
+        assert_eq!(outer[1][0].kind, Kind::Conv2d);
+        assert_eq!(outer[1][1].kind, Kind::Add, "then the inner add");
+        assert_eq!(net.layers[1].kind, Kind::Flatten);
+        let params = crate::engine::analyze(net).totals.params;
+        assert_eq!(params, Some(2 * (3 * 3 * 4 * 4 + 4)));
+    }
+
+    #[test]
+    fn a_layer_shared_by_branches_that_do_not_meet_is_refused() {
+        let conv = ", \"filters\": 4, \"kernel_size\": [1, 1]";
+        // `a` feeds both adds, which meet only later: no nest of branches.
+        let text = keras2(&[
+            (
+                "InputLayer",
+                "in",
+                ", \"batch_input_shape\": [null, 8, 8, 4]",
+                &[],
+            ),
+            ("Conv2D", "a", conv, &["in"]),
+            ("Conv2D", "b", conv, &["in"]),
+            ("Add", "x", "", &["a", "b"]),
+            ("Add", "y", "", &["a", "x"]),
+            ("Add", "z", "", &["b", "y"]),
+        ]);
+        let e = import(&text, None, "t").unwrap_err();
+        assert!(
+            e[0].message.contains("no single add or concatenate joins"),
+            "{:?}",
+            e
+        );
     }
 }

@@ -337,7 +337,14 @@ impl Ctx {
                 }
             }
             "BasicBlock" | "Bottleneck" => self.residual(node, input, list, base),
-            "InvertedResidual" => self.inverted(node, input, list, base),
+            "InvertedResidual" if Self::child(node, "conv").is_some() => {
+                self.inverted(node, input, list, base)
+            }
+            "MultiheadAttention" => self.attention(node, input, list, base),
+            // Multiplies its input by a gate computed from it: not a sum or
+            // a concatenation, which is all layerlab's merges are.
+            "SqueezeExcitation" => self.fail(node, t!("import-squeeze-excitation")),
+
             "TransformerEncoderLayer" => self.encoder_layer(node, list, base),
             _ if node.children.is_empty() => self.leaf(node, input, list, base),
             // A module layerlab does not know: its children in the order
@@ -435,6 +442,43 @@ impl Ctx {
             let mut block = Layer::new(Kind::Block);
             block.branches = vec![body];
             list.push(block);
+        }
+    }
+
+    /// `MultiheadAttention`: its printout shows only `out_proj`; the query,
+    /// key and value projections are parameters of its own, counted by
+    /// layerlab's `attention`.
+    fn attention(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+        let out = Self::child(node, "out_proj").map(|o| Args::of(&o.args));
+        let bias = out
+            .as_ref()
+            .and_then(|a| a.named("bias").and_then(boolean))
+            .unwrap_or(true);
+        let dim = out
+            .as_ref()
+            .and_then(|a| a.get("in_features", 0)?.parse::<u64>().ok());
+        let here = output_of(input, list);
+        if let (Some(dim), Some(here)) = (dim, here)
+            && here.last() != dim
+        {
+            return self.fail(
+                node,
+                t!(
+                    "import-features",
+                    want = dim.to_string(),
+                    got = here.last().to_string()
+                ),
+            );
+        }
+        match make(
+            Kind::Attention,
+            &[
+                (Field::Heads, Value::Int(1)),
+                (Field::Bias, Value::Bool(bias)),
+            ],
+        ) {
+            Ok(layer) => self.push(list, base, layer, Some(t!("import-heads-unknown"))),
+            Err(e) => self.fail(node, e),
         }
     }
 
@@ -615,7 +659,8 @@ impl Ctx {
                     let note = t!("import-as-relu", class = class);
                     return Ok(Some((Layer::new(Kind::Relu), Some(note))));
                 }
-                "Identity" => return Ok(None),
+                // Identity, and what is the identity at inference.
+                "Identity" | "StochasticDepth" => return Ok(None),
                 "Flatten" => Layer::new(Kind::Flatten),
                 "Dropout" | "Dropout1d" | "Dropout2d" | "Dropout3d" | "AlphaDropout" => {
                     let p = args.get("p", 0).unwrap_or("0.5");
