@@ -113,6 +113,13 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Count the parameters and weight bytes of a .safetensors file from its header alone (any model on a hub), by dtype and by module.
+    Weights {
+        /// The .safetensors file (only its header is read).
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = PairFormat::Table)]
+        format: PairFormat,
+    },
     /// Try a range of square input sizes or sequence lengths: which are valid, the output shape, parameters and MACs at each.
     Sweep {
         #[command(flatten)]
@@ -298,6 +305,7 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
             preset,
             format,
         }) => diff_command(files, preset, format),
+        Some(Command::Weights { file, format }) => weights_command(&file, format),
         Some(Command::Import {
             file,
             input,
@@ -366,6 +374,10 @@ fn import_command(
     output: Option<&std::path::Path>,
 ) -> ExitCode {
     let shown = path.display().to_string();
+    if crate::import::safetensors::is_safetensors(path) {
+        eprintln!("{}: {shown}: {}", error(), t!("cli-import-safetensors"));
+        return ExitCode::from(2);
+    }
     let text = match file::read_model(path) {
         Ok(text) => text,
         Err(e) => {
@@ -432,6 +444,66 @@ fn import_command(
             ExitCode::SUCCESS
         }
     }
+}
+
+/// `weights`: a safetensors header added up.
+fn weights_command(path: &std::path::Path, format: PairFormat) -> ExitCode {
+    use crate::import::safetensors;
+    let shown = path.display().to_string();
+    let summary = safetensors::read(path).and_then(|t| safetensors::summary(&t));
+    let s = match summary {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{}: {shown}: {e}", error());
+            return ExitCode::from(2);
+        }
+    };
+    if format == PairFormat::Json {
+        let json = serde_json::json!({
+            "tensors": s.tensors,
+            "params": s.params,
+            "bytes": s.bytes,
+            "by_dtype": s.by_dtype.iter().map(|(d, (n, b))| (d.clone(), serde_json::json!({"values": n, "bytes": b}))).collect::<serde_json::Map<_, _>>(),
+            "by_module": s.by_module.iter().map(|(m, (t, n))| serde_json::json!({"module": m, "tensors": t, "params": n})).collect::<Vec<_>>(),
+        });
+        return emit(&(pretty(&json) + "\n"));
+    }
+    let mut out = t!(
+        "weights-line",
+        path = shown,
+        tensors = crate::units::thousands(s.tensors as u64),
+        params = crate::units::thousands(s.params),
+        bytes = crate::units::bytes(s.bytes)
+    ) + "\n";
+    for (dtype, (n, b)) in &s.by_dtype {
+        out.push_str(&format!(
+            "  {dtype:<8} {:>18}  {}\n",
+            crate::units::thousands(*n),
+            crate::units::bytes(*b)
+        ));
+    }
+    let width = s
+        .by_module
+        .keys()
+        .map(|m| m.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    out.push_str(&format!(
+        "\n{:<width$}  {:>8}  {:>18}\n",
+        t!("weights-module"),
+        t!("weights-tensors"),
+        t!("weights-params")
+    ));
+    for (module, (tensors, n)) in &s.by_module {
+        out.push_str(&format!(
+            "{:<width$}  {:>8}  {:>18}\n",
+            crate::text::visible(module),
+            tensors,
+            crate::units::thousands(*n)
+        ));
+    }
+    emit(&out)
 }
 
 /// `--lang ru` or `--lang=ru` anywhere on the command line.

@@ -7,6 +7,7 @@
 
 pub mod keras;
 pub mod pytorch;
+pub mod safetensors;
 
 use crate::engine::{Status, analyze};
 use crate::layer::{Field, Kind, Layer, Value};

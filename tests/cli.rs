@@ -906,3 +906,54 @@ fn import_writes_a_file_and_names_every_problem_with_its_line() {
     let summary = stdout_of(&["summary", to.to_str().unwrap()]);
     assert!(summary.contains("Total params: 25,583,592"), "{summary}");
 }
+
+/// `weights`: a safetensors header counted without reading the weights;
+/// what is not one says so.
+#[test]
+fn weights_counts_a_safetensors_header_by_dtype_and_module() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let header = br#"{"__metadata__":{"format":"pt"},"embed.weight":{"dtype":"BF16","shape":[1000,64],"data_offsets":[0,128000]},"layers.0.proj.weight":{"dtype":"BF16","shape":[64,64],"data_offsets":[128000,136192]},"layers.1.proj.weight":{"dtype":"BF16","shape":[64,64],"data_offsets":[136192,144384]},"norm.weight":{"dtype":"F32","shape":[64],"data_offsets":[144384,144640]}}"#;
+    let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+    bytes.extend_from_slice(header);
+    // The weights are never read: a file cut after its header counts the same.
+    let path = dir.path().join("model.safetensors");
+    std::fs::write(&path, &bytes).unwrap();
+    let out = stdout_of(&["weights", path.to_str().unwrap()]);
+    assert!(
+        out.contains("4 tensors, 72,256 parameters, 141.2 KiB of weights"),
+        "{out}"
+    );
+    assert!(out.contains("BF16"), "{out}");
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("layers.*.proj"))
+        .expect("a row for both layers");
+    assert!(row.contains(" 2 ") && row.ends_with("8,192"), "{row}");
+    let json: Value = serde_json::from_str(&stdout_of(&[
+        "weights",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(json["params"], 72_256);
+    assert_eq!(json["by_dtype"]["F32"]["bytes"], 256);
+
+    // import knows it is not an architecture.
+    let out = layerlab()
+        .args(["import", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("`layerlab weights` counts its parameters")
+    );
+    // A truncated header.
+    std::fs::write(&path, &bytes[..20]).unwrap();
+    let out = layerlab()
+        .args(["weights", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("its header is cut off"));
+}

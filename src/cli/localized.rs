@@ -7,7 +7,9 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, Command};
 
 /// The subcommands, whose `about` is `cli-cmd-NAME`.
-pub const COMMANDS: &[&str] = &["summary", "presets", "diff", "export", "sweep", "import"];
+pub const COMMANDS: &[&str] = &[
+    "summary", "presets", "diff", "export", "sweep", "import", "weights",
+];
 
 /// The command with help in the current language.
 pub fn translate(cmd: Command) -> Command {

@@ -1,0 +1,195 @@
+//! A `.safetensors` file's header: the name, dtype and shape of every
+//! tensor, which is all it takes to count a model's parameters and the bytes
+//! of its weights exactly, for any model on a hub. Only the header is read
+//! (its first 8 bytes say how long it is), never the weights.
+
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+
+/// One tensor as the header lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tensor {
+    pub name: String,
+    pub dtype: String,
+    pub shape: Vec<u64>,
+}
+
+impl Tensor {
+    /// How many values it holds (1 for a scalar), or `None` past u64.
+    pub fn elements(&self) -> Option<u64> {
+        self.shape.iter().try_fold(1u64, |a, &d| a.checked_mul(d))
+    }
+}
+
+/// The bytes of one value of `dtype`, as the format names them.
+pub fn dtype_bytes(dtype: &str) -> Option<u64> {
+    Some(match dtype {
+        "F64" | "I64" | "U64" => 8,
+        "F32" | "I32" | "U32" => 4,
+        "F16" | "BF16" | "I16" | "U16" => 2,
+        "F8_E4M3" | "F8_E5M2" | "I8" | "U8" | "BOOL" => 1,
+        _ => return None,
+    })
+}
+
+/// The longest header read: the format's own limit is 100 MB.
+pub const MAX_HEADER: u64 = 100 << 20;
+
+/// The tensors of a header (`json`, the bytes after the 8-byte length).
+pub fn tensors(json: &[u8]) -> Result<Vec<Tensor>, String> {
+    let header: Json =
+        serde_json::from_slice(json).map_err(|e| t!("import-bad-json", why = e.to_string()))?;
+    let map = header
+        .as_object()
+        .ok_or_else(|| t!("safetensors-not-a-header"))?;
+    let mut out = Vec::new();
+    for (name, t) in map {
+        if name == "__metadata__" {
+            continue;
+        }
+        let dtype = t.get("dtype").and_then(Json::as_str);
+        let shape: Option<Vec<u64>> = t
+            .get("shape")
+            .and_then(Json::as_array)
+            .and_then(|a| a.iter().map(Json::as_u64).collect());
+        match (dtype, shape) {
+            (Some(dtype), Some(shape)) => out.push(Tensor {
+                name: name.clone(),
+                dtype: dtype.to_string(),
+                shape,
+            }),
+            _ => return Err(t!("safetensors-bad-tensor", name = name.clone())),
+        }
+    }
+    Ok(out)
+}
+
+/// What a header adds up to: parameters and bytes, in all and by dtype,
+/// and by module (the tensor names without their last part, numbers read
+/// as `*` so the 32 layers of a model are one row).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub tensors: usize,
+    pub params: u64,
+    pub bytes: u64,
+    /// dtype → (values, bytes)
+    pub by_dtype: BTreeMap<String, (u64, u64)>,
+    /// module pattern → (tensors, values)
+    pub by_module: BTreeMap<String, (usize, u64)>,
+}
+
+pub fn summary(tensors: &[Tensor]) -> Result<Summary, String> {
+    let mut s = Summary {
+        tensors: tensors.len(),
+        ..Summary::default()
+    };
+    for t in tensors {
+        let n = t
+            .elements()
+            .ok_or_else(|| t!("safetensors-too-large", name = t.name.clone()))?;
+        let per = dtype_bytes(&t.dtype).ok_or_else(|| {
+            t!(
+                "safetensors-unknown-dtype",
+                dtype = t.dtype.clone(),
+                name = t.name.clone()
+            )
+        })?;
+        let bytes = n
+            .checked_mul(per)
+            .ok_or_else(|| t!("safetensors-too-large", name = t.name.clone()))?;
+        s.params = s.params.saturating_add(n);
+        s.bytes = s.bytes.saturating_add(bytes);
+        let d = s.by_dtype.entry(t.dtype.clone()).or_default();
+        d.0 = d.0.saturating_add(n);
+        d.1 = d.1.saturating_add(bytes);
+        let module: Vec<&str> = t
+            .name
+            .rsplit_once('.')
+            .map_or("", |(m, _)| m)
+            .split('.')
+            .map(|p| {
+                if p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty() {
+                    "*"
+                } else {
+                    p
+                }
+            })
+            .collect();
+        let m = s.by_module.entry(module.join(".")).or_default();
+        m.0 += 1;
+        m.1 = m.1.saturating_add(n);
+    }
+    Ok(s)
+}
+
+/// The header of the file at `path`: its length from the first 8 bytes
+/// (little-endian), then that many bytes of JSON; the weights are not read.
+pub fn read(path: &std::path::Path) -> Result<Vec<Tensor>, String> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| t!("file-cannot-read-the-file-e", e = e.to_string());
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let mut len = [0u8; 8];
+    file.read_exact(&mut len)
+        .map_err(|_| t!("safetensors-too-short"))?;
+    let len = u64::from_le_bytes(len);
+    if len > MAX_HEADER {
+        return Err(t!("safetensors-header-too-long", len = len.to_string()));
+    }
+    let mut json = Vec::new();
+    file.take(len).read_to_end(&mut json).map_err(cannot)?;
+    if json.len() as u64 != len {
+        return Err(t!("safetensors-too-short"));
+    }
+    tensors(&json)
+}
+
+/// Whether the file at `path` looks like a safetensors file: its name, or
+/// a header length followed by `{`.
+pub fn is_safetensors(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    if path.extension().is_some_and(|e| e == "safetensors") {
+        return true;
+    }
+    let mut start = [0u8; 9];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut start))
+        .is_ok_and(|()| {
+            let len = u64::from_le_bytes(start[..8].try_into().unwrap_or([0; 8]));
+            start[8] == b'{' && len > 1 && len <= MAX_HEADER
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_header_adds_up_by_dtype_and_module() {
+        let json = br#"{"__metadata__": {"format": "pt"},
+            "model.layers.0.mlp.up.weight": {"dtype": "BF16", "shape": [8, 4], "data_offsets": [0, 64]},
+            "model.layers.1.mlp.up.weight": {"dtype": "BF16", "shape": [8, 4], "data_offsets": [64, 128]},
+            "model.norm.weight": {"dtype": "F32", "shape": [4], "data_offsets": [128, 144]},
+            "scale": {"dtype": "F32", "shape": [], "data_offsets": [144, 148]}}"#;
+        let t = tensors(json).unwrap();
+        let s = summary(&t).unwrap();
+        assert_eq!((s.tensors, s.params, s.bytes), (4, 69, 148));
+        assert_eq!(s.by_dtype["BF16"], (64, 128));
+        assert_eq!(s.by_module["model.layers.*.mlp.up"], (2, 64));
+        assert_eq!(s.by_module["model.norm"], (1, 4));
+        assert_eq!(s.by_module[""], (1, 1), "a scalar is one value");
+    }
+
+    #[test]
+    fn what_is_not_a_header_says_so() {
+        assert!(tensors(b"[1, 2]").is_err());
+        assert!(
+            tensors(br#"{"w": {"dtype": "F32"}}"#)
+                .unwrap_err()
+                .contains("“w”")
+        );
+        let t = tensors(br#"{"w": {"dtype": "Q4", "shape": [2]}}"#).unwrap();
+        assert!(summary(&t).unwrap_err().contains("Q4"));
+        let t = tensors(br#"{"w": {"dtype": "F32", "shape": [4294967296, 4294967296]}}"#).unwrap();
+        assert!(summary(&t).is_err(), "past u64 is refused, not wrapped");
+    }
+}
