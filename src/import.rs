@@ -91,6 +91,16 @@ pub fn import(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, 
     }
 }
 
+/// Whether `text` leaves its input shape to be given: a printout always
+/// does, a Keras file when it has none (`[None, None, 3]`).
+pub fn needs_input(text: &str) -> bool {
+    match Format::of(text) {
+        Some(Format::Pytorch) => true,
+        Some(Format::Keras) => keras::input_of(text).is_none(),
+        None => false,
+    }
+}
+
 /// The imported network as a layerlab file, its notes as comments.
 pub fn file_text(imported: &Imported) -> String {
     crate::file::to_toml_noted(&imported.net, &imported.header, &imported.notes)

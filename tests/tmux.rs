@@ -702,3 +702,27 @@ fn ctrl_z_gives_the_terminal_back_and_continuing_redraws_it() {
     tmux.keys("q");
     tmux.wait_until_quit();
 }
+
+#[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
+fn a_pytorch_printout_opens_after_its_input_shape_is_given() {
+    let printout = format!(
+        "{}/tests/fixtures/import/torch_resnet18.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let tmux = start("import", &[&printout]);
+    tmux.wait_for("the file does not say its input");
+    tmux.keys("3,224,224");
+    tmux.keys("Enter");
+    let screen = tmux.wait_for("Total params: 11,689,512");
+    assert!(screen.contains("add (2 branches) relu"), "{screen}");
+    assert!(
+        screen.contains("not saved"),
+        "the printout is not written over: {screen}"
+    );
+    tmux.keys("q");
+    tmux.wait_until_quit();
+}

@@ -133,6 +133,21 @@ pub fn import(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, 
     })
 }
 
+/// The input shape `text` gives, if it parses and gives one.
+pub fn input_of(text: &str) -> Option<Shape> {
+    let json: Json = serde_json::from_str(text).ok()?;
+    let config = json.get("config")?;
+    let layers = config.get("layers")?.as_array()?;
+    let first = layers.first()?;
+    let node = Node {
+        class: "",
+        name: String::new(),
+        config: first.get("config").unwrap_or(&Json::Null),
+        preds: Vec::new(),
+    };
+    model_input(&json, config, &[node])
+}
+
 /// The names of the layers an inbound node reads: Keras 3 writes tensors
 /// with a `keras_history`, Keras 2 lists `[name, node, tensor, {…}]`.
 fn inbound(node: &Json, names: &mut Vec<String>) {

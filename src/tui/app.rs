@@ -97,8 +97,8 @@ pub enum Mode {
         effect: Effect,
         why: String,
     },
-    /// Typing the input shape of a PyTorch printout being opened (`text`,
-    /// read from `path`): a printout does not say it.
+    /// Typing the input shape of a model being opened (`text`, read from
+    /// `path`) that does not say it: a printout never does.
     ImportInput {
         path: PathBuf,
         text: String,
@@ -858,18 +858,17 @@ impl App {
     }
 
     /// The loop found that `path` is a PyTorch printout or a Keras model
-    /// (`text`): a Keras one opens at once, a printout first asks for its
-    /// input shape.
+    /// (`text`): one that gives its input shape opens at once, one that
+    /// does not (a printout, always) first asks for it.
     pub fn import_text(&mut self, path: PathBuf, text: String) {
-        match crate::import::Format::of(&text) {
-            Some(crate::import::Format::Pytorch) => {
-                self.mode = Mode::ImportInput {
-                    path,
-                    text,
-                    input: Input::default(),
-                };
-            }
-            _ => self.import_with(&path, &text, None),
+        if crate::import::needs_input(&text) {
+            self.mode = Mode::ImportInput {
+                path,
+                text,
+                input: Input::default(),
+            };
+        } else {
+            self.import_with(&path, &text, None);
         }
     }
 
