@@ -14,7 +14,7 @@ use layerlab::smallest::smallest_valid_input;
 use proptest::prelude::*;
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(common::cases(2000)))]
+    #![proptest_config(common::ci_config(2000))]
 
     #[test]
     fn analysis_never_panics_and_stays_consistent(net in network()) {
@@ -432,7 +432,7 @@ fn window_stack() -> impl Strategy<Value = Network> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(common::cases(500)))]
+    #![proptest_config(common::ci_config(500))]
 
     /// The receptive region of an output cell, by its formula, is what the
     /// taps of every cell give, found tap by tap, layer by layer: at each
@@ -487,7 +487,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(common::cases(2000)))]
+    #![proptest_config(common::ci_config(2000))]
 
     /// A signal's picture: the samples each output of a conv1d or 1-D pool
     /// reads, found by sliding its window along the zero-padded signal one

@@ -1307,7 +1307,7 @@ fn no_english_prose_on_any_russian_screen() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(common::cases(300)))]
+    #![proptest_config(common::ci_config(300))]
 
     /// Random keys on random networks: no panic; the selection and the
     /// analysis always match the network; and whatever the keys made, even

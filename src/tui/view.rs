@@ -558,7 +558,14 @@ const TOTALS_FORMS: usize = 4;
 /// The totals in form `form`: 0 is the widest; 1 has narrower gaps; 2 gives
 /// memory as one figure (weights and activations); 3 leaves memory to the
 /// budget and the `m` view.
-fn totals_line(app: &App, form: usize, m: Option<&crate::memory::Memory>) -> Line<'static> {
+/// `m` is the footer's memory and `budget` its budget spans, computed once
+/// a frame however many forms are tried.
+fn totals_line(
+    app: &App,
+    form: usize,
+    m: Option<&crate::memory::Memory>,
+    budget: &[Span<'static>],
+) -> Line<'static> {
     let t = app.session.theme;
     let gap = if form == 0 { "   " } else { "  " };
     let totals = app.analysis().totals;
@@ -603,7 +610,7 @@ fn totals_line(app: &App, form: usize, m: Option<&crate::memory::Memory>) -> Lin
                 _ => String::new(),
             };
             spans.push(Span::styled(memory, t.muted));
-            spans.extend(budget_spans(app, t));
+            spans.extend(budget.iter().cloned());
             Line::from(spans)
         }
         (None, Some(i)) => Line::from(vec![
@@ -629,10 +636,11 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         app.net().input,
         crate::memory::Setting::default(),
     );
+    let budget = budget_spans(app, app.session.theme);
     let line = (0..TOTALS_FORMS)
-        .map(|form| totals_line(app, form, m.as_ref()))
+        .map(|form| totals_line(app, form, m.as_ref(), &budget))
         .find(|l| l.width() <= width)
-        .unwrap_or_else(|| totals_line(app, TOTALS_FORMS - 1, m.as_ref()));
+        .unwrap_or_else(|| totals_line(app, TOTALS_FORMS - 1, m.as_ref(), &budget));
     let prompt = match &app.mode {
         Mode::Search { input } => Some(("/", input)),
         Mode::GoTo { input } => Some((":", input)),

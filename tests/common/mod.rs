@@ -19,6 +19,17 @@ pub fn cases(default: u32) -> u32 {
         .unwrap_or(default)
 }
 
+/// `cases(default)` cases; on CI (`CI` set) from a fixed seed, so that a
+/// run that lands is a run that can be repeated exactly. Locally every run
+/// draws new cases (or `PROPTEST_RNG_SEED=n` repeats one).
+pub fn ci_config(default: u32) -> ProptestConfig {
+    let mut config = ProptestConfig::with_cases(cases(default));
+    if std::env::var_os("CI").is_some() && std::env::var_os("PROPTEST_RNG_SEED").is_none() {
+        config.rng_seed = proptest::test_runner::RngSeed::Fixed(0x1a7e_21ab);
+    }
+    config
+}
+
 /// Small sizes most of the time, edge ones some of the time, up to the
 /// largest a file can hold.
 pub fn size() -> impl Strategy<Value = u64> {
