@@ -89,6 +89,9 @@ fn slash_searches_labels_n_and_shift_n_step_and_esc_ends_it() {
     assert_eq!(background_of(&buf, "dense 120 relu"), Color::Yellow);
     assert_eq!(background_of(&buf, "dense 84 relu"), Color::Yellow);
     assert_eq!(background_of(&buf, "maxpool 2×2"), Color::Reset);
+    // The label's own text lights up, not the rest of its column.
+    assert_eq!(background_of(&buf, "relu           120"), Color::Yellow);
+    assert_eq!(background_of(&buf, "           120"), Color::Reset);
     enter(&mut app);
     assert_eq!(
         app.selected_path(),

@@ -36,6 +36,8 @@ struct Shown {
     cells: [String; 6],
     /// Styles of single cells over the row's (quiz verdicts).
     cell_styles: [Option<Style>; 6],
+    /// A search match: the label's own text lit up, not its column.
+    found: Option<Style>,
     versus: Line<'static>,
     style: Style,
     remark: String,
@@ -129,6 +131,19 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 let cell = match c {
                     6 => Cell::from(versus.take().unwrap_or_default()),
                     0 | 3 | 4 => right(&s.cells[c]),
+                    // The tree's guides stay plain; the label itself lights up.
+                    1 if s.found.is_some() => {
+                        let text = &s.cells[1];
+                        let start = text.len()
+                            - text
+                                .trim_start_matches(|ch: char| !ch.is_alphanumeric())
+                                .len();
+                        let (guides, label) = text.split_at(start);
+                        Cell::from(Line::from(vec![
+                            Span::raw(guides.to_string()),
+                            Span::styled(label.to_string(), s.found.unwrap_or_default()),
+                        ]))
+                    }
                     _ => Cell::from(s.cells[c].clone()),
                 };
                 match s.cell_styles.get(c).copied().flatten() {
@@ -221,7 +236,7 @@ fn found(app: &App, layer: &Layer, shown: &mut Shown) {
     if let Some(query) = app.search_query()
         && crate::tui::find::matches(layer, &query)
     {
-        shown.cell_styles[1] = Some(app.session.theme.found);
+        shown.found = Some(app.session.theme.found);
     }
 }
 
