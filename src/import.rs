@@ -117,6 +117,24 @@ pub(crate) fn make(kind: Kind, settings: &[(Field, Value)]) -> Result<Layer, Str
     Ok(layer)
 }
 
+/// Appends `layer` to `list` (whose path is `base`), with its note. A note
+/// is said once, on the first layer it is about: thirty ReLU6s need not
+/// each say they count as ReLUs.
+pub(crate) fn push_noted(
+    notes: &mut BTreeMap<Vec<usize>, String>,
+    list: &mut Vec<Layer>,
+    base: &[usize],
+    layer: Layer,
+    note: Option<String>,
+) {
+    if let Some(note) = note.filter(|n| !notes.values().any(|said| said == n)) {
+        let mut path = base.to_vec();
+        path.push(list.len());
+        notes.insert(path, note);
+    }
+    list.push(layer);
+}
+
 /// The output of `layers` on `input`, or `None` where one cannot be
 /// computed (then nothing after it can be checked).
 pub(crate) fn output_of(input: Shape, layers: &[Layer]) -> Option<Shape> {

@@ -312,14 +312,7 @@ impl Ctx {
 
     /// Appends `layer` to `list` (whose path is `base`), with its note.
     fn push(&mut self, list: &mut Vec<Layer>, base: &[usize], layer: Layer, note: Option<String>) {
-        // A note is said once, on the first layer it is about: thirty
-        // ReLU6s need not each say they count as ReLUs.
-        if let Some(note) = note.filter(|n| !self.notes.values().any(|said| said == n)) {
-            let mut path = base.to_vec();
-            path.push(list.len());
-            self.notes.insert(path, note);
-        }
-        list.push(layer);
+        super::push_noted(&mut self.notes, list, base, layer, note);
     }
 
     /// Appends what `node` computes to `list`, which starts from `input`.
