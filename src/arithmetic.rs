@@ -6,7 +6,8 @@
 //! drawing is in `tui::visual`.
 
 use crate::engine::{Analysis, Axis, AxisFit, axes};
-use crate::layer::{Hw, Kind, Layer, Padding};
+use crate::family::Spatial;
+use crate::layer::{Hw, Layer, Padding};
 use crate::network::{Network, Shape};
 
 /// The taps of one output cell's window along one axis, in input
@@ -46,7 +47,7 @@ impl Taps {
 /// output cell gathers from. `None` for other kinds, a cell outside the
 /// output, or numbers too large to draw.
 pub fn window(layer: &Layer, hw: Hw, cell: [u64; 2]) -> Option<[Taps; 2]> {
-    if layer.kind == Kind::ConvTranspose2d {
+    if layer.kind.spatial() == Spatial::Transpose {
         let pad = match layer.padding {
             Padding::Explicit(p) => p,
             _ => Hw::square(0),
@@ -206,8 +207,8 @@ fn back(
         let hi = hi.min(i128::from(n) - 1);
         (lo <= hi).then_some((lo as u64, hi as u64))
     };
-    Some(match layer.kind {
-        k if k.has_window() => {
+    Some(match layer.kind.spatial() {
+        Spatial::Window { axes: 2, .. } => {
             let [ah, aw] = axes(layer, hw);
             let axis = |a: crate::engine::Axis, (lo, hi): (u64, u64)| -> Option<(u64, u64)> {
                 let AxisFit::Fits(out) = a.output() else {
@@ -256,7 +257,7 @@ fn back(
                 cols: axis(aw, region.cols)?,
             }
         }
-        Kind::ConvTranspose2d => {
+        Spatial::Transpose => {
             let pad = match layer.padding {
                 Padding::Explicit(p) => p,
                 _ => Hw::square(0),
@@ -286,14 +287,14 @@ fn back(
                 cols: axis(region.cols, w, k.w, s.w, pad.w, d.w)?,
             }
         }
-        Kind::Upsample => {
+        Spatial::Upsample => {
             let s = layer.scale;
             Region {
                 rows: (region.rows.0 / s.h, region.rows.1 / s.h),
                 cols: (region.cols.0 / s.w, region.cols.1 / s.w),
             }
         }
-        Kind::AdaptiveAvgPool | Kind::AdaptiveMaxPool => {
+        Spatial::Adaptive => {
             let o = layer.output;
             // PyTorch's windows: ⌊i·in/out⌋ to ⌈(i + 1)·in/out⌉ − 1.
             let axis = |(lo, hi): (u64, u64), n: u64, out: u64| {
@@ -307,7 +308,7 @@ fn back(
                 cols: axis(region.cols, w, o.w),
             }
         }
-        Kind::ZeroPad => {
+        Spatial::ZeroPad => {
             let s = layer.sides;
             let shift = |(lo, hi): (u64, u64), before: u64, n: u64| {
                 range(
@@ -321,8 +322,9 @@ fn back(
                 cols: shift(region.cols, s.left, w)?,
             }
         }
-        Kind::Flatten | Kind::GlobalAvgPool | Kind::Dense => whole,
-        Kind::Block => {
+        // 1-D and 3-D windows never see an image.
+        Spatial::Ends | Spatial::Window { .. } => whole,
+        Spatial::Block => {
             // The body, repetition by repetition from the last (each
             // repetition's shapes as the first's: blocks keep their size).
             let (Some(body), Some(rows)) = (layer.branches.first(), inner.first()) else {
@@ -334,7 +336,7 @@ fn back(
             }
             region
         }
-        k if k.is_merge() => {
+        Spatial::Merge(_) => {
             // Every branch reads the input: the union of what each needs.
             let mut all: Option<Region> = None;
             for (b, branch) in layer.branches.iter().enumerate() {
@@ -350,7 +352,7 @@ fn back(
             }
             all.unwrap_or(region)
         }
-        _ => region,
+        Spatial::Pointwise => region,
     })
     .map(|r| clip(r, hw))
 }

@@ -18,6 +18,7 @@ mod keras;
 mod pytorch;
 
 use crate::engine::{Analysis, AxisFit, Row, Status, analyze, axes};
+use crate::family::Spatial;
 use crate::layer::{Activation, Hw, Kind, Layer};
 use crate::network::{Kernels, Network, Shape};
 use crate::text::visible;
@@ -175,8 +176,8 @@ fn node<'a>(
             .map(|(i, (l, r))| node(format!("{prefix}_{}", i + 1), l, r, kernels, budget))
             .collect::<Result<Vec<_>, _>>()
     };
-    Ok(match layer.kind {
-        Kind::Block => {
+    Ok(match layer.kind.spatial() {
+        Spatial::Block => {
             let body = layer.branches.first().map_or(&[][..], Vec::as_slice);
             let mut shape = e.input;
             let mut repetitions = Vec::new();
@@ -195,7 +196,7 @@ fn node<'a>(
             }
             Node::Block(e, repetitions)
         }
-        k if k.is_merge() => {
+        Spatial::Merge(_) => {
             let mut branches = Vec::new();
             for (b, branch) in layer.branches.iter().enumerate() {
                 let rows = row.inner.get(b).map_or(&[][..], Vec::as_slice);
@@ -203,7 +204,13 @@ fn node<'a>(
             }
             Node::Merge(e, branches)
         }
-        _ => Node::Plain(e),
+        Spatial::Pointwise
+        | Spatial::Window { .. }
+        | Spatial::Transpose
+        | Spatial::Upsample
+        | Spatial::Adaptive
+        | Spatial::ZeroPad
+        | Spatial::Ends => Node::Plain(e),
     })
 }
 

@@ -26,12 +26,11 @@ mod transpose;
 
 pub use merge::merged;
 pub use nd::window_axes as nd_window_axes;
-pub use recurrent::gates;
 pub use transpose::transpose_axis;
 
 use crate::engine::{Dropped, Problem};
 use crate::export::{ExportError, Exported};
-use crate::layer::{Field, Hw, Kind, Layer, Padding};
+use crate::layer::{Activation, Field, Hw, Kind, Layer, Padding};
 use crate::network::{Kernels, Shape};
 use crate::size::Size;
 
@@ -139,16 +138,78 @@ impl Step {
     }
 }
 
-/// What a family does for each of its kinds.
+/// What a kind does to the positions of a map (an image's pixels, a
+/// signal's samples, a volume's voxels): how the receptive field, the
+/// region one output cell reads and the smallest valid input pass through
+/// it. Every kind says which; the engine, `arithmetic` and `smallest`
+/// match on this, never on the kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spatial {
+    /// Each output position reads the same input position: activations,
+    /// norms, gates, channel rearrangements.
+    Pointwise,
+    /// A window slides along `axes` axes (1, 2 or 3): convolutions
+    /// (`pool: None`), and pooling, whose stride defaults to the window.
+    Window { axes: usize, pool: Option<Reduce> },
+    /// A transposed convolution: each output gathers ⌈span / s⌉ inputs.
+    Transpose,
+    /// Each input pixel becomes `scale` pixels (nearest copies, bilinear
+    /// also blends a neighbour).
+    Upsample,
+    /// Adaptive pooling: the layer sets the output size.
+    Adaptive,
+    /// Zeros around the image.
+    ZeroPad,
+    /// What comes out is no longer positions of the input map: flatten,
+    /// global pooling, a dense layer, tokens, sequences.
+    Ends,
+    /// Branches that each read the input, then meet.
+    Merge(Meet),
+    /// Layers one after another, repeated.
+    Block,
+}
+
+/// How a merge's branches meet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Meet {
+    /// Summed: every branch gives the same shape.
+    Add,
+    /// Joined along the first dimension (PyTorch's dim 1).
+    Concat,
+}
+
+/// The largest value or the mean: what a pooling window takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reduce {
+    Max,
+    Avg,
+}
+
+/// What a family does for each of its kinds. `of(kind)` hands out one
+/// value per kind, carrying what tells the family's kinds apart, so no
+/// family asks which kind it is.
 pub trait Family: Sync {
-    /// The fields `kind` takes, in the order files and forms list them.
-    fn fields(&self, _kind: Kind) -> &'static [Field] {
+    /// The fields the kind takes, in the order files and forms list them.
+    fn fields(&self) -> &'static [Field] {
         &[]
     }
 
-    /// The fields a file must give for `kind` (the rest have defaults).
-    fn required(&self, _kind: Kind) -> &'static [Field] {
+    /// The fields a file must give (the rest have defaults).
+    fn required(&self) -> &'static [Field] {
         &[]
+    }
+
+    /// What the kind does to the positions of a map.
+    fn spatial(&self) -> Spatial;
+
+    /// Whether the kind may carry an `activation` shorthand.
+    fn carries_activation(&self) -> bool {
+        false
+    }
+
+    /// Whether the kind runs a cell over every position.
+    fn recurrent(&self) -> bool {
+        false
     }
 
     /// Changes the shared defaults of a new layer where the family's differ.
@@ -164,9 +225,7 @@ pub trait Family: Sync {
     }
 
     /// How the parameter count comes about; `result` is the count written out.
-    fn params_line(&self, _layer: &Layer, _input: Shape, _result: &str, _k: Kernels) -> String {
-        t!("family-0-no-weights").to_string()
-    }
+    fn params_line(&self, layer: &Layer, input: Shape, result: &str, k: Kernels) -> String;
 
     /// How the MAC count comes about, for layers where it is worth a line
     /// of its own (attention's L², a recurrent layer's steps).
@@ -175,9 +234,7 @@ pub trait Family: Sync {
     }
 
     /// The table's short description: `conv 5×5 ×6 s1 p0 relu`.
-    fn label(&self, layer: &Layer) -> String {
-        layer.kind.name().to_string()
-    }
+    fn label(&self, layer: &Layer) -> String;
 
     /// `+`/`-`: one step bigger or smaller — the window by a pixel, a dense
     /// layer by a unit. Refused, with the reason, where it means nothing.
@@ -198,33 +255,66 @@ pub trait Family: Sync {
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError>;
 }
 
-/// The family that knows `kind`.
+/// The family value that knows `kind`: the one place a kind is sent to
+/// its home. The match is exhaustive, so a new kind does not compile
+/// until it has one.
 pub fn of(kind: Kind) -> &'static dyn Family {
+    use Activation as A;
+    use Reduce::{Avg, Max};
     match kind {
         Kind::Conv2d => &conv::Conv,
-        Kind::MaxPool | Kind::AvgPool => &pool::Pool,
+        Kind::MaxPool => &pool::Pool(Max),
+        Kind::AvgPool => &pool::Pool(Avg),
         Kind::Dense => &dense::Dense,
-        Kind::Flatten | Kind::GlobalAvgPool => &reshape::Reshape,
-        Kind::BatchNorm | Kind::Dropout => &norm::Norm,
-        Kind::Relu | Kind::Sigmoid | Kind::Tanh | Kind::Softmax | Kind::Gelu => {
-            &activation::Activations
-        }
-        Kind::Conv1d
-        | Kind::MaxPool1d
-        | Kind::AvgPool1d
-        | Kind::Conv3d
-        | Kind::MaxPool3d
-        | Kind::AvgPool3d => &nd::Nd,
-        Kind::Embedding
-        | Kind::PosEmbedding
-        | Kind::LayerNorm
-        | Kind::Attention
-        | Kind::Transformer
-        | Kind::FirstToken => &sequence::Sequence,
-        Kind::Lstm | Kind::Gru | Kind::Rnn => &recurrent::Recurrent,
-        Kind::Add | Kind::Concat | Kind::Block => &merge::Merge,
-        Kind::ConvTranspose2d | Kind::Upsample => &transpose::Transpose,
-        Kind::AdaptiveAvgPool | Kind::AdaptiveMaxPool => &adaptive::Adaptive,
+        Kind::Flatten => &reshape::Flatten,
+        Kind::GlobalAvgPool => &reshape::GlobalAvgPool,
+        Kind::BatchNorm => &norm::BatchNorm,
+        Kind::Dropout => &norm::Dropout,
+        Kind::Relu => &activation::Activations(A::Relu),
+        Kind::Sigmoid => &activation::Activations(A::Sigmoid),
+        Kind::Tanh => &activation::Activations(A::Tanh),
+        Kind::Softmax => &activation::Activations(A::Softmax),
+        Kind::Gelu => &activation::Activations(A::Gelu),
+        Kind::Conv1d => &nd::Nd {
+            axes: 1,
+            pool: None,
+        },
+        Kind::MaxPool1d => &nd::Nd {
+            axes: 1,
+            pool: Some(Max),
+        },
+        Kind::AvgPool1d => &nd::Nd {
+            axes: 1,
+            pool: Some(Avg),
+        },
+        Kind::Conv3d => &nd::Nd {
+            axes: 3,
+            pool: None,
+        },
+        Kind::MaxPool3d => &nd::Nd {
+            axes: 3,
+            pool: Some(Max),
+        },
+        Kind::AvgPool3d => &nd::Nd {
+            axes: 3,
+            pool: Some(Avg),
+        },
+        Kind::Embedding => &sequence::Sequence(sequence::Seq::Embedding),
+        Kind::PosEmbedding => &sequence::Sequence(sequence::Seq::PosEmbedding),
+        Kind::LayerNorm => &sequence::Sequence(sequence::Seq::LayerNorm),
+        Kind::Attention => &sequence::Sequence(sequence::Seq::Attention),
+        Kind::Transformer => &sequence::Sequence(sequence::Seq::Transformer),
+        Kind::FirstToken => &sequence::Sequence(sequence::Seq::FirstToken),
+        Kind::Lstm => &recurrent::Recurrent(recurrent::Cell::Lstm),
+        Kind::Gru => &recurrent::Recurrent(recurrent::Cell::Gru),
+        Kind::Rnn => &recurrent::Recurrent(recurrent::Cell::Rnn),
+        Kind::Add => &merge::Merge(Meet::Add),
+        Kind::Concat => &merge::Merge(Meet::Concat),
+        Kind::Block => &merge::Block,
+        Kind::ConvTranspose2d => &transpose::Transpose(transpose::Grow::ConvTranspose),
+        Kind::Upsample => &transpose::Transpose(transpose::Grow::Upsample),
+        Kind::AdaptiveAvgPool => &adaptive::Adaptive(Avg),
+        Kind::AdaptiveMaxPool => &adaptive::Adaptive(Max),
         Kind::ZeroPad => &pad::Pad,
     }
 }

@@ -407,7 +407,7 @@ fn parse_nested(
         line: Some(line_of(src, span.start)),
         message: format!("{} {number}: {message}", t!("file-layer")),
     };
-    let known_kinds = || Kind::ALL.map(Kind::name).join(", ");
+    let known_kinds = || Kind::iter().map(Kind::name).collect::<Vec<_>>().join(", ");
     let entries = &table.get_ref().entries;
     let Some((_, type_value)) = entries.iter().find(|(k, _)| k.get_ref() == "type") else {
         return Err(at(
@@ -417,7 +417,7 @@ fn parse_nested(
     };
     let kind = match type_value.get_ref().as_str() {
         Some(name) => Kind::from_name(name).ok_or_else(|| {
-            let hint = suggest(name, Kind::ALL.map(Kind::name).iter().copied())
+            let hint = suggest(name, Kind::iter().map(Kind::name))
                 .map(|s| t!("file-did-you-mean-s", s = s.to_string()))
                 .unwrap_or_default();
             at(

@@ -4,6 +4,7 @@
 //! Files, the editing form and the table all go through this one catalogue,
 //! so a field is spelled, validated and shown the same way everywhere.
 
+use crate::family::Spatial;
 use crate::size::Size;
 use std::fmt;
 
@@ -137,131 +138,108 @@ pub struct Extra {
     pub tied: bool,
 }
 
-/// Every kind of layer, in the order the "add layer" list shows them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Every kind of layer, in the order the "add layer" list shows them. The
+/// list (`Kind::iter()`) and the names files use are derived from here;
+/// what a kind does is its family's (`family::of`).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 pub enum Kind {
+    #[strum(serialize = "conv2d")]
     Conv2d,
+    #[strum(serialize = "maxpool")]
     MaxPool,
+    #[strum(serialize = "avgpool")]
     AvgPool,
+    #[strum(serialize = "flatten")]
     Flatten,
+    #[strum(serialize = "dense")]
     Dense,
+    #[strum(serialize = "batchnorm")]
     BatchNorm,
+    #[strum(serialize = "dropout")]
     Dropout,
+    #[strum(serialize = "global_avgpool")]
     GlobalAvgPool,
+    #[strum(serialize = "relu")]
     Relu,
+    #[strum(serialize = "sigmoid")]
     Sigmoid,
+    #[strum(serialize = "tanh")]
     Tanh,
+    #[strum(serialize = "softmax")]
     Softmax,
+    #[strum(serialize = "add")]
     Add,
+    #[strum(serialize = "concat")]
     Concat,
+    #[strum(serialize = "block")]
     Block,
+    #[strum(serialize = "conv_transpose2d")]
     ConvTranspose2d,
+    #[strum(serialize = "upsample")]
     Upsample,
+    #[strum(serialize = "adaptive_avgpool")]
     AdaptiveAvgPool,
+    #[strum(serialize = "adaptive_maxpool")]
     AdaptiveMaxPool,
+    #[strum(serialize = "zeropad")]
     ZeroPad,
+    #[strum(serialize = "conv1d")]
     Conv1d,
+    #[strum(serialize = "maxpool1d")]
     MaxPool1d,
+    #[strum(serialize = "avgpool1d")]
     AvgPool1d,
+    #[strum(serialize = "conv3d")]
     Conv3d,
+    #[strum(serialize = "maxpool3d")]
     MaxPool3d,
+    #[strum(serialize = "avgpool3d")]
     AvgPool3d,
+    #[strum(serialize = "embedding")]
     Embedding,
+    #[strum(serialize = "pos_embedding")]
     PosEmbedding,
+    #[strum(serialize = "layernorm")]
     LayerNorm,
+    #[strum(serialize = "attention")]
     Attention,
+    #[strum(serialize = "transformer")]
     Transformer,
+    #[strum(serialize = "lstm")]
     Lstm,
+    #[strum(serialize = "gru")]
     Gru,
+    #[strum(serialize = "rnn")]
     Rnn,
+    #[strum(serialize = "first_token")]
     FirstToken,
+    #[strum(serialize = "gelu")]
     Gelu,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 36] = [
-        Kind::Conv2d,
-        Kind::MaxPool,
-        Kind::AvgPool,
-        Kind::Flatten,
-        Kind::Dense,
-        Kind::BatchNorm,
-        Kind::Dropout,
-        Kind::GlobalAvgPool,
-        Kind::Relu,
-        Kind::Sigmoid,
-        Kind::Tanh,
-        Kind::Softmax,
-        Kind::Add,
-        Kind::Concat,
-        Kind::Block,
-        Kind::ConvTranspose2d,
-        Kind::Upsample,
-        Kind::AdaptiveAvgPool,
-        Kind::AdaptiveMaxPool,
-        Kind::ZeroPad,
-        Kind::Conv1d,
-        Kind::MaxPool1d,
-        Kind::AvgPool1d,
-        Kind::Conv3d,
-        Kind::MaxPool3d,
-        Kind::AvgPool3d,
-        Kind::Embedding,
-        Kind::PosEmbedding,
-        Kind::LayerNorm,
-        Kind::Attention,
-        Kind::Transformer,
-        Kind::Lstm,
-        Kind::Gru,
-        Kind::Rnn,
-        Kind::FirstToken,
-        Kind::Gelu,
-    ];
+    /// Every kind, in the order the "add layer" list shows them.
+    pub fn iter() -> impl Iterator<Item = Kind> + Clone {
+        <Kind as strum::IntoEnumIterator>::iter()
+    }
 
     /// The name used in files (`type = "conv2d"`).
     pub fn name(self) -> &'static str {
-        match self {
-            Kind::Conv2d => "conv2d",
-            Kind::MaxPool => "maxpool",
-            Kind::AvgPool => "avgpool",
-            Kind::Flatten => "flatten",
-            Kind::Dense => "dense",
-            Kind::BatchNorm => "batchnorm",
-            Kind::Dropout => "dropout",
-            Kind::GlobalAvgPool => "global_avgpool",
-            Kind::Relu => "relu",
-            Kind::Sigmoid => "sigmoid",
-            Kind::Tanh => "tanh",
-            Kind::Softmax => "softmax",
-            Kind::Add => "add",
-            Kind::Concat => "concat",
-            Kind::Block => "block",
-            Kind::ConvTranspose2d => "conv_transpose2d",
-            Kind::Upsample => "upsample",
-            Kind::AdaptiveAvgPool => "adaptive_avgpool",
-            Kind::AdaptiveMaxPool => "adaptive_maxpool",
-            Kind::ZeroPad => "zeropad",
-            Kind::Conv1d => "conv1d",
-            Kind::MaxPool1d => "maxpool1d",
-            Kind::AvgPool1d => "avgpool1d",
-            Kind::Conv3d => "conv3d",
-            Kind::MaxPool3d => "maxpool3d",
-            Kind::AvgPool3d => "avgpool3d",
-            Kind::Embedding => "embedding",
-            Kind::PosEmbedding => "pos_embedding",
-            Kind::LayerNorm => "layernorm",
-            Kind::Attention => "attention",
-            Kind::Transformer => "transformer",
-            Kind::Lstm => "lstm",
-            Kind::Gru => "gru",
-            Kind::Rnn => "rnn",
-            Kind::FirstToken => "first_token",
-            Kind::Gelu => "gelu",
-        }
+        self.into()
     }
 
     pub fn from_name(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.name() == name)
+        name.parse().ok()
     }
 
     /// One line for the "add layer" list: the catalogue's `kind-NAME`.
@@ -271,85 +249,90 @@ impl Kind {
 
     /// The fields this kind takes, in the order files and forms list them.
     pub fn fields(self) -> &'static [Field] {
-        crate::family::of(self).fields(self)
+        crate::family::of(self).fields()
     }
 
     /// Fields a file must give for this kind (the rest have defaults).
     pub fn required(self) -> &'static [Field] {
-        crate::family::of(self).required(self)
+        crate::family::of(self).required()
     }
 
+    /// What the kind does to the positions of a map, as its family says.
+    pub fn spatial(self) -> Spatial {
+        crate::family::of(self).spatial()
+    }
+
+    /// A 2-D convolution (its dilation spreads the window).
     pub fn is_conv(self) -> bool {
-        self == Kind::Conv2d
+        matches!(
+            self.spatial(),
+            Spatial::Window {
+                axes: 2,
+                pool: None
+            }
+        )
     }
 
+    /// 2-D pooling.
     pub fn is_pool(self) -> bool {
-        matches!(self, Kind::MaxPool | Kind::AvgPool)
+        matches!(
+            self.spatial(),
+            Spatial::Window {
+                axes: 2,
+                pool: Some(_)
+            }
+        )
     }
 
     /// How many axes a window of this kind slides along: 1 for conv1d and
     /// 1-D pooling, 3 for conv3d and 3-D pooling, 2 for every other kind
     /// (whose windows, where they have one, are height × width).
     pub fn window_axes(self) -> usize {
-        match self {
-            Kind::Conv1d | Kind::MaxPool1d | Kind::AvgPool1d => 1,
-            Kind::Conv3d | Kind::MaxPool3d | Kind::AvgPool3d => 3,
+        match self.spatial() {
+            Spatial::Window { axes, .. } => axes,
             _ => 2,
         }
     }
 
     /// Windows of any rank: what `p` pads and `s` strides.
     pub fn slides(self) -> bool {
-        self.has_window() || self.window_axes() != 2
+        matches!(self.spatial(), Spatial::Window { .. })
     }
 
     /// Convolutions of any rank: what `P` and `S` reach.
     pub fn convolves(self) -> bool {
-        matches!(self, Kind::Conv2d | Kind::Conv1d | Kind::Conv3d)
+        matches!(self.spatial(), Spatial::Window { pool: None, .. })
     }
 
     /// Pooling of any rank: its stride defaults to its window.
     pub fn pools(self) -> bool {
-        self.is_pool()
-            || matches!(
-                self,
-                Kind::MaxPool1d | Kind::AvgPool1d | Kind::MaxPool3d | Kind::AvgPool3d
-            )
+        matches!(self.spatial(), Spatial::Window { pool: Some(_), .. })
     }
 
     /// Recurrent layers: a cell run over every position.
     pub fn is_recurrent(self) -> bool {
-        matches!(self, Kind::Lstm | Kind::Gru | Kind::Rnn)
+        crate::family::of(self).recurrent()
     }
 
     /// Conv and dense layers may carry an `activation` shorthand, and a
     /// merge may apply one after it sums or joins its branches.
     pub fn carries_activation(self) -> bool {
-        matches!(
-            self,
-            Kind::Conv2d
-                | Kind::Dense
-                | Kind::ConvTranspose2d
-                | Kind::Add
-                | Kind::Concat
-                | Kind::Conv1d
-                | Kind::Conv3d
-        )
+        crate::family::of(self).carries_activation()
     }
 
     /// `add` and `concat`: branches that each see the input, then meet.
     pub fn is_merge(self) -> bool {
-        matches!(self, Kind::Add | Kind::Concat)
+        matches!(self.spatial(), Spatial::Merge(_))
     }
 
     /// Kinds that hold layers of their own: the merges and `block`.
     pub fn is_container(self) -> bool {
-        self.is_merge() || self == Kind::Block
+        matches!(self.spatial(), Spatial::Merge(_) | Spatial::Block)
     }
 
     /// Conv and pooling layers slide a window over the image.
     pub fn has_window(self) -> bool {
-        self.is_conv() || self.is_pool()
+        matches!(self.spatial(), Spatial::Window { axes: 2, .. })
     }
 }
 
@@ -1183,7 +1166,7 @@ mod tests {
 
     #[test]
     fn every_kind_round_trips_its_name() {
-        for k in Kind::ALL {
+        for k in Kind::iter() {
             assert_eq!(Kind::from_name(k.name()), Some(k));
         }
     }

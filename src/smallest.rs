@@ -8,6 +8,7 @@
 
 use crate::engine::{Axis, AxisFit, AxisRule, axes};
 use crate::family::transpose_axis;
+use crate::family::{Reduce, Spatial};
 use crate::layer::{Hw, Kind, Layer};
 use crate::network::{Kernels, Network, Shape};
 
@@ -137,8 +138,8 @@ fn through(layer: &Layer, shape: Shape, kernels: Kernels, budget: &mut u64) -> F
         return Flow::OutOfBudget;
     };
     *budget = left;
-    match layer.kind {
-        Kind::Block => {
+    match layer.kind.spatial() {
+        Spatial::Block => {
             let body = layer.branches.first().map_or(&[][..], Vec::as_slice);
             let mut shape = shape;
             for _ in 0..layer.repeat.get() {
@@ -151,7 +152,7 @@ fn through(layer: &Layer, shape: Shape, kernels: Kernels, budget: &mut u64) -> F
             }
             Flow::Through(shape)
         }
-        k if k.is_merge() => {
+        Spatial::Merge(_) => {
             let mut outs = Vec::with_capacity(layer.branches.len());
             for branch in &layer.branches {
                 match flows(branch, shape, kernels, budget) {
@@ -159,12 +160,18 @@ fn through(layer: &Layer, shape: Shape, kernels: Kernels, budget: &mut u64) -> F
                     other => return other,
                 }
             }
-            match crate::family::merged(k, &outs) {
+            match crate::family::merged(layer.kind, &outs) {
                 Ok(out) => Flow::Through(out),
                 Err(_) => Flow::Broken,
             }
         }
-        k => match crate::family::of(k).step(layer, shape, kernels) {
+        Spatial::Pointwise
+        | Spatial::Window { .. }
+        | Spatial::Transpose
+        | Spatial::Upsample
+        | Spatial::Adaptive
+        | Spatial::ZeroPad
+        | Spatial::Ends => match crate::family::of(layer.kind).step(layer, shape, kernels) {
             Ok(step) => Flow::Through(step.output),
             Err(_) => Flow::Broken,
         },
@@ -198,13 +205,13 @@ fn need_before(layers: &[Layer], mut need: Need) -> Option<Need> {
 
 fn need_through(layer: &Layer, need: Need) -> Option<Need> {
     let [d, h, w] = need;
-    match layer.kind.window_axes() {
-        1 => {
+    match layer.kind.spatial() {
+        Spatial::Window { axes: 1, .. } => {
             let probe = Shape::Matrix { rows: 1, cols: 1 };
             let (_, axes) = crate::family::nd_window_axes(layer, probe).ok()?;
             Some([d, h, smallest_input(axes[0].1, w)?])
         }
-        3 => {
+        Spatial::Window { axes: 3, pool } => {
             let probe = Shape::Volume {
                 c: 1,
                 d: 1,
@@ -215,10 +222,9 @@ fn need_through(layer: &Layer, need: Need) -> Option<Need> {
             // avg_pool3d also wants the unpadded input to hold the window.
             let least = |a: Axis, need| {
                 let n = smallest_input(a, need)?;
-                Some(if layer.kind == Kind::AvgPool3d {
-                    n.max(a.kernel)
-                } else {
-                    n
+                Some(match pool {
+                    Some(Reduce::Avg) => n.max(a.kernel),
+                    Some(Reduce::Max) | None => n,
                 })
             };
             Some([
@@ -227,21 +233,12 @@ fn need_through(layer: &Layer, need: Need) -> Option<Need> {
                 least(axes[2].1, w)?,
             ])
         }
-        // Past these the image is gone (or sized by the layer): any input
+        // Past these the map is gone (or sized by the layer): any input
         // of size 1 gets through.
-        _ if matches!(
-            layer.kind,
-            Kind::Flatten
-                | Kind::GlobalAvgPool
-                | Kind::AdaptiveAvgPool
-                | Kind::AdaptiveMaxPool
-                | Kind::FirstToken
-        ) =>
-        {
-            Some([1, 1, 1])
-        }
-        _ if layer.kind.is_container() => container_need(layer, need),
-        _ => {
+        Spatial::Ends | Spatial::Adaptive => Some([1, 1, 1]),
+        Spatial::Merge(_) | Spatial::Block => container_need(layer, need),
+        Spatial::Pointwise => Some(need),
+        Spatial::Window { .. } | Spatial::Transpose | Spatial::Upsample | Spatial::ZeroPad => {
             let plane = need_in_plane(layer, Hw { h, w })?;
             Some([d, plane.h, plane.w])
         }
@@ -250,7 +247,7 @@ fn need_through(layer: &Layer, need: Need) -> Option<Need> {
 
 /// What a container needs to receive so that `need` leaves it.
 fn container_need(layer: &Layer, need: Need) -> Option<Need> {
-    if layer.kind == Kind::Block {
+    if layer.kind.spatial() == Spatial::Block {
         let body = layer.branches.first().map_or(&[][..], Vec::as_slice);
         // The last repetition must leave `need`; each one before it must
         // leave what the next needs. Once the need stops changing, the
@@ -290,26 +287,26 @@ fn need_in_plane(layer: &Layer, need: Hw) -> Option<Hw> {
             w: f(need.w, 1)?,
         })
     };
-    Some(match layer.kind {
-        k if k.has_window() => {
+    Some(match layer.kind.spatial() {
+        Spatial::Window { .. } => {
             let [ah, aw] = axes(layer, Hw::square(1));
             Hw {
                 h: smallest_input(ah, need.h)?,
                 w: smallest_input(aw, need.w)?,
             }
         }
-        Kind::Upsample => per_axis(&|n, a| {
+        Spatial::Upsample => per_axis(&|n, a| {
             let s = if a == 0 { layer.scale.h } else { layer.scale.w };
             Some(n.div_ceil(s))
         })?,
-        Kind::ZeroPad => {
+        Spatial::ZeroPad => {
             let s = layer.sides;
             Hw {
                 h: need.h.saturating_sub(s.top.saturating_add(s.bottom)).max(1),
                 w: need.w.saturating_sub(s.left.saturating_add(s.right)).max(1),
             }
         }
-        Kind::ConvTranspose2d => per_axis(&|n, a| {
+        Spatial::Transpose => per_axis(&|n, a| {
             let pick = |hw: Hw| if a == 0 { hw.h } else { hw.w };
             let pad = match layer.padding {
                 crate::layer::Padding::Explicit(p) => pick(p),
@@ -337,7 +334,11 @@ fn need_in_plane(layer: &Layer, need: Hw) -> Option<Hw> {
             }
             Some(hi)
         })?,
-        _ => need,
+        Spatial::Pointwise
+        | Spatial::Adaptive
+        | Spatial::Ends
+        | Spatial::Merge(_)
+        | Spatial::Block => need,
     })
 }
 

@@ -128,7 +128,7 @@ proptest! {
             "groups", "bias", "ceil_mode", "rate", "activation", "units", "type", "input"]),
         value in proptest::sample::select(vec!["-1", "0", "9223372036854775807", "[0, 3]", "[1]",
             "[1, 2, 3]", "\"same\"", "\"x\"", "1.5", "nan", "inf", "true", "{ a = 1 }", "[]"]),
-        kind in proptest::sample::select(Kind::ALL.to_vec()),
+        kind in proptest::sample::select(Kind::iter().collect::<Vec<_>>()),
     ) {
         let text = format!("input = [1, 8, 8]\n[[layer]]\ntype = \"{}\"\n{key} = {value}\n", kind.name());
         if let Err(e) = parse(&text) {

@@ -5,6 +5,7 @@
 
 use super::window::next_receptive_field;
 use super::{Problem, ReceptiveField, Row, Status, Sums, step};
+use crate::family::Spatial;
 use crate::layer::{Kind, Layer};
 use crate::network::{Kernels, Shape};
 
@@ -102,8 +103,9 @@ fn container(
     kernels: Kernels,
     budget: &mut u64,
 ) -> Row {
-    let run = match layer.kind {
-        Kind::Block => block(layer, input, rf, kernels, budget),
+    let run = match layer.kind.spatial() {
+        Spatial::Block => block(layer, input, rf, kernels, budget),
+        // Only containers come here: the rest are merges.
         _ => merge(layer, input, rf, kernels, budget),
     };
     let (inner, result) = run;

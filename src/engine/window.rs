@@ -3,7 +3,8 @@
 //! `"same"`, and how the receptive field grows through them.
 
 use super::{Problem, ReceptiveField};
-use crate::layer::{Hw, Kind, Layer, Padding, UpsampleMode};
+use crate::family::Spatial;
+use crate::layer::{Hw, Layer, Padding, UpsampleMode};
 use crate::network::Shape;
 
 /// One spatial axis of a sliding window, as the engine and `explain` see it.
@@ -212,10 +213,10 @@ pub(super) fn next_receptive_field(
         h: (jump.h / by.h).max(1),
         w: (jump.w / by.w).max(1),
     };
-    match layer.kind {
+    match layer.kind.spatial() {
         // Each output of a transposed convolution gathers ⌈span / s⌉
         // neighbouring inputs.
-        Kind::ConvTranspose2d => {
+        Spatial::Transpose => {
             let span = |k: u64, d: u64| d.checked_mul(k - 1).and_then(|n| n.checked_add(1));
             let (k, d, s) = (layer.kernel, layer.dilation, layer.stride());
             let sh = span(k.h, d.h).ok_or(too_large)?;
@@ -224,29 +225,29 @@ pub(super) fn next_receptive_field(
                 h: sh.div_ceil(s.h) - 1,
                 w: sw.div_ceil(s.w) - 1,
             };
-            return widen(by, jump).map(|rf| match rf {
+            widen(by, jump).map(|rf| match rf {
                 ReceptiveField::Local { size, .. } => ReceptiveField::Local {
                     size,
                     jump: closer(s),
                 },
                 global => global,
-            });
+            })
         }
         // Nearest copies a pixel; bilinear blends two neighbours on each axis.
-        Kind::Upsample => {
+        Spatial::Upsample => {
             let by = match layer.mode {
                 UpsampleMode::Bilinear => Hw::square(1),
                 UpsampleMode::Nearest => Hw::square(0),
             };
-            return widen(by, jump).map(|rf| match rf {
+            widen(by, jump).map(|rf| match rf {
                 ReceptiveField::Local { size, .. } => ReceptiveField::Local {
                     size,
                     jump: closer(layer.scale),
                 },
                 global => global,
-            });
+            })
         }
-        Kind::AdaptiveAvgPool | Kind::AdaptiveMaxPool => {
+        Spatial::Adaptive => {
             let (Shape::Image { h, w, .. }, Shape::Image { h: oh, w: ow, .. }) = (input, output)
             else {
                 return Ok(rf);
@@ -259,13 +260,24 @@ pub(super) fn next_receptive_field(
                 h: h.div_ceil(oh),
                 w: w.div_ceil(ow),
             };
-            return widen(by, jump);
+            widen(by, jump)
         }
-        _ => {}
+        Spatial::Window { axes: 2, .. } => window_field(layer, size, jump),
+        // 1-D and 3-D windows do not leave an image.
+        Spatial::Window { .. } => Ok(ReceptiveField::Global),
+        // Zeros and per-pixel layers change no pixel's view.
+        Spatial::Pointwise | Spatial::ZeroPad => Ok(rf),
+        Spatial::Ends => Ok(ReceptiveField::Global),
+        // Containers follow their layers (`engine::tree`).
+        Spatial::Merge(_) | Spatial::Block => Ok(rf),
     }
-    if !layer.kind.has_window() {
-        return Ok(rf);
-    }
+}
+
+/// The field after a 2-D conv or pooling window.
+fn window_field(layer: &Layer, size: Hw, jump: Hw) -> Result<ReceptiveField, Problem> {
+    let too_large = Problem::TooLarge {
+        what: "receptive field",
+    };
     let [ah, aw] = axes(layer, Hw::square(1));
     // Each layer widens the field by (span − 1) steps of the incoming jump.
     let grow = |size: u64, jump: u64, axis: Axis| -> Option<(u64, u64)> {

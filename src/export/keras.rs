@@ -4,7 +4,7 @@
 
 use super::{ExportError, Exported, Framework, Node, heading};
 use crate::engine::Analysis;
-use crate::family;
+use crate::family::{self, Meet, Spatial};
 use crate::layer::Kind;
 use crate::network::{Network, Shape};
 
@@ -258,10 +258,12 @@ fn functional(
                     functional(list, &branch, ties, out)?;
                     names.push(branch);
                 }
-                let merge = match (e.layer.kind, names.len()) {
+                let merge = match (e.layer.kind.spatial(), names.len()) {
                     // Keras merges need two inputs or more.
                     (_, 1) => format!("layers.Identity(name=\"l{n}\")({})", names[0]),
-                    (Kind::Add, _) => format!("layers.Add(name=\"l{n}\")([{}])", names.join(", ")),
+                    (Spatial::Merge(Meet::Add), _) => {
+                        format!("layers.Add(name=\"l{n}\")([{}])", names.join(", "))
+                    }
                     _ => {
                         // PyTorch's dim 1: channels last in Keras's images
                         // and volumes, the first axis of a 2-D tensor.

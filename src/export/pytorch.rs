@@ -3,7 +3,7 @@
 
 use super::{ExportError, Exported, Framework, Node, heading, pytorch_activation};
 use crate::engine::Analysis;
-use crate::family;
+use crate::family::{self, Meet, Spatial};
 use crate::layer::Kind;
 use crate::network::Network;
 
@@ -234,9 +234,9 @@ fn entries(nodes: &[Node], depth: usize) -> String {
                 }
             }
             Node::Merge(_, inner) | Node::Block(_, inner) => {
-                let class = match e.layer.kind {
-                    Kind::Add => "Add",
-                    Kind::Concat => "Concat",
+                let class = match e.layer.kind.spatial() {
+                    Spatial::Merge(Meet::Add) => "Add",
+                    Spatial::Merge(Meet::Concat) => "Concat",
                     _ => "Block",
                 };
                 out.push_str(&format!("{pad}(\"l{}\", {class}(\n", e.number));

@@ -3,20 +3,24 @@
 //! ResNet's 1×1). PyTorch picks each window from ⌊i·in/out⌋ to ⌈(i+1)·in/out⌉,
 //! so any input of at least one pixel works, even one smaller than the output.
 
-use super::{Family, Step};
+use super::{Family, Reduce, Step};
 use crate::engine::Problem;
 use crate::export::{ExportError, Exported, pair};
-use crate::layer::{Field, Kind, Layer};
+use crate::layer::{Field, Layer};
 use crate::network::{Kernels, Shape};
 
-pub struct Adaptive;
+pub struct Adaptive(pub Reduce);
 
 impl Family for Adaptive {
-    fn fields(&self, _kind: Kind) -> &'static [Field] {
+    fn spatial(&self) -> super::Spatial {
+        super::Spatial::Adaptive
+    }
+
+    fn fields(&self) -> &'static [Field] {
         &[Field::Output]
     }
 
-    fn required(&self, _kind: Kind) -> &'static [Field] {
+    fn required(&self) -> &'static [Field] {
         &[Field::Output]
     }
 
@@ -40,11 +44,14 @@ impl Family for Adaptive {
         }
     }
 
+    fn params_line(&self, _layer: &Layer, _input: Shape, _result: &str, _k: Kernels) -> String {
+        t!("family-0-no-weights")
+    }
+
     fn label(&self, layer: &Layer) -> String {
-        let what = if layer.kind == Kind::AdaptiveMaxPool {
-            "max"
-        } else {
-            "avg"
+        let what = match self.0 {
+            Reduce::Max => "max",
+            Reduce::Avg => "avg",
         };
         format!(
             "adaptive {what}pool → {}×{}",
@@ -53,10 +60,9 @@ impl Family for Adaptive {
     }
 
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
-        let class = if e.layer.kind == Kind::AdaptiveMaxPool {
-            "AdaptiveMaxPool2d"
-        } else {
-            "AdaptiveAvgPool2d"
+        let class = match self.0 {
+            Reduce::Max => "AdaptiveMaxPool2d",
+            Reduce::Avg => "AdaptiveAvgPool2d",
         };
         out.push((
             format!("l{}", e.number),
@@ -65,10 +71,9 @@ impl Family for Adaptive {
     }
 
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
-        let class = if e.layer.kind == Kind::AdaptiveMaxPool {
-            "AdaptiveMaxPooling2D"
-        } else {
-            "AdaptiveAveragePooling2D"
+        let class = match self.0 {
+            Reduce::Max => "AdaptiveMaxPooling2D",
+            Reduce::Avg => "AdaptiveAveragePooling2D",
         };
         out.push(format!(
             "layers.{class}({}, {})",

@@ -6,21 +6,32 @@ use super::{Direction, Family, Step, conv_suffix, too_large, window_suffix};
 use crate::engine::{Problem, window_step};
 use crate::explain::window_lines;
 use crate::export::{ExportError, Exported, pair};
-use crate::layer::{Field, Hw, Kind, Layer, Padding};
+use crate::layer::{Field, Hw, Layer, Padding};
 use crate::network::{Kernels, Shape};
 use crate::size::Size;
 
 pub struct Conv;
 
 impl Family for Conv {
-    fn fields(&self, _kind: Kind) -> &'static [Field] {
+    fn spatial(&self) -> super::Spatial {
+        super::Spatial::Window {
+            axes: 2,
+            pool: None,
+        }
+    }
+
+    fn carries_activation(&self) -> bool {
+        true
+    }
+
+    fn fields(&self) -> &'static [Field] {
         use Field::*;
         &[
             Filters, Kernel, Stride, Padding, Dilation, Groups, Bias, Activation,
         ]
     }
 
-    fn required(&self, _kind: Kind) -> &'static [Field] {
+    fn required(&self) -> &'static [Field] {
         &[Field::Filters, Field::Kernel]
     }
 

@@ -4,7 +4,7 @@
 use super::{Direction, Family, Step, too_large, weights_suffix};
 use crate::engine::Problem;
 use crate::export::{ExportError, Exported};
-use crate::layer::{Field, Kind, Layer};
+use crate::layer::{Field, Layer};
 use crate::network::{Kernels, Shape};
 
 pub struct Dense;
@@ -14,11 +14,19 @@ fn units(layer: &Layer) -> u64 {
 }
 
 impl Family for Dense {
-    fn fields(&self, _kind: Kind) -> &'static [Field] {
+    fn spatial(&self) -> super::Spatial {
+        super::Spatial::Ends
+    }
+
+    fn carries_activation(&self) -> bool {
+        true
+    }
+
+    fn fields(&self) -> &'static [Field] {
         &[Field::Units, Field::Bias, Field::Activation, Field::Tied]
     }
 
-    fn required(&self, _kind: Kind) -> &'static [Field] {
+    fn required(&self) -> &'static [Field] {
         &[Field::Units]
     }
 

@@ -8,13 +8,17 @@
 //! The engine walks what a container holds (`engine::tree`); this module
 //! says how branches meet and how a container reads in the table.
 
-use super::{Direction, Family, Step};
+use super::{Direction, Family, Meet, Spatial, Step};
 use crate::engine::Problem;
 use crate::export::{ExportError, Exported};
 use crate::layer::{Field, Kind, Layer};
 use crate::network::{Kernels, Shape};
 
-pub struct Merge;
+/// `add` and `concat`.
+pub struct Merge(pub Meet);
+
+/// `block`: layers run one after another, `repeat` times.
+pub struct Block;
 
 /// The shape leaving a merge of branches that gave `outputs`, or which
 /// branch disagrees with the first and how.
@@ -28,42 +32,97 @@ pub fn merged(kind: Kind, outputs: &[Shape]) -> Result<Shape, Problem> {
         branch: i + 2,
         other,
     };
+    let Spatial::Merge(how) = kind.spatial() else {
+        return Err(mismatch(0, first));
+    };
     let mut out = first;
     for (i, &shape) in rest.iter().enumerate() {
-        out = match (kind, out, shape) {
-            (Kind::Add, _, _) if shape == first => first,
+        out = match how {
+            Meet::Add if shape == first => first,
             // Concat joins PyTorch's dim 1: channels, or a vector's
             // features; every other dimension must agree.
-            (Kind::Concat, a, b)
-                if a.rank() == b.rank() && a.with_channels(1) == b.with_channels(1) =>
+            Meet::Concat
+                if out.rank() == shape.rank() && out.with_channels(1) == shape.with_channels(1) =>
             {
-                let c = (a.channels())
-                    .checked_add(b.channels())
+                let c = (out.channels())
+                    .checked_add(shape.channels())
                     .ok_or(super::too_large("channel count"))?;
-                a.with_channels(c)
+                out.with_channels(c)
             }
-            _ => return Err(mismatch(i, shape)),
+            Meet::Add | Meet::Concat => return Err(mismatch(i, shape)),
         };
     }
     Ok(out)
 }
 
 impl Family for Merge {
-    fn fields(&self, kind: Kind) -> &'static [Field] {
-        match kind {
-            Kind::Block => &[Field::Name, Field::Repeat],
-            _ => &[Field::Activation],
-        }
+    fn fields(&self) -> &'static [Field] {
+        &[Field::Activation]
     }
 
-    /// Two identity branches for a merge (sum or join the input with
-    /// itself) and an empty block: each a valid start to build on.
+    fn spatial(&self) -> Spatial {
+        Spatial::Merge(self.0)
+    }
+
+    fn carries_activation(&self) -> bool {
+        true
+    }
+
+    /// Two identity branches: sum or join the input with itself, a valid
+    /// start to build on.
     fn defaults(&self, layer: &mut Layer) {
-        if layer.kind.is_merge() {
-            layer.branches = vec![Vec::new(), Vec::new()];
-        } else {
-            layer.branches = vec![Vec::new()];
+        layer.branches = vec![Vec::new(), Vec::new()];
+    }
+
+    fn step(&self, layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step, Problem> {
+        crate::engine::container_step(layer, input, kernels)
+    }
+
+    fn size_lines(&self, _layer: &Layer, _input: Shape, output: Option<Shape>) -> Vec<String> {
+        let Some(out) = output else {
+            return vec![t!("family-cannot-be-computed")];
+        };
+        vec![match self.0 {
+            Meet::Add => t!("merge-add-size", out = out.to_string()),
+            Meet::Concat => t!("merge-concat-size", out = out.to_string()),
+        }]
+    }
+
+    fn params_line(&self, _layer: &Layer, _input: Shape, result: &str, _k: Kernels) -> String {
+        t!("merge-params", result = result.to_string())
+    }
+
+    fn label(&self, layer: &Layer) -> String {
+        let n = layer.branches.len();
+        let mut s = format!("{} {}", layer.kind.name(), t!("merge-branches", n = n));
+        if let Some(a) = layer.activation {
+            s.push(' ');
+            s.push_str(a.name());
         }
+        s
+    }
+
+    /// Containers are written by the exporters themselves, which need the
+    /// layers inside (a module class per container).
+    fn pytorch(&self, _e: &Exported, _out: &mut Vec<(String, String)>) {}
+
+    fn keras(&self, _e: &Exported, _out: &mut Vec<String>) -> Result<(), ExportError> {
+        Ok(())
+    }
+}
+
+impl Family for Block {
+    fn fields(&self) -> &'static [Field] {
+        &[Field::Name, Field::Repeat]
+    }
+
+    fn spatial(&self) -> Spatial {
+        Spatial::Block
+    }
+
+    /// An empty block.
+    fn defaults(&self, layer: &mut Layer) {
+        layer.branches = vec![Vec::new()];
     }
 
     fn step(&self, layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step, Problem> {
@@ -74,34 +133,28 @@ impl Family for Merge {
         let Some(out) = output else {
             return vec![t!("family-cannot-be-computed")];
         };
-        vec![match layer.kind {
-            Kind::Add => t!("merge-add-size", out = out.to_string()),
-            Kind::Concat => t!("merge-concat-size", out = out.to_string()),
-            _ => t!(
-                "merge-block-size",
-                input = input.to_string(),
-                repeat = layer.repeat.to_string(),
-                out = out.to_string()
-            ),
-        }]
+        vec![t!(
+            "merge-block-size",
+            input = input.to_string(),
+            repeat = layer.repeat.to_string(),
+            out = out.to_string()
+        )]
     }
 
     fn params_line(&self, layer: &Layer, _input: Shape, result: &str, _k: Kernels) -> String {
-        match layer.kind {
-            Kind::Block if layer.repeat.get() > 1 => t!(
+        if layer.repeat.get() > 1 {
+            t!(
                 "merge-params-repeated",
                 repeat = layer.repeat.to_string(),
                 result = result.to_string()
-            ),
-            _ => t!("merge-params", result = result.to_string()),
+            )
+        } else {
+            t!("merge-params", result = result.to_string())
         }
     }
 
     /// `+`/`-` on a block: one repetition more or less.
     fn resize(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
-        if layer.kind != Kind::Block {
-            return Err(t!("app-kind-has-no-kernel-or", kind = layer.kind.name()));
-        }
         layer.repeat = step
             .add_one(layer.repeat)
             .ok_or(t!("merge-a-block-runs-at-least-once"))?;
@@ -109,32 +162,17 @@ impl Family for Merge {
     }
 
     fn label(&self, layer: &Layer) -> String {
-        match layer.kind {
-            Kind::Block => {
-                let mut s = "block".to_string();
-                if let Some(name) = &layer.name {
-                    s.push(' ');
-                    s.push_str(&crate::text::visible(name));
-                }
-                if layer.repeat.get() > 1 {
-                    s.push_str(&format!(" ×{}", layer.repeat));
-                }
-                s
-            }
-            kind => {
-                let n = layer.branches.len();
-                let mut s = format!("{} {}", kind.name(), t!("merge-branches", n = n));
-                if let Some(a) = layer.activation {
-                    s.push(' ');
-                    s.push_str(a.name());
-                }
-                s
-            }
+        let mut s = "block".to_string();
+        if let Some(name) = &layer.name {
+            s.push(' ');
+            s.push_str(&crate::text::visible(name));
         }
+        if layer.repeat.get() > 1 {
+            s.push_str(&format!(" ×{}", layer.repeat));
+        }
+        s
     }
 
-    /// Containers are written by the exporters themselves, which need the
-    /// layers inside (a module class per container).
     fn pytorch(&self, _e: &Exported, _out: &mut Vec<(String, String)>) {}
 
     fn keras(&self, _e: &Exported, _out: &mut Vec<String>) -> Result<(), ExportError> {

@@ -3,19 +3,24 @@
 //! window as their 2-D kin, along one axis or three. Each axis follows
 //! `engine::Axis`, the rule images use, so 1-D, 2-D and 3-D agree.
 
-use super::{Direction, Family, Step, conv_suffix, too_large};
+use super::{Direction, Family, Reduce, Spatial, Step, conv_suffix, too_large};
 use crate::engine::{Axis, AxisFit, AxisRule, Dropped, NdAxis, Problem, Want};
 use crate::explain::axis_formula;
 use crate::export::{ExportError, Exported};
-use crate::layer::{Field, Hw, Kind, Layer, Padding};
+use crate::layer::{Field, Hw, Layer, Padding};
 use crate::network::{Kernels, Shape};
 use crate::size::Size;
 
-pub struct Nd;
+/// A window along one axis (`axes: 1`, signals) or three (volumes):
+/// a convolution, or pooling by `pool`.
+pub struct Nd {
+    pub axes: usize,
+    pub pool: Option<super::Reduce>,
+}
 
 /// The channels of `input` and the axes the window slides along, named.
 pub fn window_axes(layer: &Layer, input: Shape) -> Result<(u64, Vec<(NdAxis, Axis)>), Problem> {
-    let conv = matches!(layer.kind, Kind::Conv1d | Kind::Conv3d);
+    let conv = layer.kind.convolves();
     let ceil = !conv && layer.ceil_mode;
     let rule = |pad: u64| match layer.padding {
         Padding::Same => AxisRule::Same,
@@ -78,7 +83,7 @@ fn slide(layer: &Layer, input: Shape) -> Result<(u64, Vec<u64>, Option<Dropped>)
         samples: 0,
     };
     for (name, a) in &axes {
-        if !matches!(layer.kind, Kind::Conv1d | Kind::Conv3d)
+        if !layer.kind.convolves()
             && let AxisRule::Explicit { pad, .. } = a.rule
             && pad > a.kernel / 2
         {
@@ -90,7 +95,13 @@ fn slide(layer: &Layer, input: Shape) -> Result<(u64, Vec<u64>, Option<Dropped>)
         }
         // PyTorch's avg_pool3d (alone among the pools) also wants the
         // unpadded input at least as large as the window on every axis.
-        if layer.kind == Kind::AvgPool3d && a.input < a.kernel {
+        if layer.kind.spatial()
+            == (Spatial::Window {
+                axes: 3,
+                pool: Some(Reduce::Avg),
+            })
+            && a.input < a.kernel
+        {
             return Err(Problem::AxisTooSmall {
                 axis: *name,
                 input: a.input,
@@ -120,7 +131,7 @@ fn slide(layer: &Layer, input: Shape) -> Result<(u64, Vec<u64>, Option<Dropped>)
                     },
                     kernel: a.kernel,
                     span: a.span().ok_or(too_large("window"))?,
-                    pooling: !matches!(layer.kind, Kind::Conv1d | Kind::Conv3d),
+                    pooling: !layer.kind.convolves(),
                 });
             }
             AxisFit::Overflow => return Err(too_large("window")),
@@ -176,21 +187,32 @@ fn window_text(layer: &Layer) -> String {
 }
 
 impl Family for Nd {
-    fn fields(&self, kind: Kind) -> &'static [Field] {
+    fn fields(&self) -> &'static [Field] {
         use Field::*;
-        match kind {
-            Kind::Conv1d | Kind::Conv3d => &[
+        match self.pool {
+            None => &[
                 Filters, Kernel, Stride, Padding, Dilation, Groups, Bias, Activation,
             ],
-            _ => &[Kernel, Stride, Padding, CeilMode],
+            Some(_) => &[Kernel, Stride, Padding, CeilMode],
         }
     }
 
-    fn required(&self, kind: Kind) -> &'static [Field] {
-        match kind {
-            Kind::Conv1d | Kind::Conv3d => &[Field::Filters, Field::Kernel],
-            _ => &[Field::Kernel],
+    fn required(&self) -> &'static [Field] {
+        match self.pool {
+            None => &[Field::Filters, Field::Kernel],
+            Some(_) => &[Field::Kernel],
         }
+    }
+
+    fn spatial(&self) -> Spatial {
+        Spatial::Window {
+            axes: self.axes,
+            pool: self.pool,
+        }
+    }
+
+    fn carries_activation(&self) -> bool {
+        self.pool.is_none()
     }
 
     fn defaults(&self, layer: &mut Layer) {
@@ -281,12 +303,9 @@ impl Family for Nd {
             Padding::Same => " same".to_string(),
             Padding::Explicit(_) => format!(" p{}", Field::Padding.text(layer)),
         };
-        let mut s = match layer.kind {
-            Kind::Conv1d | Kind::Conv3d => {
-                let name = &layer.kind.name()[..6];
-                format!("{name} {window} ×{}", layer.filters)
-            }
-            kind => format!("{} {window}", kind.name()),
+        let mut s = match self.pool {
+            None => format!("conv{}d {window} ×{}", self.axes, layer.filters),
+            Some(_) => format!("{} {window}", layer.kind.name()),
         };
         s.push_str(&format!(" s{stride}{padding}"));
         if layer.kind.pools() {
@@ -318,13 +337,10 @@ impl Family for Nd {
                 }
             }
         };
-        let class = match l.kind {
-            Kind::Conv1d => "Conv1d",
-            Kind::Conv3d => "Conv3d",
-            Kind::MaxPool1d => "MaxPool1d",
-            Kind::AvgPool1d => "AvgPool1d",
-            Kind::MaxPool3d => "MaxPool3d",
-            _ => "AvgPool3d",
+        let class = match self.pool {
+            None => format!("Conv{}d", self.axes),
+            Some(Reduce::Max) => format!("MaxPool{}d", self.axes),
+            Some(Reduce::Avg) => format!("AvgPool{}d", self.axes),
         };
         let mut args = Vec::new();
         if !l.kind.pools() {
@@ -361,9 +377,7 @@ impl Family for Nd {
             if l.ceil_mode {
                 args.push("ceil_mode=True".into());
             }
-            if matches!(l.kind, Kind::AvgPool1d | Kind::AvgPool3d)
-                && matches!(l.padding, Padding::Explicit(_))
-            {
+            if self.pool == Some(Reduce::Avg) && matches!(l.padding, Padding::Explicit(_)) {
                 args.push("count_include_pad=True".into());
             }
         } else {
@@ -418,13 +432,10 @@ impl Family for Nd {
             }
             _ => {}
         }
-        let class = match l.kind {
-            Kind::Conv1d => "Conv1D",
-            Kind::Conv3d => "Conv3D",
-            Kind::MaxPool1d => "MaxPooling1D",
-            Kind::AvgPool1d => "AveragePooling1D",
-            Kind::MaxPool3d => "MaxPooling3D",
-            _ => "AveragePooling3D",
+        let class = match self.pool {
+            None => format!("Conv{}D", self.axes),
+            Some(Reduce::Max) => format!("MaxPooling{}D", self.axes),
+            Some(Reduce::Avg) => format!("AveragePooling{}D", self.axes),
         };
         let mut args = Vec::new();
         if l.kind.pools() {

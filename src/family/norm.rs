@@ -1,26 +1,22 @@
 //! `batchnorm` (a scale and a shift per channel) and `dropout` (no weights,
 //! nothing changes shape): the layers that regularise.
 
-use super::{Family, Step, features, too_large};
+use super::{Family, Spatial, Step, features, too_large};
 use crate::engine::Problem;
 use crate::export::{ExportError, Exported};
-use crate::layer::{Field, Kind, Layer};
+use crate::layer::{Field, Layer};
 use crate::network::{Kernels, Shape};
 
-pub struct Norm;
+pub struct BatchNorm;
 
-impl Family for Norm {
-    fn fields(&self, kind: Kind) -> &'static [Field] {
-        match kind {
-            Kind::Dropout => &[Field::Rate],
-            _ => &[],
-        }
+pub struct Dropout;
+
+impl Family for BatchNorm {
+    fn spatial(&self) -> Spatial {
+        Spatial::Pointwise
     }
 
-    fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
-        if layer.kind == Kind::Dropout {
-            return Ok(Step::passthrough(input));
-        }
+    fn step(&self, _layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
         let params = features(input)
             .checked_mul(2)
             .ok_or(too_large("parameter count"))?;
@@ -30,10 +26,7 @@ impl Family for Norm {
         })
     }
 
-    fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
-        if layer.kind == Kind::Dropout {
-            return t!("norm-0-no-weights").to_string();
-        }
+    fn params_line(&self, _layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
         format!(
             "2·{} = {result}  {}",
             features(input),
@@ -41,35 +34,64 @@ impl Family for Norm {
         )
     }
 
-    fn label(&self, layer: &Layer) -> String {
-        match layer.kind {
-            Kind::Dropout => format!("dropout {}", layer.rate),
-            kind => kind.name().to_string(),
-        }
+    fn label(&self, _layer: &Layer) -> String {
+        "batchnorm".to_string()
     }
 
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
-        let code = match (e.layer.kind, e.input) {
-            (Kind::Dropout, _) => format!("nn.Dropout(p={})", e.layer.rate),
-            (_, Shape::Image { .. }) => format!("nn.BatchNorm2d({})", e.channels()),
-            (_, Shape::Volume { .. }) => format!("nn.BatchNorm3d({})", e.channels()),
-            (_, Shape::Flat(_) | Shape::Matrix { .. }) => {
-                format!("nn.BatchNorm1d({})", e.channels())
-            }
+        let code = match e.input {
+            Shape::Image { .. } => format!("nn.BatchNorm2d({})", e.channels()),
+            Shape::Volume { .. } => format!("nn.BatchNorm3d({})", e.channels()),
+            Shape::Flat(_) | Shape::Matrix { .. } => format!("nn.BatchNorm1d({})", e.channels()),
         };
         out.push((format!("l{}", e.number), code));
     }
 
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
         let name = e.keras_name();
-        out.push(match e.layer.kind {
-            Kind::Dropout => format!("layers.Dropout({}, {name})", e.layer.rate),
+        out.push(match e.input {
             // A 2-D tensor keeps PyTorch's layout: its channels are axis 1.
-            _ if matches!(e.input, Shape::Matrix { .. }) => {
-                format!("layers.BatchNormalization(axis=1, {name})")
-            }
+            Shape::Matrix { .. } => format!("layers.BatchNormalization(axis=1, {name})"),
             _ => format!("layers.BatchNormalization({name})"),
         });
+        Ok(())
+    }
+}
+
+impl Family for Dropout {
+    fn fields(&self) -> &'static [Field] {
+        &[Field::Rate]
+    }
+
+    fn spatial(&self) -> Spatial {
+        Spatial::Pointwise
+    }
+
+    fn step(&self, _layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
+        Ok(Step::passthrough(input))
+    }
+
+    fn params_line(&self, _layer: &Layer, _input: Shape, _result: &str, _k: Kernels) -> String {
+        t!("norm-0-no-weights")
+    }
+
+    fn label(&self, layer: &Layer) -> String {
+        format!("dropout {}", layer.rate)
+    }
+
+    fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
+        out.push((
+            format!("l{}", e.number),
+            format!("nn.Dropout(p={})", e.layer.rate),
+        ));
+    }
+
+    fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
+        out.push(format!(
+            "layers.Dropout({}, {})",
+            e.layer.rate,
+            e.keras_name()
+        ));
         Ok(())
     }
 }

@@ -4,13 +4,17 @@
 use super::{Family, Step, too_large};
 use crate::engine::Problem;
 use crate::export::{ExportError, Exported};
-use crate::layer::{Field, Kind, Layer};
+use crate::layer::{Field, Layer};
 use crate::network::{Kernels, Shape};
 
 pub struct Pad;
 
 impl Family for Pad {
-    fn fields(&self, _kind: Kind) -> &'static [Field] {
+    fn spatial(&self) -> super::Spatial {
+        super::Spatial::ZeroPad
+    }
+
+    fn fields(&self) -> &'static [Field] {
         &[Field::Top, Field::Bottom, Field::Left, Field::Right]
     }
 
@@ -41,6 +45,10 @@ impl Family for Pad {
             format!("H: {} + {h} + {} = {oh}", s.top, s.bottom),
             format!("W: {} + {w} + {} = {ow}", s.left, s.right),
         ]
+    }
+
+    fn params_line(&self, _layer: &Layer, _input: Shape, _result: &str, _k: Kernels) -> String {
+        t!("family-0-no-weights")
     }
 
     fn label(&self, layer: &Layer) -> String {

@@ -2,17 +2,24 @@
 //! with PyTorch's `ceil_mode` and padding (at most half the window) and
 //! Keras's `"same"`.
 
-use super::{Direction, Family, Step, window_suffix};
+use super::{Direction, Family, Reduce, Step, window_suffix};
 use crate::engine::{Problem, window_step};
 use crate::explain::window_lines;
 use crate::export::{ExportError, Exported, pair};
-use crate::layer::{Field, Hw, Kind, Layer, Padding};
+use crate::layer::{Field, Hw, Layer, Padding};
 use crate::network::{Kernels, Shape};
 
-pub struct Pool;
+pub struct Pool(pub Reduce);
 
 impl Family for Pool {
-    fn fields(&self, _kind: Kind) -> &'static [Field] {
+    fn spatial(&self) -> super::Spatial {
+        super::Spatial::Window {
+            axes: 2,
+            pool: Some(self.0),
+        }
+    }
+
+    fn fields(&self) -> &'static [Field] {
         &[
             Field::Kernel,
             Field::Stride,
@@ -21,7 +28,7 @@ impl Family for Pool {
         ]
     }
 
-    fn required(&self, _kind: Kind) -> &'static [Field] {
+    fn required(&self) -> &'static [Field] {
         &[Field::Kernel]
     }
 
@@ -46,6 +53,10 @@ impl Family for Pool {
         super::resize_window(layer, step)
     }
 
+    fn params_line(&self, _layer: &Layer, _input: Shape, _result: &str, _k: Kernels) -> String {
+        t!("family-0-no-weights")
+    }
+
     fn label(&self, layer: &Layer) -> String {
         let k = layer.kernel;
         let mut s = format!("{} {}×{}", layer.kind.name(), k.h, k.w);
@@ -58,7 +69,7 @@ impl Family for Pool {
 
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
         let (n, l) = (&e.number, e.layer);
-        let max = l.kind == Kind::MaxPool;
+        let max = self.0 == Reduce::Max;
         let ((top, bottom), (left, right)) = e.pad;
         let mut args = vec![
             format!("kernel_size={}", pair(l.kernel)),
@@ -111,7 +122,7 @@ impl Family for Pool {
             // Integer padding and ceil_mode: pad explicitly, ceil_mode's
             // overhanging last window as extra zeros at the bottom/right.
             _ if top + bottom + left + right > 0 => {
-                if l.kind == Kind::MaxPool {
+                if self.0 == Reduce::Max {
                     out.push(
                         "# PyTorch pads max-pooling with −∞; zeros give the same shapes".into(),
                     );
@@ -121,10 +132,9 @@ impl Family for Pool {
             _ => {}
         }
         args.push(e.keras_name());
-        let class = if l.kind == Kind::MaxPool {
-            "MaxPooling2D"
-        } else {
-            "AveragePooling2D"
+        let class = match self.0 {
+            Reduce::Max => "MaxPooling2D",
+            Reduce::Avg => "AveragePooling2D",
         };
         out.push(format!("layers.{class}({})", args.join(", ")));
         Ok(())

@@ -6,20 +6,39 @@
 use super::{Direction, Family, Step, product, too_large};
 use crate::engine::{Problem, Want};
 use crate::export::{ExportError, Exported};
-use crate::layer::{Field, Kind, Layer};
+use crate::layer::{Field, Layer};
 use crate::network::{Kernels, Shape};
 
-pub struct Recurrent;
+/// The cell run at every position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cell {
+    Lstm,
+    Gru,
+    Rnn,
+}
 
-/// Gates per cell: LSTM's input, forget, cell and output; GRU's reset,
-/// update and new; a plain RNN's one.
-pub fn gates(kind: Kind) -> u64 {
-    match kind {
-        Kind::Lstm => 4,
-        Kind::Gru => 3,
-        _ => 1,
+impl Cell {
+    /// Gates per cell: LSTM's input, forget, cell and output; GRU's reset,
+    /// update and new; a plain RNN's one.
+    fn gates(self) -> u64 {
+        match self {
+            Cell::Lstm => 4,
+            Cell::Gru => 3,
+            Cell::Rnn => 1,
+        }
+    }
+
+    /// PyTorch's and Keras's class names.
+    fn classes(self) -> (&'static str, &'static str) {
+        match self {
+            Cell::Lstm => ("LSTM", "LSTM"),
+            Cell::Gru => ("GRU", "GRU"),
+            Cell::Rnn => ("RNN", "SimpleRNN"),
+        }
     }
 }
+
+pub struct Recurrent(pub Cell);
 
 fn directions(layer: &Layer) -> u64 {
     if layer.extra.bidirectional { 2 } else { 1 }
@@ -28,8 +47,8 @@ fn directions(layer: &Layer) -> u64 {
 /// What one layer (one direction) weighs on `i` input features:
 /// G·(h·(i + h) + 2h), without the 2h when there is no bias; and the MACs
 /// of one step, G·h·(i + h).
-fn cell(layer: &Layer, i: u64) -> Result<(u64, u64), Problem> {
-    let (g, h) = (gates(layer.kind), layer.extra.hidden.get());
+fn cell(g: u64, layer: &Layer, i: u64) -> Result<(u64, u64), Problem> {
+    let h = layer.extra.hidden.get();
     let big = || too_large("parameter count");
     let step = product(
         &[g, h, i.checked_add(h).ok_or_else(big)?],
@@ -44,7 +63,15 @@ fn cell(layer: &Layer, i: u64) -> Result<(u64, u64), Problem> {
 }
 
 impl Family for Recurrent {
-    fn fields(&self, _kind: Kind) -> &'static [Field] {
+    fn spatial(&self) -> super::Spatial {
+        super::Spatial::Ends
+    }
+
+    fn recurrent(&self) -> bool {
+        true
+    }
+
+    fn fields(&self) -> &'static [Field] {
         &[
             Field::Hidden,
             Field::Layers,
@@ -53,7 +80,7 @@ impl Family for Recurrent {
         ]
     }
 
-    fn required(&self, _kind: Kind) -> &'static [Field] {
+    fn required(&self) -> &'static [Field] {
         &[Field::Hidden]
     }
 
@@ -67,10 +94,10 @@ impl Family for Recurrent {
         };
         let dirs = directions(layer);
         let out = product(&[layer.extra.hidden.get(), dirs], "feature count")?;
-        let (first, first_step) = cell(layer, e)?;
+        let (first, first_step) = cell(self.0.gates(), layer, e)?;
         let later_layers = layer.extra.num_layers.get() - 1;
         let (later, later_step) = if later_layers > 0 {
-            cell(layer, out)?
+            cell(self.0.gates(), layer, out)?
         } else {
             (0, 0)
         };
@@ -103,7 +130,7 @@ impl Family for Recurrent {
     }
 
     fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
-        let (g, h, e) = (gates(layer.kind), layer.extra.hidden, input.last());
+        let (g, h, e) = (self.0.gates(), layer.extra.hidden, input.last());
         let out = h.get().saturating_mul(directions(layer));
         let bias = if layer.bias {
             format!(" + 2·{h}")
@@ -133,7 +160,7 @@ impl Family for Recurrent {
         let Shape::Matrix { rows: l, cols: e } = input else {
             return None;
         };
-        let (g, h) = (gates(layer.kind), layer.extra.hidden);
+        let (g, h) = (self.0.gates(), layer.extra.hidden);
         Some(format!(
             "{l}·{g}·{h}·({e} + {h}){} = {result}  {}",
             if layer.extra.num_layers.get() > 1 || layer.extra.bidirectional {
@@ -175,11 +202,7 @@ impl Family for Recurrent {
 
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
         let l = e.layer;
-        let class = match l.kind {
-            Kind::Lstm => "LSTM",
-            Kind::Gru => "GRU",
-            _ => "RNN",
-        };
+        let class = self.0.classes().0;
         let mut args = vec![format!("{}, {}", e.input.last(), l.extra.hidden)];
         if l.extra.num_layers.get() > 1 {
             args.push(format!("num_layers={}", l.extra.num_layers));
@@ -199,11 +222,7 @@ impl Family for Recurrent {
 
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
         let l = e.layer;
-        let class = match l.kind {
-            Kind::Lstm => "LSTM",
-            Kind::Gru => "GRU",
-            _ => "SimpleRNN",
-        };
+        let class = self.0.classes().1;
         let mut args = vec![
             l.extra.hidden.to_string(),
             "return_sequences=True".to_string(),

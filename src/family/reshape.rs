@@ -1,44 +1,81 @@
 //! `flatten` and `global_avgpool`: from an image to a vector, all of it or
 //! one mean per channel.
 
-use super::{Family, Step, too_large};
+use super::{Family, Spatial, Step, too_large};
 use crate::engine::Problem;
 use crate::export::{ExportError, Exported};
-use crate::layer::{Kind, Layer};
+use crate::layer::Layer;
 use crate::network::{Kernels, Shape};
 use crate::units::thousands;
 
-pub struct Reshape;
+/// Every value of the input in one vector.
+pub struct Flatten;
 
-impl Family for Reshape {
-    fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
-        match (layer.kind, input) {
-            (Kind::GlobalAvgPool, Shape::Flat(n)) => Err(Problem::NeedsImage {
-                kind: layer.kind,
-                got: n,
-            }),
-            // The mean of each channel of an image, signal or volume.
-            (Kind::GlobalAvgPool, shape) => Ok(Step::passthrough(Shape::Flat(shape.channels()))),
-            _ => {
-                let n = input.elements().ok_or(too_large("flattened vector"))?;
-                Ok(Step::passthrough(Shape::Flat(n)))
-            }
-        }
+/// The mean of each channel of an image, signal or volume.
+pub struct GlobalAvgPool;
+
+impl Family for Flatten {
+    fn spatial(&self) -> Spatial {
+        Spatial::Ends
     }
 
-    fn size_lines(&self, layer: &Layer, input: Shape, output: Option<Shape>) -> Vec<String> {
-        match (layer.kind, input, output) {
-            (Kind::Flatten, Shape::Image { c, h, w }, Some(out)) => vec![format!(
+    fn step(&self, _layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
+        let n = input.elements().ok_or(too_large("flattened vector"))?;
+        Ok(Step::passthrough(Shape::Flat(n)))
+    }
+
+    fn size_lines(&self, _layer: &Layer, input: Shape, output: Option<Shape>) -> Vec<String> {
+        match (input, output) {
+            (Shape::Image { c, h, w }, Some(out)) => vec![format!(
                 "{h}·{w}·{c} = {}",
                 thousands(out.elements().unwrap_or(0))
             )],
-            (Kind::Flatten, Shape::Image { c, h, w }, None) => vec![t!(
+            (Shape::Image { c, h, w }, None) => vec![t!(
                 "reshape-h-w-c-is-too",
                 h = h.to_string(),
                 w = w.to_string(),
                 c = c.to_string()
             )],
-            (Kind::GlobalAvgPool, Shape::Image { c, h, w }, _) => vec![t!(
+            _ => super::unchanged(input, output),
+        }
+    }
+
+    fn params_line(&self, _layer: &Layer, _input: Shape, _result: &str, _k: Kernels) -> String {
+        t!("family-0-no-weights")
+    }
+
+    fn label(&self, _layer: &Layer) -> String {
+        "flatten".to_string()
+    }
+
+    fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
+        out.push((format!("l{}", e.number), "nn.Flatten()".into()));
+    }
+
+    fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
+        out.push(format!("layers.Flatten({})", e.keras_name()));
+        Ok(())
+    }
+}
+
+impl Family for GlobalAvgPool {
+    fn spatial(&self) -> Spatial {
+        Spatial::Ends
+    }
+
+    fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
+        match input {
+            Shape::Flat(n) => Err(Problem::NeedsImage {
+                kind: layer.kind,
+                got: n,
+            }),
+            shape => Ok(Step::passthrough(Shape::Flat(shape.channels()))),
+        }
+    }
+
+    fn size_lines(&self, _layer: &Layer, input: Shape, output: Option<Shape>) -> Vec<String> {
+        match input {
+            Shape::Image { c, h, w } => vec![t!(
                 "reshape-the-mean-of-each-h",
                 h = h.to_string(),
                 w = w.to_string(),
@@ -48,40 +85,36 @@ impl Family for Reshape {
         }
     }
 
-    fn label(&self, layer: &Layer) -> String {
-        match layer.kind {
-            Kind::GlobalAvgPool => "global avgpool".to_string(),
-            kind => kind.name().to_string(),
-        }
+    fn params_line(&self, _layer: &Layer, _input: Shape, _result: &str, _k: Kernels) -> String {
+        t!("family-0-no-weights")
+    }
+
+    fn label(&self, _layer: &Layer) -> String {
+        "global avgpool".to_string()
     }
 
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
         let n = &e.number;
-        if e.layer.kind == Kind::GlobalAvgPool {
-            let pool = match e.input {
-                Shape::Matrix { .. } => "nn.AdaptiveAvgPool1d(1)",
-                Shape::Volume { .. } => "nn.AdaptiveAvgPool3d(1)",
-                _ => "nn.AdaptiveAvgPool2d(1)",
-            };
-            out.push((format!("l{n}_pool"), pool.into()));
-        }
+        let pool = match e.input {
+            Shape::Matrix { .. } => "nn.AdaptiveAvgPool1d(1)",
+            Shape::Volume { .. } => "nn.AdaptiveAvgPool3d(1)",
+            Shape::Image { .. } | Shape::Flat(_) => "nn.AdaptiveAvgPool2d(1)",
+        };
+        out.push((format!("l{n}_pool"), pool.into()));
         out.push((format!("l{n}"), "nn.Flatten()".into()));
     }
 
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
-        if let (Kind::GlobalAvgPool, Shape::Matrix { .. }) = (e.layer.kind, e.input) {
-            out.push(format!(
-                "layers.GlobalAveragePooling1D(data_format=\"channels_first\", {})",
-                e.keras_name()
-            ));
-            return Ok(());
-        }
-        let class = match (e.layer.kind, e.input) {
-            (Kind::GlobalAvgPool, Shape::Volume { .. }) => "GlobalAveragePooling3D",
-            (Kind::GlobalAvgPool, _) => "GlobalAveragePooling2D",
-            _ => "Flatten",
-        };
-        out.push(format!("layers.{class}({})", e.keras_name()));
+        let name = e.keras_name();
+        out.push(match e.input {
+            Shape::Matrix { .. } => {
+                format!("layers.GlobalAveragePooling1D(data_format=\"channels_first\", {name})")
+            }
+            Shape::Volume { .. } => format!("layers.GlobalAveragePooling3D({name})"),
+            Shape::Image { .. } | Shape::Flat(_) => {
+                format!("layers.GlobalAveragePooling2D({name})")
+            }
+        });
         Ok(())
     }
 }

@@ -8,11 +8,22 @@
 use super::{Direction, Family, Step, product, too_large};
 use crate::engine::{Problem, Want};
 use crate::export::{ExportError, Exported};
-use crate::layer::{Field, Kind, Layer};
+use crate::layer::{Field, Layer};
 use crate::network::{Kernels, Shape};
 use crate::units::thousands;
 
-pub struct Sequence;
+/// Which of the sequence layers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seq {
+    Embedding,
+    PosEmbedding,
+    LayerNorm,
+    Attention,
+    Transformer,
+    FirstToken,
+}
+
+pub struct Sequence(pub Seq);
 
 /// The sequence a layer reads: (L, E), or why it has none.
 fn sequence(layer: &Layer, input: Shape) -> Result<(u64, u64), Problem> {
@@ -78,30 +89,41 @@ fn feed_forward_params(e: u64, ff: u64) -> Result<u64, Problem> {
 }
 
 impl Family for Sequence {
-    fn fields(&self, kind: Kind) -> &'static [Field] {
-        match kind {
-            Kind::Embedding => &[Field::Vocab, Field::Dim],
-            Kind::PosEmbedding => &[Field::MaxLen, Field::Types],
-            Kind::LayerNorm => &[Field::Bias],
-            Kind::Attention => &[Field::Heads, Field::Bias, Field::Causal],
-            Kind::Transformer => &[Field::Heads, Field::Ff, Field::Causal],
-            _ => &[],
+    fn fields(&self) -> &'static [Field] {
+        match self.0 {
+            Seq::Embedding => &[Field::Vocab, Field::Dim],
+            Seq::PosEmbedding => &[Field::MaxLen, Field::Types],
+            Seq::LayerNorm => &[Field::Bias],
+            Seq::Attention => &[Field::Heads, Field::Bias, Field::Causal],
+            Seq::Transformer => &[Field::Heads, Field::Ff, Field::Causal],
+            Seq::FirstToken => &[],
         }
     }
 
-    fn required(&self, kind: Kind) -> &'static [Field] {
-        match kind {
-            Kind::Embedding => &[Field::Vocab, Field::Dim],
-            Kind::PosEmbedding => &[Field::MaxLen],
-            Kind::Attention => &[Field::Heads],
-            Kind::Transformer => &[Field::Heads, Field::Ff],
-            _ => &[],
+    fn required(&self) -> &'static [Field] {
+        match self.0 {
+            Seq::Embedding => &[Field::Vocab, Field::Dim],
+            Seq::PosEmbedding => &[Field::MaxLen],
+            Seq::Attention => &[Field::Heads],
+            Seq::Transformer => &[Field::Heads, Field::Ff],
+            Seq::LayerNorm | Seq::FirstToken => &[],
+        }
+    }
+
+    fn spatial(&self) -> super::Spatial {
+        match self.0 {
+            Seq::LayerNorm => super::Spatial::Pointwise,
+            Seq::Embedding
+            | Seq::PosEmbedding
+            | Seq::Attention
+            | Seq::Transformer
+            | Seq::FirstToken => super::Spatial::Ends,
         }
     }
 
     fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
-        match layer.kind {
-            Kind::Embedding => {
+        match self.0 {
+            Seq::Embedding => {
                 let Shape::Flat(l) = input else {
                     return Err(Problem::Needs {
                         kind: layer.kind,
@@ -115,7 +137,7 @@ impl Family for Sequence {
                     ..Step::passthrough(Shape::Matrix { rows: l, cols: dim })
                 })
             }
-            Kind::PosEmbedding => {
+            Seq::PosEmbedding => {
                 let (l, e) = sequence(layer, input)?;
                 let max_len = layer.extra.max_len.get();
                 if l > max_len {
@@ -129,14 +151,14 @@ impl Family for Sequence {
                     ..Step::passthrough(input)
                 })
             }
-            Kind::LayerNorm => {
+            Seq::LayerNorm => {
                 let per = if layer.bias { 2 } else { 1 };
                 Ok(Step {
                     params: product(&[per, input.last()], "parameter count")?,
                     ..Step::passthrough(input)
                 })
             }
-            Kind::Attention => {
+            Seq::Attention => {
                 let (l, e) = sequence(layer, input)?;
                 check_heads(layer, e)?;
                 Ok(Step {
@@ -145,7 +167,7 @@ impl Family for Sequence {
                     ..Step::passthrough(input)
                 })
             }
-            Kind::Transformer => {
+            Seq::Transformer => {
                 let (l, e) = sequence(layer, input)?;
                 check_heads(layer, e)?;
                 let ff = layer.extra.ff.get();
@@ -161,7 +183,7 @@ impl Family for Sequence {
                     ..Step::passthrough(input)
                 })
             }
-            _ => {
+            Seq::FirstToken => {
                 let (_, e) = sequence(layer, input)?;
                 Ok(Step::passthrough(Shape::Flat(e)))
             }
@@ -169,8 +191,8 @@ impl Family for Sequence {
     }
 
     fn size_lines(&self, layer: &Layer, input: Shape, output: Option<Shape>) -> Vec<String> {
-        match (layer.kind, input, output) {
-            (Kind::Embedding, Shape::Flat(l), Some(out)) => {
+        match (self.0, input, output) {
+            (Seq::Embedding, Shape::Flat(l), Some(out)) => {
                 vec![t!(
                     "seq-embedding-size",
                     l = l.to_string(),
@@ -178,12 +200,12 @@ impl Family for Sequence {
                     out = out.to_string()
                 )]
             }
-            (Kind::PosEmbedding, Shape::Matrix { rows, .. }, _) => vec![t!(
+            (Seq::PosEmbedding, Shape::Matrix { rows, .. }, _) => vec![t!(
                 "seq-positions-size",
                 l = thousands(rows),
                 max_len = thousands(layer.extra.max_len.get())
             )],
-            (Kind::FirstToken, Shape::Matrix { cols, .. }, _) => {
+            (Seq::FirstToken, Shape::Matrix { cols, .. }, _) => {
                 vec![t!("seq-first-token-size", e = cols.to_string())]
             }
             _ => super::unchanged(input, output),
@@ -192,38 +214,38 @@ impl Family for Sequence {
 
     fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
         let e = input.last();
-        match layer.kind {
-            Kind::Embedding => format!(
+        match self.0 {
+            Seq::Embedding => format!(
                 "{}·{} = {result}  {}",
                 layer.extra.vocab,
                 layer.extra.dim,
                 t!("seq-a-vector-per-token")
             ),
-            Kind::PosEmbedding if layer.extra.types > 0 => format!(
+            Seq::PosEmbedding if layer.extra.types > 0 => format!(
                 "({} + {})·{e} = {result}  {}",
                 layer.extra.max_len,
                 layer.extra.types,
                 t!("seq-positions-and-types")
             ),
-            Kind::PosEmbedding => format!(
+            Seq::PosEmbedding => format!(
                 "{}·{e} = {result}  {}",
                 layer.extra.max_len,
                 t!("seq-a-vector-per-position")
             ),
-            Kind::LayerNorm if layer.bias => {
+            Seq::LayerNorm if layer.bias => {
                 format!("2·{e} = {result}  {}", t!("seq-a-scale-and-a-shift"))
             }
-            Kind::LayerNorm => format!("{e} = {result}  {}", t!("seq-a-scale-only")),
-            Kind::Attention if layer.bias => {
+            Seq::LayerNorm => format!("{e} = {result}  {}", t!("seq-a-scale-only")),
+            Seq::Attention if layer.bias => {
                 format!("4·{e}² + 4·{e} = {result}  {}", t!("seq-q-k-v-and-out"))
             }
-            Kind::Attention => format!("4·{e}² = {result}  {}", t!("seq-q-k-v-and-out")),
-            Kind::Transformer => format!(
+            Seq::Attention => format!("4·{e}² = {result}  {}", t!("seq-q-k-v-and-out")),
+            Seq::Transformer => format!(
                 "(4·{e}² + 4·{e}) + ({e} + 1)·{ff} + ({ff} + 1)·{e} + 4·{e} = {result}  {}",
                 t!("seq-transformer-parts"),
                 ff = layer.extra.ff
             ),
-            _ => t!("family-0-no-weights").to_string(),
+            Seq::FirstToken => t!("family-0-no-weights").to_string(),
         }
     }
 
@@ -232,32 +254,32 @@ impl Family for Sequence {
             return None;
         };
         let attention = format!("4·{l}·{e}² + 2·{l}²·{e}");
-        match layer.kind {
-            Kind::Attention => Some(format!(
+        match self.0 {
+            Seq::Attention => Some(format!(
                 "{attention} = {result}  {}",
                 t!("seq-attention-macs")
             )),
-            Kind::Transformer => Some(format!(
+            Seq::Transformer => Some(format!(
                 "{attention} + 2·{l}·{e}·{} = {result}  {}",
                 layer.extra.ff,
                 t!("seq-transformer-macs")
             )),
-            _ => None,
+            Seq::Embedding | Seq::PosEmbedding | Seq::LayerNorm | Seq::FirstToken => None,
         }
     }
 
     fn label(&self, layer: &Layer) -> String {
-        match layer.kind {
-            Kind::Embedding => format!("embedding {}→{}", layer.extra.vocab, layer.extra.dim),
-            Kind::PosEmbedding if layer.extra.types > 0 => {
+        match self.0 {
+            Seq::Embedding => format!("embedding {}→{}", layer.extra.vocab, layer.extra.dim),
+            Seq::PosEmbedding if layer.extra.types > 0 => {
                 format!(
                     "pos_embedding {} +{} types",
                     layer.extra.max_len, layer.extra.types
                 )
             }
-            Kind::PosEmbedding => format!("pos_embedding {}", layer.extra.max_len),
-            Kind::LayerNorm if !layer.bias => "layernorm no-bias".to_string(),
-            Kind::Attention => {
+            Seq::PosEmbedding => format!("pos_embedding {}", layer.extra.max_len),
+            Seq::LayerNorm if !layer.bias => "layernorm no-bias".to_string(),
+            Seq::Attention => {
                 let mut s = format!("attention {}h", layer.extra.heads);
                 if layer.extra.causal {
                     s.push_str(" causal");
@@ -267,35 +289,39 @@ impl Family for Sequence {
                 }
                 s
             }
-            Kind::Transformer => {
+            Seq::Transformer => {
                 let mut s = format!("transformer {}h ff{}", layer.extra.heads, layer.extra.ff);
                 if layer.extra.causal {
                     s.push_str(" causal");
                 }
                 s
             }
-            kind => kind.name().to_string(),
+            Seq::LayerNorm | Seq::FirstToken => layer.kind.name().to_string(),
         }
     }
 
     fn resize(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
-        match layer.kind {
-            Kind::Attention | Kind::Transformer => {
+        match self.0 {
+            Seq::Attention | Seq::Transformer => {
                 layer.extra.heads = step
                     .add_one(layer.extra.heads)
                     .ok_or(t!("seq-at-least-one-head"))?;
                 Ok(())
             }
-            kind => Err(t!("app-kind-has-no-kernel-or", kind = kind.name())),
+            Seq::Embedding | Seq::PosEmbedding | Seq::LayerNorm | Seq::FirstToken => {
+                Err(t!("app-kind-has-no-kernel-or", kind = layer.kind.name()))
+            }
         }
     }
 
     fn widen(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
-        let field = match layer.kind {
-            Kind::Embedding => &mut layer.extra.dim,
-            Kind::Transformer => &mut layer.extra.ff,
-            Kind::PosEmbedding => &mut layer.extra.max_len,
-            kind => return Err(t!("app-kind-has-no-filters-or", kind = kind.name())),
+        let field = match self.0 {
+            Seq::Embedding => &mut layer.extra.dim,
+            Seq::Transformer => &mut layer.extra.ff,
+            Seq::PosEmbedding => &mut layer.extra.max_len,
+            Seq::LayerNorm | Seq::Attention | Seq::FirstToken => {
+                return Err(t!("app-kind-has-no-filters-or", kind = layer.kind.name()));
+            }
         };
         *field = step
             .double(*field)
@@ -306,27 +332,27 @@ impl Family for Sequence {
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
         let (n, l) = (&e.number, e.layer);
         let dim = e.input.last();
-        let code = match l.kind {
-            Kind::Embedding => format!("nn.Embedding({}, {})", l.extra.vocab, l.extra.dim),
-            Kind::PosEmbedding => format!(
+        let code = match self.0 {
+            Seq::Embedding => format!("nn.Embedding({}, {})", l.extra.vocab, l.extra.dim),
+            Seq::PosEmbedding => format!(
                 "Positions({}, {dim}, types={})",
                 l.extra.max_len, l.extra.types
             ),
-            Kind::LayerNorm if l.bias => format!("nn.LayerNorm({dim})"),
-            Kind::LayerNorm => format!("LayerNorm({dim}, bias=False)"),
-            Kind::Attention => format!(
+            Seq::LayerNorm if l.bias => format!("nn.LayerNorm({dim})"),
+            Seq::LayerNorm => format!("LayerNorm({dim}, bias=False)"),
+            Seq::Attention => format!(
                 "SelfAttention({dim}, {}, bias={}, causal={})",
                 l.extra.heads,
                 py_bool(l.bias),
                 py_bool(l.extra.causal)
             ),
-            Kind::Transformer => format!(
+            Seq::Transformer => format!(
                 "Encoder({dim}, {}, {}, causal={})",
                 l.extra.heads,
                 l.extra.ff,
                 py_bool(l.extra.causal)
             ),
-            _ => "FirstToken()".to_string(),
+            Seq::FirstToken => "FirstToken()".to_string(),
         };
         out.push((format!("l{n}"), code));
     }
@@ -334,33 +360,33 @@ impl Family for Sequence {
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
         let (l, name) = (e.layer, e.keras_name());
         let dim = e.input.last();
-        out.push(match l.kind {
-            Kind::Embedding => format!(
+        out.push(match self.0 {
+            Seq::Embedding => format!(
                 "layers.Embedding({}, {}, {name})",
                 l.extra.vocab, l.extra.dim
             ),
-            Kind::PosEmbedding => {
+            Seq::PosEmbedding => {
                 format!(
                     "Positions({}, {dim}, types={}, {name})",
                     l.extra.max_len, l.extra.types
                 )
             }
-            Kind::LayerNorm if l.bias => format!("layers.LayerNormalization(epsilon=1e-5, {name})"),
-            Kind::LayerNorm => {
+            Seq::LayerNorm if l.bias => format!("layers.LayerNormalization(epsilon=1e-5, {name})"),
+            Seq::LayerNorm => {
                 format!("layers.LayerNormalization(epsilon=1e-5, center=False, {name})")
             }
-            Kind::Attention => format!(
+            Seq::Attention => format!(
                 "SelfAttention({}, {dim} // {}, use_bias={}, causal={}, {name})",
                 l.extra.heads,
                 l.extra.heads,
                 py_bool(l.bias),
                 py_bool(l.extra.causal)
             ),
-            Kind::Transformer => format!(
+            Seq::Transformer => format!(
                 "EncoderLayer({dim}, {}, {}, {name})",
                 l.extra.heads, l.extra.ff
             ),
-            _ => format!("FirstToken({name})"),
+            Seq::FirstToken => format!("FirstToken({name})"),
         });
         Ok(())
     }

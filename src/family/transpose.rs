@@ -5,11 +5,18 @@
 use super::{Direction, Family, Step, conv_suffix, too_large};
 use crate::engine::Problem;
 use crate::export::{ExportError, Exported, pair};
-use crate::layer::{Field, Hw, Kind, Layer, Padding, UpsampleMode};
+use crate::layer::{Field, Hw, Layer, Padding, UpsampleMode};
 use crate::network::{Kernels, Shape};
 use crate::size::Size;
 
-pub struct Transpose;
+/// Which of the two: a learned transposed convolution, or a fixed upsampling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grow {
+    ConvTranspose,
+    Upsample,
+}
+
+pub struct Transpose(pub Grow);
 
 /// One axis of a transposed convolution, PyTorch's rule:
 /// (in − 1)·s − 2p + d·(k − 1) + output_padding + 1, or `None` when the
@@ -92,11 +99,11 @@ fn upsample_step(layer: &Layer, input: Shape) -> Result<Step, Problem> {
 }
 
 impl Family for Transpose {
-    fn fields(&self, kind: Kind) -> &'static [Field] {
+    fn fields(&self) -> &'static [Field] {
         use Field::*;
-        match kind {
-            Kind::Upsample => &[Scale, Mode],
-            _ => &[
+        match self.0 {
+            Grow::Upsample => &[Scale, Mode],
+            Grow::ConvTranspose => &[
                 Filters,
                 Kernel,
                 Stride,
@@ -110,25 +117,36 @@ impl Family for Transpose {
         }
     }
 
-    fn required(&self, kind: Kind) -> &'static [Field] {
-        match kind {
-            Kind::Upsample => &[],
-            _ => &[Field::Filters, Field::Kernel],
+    fn required(&self) -> &'static [Field] {
+        match self.0 {
+            Grow::Upsample => &[],
+            Grow::ConvTranspose => &[Field::Filters, Field::Kernel],
         }
+    }
+
+    fn spatial(&self) -> super::Spatial {
+        match self.0 {
+            Grow::Upsample => super::Spatial::Upsample,
+            Grow::ConvTranspose => super::Spatial::Transpose,
+        }
+    }
+
+    fn carries_activation(&self) -> bool {
+        self.0 == Grow::ConvTranspose
     }
 
     /// A 2×2 kernel, as U-Net's decoder uses it (with stride 2, which a
     /// file must say: PyTorch's default stride, and a file's, is 1).
     fn defaults(&self, layer: &mut Layer) {
-        if layer.kind == Kind::ConvTranspose2d {
+        if self.0 == Grow::ConvTranspose {
             layer.kernel = Hw::square(2);
         }
     }
 
     fn step(&self, layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step, Problem> {
-        match layer.kind {
-            Kind::Upsample => upsample_step(layer, input),
-            _ => transpose_step(layer, input, kernels),
+        match self.0 {
+            Grow::Upsample => upsample_step(layer, input),
+            Grow::ConvTranspose => transpose_step(layer, input, kernels),
         }
     }
 
@@ -136,8 +154,8 @@ impl Family for Transpose {
         let Shape::Image { h, w, .. } = input else {
             return super::unchanged(input, output);
         };
-        match layer.kind {
-            Kind::Upsample => {
+        match self.0 {
+            Grow::Upsample => {
                 let s = layer.scale;
                 vec![format!(
                     "H: {h}·{} = {}, W: {w}·{} = {}",
@@ -147,7 +165,7 @@ impl Family for Transpose {
                     w.saturating_mul(s.w)
                 )]
             }
-            _ => {
+            Grow::ConvTranspose => {
                 let p = match layer.padding {
                     Padding::Explicit(p) => p,
                     _ => Hw::square(0),
@@ -172,7 +190,7 @@ impl Family for Transpose {
     }
 
     fn params_line(&self, layer: &Layer, input: Shape, result: &str, kernels: Kernels) -> String {
-        if layer.kind == Kind::Upsample {
+        if self.0 == Grow::Upsample {
             return t!("family-0-no-weights");
         }
         let c = super::features(input);
@@ -190,8 +208,8 @@ impl Family for Transpose {
     }
 
     fn resize(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
-        match layer.kind {
-            Kind::Upsample => {
+        match self.0 {
+            Grow::Upsample => {
                 let side = |n: u64| Size::new(n).and_then(|n| step.add_one(n)).map(Size::get);
                 match (side(layer.scale.h), side(layer.scale.w)) {
                     (Some(h), Some(w)) => {
@@ -205,21 +223,21 @@ impl Family for Transpose {
                     )),
                 }
             }
-            _ => super::resize_window(layer, step),
+            Grow::ConvTranspose => super::resize_window(layer, step),
         }
     }
 
     fn widen(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
-        if layer.kind == Kind::Upsample {
+        if self.0 == Grow::Upsample {
             return Err(t!("app-kind-has-no-filters-or", kind = layer.kind.name()));
         }
         super::double_filters(layer, step)
     }
 
     fn label(&self, layer: &Layer) -> String {
-        match layer.kind {
-            Kind::Upsample => format!("upsample ×{} {}", layer.scale, layer.mode.name()),
-            _ => {
+        match self.0 {
+            Grow::Upsample => format!("upsample ×{} {}", layer.scale, layer.mode.name()),
+            Grow::ConvTranspose => {
                 let k = layer.kernel;
                 let p = match layer.padding {
                     Padding::Explicit(p) => p,
@@ -242,7 +260,7 @@ impl Family for Transpose {
 
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
         let (n, l) = (&e.number, e.layer);
-        if l.kind == Kind::Upsample {
+        if self.0 == Grow::Upsample {
             let mode = match l.mode {
                 UpsampleMode::Nearest => "\"nearest\"".to_string(),
                 UpsampleMode::Bilinear => "\"bilinear\", align_corners=False".to_string(),
@@ -283,7 +301,7 @@ impl Family for Transpose {
 
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
         let l = e.layer;
-        if l.kind == Kind::Upsample {
+        if self.0 == Grow::Upsample {
             out.push(format!(
                 "layers.UpSampling2D(size={}, interpolation=\"{}\", {})",
                 pair(l.scale),

@@ -48,7 +48,7 @@ impl Form {
         let layer = net.layer_at(path)?;
         let mut entries = Vec::new();
         if !layer.kind.is_container() {
-            let kinds = Kind::ALL.iter().filter(|k| !k.is_container());
+            let kinds = Kind::iter().filter(|k| !k.is_container());
             let mut e = entry(t!("form-type"), layer.kind.name().to_string());
             e.choices = kinds.map(|k| k.name().to_string()).collect();
             entries.push(e);

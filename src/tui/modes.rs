@@ -49,13 +49,17 @@ impl App {
                     scroll: scroll.min(hidden),
                 };
             }
-            Mode::Add { choice } => match list_key(key, choice, Kind::ALL.len()) {
+            Mode::Add { choice } => match list_key(key, choice, Kind::iter().count()) {
                 ListKey::Move(choice) => self.mode = Mode::Add { choice },
                 ListKey::Jump(c) => {
-                    let choice = jump(choice, c, Kind::ALL.map(Kind::name).as_slice());
+                    let choice = jump(choice, c, &Kind::iter().map(Kind::name).collect::<Vec<_>>());
                     self.mode = Mode::Add { choice };
                 }
-                ListKey::Choose => self.add_layer(Kind::ALL[choice]),
+                ListKey::Choose => {
+                    if let Some(kind) = Kind::iter().nth(choice) {
+                        self.add_layer(kind)
+                    }
+                }
                 ListKey::Cancel => {}
             },
             Mode::Open { choice, files } => {

@@ -117,9 +117,7 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Mode::Help { scroll } => popups::render_help(t, *scroll, &app.help_fit, area, buf),
         Mode::Memory => memory::render(app, t, area, buf),
         Mode::Add { choice } => {
-            let items = Kind::ALL
-                .iter()
-                .map(|k| (k.name().to_string(), k.description().to_string()));
+            let items = Kind::iter().map(|k| (k.name().to_string(), k.description().to_string()));
             let title = match app.selection() {
                 Selection::Input => t!("view-add-a-layer-at-the").to_string(),
                 Selection::Layer(p) => {

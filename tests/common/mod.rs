@@ -86,10 +86,7 @@ pub fn padding() -> impl Strategy<Value = Padding> {
 /// One layer of any kind; containers hold random layers of their own, up
 /// to three deep.
 pub fn layer() -> impl Strategy<Value = Layer> {
-    let plain: Vec<Kind> = Kind::ALL
-        .into_iter()
-        .filter(|k| !k.is_container())
-        .collect();
+    let plain: Vec<Kind> = Kind::iter().filter(|k| !k.is_container()).collect();
     setting_layer(proptest::sample::select(plain).boxed()).prop_recursive(3, 24, 4, |inner| {
         let kinds = proptest::sample::select(vec![Kind::Add, Kind::Concat, Kind::Block]);
         (
