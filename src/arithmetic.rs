@@ -287,6 +287,14 @@ fn back(
                 cols: axis(region.cols, w, k.w, s.w, pad.w, d.w)?,
             }
         }
+        // Output pixel (i, j) reads input pixel (i / r, j / r).
+        Spatial::PixelShuffle => {
+            let r = layer.extra.factor.get();
+            Region {
+                rows: (region.rows.0 / r, region.rows.1 / r),
+                cols: (region.cols.0 / r, region.cols.1 / r),
+            }
+        }
         Spatial::Upsample => {
             let s = layer.scale;
             Region {

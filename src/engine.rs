@@ -80,6 +80,9 @@ pub struct Row {
     /// Values the layer writes, for memory: its output, and for a container
     /// every output inside it too.
     pub activations: Option<u64>,
+    /// Of `params`, those a token does not use: experts beyond a mixture's
+    /// top_k. `params` less this is what is active.
+    pub inactive: u64,
     /// A container's rows, one list per branch (a block has one: its layers
     /// in the repetition shown, the one that broke or else the first).
     /// Empty for other layers.
@@ -129,6 +132,9 @@ impl ReceptiveField {
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub struct Totals {
     pub params: Option<u64>,
+    /// The parameters a token uses: all of them but a mixture's experts
+    /// beyond its top_k.
+    pub active_params: Option<u64>,
     pub macs: Option<u64>,
     /// Weights as float32.
     pub weight_bytes: Option<u64>,
@@ -302,6 +308,7 @@ pub fn container_step(layer: &Layer, input: Shape, kernels: Kernels) -> Result<S
             params,
             macs,
             dropped: None,
+            inactive: row.inactive,
         }),
         _ => Err(Problem::TooLarge {
             what: "parameter count",
@@ -329,6 +336,7 @@ impl Row {
             receptive_field: None,
             status: Status::Unreachable,
             activations: None,
+            inactive: 0,
             inner: Vec::new(),
         }
     }
@@ -348,6 +356,8 @@ struct Sums {
     params: u64,
     macs: u64,
     activations: Option<u64>,
+    /// Parameters counted in `params` that a token does not use.
+    inactive: u64,
 }
 
 impl Sums {
@@ -356,6 +366,7 @@ impl Sums {
             params: 0,
             macs: 0,
             activations: input.elements(),
+            inactive: 0,
         }
     }
 
@@ -363,6 +374,7 @@ impl Sums {
         params: 0,
         macs: 0,
         activations: Some(0),
+        inactive: 0,
     };
 
     fn add_row(&mut self, row: &Row) -> Result<(), Problem> {
@@ -373,6 +385,7 @@ impl Sums {
             params,
             macs,
             activations: row.activations,
+            inactive: row.inactive,
         })
     }
 
@@ -386,6 +399,8 @@ impl Sums {
             .ok_or(too_large("total MAC count"))?;
         // Memory overflowing is not a reason to refuse a layer: its total is just unknown.
         self.activations = (self.activations).and_then(|a| a.checked_add(other.activations?));
+        // At most `params`, which did not overflow.
+        self.inactive = self.inactive.saturating_add(other.inactive);
         Ok(())
     }
 
@@ -402,12 +417,14 @@ impl Sums {
                 .checked_mul(n)
                 .ok_or(too_large("total MAC count"))?,
             activations: self.activations.and_then(|a| a.checked_mul(n)),
+            inactive: self.inactive.saturating_mul(n),
         })
     }
 
     fn totals(&self) -> Totals {
         Totals {
             params: Some(self.params),
+            active_params: Some(self.params - self.inactive.min(self.params)),
             macs: Some(self.macs),
             weight_bytes: self.params.checked_mul(BYTES_PER_VALUE),
             activation_bytes: self

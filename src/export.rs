@@ -14,6 +14,7 @@
 //! branch b is `l{n}_{b}_{i}` and of a block's repetition r `l{n}_{r}_{i}`. `scripts/check_export.py`
 //! uses these names to compare every layer's shape with layerlab's.
 
+pub mod helpers;
 mod keras;
 mod pytorch;
 
@@ -210,6 +211,7 @@ fn node<'a>(
         | Spatial::Upsample
         | Spatial::Adaptive
         | Spatial::ZeroPad
+        | Spatial::PixelShuffle
         | Spatial::Ends => Node::Plain(e),
     })
 }
@@ -297,7 +299,7 @@ impl<'a> Exported<'a> {
     pub fn keras_activation(&self) -> Option<String> {
         (self.layer.activation)
             .filter(|_| self.layer.kind.carries_activation())
-            .map(|a| format!("activation=\"{}\"", a.name()))
+            .map(|a| format!("activation=\"{}\"", keras_activation_name(a)))
     }
 }
 
@@ -315,8 +317,33 @@ pub fn pytorch_activation(a: Activation) -> String {
         // Over channels (dimension 1), as Keras applies it on its last axis.
         Activation::Softmax => "nn.Softmax(dim=1)",
         Activation::Gelu => "nn.GELU()",
+        Activation::Silu => "nn.SiLU()",
+        Activation::Hardswish => "nn.Hardswish()",
+        Activation::Hardsigmoid => "nn.Hardsigmoid()",
+        Activation::Relu6 => "nn.ReLU6()",
+        Activation::Mish => "nn.Mish()",
+        Activation::Elu => "nn.ELU()",
+        Activation::LeakyRelu => "nn.LeakyReLU()",
     }
     .to_string()
+}
+
+/// Keras's name for an activation.
+pub fn keras_activation_name(a: Activation) -> &'static str {
+    match a {
+        Activation::Hardswish => "hard_swish",
+        Activation::Hardsigmoid => "hard_sigmoid",
+        Activation::Relu
+        | Activation::Sigmoid
+        | Activation::Tanh
+        | Activation::Softmax
+        | Activation::Gelu
+        | Activation::Silu
+        | Activation::Relu6
+        | Activation::Mish
+        | Activation::Elu
+        | Activation::LeakyRelu => a.name(),
+    }
 }
 
 /// A one-line docstring-safe description of the network.

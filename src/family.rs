@@ -12,9 +12,12 @@
 
 mod activation;
 mod adaptive;
+mod attention;
 mod conv;
 mod dense;
+mod mamba;
 mod merge;
+mod moe;
 pub mod nd;
 mod norm;
 mod pad;
@@ -22,6 +25,8 @@ mod pool;
 mod recurrent;
 mod reshape;
 mod sequence;
+mod shuffle;
+mod tokens;
 mod transpose;
 
 pub use merge::merged;
@@ -124,6 +129,9 @@ pub struct Step {
     pub macs: u64,
     /// Pixels a window leaves out at the bottom and right edges.
     pub dropped: Option<Dropped>,
+    /// Parameters a token does not use: a mixture of experts' experts
+    /// beyond its top_k (`params` counts them all).
+    pub inactive: u64,
 }
 
 impl Step {
@@ -134,6 +142,7 @@ impl Step {
             params: 0,
             macs: 0,
             dropped: None,
+            inactive: 0,
         }
     }
 }
@@ -160,6 +169,8 @@ pub enum Spatial {
     Adaptive,
     /// Zeros around the image.
     ZeroPad,
+    /// `pixel_shuffle`: each input pixel's r² channels become r×r pixels.
+    PixelShuffle,
     /// What comes out is no longer positions of the input map: flatten,
     /// global pooling, a dense layer, tokens, sequences.
     Ends,
@@ -176,6 +187,8 @@ pub enum Meet {
     Add,
     /// Joined along the first dimension (PyTorch's dim 1).
     Concat,
+    /// Multiplied element-wise, broadcasting as PyTorch does.
+    Multiply,
 }
 
 /// The largest value or the mean: what a pooling window takes.
@@ -251,8 +264,22 @@ pub trait Family: Sync {
     /// `l{n}_…` for what goes before it.
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>);
 
+    /// The helper classes (`export::helpers`) the PyTorch code needs.
+    fn pytorch_helpers(&self, _layer: &Layer) -> &'static [&'static str] {
+        &[]
+    }
+
     /// The Keras layers for the layer, or why Keras cannot say it.
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError>;
+}
+
+/// Why layer `e` has no Keras export: Keras has no layer for `what`.
+fn keras_has_none(e: &Exported, what: &str) -> ExportError {
+    ExportError(t!(
+        "export-keras-has-none",
+        n = e.number.to_string(),
+        what = what.to_string()
+    ))
 }
 
 /// The family value that knows `kind`: the one place a kind is sent to
@@ -301,8 +328,8 @@ pub fn of(kind: Kind) -> &'static dyn Family {
         },
         Kind::Embedding => &sequence::Sequence(sequence::Seq::Embedding),
         Kind::PosEmbedding => &sequence::Sequence(sequence::Seq::PosEmbedding),
-        Kind::LayerNorm => &sequence::Sequence(sequence::Seq::LayerNorm),
-        Kind::Attention => &sequence::Sequence(sequence::Seq::Attention),
+        Kind::LayerNorm => &norm::LayerNorm,
+        Kind::Attention => &attention::Attention,
         Kind::Transformer => &sequence::Sequence(sequence::Seq::Transformer),
         Kind::FirstToken => &sequence::Sequence(sequence::Seq::FirstToken),
         Kind::Lstm => &recurrent::Recurrent(recurrent::Cell::Lstm),
@@ -316,6 +343,28 @@ pub fn of(kind: Kind) -> &'static dyn Family {
         Kind::AdaptiveAvgPool => &adaptive::Adaptive(Avg),
         Kind::AdaptiveMaxPool => &adaptive::Adaptive(Max),
         Kind::ZeroPad => &pad::Pad,
+        Kind::Silu => &activation::Activations(A::Silu),
+        Kind::Hardswish => &activation::Activations(A::Hardswish),
+        Kind::Hardsigmoid => &activation::Activations(A::Hardsigmoid),
+        Kind::Relu6 => &activation::Activations(A::Relu6),
+        Kind::Mish => &activation::Activations(A::Mish),
+        Kind::Elu => &activation::Activations(A::Elu),
+        Kind::LeakyRelu => &activation::Activations(A::LeakyRelu),
+        Kind::Prelu => &activation::Prelu,
+        Kind::GroupNorm => &norm::GroupNorm,
+        Kind::InstanceNorm => &norm::InstanceNorm,
+        Kind::RmsNorm => &norm::RmsNorm,
+        Kind::Multiply => &merge::Merge(Meet::Multiply),
+        Kind::Moe => &moe::Moe,
+        Kind::Mamba => &mamba::Mamba,
+        Kind::ToTokens => &tokens::ToTokens,
+        Kind::ToImage => &tokens::ToImage,
+        Kind::ClsToken => &tokens::ClsToken,
+        Kind::LayerScale => &tokens::LayerScale,
+        Kind::DropPath => &norm::DropPath,
+        Kind::PixelShuffle => &shuffle::PixelShuffle,
+        Kind::ChannelShuffle => &shuffle::ChannelShuffle,
+        Kind::Slice => &shuffle::Slice,
     }
 }
 
@@ -389,6 +438,11 @@ fn product(factors: &[u64], what: &'static str) -> Result<u64, Problem> {
     (factors.iter().copied())
         .try_fold(1u64, u64::checked_mul)
         .ok_or(too_large(what))
+}
+
+/// `n` as a size, for defaults known to be positive.
+fn size(n: u64) -> Size {
+    Size::new(n).unwrap_or(Size::ONE)
 }
 
 fn too_large(what: &'static str) -> Problem {

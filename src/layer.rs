@@ -48,33 +48,38 @@ pub enum Padding {
     Explicit(Hw),
 }
 
-/// The activation a conv or dense layer may carry as a shorthand.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The activation a conv or dense layer may carry as a shorthand, and
+/// that an activation layer applies. `leaky_relu` and `gelu` as a shorthand
+/// take their defaults (slope 0.01, exact GELU); as layers they have fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::EnumIter, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum Activation {
     Relu,
     Sigmoid,
     Tanh,
     Softmax,
     Gelu,
+    Silu,
+    Hardswish,
+    Hardsigmoid,
+    Relu6,
+    Mish,
+    Elu,
+    LeakyRelu,
 }
 
 impl Activation {
-    pub const ALL: [Activation; 5] = [
-        Activation::Relu,
-        Activation::Sigmoid,
-        Activation::Tanh,
-        Activation::Softmax,
-        Activation::Gelu,
-    ];
+    /// Every activation, in the order forms list them.
+    pub fn iter() -> impl Iterator<Item = Activation> {
+        <Activation as strum::IntoEnumIterator>::iter()
+    }
 
     pub fn name(self) -> &'static str {
-        match self {
-            Activation::Relu => "relu",
-            Activation::Sigmoid => "sigmoid",
-            Activation::Tanh => "tanh",
-            Activation::Softmax => "softmax",
-            Activation::Gelu => "gelu",
-        }
+        self.into()
+    }
+
+    pub fn from_name(name: &str) -> Option<Activation> {
+        Activation::iter().find(|a| a.name() == name)
     }
 }
 
@@ -136,6 +141,51 @@ pub struct Extra {
     pub bidirectional: bool,
     /// `dense`: weights shared with an earlier embedding (a tied LM head).
     pub tied: bool,
+    /// `leaky_relu`: the slope below zero.
+    pub slope: f64,
+    /// `gelu`: the tanh approximation instead of the exact erf.
+    pub tanh: bool,
+    /// `prelu`: one slope per channel instead of one in all.
+    pub per_channel: bool,
+    /// Norms: a learned scale (and shift, where the norm has one).
+    pub affine: bool,
+    /// `layernorm`, `rmsnorm`: normalise the channels at every position of
+    /// a map (ConvNeXt's LayerNorm2d) instead of the last dimension.
+    pub over_channels: bool,
+    /// `attention`: key/value heads (grouped-query; `None` is `heads`),
+    /// the width of a head (`None` is E / heads), the output projection's
+    /// bias (`None` follows `bias`), an RMSNorm on queries and keys, rotary
+    /// positions and a sliding window.
+    pub kv_heads: Option<Size>,
+    pub head_dim: Option<Size>,
+    pub out_bias: Option<bool>,
+    pub qk_norm: bool,
+    pub rope: bool,
+    pub window: Option<Size>,
+    /// `moe`: routed experts, how many each token uses, gated experts, and
+    /// experts every token uses.
+    pub experts: Size,
+    pub top_k: u64,
+    pub gated: bool,
+    pub shared_experts: u64,
+    /// `to_image`: the map a sequence is folded back into.
+    pub height: Size,
+    pub width: Size,
+    /// `cls_token`: learned tokens put in front.
+    pub tokens: Size,
+    /// `pixel_shuffle`: how many times larger each side becomes.
+    pub factor: Size,
+    /// `slice`: the part of the first dimension kept, end exclusive.
+    pub start: u64,
+    pub end: u64,
+    /// `mamba`: the state size N, the depthwise convolution's width, how
+    /// much wider the inner stream is, and the rank of Δ (`None`: ⌈E/16⌉).
+    pub state: Size,
+    pub conv: Size,
+    pub expand: Size,
+    pub dt_rank: Option<Size>,
+    /// `block`: one set of weights for every repetition (ALBERT).
+    pub shared: bool,
 }
 
 /// Every kind of layer, in the order the "add layer" list shows them. The
@@ -225,6 +275,50 @@ pub enum Kind {
     FirstToken,
     #[strum(serialize = "gelu")]
     Gelu,
+    #[strum(serialize = "silu")]
+    Silu,
+    #[strum(serialize = "hardswish")]
+    Hardswish,
+    #[strum(serialize = "hardsigmoid")]
+    Hardsigmoid,
+    #[strum(serialize = "relu6")]
+    Relu6,
+    #[strum(serialize = "mish")]
+    Mish,
+    #[strum(serialize = "elu")]
+    Elu,
+    #[strum(serialize = "leaky_relu")]
+    LeakyRelu,
+    #[strum(serialize = "prelu")]
+    Prelu,
+    #[strum(serialize = "groupnorm")]
+    GroupNorm,
+    #[strum(serialize = "instancenorm")]
+    InstanceNorm,
+    #[strum(serialize = "rmsnorm")]
+    RmsNorm,
+    #[strum(serialize = "multiply")]
+    Multiply,
+    #[strum(serialize = "moe")]
+    Moe,
+    #[strum(serialize = "mamba")]
+    Mamba,
+    #[strum(serialize = "to_tokens")]
+    ToTokens,
+    #[strum(serialize = "to_image")]
+    ToImage,
+    #[strum(serialize = "cls_token")]
+    ClsToken,
+    #[strum(serialize = "layer_scale")]
+    LayerScale,
+    #[strum(serialize = "drop_path")]
+    DropPath,
+    #[strum(serialize = "pixel_shuffle")]
+    PixelShuffle,
+    #[strum(serialize = "channel_shuffle")]
+    ChannelShuffle,
+    #[strum(serialize = "slice")]
+    Slice,
 }
 
 impl Kind {
@@ -379,6 +473,7 @@ impl Layer {
     /// A layer of this kind with sensible settings for the "add" command
     /// (its family may change the shared defaults below).
     pub fn new(kind: Kind) -> Layer {
+        let size = |n: u64| Size::new(n).unwrap_or(Size::ONE);
         let mut layer = Layer {
             kind,
             filters: Size::new(16).unwrap_or(Size::ONE),
@@ -422,6 +517,32 @@ impl Layer {
                 num_layers: Size::ONE,
                 bidirectional: false,
                 tied: false,
+                slope: 0.01,
+                tanh: false,
+                per_channel: false,
+                affine: true,
+                over_channels: false,
+                kv_heads: None,
+                head_dim: None,
+                out_bias: None,
+                qk_norm: false,
+                rope: false,
+                window: None,
+                experts: size(8),
+                top_k: 2,
+                gated: true,
+                shared_experts: 0,
+                height: size(1),
+                width: size(1),
+                tokens: Size::ONE,
+                factor: size(2),
+                start: 0,
+                end: 1,
+                state: size(16),
+                conv: size(4),
+                expand: size(2),
+                dt_rank: None,
+                shared: false,
             }),
             branches: Vec::new(),
         };
@@ -534,6 +655,32 @@ pub enum Field {
     Layers,
     Bidirectional,
     Tied,
+    Slope,
+    Approximate,
+    PerChannel,
+    Affine,
+    Over,
+    KvHeads,
+    HeadDim,
+    OutBias,
+    QkNorm,
+    Rope,
+    Window,
+    Experts,
+    TopK,
+    Gated,
+    SharedExperts,
+    Height,
+    Width,
+    Tokens,
+    Factor,
+    Start,
+    End,
+    State,
+    Conv,
+    Expand,
+    DtRank,
+    Shared,
 }
 
 /// A value as written in a file or typed into the form, before it is checked
@@ -662,6 +809,32 @@ impl Field {
             Field::Layers => "layers",
             Field::Bidirectional => "bidirectional",
             Field::Tied => "tied",
+            Field::Slope => "slope",
+            Field::Approximate => "approximate",
+            Field::PerChannel => "per_channel",
+            Field::Affine => "affine",
+            Field::Over => "over",
+            Field::KvHeads => "kv_heads",
+            Field::HeadDim => "head_dim",
+            Field::OutBias => "out_bias",
+            Field::QkNorm => "qk_norm",
+            Field::Rope => "rope",
+            Field::Window => "window",
+            Field::Experts => "experts",
+            Field::TopK => "top_k",
+            Field::Gated => "gated",
+            Field::SharedExperts => "shared_experts",
+            Field::Height => "height",
+            Field::Width => "width",
+            Field::Tokens => "tokens",
+            Field::Factor => "factor",
+            Field::Start => "start",
+            Field::End => "end",
+            Field::State => "state",
+            Field::Conv => "conv",
+            Field::Expand => "expand",
+            Field::DtRank => "dt_rank",
+            Field::Shared => "shared",
         }
     }
 
@@ -715,11 +888,39 @@ impl Field {
             }
             Field::Rate => t!("layer-a-number-from-0-up"),
             Field::Activation => t!("layer-one-of-relu-sigmoid-tanh"),
+            Field::Experts
+            | Field::Height
+            | Field::Width
+            | Field::Tokens
+            | Field::Factor
+            | Field::State
+            | Field::Conv
+            | Field::Expand => t!("layer-a-positive-integer"),
+            Field::KvHeads | Field::HeadDim | Field::DtRank => {
+                t!("layer-a-positive-integer-or-auto")
+            }
+            Field::Window => t!("layer-a-positive-integer-or-none"),
+            Field::TopK | Field::SharedExperts | Field::Start | Field::End => {
+                t!("layer-a-non-negative-integer")
+            }
+            Field::PerChannel
+            | Field::Affine
+            | Field::OutBias
+            | Field::QkNorm
+            | Field::Rope
+            | Field::Gated
+            | Field::Shared => t!("layer-true-or-false"),
+            Field::Slope => t!("layer-a-number"),
+            Field::Approximate => t!("layer-none-or-tanh"),
+            Field::Over => t!("layer-last-or-channels"),
         }
     }
 
     /// The current value as text for the form (and the table's detail pane).
     pub fn text(self, layer: &Layer) -> String {
+        let x = &layer.extra;
+        let auto =
+            |n: Option<Size>, word: &str| n.map_or_else(|| word.to_string(), |n| n.to_string());
         match self {
             Field::Filters => layer.filters.to_string(),
             Field::Units => layer.units.to_string(),
@@ -757,6 +958,32 @@ impl Field {
             Field::Layers => layer.extra.num_layers.to_string(),
             Field::Bidirectional => layer.extra.bidirectional.to_string(),
             Field::Tied => layer.extra.tied.to_string(),
+            Field::Slope => x.slope.to_string(),
+            Field::Approximate => if x.tanh { "tanh" } else { "none" }.to_string(),
+            Field::PerChannel => x.per_channel.to_string(),
+            Field::Affine => x.affine.to_string(),
+            Field::Over => if x.over_channels { "channels" } else { "last" }.to_string(),
+            Field::KvHeads => auto(x.kv_heads, "auto"),
+            Field::HeadDim => auto(x.head_dim, "auto"),
+            Field::OutBias => x.out_bias.unwrap_or(layer.bias).to_string(),
+            Field::QkNorm => x.qk_norm.to_string(),
+            Field::Rope => x.rope.to_string(),
+            Field::Window => auto(x.window, "none"),
+            Field::Experts => x.experts.to_string(),
+            Field::TopK => x.top_k.to_string(),
+            Field::Gated => x.gated.to_string(),
+            Field::SharedExperts => x.shared_experts.to_string(),
+            Field::Height => x.height.to_string(),
+            Field::Width => x.width.to_string(),
+            Field::Tokens => x.tokens.to_string(),
+            Field::Factor => x.factor.to_string(),
+            Field::Start => x.start.to_string(),
+            Field::End => x.end.to_string(),
+            Field::State => x.state.to_string(),
+            Field::Conv => x.conv.to_string(),
+            Field::Expand => x.expand.to_string(),
+            Field::DtRank => auto(x.dt_rank, "auto"),
+            Field::Shared => x.shared.to_string(),
         }
     }
 
@@ -799,6 +1026,32 @@ impl Field {
             Field::Layers => a.extra.num_layers == b.extra.num_layers,
             Field::Bidirectional => a.extra.bidirectional == b.extra.bidirectional,
             Field::Tied => a.extra.tied == b.extra.tied,
+            Field::Slope
+            | Field::Approximate
+            | Field::PerChannel
+            | Field::Affine
+            | Field::Over
+            | Field::KvHeads
+            | Field::HeadDim
+            | Field::OutBias
+            | Field::QkNorm
+            | Field::Rope
+            | Field::Window
+            | Field::Experts
+            | Field::TopK
+            | Field::Gated
+            | Field::SharedExperts
+            | Field::Height
+            | Field::Width
+            | Field::Tokens
+            | Field::Factor
+            | Field::Start
+            | Field::End
+            | Field::State
+            | Field::Conv
+            | Field::Expand
+            | Field::DtRank
+            | Field::Shared => self.text(a) == self.text(b),
         }
     }
 
@@ -846,13 +1099,16 @@ impl Field {
                 };
                 dilated.then(|| window(dil, d.dilation))
             }
-            Field::Groups => {
-                (layer.groups != Size::ONE).then_some(T::Integer(layer.groups.to_i64()))
-            }
+            Field::Groups => (layer.groups != Size::ONE
+                || layer.kind.required().contains(&Field::Groups))
+            .then_some(T::Integer(layer.groups.to_i64())),
             Field::Bias => (!layer.bias).then_some(T::Boolean(false)),
             Field::CeilMode => layer.ceil_mode.then_some(T::Boolean(true)),
             Field::Rate => Some(T::Float(layer.rate)),
-            Field::Activation => layer.activation.map(|a| T::String(a.name().into())),
+            // Written where it differs from the kind's (a mixture of experts
+            // has SiLU unless it says otherwise, so it may say "none").
+            Field::Activation => (layer.activation != Layer::new(layer.kind).activation)
+                .then(|| T::String(layer.activation.map_or("none", |a| a.name()).into())),
             Field::OutputPadding => {
                 (layer.output_padding != Hw::square(0)).then(|| pair(layer.output_padding))
             }
@@ -879,6 +1135,69 @@ impl Field {
                 .then(|| T::Integer(layer.extra.num_layers.to_i64())),
             Field::Bidirectional => b(layer.extra.bidirectional),
             Field::Tied => b(layer.extra.tied),
+            // The newer settings are written where they differ from the
+            // kind's default, and always where the kind requires them.
+            Field::Slope
+            | Field::Approximate
+            | Field::PerChannel
+            | Field::Affine
+            | Field::Over
+            | Field::KvHeads
+            | Field::HeadDim
+            | Field::OutBias
+            | Field::QkNorm
+            | Field::Rope
+            | Field::Window
+            | Field::Experts
+            | Field::TopK
+            | Field::Gated
+            | Field::SharedExperts
+            | Field::Height
+            | Field::Width
+            | Field::Tokens
+            | Field::Factor
+            | Field::Start
+            | Field::End
+            | Field::State
+            | Field::Conv
+            | Field::Expand
+            | Field::DtRank
+            | Field::Shared => {
+                let x = &layer.extra;
+                let required = layer.kind.required().contains(&self);
+                if !required && self.same(layer, &Layer::new(layer.kind)) {
+                    return None;
+                }
+                let opt = |n: Option<Size>| n.map(|n| T::Integer(n.to_i64()));
+                match self {
+                    Field::Slope => Some(T::Float(x.slope)),
+                    Field::Approximate | Field::Over => Some(T::String(self.text(layer))),
+                    Field::PerChannel => Some(T::Boolean(x.per_channel)),
+                    Field::Affine => Some(T::Boolean(x.affine)),
+                    Field::OutBias => x.out_bias.map(T::Boolean),
+                    Field::QkNorm => Some(T::Boolean(x.qk_norm)),
+                    Field::Rope => Some(T::Boolean(x.rope)),
+                    Field::Gated => Some(T::Boolean(x.gated)),
+                    Field::Shared => Some(T::Boolean(x.shared)),
+                    Field::KvHeads => opt(x.kv_heads),
+                    Field::HeadDim => opt(x.head_dim),
+                    Field::Window => opt(x.window),
+                    Field::DtRank => opt(x.dt_rank),
+                    Field::TopK => Some(int(x.top_k)),
+                    Field::SharedExperts => Some(int(x.shared_experts)),
+                    Field::Start => Some(int(x.start)),
+                    Field::End => Some(int(x.end)),
+                    Field::Experts => Some(T::Integer(x.experts.to_i64())),
+                    Field::Height => Some(T::Integer(x.height.to_i64())),
+                    Field::Width => Some(T::Integer(x.width.to_i64())),
+                    Field::Tokens => Some(T::Integer(x.tokens.to_i64())),
+                    Field::Factor => Some(T::Integer(x.factor.to_i64())),
+                    Field::State => Some(T::Integer(x.state.to_i64())),
+                    Field::Conv => Some(T::Integer(x.conv.to_i64())),
+                    Field::Expand => Some(T::Integer(x.expand.to_i64())),
+                    _ => None,
+                }
+            }
         }
     }
 
@@ -1047,13 +1366,102 @@ impl Field {
                 };
                 layer.activation = match w.as_str() {
                     "none" | "linear" => None,
-                    name => Some(
-                        Activation::ALL
-                            .into_iter()
-                            .find(|a| a.name() == name)
-                            .ok_or_else(bad)?,
-                    ),
+                    name => Some(Activation::from_name(name).ok_or_else(bad)?),
                 };
+            }
+            Field::Experts
+            | Field::Height
+            | Field::Width
+            | Field::Tokens
+            | Field::Factor
+            | Field::State
+            | Field::Conv
+            | Field::Expand => {
+                let Value::Int(i) = *value else {
+                    return Err(bad());
+                };
+                let n = Size::from_i64(i).ok_or_else(bad)?;
+                let x = &mut layer.extra;
+                *match self {
+                    Field::Experts => &mut x.experts,
+                    Field::Height => &mut x.height,
+                    Field::Width => &mut x.width,
+                    Field::Tokens => &mut x.tokens,
+                    Field::Factor => &mut x.factor,
+                    Field::State => &mut x.state,
+                    Field::Conv => &mut x.conv,
+                    _ => &mut x.expand,
+                } = n;
+            }
+            Field::KvHeads | Field::HeadDim | Field::DtRank | Field::Window => {
+                let n = match value {
+                    Value::Word(w) if w == "auto" || w == "none" => None,
+                    &Value::Int(i) => Some(Size::from_i64(i).ok_or_else(bad)?),
+                    _ => return Err(bad()),
+                };
+                let x = &mut layer.extra;
+                *match self {
+                    Field::KvHeads => &mut x.kv_heads,
+                    Field::HeadDim => &mut x.head_dim,
+                    Field::DtRank => &mut x.dt_rank,
+                    _ => &mut x.window,
+                } = n;
+            }
+            Field::TopK | Field::SharedExperts | Field::Start | Field::End => {
+                let Value::Int(i) = *value else {
+                    return Err(bad());
+                };
+                let n = u64::try_from(i).map_err(|_| bad())?;
+                let x = &mut layer.extra;
+                *match self {
+                    Field::TopK => &mut x.top_k,
+                    Field::SharedExperts => &mut x.shared_experts,
+                    Field::Start => &mut x.start,
+                    _ => &mut x.end,
+                } = n;
+            }
+            Field::PerChannel
+            | Field::Affine
+            | Field::OutBias
+            | Field::QkNorm
+            | Field::Rope
+            | Field::Gated
+            | Field::Shared => {
+                let Value::Bool(on) = *value else {
+                    return Err(bad());
+                };
+                let x = &mut layer.extra;
+                match self {
+                    Field::OutBias => x.out_bias = Some(on),
+                    Field::PerChannel => x.per_channel = on,
+                    Field::Affine => x.affine = on,
+                    Field::QkNorm => x.qk_norm = on,
+                    Field::Rope => x.rope = on,
+                    Field::Gated => x.gated = on,
+                    _ => x.shared = on,
+                }
+            }
+            Field::Slope => {
+                let r = match *value {
+                    Value::Float(f) if f.is_finite() => f,
+                    Value::Int(i) => i as f64,
+                    _ => return Err(bad()),
+                };
+                layer.extra.slope = r;
+            }
+            Field::Approximate => {
+                layer.extra.tanh = match value {
+                    Value::Word(w) if w == "tanh" => true,
+                    Value::Word(w) if w == "none" => false,
+                    _ => return Err(bad()),
+                }
+            }
+            Field::Over => {
+                layer.extra.over_channels = match value {
+                    Value::Word(w) if w == "channels" => true,
+                    Value::Word(w) if w == "last" => false,
+                    _ => return Err(bad()),
+                }
             }
         }
         Ok(())

@@ -171,6 +171,7 @@ fn through(layer: &Layer, shape: Shape, kernels: Kernels, budget: &mut u64) -> F
         | Spatial::Upsample
         | Spatial::Adaptive
         | Spatial::ZeroPad
+        | Spatial::PixelShuffle
         | Spatial::Ends => match crate::family::of(layer.kind).step(layer, shape, kernels) {
             Ok(step) => Flow::Through(step.output),
             Err(_) => Flow::Broken,
@@ -238,7 +239,11 @@ fn need_through(layer: &Layer, need: Need) -> Option<Need> {
         Spatial::Ends | Spatial::Adaptive => Some([1, 1, 1]),
         Spatial::Merge(_) | Spatial::Block => container_need(layer, need),
         Spatial::Pointwise => Some(need),
-        Spatial::Window { .. } | Spatial::Transpose | Spatial::Upsample | Spatial::ZeroPad => {
+        Spatial::Window { .. }
+        | Spatial::Transpose
+        | Spatial::Upsample
+        | Spatial::PixelShuffle
+        | Spatial::ZeroPad => {
             let plane = need_in_plane(layer, Hw { h, w })?;
             Some([d, plane.h, plane.w])
         }
@@ -293,6 +298,13 @@ fn need_in_plane(layer: &Layer, need: Hw) -> Option<Hw> {
             Hw {
                 h: smallest_input(ah, need.h)?,
                 w: smallest_input(aw, need.w)?,
+            }
+        }
+        Spatial::PixelShuffle => {
+            let r = layer.extra.factor.get();
+            Hw {
+                h: need.h.div_ceil(r),
+                w: need.w.div_ceil(r),
             }
         }
         Spatial::Upsample => per_axis(&|n, a| {

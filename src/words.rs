@@ -6,6 +6,7 @@
 use crate::engine::{Dropped, NdAxis, Problem, ReceptiveField, Status, Want};
 use crate::layer::{Hw, Kind};
 use crate::network::Shape;
+use crate::units::thousands;
 
 /// The message beside a row, if it has one.
 pub fn status(status: Status) -> Option<String> {
@@ -162,6 +163,7 @@ pub fn problem(p: &Problem) -> String {
                 Want::Volume => t!("want-volume"),
                 Want::Sequence => t!("want-sequence"),
                 Want::Tokens => t!("want-tokens"),
+                Want::Map => t!("want-map"),
             };
             let shape = got.to_string();
             let got_words = match got {
@@ -243,6 +245,85 @@ pub fn problem(p: &Problem) -> String {
             "problem-untied",
             units = units.to_string(),
             features = features.to_string()
+        ),
+        Problem::SplitGroups {
+            kind,
+            channels,
+            groups,
+        } => t!(
+            "problem-split-groups",
+            kind = kind.name(),
+            channels = thousands(channels),
+            groups = thousands(groups)
+        ),
+        Problem::KvHeads { heads, kv_heads } => t!(
+            "problem-kv-heads",
+            heads = heads.to_string(),
+            kv_heads = kv_heads.to_string()
+        ),
+        Problem::OddHeadDim { head_dim } => {
+            t!("problem-odd-head-dim", head_dim = head_dim.to_string())
+        }
+        Problem::SingleValue { kind, values } => t!(
+            "problem-single-value",
+            kind = kind.name(),
+            values = values.to_string()
+        ),
+        Problem::Broadcast {
+            first,
+            branch,
+            other,
+        } => {
+            let (rank, first, branch, other) = (
+                first.rank() != other.rank(),
+                first.to_string(),
+                branch.to_string(),
+                other.to_string(),
+            );
+            if rank {
+                t!(
+                    "problem-broadcast-rank",
+                    first = first,
+                    branch = branch,
+                    other = other
+                )
+            } else {
+                t!(
+                    "problem-broadcast",
+                    first = first,
+                    branch = branch,
+                    other = other
+                )
+            }
+        }
+        Problem::TopK { top_k, experts } => t!(
+            "problem-top-k",
+            top_k = top_k.to_string(),
+            experts = experts.to_string()
+        ),
+        Problem::Fold { len, height, width } => t!(
+            "problem-fold",
+            len = thousands(len),
+            height = height.to_string(),
+            width = width.to_string(),
+            cells = thousands(height.saturating_mul(width))
+        ),
+        Problem::Slice { start, end, size } => t!(
+            "problem-slice",
+            start = start.to_string(),
+            end = end.to_string(),
+            size = thousands(size)
+        ),
+        Problem::SharedShape { input, output } => t!(
+            "problem-shared-shape",
+            input = input.to_string(),
+            output = output.to_string()
+        ),
+        Problem::PixelShuffle { channels, factor } => t!(
+            "problem-pixel-shuffle",
+            channels = thousands(channels),
+            factor = factor.to_string(),
+            square = thousands(factor.saturating_mul(factor))
         ),
         Problem::TooLarge { what } => {
             t!(

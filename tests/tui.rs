@@ -1288,13 +1288,24 @@ fn no_english_prose_on_any_russian_screen() {
         "Python",
         "torchvision",
         "stride2",
+        "SiLU",
+        "ELU",
+        "Mish",
+        "PReLU",
+        "LeakyReLU",
+        "Hardswish",
+        "Hardsigmoid",
+        "MobileNetV3",
+        "softplus",
     ];
     let mut english = std::collections::BTreeSet::new();
     for text in &screens {
         for word in text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_') {
             let latin = word.chars().filter(char::is_ascii_alphabetic).count();
             // A name cut short by the edge of the screen is still a name.
-            let name = NAMES.iter().any(|n| n.starts_with(word)) || word.starts_with("lenet");
+            let name = NAMES.iter().any(|n| n.starts_with(word))
+                || word.starts_with("lenet")
+                || layerlab::layer::Kind::from_name(word).is_some();
             if latin >= 3 && !name {
                 english.insert(word.to_string());
             }

@@ -97,6 +97,36 @@ pub enum Problem {
     },
     /// A tied dense layer with no earlier embedding of its shape to share.
     Untied { units: u64, features: u64 },
+    /// `groups` does not divide the channels (groupnorm, channel_shuffle).
+    SplitGroups {
+        kind: Kind,
+        channels: u64,
+        groups: u64,
+    },
+    /// Key/value heads must divide the query heads.
+    KvHeads { heads: u64, kv_heads: u64 },
+    /// Rotary positions turn pairs of features: a head must be even.
+    OddHeadDim { head_dim: u64 },
+    /// Normalising a single value: PyTorch refuses it for one sample
+    /// (instancenorm on one position, groupnorm with one value a group).
+    SingleValue { kind: Kind, values: u64 },
+    /// `multiply`'s branches whose shapes do not broadcast (or differ in rank).
+    Broadcast {
+        first: Shape,
+        branch: usize,
+        other: Shape,
+    },
+    /// A mixture of experts routing each token to `top_k` of `experts`.
+    TopK { top_k: u64, experts: u64 },
+    /// `to_image`: L positions cannot fold into height × width.
+    Fold { len: u64, height: u64, width: u64 },
+    /// `slice`: the part kept is empty or past the end.
+    Slice { start: u64, end: u64, size: u64 },
+    /// A shared block's pass that changes the shape: the next pass, with
+    /// the same weights, cannot take it.
+    SharedShape { input: Shape, output: Shape },
+    /// `pixel_shuffle`: the channels must be a multiple of factor².
+    PixelShuffle { channels: u64, factor: u64 },
 }
 
 impl Problem {
@@ -126,6 +156,8 @@ pub enum Want {
     Sequence,
     /// `[L]` token ids, for `embedding`.
     Tokens,
+    /// A map with channels first: a signal, image or volume.
+    Map,
 }
 
 /// The axes of 1-D and 3-D windows, named in messages and formulas.

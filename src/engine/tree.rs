@@ -47,6 +47,7 @@ fn node(
             receptive_field: Some(rf),
             status: s.dropped.map_or(Status::Ok, Status::Warning),
             activations: s.output.elements(),
+            inactive: s.inactive,
             inner: Vec::new(),
         },
         Err(problem) => Row::broken(input, problem),
@@ -109,6 +110,8 @@ fn container(
         _ => merge(layer, input, rf, kernels, budget),
     };
     let (inner, result) = run;
+    let result =
+        result.and_then(|(output, rf, sums)| shared(layer, input, output, rf, sums, kernels));
     let mut row = match result {
         Ok((output, rf, sums)) => Row {
             input: Some(input),
@@ -118,12 +121,41 @@ fn container(
             receptive_field: Some(rf),
             status: Status::Ok,
             activations: sums.activations,
+            inactive: sums.inactive,
             inner: Vec::new(),
         },
         Err(problem) => Row::broken(input, problem),
     };
     row.inner = inner;
     row
+}
+
+/// A shared block's sums: its passes run one set of weights (checked
+/// pass by pass in `block`), so the parameters count once while the MACs
+/// count every pass.
+fn shared(
+    layer: &Layer,
+    input: Shape,
+    output: Shape,
+    rf: ReceptiveField,
+    mut sums: Sums,
+    kernels: Kernels,
+) -> Result<(Shape, ReceptiveField, Sums), Problem> {
+    if !layer.extra.shared || layer.kind.spatial() != Spatial::Block || layer.repeat.get() < 2 {
+        return Ok((output, rf, sums));
+    }
+    let body: &[Layer] = layer.branches.first().map_or(&[], Vec::as_slice);
+    let once = sequence(
+        body,
+        input,
+        ReceptiveField::PIXEL,
+        kernels,
+        &mut BUDGET.clone(),
+    )
+    .sums;
+    sums.params = once.params;
+    sums.inactive = once.inactive;
+    Ok((output, rf, sums))
 }
 
 type Outcome = (
@@ -190,8 +222,24 @@ fn block(
     let mut total = Sums::ZERO;
     let (mut shape, mut field) = (input, rf);
     let mut done = 0;
+    // A shared block's weights are the first pass's: a later pass whose
+    // layers would need other weights (other channels or features)
+    // cannot run with them.
+    let mut first: Option<Sums> = None;
     while done < repeat {
         let run = sequence(body, shape, field, kernels, budget);
+        if layer.extra.shared
+            && run.out.is_some()
+            && let Some(f) = first
+            && (f.params, f.inactive) != (run.sums.params, run.sums.inactive)
+        {
+            let problem = Problem::SharedShape {
+                input,
+                output: shape,
+            };
+            return (vec![shown.unwrap_or(run.rows)], Err(problem));
+        }
+        first.get_or_insert(run.sums);
         let Some((next, next_rf)) = run.out else {
             let index = run.broken.unwrap_or(0);
             let problem = Problem::Inside {

@@ -247,6 +247,17 @@ pub(super) fn next_receptive_field(
                 global => global,
             })
         }
+        // Each output pixel reads one input pixel (across r² channels).
+        Spatial::PixelShuffle => {
+            let r = Hw::square(layer.extra.factor.get());
+            widen(Hw::square(0), jump).map(|rf| match rf {
+                ReceptiveField::Local { size, .. } => ReceptiveField::Local {
+                    size,
+                    jump: closer(r),
+                },
+                global => global,
+            })
+        }
         Spatial::Adaptive => {
             let (Shape::Image { h, w, .. }, Shape::Image { h: oh, w: ow, .. }) = (input, output)
             else {

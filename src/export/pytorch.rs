@@ -45,83 +45,6 @@ class Block(nn.Sequential):
     own weights (a Sequential of Sequentials)."""
 "#;
 
-const POSITIONS: &str = r#"
-class Positions(nn.Module):
-    """layerlab's `pos_embedding`: learned positions added to the sequence
-    (and `types` token-type vectors, BERT's, counted with them)."""
-
-    def __init__(self, max_len, dim, types=0):
-        super().__init__()
-        self.max_len = max_len
-        self.weight = nn.Parameter(torch.zeros(max_len + types, dim))
-
-    def forward(self, x):
-        assert x.shape[1] <= self.max_len, "the sequence is longer than max_len"
-        return x + self.weight[: x.shape[1]]
-"#;
-
-const ATTENTION: &str = r#"
-def causal_mask(n):
-    return torch.triu(torch.full((n, n), float("-inf")), diagonal=1)
-
-
-class SelfAttention(nn.Module):
-    """layerlab's `attention`: nn.MultiheadAttention on (batch, L, E), the
-    sequence attending to itself (each position to those before, if causal)."""
-
-    def __init__(self, dim, heads, bias=True, causal=False):
-        super().__init__()
-        self.attention = nn.MultiheadAttention(dim, heads, bias=bias, batch_first=True)
-        self.causal = causal
-
-    def forward(self, x):
-        mask = causal_mask(x.shape[1]) if self.causal else None
-        return self.attention(x, x, x, attn_mask=mask, need_weights=False)[0]
-"#;
-
-const ENCODER: &str = r#"
-class Encoder(nn.TransformerEncoderLayer):
-    """layerlab's `transformer`: one post-norm encoder layer, batch first."""
-
-    def __init__(self, dim, heads, ff, causal=False):
-        super().__init__(dim, heads, ff, batch_first=True)
-        self.causal = causal
-
-    def forward(self, x):
-        n = x.shape[1]
-        mask = torch.triu(torch.full((n, n), float("-inf")), diagonal=1) if self.causal else None
-        return super().forward(x, src_mask=mask)
-"#;
-
-const RECURRENT: &str = r#"
-class Sequence(nn.Module):
-    """A recurrent layer giving its output at every step (not its state)."""
-
-    def __init__(self, rnn):
-        super().__init__()
-        self.rnn = rnn
-
-    def forward(self, x):
-        return self.rnn(x)[0]
-"#;
-
-const FIRST_TOKEN: &str = r#"
-class FirstToken(nn.Module):
-    """layerlab's `first_token`: the first position of each sequence ([CLS])."""
-
-    def forward(self, x):
-        return x[:, 0]
-"#;
-
-const LAYER_NORM: &str = r#"
-def LayerNorm(dim, bias=True):
-    """nn.LayerNorm, with no shift when bias is False (on any PyTorch)."""
-    norm = nn.LayerNorm(dim)
-    if not bias:
-        norm.bias = None
-    return norm
-"#;
-
 pub(super) fn module(
     net: &Network,
     analysis: &Analysis,
@@ -139,25 +62,20 @@ pub(super) fn module(
             classes.push('\n');
         }
     }
-    let has = |f: &dyn Fn(&crate::layer::Layer) -> bool| {
-        let mut found = false;
-        for layer in &net.layers {
-            layer.walk(&mut |l| found |= f(l));
-        }
-        found
-    };
-    for (used, code) in [
-        (has(&|l| l.kind == Kind::PosEmbedding), POSITIONS),
-        (has(&|l| l.kind == Kind::Attention), ATTENTION),
-        (has(&|l| l.kind == Kind::Transformer), ENCODER),
-        (has(&|l| l.kind.is_recurrent()), RECURRENT),
-        (has(&|l| l.kind == Kind::FirstToken), FIRST_TOKEN),
-        (has(&|l| l.kind == Kind::LayerNorm && !l.bias), LAYER_NORM),
-    ] {
-        if used {
-            classes.push_str(code);
-            classes.push('\n');
-        }
+    // The helper classes the layers ask for, each once, in the order met.
+    let mut helpers: Vec<&str> = Vec::new();
+    for layer in &net.layers {
+        layer.walk(&mut |l| {
+            for &code in family::of(l.kind).pytorch_helpers(l) {
+                if !helpers.contains(&code) {
+                    helpers.push(code);
+                }
+            }
+        });
+    }
+    for code in helpers {
+        classes.push_str(code);
+        classes.push('\n');
     }
     let ties = super::ties(net)?
         .iter()

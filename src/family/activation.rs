@@ -1,45 +1,165 @@
-//! `relu`, `sigmoid`, `tanh`, `softmax` as layers of their own: no weights,
-//! nothing changes shape. (Conv and dense layers may also carry one as an
-//! `activation` shorthand; the exporters write that after the layer.)
+//! Activations as layers of their own — `relu`, `sigmoid`, `tanh`,
+//! `softmax`, `gelu` (exact or `approximate = "tanh"`), `silu`,
+//! `hardswish`, `hardsigmoid`, `relu6`, `mish`, `elu`, `leaky_relu`
+//! (`slope`): no weights, nothing changes shape — and `prelu`, whose slope
+//! is learned: one in all, or one per channel (`nn.PReLU(num_parameters)`).
+//! Conv and dense layers may also carry one as an `activation` shorthand;
+//! the exporters write that after the layer.
 
-use super::{Family, Step};
+use super::{Family, Spatial, Step};
 use crate::engine::Problem;
-use crate::export::{ExportError, Exported, pytorch_activation};
-use crate::layer::{Activation, Layer};
+use crate::export::{ExportError, Exported, keras_activation_name, pytorch_activation};
+use crate::layer::{Activation, Field, Layer};
 use crate::network::{Kernels, Shape};
 
 /// A layer that applies one activation.
 pub struct Activations(pub Activation);
 
+/// `prelu`: a learned slope below zero.
+pub struct Prelu;
+
+/// PyTorch's default slope of `leaky_relu`.
+const DEFAULT_SLOPE: f64 = 0.01;
+
 impl Family for Activations {
-    fn spatial(&self) -> super::Spatial {
-        super::Spatial::Pointwise
+    fn fields(&self) -> &'static [Field] {
+        match self.0 {
+            Activation::LeakyRelu => &[Field::Slope],
+            Activation::Gelu => &[Field::Approximate],
+            Activation::Relu
+            | Activation::Sigmoid
+            | Activation::Tanh
+            | Activation::Softmax
+            | Activation::Silu
+            | Activation::Hardswish
+            | Activation::Hardsigmoid
+            | Activation::Relu6
+            | Activation::Mish
+            | Activation::Elu => &[],
+        }
     }
 
-    fn params_line(&self, _layer: &Layer, _input: Shape, _result: &str, _k: Kernels) -> String {
-        t!("family-0-no-weights")
-    }
-
-    fn label(&self, _layer: &Layer) -> String {
-        self.0.name().to_string()
+    fn spatial(&self) -> Spatial {
+        Spatial::Pointwise
     }
 
     fn step(&self, _layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
         Ok(Step::passthrough(input))
     }
 
+    fn params_line(&self, _layer: &Layer, _input: Shape, _result: &str, _k: Kernels) -> String {
+        t!("family-0-no-weights")
+    }
+
+    fn label(&self, layer: &Layer) -> String {
+        let x = &layer.extra;
+        match self.0 {
+            Activation::LeakyRelu if x.slope != DEFAULT_SLOPE => {
+                format!("leaky_relu {}", x.slope)
+            }
+            Activation::Gelu if x.tanh => "gelu tanh".to_string(),
+            a => a.name().to_string(),
+        }
+    }
+
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
-        let code = pytorch_activation(self.0);
+        let x = &e.layer.extra;
+        let code = match self.0 {
+            Activation::LeakyRelu if x.slope != DEFAULT_SLOPE => {
+                format!("nn.LeakyReLU(negative_slope={})", x.slope)
+            }
+            Activation::Gelu if x.tanh => "nn.GELU(approximate=\"tanh\")".to_string(),
+            a => pytorch_activation(a),
+        };
         out.push((format!("l{}", e.number), code));
     }
 
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
-        let name = e.keras_name();
+        let (name, x) = (e.keras_name(), &e.layer.extra);
         out.push(match self.0 {
             Activation::Relu => format!("layers.ReLU({name})"),
             Activation::Softmax => format!("layers.Softmax({name})"),
-            a => format!("layers.Activation(\"{}\", {name})", a.name()),
+            Activation::LeakyRelu => {
+                format!("layers.LeakyReLU(negative_slope={}, {name})", x.slope)
+            }
+            Activation::Gelu if x.tanh => format!(
+                "layers.Activation(lambda v: keras.activations.gelu(v, approximate=True), {name})"
+            ),
+            a => format!(
+                "layers.Activation(\"{}\", {name})",
+                keras_activation_name(a)
+            ),
         });
+        Ok(())
+    }
+}
+
+/// PReLU's learned slopes on `input`: one, or one per channel (dim 1).
+fn slopes(layer: &Layer, input: Shape) -> u64 {
+    if layer.extra.per_channel {
+        input.channels()
+    } else {
+        1
+    }
+}
+
+impl Family for Prelu {
+    fn fields(&self) -> &'static [Field] {
+        &[Field::PerChannel]
+    }
+
+    fn spatial(&self) -> Spatial {
+        Spatial::Pointwise
+    }
+
+    fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
+        Ok(Step {
+            params: slopes(layer, input),
+            ..Step::passthrough(input)
+        })
+    }
+
+    fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
+        if layer.extra.per_channel {
+            format!(
+                "{} = {result}  {}",
+                input.channels(),
+                t!("act-a-slope-per-channel")
+            )
+        } else {
+            format!("1 = {result}  {}", t!("act-one-slope-for-all"))
+        }
+    }
+
+    fn label(&self, layer: &Layer) -> String {
+        if layer.extra.per_channel {
+            "prelu per-channel".to_string()
+        } else {
+            "prelu".to_string()
+        }
+    }
+
+    fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
+        out.push((
+            format!("l{}", e.number),
+            format!("nn.PReLU({})", slopes(e.layer, e.input)),
+        ));
+    }
+
+    fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
+        // Keras learns a slope per value unless axes share one; channels
+        // are last in its maps, first of a 2-D tensor.
+        let rank = e.input.rank();
+        let shared: Vec<String> = match (e.layer.extra.per_channel, e.input) {
+            (true, Shape::Matrix { .. }) => vec!["2".into()],
+            (true, _) => (1..rank).map(|a| a.to_string()).collect(),
+            (false, _) => (1..=rank).map(|a| a.to_string()).collect(),
+        };
+        out.push(format!(
+            "layers.PReLU(shared_axes=[{}], {})",
+            shared.join(", "),
+            e.keras_name()
+        ));
         Ok(())
     }
 }

@@ -61,6 +61,7 @@ impl Family for Conv {
             params,
             macs,
             dropped,
+            inactive: 0,
         })
     }
 

@@ -58,6 +58,7 @@ impl Family for Dense {
             params,
             macs,
             dropped: None,
+            inactive: 0,
         })
     }
 

@@ -1,9 +1,12 @@
-//! `add`, `concat` and `block`: layers that hold layers. A merge runs each
-//! of its branches on its input (an empty branch is the identity) and then
-//! sums them (`add`: shapes must be identical, no broadcasting) or joins them
-//! along channels (`concat`: every other dimension must agree; flat vectors
-//! join their features). A block runs its layers `repeat` times, each
-//! repetition with its own weights, on the previous one's output.
+//! `add`, `concat`, `multiply` and `block`: layers that hold layers. A
+//! merge runs each of its branches on its input (an empty branch is the
+//! identity) and then sums them (`add`: shapes must be identical, no
+//! broadcasting), joins them along channels (`concat`: every other
+//! dimension must agree; flat vectors join their features) or multiplies
+//! them (`multiply`: broadcasting as PyTorch does — a squeeze-excitation
+//! gate, a gated MLP). A block runs its layers `repeat` times, each
+//! repetition with its own weights (or one set, `shared`), on the previous
+//! one's output.
 //!
 //! The engine walks what a container holds (`engine::tree`); this module
 //! says how branches meet and how a container reads in the table.
@@ -49,10 +52,34 @@ pub fn merged(kind: Kind, outputs: &[Shape]) -> Result<Shape, Problem> {
                     .ok_or(super::too_large("channel count"))?;
                 out.with_channels(c)
             }
+            Meet::Multiply => broadcast(out, shape).ok_or(Problem::Broadcast {
+                first,
+                branch: i + 2,
+                other: shape,
+            })?,
             Meet::Add | Meet::Concat => return Err(mismatch(i, shape)),
         };
     }
     Ok(out)
+}
+
+/// PyTorch's broadcasting of two shapes of one rank: each dimension
+/// agrees, or one of them is 1 and stretches. (The batch dimension in
+/// front is why layerlab refuses two ranks: it would not line up.)
+fn broadcast(a: Shape, b: Shape) -> Option<Shape> {
+    let (a, b) = (a.to_vec(), b.to_vec());
+    if a.len() != b.len() {
+        return None;
+    }
+    let dims: Option<Vec<u64>> = (a.iter().zip(&b))
+        .map(|(&x, &y)| match (x, y) {
+            _ if x == y => Some(x),
+            (1, y) => Some(y),
+            (x, 1) => Some(x),
+            _ => None,
+        })
+        .collect();
+    Shape::from_dims(&dims?)
 }
 
 impl Family for Merge {
@@ -85,6 +112,7 @@ impl Family for Merge {
         vec![match self.0 {
             Meet::Add => t!("merge-add-size", out = out.to_string()),
             Meet::Concat => t!("merge-concat-size", out = out.to_string()),
+            Meet::Multiply => t!("merge-multiply-size", out = out.to_string()),
         }]
     }
 
@@ -106,6 +134,13 @@ impl Family for Merge {
     /// layers inside (a module class per container).
     fn pytorch(&self, _e: &Exported, _out: &mut Vec<(String, String)>) {}
 
+    fn pytorch_helpers(&self, _layer: &Layer) -> &'static [&'static str] {
+        match self.0 {
+            Meet::Multiply => &[crate::export::helpers::MULTIPLY],
+            Meet::Add | Meet::Concat => &[],
+        }
+    }
+
     fn keras(&self, _e: &Exported, _out: &mut Vec<String>) -> Result<(), ExportError> {
         Ok(())
     }
@@ -113,7 +148,7 @@ impl Family for Merge {
 
 impl Family for Block {
     fn fields(&self) -> &'static [Field] {
-        &[Field::Name, Field::Repeat]
+        &[Field::Name, Field::Repeat, Field::Shared]
     }
 
     fn spatial(&self) -> Spatial {
@@ -142,7 +177,13 @@ impl Family for Block {
     }
 
     fn params_line(&self, layer: &Layer, _input: Shape, result: &str, _k: Kernels) -> String {
-        if layer.repeat.get() > 1 {
+        if layer.extra.shared && layer.repeat.get() > 1 {
+            t!(
+                "merge-params-shared",
+                repeat = layer.repeat.to_string(),
+                result = result.to_string()
+            )
+        } else if layer.repeat.get() > 1 {
             t!(
                 "merge-params-repeated",
                 repeat = layer.repeat.to_string(),
@@ -169,6 +210,9 @@ impl Family for Block {
         }
         if layer.repeat.get() > 1 {
             s.push_str(&format!(" ×{}", layer.repeat));
+        }
+        if layer.extra.shared {
+            s.push_str(" shared");
         }
         s
     }

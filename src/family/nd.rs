@@ -248,6 +248,7 @@ impl Family for Nd {
             params,
             macs,
             dropped,
+            inactive: 0,
         })
     }
 

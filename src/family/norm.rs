@@ -1,9 +1,10 @@
-//! `batchnorm` (a scale and a shift per channel) and `dropout` (no weights,
-//! nothing changes shape): the layers that regularise.
+//! The norms — `batchnorm`, `layernorm`, `rmsnorm`, `groupnorm`,
+//! `instancenorm` — and `dropout` and `drop_path` (no weights, nothing
+//! changes shape): the layers that normalise and regularise.
 
-use super::{Family, Spatial, Step, features, too_large};
-use crate::engine::Problem;
-use crate::export::{ExportError, Exported};
+use super::{Family, Spatial, Step, features, keras_has_none, too_large};
+use crate::engine::{Problem, Want};
+use crate::export::{ExportError, Exported, helpers};
 use crate::layer::{Field, Layer};
 use crate::network::{Kernels, Shape};
 
@@ -90,6 +91,444 @@ impl Family for Dropout {
         out.push(format!(
             "layers.Dropout({}, {})",
             e.layer.rate,
+            e.keras_name()
+        ));
+        Ok(())
+    }
+}
+
+/// `drop_path`: stochastic depth, a whole sample's branch dropped at a
+/// time. No weights, nothing changes shape.
+pub struct DropPath;
+
+impl Family for DropPath {
+    fn fields(&self) -> &'static [Field] {
+        &[Field::Rate]
+    }
+
+    fn spatial(&self) -> Spatial {
+        Spatial::Pointwise
+    }
+
+    /// timm's usual rate.
+    fn defaults(&self, layer: &mut Layer) {
+        layer.rate = 0.1;
+    }
+
+    fn step(&self, _layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
+        Ok(Step::passthrough(input))
+    }
+
+    fn params_line(&self, _layer: &Layer, _input: Shape, _result: &str, _k: Kernels) -> String {
+        t!("norm-0-no-weights")
+    }
+
+    fn label(&self, layer: &Layer) -> String {
+        format!("drop_path {}", layer.rate)
+    }
+
+    fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
+        out.push((
+            format!("l{}", e.number),
+            format!("DropPath({})", e.layer.rate),
+        ));
+    }
+
+    fn pytorch_helpers(&self, _layer: &Layer) -> &'static [&'static str] {
+        &[helpers::DROP_PATH]
+    }
+
+    fn keras(&self, e: &Exported, _out: &mut Vec<String>) -> Result<(), ExportError> {
+        Err(keras_has_none(e, "drop_path"))
+    }
+}
+
+/// The features a norm normalises on `input`: the last dimension, or the
+/// channels at every position of a map (`over = "channels"`).
+fn normalised(layer: &Layer, input: Shape) -> Result<u64, Problem> {
+    if !layer.extra.over_channels {
+        return Ok(input.last());
+    }
+    map_channels(layer, input)
+}
+
+/// The channels of a map (dim 1 of a signal, image or volume), or why
+/// `input` is none.
+fn map_channels(layer: &Layer, input: Shape) -> Result<u64, Problem> {
+    match input {
+        Shape::Flat(_) => Err(Problem::Needs {
+            kind: layer.kind,
+            want: Want::Map,
+            got: input,
+        }),
+        Shape::Image { .. } | Shape::Volume { .. } | Shape::Matrix { .. } => Ok(input.channels()),
+    }
+}
+
+/// Positions of a map: everything but its channels.
+fn positions(input: Shape) -> u64 {
+    input
+        .elements()
+        .map_or(u64::MAX, |n| n / input.channels().max(1))
+}
+
+/// `layernorm`: a mean and variance over the last dimension (or the
+/// channels of a map), then a learned scale and shift (`bias`) per feature.
+pub struct LayerNorm;
+
+/// `rmsnorm`: a root-mean-square scale only (`nn.RMSNorm`).
+pub struct RmsNorm;
+
+/// `groupnorm`: statistics over groups of channels, per sample.
+pub struct GroupNorm;
+
+/// `instancenorm`: statistics per channel and sample; no scale unless
+/// `affine` (as `nn.InstanceNorm2d`).
+pub struct InstanceNorm;
+
+/// `, over channels` or nothing, for labels.
+fn over_suffix(layer: &Layer) -> &'static str {
+    if layer.extra.over_channels {
+        " channels"
+    } else {
+        ""
+    }
+}
+
+impl Family for LayerNorm {
+    fn fields(&self) -> &'static [Field] {
+        &[Field::Affine, Field::Bias, Field::Over]
+    }
+
+    fn spatial(&self) -> Spatial {
+        Spatial::Pointwise
+    }
+
+    fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
+        let d = normalised(layer, input)?;
+        let per = match (layer.extra.affine, layer.bias) {
+            (false, _) => 0,
+            (true, true) => 2,
+            (true, false) => 1,
+        };
+        Ok(Step {
+            params: d.checked_mul(per).ok_or(too_large("parameter count"))?,
+            ..Step::passthrough(input)
+        })
+    }
+
+    fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
+        let d = normalised(layer, input).unwrap_or(0);
+        match (layer.extra.affine, layer.bias) {
+            (false, _) => format!("0  {}", t!("norm-no-affine")),
+            (true, true) => format!("2·{d} = {result}  {}", t!("seq-a-scale-and-a-shift")),
+            (true, false) => format!("{d} = {result}  {}", t!("seq-a-scale-only")),
+        }
+    }
+
+    fn label(&self, layer: &Layer) -> String {
+        let mut s = format!("layernorm{}", over_suffix(layer));
+        if !layer.extra.affine {
+            s.push_str(" no-affine");
+        } else if !layer.bias {
+            s.push_str(" no-bias");
+        }
+        s
+    }
+
+    fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
+        let (l, d) = (e.layer, normalised(e.layer, e.input).unwrap_or(0));
+        let mut norm = if l.bias || !l.extra.affine {
+            format!("nn.LayerNorm({d})")
+        } else {
+            format!("LayerNorm({d}, bias=False)")
+        };
+        if !l.extra.affine {
+            norm = format!("nn.LayerNorm({d}, elementwise_affine=False)");
+        }
+        if l.extra.over_channels {
+            norm = format!("Channels({norm})");
+        }
+        out.push((format!("l{}", e.number), norm));
+    }
+
+    fn pytorch_helpers(&self, layer: &Layer) -> &'static [&'static str] {
+        match (layer.extra.over_channels, layer.bias || !layer.extra.affine) {
+            (true, true) => &[helpers::CHANNELS],
+            (true, false) => &[helpers::CHANNELS, helpers::LAYER_NORM],
+            (false, true) => &[],
+            (false, false) => &[helpers::LAYER_NORM],
+        }
+    }
+
+    fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
+        let (l, name) = (e.layer, e.keras_name());
+        // Keras keeps a map's channels last and a 2-D tensor as PyTorch does.
+        let fits = match e.input {
+            Shape::Image { .. } | Shape::Volume { .. } => l.extra.over_channels,
+            Shape::Matrix { .. } | Shape::Flat(_) => !l.extra.over_channels,
+        };
+        if !fits {
+            return Err(keras_has_none(e, "layernorm over the last axis of a map"));
+        }
+        let mut args = vec!["epsilon=1e-5".to_string()];
+        if !l.extra.affine {
+            args.push("center=False, scale=False".into());
+        } else if !l.bias {
+            args.push("center=False".into());
+        }
+        args.push(name);
+        out.push(format!("layers.LayerNormalization({})", args.join(", ")));
+        Ok(())
+    }
+}
+
+impl Family for RmsNorm {
+    fn fields(&self) -> &'static [Field] {
+        &[Field::Affine, Field::Over]
+    }
+
+    fn spatial(&self) -> Spatial {
+        Spatial::Pointwise
+    }
+
+    fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
+        let d = normalised(layer, input)?;
+        Ok(Step {
+            params: if layer.extra.affine { d } else { 0 },
+            ..Step::passthrough(input)
+        })
+    }
+
+    fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
+        if !layer.extra.affine {
+            return format!("0  {}", t!("norm-no-affine"));
+        }
+        let d = normalised(layer, input).unwrap_or(0);
+        format!("{d} = {result}  {}", t!("seq-a-scale-only"))
+    }
+
+    fn label(&self, layer: &Layer) -> String {
+        let mut s = format!("rmsnorm{}", over_suffix(layer));
+        if !layer.extra.affine {
+            s.push_str(" no-affine");
+        }
+        s
+    }
+
+    fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
+        let (l, d) = (e.layer, normalised(e.layer, e.input).unwrap_or(0));
+        let mut norm = if l.extra.affine {
+            format!("nn.RMSNorm({d})")
+        } else {
+            format!("nn.RMSNorm({d}, elementwise_affine=False)")
+        };
+        if l.extra.over_channels {
+            norm = format!("Channels({norm})");
+        }
+        out.push((format!("l{}", e.number), norm));
+    }
+
+    fn pytorch_helpers(&self, layer: &Layer) -> &'static [&'static str] {
+        if layer.extra.over_channels {
+            &[helpers::CHANNELS]
+        } else {
+            &[]
+        }
+    }
+
+    fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
+        let l = e.layer;
+        let fits = match e.input {
+            Shape::Image { .. } | Shape::Volume { .. } => l.extra.over_channels,
+            Shape::Matrix { .. } | Shape::Flat(_) => !l.extra.over_channels,
+        };
+        if !fits || !l.extra.affine {
+            return Err(keras_has_none(e, "this rmsnorm"));
+        }
+        out.push(format!(
+            "layers.RMSNormalization(epsilon=1e-6, {})",
+            e.keras_name()
+        ));
+        Ok(())
+    }
+}
+
+impl Family for GroupNorm {
+    fn fields(&self) -> &'static [Field] {
+        &[Field::Groups, Field::Affine]
+    }
+
+    fn required(&self) -> &'static [Field] {
+        &[Field::Groups]
+    }
+
+    fn spatial(&self) -> Spatial {
+        Spatial::Pointwise
+    }
+
+    fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
+        let c = map_channels(layer, input)?;
+        let groups = layer.groups.get();
+        if !c.is_multiple_of(groups) {
+            return Err(Problem::SplitGroups {
+                kind: layer.kind,
+                channels: c,
+                groups,
+            });
+        }
+        // PyTorch refuses one value per group for a single sample.
+        let values = (c / groups).saturating_mul(positions(input));
+        if values == 1 {
+            return Err(Problem::SingleValue {
+                kind: layer.kind,
+                values,
+            });
+        }
+        let params = if layer.extra.affine {
+            c.checked_mul(2).ok_or(too_large("parameter count"))?
+        } else {
+            0
+        };
+        Ok(Step {
+            params,
+            ..Step::passthrough(input)
+        })
+    }
+
+    fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
+        if !layer.extra.affine {
+            return format!("0  {}", t!("norm-no-affine"));
+        }
+        format!(
+            "2·{} = {result}  {}",
+            input.channels(),
+            t!("norm-a-scale-and-a-shift")
+        )
+    }
+
+    fn label(&self, layer: &Layer) -> String {
+        let mut s = format!("groupnorm {}g", layer.groups);
+        if !layer.extra.affine {
+            s.push_str(" no-affine");
+        }
+        s
+    }
+
+    fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
+        let mut code = format!("nn.GroupNorm({}, {}", e.layer.groups, e.channels());
+        if !e.layer.extra.affine {
+            code.push_str(", affine=False");
+        }
+        code.push(')');
+        out.push((format!("l{}", e.number), code));
+    }
+
+    fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
+        let axis = if matches!(e.input, Shape::Matrix { .. }) {
+            1
+        } else {
+            -1
+        };
+        let affine = if e.layer.extra.affine {
+            ""
+        } else {
+            "center=False, scale=False, "
+        };
+        out.push(format!(
+            "layers.GroupNormalization(groups={}, axis={axis}, epsilon=1e-5, {affine}{})",
+            e.layer.groups,
+            e.keras_name()
+        ));
+        Ok(())
+    }
+}
+
+impl Family for InstanceNorm {
+    fn fields(&self) -> &'static [Field] {
+        &[Field::Affine]
+    }
+
+    fn spatial(&self) -> Spatial {
+        Spatial::Pointwise
+    }
+
+    /// No learned scale, as `nn.InstanceNorm2d`.
+    fn defaults(&self, layer: &mut Layer) {
+        layer.extra.affine = false;
+    }
+
+    fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
+        let c = map_channels(layer, input)?;
+        let values = positions(input);
+        if values == 1 {
+            return Err(Problem::SingleValue {
+                kind: layer.kind,
+                values,
+            });
+        }
+        let params = if layer.extra.affine {
+            c.checked_mul(2).ok_or(too_large("parameter count"))?
+        } else {
+            0
+        };
+        Ok(Step {
+            params,
+            ..Step::passthrough(input)
+        })
+    }
+
+    fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
+        if !layer.extra.affine {
+            return format!("0  {}", t!("norm-no-affine"));
+        }
+        format!(
+            "2·{} = {result}  {}",
+            input.channels(),
+            t!("norm-a-scale-and-a-shift")
+        )
+    }
+
+    fn label(&self, layer: &Layer) -> String {
+        if layer.extra.affine {
+            "instancenorm affine".to_string()
+        } else {
+            "instancenorm".to_string()
+        }
+    }
+
+    fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
+        let rank = match e.input {
+            Shape::Matrix { .. } => 1,
+            Shape::Volume { .. } => 3,
+            Shape::Image { .. } | Shape::Flat(_) => 2,
+        };
+        let affine = if e.layer.extra.affine {
+            ", affine=True"
+        } else {
+            ""
+        };
+        out.push((
+            format!("l{}", e.number),
+            format!("nn.InstanceNorm{rank}d({}{affine})", e.channels()),
+        ));
+    }
+
+    fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
+        // One group per channel is an instance norm.
+        let axis = if matches!(e.input, Shape::Matrix { .. }) {
+            1
+        } else {
+            -1
+        };
+        let affine = if e.layer.extra.affine {
+            ""
+        } else {
+            "center=False, scale=False, "
+        };
+        out.push(format!(
+            "layers.GroupNormalization(groups={}, axis={axis}, epsilon=1e-5, {affine}{})",
+            e.channels(),
             e.keras_name()
         ));
         Ok(())

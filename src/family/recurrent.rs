@@ -220,6 +220,10 @@ impl Family for Recurrent {
         ));
     }
 
+    fn pytorch_helpers(&self, _layer: &Layer) -> &'static [&'static str] {
+        &[crate::export::helpers::RECURRENT]
+    }
+
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
         let l = e.layer;
         let class = self.0.classes().1;

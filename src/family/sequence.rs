@@ -1,13 +1,12 @@
 //! The transformer's layers on sequences `[L, E]` (L positions of E
 //! features): `embedding` (token ids → vectors), `pos_embedding` (learned
-//! positions, added), `layernorm`, `attention` (PyTorch's
-//! `nn.MultiheadAttention`), `transformer` (one post-norm
+//! positions, added), `transformer` (one post-norm
 //! `nn.TransformerEncoderLayer`) and `first_token` (BERT's `[CLS]`).
 //! Counted as PyTorch counts them; attention's MACs grow with L².
 
 use super::{Direction, Family, Step, product, too_large};
 use crate::engine::{Problem, Want};
-use crate::export::{ExportError, Exported};
+use crate::export::{ExportError, Exported, helpers};
 use crate::layer::{Field, Layer};
 use crate::network::{Kernels, Shape};
 use crate::units::thousands;
@@ -17,8 +16,6 @@ use crate::units::thousands;
 pub enum Seq {
     Embedding,
     PosEmbedding,
-    LayerNorm,
-    Attention,
     Transformer,
     FirstToken,
 }
@@ -26,7 +23,7 @@ pub enum Seq {
 pub struct Sequence(pub Seq);
 
 /// The sequence a layer reads: (L, E), or why it has none.
-fn sequence(layer: &Layer, input: Shape) -> Result<(u64, u64), Problem> {
+pub(super) fn sequence(layer: &Layer, input: Shape) -> Result<(u64, u64), Problem> {
     match input {
         Shape::Matrix { rows, cols } => Ok((rows, cols)),
         got => Err(Problem::Needs {
@@ -39,7 +36,7 @@ fn sequence(layer: &Layer, input: Shape) -> Result<(u64, u64), Problem> {
 
 /// Attention's four projections (Q, K, V and out), each E×E plus a bias:
 /// 4E² + 4E, or 4E² without biases.
-fn attention_params(e: u64, bias: bool) -> Result<u64, Problem> {
+pub(super) fn attention_params(e: u64, bias: bool) -> Result<u64, Problem> {
     let weights = product(&[4, e, e], "parameter count")?;
     let biases = if bias {
         product(&[4, e], "parameter count")?
@@ -53,7 +50,7 @@ fn attention_params(e: u64, bias: bool) -> Result<u64, Problem> {
 
 /// Attention's MACs on L positions: the projections, 4·L·E², and the two
 /// products with L² terms, QKᵀ and the weighted sum of V: 2·L²·E.
-fn attention_macs(l: u64, e: u64) -> Result<u64, Problem> {
+pub(super) fn attention_macs(l: u64, e: u64) -> Result<u64, Problem> {
     let projections = product(&[4, l, e, e], "MAC count")?;
     let products = product(&[2, l, l, e], "MAC count")?;
     projections
@@ -93,8 +90,6 @@ impl Family for Sequence {
         match self.0 {
             Seq::Embedding => &[Field::Vocab, Field::Dim],
             Seq::PosEmbedding => &[Field::MaxLen, Field::Types],
-            Seq::LayerNorm => &[Field::Bias],
-            Seq::Attention => &[Field::Heads, Field::Bias, Field::Causal],
             Seq::Transformer => &[Field::Heads, Field::Ff, Field::Causal],
             Seq::FirstToken => &[],
         }
@@ -104,20 +99,16 @@ impl Family for Sequence {
         match self.0 {
             Seq::Embedding => &[Field::Vocab, Field::Dim],
             Seq::PosEmbedding => &[Field::MaxLen],
-            Seq::Attention => &[Field::Heads],
             Seq::Transformer => &[Field::Heads, Field::Ff],
-            Seq::LayerNorm | Seq::FirstToken => &[],
+            Seq::FirstToken => &[],
         }
     }
 
     fn spatial(&self) -> super::Spatial {
         match self.0 {
-            Seq::LayerNorm => super::Spatial::Pointwise,
-            Seq::Embedding
-            | Seq::PosEmbedding
-            | Seq::Attention
-            | Seq::Transformer
-            | Seq::FirstToken => super::Spatial::Ends,
+            Seq::Embedding | Seq::PosEmbedding | Seq::Transformer | Seq::FirstToken => {
+                super::Spatial::Ends
+            }
         }
     }
 
@@ -148,22 +139,6 @@ impl Family for Sequence {
                     .ok_or(too_large("parameter count"))?;
                 Ok(Step {
                     params: product(&[rows, e], "parameter count")?,
-                    ..Step::passthrough(input)
-                })
-            }
-            Seq::LayerNorm => {
-                let per = if layer.bias { 2 } else { 1 };
-                Ok(Step {
-                    params: product(&[per, input.last()], "parameter count")?,
-                    ..Step::passthrough(input)
-                })
-            }
-            Seq::Attention => {
-                let (l, e) = sequence(layer, input)?;
-                check_heads(layer, e)?;
-                Ok(Step {
-                    params: attention_params(e, layer.bias)?,
-                    macs: attention_macs(l, e)?,
                     ..Step::passthrough(input)
                 })
             }
@@ -232,14 +207,6 @@ impl Family for Sequence {
                 layer.extra.max_len,
                 t!("seq-a-vector-per-position")
             ),
-            Seq::LayerNorm if layer.bias => {
-                format!("2·{e} = {result}  {}", t!("seq-a-scale-and-a-shift"))
-            }
-            Seq::LayerNorm => format!("{e} = {result}  {}", t!("seq-a-scale-only")),
-            Seq::Attention if layer.bias => {
-                format!("4·{e}² + 4·{e} = {result}  {}", t!("seq-q-k-v-and-out"))
-            }
-            Seq::Attention => format!("4·{e}² = {result}  {}", t!("seq-q-k-v-and-out")),
             Seq::Transformer => format!(
                 "(4·{e}² + 4·{e}) + ({e} + 1)·{ff} + ({ff} + 1)·{e} + 4·{e} = {result}  {}",
                 t!("seq-transformer-parts"),
@@ -255,16 +222,12 @@ impl Family for Sequence {
         };
         let attention = format!("4·{l}·{e}² + 2·{l}²·{e}");
         match self.0 {
-            Seq::Attention => Some(format!(
-                "{attention} = {result}  {}",
-                t!("seq-attention-macs")
-            )),
             Seq::Transformer => Some(format!(
                 "{attention} + 2·{l}·{e}·{} = {result}  {}",
                 layer.extra.ff,
                 t!("seq-transformer-macs")
             )),
-            Seq::Embedding | Seq::PosEmbedding | Seq::LayerNorm | Seq::FirstToken => None,
+            Seq::Embedding | Seq::PosEmbedding | Seq::FirstToken => None,
         }
     }
 
@@ -278,17 +241,6 @@ impl Family for Sequence {
                 )
             }
             Seq::PosEmbedding => format!("pos_embedding {}", layer.extra.max_len),
-            Seq::LayerNorm if !layer.bias => "layernorm no-bias".to_string(),
-            Seq::Attention => {
-                let mut s = format!("attention {}h", layer.extra.heads);
-                if layer.extra.causal {
-                    s.push_str(" causal");
-                }
-                if !layer.bias {
-                    s.push_str(" no-bias");
-                }
-                s
-            }
             Seq::Transformer => {
                 let mut s = format!("transformer {}h ff{}", layer.extra.heads, layer.extra.ff);
                 if layer.extra.causal {
@@ -296,19 +248,19 @@ impl Family for Sequence {
                 }
                 s
             }
-            Seq::LayerNorm | Seq::FirstToken => layer.kind.name().to_string(),
+            Seq::FirstToken => layer.kind.name().to_string(),
         }
     }
 
     fn resize(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
         match self.0 {
-            Seq::Attention | Seq::Transformer => {
+            Seq::Transformer => {
                 layer.extra.heads = step
                     .add_one(layer.extra.heads)
                     .ok_or(t!("seq-at-least-one-head"))?;
                 Ok(())
             }
-            Seq::Embedding | Seq::PosEmbedding | Seq::LayerNorm | Seq::FirstToken => {
+            Seq::Embedding | Seq::PosEmbedding | Seq::FirstToken => {
                 Err(t!("app-kind-has-no-kernel-or", kind = layer.kind.name()))
             }
         }
@@ -319,7 +271,7 @@ impl Family for Sequence {
             Seq::Embedding => &mut layer.extra.dim,
             Seq::Transformer => &mut layer.extra.ff,
             Seq::PosEmbedding => &mut layer.extra.max_len,
-            Seq::LayerNorm | Seq::Attention | Seq::FirstToken => {
+            Seq::FirstToken => {
                 return Err(t!("app-kind-has-no-filters-or", kind = layer.kind.name()));
             }
         };
@@ -338,14 +290,6 @@ impl Family for Sequence {
                 "Positions({}, {dim}, types={})",
                 l.extra.max_len, l.extra.types
             ),
-            Seq::LayerNorm if l.bias => format!("nn.LayerNorm({dim})"),
-            Seq::LayerNorm => format!("LayerNorm({dim}, bias=False)"),
-            Seq::Attention => format!(
-                "SelfAttention({dim}, {}, bias={}, causal={})",
-                l.extra.heads,
-                py_bool(l.bias),
-                py_bool(l.extra.causal)
-            ),
             Seq::Transformer => format!(
                 "Encoder({dim}, {}, {}, causal={})",
                 l.extra.heads,
@@ -355,6 +299,15 @@ impl Family for Sequence {
             Seq::FirstToken => "FirstToken()".to_string(),
         };
         out.push((format!("l{n}"), code));
+    }
+
+    fn pytorch_helpers(&self, _layer: &Layer) -> &'static [&'static str] {
+        match self.0 {
+            Seq::Embedding => &[],
+            Seq::PosEmbedding => &[helpers::POSITIONS],
+            Seq::Transformer => &[helpers::ENCODER],
+            Seq::FirstToken => &[helpers::FIRST_TOKEN],
+        }
     }
 
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
@@ -371,17 +324,6 @@ impl Family for Sequence {
                     l.extra.max_len, l.extra.types
                 )
             }
-            Seq::LayerNorm if l.bias => format!("layers.LayerNormalization(epsilon=1e-5, {name})"),
-            Seq::LayerNorm => {
-                format!("layers.LayerNormalization(epsilon=1e-5, center=False, {name})")
-            }
-            Seq::Attention => format!(
-                "SelfAttention({}, {dim} // {}, use_bias={}, causal={}, {name})",
-                l.extra.heads,
-                l.extra.heads,
-                py_bool(l.bias),
-                py_bool(l.extra.causal)
-            ),
             Seq::Transformer => format!(
                 "EncoderLayer({dim}, {}, {}, {name})",
                 l.extra.heads, l.extra.ff
@@ -392,6 +334,6 @@ impl Family for Sequence {
     }
 }
 
-fn py_bool(b: bool) -> &'static str {
+pub(super) fn py_bool(b: bool) -> &'static str {
     if b { "True" } else { "False" }
 }

@@ -87,6 +87,7 @@ fn transpose_step(layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step,
         params,
         macs,
         dropped: None,
+        inactive: 0,
     })
 }
 

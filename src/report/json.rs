@@ -20,6 +20,8 @@ struct Summary<'a> {
     kernels: &'static str,
     layers: Layers<'a>,
     total_params: Option<u64>,
+    /// What a token uses: `total_params` less a mixture's unused experts.
+    active_params: Option<u64>,
     total_macs: Option<u64>,
     weight_bytes: Option<u64>,
     activation_bytes: Option<u64>,
@@ -193,6 +195,7 @@ pub fn write(
         kernels: net.kernels.name(),
         layers: Layers { net, analysis },
         total_params: t.params,
+        active_params: t.active_params,
         total_macs: t.macs,
         weight_bytes: t.weight_bytes,
         activation_bytes: t.activation_bytes,

@@ -305,7 +305,7 @@ fn field_entries(layer: &Layer) -> Vec<Entry> {
 fn choices(f: Field, current: &str) -> Vec<String> {
     let words: Vec<&str> = match f {
         Field::Activation => std::iter::once("none")
-            .chain(Activation::ALL.iter().map(|a| a.name()))
+            .chain(Activation::iter().map(|a| a.name()))
             .collect(),
         // The usual paddings; an unusual one the layer has stays among them.
         Field::Padding => vec!["valid", "same", "1", "2", "3"],

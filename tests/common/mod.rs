@@ -108,6 +108,99 @@ pub fn layer() -> impl Strategy<Value = Layer> {
 
 /// A layer of one of `kinds` with random settings (and nothing inside).
 fn setting_layer(kinds: BoxedStrategy<Kind>) -> impl Strategy<Value = Layer> {
+    (older_settings(kinds), modern_settings()).prop_map(|(mut layer, modern)| {
+        let old = *layer.extra;
+        layer.extra = Box::new(Extra {
+            depth: old.depth,
+            vocab: old.vocab,
+            dim: old.dim,
+            max_len: old.max_len,
+            types: old.types,
+            heads: old.heads,
+            causal: old.causal,
+            ff: old.ff,
+            hidden: old.hidden,
+            num_layers: old.num_layers,
+            bidirectional: old.bidirectional,
+            tied: old.tied,
+            ..modern
+        });
+        layer
+    })
+}
+
+/// The settings of the kinds of today's architectures (norms, grouped
+/// attention, experts, tokens, Mamba, shared blocks), at random.
+fn modern_settings() -> impl Strategy<Value = Extra> {
+    (
+        (
+            -1.0..1.0f64,
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        ),
+        (
+            proptest::option::of(count()),
+            proptest::option::of(count()),
+            proptest::option::of(any::<bool>()),
+            any::<bool>(),
+            any::<bool>(),
+            proptest::option::of(count()),
+        ),
+        (count(), 0..10u64, any::<bool>(), 0..3u64),
+        (count(), count(), count(), count(), 0..20u64, 0..40u64),
+        (
+            count(),
+            count(),
+            count(),
+            proptest::option::of(count()),
+            any::<bool>(),
+        ),
+    )
+        .prop_map(
+            |(
+                (slope, tanh, per_channel, affine, over_channels),
+                (kv_heads, head_dim, out_bias, qk_norm, rope, window),
+                (experts, top_k, gated, shared_experts),
+                (height, width, tokens, factor, start, end),
+                (state, conv, expand, dt_rank, shared),
+            )| {
+                Extra {
+                    slope,
+                    tanh,
+                    per_channel,
+                    affine,
+                    over_channels,
+                    kv_heads,
+                    head_dim,
+                    out_bias,
+                    qk_norm,
+                    rope,
+                    window,
+                    experts,
+                    top_k,
+                    gated,
+                    shared_experts,
+                    height,
+                    width,
+                    tokens,
+                    factor,
+                    start,
+                    end,
+                    state,
+                    conv,
+                    expand,
+                    dt_rank,
+                    shared,
+                    ..*Layer::new(Kind::Conv2d).extra
+                }
+            },
+        )
+}
+
+/// The settings of the kinds layerlab had before today's architectures.
+fn older_settings(kinds: BoxedStrategy<Kind>) -> impl Strategy<Value = Layer> {
     (
         kinds,
         (
@@ -175,6 +268,7 @@ fn setting_layer(kinds: BoxedStrategy<Kind>) -> impl Strategy<Value = Layer> {
                     num_layers: Size::new(num_layers).unwrap(),
                     bidirectional,
                     tied,
+                    ..*Layer::new(kind).extra
                 }),
                 kind,
                 filters,
@@ -187,7 +281,7 @@ fn setting_layer(kinds: BoxedStrategy<Kind>) -> impl Strategy<Value = Layer> {
                 bias,
                 ceil_mode,
                 rate: [0.0, 0.25, 0.5, 0.9][rate],
-                activation: act.map(|i| Activation::ALL[i]),
+                activation: act.and_then(|i| Activation::iter().nth(i)),
                 output_padding: Hw {
                     h: output_padding.h - 1,
                     w: output_padding.w - 1,

@@ -1,0 +1,273 @@
+//! `attention` on a sequence `[L, E]`: h query heads of width d (E / h
+//! unless `head_dim` says), kv key/value heads (grouped-query; 1 is
+//! multi-query), biases on q, k, v (`bias`) and on the output
+//! (`out_bias`), an RMSNorm of d on queries and keys (`qk_norm`), rotary
+//! positions (`rope`, no weights, no length limit) and a sliding window.
+//! At the defaults it is PyTorch's `nn.MultiheadAttention`: 4E² + 4E.
+
+use super::sequence::{py_bool, sequence};
+use super::{Direction, Family, Spatial, Step, keras_has_none, product, too_large};
+use crate::engine::Problem;
+use crate::export::{ExportError, Exported, helpers};
+use crate::layer::{Field, Layer};
+use crate::network::{Kernels, Shape};
+use crate::units::thousands;
+
+pub struct Attention;
+
+/// The heads of an attention layer on E features: h, kv and d, checked
+/// as PyTorch would refuse them.
+#[derive(Clone, Copy)]
+struct Heads {
+    h: u64,
+    kv: u64,
+    d: u64,
+}
+
+fn heads(layer: &Layer, e: u64) -> Result<Heads, Problem> {
+    let x = &layer.extra;
+    let h = x.heads.get();
+    let d = match x.head_dim {
+        Some(d) => d.get(),
+        None if e.is_multiple_of(h) => e / h,
+        None => return Err(Problem::Heads { dim: e, heads: h }),
+    };
+    let kv = x.kv_heads.map_or(h, |kv| kv.get());
+    if !h.is_multiple_of(kv) {
+        return Err(Problem::KvHeads {
+            heads: h,
+            kv_heads: kv,
+        });
+    }
+    if x.rope && !d.is_multiple_of(2) {
+        return Err(Problem::OddHeadDim { head_dim: d });
+    }
+    Ok(Heads { h, kv, d })
+}
+
+/// Whether the output projection has a bias.
+fn out_bias(layer: &Layer) -> bool {
+    layer.extra.out_bias.unwrap_or(layer.bias)
+}
+
+/// E·h·d (q) + 2·E·kv·d (k, v) + h·d·E (out), plus h·d + 2·kv·d with
+/// `bias`, E with `out_bias` and 2·d with `qk_norm`.
+fn params(layer: &Layer, e: u64, hs: Heads) -> Result<u64, Problem> {
+    let Heads { h, kv, d } = hs;
+    let p = |f: &[u64]| product(f, "parameter count");
+    let mut parts = vec![p(&[e, h, d])?, p(&[2, e, kv, d])?, p(&[h, d, e])?];
+    if layer.bias {
+        parts.extend([p(&[h, d])?, p(&[2, kv, d])?]);
+    }
+    if out_bias(layer) {
+        parts.push(e);
+    }
+    if layer.extra.qk_norm {
+        parts.push(p(&[2, d])?);
+    }
+    (parts.into_iter())
+        .try_fold(0u64, u64::checked_add)
+        .ok_or(too_large("parameter count"))
+}
+
+/// The keys each query reads: all L, or the window.
+fn keys(layer: &Layer, l: u64) -> u64 {
+    layer.extra.window.map_or(l, |w| w.get().min(l))
+}
+
+/// L·E·(h·d + 2·kv·d) + L·h·d·E + 2·L·S·h·d.
+fn macs(layer: &Layer, l: u64, e: u64, hs: Heads) -> Result<u64, Problem> {
+    let Heads { h, kv, d } = hs;
+    let m = |f: &[u64]| product(f, "MAC count");
+    let qkv = m(&[h, d])?
+        .checked_add(m(&[2, kv, d])?)
+        .ok_or(too_large("MAC count"))?;
+    [
+        m(&[l, e, qkv])?,
+        m(&[l, h, d, e])?,
+        m(&[2, l, keys(layer, l), h, d])?,
+    ]
+    .into_iter()
+    .try_fold(0u64, u64::checked_add)
+    .ok_or(too_large("MAC count"))
+}
+
+/// Whether only `nn.MultiheadAttention`'s settings are used.
+fn plain(layer: &Layer) -> bool {
+    let x = &layer.extra;
+    x.kv_heads.is_none_or(|kv| kv == x.heads)
+        && x.head_dim.is_none()
+        && out_bias(layer) == layer.bias
+        && !x.qk_norm
+        && !x.rope
+        && x.window.is_none()
+}
+
+impl Family for Attention {
+    fn fields(&self) -> &'static [Field] {
+        use Field::*;
+        &[
+            Heads, KvHeads, HeadDim, Bias, OutBias, QkNorm, Rope, Window, Causal,
+        ]
+    }
+
+    fn required(&self) -> &'static [Field] {
+        &[Field::Heads]
+    }
+
+    fn spatial(&self) -> Spatial {
+        Spatial::Ends
+    }
+
+    fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
+        let (l, e) = sequence(layer, input)?;
+        let hs = heads(layer, e)?;
+        Ok(Step {
+            params: params(layer, e, hs)?,
+            macs: macs(layer, l, e, hs)?,
+            ..Step::passthrough(input)
+        })
+    }
+
+    fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
+        let e = input.last();
+        let Ok(Heads { h, kv, d }) = heads(layer, e) else {
+            return t!("family-cannot-be-computed");
+        };
+        if plain(layer) {
+            let bias = if layer.bias {
+                format!(" + 4·{e}")
+            } else {
+                String::new()
+            };
+            return format!("4·{e}²{bias} = {result}  {}", t!("seq-q-k-v-and-out"));
+        }
+        let mut s = format!("{e}·{h}·{d} + 2·{e}·{kv}·{d} + {h}·{d}·{e}");
+        if layer.bias {
+            s.push_str(&format!(" + {h}·{d} + 2·{kv}·{d}"));
+        }
+        if out_bias(layer) {
+            s.push_str(&format!(" + {e}"));
+        }
+        if layer.extra.qk_norm {
+            s.push_str(&format!(" + 2·{d}"));
+        }
+        format!("{s} = {result}  {}", t!("attention-parts"))
+    }
+
+    fn macs_line(&self, layer: &Layer, input: Shape, result: &str) -> Option<String> {
+        let Shape::Matrix { rows: l, cols: e } = input else {
+            return None;
+        };
+        let Heads { h, kv, d } = heads(layer, e).ok()?;
+        if plain(layer) {
+            return Some(format!(
+                "4·{l}·{e}² + 2·{l}²·{e} = {result}  {}",
+                t!("seq-attention-macs")
+            ));
+        }
+        let s = keys(layer, l);
+        Some(format!(
+            "{l}·{e}·({h}·{d} + 2·{kv}·{d}) + {l}·{h}·{d}·{e} + 2·{l}·{s}·{h}·{d} = {result}  {}",
+            t!("attention-macs", keys = thousands(s))
+        ))
+    }
+
+    fn label(&self, layer: &Layer) -> String {
+        let x = &layer.extra;
+        let mut s = format!("attention {}h", x.heads);
+        if let Some(kv) = x.kv_heads.filter(|&kv| kv != x.heads) {
+            s.push_str(&format!(" kv{kv}"));
+        }
+        if let Some(d) = x.head_dim {
+            s.push_str(&format!(" d{d}"));
+        }
+        if x.causal {
+            s.push_str(" causal");
+        }
+        if x.rope {
+            s.push_str(" rope");
+        }
+        if let Some(w) = x.window {
+            s.push_str(&format!(" w{w}"));
+        }
+        if x.qk_norm {
+            s.push_str(" qk-norm");
+        }
+        match (layer.bias, out_bias(layer)) {
+            (true, true) => {}
+            (false, false) => s.push_str(" no-bias"),
+            (true, false) => s.push_str(" qkv-bias"),
+            (false, true) => s.push_str(" out-bias"),
+        }
+        s
+    }
+
+    /// `+`/`-`: one head more or less.
+    fn resize(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
+        layer.extra.heads = step
+            .add_one(layer.extra.heads)
+            .ok_or(t!("seq-at-least-one-head"))?;
+        Ok(())
+    }
+
+    fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
+        let (l, dim) = (e.layer, e.input.last());
+        let x = &l.extra;
+        let code = if plain(l) {
+            format!(
+                "SelfAttention({dim}, {}, bias={}, causal={})",
+                x.heads,
+                py_bool(l.bias),
+                py_bool(x.causal)
+            )
+        } else {
+            let hs = heads(l, dim).unwrap_or(Heads {
+                h: x.heads.get(),
+                kv: x.heads.get(),
+                d: 1,
+            });
+            let window = x
+                .window
+                .map_or_else(|| "None".to_string(), |w| w.to_string());
+            format!(
+                "GroupedAttention({dim}, {}, {}, {}, bias={}, out_bias={}, qk_norm={}, rope={}, window={window}, causal={})",
+                hs.h,
+                hs.kv,
+                hs.d,
+                py_bool(l.bias),
+                py_bool(out_bias(l)),
+                py_bool(x.qk_norm),
+                py_bool(x.rope),
+                py_bool(x.causal)
+            )
+        };
+        out.push((format!("l{}", e.number), code));
+    }
+
+    fn pytorch_helpers(&self, layer: &Layer) -> &'static [&'static str] {
+        if plain(layer) {
+            &[helpers::ATTENTION]
+        } else {
+            &[helpers::GROUPED_ATTENTION]
+        }
+    }
+
+    fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
+        let (l, name, dim) = (e.layer, e.keras_name(), e.input.last());
+        if !plain(l) {
+            return Err(keras_has_none(
+                e,
+                "grouped-query attention with these settings",
+            ));
+        }
+        out.push(format!(
+            "SelfAttention({}, {dim} // {}, use_bias={}, causal={}, {name})",
+            l.extra.heads,
+            l.extra.heads,
+            py_bool(l.bias),
+            py_bool(l.extra.causal)
+        ));
+        Ok(())
+    }
+}
