@@ -685,11 +685,16 @@ fn presets_table() -> String {
                         // The count decides the plural; `f` is how it is written.
                         let count = full.totals.params.unwrap_or(0);
                         // Without convolutions the conventions agree: say it once.
-                        if full.totals.params == shared.totals.params {
+                        let mut text = if full.totals.params == shared.totals.params {
                             t!("cli-f-params", f = f, count = count)
                         } else {
                             t!("cli-f-params-sh-shared", f = f, sh = sh, count = count)
+                        };
+                        if full.totals.active_params != full.totals.params {
+                            let active = or_dash(full.totals.active_params);
+                            text.push_str(&t!("cli-active-params", active = active));
                         }
+                        text
                     }
                 };
                 format!("{:width$}  {:52}  {total}", p.name, p.describe())

@@ -152,7 +152,7 @@ mod tests {
         dynamic.extend(
             crate::presets::PRESETS
                 .iter()
-                .map(|p| format!("preset-{}", p.name)),
+                .map(|p| format!("preset-{}", p.name.replace('.', "_"))),
         );
         dynamic.extend(crate::tui::keys::HINT.iter().map(|(_, id)| id.to_string()));
         for id in dynamic {

@@ -78,13 +78,54 @@ pub const PRESETS: &[Preset] = &[
         name: "c3d-small",
         source: include_str!("../assets/c3d-small.toml"),
     },
+    Preset {
+        name: "llama3-8b",
+        source: include_str!("../assets/llama3-8b.toml"),
+    },
+    Preset {
+        name: "mistral-7b",
+        source: include_str!("../assets/mistral-7b.toml"),
+    },
+    Preset {
+        name: "mixtral-8x7b",
+        source: include_str!("../assets/mixtral-8x7b.toml"),
+    },
+    Preset {
+        name: "qwen3-0.6b",
+        source: include_str!("../assets/qwen3-0.6b.toml"),
+    },
+    Preset {
+        name: "mamba-130m",
+        source: include_str!("../assets/mamba-130m.toml"),
+    },
+    Preset {
+        name: "albert-base",
+        source: include_str!("../assets/albert-base.toml"),
+    },
+    Preset {
+        name: "vit_b_16",
+        source: include_str!("../assets/vit_b_16.toml"),
+    },
+    Preset {
+        name: "convnext_tiny",
+        source: include_str!("../assets/convnext_tiny.toml"),
+    },
+    Preset {
+        name: "efficientnet_b0",
+        source: include_str!("../assets/efficientnet_b0.toml"),
+    },
+    Preset {
+        name: "mobilenet_v3_large",
+        source: include_str!("../assets/mobilenet_v3_large.toml"),
+    },
 ];
 
 impl Preset {
     /// What the preset is, in the current language.
-    /// Its message in the catalogue is `preset-NAME`.
+    /// Its message in the catalogue is `preset-NAME` (a `.` in the name
+    /// written `_`: Fluent's ids have no dots).
     pub fn describe(&self) -> String {
-        crate::i18n::text(&format!("preset-{}", self.name))
+        crate::i18n::text(&format!("preset-{}", self.name.replace('.', "_")))
     }
 }
 

@@ -1305,7 +1305,7 @@ fn no_english_prose_on_any_russian_screen() {
             // A name cut short by the edge of the screen is still a name.
             let name = NAMES.iter().any(|n| n.starts_with(word))
                 || word.starts_with("lenet")
-                || layerlab::layer::Kind::from_name(word).is_some();
+                || common::names::named(word);
             if latin >= 3 && !name {
                 english.insert(word.to_string());
             }

@@ -3,6 +3,8 @@
 //! two, i64::MAX and its neighbours: what doubling with `>` reaches), with
 //! names of every kind of text.
 
+pub mod names;
+
 use layerlab::layer::{Activation, Depth, Extra, Hw, Kind, Layer, Padding, Sides, UpsampleMode};
 use layerlab::memory::Budget;
 use layerlab::network::{Kernels, Network, Shape};
