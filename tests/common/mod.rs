@@ -3,6 +3,8 @@
 //! two, i64::MAX and its neighbours: what doubling with `>` reaches), with
 //! names of every kind of text.
 
+// Used by the screen tests, not the property tests.
+#[allow(dead_code)]
 pub mod names;
 
 use layerlab::layer::{Activation, Depth, Extra, Hw, Kind, Layer, Padding, Sides, UpsampleMode};
