@@ -256,6 +256,34 @@ fn the_readme_transformer_example_reads_and_counts_as_it_says() {
 }
 
 #[test]
+fn the_readme_llm_example_counts_as_transformers_does() {
+    let readme = include_str!("../README.md");
+    let marker = "<!-- llm example: tests/sequences.rs reads this block -->";
+    let block = readme
+        .split(marker)
+        .nth(1)
+        .expect("the README has the example");
+    let toml = block
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a toml block after the marker");
+    let a = analyze(&parse(toml).expect("the example parses"));
+    // transformers' LlamaForCausalLM(LlamaConfig(vocab_size=1000,
+    // hidden_size=128, intermediate_size=352, num_hidden_layers=4,
+    // num_attention_heads=8, num_key_value_heads=2, tie_word_embeddings=True)).
+    assert_eq!(a.totals.params, Some(833_664));
+    assert!(readme.contains("A small Llama (833,664 parameters"));
+    assert_eq!(
+        a.rows.last().unwrap().output,
+        Some(Shape::Matrix {
+            rows: 256,
+            cols: 1000
+        })
+    );
+}
+
+#[test]
 fn signals_and_volumes_have_a_smallest_input() {
     use layerlab::smallest::{size_text, smallest_valid_input};
     let ecg = presets::load("ecg1d").unwrap();
