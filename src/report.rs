@@ -149,7 +149,7 @@ fn status_text(row: &Row) -> String {
 fn totals_lines(net: &Network, analysis: &Analysis, fit: &Fit) -> Vec<String> {
     let t = &analysis.totals;
     let params = match (t.params, analysis.error_at) {
-        (Some(p), _) => thousands(p),
+        (Some(p), _) => crate::units::params_with_active(p, t.active_params),
         (None, Some(i)) => t!("report-layer-cannot-be-computed", a1 = (i + 1).to_string()),
         (None, None) => "—".to_string(),
     };

@@ -960,3 +960,30 @@ fn weights_counts_a_safetensors_header_by_dtype_and_module() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("its header is cut off"));
 }
+
+#[test]
+fn a_mixture_of_experts_gives_both_totals() {
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(&[
+        "summary",
+        "--preset",
+        "mixtral-8x7b",
+        "--format",
+        "json",
+    ]))
+    .expect("JSON");
+    assert_eq!(json["total_params"], 46_702_792_704u64);
+    assert_eq!(json["active_params"], 12_879_925_248u64);
+    let text = stdout_of(&["summary", "--preset", "mixtral-8x7b"]);
+    assert!(text.contains("Total params: active 12,879,925,248 of 46,702,792,704"));
+    // Without experts the two agree, and JSON still says both.
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(&[
+        "summary",
+        "--preset",
+        "llama3-8b",
+        "--format",
+        "json",
+    ]))
+    .expect("JSON");
+    assert_eq!(json["total_params"], 8_030_261_248u64);
+    assert_eq!(json["active_params"], json["total_params"]);
+}

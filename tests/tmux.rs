@@ -731,3 +731,40 @@ fn a_pytorch_printout_opens_after_its_input_shape_is_given() {
     tmux.keys("q");
     tmux.wait_until_quit();
 }
+
+#[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
+fn llamas_block_unfolds_in_a_real_terminal_and_efficientnet_strides_its_depthwise_convs() {
+    let tmux = start_sized("llama", (140, 40), &[], &["--preset", "llama3-8b"]);
+    tmux.wait_for("Total params: 8,030,261,248");
+    // Down to the block of 32 layers, unfold it and its attention add.
+    tmux.keys("g");
+    for k in ["j", "j", "l", "j", "l"] {
+        tmux.keys(k);
+    }
+    let screen = tmux.wait_for("attention 32h kv8 causal rope no-bias");
+    assert!(screen.contains("block layers ×32"), "{screen}");
+    tmux.keys("q");
+    tmux.wait_until_quit();
+
+    let tmux = start_sized("effnet", (140, 40), &[], &["--preset", "efficientnet_b0"]);
+    tmux.wait_for("Total params: 5,288,548");
+    for k in ["g", "j", "j", "j", "j", "l", "j"] {
+        tmux.keys(k);
+    }
+    tmux.wait_for("conv 3×3 ×32 s1 p1 g32 no-bias");
+    tmux.keys("+");
+    tmux.wait_for("conv 4×4 ×32 s1 p1 g32 no-bias");
+    // S: every convolution steps its stride, the depthwise one shown too.
+    tmux.keys("S");
+    // (The stem's stride 2 steps to 3, and every convolution follows.)
+    tmux.wait_for("conv 4×4 ×32 s3 p1 g32 no-bias");
+    tmux.keys("q");
+    // Unsaved changes: the question, then quit without saving.
+    tmux.wait_for("Quit and lose what is not saved?");
+    tmux.keys("y");
+    tmux.wait_until_quit();
+}

@@ -1866,3 +1866,89 @@ fn v_draws_a_signal_as_one_row_and_a_volume_by_depth_slice() {
     app.handle_event(&key(KeyCode::PageUp));
     assert!(picture(&app).contains("depth slice 1 of 16"));
 }
+
+#[test]
+fn llamas_block_unfolds_into_grouped_attention_and_a_gated_mlp() {
+    let mut app = open("llama3-8b");
+    let buf = draw(&app, 140, 40);
+    assert!(
+        screen(&buf).contains("Total params: 8,030,261,248"),
+        "{}",
+        screen(&buf)
+    );
+    // g selects the input: down to the block of 32 layers, unfold it, then
+    // its two residual adds and what they hold.
+    press(&mut app, "gjjl");
+    press(&mut app, "jl");
+    press(&mut app, "jjjjjl");
+    let open = screen(&draw(&app, 140, 40));
+    assert!(open.contains("block layers ×32"), "{open}");
+    assert!(
+        open.contains("attention 32h kv8 causal rope no-bias"),
+        "{open}"
+    );
+    assert!(open.contains("multiply (2 branches)"), "{open}");
+    assert!(open.contains("dense 14336 no-bias silu"), "{open}");
+    assert!(open.contains("[8192, 14336]     117,440,512"), "{open}");
+    // Up to the attention: its formula with 32 heads of 128 sharing 8
+    // key/value heads.
+    // (The identity branch's row lies between.)
+    press(&mut app, "kk");
+    assert_eq!(app.selected_path(), Some(vec![1, 0, 0, 0, 1]));
+    let detail = screen(&draw(&app, 140, 40));
+    assert!(
+        detail.contains("4096·32·128 + 2·4096·8·128 + 32·128·4096 = 41,943,040"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn s_and_plus_on_efficientnet_reach_its_depthwise_convolutions() {
+    let mut app = open("efficientnet_b0");
+    assert_eq!(app.analysis().totals.params, Some(5_288_548));
+    // Layer 4 is the first MBConv: unfold it; its first layer is the 3×3
+    // depthwise convolution (32 groups).
+    press(&mut app, "gjjjjlj");
+    assert_eq!(app.selected_path(), Some(vec![3, 0, 0]));
+    let depthwise = |app: &App| app.net().layer_at(&[3, 0, 0]).map(|l| l.label());
+    assert_eq!(
+        depthwise(&app).as_deref(),
+        Some("conv 3×3 ×32 s1 p1 g32 no-bias")
+    );
+    press(&mut app, "+");
+    assert_eq!(
+        depthwise(&app).as_deref(),
+        Some("conv 4×4 ×32 s1 p1 g32 no-bias")
+    );
+    assert!(screen(&draw(&app, 140, 40)).contains("conv 4×4 ×32 s1 p1 g32 no-bias"));
+    press(&mut app, "u");
+    // S strides every convolution, the depthwise ones deep inside blocks
+    // and the squeeze-excitation gates' 1×1s too.
+    press(&mut app, "S");
+    let mut strides = Vec::new();
+    for layer in &app.net().layers {
+        layer.walk(&mut |l| {
+            if l.kind.convolves() && l.groups.get() > 1 {
+                strides.push(l.stride().h);
+            }
+        });
+    }
+    // 16 MBConvs written as 12 bodies: a stage's repeated blocks share one
+    // written body (`block ×n`).
+    assert_eq!(strides.len(), 12, "every MBConv's depthwise convolution");
+    assert!(strides.iter().all(|&s| s > 1), "{strides:?}");
+}
+
+#[test]
+fn a_mixture_of_experts_shows_its_active_parameters_beside_the_total() {
+    let app = open("mixtral-8x7b");
+    let buf = draw(&app, 140, 40);
+    assert!(
+        screen(&buf).contains("Total params: active 12,879,925,248 of 46,702,792,704"),
+        "{}",
+        screen(&buf)
+    );
+    // Without a mixture the footer says one number.
+    let llama = screen(&draw(&open("llama3-8b"), 140, 40));
+    assert!(llama.contains("Total params: 8,030,261,248 "), "{llama}");
+}

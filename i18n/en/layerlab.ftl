@@ -850,3 +850,4 @@ preset-convnext_tiny = ConvNeXt-T: 7×7 depthwise convs, LayerNorm over channels
 preset-efficientnet_b0 = EfficientNet-B0: MBConv blocks with squeeze-excitation and SiLU
 preset-mobilenet_v3_large = MobileNetV3-Large: hardswish and hardsigmoid-gated excitation
 cli-active-params = , { $active } active
+units-active-of = active { $active } of { $total }

@@ -857,3 +857,4 @@ preset-convnext_tiny = ConvNeXt-T: поканальные свёртки 7×7, L
 preset-efficientnet_b0 = EfficientNet-B0: блоки MBConv со squeeze-excitation и SiLU
 preset-mobilenet_v3_large = MobileNetV3-Large: hardswish и вентили hardsigmoid
 cli-active-params = , { $active } активных
+units-active-of = активных { $active } из { $total }

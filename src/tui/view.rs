@@ -574,8 +574,9 @@ fn totals_line(
     match (totals.params, app.analysis().error_at) {
         _ if hidden => Line::styled(t!("view-total-params-the-quiz-is"), t.total),
         (Some(p), _) => {
+            let total = crate::units::params_with_active(p, totals.active_params);
             let mut spans = vec![Span::styled(
-                format!(" {}: {}", total_params(), thousands(p)),
+                format!(" {}: {total}", total_params()),
                 t.total,
             )];
             if let Some(d) = table::total_change(app) {
