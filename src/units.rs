@@ -44,6 +44,20 @@ pub fn or_dash(n: Option<u64>) -> String {
     n.map_or_else(|| "—".to_string(), thousands)
 }
 
+/// A parameter total as people read it: `46,702,792,704`, or, where a
+/// mixture of experts leaves some unused per token,
+/// `active 12,879,925,248 of 46,702,792,704`.
+pub fn params_with_active(total: u64, active: Option<u64>) -> String {
+    match active {
+        Some(a) if a != total => t!(
+            "units-active-of",
+            active = thousands(a),
+            total = thousands(total)
+        ),
+        _ => thousands(total),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,19 +86,5 @@ mod tests {
         assert_eq!(bytes(512), "512 B");
         assert_eq!(bytes(177_704), "173.5 KiB");
         assert_eq!(bytes(553_430_176), "527.8 MiB");
-    }
-}
-
-/// A parameter total as people read it: `46,702,792,704`, or, where a
-/// mixture of experts leaves some unused per token,
-/// `active 12,879,925,248 of 46,702,792,704`.
-pub fn params_with_active(total: u64, active: Option<u64>) -> String {
-    match active {
-        Some(a) if a != total => t!(
-            "units-active-of",
-            active = thousands(a),
-            total = thousands(total)
-        ),
-        _ => thousands(total),
     }
 }
