@@ -527,3 +527,49 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod shared_blocks {
+    use super::*;
+    use crate::layer::Field;
+    use crate::layer::Value;
+
+    fn shared_conv(filters: i64, stride: i64, repeat: i64) -> Network {
+        let mut conv = Layer::new(Kind::Conv2d);
+        Field::Filters.set(&mut conv, &Value::Int(filters)).unwrap();
+        Field::Stride.set(&mut conv, &Value::Int(stride)).unwrap();
+        Field::Padding.set(&mut conv, &Value::Int(1)).unwrap();
+        let mut block = Layer::new(Kind::Block);
+        block.branches = vec![vec![conv]];
+        Field::Repeat.set(&mut block, &Value::Int(repeat)).unwrap();
+        Field::Shared.set(&mut block, &Value::Bool(true)).unwrap();
+        Network {
+            input: Shape::Image {
+                c: 16,
+                h: 32,
+                w: 32,
+            },
+            layers: vec![block],
+            ..Network::empty("shared")
+        }
+    }
+
+    #[test]
+    fn a_shared_block_counts_its_weights_once_and_its_work_every_pass() {
+        let a = analyze(&shared_conv(16, 1, 3));
+        let one = (9 * 16 + 1) * 16;
+        assert_eq!(a.totals.params, Some(one));
+        assert_eq!(a.totals.macs, Some(3 * 32 * 32 * 16 * 9 * 16));
+        // Striding passes shrink the map but fit the same weights.
+        let a = analyze(&shared_conv(16, 2, 2));
+        assert_eq!(a.totals.params, Some(one));
+        assert_eq!(a.rows[0].output, Some(Shape::Image { c: 16, h: 8, w: 8 }));
+        // A pass that changes the channels would need other weights.
+        let a = analyze(&shared_conv(32, 1, 2));
+        assert_eq!(a.error_at, Some(0));
+        assert!(matches!(
+            a.rows[0].status,
+            Status::Error(Problem::SharedShape { .. })
+        ));
+    }
+}

@@ -122,7 +122,7 @@ fn pytorch_groups_and_bias(layer: &Layer, args: &mut Vec<String>) {
 }
 
 /// One computed layer.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Step {
     pub output: Shape,
     pub params: u64,
@@ -447,4 +447,26 @@ fn size(n: u64) -> Size {
 
 fn too_large(what: &'static str) -> Problem {
     Problem::TooLarge { what }
+}
+
+/// For the families' tests: `kind` with `settings` (as a file writes them,
+/// `"heads = 32"`) on `input`.
+#[cfg(test)]
+pub(crate) fn try_step(
+    kind: Kind,
+    settings: &[(&str, &str)],
+    input: Shape,
+) -> Result<Step, Problem> {
+    let mut layer = Layer::new(kind);
+    for (name, value) in settings {
+        let field = kind
+            .fields()
+            .iter()
+            .find(|f| f.name() == *name)
+            .unwrap_or_else(|| panic!("{kind:?} has no {name}"));
+        field
+            .set(&mut layer, &crate::layer::Value::parse_text(value))
+            .unwrap_or_else(|e| panic!("{name} = {value}: {e}"));
+    }
+    of(kind).step(&layer, input, Kernels::Full)
 }

@@ -27,6 +27,98 @@ pub struct Fix {
     pub repair: Repair,
 }
 
+/// The divisors of `of` nearest to `n`, below and above it.
+fn nearest_divisors(n: u64, of: u64) -> Vec<u64> {
+    let divides = |d: &u64| *d > 0 && of.is_multiple_of(*d);
+    let below = (1..n.min(of.saturating_add(1))).rev().find(divides);
+    // Past √of the next divisor up is of / (a divisor below √of): bounded.
+    let above = (n.saturating_add(1)..=of).take(1 << 16).find(divides);
+    below.into_iter().chain(above).collect()
+}
+
+/// Fixes that change one setting of the broken layer itself to the
+/// nearest value that PyTorch takes: groups, heads, key/value heads, a
+/// mixture's top_k, a head's width, a slice's end, a fold's sides.
+fn setting_fixes(
+    layer: &Layer,
+    problem: Problem,
+    here: &[usize],
+    n: &str,
+) -> Vec<(String, Repair)> {
+    use crate::layer::{Field, Value};
+    let mut values: Vec<(Field, i64)> = Vec::new();
+    let int = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    match problem {
+        Problem::SplitGroups {
+            channels, groups, ..
+        } => values.extend(
+            nearest_divisors(groups, channels)
+                .into_iter()
+                .map(|g| (Field::Groups, int(g))),
+        ),
+        Problem::Heads { dim, heads } => values.extend(
+            nearest_divisors(heads, dim)
+                .into_iter()
+                .map(|h| (Field::Heads, int(h))),
+        ),
+        Problem::KvHeads { heads, kv_heads } => values.extend(
+            nearest_divisors(kv_heads, heads)
+                .into_iter()
+                .map(|kv| (Field::KvHeads, int(kv))),
+        ),
+        Problem::TopK { top_k, experts } => {
+            values.push((Field::TopK, int(top_k.clamp(1, experts))));
+        }
+        Problem::OddHeadDim { head_dim } => {
+            values.push((Field::HeadDim, int(head_dim.saturating_add(1))));
+            if head_dim > 1 {
+                values.push((Field::HeadDim, int(head_dim - 1)));
+            }
+        }
+        Problem::Slice { start, size, .. } if start < size => values.push((Field::End, int(size))),
+        Problem::Fold { len, .. } => {
+            // The most nearly square sides whose product is L.
+            let h = (1..=len.isqrt())
+                .rev()
+                .find(|d| len.is_multiple_of(*d))
+                .unwrap_or(1);
+            values.extend([(Field::Height, int(h)), (Field::Width, int(len / h))]);
+            let mut folded = layer.clone();
+            let both = values
+                .drain(..)
+                .all(|(f, v)| f.set(&mut folded, &Value::Int(v)).is_ok());
+            return if both {
+                vec![(
+                    t!(
+                        "fixes-fold-into",
+                        n = n.to_string(),
+                        h = h.to_string(),
+                        w = (len / h).to_string()
+                    ),
+                    Repair::Layer(here.to_vec(), folded),
+                )]
+            } else {
+                Vec::new()
+            };
+        }
+        _ => {}
+    }
+    values
+        .into_iter()
+        .filter_map(|(field, v)| {
+            let mut changed = layer.clone();
+            field.set(&mut changed, &Value::Int(v)).ok()?;
+            let what = t!(
+                "fixes-set-field",
+                field = field.name(),
+                n = n.to_string(),
+                value = thousands(u64::try_from(v).unwrap_or(0))
+            );
+            Some((what, Repair::Layer(here.to_vec(), changed)))
+        })
+        .collect()
+}
+
 /// The fixes for the layer at `path`, best first; empty when the layer is
 /// not broken or no single change repairs it.
 pub fn fixes(net: &Network, analysis: &Analysis, path: &[usize]) -> Vec<Fix> {
@@ -93,6 +185,7 @@ pub fn fixes(net: &Network, analysis: &Analysis, path: &[usize]) -> Vec<Fix> {
             candidates.push((what, Repair::Layer(vec![j], unstrided)));
         }
     }
+    candidates.extend(setting_fixes(layer, problem, &here, &n));
     candidates.push((
         t!(
             "fixes-remove-layer-n",
@@ -296,6 +389,69 @@ fn largest_fitting_kernel(layer: &Layer, input: Hw, padding: Hw) -> Option<Hw> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fixes offered for the only layer of a one-layer network.
+    fn offered(input: Shape, layer: Layer) -> Vec<String> {
+        let net = Network {
+            input,
+            layers: vec![layer],
+            ..Network::empty("one")
+        };
+        let a = analyze(&net);
+        assert_eq!(a.error_at, Some(0), "the layer is red");
+        fixes(&net, &a, &[0]).into_iter().map(|f| f.what).collect()
+    }
+
+    fn with(kind: Kind, settings: &[(crate::layer::Field, crate::layer::Value)]) -> Layer {
+        let mut l = Layer::new(kind);
+        for (f, v) in settings {
+            f.set(&mut l, v).unwrap();
+        }
+        l
+    }
+
+    #[test]
+    fn todays_red_rows_are_offered_the_nearest_setting_that_works() {
+        use crate::layer::{Field as F, Value::Int};
+        let image = Shape::Image { c: 96, h: 4, w: 4 };
+        let seq = Shape::Matrix { rows: 16, cols: 30 };
+        let fix = offered(image, with(Kind::GroupNorm, &[(F::Groups, Int(5))]));
+        assert_eq!(
+            fix[..2],
+            ["set groups of layer 1 to 4", "set groups of layer 1 to 6"]
+        );
+        let fix = offered(seq, with(Kind::Attention, &[(F::Heads, Int(4))]));
+        assert_eq!(
+            fix[..2],
+            ["set heads of layer 1 to 3", "set heads of layer 1 to 5"]
+        );
+        let fix = offered(
+            seq,
+            with(Kind::Attention, &[(F::Heads, Int(6)), (F::KvHeads, Int(4))]),
+        );
+        assert_eq!(
+            fix[..2],
+            [
+                "set kv_heads of layer 1 to 3",
+                "set kv_heads of layer 1 to 6"
+            ]
+        );
+        let fix = offered(
+            seq,
+            with(Kind::Moe, &[(F::Experts, Int(8)), (F::TopK, Int(10))]),
+        );
+        assert_eq!(fix[0], "set top_k of layer 1 to 8");
+        let fix = offered(
+            Shape::Matrix { rows: 12, cols: 8 },
+            with(Kind::ToImage, &[(F::Height, Int(5)), (F::Width, Int(4))]),
+        );
+        assert_eq!(fix[0], "fold layer 1 into 3×4");
+        let fix = offered(
+            Shape::Image { c: 16, h: 2, w: 2 },
+            with(Kind::Slice, &[(F::Start, Int(8)), (F::End, Int(24))]),
+        );
+        assert_eq!(fix[0], "set end of layer 1 to 16");
+    }
 
     #[test]
     fn every_fix_for_stride_two_lenet_makes_it_valid() {

@@ -851,3 +851,5 @@ preset-efficientnet_b0 = EfficientNet-B0: MBConv blocks with squeeze-excitation 
 preset-mobilenet_v3_large = MobileNetV3-Large: hardswish and hardsigmoid-gated excitation
 cli-active-params = , { $active } active
 units-active-of = active { $active } of { $total }
+fixes-set-field = set { $field } of layer { $n } to { $value }
+fixes-fold-into = fold layer { $n } into { $h }×{ $w }

@@ -858,3 +858,5 @@ preset-efficientnet_b0 = EfficientNet-B0: блоки MBConv со squeeze-excitat
 preset-mobilenet_v3_large = MobileNetV3-Large: hardswish и вентили hardsigmoid
 cli-active-params = , { $active } активных
 units-active-of = активных { $active } из { $total }
+fixes-set-field = { $field } слоя { $n }: { $value }
+fixes-fold-into = сложить слой { $n } в { $h }×{ $w }

@@ -163,3 +163,32 @@ impl Family for Prelu {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::family::try_step;
+    use crate::layer::Kind;
+    use crate::network::Shape;
+
+    #[test]
+    fn prelu_learns_one_slope_or_one_per_channel() {
+        let map = Shape::Image { c: 64, h: 8, w: 8 };
+        assert_eq!(try_step(Kind::Prelu, &[], map).unwrap().params, 1);
+        assert_eq!(
+            try_step(Kind::Prelu, &[("per_channel", "true")], map)
+                .unwrap()
+                .params,
+            64
+        );
+        for kind in [
+            Kind::Silu,
+            Kind::Hardswish,
+            Kind::Mish,
+            Kind::LeakyRelu,
+            Kind::Gelu,
+        ] {
+            let s = try_step(kind, &[], map).unwrap();
+            assert_eq!((s.output, s.params), (map, 0), "{kind:?}");
+        }
+    }
+}

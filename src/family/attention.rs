@@ -271,3 +271,82 @@ impl Family for Attention {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::Problem;
+    use crate::family::try_step;
+    use crate::layer::Kind;
+    use crate::network::Shape;
+
+    fn seq(l: u64, e: u64) -> Shape {
+        Shape::Matrix { rows: l, cols: e }
+    }
+
+    #[test]
+    fn at_the_defaults_it_is_multihead_attention() {
+        let s = try_step(Kind::Attention, &[("heads", "12")], seq(1024, 768)).unwrap();
+        assert_eq!(s.params, 4 * 768 * 768 + 4 * 768);
+        assert_eq!(s.macs, 4 * 1024 * 768 * 768 + 2 * 1024 * 1024 * 768);
+    }
+
+    #[test]
+    fn grouped_query_attention_counts_llama_and_qwen() {
+        // Llama 3 8B: 32 heads of 128, 8 key/value heads, no biases.
+        let llama = [
+            ("heads", "32"),
+            ("kv_heads", "8"),
+            ("bias", "false"),
+            ("rope", "true"),
+        ];
+        let s = try_step(Kind::Attention, &llama, seq(8192, 4096)).unwrap();
+        assert_eq!(s.params, 4096 * 4096 * 2 + 2 * 4096 * 8 * 128);
+        // Qwen3: heads of 128 wider than E / heads, RMSNorm on q and k.
+        let qwen = [
+            ("heads", "16"),
+            ("kv_heads", "8"),
+            ("head_dim", "128"),
+            ("bias", "false"),
+            ("qk_norm", "true"),
+        ];
+        let s = try_step(Kind::Attention, &qwen, seq(10, 1024)).unwrap();
+        assert_eq!(s.params, 1024 * 2048 + 2 * 1024 * 1024 + 2048 * 1024 + 256);
+        // Qwen2: q, k, v with biases, the output without.
+        let qwen2 = [("heads", "2"), ("kv_heads", "1"), ("out_bias", "false")];
+        let s = try_step(Kind::Attention, &qwen2, seq(3, 8)).unwrap();
+        assert_eq!(s.params, 8 * 8 + 2 * 8 * 4 + 8 * 8 + (8 + 2 * 4));
+    }
+
+    #[test]
+    fn a_window_caps_the_keys_each_query_reads() {
+        let full = try_step(Kind::Attention, &[("heads", "4")], seq(100, 16)).unwrap();
+        let windowed = try_step(
+            Kind::Attention,
+            &[("heads", "4"), ("window", "10")],
+            seq(100, 16),
+        )
+        .unwrap();
+        assert_eq!(full.params, windowed.params);
+        assert_eq!(full.macs - windowed.macs, 2 * 100 * (100 - 10) * 16);
+    }
+
+    #[test]
+    fn pytorch_refusals_are_red() {
+        let e = |s: &[(&str, &str)], e: u64| try_step(Kind::Attention, s, seq(4, e)).unwrap_err();
+        assert_eq!(
+            e(&[("heads", "4"), ("kv_heads", "3")], 16),
+            Problem::KvHeads {
+                heads: 4,
+                kv_heads: 3
+            }
+        );
+        assert_eq!(
+            e(&[("heads", "5")], 32),
+            Problem::Heads { dim: 32, heads: 5 }
+        );
+        assert_eq!(
+            e(&[("heads", "2"), ("head_dim", "7"), ("rope", "true")], 16),
+            Problem::OddHeadDim { head_dim: 7 }
+        );
+    }
+}

@@ -132,3 +132,41 @@ impl Family for Mamba {
         Err(keras_has_none(e, "mamba"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::family::try_step;
+    use crate::layer::Kind;
+    use crate::network::Shape;
+
+    #[test]
+    fn mamba_130ms_mixer_as_hugging_face_holds_it() {
+        // d_model 768: di 1536, dt_rank ⌈768/16⌉ = 48, N 16, conv 4.
+        let s = try_step(
+            Kind::Mamba,
+            &[],
+            Shape::Matrix {
+                rows: 2048,
+                cols: 768,
+            },
+        )
+        .unwrap();
+        let di = 1536;
+        assert_eq!(
+            s.params,
+            768 * 2 * di + di * 4 + di + di * (48 + 32) + 48 * di + di + di * 16 + di + di * 768
+        );
+        assert_eq!(s.params, 3_770_880);
+        let set = [
+            ("state", "4"),
+            ("conv", "3"),
+            ("expand", "1"),
+            ("dt_rank", "2"),
+        ];
+        let s = try_step(Kind::Mamba, &set, Shape::Matrix { rows: 5, cols: 8 }).unwrap();
+        assert_eq!(
+            s.params,
+            8 * 16 + 8 * 3 + 8 + 8 * (2 + 8) + 2 * 8 + 8 + 8 * 4 + 8 + 8 * 8
+        );
+    }
+}

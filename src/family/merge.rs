@@ -223,3 +223,33 @@ impl Family for Block {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::merged;
+    use crate::engine::Problem;
+    use crate::layer::Kind;
+    use crate::network::Shape;
+
+    #[test]
+    fn multiply_broadcasts_as_pytorch_and_add_stays_strict() {
+        let map = Shape::Image { c: 32, h: 7, w: 7 };
+        let gate = Shape::Image { c: 32, h: 1, w: 1 };
+        assert_eq!(merged(Kind::Multiply, &[map, gate]), Ok(map));
+        assert_eq!(merged(Kind::Multiply, &[gate, map]), Ok(map));
+        assert!(merged(Kind::Add, &[map, gate]).is_err());
+        let wrong = Shape::Image { c: 16, h: 1, w: 1 };
+        assert_eq!(
+            merged(Kind::Multiply, &[map, wrong]),
+            Err(Problem::Broadcast {
+                first: map,
+                branch: 2,
+                other: wrong
+            })
+        );
+        assert!(matches!(
+            merged(Kind::Multiply, &[map, Shape::Flat(32)]),
+            Err(Problem::Broadcast { .. })
+        ));
+    }
+}

@@ -188,3 +188,62 @@ impl Family for Moe {
         Err(keras_has_none(e, "moe"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::Problem;
+    use crate::family::try_step;
+    use crate::layer::Kind;
+    use crate::network::Shape;
+
+    #[test]
+    fn mixtrals_experts_count_all_and_two_active() {
+        let input = Shape::Matrix {
+            rows: 10,
+            cols: 4096,
+        };
+        let s = try_step(
+            Kind::Moe,
+            &[("experts", "8"), ("top_k", "2"), ("ff", "14336")],
+            input,
+        )
+        .unwrap();
+        let expert = 3 * 4096 * 14336;
+        assert_eq!(s.params, 4096 * 8 + 8 * expert);
+        assert_eq!(s.params - s.inactive, 4096 * 8 + 2 * expert);
+        assert_eq!(s.macs, 10 * (4096 * 8 + 2 * expert));
+    }
+
+    #[test]
+    fn ungated_and_shared_experts() {
+        let input = Shape::Matrix { rows: 1, cols: 8 };
+        let s = try_step(
+            Kind::Moe,
+            &[
+                ("experts", "4"),
+                ("top_k", "1"),
+                ("ff", "16"),
+                ("gated", "false"),
+                ("shared_experts", "2"),
+            ],
+            input,
+        )
+        .unwrap();
+        let expert = (8 + 1) * 16 + (16 + 1) * 8;
+        assert_eq!(s.params, 8 * 4 + 6 * expert);
+        assert_eq!(s.params - s.inactive, 8 * 4 + 3 * expert);
+    }
+
+    #[test]
+    fn top_k_must_be_from_one_to_the_experts() {
+        let input = Shape::Matrix { rows: 1, cols: 8 };
+        for k in ["0", "9"] {
+            let e = try_step(
+                Kind::Moe,
+                &[("experts", "8"), ("top_k", k), ("ff", "4")],
+                input,
+            );
+            assert!(matches!(e, Err(Problem::TopK { experts: 8, .. })), "{k}");
+        }
+    }
+}

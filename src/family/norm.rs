@@ -534,3 +534,60 @@ impl Family for InstanceNorm {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::Problem;
+    use crate::family::try_step;
+    use crate::layer::Kind;
+    use crate::network::Shape;
+
+    const IMAGE: Shape = Shape::Image { c: 96, h: 7, w: 7 };
+    const SEQ: Shape = Shape::Matrix { rows: 10, cols: 8 };
+
+    #[test]
+    fn layernorm_counts_as_pytorch_with_and_without_affine_and_bias() {
+        let p = |s: &[(&str, &str)], input| try_step(Kind::LayerNorm, s, input).unwrap().params;
+        assert_eq!(p(&[], SEQ), 16);
+        assert_eq!(p(&[("bias", "false")], SEQ), 8);
+        assert_eq!(p(&[("affine", "false")], SEQ), 0);
+        assert_eq!(p(&[("over", "channels")], IMAGE), 192);
+        assert_eq!(p(&[("over", "channels"), ("bias", "false")], IMAGE), 96);
+    }
+
+    #[test]
+    fn rmsnorm_has_a_scale_only() {
+        let p = |s: &[(&str, &str)], input| try_step(Kind::RmsNorm, s, input).unwrap().params;
+        assert_eq!(p(&[], SEQ), 8);
+        assert_eq!(p(&[("affine", "false")], SEQ), 0);
+        assert_eq!(p(&[("over", "channels")], IMAGE), 96);
+    }
+
+    #[test]
+    fn group_and_instance_norms_and_their_refusals() {
+        let g = |groups: &str, input| try_step(Kind::GroupNorm, &[("groups", groups)], input);
+        assert_eq!(g("32", IMAGE).unwrap().params, 192);
+        assert_eq!(
+            g("5", IMAGE),
+            Err(Problem::SplitGroups {
+                kind: Kind::GroupNorm,
+                channels: 96,
+                groups: 5
+            })
+        );
+        let one = Shape::Image { c: 8, h: 1, w: 1 };
+        assert_eq!(
+            g("8", one),
+            Err(Problem::SingleValue {
+                kind: Kind::GroupNorm,
+                values: 1
+            })
+        );
+        assert!(g("4", one).is_ok(), "two values a group");
+        let i = |s: &[(&str, &str)], input| try_step(Kind::InstanceNorm, s, input);
+        assert_eq!(i(&[], IMAGE).unwrap().params, 0);
+        assert_eq!(i(&[("affine", "true")], IMAGE).unwrap().params, 192);
+        assert!(matches!(i(&[], one), Err(Problem::SingleValue { .. })));
+        assert!(matches!(i(&[], Shape::Flat(8)), Err(Problem::Needs { .. })));
+    }
+}

@@ -197,3 +197,32 @@ impl Family for Slice {
         Err(keras_has_none(e, "slice"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::Problem;
+    use crate::family::try_step;
+    use crate::layer::Kind;
+    use crate::network::Shape;
+
+    #[test]
+    fn shuffles_and_slices_keep_their_rules() {
+        let map = Shape::Image { c: 36, h: 8, w: 8 };
+        let up = try_step(Kind::PixelShuffle, &[("factor", "3")], map).unwrap();
+        assert_eq!(up.output, Shape::Image { c: 4, h: 24, w: 24 });
+        assert_eq!(
+            try_step(Kind::PixelShuffle, &[("factor", "4")], map),
+            Err(Problem::PixelShuffle {
+                channels: 36,
+                factor: 4
+            })
+        );
+        assert!(try_step(Kind::ChannelShuffle, &[("groups", "4")], map).is_ok());
+        assert!(try_step(Kind::ChannelShuffle, &[("groups", "5")], map).is_err());
+        let half = try_step(Kind::Slice, &[("start", "18"), ("end", "36")], map).unwrap();
+        assert_eq!(half.output, Shape::Image { c: 18, h: 8, w: 8 });
+        for (start, end) in [("18", "18"), ("0", "37")] {
+            assert!(try_step(Kind::Slice, &[("start", start), ("end", end)], map).is_err());
+        }
+    }
+}

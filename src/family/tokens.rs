@@ -292,3 +292,86 @@ impl Family for LayerScale {
         Err(keras_has_none(e, "layer_scale"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::Problem;
+    use crate::family::try_step;
+    use crate::layer::Kind;
+    use crate::network::Shape;
+
+    #[test]
+    fn a_vit_stem_becomes_tokens_with_a_class_token() {
+        let map = Shape::Image {
+            c: 768,
+            h: 14,
+            w: 14,
+        };
+        let tokens = try_step(Kind::ToTokens, &[], map).unwrap().output;
+        assert_eq!(
+            tokens,
+            Shape::Matrix {
+                rows: 196,
+                cols: 768
+            }
+        );
+        let cls = try_step(Kind::ClsToken, &[], tokens).unwrap();
+        assert_eq!(
+            (cls.output, cls.params),
+            (
+                Shape::Matrix {
+                    rows: 197,
+                    cols: 768
+                },
+                768
+            )
+        );
+        let signal = Shape::Matrix {
+            rows: 12,
+            cols: 100,
+        };
+        assert_eq!(
+            try_step(Kind::ToTokens, &[], signal).unwrap().output,
+            Shape::Matrix {
+                rows: 100,
+                cols: 12
+            }
+        );
+    }
+
+    #[test]
+    fn to_image_folds_exactly_or_is_red() {
+        let seq = Shape::Matrix { rows: 16, cols: 32 };
+        let ok = try_step(Kind::ToImage, &[("height", "4"), ("width", "4")], seq).unwrap();
+        assert_eq!(ok.output, Shape::Image { c: 32, h: 4, w: 4 });
+        assert_eq!(
+            try_step(Kind::ToImage, &[("height", "5"), ("width", "4")], seq),
+            Err(Problem::Fold {
+                len: 16,
+                height: 5,
+                width: 4
+            })
+        );
+    }
+
+    #[test]
+    fn layer_scale_learns_a_number_per_feature() {
+        let p = |input| try_step(Kind::LayerScale, &[], input).unwrap().params;
+        assert_eq!(
+            p(Shape::Image {
+                c: 96,
+                h: 56,
+                w: 56
+            }),
+            96
+        );
+        assert_eq!(
+            p(Shape::Matrix {
+                rows: 197,
+                cols: 768
+            }),
+            768
+        );
+        assert_eq!(p(Shape::Flat(10)), 10);
+    }
+}
