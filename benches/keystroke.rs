@@ -138,6 +138,55 @@ fn bench(c: &mut Criterion) {
         1,
         ['>', '<'],
     );
+    // Today's LLMs: Llama 3 8B's input a token shorter and back (8,192
+    // tokens: every row recomputed, attention's L² with it), and Mixtral's
+    // experts, one more and one fewer (`+`/`-` on its moe, deep in the block).
+    // Opening it: the preset read, analysed and its first frame drawn.
+    c.bench_function("open llama3-8b (read, analyse, first frame 200x60)", |b| {
+        let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("test terminal");
+        b.iter(|| {
+            let app = App::new(
+                layerlab::presets::load("llama3-8b").expect("preset"),
+                None,
+                None,
+            );
+            terminal
+                .draw(|f| f.render_widget(&app, f.area()))
+                .expect("draws");
+        })
+    });
+    let llama = layerlab::presets::load("llama3-8b").expect("preset");
+    pressing(
+        c,
+        "keystroke llama3-8b, [ ] on the input (edit, recompute, render 200x60)",
+        App::new(llama, None, None),
+        0,
+        ['[', ']'],
+    );
+    let mut mixtral = App::new(
+        layerlab::presets::load("mixtral-8x7b").expect("preset"),
+        None,
+        None,
+    );
+    mixtral.selected = 2;
+    // Unfold the block (its adds open with it), then down past the
+    // attention to the mixture.
+    for c in ['l', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j'] {
+        mixtral.handle_event(&key(c));
+    }
+    assert_eq!(
+        mixtral.selected_path(),
+        Some(vec![1, 0, 1, 0, 1]),
+        "the moe"
+    );
+    let at = mixtral.selected;
+    pressing(
+        c,
+        "keystroke mixtral-8x7b, + - on the moe's experts (edit, recompute, render 200x60)",
+        mixtral,
+        at,
+        ['+', '-'],
+    );
     // The worst place to edit: the first layer, so every row below is
     // recomputed; and `P`, which changes every convolution at once.
     let huge = common::deep_network(100_000);
