@@ -16,6 +16,8 @@ LSTM and SimpleRNN keep one bias vector per gate where PyTorch keeps two:
 the Keras module lists the difference per layer (KERAS_DIFFERS) and the
 check takes it into account. A container (add, concat, block) is compared as
 a whole: what leaves it and every parameter inside it.
+PyTorch modules are built and run on the meta device (torch 2.4 or later,
+for nn.RMSNorm): no weights, no memory, so the LLM presets check too.
 Needs torch and/or keras (with any backend, e.g. `pip install keras jax`);
 a framework that is not installed is skipped and said so. Not run by CI.
 """
@@ -76,13 +78,17 @@ def own(name, n):
 def check_torch(module, summary):
     import torch
 
-    model = module.build().eval()
+    # On the meta device: shapes and parameters without memory, so an 8B
+    # model checks on a laptop.
+    with torch.device("meta"):
+        model = module.build().eval()
     shapes = {}
     for name, sub in model.named_children():
         if re.fullmatch(r"l\d+", name):
             sub.register_forward_hook(lambda m, i, o, name=name: shapes.__setitem__(name, list(o.shape[1:])))
     example = getattr(module, "example_input", None)
-    model(example() if example else torch.zeros(1, *summary["input"]))
+    with torch.device("meta"), torch.no_grad():
+        model(example() if example else torch.zeros(1, *summary["input"]))
     problems = []
     seen = set()  # a tied weight counts once, where it first appears
     for layer in summary["layers"]:

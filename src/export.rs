@@ -182,7 +182,13 @@ fn node<'a>(
             let body = layer.branches.first().map_or(&[][..], Vec::as_slice);
             let mut shape = e.input;
             let mut repetitions = Vec::new();
-            for r in 1..=layer.repeat.get() {
+            // A shared block's passes run one body: it is written once.
+            let written = if layer.extra.shared {
+                1
+            } else {
+                layer.repeat.get()
+            };
+            for r in 1..=written {
                 // Each repetition sees the shape the one before left.
                 let sub = Network {
                     name: String::new(),

@@ -240,6 +240,13 @@ fn functional(
                 }
             }
             Node::Block(e, repetitions) => {
+                if e.layer.extra.shared && e.layer.repeat.get() > 1 {
+                    return Err(ExportError(t!(
+                        "export-keras-has-none",
+                        n = e.number.clone(),
+                        what = "a block whose passes share their weights"
+                    )));
+                }
                 for list in repetitions {
                     functional(list, var, ties, out)?;
                 }
@@ -264,6 +271,9 @@ fn functional(
                     (Spatial::Merge(Meet::Add), _) => {
                         format!("layers.Add(name=\"l{n}\")([{}])", names.join(", "))
                     }
+                    (Spatial::Merge(Meet::Multiply), _) => {
+                        format!("layers.Multiply(name=\"l{n}\")([{}])", names.join(", "))
+                    }
                     _ => {
                         // PyTorch's dim 1: channels last in Keras's images
                         // and volumes, the first axis of a 2-D tensor.
@@ -279,7 +289,7 @@ fn functional(
                 };
                 out.push_str(&format!("    {var} = {merge}\n"));
                 if let Some(a) = e.layer.activation {
-                    let a = a.name();
+                    let a = crate::export::keras_activation_name(a);
                     out.push_str(&format!(
                         "    {var} = layers.Activation(\"{a}\", name=\"l{n}_{a}\")({var})\n"
                     ));

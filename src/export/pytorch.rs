@@ -153,11 +153,15 @@ fn entries(nodes: &[Node], depth: usize) -> String {
             }
             Node::Merge(_, inner) | Node::Block(_, inner) => {
                 let class = match e.layer.kind.spatial() {
-                    Spatial::Merge(Meet::Add) => "Add",
-                    Spatial::Merge(Meet::Concat) => "Concat",
-                    _ => "Block",
+                    Spatial::Merge(Meet::Add) => "Add(".to_string(),
+                    Spatial::Merge(Meet::Concat) => "Concat(".to_string(),
+                    Spatial::Merge(Meet::Multiply) => "Multiply(".to_string(),
+                    // One body run `repeat` times with the same weights.
+                    Spatial::Block if e.layer.extra.shared => format!("Shared({},", e.layer.repeat),
+                    // Only containers are merges and blocks.
+                    _ => "Block(".to_string(),
                 };
-                out.push_str(&format!("{pad}(\"l{}\", {class}(\n", e.number));
+                out.push_str(&format!("{pad}(\"l{}\", {class}\n", e.number));
                 for list in inner {
                     if list.is_empty() {
                         out.push_str(&format!("{pad}    nn.Sequential(),  # the identity\n"));

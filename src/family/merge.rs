@@ -146,6 +146,16 @@ impl Family for Merge {
     }
 }
 
+impl Block {
+    fn helpers(layer: &Layer) -> &'static [&'static str] {
+        if layer.extra.shared {
+            &[crate::export::helpers::SHARED]
+        } else {
+            &[]
+        }
+    }
+}
+
 impl Family for Block {
     fn fields(&self) -> &'static [Field] {
         &[Field::Name, Field::Repeat, Field::Shared]
@@ -218,6 +228,10 @@ impl Family for Block {
     }
 
     fn pytorch(&self, _e: &Exported, _out: &mut Vec<(String, String)>) {}
+
+    fn pytorch_helpers(&self, layer: &Layer) -> &'static [&'static str] {
+        Block::helpers(layer)
+    }
 
     fn keras(&self, _e: &Exported, _out: &mut Vec<String>) -> Result<(), ExportError> {
         Ok(())
