@@ -23,6 +23,14 @@ in residual adds and blocks), in the form of ../shared/check/seq_sample.json:
        python3 scripts/framework_cases.py --sequences N OUT.json [SEED]
 then:  python3 ../shared/check/tree_check.py target/release/layerlab OUT.json
 (the same as scripts/seq_cases.py; needs torch only).
+
+Today's layers (multiply gates, group/instance/RMS norms, grouped-query
+attention with rope, qk_norm and windows, mixtures of experts, Mamba, vision
+tokens, layer scale, shuffles, slices, shared blocks, the new activations),
+in the form of ../shared/check/modern_sample.json:
+       python3 scripts/framework_cases.py --modern N OUT.json [SEED]
+then:  python3 ../shared/check/tree_check.py target/release/layerlab OUT.json
+(the same as scripts/modern_cases.py; needs torch 2.4+ and transformers).
 Needs torch and keras (e.g. `pip install torch keras jax`). Not run by CI.
 """
 import json
@@ -178,13 +186,17 @@ def keras_expected(case):
 
 
 def main():
-    if sys.argv[1] in ("--trees", "--sequences"):
+    if sys.argv[1] in ("--trees", "--sequences", "--modern"):
         kind = sys.argv.pop(1)
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         if kind == "--trees":
             import tree_cases
 
             return tree_cases.main()
+        if kind == "--modern":
+            import modern_cases
+
+            return modern_cases.main()
         import seq_cases
 
         return seq_cases.main()

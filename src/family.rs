@@ -29,6 +29,7 @@ mod shuffle;
 mod tokens;
 mod transpose;
 
+pub(crate) use attention::plain as plain_attention;
 pub use merge::merged;
 pub use nd::window_axes as nd_window_axes;
 pub use transpose::transpose_axis;

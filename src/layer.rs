@@ -1165,6 +1165,11 @@ impl Field {
             | Field::Shared => {
                 let x = &layer.extra;
                 let required = layer.kind.required().contains(&self);
+                // `out_bias` defaults to `bias`, not to a fixed value: it is
+                // written where it differs from this layer's own `bias`.
+                if self == Field::OutBias {
+                    return x.out_bias.filter(|&o| o != layer.bias).map(T::Boolean);
+                }
                 if !required && self.same(layer, &Layer::new(layer.kind)) {
                     return None;
                 }
@@ -1174,7 +1179,6 @@ impl Field {
                     Field::Approximate | Field::Over => Some(T::String(self.text(layer))),
                     Field::PerChannel => Some(T::Boolean(x.per_channel)),
                     Field::Affine => Some(T::Boolean(x.affine)),
-                    Field::OutBias => x.out_bias.map(T::Boolean),
                     Field::QkNorm => Some(T::Boolean(x.qk_norm)),
                     Field::Rope => Some(T::Boolean(x.rope)),
                     Field::Gated => Some(T::Boolean(x.gated)),

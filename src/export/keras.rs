@@ -38,6 +38,20 @@ class SelfAttention(layers.Layer):
         return self.attention(x, x, use_causal_mask=self.causal)
 "#;
 
+const GROUPED_ATTENTION: &str = r#"
+class GroupedSelfAttention(layers.Layer):
+    """layerlab's `attention` with kv_heads or head_dim: Keras's
+    GroupQueryAttention of the sequence on itself (Keras 3.4 or later)."""
+
+    def __init__(self, heads, kv_heads, head_dim, use_bias=True, causal=False, **kwargs):
+        super().__init__(**kwargs)
+        self.attention = layers.GroupQueryAttention(head_dim, heads, kv_heads, use_bias=use_bias)
+        self.causal = causal
+
+    def call(self, x):
+        return self.attention(x, x, use_causal_mask=self.causal)
+"#;
+
 const ENCODER: &str = r#"
 class EncoderLayer(layers.Layer):
     """layerlab's `transformer`: PyTorch's post-norm TransformerEncoderLayer
@@ -142,7 +156,14 @@ pub(super) fn module(
     let mut classes = String::new();
     for (used, code) in [
         (has(&|l| l.kind == Kind::PosEmbedding), POSITIONS),
-        (has(&|l| l.kind == Kind::Attention), ATTENTION),
+        (
+            has(&|l| l.kind == Kind::Attention && !family::plain_attention(l)),
+            GROUPED_ATTENTION,
+        ),
+        (
+            has(&|l| l.kind == Kind::Attention && family::plain_attention(l)),
+            ATTENTION,
+        ),
         (has(&|l| l.kind == Kind::Transformer), ENCODER),
         (has(&|l| l.kind == Kind::FirstToken), FIRST_TOKEN),
         (!ties.is_empty(), TIED),

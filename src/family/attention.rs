@@ -93,7 +93,7 @@ fn macs(layer: &Layer, l: u64, e: u64, hs: Heads) -> Result<u64, Problem> {
 }
 
 /// Whether only `nn.MultiheadAttention`'s settings are used.
-fn plain(layer: &Layer) -> bool {
+pub(crate) fn plain(layer: &Layer) -> bool {
     let x = &layer.extra;
     x.kv_heads.is_none_or(|kv| kv == x.heads)
         && x.head_dim.is_none()
@@ -255,18 +255,35 @@ impl Family for Attention {
 
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
         let (l, name, dim) = (e.layer, e.keras_name(), e.input.last());
-        if !plain(l) {
+        if plain(l) {
+            out.push(format!(
+                "SelfAttention({}, {dim} // {}, use_bias={}, causal={}, {name})",
+                l.extra.heads,
+                l.extra.heads,
+                py_bool(l.bias),
+                py_bool(l.extra.causal)
+            ));
+            return Ok(());
+        }
+        // Keras's GroupQueryAttention has kv heads and a head size of its
+        // own, but one bias switch for all four projections and no rotary
+        // positions, query/key norms or windows.
+        let x = &l.extra;
+        let keras_can = out_bias(l) == l.bias && !x.qk_norm && !x.rope && x.window.is_none();
+        let hs = heads(l, dim).ok().filter(|_| keras_can);
+        let Some(hs) = hs else {
             return Err(keras_has_none(
                 e,
                 "grouped-query attention with these settings",
             ));
-        }
+        };
         out.push(format!(
-            "SelfAttention({}, {dim} // {}, use_bias={}, causal={}, {name})",
-            l.extra.heads,
-            l.extra.heads,
+            "GroupedSelfAttention({}, {}, {}, use_bias={}, causal={}, {name})",
+            hs.h,
+            hs.kv,
+            hs.d,
             py_bool(l.bias),
-            py_bool(l.extra.causal)
+            py_bool(x.causal)
         ));
         Ok(())
     }
