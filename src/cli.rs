@@ -556,7 +556,7 @@ fn load(source: &Source, explorer: bool) -> Option<Network> {
     }
     // Commands only read: no document to keep for saving.
     let result = match (&source.file, &source.preset) {
-        (Some(path), _) => file::load(path),
+        (Some(path), _) => crate::import::load(path),
         (None, Some(name)) => presets::load(name),
         (None, None) => Err(no_source()),
     };
@@ -578,6 +578,10 @@ fn load_with_source(source: &Source, explorer: bool) -> Option<(Network, Option<
         (Some(path), _) if explorer && !path.exists() => {
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
             Ok((Network::empty(stem.as_deref().unwrap_or("untitled")), None))
+        }
+        // The explorer asks a printout's input and imports it itself.
+        (Some(path), _) if !explorer && crate::tui::importable(path).is_some() => {
+            crate::import::load(path).map(|net| (net, None))
         }
         (Some(path), _) => read(file::load_source(path)),
         (None, Some(name)) => read(presets::load_source(name)),
@@ -607,7 +611,7 @@ fn diff_command(files: Vec<PathBuf>, presets: Vec<String>, format: PairFormat) -
         .chain(
             files
                 .iter()
-                .map(|p| (file::load(p), p.display().to_string())),
+                .map(|p| (crate::import::load(p), p.display().to_string())),
         )
         .collect();
     let count = sides.len();

@@ -1,10 +1,12 @@
-//! Bringing a model in: a PyTorch printout (`print(model)`) or a Keras
-//! `model.to_json()` becomes a layerlab network, without Python. What the
+//! Bringing a model in: a PyTorch printout (`print(model)`), a Keras
+//! `model.to_json()` or a Hugging Face `config.json` becomes a layerlab
+//! network, without Python. What the
 //! text does not say but implies (a flatten that `forward` did) is written
 //! into the network as a layer with a note saying why; what is not
 //! understood is an error naming its line, and every such problem in the
 //! file is listed, never dropped quietly. Pure: text in, network out.
 
+pub mod hf_config;
 pub mod keras;
 pub mod pytorch;
 pub mod safetensors;
@@ -50,6 +52,8 @@ pub enum Format {
     Pytorch,
     /// `model.to_json()` (or a `.keras` file's `config.json`).
     Keras,
+    /// A Hugging Face model's `config.json`: `"model_type": "llama"`, …
+    HfConfig,
 }
 
 impl Format {
@@ -57,7 +61,13 @@ impl Format {
     pub fn of(text: &str) -> Option<Format> {
         let first = text.lines().map(str::trim).find(|l| !l.is_empty())?;
         if first.starts_with('{') {
-            return Some(Format::Keras);
+            let config = serde_json::from_str::<serde_json::Value>(text)
+                .is_ok_and(|json| hf_config::is_config(&json));
+            return Some(if config {
+                Format::HfConfig
+            } else {
+                Format::Keras
+            });
         }
         let name: String = first
             .chars()
@@ -71,9 +81,9 @@ impl Format {
     }
 }
 
-/// Reads `text` (either format) as a network called `name`. A printout
-/// needs the `input` shape (it does not say); a Keras file has its own,
-/// which `input` replaces when given.
+/// Reads `text` (any of the formats) as a network called `name`. A
+/// printout needs the `input` shape (it does not say); a Keras file and a
+/// config.json have their own, which `input` replaces when given.
 pub fn import(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, Vec<ImportError>> {
     match Format::of(text) {
         Some(Format::Pytorch) => match input {
@@ -84,6 +94,7 @@ pub fn import(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, 
             }]),
         },
         Some(Format::Keras) => keras::import(text, input, name),
+        Some(Format::HfConfig) => hf_config::import(text, input, name),
         None => Err(vec![ImportError {
             line: Some(1),
             message: t!("import-unknown-format"),
@@ -97,8 +108,41 @@ pub fn needs_input(text: &str) -> bool {
     match Format::of(text) {
         Some(Format::Pytorch) => true,
         Some(Format::Keras) => keras::input_of(text).is_none(),
-        None => false,
+        Some(Format::HfConfig) | None => false,
     }
+}
+
+/// The network at `path`: a layerlab file, or a model to import that says
+/// its own input (a Keras file, a config.json), so that `summary`, `export`,
+/// `diff` and `sweep` take what the explorer opens. A printout, which does
+/// not say its input, is refused with the command that brings it in.
+pub fn load(path: &std::path::Path) -> Result<Network, crate::file::FileError> {
+    let shown = path.display().to_string();
+    let fail = |line: Option<usize>, message: String| crate::file::FileError {
+        path: shown.clone(),
+        line,
+        message,
+    };
+    let text = crate::file::read_model(path).map_err(|m| fail(None, m))?;
+    if Format::of(&text).is_none() {
+        return crate::file::parse(&text).map_err(|e| fail(e.line, e.message));
+    }
+    if needs_input(&text) {
+        return Err(fail(
+            None,
+            t!("import-load-needs-input", path = shown.clone()),
+        ));
+    }
+    let name = path
+        .file_stem()
+        .map_or("imported".into(), |s| s.to_string_lossy().into_owned());
+    import(&text, None, &name)
+        .map(|imported| imported.net)
+        .map_err(|problems| {
+            let line = problems.first().and_then(|p| p.line);
+            let all: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            fail(line, all.join("; "))
+        })
 }
 
 /// The imported network as a layerlab file, its notes as comments.
@@ -169,6 +213,10 @@ mod tests {
         assert_eq!(Format::of("ResNet(\n  (conv1): …"), Some(Format::Pytorch));
         assert_eq!(Format::of("\n  Sequential(\n"), Some(Format::Pytorch));
         assert_eq!(Format::of(" {\"class_name\": …"), Some(Format::Keras));
+        assert_eq!(
+            Format::of("{\"model_type\": \"llama\", \"hidden_size\": 8}"),
+            Some(Format::HfConfig)
+        );
         assert_eq!(Format::of("name = \"lenet\""), None);
         assert_eq!(Format::of(""), None);
     }

@@ -987,3 +987,36 @@ fn a_mixture_of_experts_gives_both_totals() {
     assert_eq!(json["total_params"], 8_030_261_248u64);
     assert_eq!(json["active_params"], json["total_params"]);
 }
+
+/// `summary`, `diff` and `export` take a config.json as they take a file;
+/// a printout, which does not say its input, is sent to `import`.
+#[test]
+fn commands_take_a_config_json_and_send_a_printout_to_import() {
+    let mixtral = fixture("config/mixtral-8x7b.json");
+    let json: Value =
+        serde_json::from_str(&stdout_of(&["summary", &mixtral, "--format", "json"])).unwrap();
+    assert_eq!(json["total_params"], 46_702_792_704u64);
+    assert_eq!(json["active_params"], 12_879_925_248u64);
+    let table = stdout_of(&["summary", &fixture("config/llama3-8b.json")]);
+    assert!(table.contains("8,030,261,248"), "{table}");
+    let diff = stdout_of(&[
+        "diff",
+        &fixture("config/llama3-8b.json"),
+        &fixture("config_hub/Mistral-7B-v0.1.json"),
+    ]);
+    assert!(diff.contains("8,030,261,248 → 7,241,732,096"), "{diff}");
+    let export = stdout_of(&[
+        "export",
+        &fixture("config/qwen3-0.6b.json"),
+        "--to",
+        "pytorch",
+    ]);
+    assert!(export.contains("596,049,920 parameters"), "{export}");
+    layerlab()
+        .args(["summary", &fixture("import/torch_vgg16.txt")])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("layerlab import").and(predicate::str::contains("--input")),
+        );
+}
