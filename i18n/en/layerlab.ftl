@@ -866,3 +866,24 @@ config-unknown-architecture = `architectures`: { $arch } is a head layerlab does
 config-unknown-type = `model_type` { $model_type } is not one layerlab builds (llama, mistral, mixtral, qwen2, qwen3, gemma, gemma2, phi, phi3, gpt2, gpt_neox, falcon, opt, bloom, bert, roberta, distilbert, albert, vit, mamba)
 config-unknown-activation = the activation “{ $name }” is not one layerlab knows
 import-load-needs-input = a PyTorch printout does not say its input: bring it in first with `layerlab import { $path } --input C,H,W -o model.toml`
+import-unread = layerlab cannot account for { $args }: rather than drop what the printout shows, the module is not imported
+import-not-a-flag = `{ $key }` is not True or False: { $value }
+import-norm-shape = normalized_shape { $shape } normalises more than the last dimension, which layerlab's norms do not
+import-flatten-dims = Flatten(start_dim={ $start }, end_dim={ $end }) keeps dimensions apart; layerlab's flatten makes one vector of all of them (start_dim=1, end_dim=-1)
+import-upsample-size = Upsample to a fixed size { $size } is not followed: layerlab's upsample scales by a factor
+import-upsample-mode = upsampling mode { $mode } is not one layerlab computes (nearest, bilinear)
+import-proj-size = an LSTM with proj_size={ $size } projects its hidden state, which layerlab's lstm does not: its counts and output would differ
+import-norm-no-bias = a learned scale without a shift (bias=False) has C parameters, not the 2C of layerlab's norm: not imported rather than counted wrong
+import-channels-last = { $module } between Permutes acts on the channels, but its size is not the channels of the map before it
+import-vit-parameters = implied: torchvision's VisionTransformer holds a class token and { $tokens } position embeddings as parameters of its own, which a printout does not show
+import-forward-flatten = implied: the model's forward flattens its output (torch.flatten(x, 1)), which a printout does not show
+import-too-many-copies = { $n } copies of one module is more than layerlab imports ({ $max }): the file would not be usable
+import-too-many-layers = the printout stands for more than { $max } layers (repeats multiply when nested): layerlab stops here rather than run out of memory
+import-training-only = `{ $name }` ({ $class }) is used by forward only in training: the table is of inference, so it is left out with its { $params } parameters, which PyTorch's count includes
+import-forward-upsample = implied: the model's forward scales the classifier's map back to the input's size (bilinear), which a printout does not show
+import-forward-resize = the model's forward resizes its output to the input's size, which is not a whole multiple of the map: give an input the output stride divides
+import-second-output = `{ $name }` is a second output (an auxiliary head): layerlab follows the main one, and leaves its parameters out
+cli-note = note
+import-pool-type = pool_type { $pool } is a global pool layerlab does not compute (avg, max)
+import-own-settings = { $class } shows settings of its own ({ $args }) beside its children: weights of its own are not in a printout, so it is not imported rather than counted short
+import-layer-scale = { $class } holds a learned per-channel scale (gamma, an nn.Parameter a printout does not show), as timm builds it by default: written as layer_scale

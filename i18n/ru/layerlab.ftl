@@ -873,3 +873,24 @@ config-unknown-architecture = `architectures`: { $arch } — голова, ко�
 config-unknown-type = `model_type` { $model_type } — не из тех, что строит layerlab (llama, mistral, mixtral, qwen2, qwen3, gemma, gemma2, phi, phi3, gpt2, gpt_neox, falcon, opt, bloom, bert, roberta, distilbert, albert, vit, mamba)
 config-unknown-activation = функция активации «{ $name }» layerlab неизвестна
 import-load-needs-input = распечатка PyTorch не говорит, каков вход: сначала импортируйте её: `layerlab import { $path } --input C,H,W -o model.toml`
+import-unread = layerlab не может учесть { $args }: чтобы не терять то, что показывает распечатка, модуль не импортирован
+import-not-a-flag = `{ $key }` не True и не False: { $value }
+import-norm-shape = normalized_shape { $shape } нормирует больше, чем последнее измерение, а нормировки layerlab так не умеют
+import-flatten-dims = Flatten(start_dim={ $start }, end_dim={ $end }) сохраняет измерения раздельно; flatten в layerlab делает из всех один вектор (start_dim=1, end_dim=-1)
+import-upsample-size = Upsample к фиксированному размеру { $size } не поддерживается: upsample в layerlab увеличивает в целое число раз
+import-upsample-mode = режим увеличения { $mode } layerlab не вычисляет (nearest, bilinear)
+import-proj-size = LSTM с proj_size={ $size } проецирует скрытое состояние, а lstm в layerlab — нет: числа и выход разошлись бы
+import-norm-no-bias = обучаемый масштаб без сдвига (bias=False) — это C параметров, а не 2C, как у нормировки layerlab: не импортировано, чтобы не посчитать неверно
+import-channels-last = { $module } между Permute действует на каналы, но его размер не равен числу каналов карты перед ним
+import-vit-parameters = подразумевается: VisionTransformer из torchvision хранит токен класса и { $tokens } позиционных эмбеддингов как собственные параметры, которых распечатка не показывает
+import-forward-flatten = подразумевается: forward модели вытягивает выход в вектор (torch.flatten(x, 1)), чего распечатка не показывает
+import-too-many-copies = { $n } копий одного модуля — больше, чем импортирует layerlab ({ $max }): файлом нельзя было бы пользоваться
+import-too-many-layers = распечатка означает больше { $max } слоёв (повторы при вложении перемножаются): layerlab останавливается, чтобы не исчерпать память
+import-training-only = `{ $name }` ({ $class }) используется в forward только при обучении: таблица — для вывода, поэтому он не учтён вместе с его { $params } параметрами, которые PyTorch считает
+import-forward-upsample = подразумевается: forward модели увеличивает карту классификатора до размера входа (билинейно), чего распечатка не показывает
+import-forward-resize = forward модели приводит выход к размеру входа, а он не кратен размеру карты: дайте вход, кратный шагу выхода
+import-second-output = `{ $name }` — второй выход (вспомогательная голова): layerlab следует за главным и не учитывает его параметры
+cli-note = примечание
+import-pool-type = pool_type { $pool } — глобальный пулинг, которого layerlab не вычисляет (avg, max)
+import-own-settings = { $class } показывает собственные настройки ({ $args }) рядом с дочерними модулями: собственных весов нет в распечатке, поэтому он не импортирован, чтобы не недосчитать
+import-layer-scale = { $class } хранит обучаемый масштаб по каналам (gamma, nn.Parameter, которого распечатка не показывает), как timm строит его по умолчанию: записан как layer_scale

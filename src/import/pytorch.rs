@@ -6,9 +6,12 @@
 //! `Linear` whose `in_features` is C·H·W of the map before it was given a
 //! flatten). torchvision's residual blocks are known by name.
 
+mod blocks;
+
 use super::{ImportError, Imported, make, output_of};
 use crate::layer::{Field, Kind, Layer, Value};
 use crate::network::{Network, Shape};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 /// One module of the printout.
@@ -35,11 +38,43 @@ const IN_ORDER: &[&str] = &[
     "ConvBNActivation",
     "ConvBNReLU",
     "TransformerEncoder",
+    // torchvision's Sequential subclasses and ModuleDicts run in order.
+    "_DenseBlock",
+    "_Transition",
+    "MLPBlock",
+    "MLP",
+    "BottleneckTransform",
+    "SimpleStemIN",
+    "AnyStage",
+    "CNBlockConfig",
 ];
 
 /// Models whose forward is their children in order, with only a flatten or
-/// a global pool before the classifier (which the numbers reveal).
-const KNOWN_MODELS: &[&str] = &["VGG", "AlexNet", "ResNet", "MobileNetV2", "LeNet"];
+/// a global pool before the classifier (which the numbers reveal), or what
+/// `forward_extras` adds.
+const KNOWN_MODELS: &[&str] = &[
+    "VGG",
+    "AlexNet",
+    "ResNet",
+    "MobileNetV2",
+    "MobileNetV3",
+    "MNASNet",
+    "EfficientNet",
+    "RegNet",
+    "ConvNeXt",
+    "ShuffleNetV2",
+    "SqueezeNet",
+    "DenseNet",
+    "VisionTransformer",
+    "GoogLeNet",
+    "FCN",
+    "LeNet",
+];
+
+/// The most copies a `12 x Block` line may stand for, and the most layers
+/// an import may write: past them the import stops and says so.
+const MAX_COPIES: u64 = 10_000;
+const MAX_LAYERS: usize = 1_000_000;
 
 pub fn import(text: &str, input: Shape, name: &str) -> Result<Imported, Vec<ImportError>> {
     let root = parse(text)?;
@@ -47,18 +82,31 @@ pub fn import(text: &str, input: Shape, name: &str) -> Result<Imported, Vec<Impo
         errors: Vec::new(),
         notes: BTreeMap::new(),
         header: vec![t!("import-from-pytorch", class = root.class.clone())],
+        layers: 0,
+        too_many: false,
     };
     let mut layers = Vec::new();
     if root.children.is_empty() {
         ctx.leaf(&root, input, &mut layers, &[]);
     } else {
-        if !IN_ORDER.contains(&root.class.as_str()) && !KNOWN_MODELS.contains(&root.class.as_str())
-        {
+        let class = root.class.as_str();
+        let class = class.strip_prefix("Quantizable").unwrap_or(class);
+        if !IN_ORDER.contains(&class) && !KNOWN_MODELS.contains(&class) {
             ctx.header
                 .push(t!("import-unknown-model", class = root.class.clone()));
         }
-        for child in &root.children {
-            ctx.module(child, input, &mut layers, &[]);
+        if root.class == "VisionTransformer" {
+            ctx.vision_transformer(&root, input, &mut layers);
+        } else {
+            for child in &root.children {
+                // A segmentation model's auxiliary head is a second output.
+                if child.name == "aux_classifier" {
+                    ctx.header.push(t!("import-second-output", name = child.name.clone()));
+                    continue;
+                }
+                ctx.module(child, input, &mut layers, &[]);
+            }
+            ctx.forward_extras(&root, input, &mut layers);
         }
     }
     if !ctx.errors.is_empty() {
@@ -204,11 +252,41 @@ fn closed(rest: &str) -> Option<&str> {
     None
 }
 
-/// A constructor's arguments: positional and by name.
+/// A constructor's arguments: positional and by name, and which of them
+/// the import has read, so that none is dropped without a word.
 struct Args {
     positional: Vec<String>,
     named: Vec<(String, String)>,
+    /// Positional ones first, then named.
+    read: RefCell<Vec<bool>>,
 }
+
+/// Arguments that change no shape and no count (numerics, memory, the
+/// order of a batch): a printout may show them, and they are not read.
+const HARMLESS: &[&str] = &[
+    "eps",
+    "momentum",
+    "track_running_stats",
+    "inplace",
+    "padding_idx",
+    "max_norm",
+    "norm_type",
+    "scale_grad_by_freq",
+    "sparse",
+    "batch_first",
+    "padding_mode",
+    "align_corners",
+    "recompute_scale_factor",
+    "dim",
+    "return_indices",
+    "count_include_pad",
+    "divisor_override",
+    "alpha",
+    "dropout",
+    "nonlinearity",
+    "init",
+    "mode",
+];
 
 impl Args {
     fn of(text: &str) -> Args {
@@ -229,6 +307,7 @@ impl Args {
         let mut args = Args {
             positional: Vec::new(),
             named: Vec::new(),
+            read: RefCell::new(Vec::new()),
         };
         for p in parts.into_iter().filter(|p| !p.is_empty()) {
             match p.split_once('=') {
@@ -239,16 +318,40 @@ impl Args {
                 _ => args.positional.push(p.to_string()),
             }
         }
+        args.read = RefCell::new(vec![false; args.positional.len() + args.named.len()]);
         args
     }
 
     /// The argument called `key`, or else the `index`th positional one.
     fn get(&self, key: &str, index: usize) -> Option<&str> {
-        self.named
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-            .or_else(|| self.positional.get(index).map(String::as_str))
+        let at = match self.named.iter().position(|(k, _)| k == key) {
+            Some(i) => self.positional.len() + i,
+            None if index < self.positional.len() => index,
+            None => return None,
+        };
+        self.read.borrow_mut()[at] = true;
+        match at.checked_sub(self.positional.len()) {
+            Some(i) => Some(self.named[i].1.as_str()),
+            None => Some(self.positional[at].as_str()),
+        }
+    }
+
+    /// The arguments shown but not read, as printed (`proj_size=32`).
+    fn unread(&self) -> Vec<String> {
+        let read = self.read.borrow();
+        let positional = self.positional.iter().enumerate();
+        let named = self.named.iter().enumerate();
+        positional
+            .filter(|(i, _)| !read[*i])
+            .map(|(_, p)| p.clone())
+            .chain(
+                named
+                    .filter(|(i, (k, _))| {
+                        !read[self.positional.len() + i] && !HARMLESS.contains(&k.as_str())
+                    })
+                    .map(|(_, (k, v))| format!("{k}={v}")),
+            )
+            .collect()
     }
 
     fn named(&self, key: &str) -> Option<&str> {
@@ -266,10 +369,14 @@ fn numbers(text: &str) -> Option<Vec<i64>> {
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(|p| {
-            p.parse::<f64>()
-                .ok()
-                .filter(|f| f.fract() == 0.0)
-                .map(|f| f as i64)
+            // `2.0` is a whole number; a float past 2^53 is not exact, and
+            // is refused rather than rounded.
+            p.parse::<i64>().ok().or_else(|| {
+                p.parse::<f64>()
+                    .ok()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0)
+                    .map(|f| f as i64)
+            })
         })
         .collect()
 }
@@ -295,11 +402,23 @@ fn boolean(text: &str) -> Option<bool> {
     }
 }
 
+/// A norm with a learned scale but no shift (`bias=False`) has counts
+/// layerlab's group and instance norms do not (C, not 2C).
+fn no_shift_alone(affine: bool, bias: bool) -> Result<(), String> {
+    if affine && !bias {
+        return Err(t!("import-norm-no-bias"));
+    }
+    Ok(())
+}
+
 /// What is being built: errors and notes, as the modules are read.
 struct Ctx {
     errors: Vec<ImportError>,
     notes: BTreeMap<Vec<usize>, String>,
     header: Vec<String>,
+    /// Layers written so far, and whether `MAX_LAYERS` was passed.
+    layers: usize,
+    too_many: bool,
 }
 
 impl Ctx {
@@ -312,36 +431,187 @@ impl Ctx {
 
     /// Appends `layer` to `list` (whose path is `base`), with its note.
     fn push(&mut self, list: &mut Vec<Layer>, base: &[usize], layer: Layer, note: Option<String>) {
+        self.layers += 1;
         super::push_noted(&mut self.notes, list, base, layer, note);
     }
 
     /// Appends what `node` computes to `list`, which starts from `input`.
     fn module(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
-        for _ in 0..node.repeat.min(10_000) {
+        if node.repeat > MAX_COPIES {
+            let n = node.repeat.to_string();
+            return self.fail(node, t!("import-too-many-copies", n = n, max = MAX_COPIES));
+        }
+        for _ in 0..node.repeat {
+            if self.layers >= MAX_LAYERS {
+                if !self.too_many {
+                    self.too_many = true;
+                    self.fail(node, t!("import-too-many-layers", max = MAX_LAYERS));
+                }
+                return;
+            }
             self.module_once(node, input, list, base);
         }
     }
 
+    /// The parameters of `node` read on its own from `input`, for a part
+    /// the table leaves out but the framework counts; `None` when it
+    /// cannot be read.
+    fn aside(&self, node: &Node, input: Shape) -> Option<u64> {
+        let mut ctx = Ctx {
+            errors: Vec::new(),
+            notes: BTreeMap::new(),
+            header: Vec::new(),
+            layers: 0,
+            too_many: false,
+        };
+        let mut layers = Vec::new();
+        for child in &node.children {
+            ctx.module(child, input, &mut layers, &[]);
+        }
+        let net = Network {
+            layers,
+            input,
+            ..Network::empty("aside")
+        };
+        let params = crate::engine::analyze(&net).totals.params;
+        ctx.errors.is_empty().then_some(params).flatten()
+    }
+
+    /// What a known model's `forward` does after its children that the
+    /// printout cannot show: DenseNet's final ReLU, SqueezeNet's flatten.
+    fn forward_extras(&mut self, root: &Node, input: Shape, list: &mut Vec<Layer>) {
+        let out = output_of(input, list);
+        match root.class.as_str() {
+            "SqueezeNet" | "QuantizableSqueezeNet"
+                if out.is_some_and(|s| !matches!(s, Shape::Flat(_))) =>
+            {
+                let note = t!("import-forward-flatten");
+                self.push(list, &[], Layer::new(Kind::Flatten), Some(note));
+            }
+            // Segmentation: forward scales the classifier's map back up to
+            // the input's size (bilinear), which a printout does not show.
+            "FCN" => match (input, out) {
+                (Shape::Image { h, w, .. }, Some(Shape::Image { h: oh, w: ow, .. }))
+                    if oh > 0 && ow > 0 && h % oh == 0 && w % ow == 0 =>
+                {
+                    let (sh, sw) = (h / oh, w / ow);
+                    let scale = if sh == sw {
+                        Value::Int(i64::try_from(sh).unwrap_or(1))
+                    } else {
+                        Value::Pair(
+                            i64::try_from(sh).unwrap_or(1),
+                            i64::try_from(sw).unwrap_or(1),
+                        )
+                    };
+                    let up = make(
+                        Kind::Upsample,
+                        &[(Field::Scale, scale), (Field::Mode, Value::Word("bilinear".into()))],
+                    );
+                    match up {
+                        Ok(up) => self.push(list, &[], up, Some(t!("import-forward-upsample"))),
+                        Err(e) => self.fail(root, e),
+                    }
+                }
+                _ => self.fail(root, t!("import-forward-resize")),
+            },
+            _ => {}
+        }
+    }
+
     fn module_once(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
-        match node.class.as_str() {
+        // torchvision's quantizable models are its float ones with stubs
+        // and FloatFunctionals: known by their children like the rest.
+        let class = node.class.as_str();
+        match class.strip_prefix("Quantizable").unwrap_or(class) {
             c if IN_ORDER.contains(&c) || c == "ModuleList" => {
                 for child in &node.children {
                     self.module(child, input, list, base);
                 }
             }
-            "BasicBlock" | "Bottleneck" => self.residual(node, input, list, base),
-            "InvertedResidual" if Self::child(node, "conv").is_some() => {
+            "BasicBlock" | "Bottleneck" if Self::has(node, &["conv1", "bn1", "act1"]) => {
+                self.timm_residual(node, input, list, base)
+            }
+            "BasicBlock" | "Bottleneck" if Self::has(node, &["conv1", "bn1", "conv2"]) => {
+                self.residual(node, input, list, base)
+            }
+            "InvertedResidual" | "MBConv" | "FusedMBConv"
+                if Self::child(node, "conv").or(Self::child(node, "block")).is_some() =>
+            {
                 self.inverted(node, input, list, base)
             }
+            "InvertedResidual" if Self::has(node, &["branch2"]) => {
+                self.shuffle_unit(node, input, list, base)
+            }
             "MultiheadAttention" => self.attention(node, input, list, base),
-            // Multiplies its input by a gate computed from it: not a sum or
-            // a concatenation, which is all layerlab's merges are.
-            "SqueezeExcitation" => self.fail(node, t!("import-squeeze-excitation")),
+            "SqueezeExcitation" if Self::has(node, &["avgpool", "fc1", "fc2"]) => {
+                self.squeeze_excitation(node, input, list, base)
+            }
+            "ResBottleneckBlock" if Self::has(node, &["f"]) => {
+                self.res_bottleneck(node, input, list, base)
+            }
+            "Fire" if Self::has(node, &["squeeze", "expand1x1", "expand3x3"]) => {
+                self.fire(node, input, list, base)
+            }
+            "_DenseLayer" if Self::has(node, &["norm1", "conv1", "conv2"]) => {
+                self.dense_layer(node, input, list, base)
+            }
+            "CNBlock" => self.cn_block(node, input, list, base),
+            "SEModule" | "SqueezeExcite" if !node.children.is_empty() => {
+                self.timm_se(node, input, list, base)
+            }
+            "InvertedResidual" | "DepthwiseSeparableConv"
+                if Self::has(node, &["conv_dw", "conv_pw"]) =>
+            {
+                self.timm_inverted(node, input, list, base)
+            }
+            "BatchNormAct2d" => self.norm_act(node, "BatchNorm2d", input, list, base),
+            "GroupNormAct" => self.norm_act(node, "GroupNorm", input, list, base),
+            "ConvNeXtBlock" if Self::has(node, &["conv_dw", "norm", "mlp"]) => {
+                self.convnext_block(node, input, list, base)
+            }
+            "SelectAdaptivePool2d" => self.select_pool(node, input, list, base),
+            "Inception" if Self::has(node, &["branch1", "branch2", "branch3", "branch4"]) => {
+                self.inception(node, input, list, base)
+            }
+            "BasicConv2d" if Self::has(node, &["conv", "bn"]) => {
+                self.basic_conv(node, input, list, base)
+            }
+            // GoogLeNet's side classifiers: its forward uses them only in
+            // training, and the table is of inference.
+            "InceptionAux" => {
+                // Its forward first pools what it reads to 4×4 (GoogLeNet)
+                // or 5×5 (Inception v3): its count follows from that.
+                let first_conv = node.children.first().and_then(|c| {
+                    let conv = Self::child(c, "conv").unwrap_or(c);
+                    Args::of(&conv.args).get("in_channels", 0)?.parse::<u64>().ok()
+                });
+                let side = if Self::child(node, "fc1").is_some() { 4 } else { 5 };
+                let params = first_conv.and_then(|c| {
+                    self.aside(node, Shape::Image { c, h: side, w: side })
+                });
+                let note = t!(
+                    "import-training-only",
+                    name = node.name.clone(),
+                    class = node.class.clone(),
+                    params = params.map_or("?".into(), crate::units::thousands)
+                );
+                self.header.push(note);
+            }
 
             "TransformerEncoderLayer" => self.encoder_layer(node, list, base),
             _ if node.children.is_empty() => self.leaf(node, input, list, base),
             // A module layerlab does not know: its children in the order
             // printed, and a note saying so on the first of them.
+            // Settings of its own beside children: weights of its own that
+            // the printout cannot show (timm's norm-and-activation modules).
+            class if !node.args.is_empty() => self.fail(
+                node,
+                t!(
+                    "import-own-settings",
+                    class = class.to_string(),
+                    args = node.args.clone()
+                ),
+            ),
             class => {
                 let first = list.len();
                 for child in &node.children {
@@ -369,7 +639,7 @@ impl Ctx {
     /// torchvision's `BasicBlock` and `Bottleneck`: the body, added to the
     /// input or to its `downsample`, then a ReLU.
     fn residual(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
-        let body: &[&str] = if node.class == "BasicBlock" {
+        let body: &[&str] = if node.class.ends_with("BasicBlock") {
             &["conv1", "bn1", "relu", "conv2", "bn2"]
         } else {
             &[
@@ -407,7 +677,7 @@ impl Ctx {
     /// torchvision's `InvertedResidual`: its `conv`, plus the input when
     /// the stride is 1 and the channels stay (as its `use_res_connect`).
     fn inverted(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
-        let Some(conv) = Self::child(node, "conv") else {
+        let Some(conv) = Self::child(node, "conv").or(Self::child(node, "block")) else {
             return self.fail(
                 node,
                 t!(
@@ -422,6 +692,9 @@ impl Ctx {
         path.push(list.len());
         let mut body = Vec::new();
         self.module(conv, here, &mut body, &[path.clone(), vec![0]].concat());
+        if let Some(depth) = Self::child(node, "stochastic_depth") {
+            self.module(depth, here, &mut body, &[path.clone(), vec![0]].concat());
+        }
         let strided = body
             .iter()
             .any(|l| l.kind == Kind::Conv2d && l.stride().h > 1);
@@ -514,7 +787,17 @@ impl Ctx {
         };
         let shown = format!("{}({})", node.class, node.args);
         let made = self.layer_for(node, &args, here, list, base);
+        let unread = args.unread();
         match made {
+            // Every argument shown is honoured, or the module is refused.
+            Ok(_) if !unread.is_empty() => self.fail(
+                node,
+                t!(
+                    "import-cannot-read",
+                    module = shown,
+                    why = t!("import-unread", args = unread.join(", "))
+                ),
+            ),
             Ok(Some((layer, note))) => self.push(list, base, layer, note),
             Ok(None) => {}
             Err(why) => self.fail(node, t!("import-cannot-read", module = shown, why = why)),
@@ -546,11 +829,20 @@ impl Ctx {
                     .ok_or_else(|| t!("import-not-a-number", key = key, value = text.to_string())),
             }
         };
-        let bias = args.named("bias").and_then(boolean).unwrap_or(true);
+        let flag = |key: &str, index: usize, default: bool| -> Result<bool, String> {
+            match args.get(key, index) {
+                None => Ok(default),
+                Some(text) => boolean(text)
+                    .ok_or_else(|| t!("import-not-a-flag", key = key, value = text.to_string())),
+            }
+        };
         let class = node.class.as_str();
+        // Positions as the constructors take them: Conv2d(in, out, kernel,
+        // stride, padding, dilation, groups, bias); ConvTranspose2d puts
+        // output_padding before groups and dilation last.
         let conv_kind = match class {
             "Conv1d" => Some((Kind::Conv1d, 1)),
-            "Conv2d" => Some((Kind::Conv2d, 2)),
+            "Conv2d" | "Conv2dSame" => Some((Kind::Conv2d, 2)),
             "Conv3d" => Some((Kind::Conv3d, 3)),
             "ConvTranspose2d" => Some((Kind::ConvTranspose2d, 2)),
             _ => None,
@@ -564,97 +856,235 @@ impl Ctx {
             "AvgPool3d" => Some((Kind::AvgPool3d, 3)),
             _ => None,
         };
-        let layer = if let Some((kind, axes)) = conv_kind {
-            let inputs = int("in_channels", 0)?;
-            if let Some(c) = here.map(Shape::channels)
-                && i64::try_from(c).ok() != Some(inputs)
-            {
-                return Err(t!(
+        let channels_are = |key: &str, index: usize| -> Result<(), String> {
+            let want = int(key, index)?;
+            match here.map(Shape::channels) {
+                Some(c) if i64::try_from(c).ok() != Some(want) => Err(t!(
                     "import-channels",
-                    want = inputs.to_string(),
+                    want = want.to_string(),
                     got = c.to_string()
-                ));
+                )),
+                _ => Ok(()),
             }
+        };
+        let features_are = |key: &str, index: usize| -> Result<(), String> {
+            let want = int(key, index)?;
+            match here.map(|s| s.last()) {
+                Some(e) if i64::try_from(e).ok() != Some(want) => Err(t!(
+                    "import-features",
+                    want = want.to_string(),
+                    got = e.to_string()
+                )),
+                _ => Ok(()),
+            }
+        };
+        // `(768,)`: the last dimension, which is all layerlab's norms take.
+        let normalized = |index: usize| -> Result<(), String> {
+            let text = args
+                .get("normalized_shape", index)
+                .ok_or_else(|| t!("import-missing-argument", key = "normalized_shape"))?;
+            match (numbers(text).as_deref(), here) {
+                (Some([n]), Some(h)) if u64::try_from(*n).ok() != Some(h.last()) => Err(t!(
+                    "import-features",
+                    want = n.to_string(),
+                    got = h.last().to_string()
+                )),
+                (Some([_]), _) => Ok(()),
+                _ => Err(t!("import-norm-shape", shape = text.to_string())),
+            }
+        };
+        let layer = if let Some((kind, axes)) = conv_kind {
+            channels_are("in_channels", 0)?;
+            let transpose = kind == Kind::ConvTranspose2d;
+            let (groups_at, bias_at, dilation_at) = if transpose { (6, 7, 8) } else { (6, 7, 5) };
             let mut settings = vec![
                 (Field::Filters, Value::Int(int("out_channels", 1)?)),
-                (Field::Bias, Value::Bool(bias)),
+                (Field::Bias, Value::Bool(flag("bias", bias_at, true)?)),
             ];
             let kernel = window("kernel_size", 2, axes)?
                 .ok_or_else(|| t!("import-missing-argument", key = "kernel_size"))?;
             settings.push((Field::Kernel, kernel));
-            for (key, field) in [
-                ("stride", Field::Stride),
-                ("dilation", Field::Dilation),
-                ("output_padding", Field::OutputPadding),
+            for (key, at, field) in [
+                ("stride", 3, Field::Stride),
+                ("dilation", dilation_at, Field::Dilation),
+                ("output_padding", if transpose { 5 } else { usize::MAX }, Field::OutputPadding),
             ] {
-                if let Some(v) = window(key, usize::MAX, axes)? {
+                if let Some(v) = window(key, at, axes)? {
                     settings.push((field, v));
                 }
             }
-            match args.named("padding") {
-                Some(p) if p.trim_matches('\'') == "same" => {
-                    settings.push((Field::Padding, Value::Word("same".into())));
-                }
-                Some(p) if p.trim_matches('\'') == "valid" => {}
+            match args.get("padding", 4).map(|p| p.trim_matches('\'')) {
+                Some("same") => settings.push((Field::Padding, Value::Word("same".into()))),
+                Some("valid") | None => {}
                 Some(_) => {
-                    if let Some(v) = window("padding", usize::MAX, axes)? {
+                    if let Some(v) = window("padding", 4, axes)? {
                         settings.push((Field::Padding, v));
                     }
                 }
-                None => {}
             }
-            if let Some(g) = args.named("groups") {
-                let g = g.parse::<i64>().map_err(|_| {
-                    t!("import-not-a-number", key = "groups", value = g.to_string())
-                })?;
-                settings.push((Field::Groups, Value::Int(g)));
+            // timm's Conv2dSame pads as TensorFlow's "same" in forward.
+            if class == "Conv2dSame" {
+                settings.retain(|(f, _)| *f != Field::Padding);
+                settings.push((Field::Padding, Value::Word("same".into())));
+            }
+            if args.get("groups", groups_at).is_some() {
+                settings.push((Field::Groups, Value::Int(int("groups", groups_at)?)));
             }
             make(kind, &settings)?
         } else if let Some((kind, axes)) = pool_kind {
+            let max = matches!(kind, Kind::MaxPool | Kind::MaxPool1d | Kind::MaxPool3d);
             let mut settings = Vec::new();
             let kernel = window("kernel_size", 0, axes)?
                 .ok_or_else(|| t!("import-missing-argument", key = "kernel_size"))?;
             settings.push((Field::Kernel, kernel));
-            if let Some(v) = window("stride", 1, axes)? {
+            // PyTorch prints `stride=None` for a stride left to the window.
+            if args.get("stride", 1) != Some("None")
+                && let Some(v) = window("stride", 1, axes)?
+            {
                 settings.push((Field::Stride, v));
             }
             if let Some(v) = window("padding", 2, axes)? {
                 settings.push((Field::Padding, v));
             }
-            if let Some(d) = args.named("dilation")
-                && numbers(d).is_some_and(|n| n.iter().any(|&x| x != 1))
+            if max
+                && let Some(d) = args.get("dilation", 3)
+                && numbers(d).is_none_or(|n| n.iter().any(|&x| x != 1))
             {
                 return Err(t!("import-dilated-pool"));
             }
-            if args.named("ceil_mode").and_then(boolean) == Some(true) {
+            if flag("ceil_mode", if max { 5 } else { 3 }, false)? {
                 settings.push((Field::CeilMode, Value::Bool(true)));
             }
             make(kind, &settings)?
         } else {
             match class {
                 "BatchNorm1d" | "BatchNorm2d" | "BatchNorm3d" => {
-                    if args.named("affine").and_then(boolean) == Some(false) {
+                    channels_are("num_features", 0)?;
+                    if !flag("affine", 3, true)? || !flag("bias", usize::MAX, true)? {
                         return Err(t!("import-no-affine"));
                     }
                     Layer::new(Kind::BatchNorm)
+                }
+                "GroupNorm" => {
+                    channels_are("num_channels", 1)?;
+                    no_shift_alone(flag("affine", 3, true)?, flag("bias", usize::MAX, true)?)?;
+                    make(
+                        Kind::GroupNorm,
+                        &[
+                            (Field::Groups, Value::Int(int("num_groups", 0)?)),
+                            (Field::Affine, Value::Bool(flag("affine", 3, true)?)),
+                        ],
+                    )?
+                }
+                "InstanceNorm1d" | "InstanceNorm2d" | "InstanceNorm3d" => {
+                    channels_are("num_features", 0)?;
+                    no_shift_alone(flag("affine", 3, false)?, flag("bias", usize::MAX, true)?)?;
+                    make(
+                        Kind::InstanceNorm,
+                        &[(Field::Affine, Value::Bool(flag("affine", 3, false)?))],
+                    )?
+                }
+                "LayerNorm" | "RMSNorm" => {
+                    normalized(0)?;
+                    let kind = if class == "LayerNorm" {
+                        Kind::LayerNorm
+                    } else {
+                        Kind::RmsNorm
+                    };
+                    let mut settings =
+                        vec![(Field::Affine, Value::Bool(flag("elementwise_affine", 2, true)?))];
+                    if kind == Kind::LayerNorm {
+                        settings.push((Field::Bias, Value::Bool(flag("bias", 3, true)?)));
+                    }
+                    make(kind, &settings)?
+                }
+                // torchvision's and timm's LayerNorm2d: over the channels.
+                "LayerNorm2d" => {
+                    let text = args
+                        .get("normalized_shape", 0)
+                        .ok_or_else(|| t!("import-missing-argument", key = "normalized_shape"))?;
+                    match (numbers(text).as_deref(), here.map(Shape::channels)) {
+                        (Some([n]), Some(c)) if u64::try_from(*n).ok() != Some(c) => {
+                            return Err(t!(
+                                "import-channels",
+                                want = n.to_string(),
+                                got = c.to_string()
+                            ));
+                        }
+                        (Some([_]), _) => {}
+                        _ => return Err(t!("import-norm-shape", shape = text.to_string())),
+                    }
+                    make(
+                        Kind::LayerNorm,
+                        &[
+                            (Field::Over, Value::Word("channels".into())),
+                            (Field::Affine, Value::Bool(flag("elementwise_affine", 2, true)?)),
+                            (Field::Bias, Value::Bool(flag("bias", 3, true)?)),
+                        ],
+                    )?
                 }
                 "ReLU" => Layer::new(Kind::Relu),
                 "Sigmoid" => Layer::new(Kind::Sigmoid),
                 "Tanh" => Layer::new(Kind::Tanh),
                 "Softmax" => Layer::new(Kind::Softmax),
-                "GELU" => Layer::new(Kind::Gelu),
-                // Elementwise, no weights: the same shapes and counts as a ReLU.
-                "ReLU6" | "LeakyReLU" | "SiLU" | "Hardswish" | "Hardsigmoid" | "ELU" | "Mish"
-                | "PReLU" | "LogSoftmax" => {
-                    if class == "PReLU" {
-                        return Err(t!("import-prelu"));
+                "SiLU" => Layer::new(Kind::Silu),
+                "Hardswish" => Layer::new(Kind::Hardswish),
+                "Hardsigmoid" => Layer::new(Kind::Hardsigmoid),
+                "ReLU6" => Layer::new(Kind::Relu6),
+                "Mish" => Layer::new(Kind::Mish),
+                "ELU" => Layer::new(Kind::Elu),
+                "GELU" => match args.get("approximate", 0).map(|a| a.trim_matches('\'')) {
+                    None | Some("none") => Layer::new(Kind::Gelu),
+                    Some(a) => make(Kind::Gelu, &[(Field::Approximate, Value::Word(a.into()))])?,
+                },
+                "LeakyReLU" => match args.get("negative_slope", 0) {
+                    None => Layer::new(Kind::LeakyRelu),
+                    Some(s) => make(Kind::LeakyRelu, &[(Field::Slope, Value::parse_text(s))])?,
+                },
+                "PReLU" => {
+                    let n = match args.get("num_parameters", 0) {
+                        None => 1,
+                        Some(_) => int("num_parameters", 0)?,
+                    };
+                    if n != 1 {
+                        channels_are("num_parameters", 0)?;
                     }
-                    let note = t!("import-as-relu", class = class);
-                    return Ok(Some((Layer::new(Kind::Relu), Some(note))));
+                    make(Kind::Prelu, &[(Field::PerChannel, Value::Bool(n != 1))])?
                 }
-                // Identity, and what is the identity at inference.
-                "Identity" | "StochasticDepth" => return Ok(None),
-                "Flatten" => Layer::new(Kind::Flatten),
+                // Same shape, no weights: counted as a softmax, and said so.
+                "LogSoftmax" => {
+                    let note = t!("import-as-relu", class = class);
+                    return Ok(Some((Layer::new(Kind::Softmax), Some(note))));
+                }
+                "PixelShuffle" => make(
+                    Kind::PixelShuffle,
+                    &[(Field::Factor, Value::Int(int("upscale_factor", 0)?))],
+                )?,
+                "ChannelShuffle" => make(
+                    Kind::ChannelShuffle,
+                    &[(Field::Groups, Value::Int(int("groups", 0)?))],
+                )?,
+                "Identity" | "QuantStub" | "DeQuantStub" | "FloatFunctional" => return Ok(None),
+                // Stochastic depth: the identity at inference, no weights.
+                "StochasticDepth" | "DropPath" => {
+                    let p = args.get("p", 0).or_else(|| args.get("drop_prob", 0));
+                    let p: f64 = p.unwrap_or("0").parse().map_err(|_| {
+                        t!("import-not-a-number", key = "p", value = p.unwrap_or("").to_string())
+                    })?;
+                    make(Kind::DropPath, &[(Field::Rate, Value::Float(p))])?
+                }
+                "Flatten" => {
+                    let start = args.get("start_dim", 0).unwrap_or("1");
+                    let end = args.get("end_dim", 1).unwrap_or("-1");
+                    if start != "1" || end != "-1" {
+                        return Err(t!(
+                            "import-flatten-dims",
+                            start = start.to_string(),
+                            end = end.to_string()
+                        ));
+                    }
+                    Layer::new(Kind::Flatten)
+                }
                 "Dropout" | "Dropout1d" | "Dropout2d" | "Dropout3d" | "AlphaDropout" => {
                     let p = args.get("p", 0).unwrap_or("0.5");
                     let p: f64 = p
@@ -679,8 +1109,11 @@ impl Ctx {
                     make(kind, &[(Field::Output, v)])?
                 }
                 "Upsample" | "UpsamplingNearest2d" | "UpsamplingBilinear2d" => {
+                    if let Some(size) = args.get("size", 0).filter(|s| *s != "None") {
+                        return Err(t!("import-upsample-size", size = size.to_string()));
+                    }
                     let scale = args
-                        .named("scale_factor")
+                        .get("scale_factor", 1)
                         .ok_or_else(|| t!("import-missing-argument", key = "scale_factor"))?;
                     let v = window_value(scale, 2).ok_or_else(|| {
                         t!(
@@ -689,9 +1122,12 @@ impl Ctx {
                             value = scale.to_string()
                         )
                     })?;
-                    let mode = match (class, args.named("mode").map(|m| m.trim_matches('\''))) {
+                    let mode = match (class, args.get("mode", 2).map(|m| m.trim_matches('\''))) {
                         ("UpsamplingBilinear2d", _) | (_, Some("bilinear")) => "bilinear",
-                        _ => "nearest",
+                        (_, None | Some("nearest")) => "nearest",
+                        (_, Some(other)) => {
+                            return Err(t!("import-upsample-mode", mode = other.to_string()));
+                        }
                     };
                     make(
                         Kind::Upsample,
@@ -725,41 +1161,31 @@ impl Ctx {
                         (Field::Dim, Value::Int(int("embedding_dim", 1)?)),
                     ],
                 )?,
-                "LayerNorm" => Layer::new(Kind::LayerNorm),
                 "LSTM" | "GRU" | "RNN" => {
                     let kind = match class {
                         "LSTM" => Kind::Lstm,
                         "GRU" => Kind::Gru,
                         _ => Kind::Rnn,
                     };
-                    if let (Some(e), Some(want)) =
-                        (here.map(|s| s.last()), args.get("input_size", 0))
-                        && want.parse::<u64>().ok() != Some(e)
-                    {
-                        return Err(t!(
-                            "import-features",
-                            want = want.to_string(),
-                            got = e.to_string()
-                        ));
+                    features_are("input_size", 0)?;
+                    if let Some(p) = args.get("proj_size", usize::MAX).filter(|p| *p != "0") {
+                        return Err(t!("import-proj-size", size = p.to_string()));
                     }
-                    let layers = args.named("num_layers").unwrap_or("1");
-                    let bidirectional = args
-                        .named("bidirectional")
-                        .and_then(boolean)
-                        .unwrap_or(false);
+                    let layers = args.get("num_layers", 2).unwrap_or("1");
                     make(
                         kind,
                         &[
                             (Field::Hidden, Value::Int(int("hidden_size", 1)?)),
                             (Field::Layers, Value::parse_text(layers)),
-                            (Field::Bidirectional, Value::Bool(bidirectional)),
-                            (Field::Bias, Value::Bool(bias)),
+                            (Field::Bidirectional, Value::Bool(flag("bidirectional", usize::MAX, false)?)),
+                            (Field::Bias, Value::Bool(flag("bias", 3, true)?)),
                         ],
                     )?
                 }
                 "Linear" | "NonDynamicallyQuantizableLinear" | "LazyLinear" => {
                     let inputs = int("in_features", 0)?;
                     let units = int("out_features", 1)?;
+                    let bias = flag("bias", 2, true)?;
                     self.implied_before_linear(node, inputs, here, list, base)?;
                     make(
                         Kind::Dense,

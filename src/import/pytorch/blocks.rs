@@ -1,0 +1,446 @@
+//! The blocks torchvision defines, by what their `forward` does with their
+//! children: a printout shows the children, and the class name says the
+//! rest. Each is known by its children's names too, so a block named like
+//! torchvision's but built otherwise falls through to the generic reading.
+
+use super::{Args, Ctx, Node, boolean, numbers};
+use crate::import::{make, output_of};
+use crate::layer::{Field, Kind, Layer, Value};
+use crate::network::Shape;
+
+/// A merge of `kind` holding `branches`.
+fn merge(kind: Kind, branches: Vec<Vec<Layer>>) -> Layer {
+    let mut layer = Layer::new(kind);
+    layer.branches = branches;
+    layer
+}
+
+/// The path of branch `b` of the layer about to be pushed onto `list`.
+fn branch_base(base: &[usize], list: &[Layer], b: usize) -> Vec<usize> {
+    [base, &[list.len(), b]].concat()
+}
+
+impl Ctx {
+    /// Whether `node` has every child in `names`.
+    pub(super) fn has(node: &Node, names: &[&str]) -> bool {
+        names.iter().all(|n| Self::child(node, n).is_some())
+    }
+
+    /// The children `names` of `node`, in this order, into `out` (which
+    /// starts from `input`).
+    fn run(&mut self, node: &Node, names: &[&str], input: Shape, out: &mut Vec<Layer>, base: &[usize]) {
+        for name in names {
+            match Self::child(node, name) {
+                Some(c) => self.module(c, input, out, base),
+                None => self.fail(
+                    node,
+                    t!(
+                        "import-block-lacks",
+                        class = node.class.clone(),
+                        name = name.to_string()
+                    ),
+                ),
+            }
+        }
+    }
+
+    /// One branch of a merge pushed next onto `list`: `names` from `here`.
+    fn branch(
+        &mut self,
+        node: &Node,
+        names: &[&str],
+        here: Shape,
+        list: &[Layer],
+        base: &[usize],
+        b: usize,
+    ) -> Vec<Layer> {
+        let mut out = Vec::new();
+        self.run(node, names, here, &mut out, &branch_base(base, list, b));
+        out
+    }
+
+    /// torchvision's `SqueezeExcitation`: the input times a gate computed
+    /// from its channels' means.
+    pub(super) fn squeeze_excitation(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let names = ["avgpool", "fc1", "activation", "fc2", "scale_activation"];
+        let gate = self.branch(node, &names, here, list, base, 1);
+        list.push(merge(Kind::Multiply, vec![Vec::new(), gate]));
+    }
+
+    /// RegNet's `ResBottleneckBlock`: `f` added to the input or to `proj`
+    /// of it, then `activation`.
+    pub(super) fn res_bottleneck(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let body = self.branch(node, &["f"], here, list, base, 0);
+        let skip = match Self::child(node, "proj") {
+            Some(_) => self.branch(node, &["proj"], here, list, base, 1),
+            None => Vec::new(),
+        };
+        list.push(merge(Kind::Add, vec![body, skip]));
+        self.run(node, &["activation"], input, list, base);
+    }
+
+    /// SqueezeNet's `Fire`: a 1×1 squeeze, then 1×1 and 3×3 expansions
+    /// side by side, concatenated.
+    pub(super) fn fire(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+        self.run(node, &["squeeze", "squeeze_activation"], input, list, base);
+        let here = output_of(input, list).unwrap_or(input);
+        let one = ["expand1x1", "expand1x1_activation"];
+        let three = ["expand3x3", "expand3x3_activation"];
+        let a = self.branch(node, &one, here, list, base, 0);
+        let b = self.branch(node, &three, here, list, base, 1);
+        list.push(merge(Kind::Concat, vec![a, b]));
+    }
+
+    /// DenseNet's `_DenseLayer`: its new features concatenated to its input.
+    pub(super) fn dense_layer(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let names = ["norm1", "relu1", "conv1", "norm2", "relu2", "conv2"];
+        let new = self.branch(node, &names, here, list, base, 1);
+        list.push(merge(Kind::Concat, vec![Vec::new(), new]));
+    }
+
+    /// ShuffleNetV2's `InvertedResidual`: at stride 1 the channels split in
+    /// halves, one kept and one through `branch2`; at stride 2 `branch1` and
+    /// `branch2` both see the input. Concatenated, then shuffled in 2 groups.
+    pub(super) fn shuffle_unit(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let split = Self::child(node, "branch1").is_none_or(|b| b.children.is_empty());
+        let branches = if split {
+            let c = i64::try_from(here.channels()).unwrap_or(0);
+            let half = |start: i64, end: i64| {
+                make(
+                    Kind::Slice,
+                    &[(Field::Start, Value::Int(start)), (Field::End, Value::Int(end))],
+                )
+            };
+            match (half(0, c / 2), half(c / 2, c)) {
+                (Ok(first), Ok(second)) => {
+                    let sliced = output_of(here, std::slice::from_ref(&second)).unwrap_or(here);
+                    let mut b = vec![second];
+                    let at = branch_base(base, list, 1);
+                    self.module_named(node, "branch2", sliced, &mut b, &at);
+                    vec![vec![first], b]
+                }
+                (Err(e), _) | (_, Err(e)) => return self.fail(node, e),
+            }
+        } else {
+            vec![
+                self.branch(node, &["branch1"], here, list, base, 0),
+                self.branch(node, &["branch2"], here, list, base, 1),
+            ]
+        };
+        list.push(merge(Kind::Concat, branches));
+        match make(Kind::ChannelShuffle, &[(Field::Groups, Value::Int(2))]) {
+            Ok(shuffle) => list.push(shuffle),
+            Err(e) => self.fail(node, e),
+        }
+    }
+
+    /// The child `name` of `node` into `out`, which starts from `input`.
+    fn module_named(&mut self, node: &Node, name: &str, input: Shape, out: &mut Vec<Layer>, base: &[usize]) {
+        self.run(node, &[name], input, out, base);
+    }
+
+    /// ConvNeXt's `CNBlock`: its `block` (whose Linear layers act on the
+    /// channels, between two Permutes), scaled per channel by a learned
+    /// `layer_scale` (a parameter, so not printed), added to the input.
+    pub(super) fn cn_block(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+        let Some(block) = Self::child(node, "block") else {
+            return self.fail(
+                node,
+                t!(
+                    "import-block-lacks",
+                    class = node.class.clone(),
+                    name = "block"
+                ),
+            );
+        };
+        let here = output_of(input, list).unwrap_or(input);
+        let at = branch_base(base, list, 0);
+        let mut body = Vec::new();
+        let mut channels_last = false;
+        for child in &block.children {
+            if child.class == "Permute" {
+                channels_last = !channels_last;
+            } else if channels_last {
+                self.on_channels(child, here, &mut body, &at);
+            } else {
+                self.module(child, here, &mut body, &at);
+            }
+        }
+        body.push(Layer::new(Kind::LayerScale));
+        let mut rest = Vec::new();
+        self.run(node, &["stochastic_depth"], here, &mut rest, &at);
+        body.extend(rest);
+        list.push(merge(Kind::Add, vec![body, Vec::new()]));
+    }
+
+    /// torchvision's `VisionTransformer`: patches (`conv_proj`) as tokens, a
+    /// class token and position embeddings (parameters, so not printed),
+    /// the encoder's blocks and norm, then `heads` on the class token.
+    pub(super) fn vision_transformer(&mut self, root: &Node, input: Shape, list: &mut Vec<Layer>) {
+        self.run(root, &["conv_proj"], input, list, &[]);
+        list.push(Layer::new(Kind::ToTokens));
+        list.push(Layer::new(Kind::ClsToken));
+        let tokens = output_of(input, list).map_or(1, |s| match s {
+            Shape::Matrix { rows, .. } => rows,
+            _ => 1,
+        });
+        match make(
+            Kind::PosEmbedding,
+            &[(Field::MaxLen, Value::Int(i64::try_from(tokens).unwrap_or(1)))],
+        ) {
+            Ok(p) => {
+                let note = t!("import-vit-parameters", tokens = tokens.to_string());
+                self.push(list, &[], p, Some(note));
+            }
+            Err(e) => self.fail(root, e),
+        }
+        match Self::child(root, "encoder") {
+            Some(encoder) => {
+                self.run(encoder, &["dropout"], input, list, &[]);
+                if let Some(layers) = Self::child(encoder, "layers") {
+                    for block in &layers.children {
+                        for _ in 0..block.repeat.min(super::MAX_COPIES) {
+                            self.encoder_block(block, input, list);
+                        }
+                    }
+                }
+                self.run(encoder, &["ln"], input, list, &[]);
+            }
+            None => self.run(root, &["encoder"], input, list, &[]),
+        }
+        list.push(Layer::new(Kind::FirstToken));
+        self.run(root, &["heads"], input, list, &[]);
+    }
+
+    /// torchvision's `EncoderBlock`: pre-norm attention and MLP, each added
+    /// to its input.
+    fn encoder_block(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>) {
+        let here = output_of(input, list).unwrap_or(input);
+        let attention = ["ln_1", "self_attention", "dropout"];
+        let a = self.branch(node, &attention, here, list, &[], 0);
+        list.push(merge(Kind::Add, vec![a, Vec::new()]));
+        let here = output_of(input, list).unwrap_or(input);
+        let m = self.branch(node, &["ln_2", "mlp"], here, list, &[], 0);
+        list.push(merge(Kind::Add, vec![m, Vec::new()]));
+    }
+
+    /// GoogLeNet's `Inception`: four branches side by side, concatenated.
+    pub(super) fn inception(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+        let here = output_of(input, list).unwrap_or(input);
+        let names = ["branch1", "branch2", "branch3", "branch4"];
+        let branches = (0..names.len())
+            .map(|b| self.branch(node, &names[b..=b], here, list, base, b))
+            .collect();
+        list.push(merge(Kind::Concat, branches));
+    }
+
+    /// GoogLeNet's `BasicConv2d`: `conv`, `bn`, and the ReLU its forward
+    /// applies.
+    pub(super) fn basic_conv(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+        self.run(node, &["conv", "bn"], input, list, base);
+        list.push(Layer::new(Kind::Relu));
+    }
+
+    /// timm's `BasicBlock` and `Bottleneck`: the children in the order
+    /// printed (as timm's forward runs them), added to the input or to its
+    /// `downsample`, then the last activation (`act2`, or `act3` with a
+    /// third conv), which timm applies after the sum.
+    pub(super) fn timm_residual(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+        let last = if Self::child(node, "conv3").is_some() { "act3" } else { "act2" };
+        let here = output_of(input, list).unwrap_or(input);
+        let order: Vec<&str> = node
+            .children
+            .iter()
+            .map(|c| c.name.as_str())
+            .filter(|n| !["downsample", "drop_path", last].contains(n))
+            .chain(Self::child(node, "drop_path").map(|_| "drop_path"))
+            .collect();
+        let body = self.branch(node, &order, here, list, base, 0);
+        let skip = match Self::child(node, "downsample") {
+            Some(_) => self.branch(node, &["downsample"], here, list, base, 1),
+            None => Vec::new(),
+        };
+        list.push(merge(Kind::Add, vec![body, skip]));
+        self.run(node, &[last], input, list, base);
+    }
+
+    /// timm's squeeze-excitation modules (`SEModule`, `SqueezeExcite`): the
+    /// input times a gate computed from its channels' means (the mean is in
+    /// forward, so not printed).
+    pub(super) fn timm_se(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+        let here = output_of(input, list).unwrap_or(input);
+        let mut gate = match make(Kind::AdaptiveAvgPool, &[(Field::Output, Value::Int(1))]) {
+            Ok(pool) => vec![pool],
+            Err(e) => return self.fail(node, e),
+        };
+        let names: Vec<&str> = node.children.iter().map(|c| c.name.as_str()).collect();
+        let at = branch_base(base, list, 1);
+        self.run(node, &names, here, &mut gate, &at);
+        list.push(merge(Kind::Multiply, vec![Vec::new(), gate]));
+    }
+
+    /// timm's `InvertedResidual` and `DepthwiseSeparableConv`: the children
+    /// in order, plus the input when the stride is 1 and the shape is kept.
+    pub(super) fn timm_inverted(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+        let here = output_of(input, list).unwrap_or(input);
+        let names: Vec<&str> = node.children.iter().map(|c| c.name.as_str()).collect();
+        let body = self.branch(node, &names, here, list, base, 0);
+        if output_of(here, &body) == Some(here) {
+            list.push(merge(Kind::Add, vec![body, Vec::new()]));
+        } else {
+            list.push(merge(Kind::Block, vec![body]));
+        }
+    }
+
+    /// timm's `BatchNormAct2d` and `GroupNormAct`: the norm (`class`, its
+    /// arguments printed first) and its `drop` and `act` children.
+    pub(super) fn norm_act(
+        &mut self,
+        node: &Node,
+        class: &str,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let norm = Node {
+            class: class.into(),
+            children: Vec::new(),
+            repeat: 1,
+            ..node.clone()
+        };
+        self.leaf(&norm, input, list, base);
+        let names: Vec<&str> = node.children.iter().map(|c| c.name.as_str()).collect();
+        self.run(node, &names, input, list, base);
+    }
+
+    /// timm's `SelectAdaptivePool2d`, printed on one line: the global pool
+    /// its `pool_type` names, then the flatten when `flatten` is one.
+    pub(super) fn select_pool(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+        let args = Args::of(&node.args);
+        let kind = match args.get("pool_type", 0).map(|t| t.trim_matches('\'')) {
+            Some("avg") => Kind::AdaptiveAvgPool,
+            Some("max") => Kind::AdaptiveMaxPool,
+            Some("") | None => return,
+            Some(other) => {
+                let why = t!("import-pool-type", pool = other.to_string());
+                let shown = format!("{}({})", node.class, node.args);
+                return self.fail(node, t!("import-cannot-read", module = shown, why = why));
+            }
+        };
+        let flatten = args.get("flatten", 1).is_some_and(|f| f.starts_with("Flatten"));
+        match make(kind, &[(Field::Output, Value::Int(1))]) {
+            Ok(pool) => self.push(list, base, pool, None),
+            Err(e) => return self.fail(node, e),
+        }
+        if flatten && output_of(input, list).is_some() {
+            self.push(list, base, Layer::new(Kind::Flatten), None);
+        }
+    }
+
+    /// timm's `ConvNeXtBlock`: a depthwise conv, a norm and an MLP over
+    /// the channels, a learned per-channel `gamma` (a parameter, so not
+    /// printed), added to the input through `shortcut`.
+    pub(super) fn convnext_block(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+        let here = output_of(input, list).unwrap_or(input);
+        let at = branch_base(base, list, 0);
+        let mut body = Vec::new();
+        self.run(node, &["conv_dw"], here, &mut body, &at);
+        for name in ["norm", "mlp"] {
+            if let Some(child) = Self::child(node, name) {
+                self.on_channels(child, here, &mut body, &at);
+            }
+        }
+        body.push(Layer::new(Kind::LayerScale));
+        let note = t!("import-layer-scale", class = node.class.clone());
+        if !self.header.contains(&note) {
+            self.header.push(note);
+        }
+        if Self::child(node, "drop_path").is_some() {
+            self.run(node, &["drop_path"], here, &mut body, &at);
+        }
+        let skip = match Self::child(node, "shortcut") {
+            Some(_) => self.branch(node, &["shortcut"], here, list, base, 1),
+            None => Vec::new(),
+        };
+        list.push(merge(Kind::Add, vec![body, skip]));
+    }
+
+    /// `node` acting on the channels of a map (channels last, as between
+    /// two Permutes): a LayerNorm or Linear over C counts as layerlab's
+    /// over-the-channels norm and 1×1 conv; a container is opened.
+    fn on_channels(&mut self, node: &Node, here: Shape, body: &mut Vec<Layer>, at: &[usize]) {
+        let args = Args::of(&node.args);
+        let channels = output_of(here, body).map(Shape::channels);
+        let made = match node.class.as_str() {
+            "LayerNorm" => {
+                let n = args.get("normalized_shape", 0).and_then(numbers);
+                let bias = args.get("bias", 3).and_then(boolean).unwrap_or(true);
+                match (n.as_deref(), channels) {
+                    (Some([n]), Some(c)) if u64::try_from(*n).ok() == Some(c) => make(
+                        Kind::LayerNorm,
+                        &[
+                            (Field::Over, Value::Word("channels".into())),
+                            (Field::Bias, Value::Bool(bias)),
+                        ],
+                    ),
+                    _ => Err(t!("import-channels-last", module = node.class.clone())),
+                }
+            }
+            "Linear" => {
+                let inputs = args.get("in_features", 0).and_then(|v| v.parse::<u64>().ok());
+                let out = args.get("out_features", 1).and_then(|v| v.parse::<i64>().ok());
+                let bias = args.get("bias", 2).and_then(boolean).unwrap_or(true);
+                match (inputs, out) {
+                    (Some(i), Some(o)) if Some(i) == channels => make(
+                        Kind::Conv2d,
+                        &[
+                            (Field::Filters, Value::Int(o)),
+                            (Field::Kernel, Value::Int(1)),
+                            (Field::Bias, Value::Bool(bias)),
+                        ],
+                    ),
+                    _ => Err(t!("import-channels-last", module = node.class.clone())),
+                }
+            }
+            _ if !node.children.is_empty() && node.args.is_empty() => {
+                for child in &node.children {
+                    self.on_channels(child, here, body, at);
+                }
+                return;
+            }
+            _ => return self.module(node, here, body, at),
+        };
+        match made {
+            Ok(layer) => body.push(layer),
+            Err(e) => self.fail(node, e),
+        }
+    }
+}
