@@ -8,7 +8,16 @@ zip). Beside each, `expected.json` holds what the framework says: the
 parameter count (trainable, and Keras' non-trainable), the output shape of
 a forward pass, and for the Sequential ones every layer's output shape.
 
+Today's models (#21): torchvision's EfficientNet, MobileNetV3, ConvNeXt,
+ViT, RegNetY, ShuffleNetV2, SqueezeNet, DenseNet, GoogLeNet, FCN and a
+quantizable ResNet, timm's ResNet-D, SE-ResNet, EfficientNet-GN and
+ConvNeXt, built on the meta device; and small Sequentials of torch.nn
+modules whose printed arguments change the count (`LayerNorm(bias=False)`,
+`Conv2d(3, 8, 3, 2)`), or that layerlab must refuse (`refuse`: a phrase of
+the reason).
+
     /usr/bin/python3 scripts/import_fixtures.py torch            # torch + torchvision
+    /tmp/tv/bin/python scripts/import_fixtures.py modern         # + timm, torch 2.4 or later
     KERAS_BACKEND=jax /tmp/kenv/bin/python scripts/import_fixtures.py keras
 """
 import json
@@ -76,6 +85,101 @@ def torch_fixtures(expected):
         }
 
 
+def modern_fixtures(expected):
+    import timm
+    import torch
+    import torchvision
+    from torch import nn
+
+    tv = torchvision.models
+    big = {
+        "torch_efficientnet_b0": (lambda: tv.efficientnet_b0(), (3, 224, 224)),
+        "torch_mobilenet_v3_small": (lambda: tv.mobilenet_v3_small(), (3, 224, 224)),
+        "torch_convnext_tiny": (lambda: tv.convnext_tiny(), (3, 224, 224)),
+        "torch_vit_b_32": (lambda: tv.vit_b_32(), (3, 224, 224)),
+        "torch_regnet_y_400mf": (lambda: tv.regnet_y_400mf(), (3, 224, 224)),
+        "torch_shufflenet_v2_x0_5": (lambda: tv.shufflenet_v2_x0_5(), (3, 224, 224)),
+        "torch_squeezenet1_1": (lambda: tv.squeezenet1_1(), (3, 224, 224)),
+        "torch_densenet121": (lambda: tv.densenet121(), (3, 224, 224)),
+        "torch_googlenet": (lambda: tv.googlenet(), (3, 224, 224)),
+        "torch_fcn_resnet50": (lambda: tv.segmentation.fcn_resnet50(weights_backbone=None),
+                               (3, 224, 224)),
+        "torch_quantizable_resnet18": (lambda: tv.quantization.resnet18(), (3, 224, 224)),
+        "timm_resnet50d": (lambda: timm.create_model("resnet50d"), (3, 224, 224)),
+        "timm_seresnet18": (lambda: timm.create_model("seresnet18"), (3, 224, 224)),
+        "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),
+        "timm_convnext_atto": (lambda: timm.create_model("convnext_atto"), (3, 224, 224)),
+    }
+    for name, (make, shape) in big.items():
+        for device in ("meta", "cpu"):  # RegNet's init copies a tensor
+            try:
+                with torch.device(device):
+                    model = make().eval()
+                break
+            except NotImplementedError:
+                continue
+        with open(os.path.join(OUT, name + ".txt"), "w") as f:
+            f.write(str(model) + "\n")
+        device = next(model.parameters()).device
+        with torch.no_grad():
+            out = model(torch.zeros(1, *shape, device=device))
+        if isinstance(out, dict):
+            out = out["out"]
+        case = {
+            "input": list(shape),
+            "params": sum(p.numel() for p in model.parameters()),
+            "output": list(out.shape[1:]),
+            "shapes": [],
+        }
+        if name == "torch_googlenet":
+            aux = sum(p.numel() for m in (model.aux1, model.aux2) for p in m.parameters())
+            case["left_out"] = aux
+        expected[name] = case
+
+    seq = nn.Sequential
+    small = {
+        "torch_layernorm_no_bias": (seq(nn.Linear(8, 8), nn.LayerNorm(8, bias=False)), (4, 8)),
+        "torch_layernorm_no_affine": (seq(nn.Linear(8, 8), nn.LayerNorm(8, elementwise_affine=False)), (4, 8)),
+        "torch_rmsnorm": (seq(nn.Linear(8, 16), nn.RMSNorm(16)), (4, 8)),
+        "torch_conv_positional": (seq(nn.Conv2d(3, 8, 3, 2), nn.Conv2d(8, 8, 3, 1, 1, 1, 2, False)), (3, 9, 9)),
+        "torch_pool_stride": (seq(nn.MaxPool2d(3, stride=1), nn.AvgPool2d(2, stride=(2, 1))), (3, 9, 9)),
+        "torch_norms": (seq(nn.Conv2d(3, 32, 3), nn.GroupNorm(4, 32), nn.InstanceNorm2d(32, affine=True),
+                            nn.PReLU(32), nn.PixelShuffle(2), nn.ChannelShuffle(2)), (3, 9, 9)),
+        "torch_activations": (seq(nn.Conv2d(3, 8, 3), nn.SiLU(), nn.Hardswish(), nn.GELU(approximate="tanh"),
+                                  nn.LeakyReLU(0.2), nn.Mish(), nn.ELU(), nn.ReLU6(), nn.Hardsigmoid(),
+                                  nn.PReLU()), (3, 9, 9)),
+    }
+    refused = {
+        "torch_lstm_proj": (seq(nn.LSTM(64, 128, proj_size=32)), (10, 64), "proj_size=32"),
+        "torch_flatten_start2": (seq(nn.Conv2d(3, 4, 3), nn.Flatten(start_dim=2)), (3, 8, 8), "start_dim=2"),
+        "torch_upsample_size": (seq(nn.Upsample(size=(20, 20))), (3, 9, 9), "fixed size"),
+        "torch_groupnorm_no_bias": (seq(nn.Conv2d(3, 8, 3), nn.GroupNorm(2, 8, bias=False)), (3, 9, 9), "bias=False"),
+        "torch_batchnorm_channels": (seq(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(16)), (3, 9, 9), "16 input channels"),
+    }
+    for name, (model, shape) in small.items():
+        shapes = []
+        for m in model:
+            m.register_forward_hook(lambda m, i, o: shapes.append(list(o.shape[1:])))
+        with torch.no_grad():
+            out = model(torch.zeros(1, *shape))
+        with open(os.path.join(OUT, name + ".txt"), "w") as f:
+            f.write(str(model) + "\n")
+        expected[name] = {
+            "input": list(shape),
+            "params": sum(p.numel() for p in model.parameters()),
+            "output": list(out.shape[1:]),
+            "shapes": shapes,
+        }
+    for name, (model, shape, why) in refused.items():
+        with open(os.path.join(OUT, name + ".txt"), "w") as f:
+            f.write(str(model) + "\n")
+        expected[name] = {
+            "input": list(shape),
+            "params": sum(p.numel() for p in model.parameters()),
+            "refuse": why,
+        }
+
+
 def keras_fixtures(expected):
     import keras
 
@@ -138,4 +242,6 @@ if __name__ == "__main__":
         torch_fixtures(expected)
     if "keras" in which:
         keras_fixtures(expected)
+    if "modern" in which:
+        modern_fixtures(expected)
     save_expected(expected)

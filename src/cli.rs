@@ -407,7 +407,12 @@ fn import_command(
     let toml = crate::import::file_text(&imported);
     // What the file's comments say was implied, guessed or left out, said
     // on the terminal too: a count that differs is never silent.
-    for said in imported.header.iter().skip(1).chain(imported.notes.values()) {
+    for said in imported
+        .header
+        .iter()
+        .skip(1)
+        .chain(imported.notes.values())
+    {
         eprintln!("{}: {}", t!("cli-note"), crate::text::visible(said));
     }
     // What was read, in a line on stderr: the count a user compares.

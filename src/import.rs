@@ -11,7 +11,6 @@ pub mod keras;
 pub mod pytorch;
 pub mod safetensors;
 
-use crate::engine::{Status, analyze};
 use crate::layer::{Field, Kind, Layer, Value};
 use crate::network::{Network, Shape};
 use std::collections::BTreeMap;
@@ -180,22 +179,16 @@ pub(crate) fn push_noted(
 }
 
 /// The output of `layers` on `input`, or `None` where one cannot be
-/// computed (then nothing after it can be checked).
+/// computed (then nothing after it can be checked). Each layer's step
+/// alone, as the engine takes it: no table rows, no copy of the layers
+/// (an import asks this before every module).
 pub(crate) fn output_of(input: Shape, layers: &[Layer]) -> Option<Shape> {
-    if layers.is_empty() {
-        return Some(input);
-    }
-    let net = Network {
-        layers: layers.to_vec(),
-        input,
-        ..Network::empty("import")
-    };
-    let analysis = analyze(&net);
-    let last = analysis.rows.last()?;
-    match last.status {
-        Status::Error(_) | Status::Unreachable => None,
-        _ => last.output,
-    }
+    layers.iter().try_fold(input, |shape, layer| {
+        crate::family::of(layer.kind)
+            .step(layer, shape, crate::network::Kernels::Full)
+            .ok()
+            .map(|step| step.output)
+    })
 }
 
 /// The 1-based line of the first `needle` in `text`.

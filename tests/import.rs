@@ -290,3 +290,123 @@ fn the_explorer_asks_a_printouts_input_shape_then_opens_it() {
     assert!(matches!(app.mode, Mode::Table));
     assert_eq!(app.analysis().totals.params, Some(7_106));
 }
+
+/// Today's models as torchvision and timm print them: every block class
+/// the importer knows, with PyTorch's count and output.
+#[test]
+fn todays_printouts_import_with_pytorchs_counts() {
+    for name in [
+        "torch_efficientnet_b0",
+        "torch_mobilenet_v3_small",
+        "torch_convnext_tiny",
+        "torch_vit_b_32",
+        "torch_regnet_y_400mf",
+        "torch_shufflenet_v2_x0_5",
+        "torch_squeezenet1_1",
+        "torch_densenet121",
+        "torch_fcn_resnet50",
+        "torch_quantizable_resnet18",
+        "timm_resnet50d",
+        "timm_seresnet18",
+        "timm_efficientnet_b0_gn",
+        "timm_convnext_atto",
+    ] {
+        check(name);
+    }
+}
+
+/// Arguments that change a count are honoured, every layer's shape as
+/// PyTorch's: LayerNorm without bias or affine, RMSNorm, a positional
+/// stride, a pool's own stride, the new norms and activations.
+#[test]
+fn printed_arguments_that_change_counts_are_honoured() {
+    for name in [
+        "torch_layernorm_no_bias",
+        "torch_layernorm_no_affine",
+        "torch_rmsnorm",
+        "torch_conv_positional",
+        "torch_pool_stride",
+        "torch_norms",
+        "torch_activations",
+    ] {
+        check(name);
+    }
+}
+
+/// What layerlab cannot follow is refused with the reason, never counted
+/// wrong: a projected LSTM, a partial flatten, a fixed-size upsample, a
+/// norm's scale without its shift, a norm of other channels.
+#[test]
+fn arguments_that_cannot_be_followed_are_refused_by_name() {
+    let all = expected();
+    for name in [
+        "torch_lstm_proj",
+        "torch_flatten_start2",
+        "torch_upsample_size",
+        "torch_groupnorm_no_bias",
+        "torch_batchnorm_channels",
+    ] {
+        let case = &all[name];
+        let text = std::fs::read_to_string(fixture(&format!("{name}.txt"))).unwrap();
+        let problems = match import(&text, Some(input_of(case, false)), name) {
+            Ok(imported) => panic!(
+                "{name} imported with {:?} parameters (PyTorch {})",
+                analyze(&imported.net).totals.params,
+                case["params"]
+            ),
+            Err(problems) => problems,
+        };
+        let why = case["refuse"].as_str().unwrap();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.message.contains(why) && p.line.is_some()),
+            "{name}: {problems:?} names {why} and its line"
+        );
+    }
+}
+
+/// GoogLeNet's side heads run only in training: the table leaves them out,
+/// and says how many parameters that is, which makes up PyTorch's count.
+#[test]
+fn googlenet_leaves_its_training_heads_out_and_says_how_many_parameters() {
+    let (imported, case) = read("torch_googlenet");
+    let a = analyze(&imported.net);
+    let left_out = case["left_out"].as_u64().unwrap();
+    assert_eq!(
+        a.totals.params.map(|p| p + left_out),
+        case["params"].as_u64()
+    );
+    let said: Vec<&String> = imported
+        .header
+        .iter()
+        .filter(|h| h.contains("InceptionAux"))
+        .collect();
+    assert_eq!(said.len(), 2, "{:?}", imported.header);
+    let numbers: u64 = said
+        .iter()
+        .filter_map(|h| {
+            let after = h.split("left out with its ").nth(1)?;
+            after
+                .split(' ')
+                .next()?
+                .replace(',', "")
+                .parse::<u64>()
+                .ok()
+        })
+        .sum();
+    assert_eq!(numbers, left_out);
+}
+
+/// A printout standing for more copies than can be imported is refused
+/// with the limit, not cut short without a word; nested repeats multiply.
+#[test]
+fn too_many_copies_are_refused_not_capped() {
+    let text =
+        "Sequential(\n  (0-19999): 20000 x Linear(in_features=12, out_features=12, bias=True)\n)\n";
+    let problems = import(text, Some(Shape::Flat(12)), "many").unwrap_err();
+    assert!(problems[0].message.contains("20000"), "{problems:?}");
+    let nested = "Sequential(\n  (0-9999): 10000 x Sequential(\n    (0-9999): 10000 x Linear(in_features=12, out_features=12, bias=True)\n  )\n)\n";
+    let problems = import(nested, Some(Shape::Flat(12)), "nested").unwrap_err();
+    assert!(problems[0].message.contains("10000"), "{problems:?}");
+}

@@ -72,9 +72,11 @@ const KNOWN_MODELS: &[&str] = &[
 ];
 
 /// The most copies a `12 x Block` line may stand for, and the most layers
-/// an import may write: past them the import stops and says so.
+/// an import may write: past them the import stops and says so. (Each
+/// module's input is found by analysing what came before it, so an import
+/// takes time growing with the square of its layers: 10,000 take seconds.)
 const MAX_COPIES: u64 = 10_000;
-const MAX_LAYERS: usize = 1_000_000;
+const MAX_LAYERS: usize = 10_000;
 
 pub fn import(text: &str, input: Shape, name: &str) -> Result<Imported, Vec<ImportError>> {
     let root = parse(text)?;
@@ -101,7 +103,8 @@ pub fn import(text: &str, input: Shape, name: &str) -> Result<Imported, Vec<Impo
             for child in &root.children {
                 // A segmentation model's auxiliary head is a second output.
                 if child.name == "aux_classifier" {
-                    ctx.header.push(t!("import-second-output", name = child.name.clone()));
+                    ctx.header
+                        .push(t!("import-second-output", name = child.name.clone()));
                     continue;
                 }
                 ctx.module(child, input, &mut layers, &[]);
@@ -505,7 +508,10 @@ impl Ctx {
                     };
                     let up = make(
                         Kind::Upsample,
-                        &[(Field::Scale, scale), (Field::Mode, Value::Word("bilinear".into()))],
+                        &[
+                            (Field::Scale, scale),
+                            (Field::Mode, Value::Word("bilinear".into())),
+                        ],
                     );
                     match up {
                         Ok(up) => self.push(list, &[], up, Some(t!("import-forward-upsample"))),
@@ -535,7 +541,9 @@ impl Ctx {
                 self.residual(node, input, list, base)
             }
             "InvertedResidual" | "MBConv" | "FusedMBConv"
-                if Self::child(node, "conv").or(Self::child(node, "block")).is_some() =>
+                if Self::child(node, "conv")
+                    .or(Self::child(node, "block"))
+                    .is_some() =>
             {
                 self.inverted(node, input, list, base)
             }
@@ -583,11 +591,25 @@ impl Ctx {
                 // or 5×5 (Inception v3): its count follows from that.
                 let first_conv = node.children.first().and_then(|c| {
                     let conv = Self::child(c, "conv").unwrap_or(c);
-                    Args::of(&conv.args).get("in_channels", 0)?.parse::<u64>().ok()
+                    Args::of(&conv.args)
+                        .get("in_channels", 0)?
+                        .parse::<u64>()
+                        .ok()
                 });
-                let side = if Self::child(node, "fc1").is_some() { 4 } else { 5 };
+                let side = if Self::child(node, "fc1").is_some() {
+                    4
+                } else {
+                    5
+                };
                 let params = first_conv.and_then(|c| {
-                    self.aside(node, Shape::Image { c, h: side, w: side })
+                    self.aside(
+                        node,
+                        Shape::Image {
+                            c,
+                            h: side,
+                            w: side,
+                        },
+                    )
                 });
                 let note = t!(
                     "import-training-only",
@@ -907,7 +929,11 @@ impl Ctx {
             for (key, at, field) in [
                 ("stride", 3, Field::Stride),
                 ("dilation", dilation_at, Field::Dilation),
-                ("output_padding", if transpose { 5 } else { usize::MAX }, Field::OutputPadding),
+                (
+                    "output_padding",
+                    if transpose { 5 } else { usize::MAX },
+                    Field::OutputPadding,
+                ),
             ] {
                 if let Some(v) = window(key, at, axes)? {
                     settings.push((field, v));
@@ -991,8 +1017,10 @@ impl Ctx {
                     } else {
                         Kind::RmsNorm
                     };
-                    let mut settings =
-                        vec![(Field::Affine, Value::Bool(flag("elementwise_affine", 2, true)?))];
+                    let mut settings = vec![(
+                        Field::Affine,
+                        Value::Bool(flag("elementwise_affine", 2, true)?),
+                    )];
                     if kind == Kind::LayerNorm {
                         settings.push((Field::Bias, Value::Bool(flag("bias", 3, true)?)));
                     }
@@ -1018,7 +1046,10 @@ impl Ctx {
                         Kind::LayerNorm,
                         &[
                             (Field::Over, Value::Word("channels".into())),
-                            (Field::Affine, Value::Bool(flag("elementwise_affine", 2, true)?)),
+                            (
+                                Field::Affine,
+                                Value::Bool(flag("elementwise_affine", 2, true)?),
+                            ),
                             (Field::Bias, Value::Bool(flag("bias", 3, true)?)),
                         ],
                     )?
@@ -1069,7 +1100,11 @@ impl Ctx {
                 "StochasticDepth" | "DropPath" => {
                     let p = args.get("p", 0).or_else(|| args.get("drop_prob", 0));
                     let p: f64 = p.unwrap_or("0").parse().map_err(|_| {
-                        t!("import-not-a-number", key = "p", value = p.unwrap_or("").to_string())
+                        t!(
+                            "import-not-a-number",
+                            key = "p",
+                            value = p.unwrap_or("").to_string()
+                        )
                     })?;
                     make(Kind::DropPath, &[(Field::Rate, Value::Float(p))])?
                 }
@@ -1177,7 +1212,10 @@ impl Ctx {
                         &[
                             (Field::Hidden, Value::Int(int("hidden_size", 1)?)),
                             (Field::Layers, Value::parse_text(layers)),
-                            (Field::Bidirectional, Value::Bool(flag("bidirectional", usize::MAX, false)?)),
+                            (
+                                Field::Bidirectional,
+                                Value::Bool(flag("bidirectional", usize::MAX, false)?),
+                            ),
                             (Field::Bias, Value::Bool(flag("bias", 3, true)?)),
                         ],
                     )?

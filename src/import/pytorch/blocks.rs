@@ -28,7 +28,14 @@ impl Ctx {
 
     /// The children `names` of `node`, in this order, into `out` (which
     /// starts from `input`).
-    fn run(&mut self, node: &Node, names: &[&str], input: Shape, out: &mut Vec<Layer>, base: &[usize]) {
+    fn run(
+        &mut self,
+        node: &Node,
+        names: &[&str],
+        input: Shape,
+        out: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
         for name in names {
             match Self::child(node, name) {
                 Some(c) => self.module(c, input, out, base),
@@ -95,7 +102,13 @@ impl Ctx {
 
     /// SqueezeNet's `Fire`: a 1×1 squeeze, then 1×1 and 3×3 expansions
     /// side by side, concatenated.
-    pub(super) fn fire(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+    pub(super) fn fire(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
         self.run(node, &["squeeze", "squeeze_activation"], input, list, base);
         let here = output_of(input, list).unwrap_or(input);
         let one = ["expand1x1", "expand1x1_activation"];
@@ -136,7 +149,10 @@ impl Ctx {
             let half = |start: i64, end: i64| {
                 make(
                     Kind::Slice,
-                    &[(Field::Start, Value::Int(start)), (Field::End, Value::Int(end))],
+                    &[
+                        (Field::Start, Value::Int(start)),
+                        (Field::End, Value::Int(end)),
+                    ],
                 )
             };
             match (half(0, c / 2), half(c / 2, c)) {
@@ -163,14 +179,27 @@ impl Ctx {
     }
 
     /// The child `name` of `node` into `out`, which starts from `input`.
-    fn module_named(&mut self, node: &Node, name: &str, input: Shape, out: &mut Vec<Layer>, base: &[usize]) {
+    fn module_named(
+        &mut self,
+        node: &Node,
+        name: &str,
+        input: Shape,
+        out: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
         self.run(node, &[name], input, out, base);
     }
 
     /// ConvNeXt's `CNBlock`: its `block` (whose Linear layers act on the
     /// channels, between two Permutes), scaled per channel by a learned
     /// `layer_scale` (a parameter, so not printed), added to the input.
-    pub(super) fn cn_block(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+    pub(super) fn cn_block(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
         let Some(block) = Self::child(node, "block") else {
             return self.fail(
                 node,
@@ -214,7 +243,10 @@ impl Ctx {
         });
         match make(
             Kind::PosEmbedding,
-            &[(Field::MaxLen, Value::Int(i64::try_from(tokens).unwrap_or(1)))],
+            &[(
+                Field::MaxLen,
+                Value::Int(i64::try_from(tokens).unwrap_or(1)),
+            )],
         ) {
             Ok(p) => {
                 let note = t!("import-vit-parameters", tokens = tokens.to_string());
@@ -253,7 +285,13 @@ impl Ctx {
     }
 
     /// GoogLeNet's `Inception`: four branches side by side, concatenated.
-    pub(super) fn inception(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+    pub(super) fn inception(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
         let here = output_of(input, list).unwrap_or(input);
         let names = ["branch1", "branch2", "branch3", "branch4"];
         let branches = (0..names.len())
@@ -264,7 +302,13 @@ impl Ctx {
 
     /// GoogLeNet's `BasicConv2d`: `conv`, `bn`, and the ReLU its forward
     /// applies.
-    pub(super) fn basic_conv(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+    pub(super) fn basic_conv(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
         self.run(node, &["conv", "bn"], input, list, base);
         list.push(Layer::new(Kind::Relu));
     }
@@ -273,8 +317,18 @@ impl Ctx {
     /// printed (as timm's forward runs them), added to the input or to its
     /// `downsample`, then the last activation (`act2`, or `act3` with a
     /// third conv), which timm applies after the sum.
-    pub(super) fn timm_residual(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
-        let last = if Self::child(node, "conv3").is_some() { "act3" } else { "act2" };
+    pub(super) fn timm_residual(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let last = if Self::child(node, "conv3").is_some() {
+            "act3"
+        } else {
+            "act2"
+        };
         let here = output_of(input, list).unwrap_or(input);
         let order: Vec<&str> = node
             .children
@@ -295,7 +349,13 @@ impl Ctx {
     /// timm's squeeze-excitation modules (`SEModule`, `SqueezeExcite`): the
     /// input times a gate computed from its channels' means (the mean is in
     /// forward, so not printed).
-    pub(super) fn timm_se(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+    pub(super) fn timm_se(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
         let here = output_of(input, list).unwrap_or(input);
         let mut gate = match make(Kind::AdaptiveAvgPool, &[(Field::Output, Value::Int(1))]) {
             Ok(pool) => vec![pool],
@@ -309,7 +369,13 @@ impl Ctx {
 
     /// timm's `InvertedResidual` and `DepthwiseSeparableConv`: the children
     /// in order, plus the input when the stride is 1 and the shape is kept.
-    pub(super) fn timm_inverted(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+    pub(super) fn timm_inverted(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
         let here = output_of(input, list).unwrap_or(input);
         let names: Vec<&str> = node.children.iter().map(|c| c.name.as_str()).collect();
         let body = self.branch(node, &names, here, list, base, 0);
@@ -343,7 +409,13 @@ impl Ctx {
 
     /// timm's `SelectAdaptivePool2d`, printed on one line: the global pool
     /// its `pool_type` names, then the flatten when `flatten` is one.
-    pub(super) fn select_pool(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+    pub(super) fn select_pool(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
         let args = Args::of(&node.args);
         let kind = match args.get("pool_type", 0).map(|t| t.trim_matches('\'')) {
             Some("avg") => Kind::AdaptiveAvgPool,
@@ -355,7 +427,9 @@ impl Ctx {
                 return self.fail(node, t!("import-cannot-read", module = shown, why = why));
             }
         };
-        let flatten = args.get("flatten", 1).is_some_and(|f| f.starts_with("Flatten"));
+        let flatten = args
+            .get("flatten", 1)
+            .is_some_and(|f| f.starts_with("Flatten"));
         match make(kind, &[(Field::Output, Value::Int(1))]) {
             Ok(pool) => self.push(list, base, pool, None),
             Err(e) => return self.fail(node, e),
@@ -368,7 +442,13 @@ impl Ctx {
     /// timm's `ConvNeXtBlock`: a depthwise conv, a norm and an MLP over
     /// the channels, a learned per-channel `gamma` (a parameter, so not
     /// printed), added to the input through `shortcut`.
-    pub(super) fn convnext_block(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+    pub(super) fn convnext_block(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
         let here = output_of(input, list).unwrap_or(input);
         let at = branch_base(base, list, 0);
         let mut body = Vec::new();
@@ -415,8 +495,12 @@ impl Ctx {
                 }
             }
             "Linear" => {
-                let inputs = args.get("in_features", 0).and_then(|v| v.parse::<u64>().ok());
-                let out = args.get("out_features", 1).and_then(|v| v.parse::<i64>().ok());
+                let inputs = args
+                    .get("in_features", 0)
+                    .and_then(|v| v.parse::<u64>().ok());
+                let out = args
+                    .get("out_features", 1)
+                    .and_then(|v| v.parse::<i64>().ok());
                 let bias = args.get("bias", 2).and_then(boolean).unwrap_or(true);
                 match (inputs, out) {
                     (Some(i), Some(o)) if Some(i) == channels => make(
