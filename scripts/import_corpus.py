@@ -12,7 +12,9 @@ differs: the worst outcome) or REFUSED (layerlab said why it could not).
 
 Usage: python3 scripts/import_corpus.py target/release/layerlab [SOURCE ...]
        SOURCE: torchvision, timm, cases (hand-made printouts of torch.nn
-       modules whose arguments change counts); default all.
+       modules whose arguments change counts), keras (every Keras
+       application and hand-made cases; run with KERAS_BACKEND=torch);
+       default all.
        Writes the per-model lines to stdout and a summary per source at the
        end. Needs torch, torchvision, timm (a pip virtual environment outside
        the repository). Not run by CI.
@@ -47,17 +49,18 @@ def truth(model, input_shape):
     return total, out
 
 
-def layerlab(text, input_shape):
+def layerlab(text, input_shape, suffix="txt"):
     with tempfile.TemporaryDirectory() as d:
-        src = os.path.join(d, "model.txt")
+        src = os.path.join(d, "model." + suffix)
         dst = os.path.join(d, "model.toml")
         open(src, "w").write(text)
-        dims = ",".join(str(x) for x in input_shape)
-        r = subprocess.run([BIN, "import", src, "--input", dims, "-o", dst],
-                           capture_output=True, text=True, timeout=120)
+        args = [BIN, "import", src, "-o", dst]
+        if input_shape is not None:
+            args[3:3] = ["--input", ",".join(str(x) for x in input_shape)]
+        r = subprocess.run(args, capture_output=True, text=True, timeout=300)
         if r.returncode != 0:
             first = next((l for l in r.stderr.splitlines() if l.strip()), "")
-            return None, None, first.replace(src, "model.txt")[:160], 0
+            return None, None, first.replace(src, "model." + suffix)[:160], 0
         s = subprocess.run([BIN, "summary", dst, "--format", "json"],
                            capture_output=True, text=True, timeout=120)
         import json
@@ -168,6 +171,56 @@ def timm_models():
             yield name, model, tuple(cfg)
 
 
+def keras_models():
+    """Every Keras application, and layers whose settings change counts.
+    Keras counts trainable weights; its output is channels last."""
+    import keras
+    from keras import layers as L
+    apps = [n for n in dir(keras.applications) if n[0].isupper()]
+    for n in sorted(apps):
+        yield n, (lambda n=n: getattr(keras.applications, n)(weights=None))
+    seq = lambda shape, *ls: keras.Sequential([keras.Input(shape), *ls])  # noqa: E731
+    yield "conv1d-steps-channels", lambda: seq((100, 64), L.Conv1D(32, 3), L.Conv1D(16, 5, strides=2))
+    yield "conv1d-causal", lambda: seq((100, 64), L.Conv1D(32, 3, padding="causal"))
+    yield "conv1d-then-dense", lambda: seq((100, 64), L.Conv1D(32, 3), L.Dense(8))
+    yield "conv1d-flatten-dense", lambda: seq((100, 64), L.Conv1D(32, 3), L.MaxPooling1D(), L.Flatten(), L.Dense(8))
+    yield "embedding-conv1d", lambda: seq((50,), L.Embedding(1000, 16), L.Conv1D(8, 3))
+    yield "layernorm-no-center", lambda: seq((10, 16), L.Dense(16), L.LayerNormalization(center=False))
+    yield "layernorm-plain", lambda: seq((10, 16), L.Dense(16), L.LayerNormalization(center=False, scale=False))
+    yield "pool-default", lambda: seq((32, 32, 3), L.Conv2D(8, 3), L.MaxPooling2D(), L.AveragePooling2D(3))
+
+
+def keras_judge(name, make, tally):
+    import keras
+    try:
+        model = make()
+    except Exception as e:
+        print(f"SKIPPED  {name:36} {type(e).__name__}: {e}"[:120])
+        return
+    total = sum(int(w.numpy().size) for w in model.trainable_weights)
+    out = list(model.outputs[0].shape[1:])
+    if len(out) == 3:
+        out = [out[2], out[0], out[1]]
+    if len(out) == 2 and name.startswith("conv1d"):
+        out = [out[1], out[0]]  # a signal: layerlab's [C, L]
+    # A model built for any size says none: give Keras' default, C,H,W.
+    dims = list(model.inputs[0].shape[1:])
+    given = (dims[2], 224, 224) if None in dims and len(dims) == 3 else None
+    if given:
+        out = [d if d is not None else 0 for d in out]
+    got, got_out, why, _ = layerlab(model.to_json(), given, "json")
+    if why is not None:
+        verdict, detail = "REFUSED", why
+    elif got is None:
+        verdict, detail = "REFUSED", "imported with a red layer: no total given"
+    elif got == total and (got_out == out or None in out or given):
+        verdict, detail = "EXACT", f"{total:,}"
+    else:
+        verdict, detail = "WRONG", f"layerlab {got} {got_out}, Keras {total} {out}"
+    tally[verdict] = tally.get(verdict, 0) + 1
+    print(f"{verdict:8} {name:36} {detail}", flush=True)
+
+
 def main():
     summary = {}
     for source in SOURCES:
@@ -179,6 +232,9 @@ def main():
         elif source == "torchvision":
             for name, model, shape in torchvision_models():
                 judge(name, model, shape, tally)
+        elif source == "keras":
+            for name, make in keras_models():
+                keras_judge(name, make, tally)
         elif source == "timm":
             for name, model, shape in timm_models():
                 judge(name, model, shape, tally)

@@ -18,6 +18,7 @@ the reason).
 
     /usr/bin/python3 scripts/import_fixtures.py torch            # torch + torchvision
     /tmp/tv/bin/python scripts/import_fixtures.py modern         # + timm, torch 2.4 or later
+    KERAS_BACKEND=torch /tmp/tv/bin/python scripts/import_fixtures.py keras_modern
     KERAS_BACKEND=jax /tmp/kenv/bin/python scripts/import_fixtures.py keras
 """
 import json
@@ -180,6 +181,52 @@ def modern_fixtures(expected):
         }
 
 
+def keras_modern_fixtures(expected):
+    """Keras layers whose settings change counts (#24): a Conv1D reads
+    (steps, channels); causal padding and a Dense on a signal's channels
+    are refused; LayerNormalization's center and scale; pooling defaults."""
+    import keras
+    from keras import layers as L
+
+    def seq(shape, *ls):
+        return keras.Sequential([keras.Input(shape), *ls])
+
+    exact = {
+        "keras_conv1d": seq((100, 64), L.Conv1D(32, 3), L.Conv1D(16, 5, strides=2)),
+        "keras_layernorm_scale_only": seq((10, 16), L.Dense(16), L.LayerNormalization(center=False)),
+        "keras_layernorm_plain": seq((10, 16), L.Dense(16), L.LayerNormalization(center=False, scale=False)),
+        "keras_pool_default": seq((32, 32, 3), L.Conv2D(8, 3), L.MaxPooling2D(), L.AveragePooling2D(3)),
+    }
+    refused = {
+        "keras_conv1d_causal": (seq((100, 64), L.Conv1D(32, 3, padding="causal")), "causal"),
+        "keras_conv1d_dense": (seq((100, 64), L.Conv1D(32, 3), L.Dense(8)), "last axis"),
+        "keras_embedding_conv1d": (seq((50,), L.Embedding(1000, 16), L.Conv1D(8, 3)), "(steps, channels)"),
+    }
+    for name, model in exact.items():
+        with open(os.path.join(OUT, name + ".json"), "w") as f:
+            f.write(model.to_json(indent=1) + "\n")
+        out = list(model.outputs[0].shape[1:])
+        # channels last → layerlab's C, H, W; a signal (steps, channels) → [C, L]
+        out = [out[2], out[0], out[1]] if len(out) == 3 else out
+        if name == "keras_conv1d":
+            out = [out[1], out[0]]
+        expected[name] = {
+            "input": list(model.inputs[0].shape[1:]),
+            "params": sum(int(w.numpy().size) for w in model.trainable_weights),
+            "non_trainable": sum(int(w.numpy().size) for w in model.non_trainable_weights),
+            "output": out,
+            "shapes": [],
+        }
+    for name, (model, why) in refused.items():
+        with open(os.path.join(OUT, name + ".json"), "w") as f:
+            f.write(model.to_json(indent=1) + "\n")
+        expected[name] = {
+            "input": list(model.inputs[0].shape[1:]),
+            "params": sum(int(w.numpy().size) for w in model.trainable_weights),
+            "refuse": why,
+        }
+
+
 def keras_fixtures(expected):
     import keras
 
@@ -244,4 +291,6 @@ if __name__ == "__main__":
         keras_fixtures(expected)
     if "modern" in which:
         modern_fixtures(expected)
+    if "keras_modern" in which:
+        keras_modern_fixtures(expected)
     save_expected(expected)

@@ -410,3 +410,44 @@ fn too_many_copies_are_refused_not_capped() {
     let problems = import(nested, Some(Shape::Flat(12)), "nested").unwrap_err();
     assert!(problems[0].message.contains("10000"), "{problems:?}");
 }
+
+/// Keras keeps channels last: a Conv1D on (steps, channels) is layerlab's
+/// conv1d on [C, L], with Keras' count; LayerNormalization's center and
+/// scale, and pooling's default window, are Keras'.
+#[test]
+fn keras_settings_that_change_counts_are_keras() {
+    for name in [
+        "keras_conv1d",
+        "keras_layernorm_scale_only",
+        "keras_layernorm_plain",
+        "keras_pool_default",
+    ] {
+        check(name);
+    }
+}
+
+/// A causal Conv1D, a Dense on a signal's channels and a Conv1D over an
+/// embedding are refused with the reason, never read as something else.
+#[test]
+fn keras_layers_layerlab_would_misread_are_refused() {
+    for name in [
+        "keras_conv1d_causal",
+        "keras_conv1d_dense",
+        "keras_embedding_conv1d",
+    ] {
+        let case = &expected()[name];
+        let text = std::fs::read_to_string(fixture(&format!("{name}.json"))).unwrap();
+        let problems = import(&text, None, name).expect_err(name);
+        let why = case["refuse"].as_str().unwrap();
+        assert!(
+            problems.iter().any(|p| p.message.contains(why)),
+            "{name}: {problems:?} says {why}"
+        );
+    }
+    // A setting there but unreadable is an error, not layerlab's default.
+    let text = std::fs::read_to_string(fixture("keras_conv1d.json")).unwrap();
+    let mut json: Value = serde_json::from_str(&text).unwrap();
+    json["config"]["layers"][1]["config"]["strides"] = serde_json::json!([1.5]);
+    let problems = import(&json.to_string(), None, "broken").expect_err("a float stride");
+    assert!(problems[0].message.contains("strides"), "{problems:?}");
+}

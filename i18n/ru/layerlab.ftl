@@ -894,3 +894,8 @@ cli-note = примечание
 import-pool-type = pool_type { $pool } — глобальный пулинг, которого layerlab не вычисляет (avg, max)
 import-own-settings = { $class } показывает собственные настройки ({ $args }) рядом с дочерними модулями: собственных весов нет в распечатке, поэтому он не импортирован, чтобы не недосчитать
 import-layer-scale = { $class } хранит обучаемый масштаб по каналам (gamma, nn.Parameter, которого распечатка не показывает), как timm строит его по умолчанию: записан как layer_scale
+import-causal = padding="causal" дополняет только начало последовательности, а conv1d в layerlab так не умеет: длина разошлась бы
+import-keras-padding = padding { $value } — не "valid", не "same" и не "causal"
+import-keras-signal = { $class } действует на последнюю ось Keras, каналы, после одномерной свёртки; layerlab читает сигнал как [C, L], поэтому это не поддерживается
+import-keras-conv1d-sequence = одномерная свёртка или пулинг здесь читает (шаги, каналы), созданные слоями перед ней, а layerlab прочёл бы это как [C, L]: не поддерживается (Conv1D прямо на входе модели — поддерживается)
+import-keras-norm-axis = LayerNormalization не по последней оси layerlab не считает

@@ -88,11 +88,23 @@ pub fn import(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, 
         text,
     };
     let pieces = graph.pieces(sequential).map_err(|e| fail(e.0, e.1))?;
+    // Keras keeps channels last: `(steps, channels)` for a 1-D conv is
+    // layerlab's `[C, L]`, so the input is turned when 1-D layers read it.
+    let first = nodes.iter().find(|n| n.class != "InputLayer");
+    let signal = first.is_some_and(|n| ONE_D.contains(&n.class));
+    let shape = match shape {
+        Shape::Matrix { rows, cols } if signal && input.is_none() => Shape::Matrix {
+            rows: cols,
+            cols: rows,
+        },
+        other => other,
+    };
     let mut ctx = Ctx {
         errors: Vec::new(),
         notes: BTreeMap::new(),
         frozen: 0,
         text,
+        signal,
     };
     let mut out = Vec::new();
     ctx.convert(&nodes, &pieces, shape, &mut out, &[]);
@@ -132,6 +144,28 @@ pub fn import(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, 
         header,
     })
 }
+
+/// Whether `node` reshapes the vector a global average pool just made
+/// (`here`, the last of `list`) back to a 1×1 map of its channels.
+fn keeps_pooled_map(node: &Node, here: Option<Shape>, list: &[Layer]) -> bool {
+    let target: Option<Vec<u64>> = node
+        .config
+        .get("target_shape")
+        .and_then(Json::as_array)
+        .and_then(|a| a.iter().map(Json::as_u64).collect());
+    node.class == "Reshape"
+        && list.last().is_some_and(|l| l.kind == Kind::GlobalAvgPool)
+        && matches!((target.as_deref(), here), (Some([1, 1, c]), Some(Shape::Flat(n))) if *c == n)
+}
+
+/// The Keras layers that read `(steps, channels)` along the steps.
+const ONE_D: &[&str] = &[
+    "Conv1D",
+    "MaxPooling1D",
+    "AveragePooling1D",
+    "MaxPool1D",
+    "AveragePool1D",
+];
 
 /// The input shape `text` gives, if it parses and gives one.
 pub fn input_of(text: &str) -> Option<Shape> {
@@ -373,6 +407,9 @@ struct Ctx<'a> {
     /// mean and variance).
     frozen: u64,
     text: &'a str,
+    /// The input is a signal: Keras' `(steps, channels)`, read as
+    /// layerlab's `[C, L]` because 1-D convolutions and pools read it.
+    signal: bool,
 }
 
 impl Ctx<'_> {
@@ -405,6 +442,18 @@ impl Ctx<'_> {
             match piece {
                 Piece::One(i) => {
                     let node = &nodes[*i];
+                    if keeps_pooled_map(node, here, list) {
+                        // GlobalAveragePooling2D then Reshape((1, 1, C)), as
+                        // Keras' squeeze-excitation writes it: one pool that
+                        // keeps the map, 1×1×C.
+                        if let (Some(last), Ok(pool)) = (
+                            list.last_mut(),
+                            make(Kind::AdaptiveAvgPool, &[(Field::Output, Value::Int(1))]),
+                        ) {
+                            *last = pool;
+                        }
+                        continue;
+                    }
                     match self.layers_for(node, here) {
                         Ok(made) => {
                             for (layer, note) in made {
@@ -418,6 +467,7 @@ impl Ctx<'_> {
                     let node = &nodes[*i];
                     let kind = match node.class {
                         "Add" => Kind::Add,
+                        "Multiply" => Kind::Multiply,
                         "Concatenate" => {
                             let axis = node.config.get("axis").and_then(Json::as_i64).unwrap_or(-1);
                             let rank = here.map_or(3, |s| s.rank());
@@ -464,8 +514,10 @@ impl Ctx<'_> {
                 .and_then(Json::as_i64)
                 .ok_or_else(|| t!("import-missing-argument", key = key))
         };
-        let window = |key: &str| -> Option<Value> {
-            match c.get(key)? {
+        // A setting that is there but cannot be read is an error, never
+        // layerlab's default in its place.
+        let window_value = |v: &Json| -> Option<Value> {
+            match v {
                 Json::Number(n) => Some(Value::Int(n.as_i64()?)),
                 Json::Array(a) => {
                     let v: Vec<i64> = a.iter().map(Json::as_i64).collect::<Option<_>>()?;
@@ -481,9 +533,33 @@ impl Ctx<'_> {
                 _ => None,
             }
         };
-        let padding = || match c.get("padding").and_then(Json::as_str) {
-            Some("same") => Some((Field::Padding, Value::Word("same".into()))),
-            _ => None,
+        let window = |key: &str| -> Result<Option<Value>, String> {
+            match c.get(key) {
+                None | Some(Json::Null) => Ok(None),
+                Some(v) => window_value(v)
+                    .map(Some)
+                    .ok_or_else(|| t!("import-not-a-number", key = key, value = v.to_string())),
+            }
+        };
+        let padding = || -> Result<Option<(Field, Value)>, String> {
+            match c.get("padding") {
+                None => Ok(None),
+                Some(Json::String(p)) if p == "valid" => Ok(None),
+                Some(Json::String(p)) if p == "same" => {
+                    Ok(Some((Field::Padding, Value::Word("same".into()))))
+                }
+                Some(Json::String(p)) if p == "causal" => Err(t!("import-causal")),
+                Some(v) => Err(t!("import-keras-padding", value = v.to_string())),
+            }
+        };
+        let signal = self.signal;
+        let on_steps = |here: Option<Shape>| -> Result<(), String> {
+            // A Dense, a norm or a recurrent layer reads Keras' last axis:
+            // the channels, which a signal read as [C, L] does not keep last.
+            if signal && matches!(here, Some(Shape::Matrix { .. })) {
+                return Err(t!("import-keras-signal", class = node.class.to_string()));
+            }
+            Ok(())
         };
         let bias = c.get("use_bias").and_then(Json::as_bool).unwrap_or(true);
         if c.get("data_format").and_then(Json::as_str) == Some("channels_first") {
@@ -513,19 +589,24 @@ impl Ctx<'_> {
                     (Field::Filters, Value::Int(int("filters")?)),
                     (Field::Bias, Value::Bool(bias)),
                 ];
+                if kind == Kind::Conv1d && !signal {
+                    return Err(t!("import-keras-conv1d-sequence"));
+                }
+                let kernel = window("kernel_size")?
+                    .ok_or_else(|| t!("import-missing-argument", key = "kernel_size"))?;
+                s.push((Field::Kernel, kernel));
                 for (key, field) in [
-                    ("kernel_size", Field::Kernel),
                     ("strides", Field::Stride),
                     ("dilation_rate", Field::Dilation),
                 ] {
-                    if let Some(v) = window(key) {
+                    if let Some(v) = window(key)? {
                         s.push((field, v));
                     }
                 }
                 if let Some(g) = c.get("groups").and_then(Json::as_i64).filter(|&g| g != 1) {
                     s.push((Field::Groups, Value::Int(g)));
                 }
-                s.extend(padding());
+                s.extend(padding()?);
                 let mut layer = make(kind, &s)?;
                 let (act, note) = activation()?;
                 layer.activation = act;
@@ -544,16 +625,18 @@ impl Ctx<'_> {
                     (Field::Groups, Value::Int(c_in)),
                     (Field::Bias, Value::Bool(bias && !separable)),
                 ];
+                let kernel = window("kernel_size")?
+                    .ok_or_else(|| t!("import-missing-argument", key = "kernel_size"))?;
+                s.push((Field::Kernel, kernel));
                 for (key, field) in [
-                    ("kernel_size", Field::Kernel),
                     ("strides", Field::Stride),
                     ("dilation_rate", Field::Dilation),
                 ] {
-                    if let Some(v) = window(key) {
+                    if let Some(v) = window(key)? {
                         s.push((field, v));
                     }
                 }
-                s.extend(padding());
+                s.extend(padding()?);
                 let mut depthwise = make(Kind::Conv2d, &s)?;
                 let note = Some(t!("import-depthwise"));
                 if !separable {
@@ -580,6 +663,7 @@ impl Ctx<'_> {
                 if matches!(here, Some(Shape::Image { .. } | Shape::Volume { .. })) {
                     return Err(t!("import-dense-on-map"));
                 }
+                on_steps(here)?;
                 let mut layer = make(
                     Kind::Dense,
                     &[
@@ -602,14 +686,16 @@ impl Ctx<'_> {
                     "AveragePooling2D" => Kind::AvgPool,
                     _ => Kind::AvgPool3d,
                 };
-                let mut s = Vec::new();
-                if let Some(v) = window("pool_size") {
-                    s.push((Field::Kernel, v));
+                if matches!(kind, Kind::MaxPool1d | Kind::AvgPool1d) && !signal {
+                    return Err(t!("import-keras-conv1d-sequence"));
                 }
-                if let Some(v) = window("strides") {
+                // Keras' pool_size defaults to 2, its strides to the pool.
+                let pool = window("pool_size")?.unwrap_or(Value::Int(2));
+                let mut s = vec![(Field::Kernel, pool)];
+                if let Some(v) = window("strides")? {
                     s.push((Field::Stride, v));
                 }
-                s.extend(padding());
+                s.extend(padding()?);
                 one(make(kind, &s)?)
             }
             "GlobalAveragePooling2D" | "GlobalMaxPooling2D" => {
@@ -640,7 +726,32 @@ impl Ctx<'_> {
                     .saturating_add(channels.unwrap_or(0).saturating_mul(2));
                 one(Layer::new(Kind::BatchNorm))
             }
-            "LayerNormalization" => one(Layer::new(Kind::LayerNorm)),
+            "LayerNormalization" => {
+                on_steps(here)?;
+                let center = c.get("center").and_then(Json::as_bool).unwrap_or(true);
+                let scale = c.get("scale").and_then(Json::as_bool).unwrap_or(true);
+                // Keras counts the batch axis: the last is -1 or the rank.
+                let rank = here.map_or(-1, |h| h.rank() as i64);
+                let axes: Option<Vec<i64>> = match c.get("axis") {
+                    None => Some(vec![-1]),
+                    Some(Json::Number(n)) => n.as_i64().map(|a| vec![a]),
+                    Some(Json::Array(v)) => v.iter().map(Json::as_i64).collect(),
+                    Some(_) => None,
+                };
+                if !matches!(axes.as_deref(), Some([a]) if *a == -1 || *a == rank) {
+                    return Err(t!("import-keras-norm-axis"));
+                }
+                match (scale, center) {
+                    (true, bias) => {
+                        one(make(Kind::LayerNorm, &[(Field::Bias, Value::Bool(bias))])?)
+                    }
+                    (false, false) => one(make(
+                        Kind::LayerNorm,
+                        &[(Field::Affine, Value::Bool(false))],
+                    )?),
+                    (false, true) => Err(t!("import-no-affine")),
+                }
+            }
             "Dropout" | "SpatialDropout1D" | "SpatialDropout2D" | "SpatialDropout3D"
             | "AlphaDropout" | "GaussianDropout" => {
                 let rate = c.get("rate").and_then(Json::as_f64).unwrap_or(0.5);
@@ -711,7 +822,7 @@ impl Ctx<'_> {
                 )?)
             }
             "UpSampling2D" => {
-                let size = window("size").unwrap_or(Value::Int(2));
+                let size = window("size")?.unwrap_or(Value::Int(2));
                 let mode = match c.get("interpolation").and_then(Json::as_str) {
                     Some("bilinear") => "bilinear",
                     _ => "nearest",
@@ -732,6 +843,17 @@ impl Ctx<'_> {
                 ],
             )?),
             "Rescaling" => Ok(Vec::new()),
+            // Mean and variance fixed from data (adapt), no trainable
+            // weights: the identity in the table, its values said.
+            "Normalization" => {
+                let c = channels.unwrap_or(0);
+                self.frozen = self
+                    .frozen
+                    .saturating_add(c.saturating_mul(2).saturating_add(1));
+                Ok(Vec::new())
+            }
+            // ConvNeXt's learned per-channel scale (keras.applications').
+            "LayerScale" => one(Layer::new(Kind::LayerScale)),
             // To a vector of all the values: a flatten (MobileNet's head).
             "Reshape" => {
                 let target: Option<Vec<u64>> = c
@@ -754,30 +876,30 @@ impl Ctx<'_> {
 /// A Keras activation's name as layerlab's, with a note when it only
 /// stands in for one (the same shape, no weights).
 fn activation(name: &str) -> Result<(Option<Activation>, Option<String>), String> {
-    Ok(match name {
-        "relu" => (Some(Activation::Relu), None),
-        "sigmoid" => (Some(Activation::Sigmoid), None),
-        "tanh" => (Some(Activation::Tanh), None),
-        "softmax" => (Some(Activation::Softmax), None),
-        "gelu" => (Some(Activation::Gelu), None),
-        "relu6" | "swish" | "silu" | "hard_swish" | "hard_sigmoid" | "elu" | "selu"
-        | "softplus" | "softsign" | "leaky_relu" | "mish" | "exponential" => (
+    // Keras' names for layerlab's activations; the rest without weights
+    // count as a relu, and say so.
+    let known = match name {
+        "swish" => Some(Activation::Silu),
+        "hard_silu" | "hard_swish" => Some(Activation::Hardswish),
+        "hard_sigmoid" => Some(Activation::Hardsigmoid),
+        other => Activation::from_name(other),
+    };
+    Ok(match (known, name) {
+        (Some(act), _) => (Some(act), None),
+        (None, "selu" | "softplus" | "softsign" | "exponential" | "celu") => (
             Some(Activation::Relu),
             Some(t!("import-as-relu", class = name)),
         ),
-        other => return Err(t!("import-unknown-activation", name = other.to_string())),
+        (None, other) => return Err(t!("import-unknown-activation", name = other.to_string())),
     })
 }
 
-/// The layer kind of an activation.
+/// The layer kind of an activation: the kind of the same name.
 fn kind_of(act: Option<Activation>) -> Kind {
-    match act {
-        Some(Activation::Sigmoid) => Kind::Sigmoid,
-        Some(Activation::Tanh) => Kind::Tanh,
-        Some(Activation::Softmax) => Kind::Softmax,
-        Some(Activation::Gelu) => Kind::Gelu,
-        _ => Kind::Relu,
-    }
+    let name = act.map_or("relu", Activation::name);
+    <Kind as strum::IntoEnumIterator>::iter()
+        .find(|k| k.name() == name)
+        .unwrap_or(Kind::Relu)
 }
 
 #[cfg(test)]
