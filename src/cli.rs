@@ -160,6 +160,14 @@ pub fn main() -> ExitCode {
     let env = |name: &str| std::env::var(name).ok();
     let flag = lang_from_args(&args);
     let settings = config::path(env).map(|p| config::load(&p)).transpose();
+    let settings = settings.map(|loaded| {
+        loaded.map(|(config, warning)| {
+            if let Some(w) = warning {
+                eprintln!("{}: {w}", t!("cli-warning"));
+            }
+            config
+        })
+    });
     let chosen = settings
         .as_ref()
         .ok()

@@ -43,17 +43,28 @@ pub fn path(var: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
     Some(base.join("layerlab").join("config.toml"))
 }
 
-/// Reads the file at `path`; no file is no settings.
-pub fn load(path: &Path) -> Result<Config, FileError> {
+/// Reads the file at `path`; no file is no settings. A file that cannot be
+/// read as one (a FIFO, a device, `XDG_CONFIG_HOME` naming a file, a link
+/// to /dev/zero) gives the defaults and a warning to say so, so that no
+/// command waits or stops for it; a file that reads but is malformed is an
+/// error naming its line.
+pub fn load(path: &Path) -> Result<(Config, Option<String>), FileError> {
     let shown = path.display().to_string();
-    match std::fs::read_to_string(path) {
-        Ok(text) => parse(&text).map_err(|e| FileError { path: shown, ..e }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-        Err(e) => Err(FileError {
-            path: shown,
-            line: None,
-            message: t!("config-cannot-read", e = e.to_string()),
-        }),
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Config::default(), None)),
+        _ => {}
+    }
+    match crate::file::read_text(path) {
+        Ok(text) => parse(&text)
+            .map(|c| (c, None))
+            .map_err(|e| FileError { path: shown, ..e }),
+        Err(why) => {
+            let warning = t!(
+                "config-cannot-read",
+                e = format!("{}: {why}", crate::text::visible(&shown))
+            );
+            Ok((Config::default(), Some(warning)))
+        }
     }
 }
 

@@ -112,20 +112,29 @@ pub fn read_model(path: &Path) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| cannot(&e))
 }
 
+/// The metadata of `path` if it is a regular file; else why not. Every
+/// file layerlab reads is checked so before it is opened: opening a FIFO
+/// waits for a writer for ever.
+pub fn regular(path: &Path) -> Result<std::fs::Metadata, String> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| t!("file-cannot-read-the-file-e", e = e.to_string()))?;
+    if meta.is_file() {
+        return Ok(meta);
+    }
+    let what = if meta.is_dir() {
+        t!("file-a-folder")
+    } else {
+        t!("file-not-a-regular-file-a")
+    };
+    Err(t!("file-what-give-the-path-of", what = what.to_string()))
+}
+
 /// The text of a regular file of at most `MAX_FILE_BYTES`. A FIFO, a device
 /// or a folder is refused before it is opened: opening a FIFO would wait for
 /// a writer for ever.
 pub fn read_text(path: &Path) -> Result<String, String> {
     let cannot = |e: std::io::Error| t!("file-cannot-read-the-file-e", e = e.to_string());
-    let meta = std::fs::metadata(path).map_err(cannot)?;
-    if !meta.is_file() {
-        let what = if meta.is_dir() {
-            t!("file-a-folder")
-        } else {
-            t!("file-not-a-regular-file-a")
-        };
-        return Err(t!("file-what-give-the-path-of", what = what.to_string()));
-    }
+    let meta = regular(path)?;
     let too_large = || {
         let limit = MAX_FILE_BYTES >> 20;
         t!(

@@ -334,15 +334,31 @@ fn aligned(row: &[String], widths: &[usize], right: &[usize]) -> String {
     line
 }
 
+/// Text for a Markdown cell or heading: a name may hold `|` (which ends a
+/// cell) or HTML, which a renderer would run as markup.
+fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn markdown(net: &Network, analysis: &Analysis, totals: &[String]) -> String {
-    let mut out = format!("### {}\n\n", heading(net));
+    let mut out = format!("### {}\n\n", markdown_text(&heading(net)));
     if let Some(legend) = crate::words::shape_legend(net) {
         out.push_str(&format!("{legend}\n\n"));
     }
     out.push_str(&format!("| {} |\n", headers().join(" | ")));
     out.push_str("|--:|---|---|--:|--:|---|---|\n");
     for r in cells(net, analysis) {
-        let escaped: Vec<String> = r.iter().map(|c| c.replace('|', "\\|")).collect();
+        let escaped: Vec<String> = r.iter().map(|c| markdown_text(c)).collect();
         out.push_str(&format!("| {} |\n", escaped.join(" | ")));
     }
     out.push('\n');

@@ -1020,3 +1020,87 @@ fn commands_take_a_config_json_and_send_a_printout_to_import() {
             predicate::str::contains("layerlab import").and(predicate::str::contains("--input")),
         );
 }
+
+/// A file of this test's own, in a folder of its own under the system's.
+fn scratch(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("layerlab-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("written");
+    path
+}
+
+/// 20,000 nested Sequentials (a 380 KB printout) overflowed the stack and
+/// aborted; now the import refuses past 200 levels, naming the line.
+#[test]
+fn a_printout_nested_past_any_model_is_refused_not_a_crash() {
+    let n = 20_000;
+    let mut text = "Sequential(\n".repeat(n);
+    text.push_str("(0): Linear(in_features=4, out_features=4, bias=True)\n");
+    text.push_str(&")\n".repeat(n));
+    let path = scratch("deep.txt", &text);
+    layerlab()
+        .args(["import", path.to_str().unwrap(), "--input", "4"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("deep.txt:201:").and(predicate::str::contains("200")));
+}
+
+/// Names reach Markdown escaped: HTML in a block name is text, not markup,
+/// and `|` does not end the cell.
+#[test]
+fn markdown_escapes_html_and_pipes_in_names() {
+    let path = scratch(
+        "html.toml",
+        "name = \"a<b>&c\"\ninput = [1, 8, 8]\n\n[[layer]]\ntype = \"block\"\n\
+         name = \"<img src=x onerror=alert(1)>|x\"\n\n[[layer.layer]]\ntype = \"relu\"\n",
+    );
+    let md = stdout_of(&["summary", path.to_str().unwrap(), "--format", "markdown"]);
+    assert!(!md.contains("<img"), "{md}");
+    assert!(
+        md.contains("&lt;img src=x onerror=alert(1)&gt;\\|x"),
+        "{md}"
+    );
+    assert!(md.contains("a&lt;b&gt;&amp;c"), "{md}");
+}
+
+/// Every file layerlab reads is checked before it is opened: a FIFO given
+/// to `import` or `weights` is refused at once (they waited for ever), and
+/// a settings file that cannot be read gives the defaults with a warning
+/// (every command, even `presets`, used to hang or stop).
+#[test]
+fn a_fifo_or_a_settings_path_that_is_no_file_does_not_hang_or_stop() {
+    let dir = std::env::temp_dir().join(format!("layerlab-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("layerlab")).unwrap();
+    let fifo = dir.join("layerlab").join("config.toml");
+    let _ = std::fs::remove_file(&fifo);
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let fifo_path = fifo.to_str().unwrap();
+    for args in [
+        vec!["import", fifo_path, "--input", "3"],
+        vec!["weights", fifo_path],
+    ] {
+        layerlab()
+            .args(&args)
+            .timeout(std::time::Duration::from_secs(20))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("not a regular file"));
+    }
+    layerlab()
+        .env("XDG_CONFIG_HOME", &dir)
+        .arg("presets")
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("lenet"))
+        .stderr(predicate::str::contains("warning").and(predicate::str::contains("defaults")));
+    let file = scratch("not-a-folder", "");
+    layerlab()
+        .env("XDG_CONFIG_HOME", &file)
+        .arg("presets")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning"));
+}

@@ -76,6 +76,8 @@ const KNOWN_MODELS: &[&str] = &[
 /// module's input is found by analysing what came before it, so an import
 /// takes time growing with the square of its layers: 10,000 take seconds.)
 const MAX_COPIES: u64 = 10_000;
+/// The deepest a printout may nest its modules (real models: under 20).
+const MAX_DEPTH: usize = 200;
 const MAX_LAYERS: usize = 10_000;
 
 pub fn import(text: &str, input: Shape, name: &str) -> Result<Imported, Vec<ImportError>> {
@@ -166,6 +168,11 @@ fn parse(text: &str) -> Result<Node, Vec<ImportError>> {
                     repeat,
                 };
                 if rest.is_empty() {
+                    // Deeper than any real model nests: refuse before the
+                    // tree is deep enough to overflow the stack walking it.
+                    if stack.len() >= MAX_DEPTH {
+                        return Err(vec![err(line, t!("import-too-deep", max = MAX_DEPTH))]);
+                    }
                     stack.push(node(""));
                 } else if let Some(args) = closed(rest) {
                     match stack.last_mut() {

@@ -127,6 +127,7 @@ pub fn summary(tensors: &[Tensor]) -> Result<Summary, String> {
 pub fn read(path: &std::path::Path) -> Result<Vec<Tensor>, String> {
     use std::io::Read;
     let cannot = |e: std::io::Error| t!("file-cannot-read-the-file-e", e = e.to_string());
+    crate::file::regular(path)?;
     let mut file = std::fs::File::open(path).map_err(cannot)?;
     let mut len = [0u8; 8];
     file.read_exact(&mut len)
@@ -151,6 +152,9 @@ pub fn is_safetensors(path: &std::path::Path) -> bool {
         return true;
     }
     let mut start = [0u8; 9];
+    if crate::file::regular(path).is_err() {
+        return false;
+    }
     std::fs::File::open(path)
         .and_then(|mut f| f.read_exact(&mut start))
         .is_ok_and(|()| {
