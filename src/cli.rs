@@ -63,9 +63,12 @@ enum Command {
         /// Use this input instead of the file's: C,H,W (e.g. 3,32,32), H×W×C (e.g. 32x32x3), or one number for a sequence's or signal's length (e.g. 2048).
         #[arg(long, value_name = "SHAPE", value_parser = Shape::parse)]
         input: Option<Shape>,
-        /// Bytes per value for memory: fp32 (4), fp16 or bf16 (2), int8 (1).
+        /// Bytes per value for memory: fp32 (4), fp16 or bf16 (2), fp8 or int8 (1).
         #[arg(long, value_enum, default_value_t = Dtype::Fp32)]
         dtype: Dtype,
+        /// Bytes per value of the KV cache (inference), if not those of --dtype.
+        #[arg(long, value_enum, value_name = "DTYPE")]
+        kv_dtype: Option<Dtype>,
         /// Count memory for training with this optimizer (gradients, its state, every activation kept), not inference.
         #[arg(long, value_enum, value_name = "OPTIMIZER")]
         train: Option<Optimizer>,
@@ -211,6 +214,7 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
             kernels,
             input,
             dtype,
+            kv_dtype,
             train,
             batch,
             budget,
@@ -238,6 +242,7 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
                     dtype,
                     train,
                     batch,
+                    kv_dtype,
                 },
                 // --budget stands in for the file's [budget].
                 budget: budget.unwrap_or(net.budget),

@@ -247,6 +247,13 @@ pub trait Family: Sync {
         None
     }
 
+    /// The values inference keeps for one sequence between tokens, on
+    /// `input`: a causal attention's keys and values over min(L, window)
+    /// positions, a Mamba's convolution and scan states. The KV cache.
+    fn cache(&self, _layer: &Layer, _input: Shape) -> Option<u64> {
+        Some(0)
+    }
+
     /// The table's short description: `conv 5×5 ×6 s1 p0 relu`.
     fn label(&self, layer: &Layer) -> String;
 

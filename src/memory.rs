@@ -5,7 +5,8 @@
 //! workspace, fragmentation and mixed-precision master copies.
 
 use crate::engine::{Analysis, Row};
-use crate::network::Shape;
+use crate::layer::Layer;
+use crate::network::{Network, Shape};
 
 /// How values are stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -14,6 +15,7 @@ pub enum Dtype {
     Fp32,
     Fp16,
     Bf16,
+    Fp8,
     Int8,
 }
 
@@ -22,7 +24,7 @@ impl Dtype {
         match self {
             Dtype::Fp32 => 4,
             Dtype::Fp16 | Dtype::Bf16 => 2,
-            Dtype::Int8 => 1,
+            Dtype::Fp8 | Dtype::Int8 => 1,
         }
     }
 
@@ -31,6 +33,7 @@ impl Dtype {
             Dtype::Fp32 => "fp32",
             Dtype::Fp16 => "fp16",
             Dtype::Bf16 => "bf16",
+            Dtype::Fp8 => "fp8",
             Dtype::Int8 => "int8",
         }
     }
@@ -70,6 +73,8 @@ pub struct Setting {
     /// `None` for inference.
     pub train: Option<Optimizer>,
     pub batch: u64,
+    /// How the KV cache is stored; `None`: as the weights.
+    pub kv_dtype: Option<Dtype>,
 }
 
 impl Default for Setting {
@@ -78,6 +83,7 @@ impl Default for Setting {
             dtype: Dtype::Fp32,
             train: None,
             batch: 1,
+            kv_dtype: None,
         }
     }
 }
@@ -89,6 +95,9 @@ pub struct Memory {
     pub gradients: u64,
     pub optimizer: u64,
     pub activations: u64,
+    /// Inference's KV cache (and a Mamba's states) for the input's length,
+    /// in `total`; 0 in training, which keeps none.
+    pub kv_cache: u64,
     pub total: u64,
 }
 
@@ -111,6 +120,67 @@ pub fn memory(analysis: &Analysis, input: Shape, setting: Setting) -> Option<Mem
     })
 }
 
+/// `memory`, with inference's KV cache: batch × the values every causal
+/// attention (and Mamba) keeps × the cache's bytes, added to the total.
+pub fn memory_with_cache(net: &Network, analysis: &Analysis, setting: Setting) -> Option<Memory> {
+    let m = memory(analysis, net.input, setting)?;
+    if setting.train.is_some() {
+        return Some(m);
+    }
+    let bytes = setting.kv_dtype.unwrap_or(setting.dtype).bytes();
+    let kv_cache = cache_values(net, analysis)?
+        .checked_mul(bytes)?
+        .checked_mul(setting.batch)?;
+    Some(Memory {
+        kv_cache,
+        total: m.total.checked_add(kv_cache)?,
+        ..m
+    })
+}
+
+/// `max_batch`, counting each sequence's KV cache in inference.
+pub fn max_batch_with_cache(
+    net: &Network,
+    analysis: &Analysis,
+    setting: Setting,
+    limit: u64,
+) -> Option<u64> {
+    let (fixed, mut per_sample) = parts(analysis, net.input, setting)?;
+    if setting.train.is_none() {
+        let bytes = setting.kv_dtype.unwrap_or(setting.dtype).bytes();
+        per_sample = per_sample.checked_add(cache_values(net, analysis)?.checked_mul(bytes)?)?;
+    }
+    let room = limit.checked_sub(fixed.total)?;
+    let batch = room.checked_div(per_sample)?;
+    (batch >= 1).then_some(batch)
+}
+
+/// The cache values of one sequence: each layer's, from its family, on the
+/// input the analysis gave it; a block's `repeat` passes each keep their
+/// own (shared weights or not). `None` where a layer cannot be computed.
+pub fn cache_values(net: &Network, analysis: &Analysis) -> Option<u64> {
+    fn walk(layers: &[Layer], rows: &[Row]) -> Option<u64> {
+        let mut sum = 0u64;
+        for (layer, row) in layers.iter().zip(rows) {
+            let own = crate::family::of(layer.kind).cache(layer, row.input?)?;
+            let mut inner = 0u64;
+            for (branch, inner_rows) in layer.branches.iter().zip(&row.inner) {
+                inner = inner.checked_add(walk(branch, inner_rows)?)?;
+            }
+            let passes = if layer.kind == crate::layer::Kind::Block {
+                layer.repeat.get()
+            } else {
+                1
+            };
+            sum = sum
+                .checked_add(own)?
+                .checked_add(inner.checked_mul(passes)?)?;
+        }
+        Some(sum)
+    }
+    walk(&net.layers, &analysis.rows)
+}
+
 /// What does not grow with the batch (weights, gradients, optimizer state,
 /// in `total` too), and the activation bytes of one sample.
 fn parts(analysis: &Analysis, input: Shape, setting: Setting) -> Option<(Memory, u64)> {
@@ -129,6 +199,7 @@ fn parts(analysis: &Analysis, input: Shape, setting: Setting) -> Option<(Memory,
         gradients,
         optimizer,
         activations: 0,
+        kv_cache: 0,
         total: weights.checked_add(gradients)?.checked_add(optimizer)?,
     };
     Some((fixed, values.checked_mul(bytes)?))
@@ -316,6 +387,78 @@ mod tests {
         (analyze(&net), net.input)
     }
 
+    fn cache_of(preset: &str, setting: Setting) -> Memory {
+        let net = crate::presets::load(preset).unwrap();
+        memory_with_cache(&net, &analyze(&net), setting).unwrap()
+    }
+
+    const BF16: Setting = Setting {
+        dtype: Dtype::Bf16,
+        train: None,
+        batch: 1,
+        kv_dtype: None,
+    };
+
+    /// 32 layers × 2 (key, value) × 8 kv heads × 128 × 2 bytes = 128 KiB a
+    /// token: exactly 1 GiB at Llama 3's 8,192 tokens, in the total.
+    #[test]
+    fn llama3_8b_keeps_one_gib_of_kv_cache_at_8192_tokens_in_bf16() {
+        let m = cache_of("llama3-8b", BF16);
+        assert_eq!(m.kv_cache, 1_073_741_824);
+        assert_eq!(m.total, m.weights + m.activations + m.kv_cache);
+        let batch4 = cache_of("llama3-8b", Setting { batch: 4, ..BF16 });
+        assert_eq!(batch4.kv_cache, 4 * 1_073_741_824);
+        let fp8 = Setting {
+            kv_dtype: Some(Dtype::Fp8),
+            ..BF16
+        };
+        assert_eq!(cache_of("llama3-8b", fp8).kv_cache, 536_870_912);
+    }
+
+    /// Mistral's 4,096-token window caps what each layer keeps: at 8,192
+    /// tokens, half of what Llama's full attention keeps.
+    #[test]
+    fn a_sliding_window_caps_the_cache() {
+        assert_eq!(
+            cache_of("mistral-7b", BF16).kv_cache,
+            32 * 2 * 8 * 128 * 2 * 4096
+        );
+    }
+
+    /// GPT-2: every head keeps its own keys (2·E a token per layer); BERT's
+    /// encoder is not causal and keeps none; Mamba keeps its states,
+    /// whatever the length; training keeps no cache.
+    #[test]
+    fn the_cache_follows_each_kind() {
+        assert_eq!(cache_of("gpt2", BF16).kv_cache, 12 * 2 * 768 * 1024 * 2);
+        assert_eq!(cache_of("bert-base", BF16).kv_cache, 0);
+        assert_eq!(
+            cache_of("mamba-130m", BF16).kv_cache,
+            24 * 1536 * (4 + 16) * 2
+        );
+        let adam = Setting {
+            train: Some(Optimizer::Adam),
+            ..BF16
+        };
+        assert_eq!(cache_of("llama3-8b", adam).kv_cache, 0);
+    }
+
+    /// The largest batch counts each sequence's cache.
+    #[test]
+    fn the_largest_batch_leaves_room_for_each_sequences_cache() {
+        let net = crate::presets::load("llama3-8b").unwrap();
+        let a = analyze(&net);
+        let limit = 80 << 30;
+        let n = max_batch_with_cache(&net, &a, BF16, limit).unwrap();
+        let at = |batch| {
+            memory_with_cache(&net, &a, Setting { batch, ..BF16 })
+                .unwrap()
+                .total
+        };
+        assert!(at(n) <= limit && at(n + 1) > limit, "{n}");
+        assert!(n < max_batch(&a, net.input, BF16, limit).unwrap());
+    }
+
     #[test]
     fn training_vgg16_in_fp16_with_adam_at_batch_8() {
         let (a, input) = vgg16();
@@ -323,6 +466,7 @@ mod tests {
             dtype: Dtype::Fp16,
             train: Some(Optimizer::Adam),
             batch: 8,
+            kv_dtype: None,
         };
         let m = memory(&a, input, setting).unwrap();
         // 138,357,544 parameters × 2 bytes.

@@ -7,7 +7,7 @@ pub mod json;
 pub mod sweep;
 
 use crate::engine::{Analysis, Row, Status};
-use crate::memory::{Budget, Memory, Setting, Use, max_batch, memory};
+use crate::memory::{Budget, Memory, Setting, Use, max_batch_with_cache, memory_with_cache};
 use crate::network::{Network, Shape};
 use crate::outline::{self, Item, Line, branch_label};
 use crate::text::visible;
@@ -37,7 +37,7 @@ pub struct Fit {
 impl Fit {
     /// The memory total and each limit's use, for `net` as analysed.
     pub fn uses(&self, net: &Network, analysis: &Analysis) -> Vec<Use> {
-        let total = memory(analysis, net.input, self.setting).map(|m| m.total);
+        let total = memory_with_cache(net, analysis, self.setting).map(|m| m.total);
         let t = &analysis.totals;
         self.budget.check(total, t.params, t.macs)
     }
@@ -162,7 +162,7 @@ fn totals_lines(net: &Network, analysis: &Analysis, fit: &Fit) -> Vec<String> {
         lines.push(budget_line(&u));
     }
     if let Some(limit) = fit.budget.memory {
-        let batch = max_batch(analysis, net.input, fit.setting, limit);
+        let batch = max_batch_with_cache(net, analysis, fit.setting, limit);
         lines.push(match batch {
             Some(n) => t!(
                 "report-max-batch",
@@ -177,10 +177,20 @@ fn totals_lines(net: &Network, analysis: &Analysis, fit: &Fit) -> Vec<String> {
 
 /// `Memory (fp32, inference, batch 1): weights …, activations …, total …`.
 fn memory_line(net: &Network, analysis: &Analysis, setting: Setting) -> String {
-    let m = memory(analysis, net.input, setting);
+    let m = memory_with_cache(net, analysis, setting);
     let part = |f: fn(&Memory) -> u64| m.as_ref().map_or_else(|| "—".to_string(), |m| bytes(f(m)));
     let (dtype, batch) = (setting.dtype.name(), thousands(setting.batch));
     match setting.train {
+        None if m.is_some_and(|m| m.kv_cache > 0) => t!(
+            "report-memory-inference-cache",
+            dtype = dtype,
+            batch = batch,
+            weights = part(|m| m.weights),
+            activations = part(|m| m.activations),
+            cache = part(|m| m.kv_cache),
+            kv_dtype = setting.kv_dtype.unwrap_or(setting.dtype).name(),
+            total = part(|m| m.total)
+        ),
         None => t!(
             "report-memory-inference",
             dtype = dtype,

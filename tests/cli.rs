@@ -1104,3 +1104,32 @@ fn a_fifo_or_a_settings_path_that_is_no_file_does_not_hang_or_stop() {
         .success()
         .stderr(predicate::str::contains("warning"));
 }
+
+/// Inference memory holds the KV cache: Llama 3 8B at 8,192 tokens in bf16
+/// keeps exactly 1 GiB, half of that with an fp8 cache; the summary says it.
+#[test]
+fn summary_counts_the_kv_cache_in_inference_memory() {
+    let json = |extra: &[&str]| -> Value {
+        let mut args = vec![
+            "summary",
+            "--preset",
+            "llama3-8b",
+            "--dtype",
+            "bf16",
+            "--format",
+            "json",
+        ];
+        args.extend(extra);
+        serde_json::from_str(&stdout_of(&args)).unwrap()
+    };
+    let bf16 = json(&[]);
+    assert_eq!(bf16["memory"]["kv_cache"], 1_073_741_824u64);
+    let fp8 = json(&["--kv-dtype", "fp8"]);
+    assert_eq!(fp8["memory"]["kv_cache"], 536_870_912u64);
+    assert_eq!(
+        bf16["memory"]["total"].as_u64().unwrap() - fp8["memory"]["total"].as_u64().unwrap(),
+        536_870_912
+    );
+    let table = stdout_of(&["summary", "--preset", "llama3-8b", "--dtype", "bf16"]);
+    assert!(table.contains("KV cache 1.0 GiB (bf16"), "{table}");
+}

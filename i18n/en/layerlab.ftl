@@ -628,7 +628,8 @@ report-budget-over = Budget { $what }: { $used } of { $limit } ✗ over by { $ov
 report-budget-unknown = Budget { $what }: unknown (a layer is broken) of { $limit } ✗
 report-max-batch = Largest batch within { $limit }: { $batch }
 report-no-batch = Largest batch within { $limit }: none (not even one sample fits)
-cli-arg-dtype = Bytes per value for memory: fp32 (4), fp16 or bf16 (2), int8 (1)
+cli-arg-dtype = Bytes per value for memory: fp32 (4), fp16 or bf16 (2), fp8 or int8 (1)
+cli-arg-kv_dtype = Bytes per value of the KV cache (inference), if not those of --dtype
 cli-arg-train = Count memory for training with this optimizer (gradients, its state, every activation kept), not inference
 cli-arg-batch = Samples per batch, for the activations' memory
 cli-arg-budget = Limits to hold the network to, e.g. memory=8GiB,params=5M,macs=1G; over any, the exit status is 1
@@ -894,3 +895,5 @@ import-keras-signal = { $class } acts on Keras' last axis, the channels, after a
 import-keras-conv1d-sequence = a 1-D convolution or pool here reads (steps, channels) made by the layers before it, which layerlab would read as [C, L]: not followed (a Conv1D straight on the model's input is)
 import-keras-norm-axis = a LayerNormalization over an axis other than the last is not something layerlab counts
 import-too-deep = modules nested more than { $max } deep: no model nests so far, and layerlab stops here rather than overflow
+report-memory-inference-cache = Memory ({ $dtype }, inference, batch { $batch }): weights { $weights }, activations { $activations } (the largest layer's input and output), KV cache { $cache } ({ $kv_dtype }, keys and values of every causal attention at this length), total { $total }
+memory-kv-cache = KV cache

@@ -129,6 +129,20 @@ impl Family for Attention {
         })
     }
 
+    /// 2·kv·d values a position (a key and a value per key/value head),
+    /// over the positions a token can see: all L, or the window.
+    fn cache(&self, layer: &Layer, input: Shape) -> Option<u64> {
+        if !layer.extra.causal {
+            return Some(0);
+        }
+        let Shape::Matrix { rows: l, cols: e } = input else {
+            return None;
+        };
+        let Heads { kv, d, .. } = heads(layer, e).ok()?;
+        let seen = layer.extra.window.map_or(l, |w| l.min(w.get()));
+        2u64.checked_mul(kv)?.checked_mul(d)?.checked_mul(seen)
+    }
+
     fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
         let e = input.last();
         let Ok(Heads { h, kv, d }) = heads(layer, e) else {

@@ -84,6 +84,14 @@ impl Family for Mamba {
         })
     }
 
+    /// Its states, whatever the length (transformers' MambaCache): the
+    /// convolution's last `conv` inputs and the scan's N values, per
+    /// inner channel.
+    fn cache(&self, layer: &Layer, input: Shape) -> Option<u64> {
+        let (di, _, n, conv) = sizes(layer, input.last()).ok()?;
+        di.checked_mul(conv.checked_add(n)?)
+    }
+
     fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
         let e = input.last();
         let Ok((di, r, n, conv)) = sizes(layer, e) else {

@@ -187,6 +187,17 @@ impl Family for Sequence {
         }
     }
 
+    /// A causal transformer layer keeps a key and a value of E for every
+    /// position it has seen.
+    fn cache(&self, layer: &Layer, input: Shape) -> Option<u64> {
+        match (self.0, input) {
+            (Seq::Transformer, Shape::Matrix { rows: l, cols: e }) if layer.extra.causal => {
+                2u64.checked_mul(e)?.checked_mul(l)
+            }
+            _ => Some(0),
+        }
+    }
+
     fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
         let e = input.last();
         match self.0 {

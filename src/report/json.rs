@@ -5,7 +5,7 @@
 use crate::engine::{Analysis, ReceptiveField, Row};
 use crate::explain::explain;
 use crate::layer::Layer;
-use crate::memory::{Memory, max_batch, memory};
+use crate::memory::{Memory, max_batch_with_cache, memory_with_cache};
 use crate::network::{Kernels, Network, Shape};
 use crate::report::Fit;
 use serde::Serialize;
@@ -208,10 +208,10 @@ pub fn write(
         dtype: setting.dtype.name(),
         train: setting.train.map(|o| o.name()),
         batch: setting.batch,
-        memory: memory(analysis, net.input, setting),
+        memory: memory_with_cache(net, analysis, setting),
         budget,
         max_batch: (fit.budget.memory)
-            .and_then(|limit| max_batch(analysis, net.input, setting, limit)),
+            .and_then(|limit| max_batch_with_cache(net, analysis, setting, limit)),
     };
     let mut out = std::io::BufWriter::new(out);
     crate::lang::machine(|| serde_json::to_writer_pretty(&mut out, &summary))?;

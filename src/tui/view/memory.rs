@@ -6,7 +6,7 @@
 
 use super::super::app::App;
 use super::super::theme::Theme;
-use crate::memory::{Dtype, Memory, Optimizer, Setting, max_batch, memory};
+use crate::memory::{Dtype, Memory, Optimizer, Setting, max_batch, memory, memory_with_cache};
 use crate::units::{bytes, thousands};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -22,6 +22,7 @@ const TRAINING: Setting = Setting {
     dtype: Dtype::Fp32,
     train: Some(Optimizer::Adam),
     batch: 1,
+    kv_dtype: None,
 };
 
 pub fn render(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
@@ -33,7 +34,7 @@ pub fn render(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let (net, analysis) = (app.net(), app.analysis());
-    let inference = memory(analysis, net.input, Setting::default());
+    let inference = memory_with_cache(net, analysis, Setting::default());
     let training = memory(analysis, net.input, TRAINING);
     let (Some(inference), Some(training)) = (inference, training) else {
         Paragraph::new(Line::styled(t!("memory-broken"), t.error)).render(inner, buf);
@@ -146,6 +147,7 @@ fn breakdown<'a>(t: &Theme, inference: &Memory, training: &Memory, width: usize)
             (m.gradients, t.more, t!("memory-gradients")),
             (m.optimizer, t.changed, t!("memory-optimizer")),
             (m.activations, t.warning, t!("memory-activations")),
+            (m.kv_cache, t.title, t!("memory-kv-cache")),
         ]
     };
     let row = |label: String, m: &Memory| {
@@ -157,8 +159,14 @@ fn breakdown<'a>(t: &Theme, inference: &Memory, training: &Memory, width: usize)
         spans.push(Span::raw(format!(" {}", bytes(m.total))));
         Line::from(spans)
     };
-    let legend: Vec<Span> = parts(training)
+    // Training's parts, and inference's KV cache (training keeps none).
+    let shown = Memory {
+        kv_cache: inference.kv_cache,
+        ..*training
+    };
+    let legend: Vec<Span> = parts(&shown)
         .into_iter()
+        .filter(|(n, _, name)| *n > 0 || *name != t!("memory-kv-cache"))
         .flat_map(|(n, style, name)| {
             [
                 Span::styled("█ ", style),
