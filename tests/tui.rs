@@ -1952,3 +1952,74 @@ fn a_mixture_of_experts_shows_its_active_parameters_beside_the_total() {
     let llama = screen(&draw(&open("llama3-8b"), 140, 40));
     assert!(llama.contains("Total params: 8,030,261,248 "), "{llama}");
 }
+
+/// Only an accepted answer counts, and once: a right shape beside an
+/// unreadable count is refused as a whole, however often Enter is pressed.
+#[test]
+fn a_refused_answer_scores_nothing_however_often_it_is_sent() {
+    let mut app = open("lenet");
+    press(&mut app, "jjjQ");
+    app.handle_event(&key(KeyCode::Enter));
+    press(&mut app, "8x8x16");
+    app.handle_event(&key(KeyCode::Tab));
+    press(&mut app, "abc");
+    for _ in 0..3 {
+        app.handle_event(&key(KeyCode::Enter));
+    }
+    let text = screen(&draw(&app, 160, 30));
+    assert!(text.contains("quiz: 0 of 0 right"), "{text}");
+    assert!(text.contains("not \"abc\""), "{text}");
+    // Corrected, it counts once: the shape and the count, 2 of 2.
+    for _ in 0..3 {
+        app.handle_event(&key(KeyCode::Backspace));
+    }
+    press(&mut app, "2416");
+    app.handle_event(&key(KeyCode::Enter));
+    app.handle_event(&key(KeyCode::Enter));
+    let text = screen(&draw(&app, 160, 30));
+    assert!(text.contains("quiz: 2 of 2 right"), "{text}");
+}
+
+/// In a quiz nothing gives a hidden answer away: the memory view, the
+/// copied table, the picture, export, fixes and "next broken" are refused
+/// with the reason; the header's "fits from" and a red input row are not
+/// shown; the form's example is no answer of LeNet's.
+#[test]
+fn a_quiz_gives_no_hidden_answer_away() {
+    let mut app = open("lenet-stride2");
+    let before = screen(&draw(&app, 160, 30));
+    assert!(before.contains("fits from"), "{before}");
+    press(&mut app, "jQ");
+    for k in ["m", "y", "v", "x", "f", "e"] {
+        let effect = press(&mut app, k);
+        assert!(effect.is_none(), "{k} does nothing");
+        let text = screen(&draw(&app, 160, 30));
+        assert!(text.contains("not during the quiz"), "{k}: {text}");
+        assert!(!text.contains("Memory: where it goes"), "{k}");
+    }
+    let text = screen(&draw(&app, 160, 30));
+    assert!(!text.contains("fits from"), "{text}");
+    let buf = draw(&app, 160, 30);
+    let input = row_starting(&buf, "0  input");
+    assert_ne!(
+        colour_of(&buf, input, "input").0,
+        Color::Red,
+        "the input row is not red"
+    );
+    app.handle_event(&key(KeyCode::Enter));
+    let form = screen(&draw(&app, 160, 30));
+    assert!(form.contains("7×5×3"), "{form}");
+    for answer in ["24×24×6", "12×12×6", "256"] {
+        assert!(!form.contains(answer), "the example gives {answer} away");
+    }
+}
+
+/// A quiz of nothing is refused.
+#[test]
+fn a_quiz_on_an_empty_network_is_refused() {
+    let mut app = App::new(layerlab::network::Network::empty("empty"), None, None);
+    press(&mut app, "Q");
+    let text = screen(&draw(&app, 120, 30));
+    assert!(text.contains("no layers to ask about"), "{text}");
+    assert!(!text.contains("quiz: 0 of 0"), "{text}");
+}

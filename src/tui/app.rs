@@ -353,6 +353,9 @@ impl App {
     }
 
     fn act(&mut self, action: Action) -> Option<Effect> {
+        if self.refused_in_quiz(action) {
+            return None;
+        }
         let last = self.rows() - 1;
         match action {
             Action::SelectUp => self.selected = self.selected.saturating_sub(1),

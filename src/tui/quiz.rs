@@ -4,6 +4,7 @@
 //! and the formula behind it, and the score is kept.
 
 use super::app::{App, Mode};
+use super::keys::Action;
 use crate::engine::Row;
 use crate::explain::explain;
 use crate::network::Shape;
@@ -169,7 +170,36 @@ fn parse_count_answer(text: &str) -> Option<Option<u64>> {
 }
 
 impl App {
+    /// Whether a quiz is on and still hides an answer.
+    pub fn quiz_hides_any(&self) -> bool {
+        self.quiz
+            .as_ref()
+            .is_some_and(|q| q.hides_any(self.net().layers.len()))
+    }
+
+    /// `m`, `y`, `v`, `x`, `f` and `e` show counts, shapes or where the
+    /// network breaks: in a quiz that hides any, they are refused.
+    pub(super) fn refused_in_quiz(&mut self, action: Action) -> bool {
+        let reveals = matches!(
+            action,
+            Action::Memory
+                | Action::Copy
+                | Action::View
+                | Action::Export
+                | Action::Fix
+                | Action::NextBroken
+        );
+        if reveals && self.quiz_hides_any() {
+            self.fail(t!("quiz-would-reveal"));
+            return true;
+        }
+        false
+    }
+
     pub(super) fn toggle_quiz(&mut self) {
+        if self.quiz.is_none() && self.net().layers.is_empty() {
+            return self.fail(t!("quiz-nothing-to-ask"));
+        }
         match self.quiz.take() {
             Some(q) => self.say(t!(
                 "quiz-quiz-over-of-right-everything",
@@ -225,32 +255,36 @@ impl App {
             return;
         };
         let why = explain(l, &row, self.net().kernels);
-        let mut said = Vec::new();
+        // Every answer is read before any counts: one that cannot be read
+        // refuses the form as it is, and nothing is scored twice.
+        let mut judged = Vec::new();
         for &(cell, ref input) in &form.entries {
-            let shape = cell == QuizCell::Output;
             let typed = input.value().trim().to_string();
-            if typed.is_empty() {
+            let still_hidden = self.quiz.as_ref().is_some_and(|q| q.hides(layer, cell));
+            if typed.is_empty() || !still_hidden {
                 continue;
             }
-            let right = if shape {
-                match parse_shape_answer(&typed) {
-                    Some(answer) => answer == row.output,
-                    None => {
-                        self.fail(t!("quiz-write-the-shape", typed = format!("{typed:?}")));
-                        self.mode = Mode::Answer(form);
-                        return;
-                    }
-                }
-            } else {
-                match parse_count_answer(&typed) {
-                    Some(answer) => answer == row.params,
-                    None => {
-                        self.fail(t!("quiz-write-the-count", typed = format!("{typed:?}")));
-                        self.mode = Mode::Answer(form);
-                        return;
-                    }
-                }
+            let right = match cell {
+                QuizCell::Output => parse_shape_answer(&typed).map(|a| a == row.output),
+                QuizCell::Params => parse_count_answer(&typed).map(|a| a == row.params),
             };
+            match (right, cell) {
+                (Some(right), _) => judged.push((cell, typed, right)),
+                (None, QuizCell::Output) => {
+                    self.fail(t!("quiz-write-the-shape", typed = format!("{typed:?}")));
+                    self.mode = Mode::Answer(form);
+                    return;
+                }
+                (None, QuizCell::Params) => {
+                    self.fail(t!("quiz-write-the-count", typed = format!("{typed:?}")));
+                    self.mode = Mode::Answer(form);
+                    return;
+                }
+            }
+        }
+        let mut said = Vec::new();
+        for (cell, typed, right) in judged {
+            let shape = cell == QuizCell::Output;
             let correct = if shape {
                 let value = row.output.map_or_else(
                     || t!("quiz-the-layer-cannot-be-computed").to_string(),

@@ -304,8 +304,9 @@ fn shown(app: &App, row: TableRow, lines: &[TreeLine], first: usize) -> Shown {
             }
         }
         TableRow::Input => {
+            let quizzing = app.quiz_hides_any();
             let (style, remark) = match app.doc().min_input() {
-                Some(min) if crate::smallest::too_small(app.net().input, min) => (
+                Some(min) if !quizzing && crate::smallest::too_small(app.net().input, min) => (
                     t.error,
                     t!(
                         "table-smaller-than-the-smallest-input",
