@@ -291,16 +291,10 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
             match output {
                 None => return emit(&code),
                 Some(path) => {
-                    if let Err(e) = file::write_atomic(&path, code.as_bytes()) {
-                        eprintln!(
-                            "{}: {} {}: {e}",
-                            error(),
-                            t!("cli-cannot-write"),
-                            path.display()
-                        );
+                    if !write_output(&path, code.as_bytes()) {
                         return ExitCode::FAILURE;
                     }
-                    let (shown, name) = (path.display(), to.name());
+                    let (shown, name) = (shown_path(&path), to.name());
                     eprintln!(
                         "{}",
                         t!(
@@ -386,7 +380,8 @@ fn import_command(
     input: Option<Shape>,
     output: Option<&std::path::Path>,
 ) -> ExitCode {
-    let shown = path.display().to_string();
+    // The path as given may hold escape sequences: never echoed raw.
+    let shown = crate::text::visible(&path.display().to_string()).into_owned();
     if crate::import::safetensors::is_safetensors(path) {
         eprintln!("{}: {shown}: {}", error(), t!("cli-import-safetensors"));
         return ExitCode::from(2);
@@ -394,7 +389,7 @@ fn import_command(
     let text = match file::read_model(path) {
         Ok(text) => text,
         Err(e) => {
-            eprintln!("{}: {shown}: {e}", error());
+            eprintln!("{}: {shown}: {}", error(), crate::text::visible(&e));
             return ExitCode::from(2);
         }
     };
@@ -446,20 +441,14 @@ fn import_command(
             shown
         }
         Some(to) => {
-            if let Err(e) = file::write_atomic(to, toml.as_bytes()) {
-                eprintln!(
-                    "{}: {} {}: {e}",
-                    error(),
-                    t!("cli-cannot-write"),
-                    to.display()
-                );
+            if !write_output(to, toml.as_bytes()) {
                 return ExitCode::FAILURE;
             }
             eprintln!(
                 "{}",
                 t!(
                     "cli-imported-to",
-                    to = to.display().to_string(),
+                    to = shown_path(to),
                     params = params,
                     output = out_shape
                 )
@@ -469,15 +458,50 @@ fn import_command(
     }
 }
 
+/// A path as the terminal may show it: escape sequences in a file name
+/// are written out, never sent raw.
+fn shown_path(path: &std::path::Path) -> String {
+    crate::text::visible(&path.display().to_string()).into_owned()
+}
+
+/// Writes an `-o` file, or says on stderr why not. Only a regular file (or
+/// none) is written: a FIFO, a device or a link to one is refused rather
+/// than replaced by a regular file (as root, `-o /dev/null` would have
+/// replaced the system's).
+fn write_output(path: &std::path::Path, bytes: &[u8]) -> bool {
+    let refused = match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => Some(t!("cli-output-not-a-file")),
+        _ => None,
+    };
+    let result = match refused {
+        Some(why) => Err(why),
+        None => file::write_atomic(path, bytes).map_err(|e| e.to_string()),
+    };
+    match result {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!(
+                "{}: {} {}: {}",
+                error(),
+                t!("cli-cannot-write"),
+                shown_path(path),
+                crate::text::visible(&e)
+            );
+            false
+        }
+    }
+}
+
 /// `weights`: a safetensors header added up.
 fn weights_command(path: &std::path::Path, format: PairFormat) -> ExitCode {
     use crate::import::safetensors;
-    let shown = path.display().to_string();
+    // The path as given may hold escape sequences: never echoed raw.
+    let shown = crate::text::visible(&path.display().to_string()).into_owned();
     let summary = safetensors::read(path).and_then(|t| safetensors::summary(&t));
     let s = match summary {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("{}: {shown}: {e}", error());
+            eprintln!("{}: {shown}: {}", error(), crate::text::visible(&e));
             return ExitCode::from(2);
         }
     };

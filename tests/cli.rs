@@ -1133,3 +1133,74 @@ fn summary_counts_the_kv_cache_in_inference_memory() {
     let table = stdout_of(&["summary", "--preset", "llama3-8b", "--dtype", "bf16"]);
     assert!(table.contains("KV cache 1.0 GiB (bf16"), "{table}");
 }
+
+/// `-o` writes only a regular file: a FIFO (or a device, or a link to one)
+/// is refused and left as it was, not replaced by a regular file.
+#[test]
+fn an_output_that_is_not_a_regular_file_is_refused_and_left_alone() {
+    let dir = std::env::temp_dir().join(format!("layerlab-out-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("out.py");
+    let _ = std::fs::remove_file(&fifo);
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    layerlab()
+        .args([
+            "export",
+            "--preset",
+            "lenet",
+            "--to",
+            "pytorch",
+            "-o",
+            fifo.to_str().unwrap(),
+        ])
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a regular file"));
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::metadata(&fifo).unwrap().file_type().is_fifo(),
+        "still a FIFO"
+    );
+}
+
+/// A file name holding an escape sequence is written out, never sent raw
+/// to the terminal (it could retitle the window or clear the screen).
+#[test]
+fn paths_and_names_from_files_reach_the_terminal_escaped() {
+    let path = scratch("evil\x1b]0;pwned\x07.txt", "Frobnicate(\n");
+    let out = layerlab()
+        .args(["import", path.to_str().unwrap(), "--input", "3"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains('\x1b'), "{stderr:?}");
+    assert!(stderr.contains("evil"), "{stderr:?}");
+}
+
+/// Totals past 2^64 are said to be too large, not printed saturated.
+#[test]
+fn weights_past_two_to_the_64_are_too_large_to_count() {
+    let tensors: Vec<String> = (0..5)
+        .map(|i| format!("\"t{i}\": {{\"dtype\": \"U8\", \"shape\": [4611686018427387904], \"data_offsets\": [0, 0]}}"))
+        .collect();
+    let header = format!("{{{}}}", tensors.join(", "));
+    let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+    bytes.extend(header.as_bytes());
+    let dir = std::env::temp_dir().join(format!("layerlab-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("big.safetensors");
+    std::fs::write(&path, bytes).unwrap();
+    layerlab()
+        .args(["weights", path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("too large to count"))
+        .stdout(predicate::str::contains("18,446,744,073,709,551,615").not());
+}

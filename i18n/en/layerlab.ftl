@@ -899,3 +899,5 @@ report-memory-inference-cache = Memory ({ $dtype }, inference, batch { $batch })
 memory-kv-cache = KV cache
 quiz-would-reveal = not during the quiz: that would show the hidden answers (Q ends the quiz)
 quiz-nothing-to-ask = the network has no layers to ask about: add one first (a)
+safetensors-total-too-large = the tensors add up to more than 2^64 values or bytes: too large to count
+cli-output-not-a-file = it is not a regular file (a FIFO, a device or a link to one): give a file to write

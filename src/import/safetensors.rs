@@ -97,11 +97,13 @@ pub fn summary(tensors: &[Tensor]) -> Result<Summary, String> {
         let bytes = n
             .checked_mul(per)
             .ok_or_else(|| t!("safetensors-too-large", name = t.name.clone()))?;
-        s.params = s.params.saturating_add(n);
-        s.bytes = s.bytes.saturating_add(bytes);
+        // A total past 2^64 is said to be so, never shown saturated as if exact.
+        let too_large = || t!("safetensors-total-too-large");
+        s.params = s.params.checked_add(n).ok_or_else(too_large)?;
+        s.bytes = s.bytes.checked_add(bytes).ok_or_else(too_large)?;
         let d = s.by_dtype.entry(t.dtype.clone()).or_default();
-        d.0 = d.0.saturating_add(n);
-        d.1 = d.1.saturating_add(bytes);
+        d.0 = d.0.checked_add(n).ok_or_else(too_large)?;
+        d.1 = d.1.checked_add(bytes).ok_or_else(too_large)?;
         let module: Vec<&str> = t
             .name
             .rsplit_once('.')
@@ -117,7 +119,7 @@ pub fn summary(tensors: &[Tensor]) -> Result<Summary, String> {
             .collect();
         let m = s.by_module.entry(module.join(".")).or_default();
         m.0 += 1;
-        m.1 = m.1.saturating_add(n);
+        m.1 = m.1.checked_add(n).ok_or_else(too_large)?;
     }
     Ok(s)
 }
