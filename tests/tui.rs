@@ -2023,3 +2023,42 @@ fn a_quiz_on_an_empty_network_is_refused() {
     assert!(text.contains("no layers to ask about"), "{text}");
     assert!(!text.contains("quiz: 0 of 0"), "{text}");
 }
+
+/// A paste reaches the search and go-to prompts (it was dropped), and a
+/// long paste goes in at once, where the cursor is, newlines as spaces.
+#[test]
+fn a_paste_reaches_search_and_go_to_at_the_cursor() {
+    let mut app = open("lenet");
+    press(&mut app, "/");
+    app.handle_event(&Event::Paste("dense".into()));
+    app.handle_event(&key(KeyCode::Enter));
+    let buf = draw(&app, 120, 30);
+    let selected = lines(&buf)
+        .into_iter()
+        .find(|l| l.contains("dense 120"))
+        .unwrap_or_default();
+    assert!(!selected.is_empty(), "the search found the dense layer");
+    assert_eq!(app.search_query().as_deref(), Some("dense"));
+
+    press(&mut app, ":");
+    app.handle_event(&Event::Paste("3".into()));
+    app.handle_event(&key(KeyCode::Enter));
+    let text = screen(&draw(&app, 120, 30));
+    assert!(text.contains("conv 5×5 ×16"), "{text}");
+
+    // 100,000 characters at once, then one typed after them.
+    press(&mut app, "/");
+    app.handle_event(&Event::Paste("a\nb".repeat(33_334)));
+    press(&mut app, "Z");
+    let query = app.search_query().unwrap_or_default();
+    assert_eq!(
+        query.chars().count(),
+        100_003,
+        "all of it, and the key after"
+    );
+    assert!(
+        query.starts_with("a b") && query.ends_with("bz"),
+        "{}",
+        &query[..10]
+    );
+}

@@ -341,7 +341,9 @@ impl App {
     fn type_text(&mut self, event: &Event) {
         match &mut self.mode {
             Mode::Edit(form) => form.type_into(event, self.doc.net()),
-            Mode::Path { input, .. } => super::form::feed(input, event),
+            Mode::Path { input, .. } | Mode::Search { input } | Mode::GoTo { input } => {
+                super::form::feed(input, event)
+            }
             Mode::Answer(form) => form.type_into(event),
             _ => {}
         }

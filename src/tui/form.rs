@@ -7,8 +7,8 @@ use super::history::Change;
 use crate::layer::{Activation, Field, Kind, Layer, Value};
 use crate::network::{Network, Shape};
 use crossterm::event::Event;
+use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
-use tui_input::{Input, InputRequest};
 
 /// What the form edits.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -263,15 +263,28 @@ impl Form {
 /// a one-line box cannot hold them and a terminal must never be sent them.
 pub fn feed(input: &mut Input, event: &Event) {
     match event {
+        // At once: inserting a paste a character at a time re-walks the
+        // field for each, and a 1 MiB paste took minutes.
         Event::Paste(text) => {
-            for c in text.chars() {
-                let c = match c {
-                    '\n' | '\r' | '\t' => ' ',
-                    c if c.is_control() => continue,
-                    c => c,
-                };
-                input.handle(InputRequest::InsertChar(c));
-            }
+            let pasted: String = text
+                .chars()
+                .filter_map(|c| match c {
+                    '\n' | '\r' | '\t' => Some(' '),
+                    c if c.is_control() => None,
+                    c => Some(c),
+                })
+                .collect();
+            let value = input.value();
+            let at = value
+                .char_indices()
+                .nth(input.cursor())
+                .map_or(value.len(), |(i, _)| i);
+            let mut joined = String::with_capacity(value.len() + pasted.len());
+            joined.push_str(&value[..at]);
+            joined.push_str(&pasted);
+            joined.push_str(&value[at..]);
+            let cursor = input.cursor() + pasted.chars().count();
+            *input = Input::new(joined).with_cursor(cursor);
         }
         _ => {
             input.handle_event(event);
