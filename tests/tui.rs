@@ -2062,3 +2062,26 @@ fn a_paste_reaches_search_and_go_to_at_the_cursor() {
         &query[..10]
     );
 }
+
+/// In a terminal too small for the app, the help's scrolling keys do not
+/// overflow (they panicked in an overflow-checked build).
+#[test]
+fn help_keys_in_a_tiny_terminal_do_not_panic() {
+    let mut app = open("lenet");
+    for size in [(40, 12), (20, 5), (1, 1)] {
+        press(&mut app, "?");
+        let _ = draw(&app, size.0, size.1);
+        for code in [
+            KeyCode::Char('G'),
+            KeyCode::PageDown,
+            KeyCode::PageDown,
+            KeyCode::End,
+            KeyCode::Down,
+        ] {
+            app.handle_event(&key(code));
+            let _ = draw(&app, size.0, size.1);
+        }
+        app.handle_event(&key(KeyCode::Esc));
+        let _ = draw(&app, size.0, size.1);
+    }
+}

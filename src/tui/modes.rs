@@ -35,9 +35,9 @@ impl App {
                 // The view last drawn says how much fits and how much is hidden.
                 let (room, hidden) = self.help_fit.get();
                 let scroll = match keys::action_in(keys::HELP_KEYS, key) {
-                    Some(HelpAction::ScrollDown) => scroll + 1,
+                    Some(HelpAction::ScrollDown) => scroll.saturating_add(1),
                     Some(HelpAction::ScrollUp) => scroll.saturating_sub(1),
-                    Some(HelpAction::PageDown) => scroll + room.max(1),
+                    Some(HelpAction::PageDown) => scroll.saturating_add(room.max(1)),
                     Some(HelpAction::PageUp) => scroll.saturating_sub(room.max(1)),
                     Some(HelpAction::Top) => 0,
                     Some(HelpAction::Bottom) => hidden,
