@@ -43,12 +43,15 @@ impl fmt::Display for FileError {
 impl std::error::Error for FileError {}
 
 /// A file as found on disk, to notice when another program has changed it:
-/// its modification time, size and inode (a save by rename changes it).
+/// its modification time, size and inode (a save by rename changes it),
+/// and its status-change time, which a program that writes in place and
+/// puts the modification time back cannot put back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Stamp {
     modified: Option<std::time::SystemTime>,
     len: u64,
     inode: u64,
+    changed: (i64, i64),
 }
 
 /// The stamp of the file at `path` (through links), `None` when there is none.
@@ -59,6 +62,7 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
         modified: meta.modified().ok(),
         len: meta.len(),
         inode: meta.ino(),
+        changed: (meta.ctime(), meta.ctime_nsec()),
     })
 }
 

@@ -2085,3 +2085,30 @@ fn help_keys_in_a_tiny_terminal_do_not_panic() {
         let _ = draw(&app, size.0, size.1);
     }
 }
+
+/// An in-place edit of the same size whose modification time is put back
+/// is still noticed (the status-change time cannot be put back).
+#[test]
+fn an_edit_that_puts_the_mtime_back_is_still_noticed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("net.toml");
+    let ours = layerlab::file::to_toml(&presets::load("lenet").unwrap());
+    std::fs::write(&path, &ours).unwrap();
+    let mut app = open("lenet");
+    perform(&mut app, Some(Effect::OpenFile(path.clone())));
+    let when = std::fs::metadata(&path).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    // Same length, other text, written in place, the old mtime put back.
+    let theirs = ours.replacen("lenet", "LENET", 1);
+    assert_eq!(theirs.len(), ours.len());
+    let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    use std::io::Write;
+    (&file).write_all(theirs.as_bytes()).unwrap();
+    file.set_modified(when).unwrap();
+    drop(file);
+    press(&mut app, "P");
+    let effect = app.handle_event(&ctrl('s'));
+    perform(&mut app, effect);
+    let text = screen(&draw(&app, 140, 30));
+    assert!(text.contains("was changed by another program"), "{text}");
+}
