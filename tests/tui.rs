@@ -2112,3 +2112,26 @@ fn an_edit_that_puts_the_mtime_back_is_still_noticed() {
     let text = screen(&draw(&app, 140, 30));
     assert!(text.contains("was changed by another program"), "{text}");
 }
+
+/// The vim habit: `:q` quits (asking first about unsaved work), `:q!`
+/// without asking; F1 opens the help as `?` does.
+#[test]
+fn colon_q_quits_and_f1_opens_help() {
+    let mut app = open("lenet");
+    press(&mut app, ":q");
+    assert_eq!(app.handle_event(&key(KeyCode::Enter)), Some(Effect::Quit));
+    let mut app = open("lenet");
+    press(&mut app, "P:q");
+    assert_eq!(
+        app.handle_event(&key(KeyCode::Enter)),
+        None,
+        "unsaved: asks"
+    );
+    assert!(screen(&draw(&app, 120, 30)).contains("Quit and lose what is not saved?"));
+    press(&mut app, "n");
+    press(&mut app, ":q!");
+    assert_eq!(app.handle_event(&key(KeyCode::Enter)), Some(Effect::Quit));
+    let mut app = open("lenet");
+    app.handle_event(&key(KeyCode::F(1)));
+    assert!(screen(&draw(&app, 120, 60)).contains("go to a layer by number"));
+}

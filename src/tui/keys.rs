@@ -391,8 +391,8 @@ pub const KEYS: &[Binding] = &[
         help: "key-open",
     },
     Binding {
-        label: "?",
-        keys: &[ch('?')],
+        label: "? F1",
+        keys: &[ch('?'), plain(KeyCode::F(1))],
         action: Action::Help,
         help: "key-help",
     },

@@ -191,6 +191,16 @@ impl App {
             },
             Mode::GoTo { mut input } => match keys::text_action(key) {
                 Some(FormAction::Cancel) => {}
+                // `:q` (and `:q!`), as in vim: quit, asking first about
+                // unsaved work unless `!` says not to.
+                Some(FormAction::Apply) if matches!(input.value().trim(), "q" | "quit" | "q!") => {
+                    let action = if input.value().trim() == "q!" {
+                        keys::Action::ForceQuit
+                    } else {
+                        keys::Action::Quit
+                    };
+                    return self.update(action);
+                }
                 Some(FormAction::Apply) => {
                     if let Err(why) = self.go_to(input.value()) {
                         self.fail(why);
