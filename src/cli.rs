@@ -57,9 +57,6 @@ enum Command {
         /// How to print the table.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
-        /// Count conv kernels as PyTorch/Keras do (full) or as the problem set does (shared).
-        #[arg(long, value_enum)]
-        kernels: Option<Kernels>,
         /// Use this input instead of the file's: C,H,W (e.g. 3,32,32), H×W×C (e.g. 32x32x3), or one number for a sequence's or signal's length (e.g. 2048).
         #[arg(long, value_name = "SHAPE", value_parser = Shape::parse)]
         input: Option<Shape>,
@@ -93,6 +90,9 @@ enum Command {
         preset: Vec<String>,
         #[arg(long, value_enum, default_value_t = PairFormat::Table)]
         format: PairFormat,
+        /// Count conv kernels as PyTorch/Keras do (full) or as the problem set does (shared).
+        #[arg(long, value_enum)]
+        kernels: Option<Kernels>,
     },
     /// Print (or write) a Python module that builds the network in PyTorch or Keras.
     Export {
@@ -152,6 +152,9 @@ struct Source {
     /// A built-in network instead of a file (see `layerlab presets`).
     #[arg(long, conflicts_with = "file", value_parser = presets::names().collect::<Vec<_>>())]
     preset: Option<String>,
+    /// Count conv kernels as PyTorch/Keras do (full) or as the problem set does (shared).
+    #[arg(long, value_enum)]
+    kernels: Option<Kernels>,
 }
 
 /// Runs the command line and returns the process's exit status:
@@ -199,9 +202,12 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
         (_, _, Some(chosen)) => chosen,
         _ => crate::ascii::wanted_by(|name| std::env::var(name).ok()),
     };
-    // The settings' convention, for files that do not name one.
-    let convention = |net: &mut Network, source: Option<&file::Source>| {
-        if let Some(k) = settings.kernels
+    // `--kernels` wins; else the settings' convention, for files that do
+    // not name one.
+    let convention = |net: &mut Network, source: Option<&file::Source>, flag: Option<Kernels>| {
+        if let Some(k) = flag {
+            net.kernels = k;
+        } else if let Some(k) = settings.kernels
             && !source.is_some_and(|s| s.states("kernels"))
         {
             net.kernels = k;
@@ -211,7 +217,6 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
         Some(Command::Summary {
             source,
             format,
-            kernels,
             input,
             dtype,
             kv_dtype,
@@ -222,10 +227,7 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
             let Some((mut net, file)) = load_with_source(&source, false) else {
                 return ExitCode::from(2);
             };
-            convention(&mut net, file.as_ref());
-            if let Some(k) = kernels {
-                net.kernels = k;
-            }
+            convention(&mut net, file.as_ref(), source.kernels);
             if let Some(shape) = input {
                 net.input = match shape {
                     // One number on a sequence or signal network is its length.
@@ -273,9 +275,10 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
         }
         Some(Command::Presets) => emit(&presets_table()),
         Some(Command::Export { source, to, output }) => {
-            let Some(net) = load(&source, false) else {
+            let Some((mut net, file)) = load_with_source(&source, false) else {
                 return ExitCode::from(2);
             };
+            convention(&mut net, file.as_ref(), source.kernels);
             let code = match export::export(&net, &analyze(&net), to) {
                 Ok(code) => code,
                 Err(e) => {
@@ -311,7 +314,8 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
             files,
             preset,
             format,
-        }) => diff_command(files, preset, format),
+            kernels,
+        }) => diff_command(files, preset, format, kernels),
         Some(Command::Weights { file, format }) => weights_command(&file, format),
         Some(Command::Import {
             file,
@@ -324,9 +328,10 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
             format,
             plot,
         }) => {
-            let Some(net) = load(&source, false) else {
+            let Some((mut net, file)) = load_with_source(&source, false) else {
                 return ExitCode::from(2);
             };
+            convention(&mut net, file.as_ref(), source.kernels);
             emit(&match format {
                 PairFormat::Table if plot => {
                     sweep::table(&net, from, to) + "\n" + &sweep::plot(&net, from, to)
@@ -348,7 +353,7 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
             let Some((mut net, source)) = loaded else {
                 return ExitCode::from(2);
             };
-            convention(&mut net, source.as_ref());
+            convention(&mut net, source.as_ref(), cli.source.kernels);
             let path = cli.source.file.clone();
             let preset = match (&cli.source.file, &cli.source.preset) {
                 (None, Some(name)) => Some(name.clone()),
@@ -594,22 +599,6 @@ fn parse() -> Result<Cli, ExitCode> {
     }
 }
 
-/// The network named on the command line, or `None` after printing why not.
-/// For the explorer, a file that does not exist yet starts a new network and
-/// no source at all opens LeNet.
-fn load(source: &Source, explorer: bool) -> Option<Network> {
-    if explorer {
-        return load_with_source(source, explorer).map(|(net, _)| net);
-    }
-    // Commands only read: no document to keep for saving.
-    let result = match (&source.file, &source.preset) {
-        (Some(path), _) => crate::import::load(path),
-        (None, Some(name)) => presets::load(name),
-        (None, None) => Err(no_source()),
-    };
-    result.map_err(|e| eprintln!("{}: {e}", error())).ok()
-}
-
 fn no_source() -> FileError {
     FileError {
         path: String::new(),
@@ -618,7 +607,10 @@ fn no_source() -> FileError {
     }
 }
 
-/// `load`, with the document the network was read from, for saving into it.
+/// The network named on the command line, with the document it was read
+/// from (for saving into it, and the convention it states), or `None` after
+/// printing why not. For the explorer, a file that does not exist yet starts
+/// a new network and no source at all opens LeNet.
 fn load_with_source(source: &Source, explorer: bool) -> Option<(Network, Option<file::Source>)> {
     let read = |r: Result<(Network, file::Source), FileError>| r.map(|(n, s)| (n, Some(s)));
     let result = match (&source.file, &source.preset) {
@@ -648,7 +640,12 @@ fn pretty(json: &serde_json::Value) -> String {
 }
 
 /// `diff`: two sources, a preset first when mixed with a file.
-fn diff_command(files: Vec<PathBuf>, presets: Vec<String>, format: PairFormat) -> ExitCode {
+fn diff_command(
+    files: Vec<PathBuf>,
+    presets: Vec<String>,
+    format: PairFormat,
+    kernels: Option<Kernels>,
+) -> ExitCode {
     let sides: Vec<(Result<Network, FileError>, String)> = presets
         .iter()
         .map(|name| {
@@ -673,13 +670,18 @@ fn diff_command(files: Vec<PathBuf>, presets: Vec<String>, format: PairFormat) -
         );
         return ExitCode::from(2);
     };
-    let (base, other) = match (base, other) {
+    let (mut base, mut other) = match (base, other) {
         (Ok(b), Ok(o)) => (b, o),
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("{}: {e}", error());
             return ExitCode::from(2);
         }
     };
+    // Both sides counted by one convention when `--kernels` names it.
+    if let Some(k) = kernels {
+        base.kernels = k;
+        other.kernels = k;
+    }
     let (base_analysis, other_analysis) = (analyze(&base), analyze(&other));
     let a = diff::Side {
         net: &base,

@@ -1204,3 +1204,45 @@ fn weights_past_two_to_the_64_are_too_large_to_count() {
         .stderr(predicate::str::contains("too large to count"))
         .stdout(predicate::str::contains("18,446,744,073,709,551,615").not());
 }
+
+/// `--kernels shared` works wherever a network is read: the explorer's
+/// command line, `sweep`, `diff` and `export` (which refuses it with the
+/// reason: PyTorch has no shared kernels), as `summary` always did.
+#[test]
+fn kernels_shared_is_taken_by_every_command() {
+    let sweep = stdout_of(&[
+        "sweep",
+        "--preset",
+        "lenet",
+        "--sizes",
+        "28..28",
+        "--kernels",
+        "shared",
+    ]);
+    assert!(sweep.contains("42,426"), "{sweep}");
+    let diff = stdout_of(&[
+        "diff",
+        "--preset",
+        "lenet",
+        "--preset",
+        "lenet-padded",
+        "--kernels",
+        "shared",
+    ]);
+    assert!(diff.contains("42,426 → 105,786"), "{diff}");
+    layerlab()
+        .args([
+            "export",
+            "--preset",
+            "lenet",
+            "--to",
+            "pytorch",
+            "--kernels",
+            "shared",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no PyTorch equivalent"));
+    let summary = stdout_of(&["summary", "--preset", "lenet", "--kernels", "shared"]);
+    assert!(summary.contains("Total params: 42,426"), "{summary}");
+}
