@@ -2135,3 +2135,24 @@ fn colon_q_quits_and_f1_opens_help() {
     app.handle_event(&key(KeyCode::F(1)));
     assert!(screen(&draw(&app, 120, 60)).contains("go to a layer by number"));
 }
+
+/// `e` goes straight to the innermost broken layer, not to the folded
+/// block around it first.
+#[test]
+fn e_goes_to_the_innermost_broken_layer() {
+    let net = layerlab::file::parse(
+        "name = \"nested\"\ninput = [1, 28, 28]\n\n[[layer]]\ntype = \"conv2d\"\nfilters = 4\nkernel = 3\n\n\
+         [[layer]]\ntype = \"block\"\nname = \"stage\"\n\n[[layer.layer]]\ntype = \"conv2d\"\nfilters = 4\nkernel = 3\n\n\
+         [[layer.layer]]\ntype = \"conv2d\"\nfilters = 4\nkernel = 40\n",
+    )
+    .expect("parses");
+    let mut app = App::new(net, None, None);
+    press(&mut app, "e");
+    assert_eq!(
+        app.selected_path(),
+        Some(vec![1, 0, 1]),
+        "the conv 40×40 inside the block"
+    );
+    let text = screen(&draw(&app, 140, 30));
+    assert!(text.contains("40×40"), "{text}");
+}

@@ -137,9 +137,19 @@ impl App {
         let net = self.doc().net();
         let analysis = self.doc().analysis();
         let all = paths(net);
-        let broken: Vec<usize> = (0..all.len())
+        let is_broken = |i: &usize| {
+            (analysis.row_at(&all[*i])).is_some_and(|r| matches!(r.status, Status::Error(_)))
+        };
+        let candidates: Vec<usize> = (0..all.len()).filter(is_broken).collect();
+        // A block is red because a layer in it is: go to that layer, the
+        // innermost, not to the block around it first.
+        let broken: Vec<usize> = candidates
+            .iter()
+            .copied()
             .filter(|&i| {
-                (analysis.row_at(&all[i])).is_some_and(|r| matches!(r.status, Status::Error(_)))
+                !candidates
+                    .iter()
+                    .any(|&j| all[j].len() > all[i].len() && all[j].starts_with(&all[i]))
             })
             .collect();
         let Some(&first) = broken.first() else {
