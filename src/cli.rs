@@ -614,6 +614,24 @@ fn no_source() -> FileError {
 fn load_with_source(source: &Source, explorer: bool) -> Option<(Network, Option<file::Source>)> {
     let read = |r: Result<(Network, file::Source), FileError>| r.map(|(n, s)| (n, Some(s)));
     let result = match (&source.file, &source.preset) {
+        // A new file in a folder that is not there could never be saved:
+        // said at the start, not at the first Ctrl+s.
+        (Some(path), _)
+            if explorer
+                && !path.exists()
+                && path
+                    .parent()
+                    .is_some_and(|d| !d.as_os_str().is_empty() && !d.is_dir()) =>
+        {
+            Err(FileError {
+                path: shown_path(path),
+                line: None,
+                message: t!(
+                    "cli-no-such-folder",
+                    folder = path.parent().map(shown_path).unwrap_or_default()
+                ),
+            })
+        }
         (Some(path), _) if explorer && !path.exists() => {
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
             Ok((Network::empty(stem.as_deref().unwrap_or("untitled")), None))

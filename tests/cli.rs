@@ -1246,3 +1246,16 @@ fn kernels_shared_is_taken_by_every_command() {
     let summary = stdout_of(&["summary", "--preset", "lenet", "--kernels", "shared"]);
     assert!(summary.contains("Total params: 42,426"), "{summary}");
 }
+
+/// A new file in a folder that does not exist is said at the start, not
+/// at the first save.
+#[test]
+fn a_new_file_in_a_missing_folder_is_refused_at_the_start() {
+    layerlab()
+        .arg("/nonexistent-layerlab-folder/new.toml")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "/nonexistent-layerlab-folder does not exist",
+        ));
+}

@@ -901,3 +901,4 @@ quiz-would-reveal = not during the quiz: that would show the hidden answers (Q e
 quiz-nothing-to-ask = the network has no layers to ask about: add one first (a)
 safetensors-total-too-large = the tensors add up to more than 2^64 values or bytes: too large to count
 cli-output-not-a-file = it is not a regular file (a FIFO, a device or a link to one): give a file to write
+cli-no-such-folder = the folder { $folder } does not exist, so a new network could not be saved there: create it, or give a path in a folder that exists
