@@ -252,10 +252,24 @@ impl Budget {
     /// K, M, G (thousands); memory also KiB, MiB, GiB (1024s) and B.
     pub fn parse(text: &str) -> Result<Budget, String> {
         let mut budget = Budget::default();
-        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        // `params=40,000,macs=1G`: a piece without `=` is the rest of the
+        // number before it, grouped by commas as people write it.
+        let mut parts: Vec<String> = Vec::new();
+        for piece in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match parts.last_mut() {
+                Some(last) if !piece.contains('=') => {
+                    last.push_str(piece);
+                }
+                _ => parts.push(piece.to_string()),
+            }
+        }
+        for part in &parts {
             let bad = || t!("budget-bad", part = part.to_string());
             let (key, value) = part.split_once('=').ok_or_else(bad)?;
             let n = amount(value.trim(), key.trim() == "memory").ok_or_else(bad)?;
+            if n == 0 {
+                return Err(t!("budget-zero", part = part.to_string()));
+            }
             match key.trim() {
                 "memory" => budget.memory = Some(n),
                 "params" => budget.params = Some(n),
@@ -353,22 +367,37 @@ pub struct Use {
 
 /// `8GiB`, `5M`, `1.5G`, `1000`: a whole number of bytes or things.
 fn amount(text: &str, memory: bool) -> Option<u64> {
+    // `40,000`, `40 000` and `40_000` are forty thousand.
+    let text: String = text
+        .chars()
+        .filter(|c| !matches!(c, ',' | '_' | ' ' | '\u{a0}'))
+        .collect();
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let scale: u64 = match unit.trim() {
-        "" | "B" if memory || unit.is_empty() => 1,
-        "K" | "k" => 1_000,
-        "M" => 1_000_000,
-        "G" => 1_000_000_000,
-        "T" => 1_000_000_000_000,
-        "KiB" if memory => 1 << 10,
-        "MiB" if memory => 1 << 20,
-        "GiB" if memory => 1 << 30,
-        "TiB" if memory => 1 << 40,
+    // Units as people write them, in any case: K, M, G, T are powers of
+    // 1000 (and so are KB, MB, GB, TB); KiB, MiB, GiB, TiB of 1024.
+    let scale: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" => 1,
+        "b" if memory => 1,
+        "k" | "kb" => 1_000,
+        "m" | "mb" => 1_000_000,
+        "g" | "gb" => 1_000_000_000,
+        "t" | "tb" => 1_000_000_000_000,
+        "kib" if memory => 1 << 10,
+        "mib" if memory => 1 << 20,
+        "gib" if memory => 1 << 30,
+        "tib" if memory => 1 << 40,
         _ => return None,
     };
+    let kilo_bytes = matches!(
+        unit.to_ascii_lowercase().as_str(),
+        "kb" | "mb" | "gb" | "tb"
+    );
+    if kilo_bytes && !memory {
+        return None;
+    }
     if let Ok(n) = number.parse::<u64>() {
         return n.checked_mul(scale);
     }
@@ -457,6 +486,27 @@ mod tests {
         };
         assert!(at(n) <= limit && at(n + 1) > limit, "{n}");
         assert!(n < max_batch(&a, net.input, BF16, limit).unwrap());
+    }
+
+    /// Budgets as people write them: `8GB` (SI), `40,000`, `5m`, any case;
+    /// a limit of 0 is refused.
+    #[test]
+    fn budgets_are_read_as_people_write_them() {
+        let b = Budget::parse("memory=8GB,params=40,000,macs=5m").unwrap();
+        assert_eq!(b.memory, Some(8_000_000_000));
+        assert_eq!(b.params, Some(40_000));
+        assert_eq!(b.macs, Some(5_000_000));
+        assert_eq!(Budget::parse("memory=8gib").unwrap().memory, Some(8 << 30));
+        assert_eq!(
+            Budget::parse("params=1 500 000").unwrap().params,
+            Some(1_500_000)
+        );
+        let zero = Budget::parse("memory=0").unwrap_err();
+        assert!(zero.contains("memory=0"), "{zero}");
+        assert!(
+            Budget::parse("params=5GB").is_err(),
+            "bytes are not a count"
+        );
     }
 
     #[test]

@@ -91,7 +91,11 @@ impl Shape {
             }
             .to_string()
         };
-        let inner = text.trim_start_matches('[').trim_end_matches(']');
+        // `[3, 224, 224]` as a file writes it, `(3, 224, 224)` as Python does.
+        let inner = text
+            .trim_start_matches(['[', '('])
+            .trim_end_matches([']', ')'])
+            .trim_end_matches(',');
         let dims: Vec<u64> = inner
             .split(|c: char| c == ',' || c == '×' || c == 'x' || c == 'X' || c.is_whitespace())
             .filter(|p| !p.is_empty())
@@ -103,6 +107,11 @@ impl Shape {
             })
             .collect::<Option<_>>()
             .ok_or_else(bad)?;
+        // `224 224 3`: channels first or last? Refused with both spellings
+        // rather than guessed.
+        if !hwc && !inner.contains(',') && dims.len() > 1 {
+            return Err(t!("network-spaces-ambiguous", text = text.to_string()));
+        }
         match (hwc, &dims[..]) {
             (true, &[h, w, c]) => Ok(Shape::Image { c, h, w }),
             (false, &[c, h, w]) => Ok(Shape::Image { c, h, w }),
@@ -296,6 +305,26 @@ impl Network {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Shapes as people write them: Python's tuple, a file's list; spaces
+    /// alone are refused, as they do not say where the channels are.
+    #[test]
+    fn shapes_are_read_as_people_write_them_or_refused_with_both_forms() {
+        let image = Shape::Image {
+            c: 3,
+            h: 224,
+            w: 224,
+        };
+        assert_eq!(Shape::parse("(3, 224, 224)"), Ok(image));
+        assert_eq!(Shape::parse("[3, 224, 224]"), Ok(image));
+        assert_eq!(Shape::parse("224×224×3"), Ok(image));
+        let spaces = Shape::parse("224 224 3").unwrap_err();
+        assert!(
+            spaces.contains("3,224,224") && spaces.contains("224×224×3"),
+            "{spaces}"
+        );
+        assert_eq!(Shape::parse("2048"), Ok(Shape::Flat(2048)));
+    }
 
     #[test]
     fn shapes_are_read_in_the_usual_spellings() {

@@ -690,7 +690,7 @@ fn a_network_over_budget_exits_1_and_says_by_how_much() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "`weights=5M` is not a budget: write memory=8GiB, params=5M or macs=1G",
+            "`weights=5M` is not a budget: write memory=8GiB (or 8GB), params=5M (or 5,000,000) or macs=1G",
         ));
 }
 

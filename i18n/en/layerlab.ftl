@@ -620,7 +620,7 @@ view-token-ids = { $n } token ids, a sequence for the embedding
 seq-a-scale-and-a-shift = (a scale and a shift per feature)
 dense-bias-only = the bias only
 export-nested-tie = layer { $n }: a tied dense layer exports only at the top level, after the embedding it borrows from
-budget-bad = `{ $part }` is not a budget: write memory=8GiB, params=5M or macs=1G (any of them, comma-separated)
+budget-bad = `{ $part }` is not a budget: write memory=8GiB (or 8GB), params=5M (or 5,000,000) or macs=1G (any of them, comma-separated)
 report-memory-inference = Memory ({ $dtype }, inference, batch { $batch }): weights { $weights }, activations { $activations } (the largest layer's input and output), total { $total }
 report-memory-training = Memory ({ $dtype }, training with { $optimizer }, batch { $batch }): weights { $weights }, gradients { $gradients }, optimizer { $state }, activations { $activations }, total { $total }
 report-budget-ok = Budget { $what }: { $used } of { $limit } ✓
@@ -902,3 +902,5 @@ quiz-nothing-to-ask = the network has no layers to ask about: add one first (a)
 safetensors-total-too-large = the tensors add up to more than 2^64 values or bytes: too large to count
 cli-output-not-a-file = it is not a regular file (a FIFO, a device or a link to one): give a file to write
 cli-no-such-folder = the folder { $folder } does not exist, so a new network could not be saved there: create it, or give a path in a folder that exists
+budget-zero = `{ $part }`: a limit of 0 fits nothing; give the largest amount allowed
+network-spaces-ambiguous = `{ $text }` does not say whether the channels come first or last: write C,H,W with commas (3,224,224, as PyTorch) or H×W×C (224×224×3)
