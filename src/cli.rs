@@ -66,6 +66,9 @@ enum Command {
         /// Bytes per value of the KV cache (inference), if not those of --dtype.
         #[arg(long, value_enum, value_name = "DTYPE")]
         kv_dtype: Option<Dtype>,
+        /// Fine-tune with LoRA adapters of this rank: 8 (every dense and attention projection) or 8:q,v.
+        #[arg(long, value_name = "RANK[:TARGETS]", value_parser = crate::memory::Lora::parse)]
+        lora: Option<crate::memory::Lora>,
         /// Count memory for training with this optimizer (gradients, its state, every activation kept), not inference.
         #[arg(long, value_enum, value_name = "OPTIMIZER")]
         train: Option<Optimizer>,
@@ -220,6 +223,7 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
             input,
             dtype,
             kv_dtype,
+            lora,
             train,
             batch,
             budget,
@@ -245,6 +249,7 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
                     train,
                     batch,
                     kv_dtype,
+                    lora,
                 },
                 // --budget stands in for the file's [budget].
                 budget: budget.unwrap_or(net.budget),

@@ -254,6 +254,12 @@ pub trait Family: Sync {
         Some(0)
     }
 
+    /// The LoRA adapters' parameters on `input`: R·(in + out) for each of
+    /// this layer's matrices that `lora` names.
+    fn lora(&self, _layer: &Layer, _input: Shape, _lora: crate::memory::Lora) -> Option<u64> {
+        Some(0)
+    }
+
     /// The table's short description: `conv 5×5 ×6 s1 p0 relu`.
     fn label(&self, layer: &Layer) -> String;
 

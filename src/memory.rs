@@ -66,6 +66,100 @@ impl Optimizer {
     }
 }
 
+/// Low-rank adapters (LoRA) for fine-tuning: rank R on the projections
+/// named. Each adapted matrix of `in × out` gains R·(in + out) parameters,
+/// the only ones trained.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lora {
+    pub rank: u64,
+    /// Attention's query, key, value and output projections.
+    pub q: bool,
+    pub k: bool,
+    pub v: bool,
+    pub o: bool,
+    /// Every dense layer.
+    pub dense: bool,
+}
+
+impl Lora {
+    /// `8` (every dense and attention projection) or `8:q,v`.
+    pub fn parse(text: &str) -> Result<Lora, String> {
+        let bad = || t!("lora-bad", text = text.to_string());
+        let (rank, targets) = match text.split_once(':') {
+            Some((r, t)) => (r, Some(t)),
+            None => (text, None),
+        };
+        let rank: u64 = rank
+            .trim()
+            .parse()
+            .ok()
+            .filter(|&r| r > 0)
+            .ok_or_else(bad)?;
+        let mut lora = Lora {
+            rank,
+            q: targets.is_none(),
+            k: targets.is_none(),
+            v: targets.is_none(),
+            o: targets.is_none(),
+            dense: targets.is_none(),
+        };
+        for target in targets.iter().flat_map(|t| t.split(',')).map(str::trim) {
+            match target {
+                "q" => lora.q = true,
+                "k" => lora.k = true,
+                "v" => lora.v = true,
+                "o" => lora.o = true,
+                "dense" => lora.dense = true,
+                _ => return Err(bad()),
+            }
+        }
+        Ok(lora)
+    }
+
+    /// The projections adapted, as the summary names them.
+    pub fn targets(&self) -> String {
+        [
+            (self.q, "q"),
+            (self.k, "k"),
+            (self.v, "v"),
+            (self.o, "o"),
+            (self.dense, "dense"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, name)| *name)
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+}
+
+/// The adapters' parameters: each layer's, from its family, on the input
+/// the analysis gave it; a block's passes each have their own, but a
+/// shared block's one set serves every pass. `None` where a layer cannot be
+/// computed.
+pub fn lora_params(net: &Network, analysis: &Analysis, lora: Lora) -> Option<u64> {
+    fn walk(layers: &[Layer], rows: &[Row], lora: Lora) -> Option<u64> {
+        let mut sum = 0u64;
+        for (layer, row) in layers.iter().zip(rows) {
+            let own = crate::family::of(layer.kind).lora(layer, row.input?, lora)?;
+            let mut inner = 0u64;
+            for (branch, inner_rows) in layer.branches.iter().zip(&row.inner) {
+                inner = inner.checked_add(walk(branch, inner_rows, lora)?)?;
+            }
+            let copies = if layer.kind == crate::layer::Kind::Block && !layer.extra.shared {
+                layer.repeat.get()
+            } else {
+                1
+            };
+            sum = sum
+                .checked_add(own)?
+                .checked_add(inner.checked_mul(copies)?)?;
+        }
+        Some(sum)
+    }
+    walk(&net.layers, &analysis.rows, lora)
+}
+
 /// What the memory is counted for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Setting {
@@ -75,6 +169,9 @@ pub struct Setting {
     pub batch: u64,
     /// How the KV cache is stored; `None`: as the weights.
     pub kv_dtype: Option<Dtype>,
+    /// Fine-tuning with adapters: only they have gradients and optimizer
+    /// state; the frozen base keeps none.
+    pub lora: Option<Lora>,
 }
 
 impl Default for Setting {
@@ -84,6 +181,7 @@ impl Default for Setting {
             train: None,
             batch: 1,
             kv_dtype: None,
+            lora: None,
         }
     }
 }
@@ -124,6 +222,24 @@ pub fn memory(analysis: &Analysis, input: Shape, setting: Setting) -> Option<Mem
 /// attention (and Mamba) keeps × the cache's bytes, added to the total.
 pub fn memory_with_cache(net: &Network, analysis: &Analysis, setting: Setting) -> Option<Memory> {
     let m = memory(analysis, net.input, setting)?;
+    if let (Some(opt), Some(lora)) = (setting.train, setting.lora) {
+        // The base frozen: its weights, and the adapters' weights,
+        // gradients and optimizer state.
+        let bytes = setting.dtype.bytes();
+        let adapters = lora_params(net, analysis, lora)?.checked_mul(bytes)?;
+        let weights = m.weights.checked_add(adapters)?;
+        let optimizer = adapters.checked_mul(opt.states())?;
+        return Some(Memory {
+            weights,
+            gradients: adapters,
+            optimizer,
+            total: weights
+                .checked_add(adapters)?
+                .checked_add(optimizer)?
+                .checked_add(m.activations)?,
+            ..m
+        });
+    }
     if setting.train.is_some() {
         return Some(m);
     }
@@ -426,6 +542,7 @@ mod tests {
         train: None,
         batch: 1,
         kv_dtype: None,
+        lora: None,
     };
 
     /// 32 layers × 2 (key, value) × 8 kv heads × 128 × 2 bytes = 128 KiB a
@@ -509,6 +626,49 @@ mod tests {
         );
     }
 
+    /// LoRA r = 8 on Llama 3 8B's q and v: 32 × 8·((4096 + 4096) +
+    /// (4096 + 1024)) = 3,407,872; on every projection and dense layer
+    /// (its untied head too) 22,030,336. A shared block's one set of
+    /// adapters serves all its passes.
+    #[test]
+    fn lora_counts_r_times_in_plus_out_per_adapted_matrix() {
+        let net = crate::presets::load("llama3-8b").unwrap();
+        let a = analyze(&net);
+        let qv = Lora::parse("8:q,v").unwrap();
+        assert_eq!(lora_params(&net, &a, qv), Some(3_407_872));
+        let all = Lora::parse("8").unwrap();
+        assert_eq!(lora_params(&net, &a, all), Some(22_030_336));
+        let albert = crate::presets::load("albert-base").unwrap();
+        let once = lora_params(&albert, &analyze(&albert), Lora::parse("4:q").unwrap());
+        assert_eq!(
+            once,
+            Some(4 * (768 + 768)),
+            "one shared layer, adapted once"
+        );
+        assert!(Lora::parse("0").is_err() && Lora::parse("8:x").is_err());
+    }
+
+    /// Fine-tuning with LoRA: the frozen base keeps no gradients or
+    /// optimizer state; the adapters keep both.
+    #[test]
+    fn lora_training_keeps_state_only_for_the_adapters() {
+        let net = crate::presets::load("llama3-8b").unwrap();
+        let a = analyze(&net);
+        let setting = Setting {
+            train: Some(Optimizer::Adam),
+            lora: Some(Lora::parse("8:q,v").unwrap()),
+            ..BF16
+        };
+        let m = memory_with_cache(&net, &a, setting).unwrap();
+        assert_eq!(m.gradients, 3_407_872 * 2);
+        assert_eq!(m.optimizer, 2 * 3_407_872 * 2);
+        assert_eq!(m.weights, (8_030_261_248 + 3_407_872) * 2);
+        assert_eq!(
+            m.total,
+            m.weights + m.gradients + m.optimizer + m.activations
+        );
+    }
+
     #[test]
     fn training_vgg16_in_fp16_with_adam_at_batch_8() {
         let (a, input) = vgg16();
@@ -517,6 +677,7 @@ mod tests {
             train: Some(Optimizer::Adam),
             batch: 8,
             kv_dtype: None,
+            lora: None,
         };
         let m = memory(&a, input, setting).unwrap();
         // 138,357,544 parameters × 2 bytes.

@@ -153,11 +153,24 @@ fn totals_lines(net: &Network, analysis: &Analysis, fit: &Fit) -> Vec<String> {
         (None, Some(i)) => t!("report-layer-cannot-be-computed", a1 = (i + 1).to_string()),
         (None, None) => "—".to_string(),
     };
-    let mut lines = vec![
-        t!("report-total-params", params = params),
+    let mut lines = vec![t!("report-total-params", params = params)];
+    if let Some(lora) = fit.setting.lora {
+        let adapters = crate::memory::lora_params(net, analysis, lora);
+        lines.push(t!(
+            "report-lora",
+            rank = lora.rank.to_string(),
+            targets = lora.targets(),
+            adapters = or_dash(adapters),
+            percent = match (adapters, t.params) {
+                (Some(a), Some(p)) if p > 0 => format!("{:.2}", a as f64 * 100.0 / p as f64),
+                _ => "—".to_string(),
+            }
+        ));
+    }
+    lines.extend([
         t!("report-total-macs", macs = or_dash(t.macs)),
         memory_line(net, analysis, fit.setting),
-    ];
+    ]);
     for u in fit.uses(net, analysis) {
         lines.push(budget_line(&u));
     }

@@ -1259,3 +1259,44 @@ fn a_new_file_in_a_missing_folder_is_refused_at_the_start() {
             "/nonexistent-layerlab-folder does not exist",
         ));
 }
+
+/// `--lora 8:q,v` on Llama 3 8B: 3,407,872 trainable parameters, in JSON
+/// and in the table, and training memory keeps state only for them.
+#[test]
+fn lora_shows_trainable_beside_total_parameters() {
+    let json: Value = serde_json::from_str(&stdout_of(&[
+        "summary",
+        "--preset",
+        "llama3-8b",
+        "--lora",
+        "8:q,v",
+        "--train",
+        "adam",
+        "--dtype",
+        "bf16",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(json["trainable_params"], 3_407_872u64);
+    assert_eq!(json["total_params"], 8_030_261_248u64);
+    assert_eq!(json["memory"]["gradients"], 3_407_872u64 * 2);
+    let plain: Value = serde_json::from_str(&stdout_of(&[
+        "summary", "--preset", "lenet", "--format", "json",
+    ]))
+    .unwrap();
+    assert_eq!(
+        plain["trainable_params"], 44_426u64,
+        "without LoRA every parameter trains"
+    );
+    let table = stdout_of(&["summary", "--preset", "llama3-8b", "--lora", "8:q,v"]);
+    assert!(
+        table.contains("LoRA r=8 on q, v: 3,407,872 trainable parameters"),
+        "{table}"
+    );
+    layerlab()
+        .args(["summary", "--preset", "lenet", "--lora", "8:x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a LoRA setting"));
+}

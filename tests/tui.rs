@@ -2156,3 +2156,22 @@ fn e_goes_to_the_innermost_broken_layer() {
     let text = screen(&draw(&app, 140, 30));
     assert!(text.contains("40×40"), "{text}");
 }
+
+/// Esc followed at once by a key arrives as Alt+key (tmux, most
+/// terminals): it acts as Esc and then the key, in a popup as on the table.
+#[test]
+fn esc_then_a_key_at_once_is_esc_and_the_key() {
+    let alt = |c: char| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT));
+    let mut app = open("lenet");
+    app.handle_event(&alt('j'));
+    assert_eq!(app.selected_path(), Some(vec![0]), "j moved to layer 1");
+    press(&mut app, "?");
+    assert!(screen(&draw(&app, 120, 60)).contains("go to a layer by number"));
+    app.handle_event(&alt('j'));
+    let text = screen(&draw(&app, 120, 30));
+    assert!(
+        !text.contains("go to a layer by number"),
+        "Esc closed the help"
+    );
+    assert_eq!(app.selected_path(), Some(vec![1]), "and j moved on");
+}

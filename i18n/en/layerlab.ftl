@@ -904,3 +904,6 @@ cli-output-not-a-file = it is not a regular file (a FIFO, a device or a link to 
 cli-no-such-folder = the folder { $folder } does not exist, so a new network could not be saved there: create it, or give a path in a folder that exists
 budget-zero = `{ $part }`: a limit of 0 fits nothing; give the largest amount allowed
 network-spaces-ambiguous = `{ $text }` does not say whether the channels come first or last: write C,H,W with commas (3,224,224, as PyTorch) or H×W×C (224×224×3)
+lora-bad = `{ $text }` is not a LoRA setting: write the rank, e.g. 8 (every dense and attention projection), or 8:q,v (projections from q, k, v, o, dense)
+report-lora = LoRA r={ $rank } on { $targets }: { $adapters } trainable parameters ({ $percent }% of the base, which stays frozen)
+cli-arg-lora = Fine-tune with LoRA adapters of this rank: 8 (every dense and attention projection) or 8:q,v

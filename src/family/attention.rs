@@ -143,6 +143,25 @@ impl Family for Attention {
         2u64.checked_mul(kv)?.checked_mul(d)?.checked_mul(seen)
     }
 
+    /// q: E → h·d, k and v: E → kv·d, o: h·d → E.
+    fn lora(&self, layer: &Layer, input: Shape, lora: crate::memory::Lora) -> Option<u64> {
+        let e = input.last();
+        let Heads { h, kv, d } = heads(layer, e).ok()?;
+        let (hd, kvd) = (h.checked_mul(d)?, kv.checked_mul(d)?);
+        let sides = [
+            (lora.q, e.checked_add(hd)?),
+            (lora.k, e.checked_add(kvd)?),
+            (lora.v, e.checked_add(kvd)?),
+            (lora.o, hd.checked_add(e)?),
+        ];
+        sides
+            .iter()
+            .filter(|(on, _)| *on)
+            .try_fold(0u64, |sum, (_, n)| {
+                sum.checked_add(n.checked_mul(lora.rank)?)
+            })
+    }
+
     fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
         let e = input.last();
         let Ok(Heads { h, kv, d }) = heads(layer, e) else {

@@ -62,6 +62,17 @@ impl Family for Dense {
         })
     }
 
+    /// R·(in + units); a tied head borrows its weights and is not adapted.
+    fn lora(&self, layer: &Layer, input: Shape, lora: crate::memory::Lora) -> Option<u64> {
+        if !lora.dense || layer.extra.tied {
+            return Some(0);
+        }
+        input
+            .last()
+            .checked_add(layer.units.get())?
+            .checked_mul(lora.rank)
+    }
+
     fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
         let n = input.last();
         if layer.extra.tied {

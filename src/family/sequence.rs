@@ -187,6 +187,30 @@ impl Family for Sequence {
         }
     }
 
+    /// A transformer layer's four E × E projections, and its two feed-forward
+    /// matrices (E → ff → E) when dense layers are adapted.
+    fn lora(&self, layer: &Layer, input: Shape, lora: crate::memory::Lora) -> Option<u64> {
+        if self.0 != Seq::Transformer {
+            return Some(0);
+        }
+        let e = input.last();
+        let ff = layer.extra.ff.get();
+        let square = e.checked_mul(2)?;
+        let projections = [lora.q, lora.k, lora.v, lora.o]
+            .iter()
+            .filter(|on| **on)
+            .count() as u64;
+        let feed = if lora.dense {
+            e.checked_add(ff)?.checked_mul(2)?
+        } else {
+            0
+        };
+        square
+            .checked_mul(projections)?
+            .checked_add(feed)?
+            .checked_mul(lora.rank)
+    }
+
     /// A causal transformer layer keeps a key and a value of E for every
     /// position it has seen.
     fn cache(&self, layer: &Layer, input: Shape) -> Option<u64> {

@@ -292,6 +292,23 @@ impl App {
 
     fn handle(&mut self, event: &Event) -> Option<Effect> {
         match event {
+            // Esc then a key at once reaches us as Alt+key (how terminals
+            // and tmux send Meta): no key of layerlab's uses Alt, so it is
+            // Esc, then the key, and neither is lost.
+            Event::Key(key)
+                if key.kind != KeyEventKind::Release
+                    && key.modifiers.contains(KeyModifiers::ALT)
+                    && matches!(key.code, KeyCode::Char(_)) =>
+            {
+                let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+                self.message = None;
+                if let Some(effect) = self.handle_key(&esc, &Event::Key(esc)) {
+                    return Some(effect);
+                }
+                let mut plain = *key;
+                plain.modifiers.remove(KeyModifiers::ALT);
+                self.handle_key(&plain, &Event::Key(plain))
+            }
             Event::Key(key) if key.kind != KeyEventKind::Release => {
                 self.message = None;
                 self.handle_key(key, event)

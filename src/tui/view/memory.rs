@@ -23,6 +23,7 @@ const TRAINING: Setting = Setting {
     train: Some(Optimizer::Adam),
     batch: 1,
     kv_dtype: None,
+    lora: None,
 };
 
 pub fn render(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
