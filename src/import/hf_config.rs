@@ -803,15 +803,20 @@ fn encoder(c: &Config, model_type: &str, head: Head) -> Result<Vec<Layer>, Strin
             layers.push(lm_head(vocab, c.flag("tie_word_embeddings", true), true)?);
         }
         Head::None if model_type != "distilbert" => {
-            layers.push(Layer::new(Kind::FirstToken));
-            layers.push(make(
-                Kind::Dense,
-                &[(Field::Units, int(dim)), (Field::Activation, word("tanh"))],
-            )?);
+            layers.extend(pooler(dim)?);
         }
         _ => {}
     }
     Ok(layers)
+}
+
+/// BERT's and ViT's pooler: the first token through a dense of tanh.
+fn pooler(dim: i64) -> Result<[Layer; 2], String> {
+    let dense = make(
+        Kind::Dense,
+        &[(Field::Units, int(dim)), (Field::Activation, word("tanh"))],
+    )?;
+    Ok([Layer::new(Kind::FirstToken), dense])
 }
 
 /// ViT: patches as tokens, a class token and positions, pre-norm encoder
@@ -868,11 +873,7 @@ fn vit(c: &Config, head: Head) -> Result<Vec<Layer>, String> {
             layers.push(dense(c.int(&["num_labels"], labels), true)?);
         }
         _ if c.flag("add_pooling_layer", true) => {
-            layers.push(Layer::new(Kind::FirstToken));
-            layers.push(make(
-                Kind::Dense,
-                &[(Field::Units, int(dim)), (Field::Activation, word("tanh"))],
-            )?);
+            layers.extend(pooler(dim)?);
         }
         _ => {}
     }

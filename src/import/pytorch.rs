@@ -660,6 +660,16 @@ impl Ctx {
         }
     }
 
+    /// `node` lacks the child `name` that the block it is named for has.
+    fn lacks(&mut self, node: &Node, name: &str) {
+        let message = t!(
+            "import-block-lacks",
+            class = node.class.clone(),
+            name = name.to_string()
+        );
+        self.fail(node, message);
+    }
+
     /// The named child of `node`.
     fn child<'a>(node: &'a Node, name: &str) -> Option<&'a Node> {
         node.children.iter().find(|c| c.name == name)
@@ -683,14 +693,7 @@ impl Ctx {
         for name in body {
             match Self::child(node, name) {
                 Some(c) => self.module(c, here, &mut branches[0], &body_base),
-                None => self.fail(
-                    node,
-                    t!(
-                        "import-block-lacks",
-                        class = node.class.clone(),
-                        name = name.to_string()
-                    ),
-                ),
+                None => self.lacks(node, name),
             }
         }
         if let Some(down) = Self::child(node, "downsample") {
@@ -707,14 +710,7 @@ impl Ctx {
     /// the stride is 1 and the channels stay (as its `use_res_connect`).
     fn inverted(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
         let Some(conv) = Self::child(node, "conv").or(Self::child(node, "block")) else {
-            return self.fail(
-                node,
-                t!(
-                    "import-block-lacks",
-                    class = node.class.clone(),
-                    name = "conv"
-                ),
-            );
+            return self.lacks(node, "conv");
         };
         let here = output_of(input, list).unwrap_or(input);
         let mut path = base.to_vec();
@@ -794,14 +790,7 @@ impl Ctx {
                 self.push(list, base, layer, Some(note));
             }
             Some(Err(e)) => self.fail(node, e),
-            None => self.fail(
-                node,
-                t!(
-                    "import-block-lacks",
-                    class = node.class.clone(),
-                    name = "linear1"
-                ),
-            ),
+            None => self.lacks(node, "linear1"),
         }
     }
 

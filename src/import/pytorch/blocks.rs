@@ -39,14 +39,7 @@ impl Ctx {
         for name in names {
             match Self::child(node, name) {
                 Some(c) => self.module(c, input, out, base),
-                None => self.fail(
-                    node,
-                    t!(
-                        "import-block-lacks",
-                        class = node.class.clone(),
-                        name = name.to_string()
-                    ),
-                ),
+                None => self.lacks(node, name),
             }
         }
     }
@@ -75,10 +68,23 @@ impl Ctx {
         list: &mut Vec<Layer>,
         base: &[usize],
     ) {
-        let here = output_of(input, list).unwrap_or(input);
         let names = ["avgpool", "fc1", "activation", "fc2", "scale_activation"];
-        let gate = self.branch(node, &names, here, list, base, 1);
-        list.push(merge(Kind::Multiply, vec![Vec::new(), gate]));
+        self.beside_input(Kind::Multiply, node, &names, input, list, base);
+    }
+
+    /// A merge of `kind` of the input itself and what `names` compute from it.
+    fn beside_input(
+        &mut self,
+        kind: Kind,
+        node: &Node,
+        names: &[&str],
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let computed = self.branch(node, names, here, list, base, 1);
+        list.push(merge(kind, vec![Vec::new(), computed]));
     }
 
     /// RegNet's `ResBottleneckBlock`: `f` added to the input or to `proj`
@@ -126,10 +132,8 @@ impl Ctx {
         list: &mut Vec<Layer>,
         base: &[usize],
     ) {
-        let here = output_of(input, list).unwrap_or(input);
         let names = ["norm1", "relu1", "conv1", "norm2", "relu2", "conv2"];
-        let new = self.branch(node, &names, here, list, base, 1);
-        list.push(merge(Kind::Concat, vec![Vec::new(), new]));
+        self.beside_input(Kind::Concat, node, &names, input, list, base);
     }
 
     /// ShuffleNetV2's `InvertedResidual`: at stride 1 the channels split in
@@ -201,14 +205,7 @@ impl Ctx {
         base: &[usize],
     ) {
         let Some(block) = Self::child(node, "block") else {
-            return self.fail(
-                node,
-                t!(
-                    "import-block-lacks",
-                    class = node.class.clone(),
-                    name = "block"
-                ),
-            );
+            return self.lacks(node, "block");
         };
         let here = output_of(input, list).unwrap_or(input);
         let at = branch_base(base, list, 0);
