@@ -451,3 +451,19 @@ fn keras_layers_layerlab_would_misread_are_refused() {
     let problems = import(&json.to_string(), None, "broken").expect_err("a float stride");
     assert!(problems[0].message.contains("strides"), "{problems:?}");
 }
+
+/// A Keras problem in a one-line `to_json()` names the layer, not `:1:`;
+/// in an indented file, the layer's line.
+#[test]
+fn keras_problems_name_the_layer_and_a_line_only_where_there_are_lines() {
+    let text = std::fs::read_to_string(fixture("keras_conv1d_causal.json")).unwrap();
+    let indented = import(&text, None, "indented").expect_err("causal");
+    assert!(indented[0].line.is_some_and(|l| l > 1), "{indented:?}");
+    let json: Value = serde_json::from_str(&text).unwrap();
+    let one_line = import(&json.to_string(), None, "one line").expect_err("causal");
+    assert_eq!(one_line[0].line, None, "{one_line:?}");
+    assert!(
+        one_line[0].message.contains("Conv1D “conv1d_2”"),
+        "{one_line:?}"
+    );
+}

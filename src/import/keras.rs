@@ -414,7 +414,12 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn fail(&mut self, node: &Node, message: String) {
-        let line = line_of(self.text, &format!("\"{}\"", node.name));
+        // `model.to_json()` writes one line: a line number says nothing
+        // there, and the layer's class and name say where.
+        let one_line = !self.text.trim_end().contains('\n');
+        let line = (!one_line)
+            .then(|| line_of(self.text, &format!("\"{}\"", node.name)))
+            .flatten();
         self.errors.push(ImportError {
             line,
             message: format!("{} “{}”: {message}", node.class, node.name),
