@@ -138,26 +138,47 @@ impl Lora {
 /// shared block's one set serves every pass. `None` where a layer cannot be
 /// computed.
 pub fn lora_params(net: &Network, analysis: &Analysis, lora: Lora) -> Option<u64> {
-    fn walk(layers: &[Layer], rows: &[Row], lora: Lora) -> Option<u64> {
+    let copies = |l: &Layer| if l.extra.shared { 1 } else { l.repeat.get() };
+    per_layer_sum(
+        net,
+        analysis,
+        &|l, input| crate::family::of(l.kind).lora(l, input, lora),
+        &copies,
+    )
+}
+
+/// `own` of every layer on the input the analysis gave it, a block's
+/// layers `copies` times. `None` where a layer cannot be computed.
+fn per_layer_sum(
+    net: &Network,
+    analysis: &Analysis,
+    own: &dyn Fn(&Layer, Shape) -> Option<u64>,
+    copies: &dyn Fn(&Layer) -> u64,
+) -> Option<u64> {
+    fn walk(
+        layers: &[Layer],
+        rows: &[Row],
+        own: &dyn Fn(&Layer, Shape) -> Option<u64>,
+        copies: &dyn Fn(&Layer) -> u64,
+    ) -> Option<u64> {
         let mut sum = 0u64;
         for (layer, row) in layers.iter().zip(rows) {
-            let own = crate::family::of(layer.kind).lora(layer, row.input?, lora)?;
             let mut inner = 0u64;
             for (branch, inner_rows) in layer.branches.iter().zip(&row.inner) {
-                inner = inner.checked_add(walk(branch, inner_rows, lora)?)?;
+                inner = inner.checked_add(walk(branch, inner_rows, own, copies)?)?;
             }
-            let copies = if layer.kind == crate::layer::Kind::Block && !layer.extra.shared {
-                layer.repeat.get()
+            let n = if layer.kind == crate::layer::Kind::Block {
+                copies(layer)
             } else {
                 1
             };
             sum = sum
-                .checked_add(own)?
-                .checked_add(inner.checked_mul(copies)?)?;
+                .checked_add(own(layer, row.input?)?)?
+                .checked_add(inner.checked_mul(n)?)?;
         }
         Some(sum)
     }
-    walk(&net.layers, &analysis.rows, lora)
+    walk(&net.layers, &analysis.rows, own, copies)
 }
 
 /// What the memory is counted for.
@@ -275,26 +296,13 @@ pub fn max_batch_with_cache(
 /// input the analysis gave it; a block's `repeat` passes each keep their
 /// own (shared weights or not). `None` where a layer cannot be computed.
 pub fn cache_values(net: &Network, analysis: &Analysis) -> Option<u64> {
-    fn walk(layers: &[Layer], rows: &[Row]) -> Option<u64> {
-        let mut sum = 0u64;
-        for (layer, row) in layers.iter().zip(rows) {
-            let own = crate::family::of(layer.kind).cache(layer, row.input?)?;
-            let mut inner = 0u64;
-            for (branch, inner_rows) in layer.branches.iter().zip(&row.inner) {
-                inner = inner.checked_add(walk(branch, inner_rows)?)?;
-            }
-            let passes = if layer.kind == crate::layer::Kind::Block {
-                layer.repeat.get()
-            } else {
-                1
-            };
-            sum = sum
-                .checked_add(own)?
-                .checked_add(inner.checked_mul(passes)?)?;
-        }
-        Some(sum)
-    }
-    walk(&net.layers, &analysis.rows)
+    let passes = |l: &Layer| l.repeat.get();
+    per_layer_sum(
+        net,
+        analysis,
+        &|l, input| crate::family::of(l.kind).cache(l, input),
+        &passes,
+    )
 }
 
 /// What does not grow with the batch (weights, gradients, optimizer state,

@@ -44,6 +44,22 @@ impl Ctx {
         }
     }
 
+    /// A residual's skip: the child `name` (a projection) from `here`, or
+    /// the identity where there is none.
+    fn skip(
+        &mut self,
+        node: &Node,
+        name: &str,
+        here: Shape,
+        list: &[Layer],
+        base: &[usize],
+    ) -> Vec<Layer> {
+        match Self::child(node, name) {
+            Some(_) => self.branch(node, &[name], here, list, base, 1),
+            None => Vec::new(),
+        }
+    }
+
     /// One branch of a merge pushed next onto `list`: `names` from `here`.
     fn branch(
         &mut self,
@@ -98,10 +114,7 @@ impl Ctx {
     ) {
         let here = output_of(input, list).unwrap_or(input);
         let body = self.branch(node, &["f"], here, list, base, 0);
-        let skip = match Self::child(node, "proj") {
-            Some(_) => self.branch(node, &["proj"], here, list, base, 1),
-            None => Vec::new(),
-        };
+        let skip = self.skip(node, "proj", here, list, base);
         list.push(merge(Kind::Add, vec![body, skip]));
         self.run(node, &["activation"], input, list, base);
     }
@@ -164,7 +177,7 @@ impl Ctx {
                     let sliced = output_of(here, std::slice::from_ref(&second)).unwrap_or(here);
                     let mut b = vec![second];
                     let at = branch_base(base, list, 1);
-                    self.module_named(node, "branch2", sliced, &mut b, &at);
+                    self.run(node, &["branch2"], sliced, &mut b, &at);
                     vec![vec![first], b]
                 }
                 (Err(e), _) | (_, Err(e)) => return self.fail(node, e),
@@ -180,18 +193,6 @@ impl Ctx {
             Ok(shuffle) => list.push(shuffle),
             Err(e) => self.fail(node, e),
         }
-    }
-
-    /// The child `name` of `node` into `out`, which starts from `input`.
-    fn module_named(
-        &mut self,
-        node: &Node,
-        name: &str,
-        input: Shape,
-        out: &mut Vec<Layer>,
-        base: &[usize],
-    ) {
-        self.run(node, &[name], input, out, base);
     }
 
     /// ConvNeXt's `CNBlock`: its `block` (whose Linear layers act on the
@@ -335,10 +336,7 @@ impl Ctx {
             .chain(Self::child(node, "drop_path").map(|_| "drop_path"))
             .collect();
         let body = self.branch(node, &order, here, list, base, 0);
-        let skip = match Self::child(node, "downsample") {
-            Some(_) => self.branch(node, &["downsample"], here, list, base, 1),
-            None => Vec::new(),
-        };
+        let skip = self.skip(node, "downsample", here, list, base);
         list.push(merge(Kind::Add, vec![body, skip]));
         self.run(node, &[last], input, list, base);
     }
@@ -463,10 +461,7 @@ impl Ctx {
         if Self::child(node, "drop_path").is_some() {
             self.run(node, &["drop_path"], here, &mut body, &at);
         }
-        let skip = match Self::child(node, "shortcut") {
-            Some(_) => self.branch(node, &["shortcut"], here, list, base, 1),
-            None => Vec::new(),
-        };
+        let skip = self.skip(node, "shortcut", here, list, base);
         list.push(merge(Kind::Add, vec![body, skip]));
     }
 
