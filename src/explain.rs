@@ -17,6 +17,8 @@ pub struct Explanation {
     pub params: String,
     /// How the MACs come about, where a family says (attention, recurrent).
     pub macs: Option<String>,
+    /// What training keeps of it for the backward pass, and why.
+    pub keeps: Option<String>,
 }
 
 pub fn explain(layer: &Layer, row: &Row, kernels: Kernels) -> Explanation {
@@ -26,6 +28,7 @@ pub fn explain(layer: &Layer, row: &Row, kernels: Kernels) -> Explanation {
             size: vec![none.clone()],
             params: none,
             macs: None,
+            keeps: None,
         };
     };
     Explanation {
@@ -34,6 +37,9 @@ pub fn explain(layer: &Layer, row: &Row, kernels: Kernels) -> Explanation {
         macs: row
             .macs
             .and_then(|m| crate::family::of(layer.kind).macs_line(layer, input, &thousands(m))),
+        keeps: row
+            .output
+            .and_then(|output| crate::memory::keeps_line(layer, input, output)),
     }
 }
 

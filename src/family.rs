@@ -10,7 +10,7 @@
 //! How a field is read, checked and written (`layer::Field`) is shared by
 //! every family, so files and forms spell a field the same way everywhere.
 
-mod activation;
+pub(crate) mod activation;
 mod adaptive;
 mod attention;
 mod conv;
@@ -181,6 +181,113 @@ pub enum Spatial {
     Block,
 }
 
+/// What a layer's backward pass needs from its forward pass, kept from one
+/// to the other: PyTorch's saved tensors, as its eager kernels keep them.
+/// Training memory is these, alive together, at the step's peak.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Saved {
+    /// The layer keeps its input, its output: tensors shared with the
+    /// layers beside it, so they are counted once between them.
+    pub input: bool,
+    pub output: bool,
+    /// Values of its own, at the dtype: statistics, intermediates, masks.
+    pub values: u64,
+    /// Bytes at a fixed width whatever the dtype: int64 indices.
+    pub bytes: u64,
+    /// The output is a view of the input: no storage of its own.
+    pub view: bool,
+    /// Values alive only while its backward runs, beyond the gradients of
+    /// its input and output (the gradients of attention's L×L weights).
+    pub temp: u64,
+    /// What it keeps and why, in words.
+    pub why: Why,
+}
+
+/// Why a layer keeps what it keeps, for the detail pane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Why {
+    Input,
+    Nothing,
+    Output,
+    View,
+    Indices,
+    Mask,
+    Norm,
+    RmsNorm,
+    GeluTanh,
+    Transformer,
+    Recurrent,
+    Moe,
+    Mamba,
+    Attention,
+}
+
+impl Why {
+    pub fn text(self) -> String {
+        match self {
+            Why::Input => t!("memory-keeps-input"),
+            Why::Nothing => t!("memory-keeps-nothing"),
+            Why::Output => t!("memory-keeps-output"),
+            Why::View => t!("memory-keeps-view"),
+            Why::Indices => t!("memory-keeps-indices"),
+            Why::Mask => t!("memory-keeps-mask"),
+            Why::Norm => t!("memory-keeps-norm"),
+            Why::RmsNorm => t!("memory-keeps-rmsnorm"),
+            Why::GeluTanh => t!("memory-keeps-gelu-tanh"),
+            Why::Transformer => t!("memory-keeps-transformer"),
+            Why::Recurrent => t!("memory-keeps-recurrent"),
+            Why::Moe => t!("memory-keeps-moe"),
+            Why::Mamba => t!("memory-keeps-mamba"),
+            Why::Attention => t!("memory-keeps-attention"),
+        }
+    }
+}
+
+impl Saved {
+    /// The input, as most kernels need it for their weights' or their own
+    /// gradient (conv, dense, norms, GELU, SiLU…).
+    pub const INPUT: Saved = Saved {
+        input: true,
+        output: false,
+        values: 0,
+        bytes: 0,
+        view: false,
+        temp: 0,
+        why: Why::Input,
+    };
+    /// Nothing: the gradient needs only the shapes (add, concat, padding).
+    pub const NOTHING: Saved = Saved {
+        input: false,
+        why: Why::Nothing,
+        ..Saved::INPUT
+    };
+    /// The output, whose values give the gradient (ReLU, sigmoid, tanh,
+    /// softmax).
+    pub const OUTPUT: Saved = Saved {
+        input: false,
+        output: true,
+        why: Why::Output,
+        ..Saved::INPUT
+    };
+    /// Max pooling: its input, and an int64 index per output value (where
+    /// each maximum came from).
+    pub fn indices(output: Shape) -> Option<Saved> {
+        Some(Saved {
+            bytes: output.elements()?.checked_mul(8)?,
+            why: Why::Indices,
+            ..Saved::INPUT
+        })
+    }
+
+    /// A view: flatten, reshape.
+    pub const VIEW: Saved = Saved {
+        input: false,
+        view: true,
+        why: Why::View,
+        ..Saved::INPUT
+    };
+}
+
 /// How a merge's branches meet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Meet {
@@ -252,6 +359,12 @@ pub trait Family: Sync {
     /// positions, a Mamba's convolution and scan states. The KV cache.
     fn cache(&self, _layer: &Layer, _input: Shape) -> Option<u64> {
         Some(0)
+    }
+
+    /// What the layer keeps for its backward pass, on `input` giving
+    /// `output` (`None` where a count passes 2^64).
+    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<Saved> {
+        Some(Saved::INPUT)
     }
 
     /// The LoRA adapters' parameters on `input`: R·(in + out) for each of
@@ -471,6 +584,12 @@ pub(crate) fn try_step(
     settings: &[(&str, &str)],
     input: Shape,
 ) -> Result<Step, Problem> {
+    of(kind).step(&test_layer(kind, settings), input, Kernels::Full)
+}
+
+/// For tests: a layer of `kind` with `settings` as a file writes them.
+#[cfg(test)]
+pub(crate) fn test_layer(kind: Kind, settings: &[(&str, &str)]) -> Layer {
     let mut layer = Layer::new(kind);
     for (name, value) in settings {
         let field = kind
@@ -482,5 +601,5 @@ pub(crate) fn try_step(
             .set(&mut layer, &crate::layer::Value::parse_text(value))
             .unwrap_or_else(|e| panic!("{name} = {value}: {e}"));
     }
-    of(kind).step(&layer, input, Kernels::Full)
+    layer
 }

@@ -8,6 +8,10 @@ use crate::engine::{Analysis, Row};
 use crate::layer::Layer;
 use crate::network::{Network, Shape};
 
+mod step;
+
+pub use step::Phase;
+
 /// How values are stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Dtype {
@@ -207,89 +211,159 @@ impl Default for Setting {
     }
 }
 
-/// Bytes, each part and their sum.
+/// Bytes, each part and their sum. In training, each part is what the
+/// step holds at its peak (`phase`): the gradients are all there only by
+/// the optimizer's step, and the activations at their most early in
+/// backward.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Memory {
     pub weights: u64,
     pub gradients: u64,
+    /// The optimizer's state, and at its step its temporaries.
     pub optimizer: u64,
     pub activations: u64,
     /// Inference's KV cache (and a Mamba's states) for the input's length,
     /// in `total`; 0 in training, which keeps none.
     pub kv_cache: u64,
     pub total: u64,
+    /// When the peak is.
+    pub phase: Phase,
 }
 
 /// The memory of a network as analysed, or `None` when a layer is broken
 /// or a number passes 2^64.
 ///
-/// - weights = params × bytes;
-/// - training: gradients = weights, optimizer = states × weights,
-///   activations = batch × bytes × (input + every layer's output), what the
-///   backward pass keeps;
-/// - inference: no gradients or optimizer state, activations = batch ×
-///   bytes × the largest input + output of any one layer.
-pub fn memory(analysis: &Analysis, input: Shape, setting: Setting) -> Option<Memory> {
-    let (fixed, per_sample) = parts(analysis, input, setting)?;
-    let activations = per_sample.checked_mul(setting.batch)?;
-    Some(Memory {
-        activations,
-        total: fixed.total.checked_add(activations)?,
-        ..fixed
-    })
-}
-
-/// `memory`, with inference's KV cache: batch × the values every causal
-/// attention (and Mamba) keeps × the cache's bytes, added to the total.
-pub fn memory_with_cache(net: &Network, analysis: &Analysis, setting: Setting) -> Option<Memory> {
-    let m = memory(analysis, net.input, setting)?;
-    if let (Some(opt), Some(lora)) = (setting.train, setting.lora) {
-        // The base frozen: its weights, and the adapters' weights,
-        // gradients and optimizer state.
-        let bytes = setting.dtype.bytes();
-        let adapters = lora_params(net, analysis, lora)?.checked_mul(bytes)?;
-        let weights = m.weights.checked_add(adapters)?;
-        let optimizer = adapters.checked_mul(opt.states())?;
+/// - weights = params × bytes (with LoRA, the adapters' too);
+/// - inference: activations = batch × bytes × the largest input + output
+///   of any one layer, and the KV cache: batch × the values every causal
+///   attention (and Mamba) keeps × the cache's bytes;
+/// - training: the peak of one step (`step::peak`): what each layer keeps
+///   for backward, the gradients made so far, the optimizer's state
+///   (states × the trained weights) and Adam's temporaries (two copies of
+///   the largest layer's weights, made one tensor at a time).
+pub fn memory(net: &Network, analysis: &Analysis, setting: Setting) -> Option<Memory> {
+    let bytes = setting.dtype.bytes();
+    let base = analysis.totals.params?.checked_mul(bytes)?;
+    let Some(opt) = setting.train else {
+        let activations = peak(analysis, net.input)?
+            .checked_mul(bytes)?
+            .checked_mul(setting.batch)?;
+        let cache = setting.kv_dtype.unwrap_or(setting.dtype).bytes();
+        let kv_cache = cache_values(net, analysis)?
+            .checked_mul(cache)?
+            .checked_mul(setting.batch)?;
         return Some(Memory {
-            weights,
-            gradients: adapters,
-            optimizer,
-            total: weights
-                .checked_add(adapters)?
-                .checked_add(optimizer)?
-                .checked_add(m.activations)?,
-            ..m
+            weights: base,
+            gradients: 0,
+            optimizer: 0,
+            activations,
+            kv_cache,
+            total: base.checked_add(activations)?.checked_add(kv_cache)?,
+            phase: Phase::Inference,
         });
-    }
-    if setting.train.is_some() {
-        return Some(m);
-    }
-    let bytes = setting.kv_dtype.unwrap_or(setting.dtype).bytes();
-    let kv_cache = cache_values(net, analysis)?
-        .checked_mul(bytes)?
-        .checked_mul(setting.batch)?;
+    };
+    // What has gradients: every weight, or only the adapters.
+    let (trained, largest) = match setting.lora {
+        Some(lora) => (
+            lora_params(net, analysis, lora)?.checked_mul(bytes)?,
+            largest(net, analysis, &|l, r| {
+                crate::family::of(l.kind).lora(l, r.input?, lora)
+            })?,
+        ),
+        None => (base, largest(net, analysis, &|_, r| r.params)?),
+    };
+    let weights = match setting.lora {
+        Some(_) => base.checked_add(trained)?,
+        None => base,
+    };
+    let grads = |layer: &Layer, row: &Row| -> Option<u64> {
+        let n = match setting.lora {
+            Some(lora) => crate::family::of(layer.kind).lora(layer, row.input?, lora)?,
+            None => row.params?,
+        };
+        n.checked_mul(bytes)
+    };
+    let counting = step::Counting {
+        net,
+        bytes,
+        batch: setting.batch,
+        grads: &grads,
+    };
+    // Adam's step, one tensor at a time: √v and √v / bias correction.
+    let step_temp = match opt {
+        Optimizer::Adam => largest.checked_mul(bytes)?.checked_mul(2)?,
+        Optimizer::Sgd | Optimizer::Momentum => 0,
+    };
+    let p = step::peak(&counting, analysis, step_temp)?;
+    let optimizer = trained
+        .checked_mul(opt.states())?
+        .checked_add(p.optimizer)?;
     Some(Memory {
-        kv_cache,
-        total: m.total.checked_add(kv_cache)?,
-        ..m
+        weights,
+        gradients: p.gradients,
+        optimizer,
+        activations: p.activations,
+        kv_cache: 0,
+        total: weights
+            .checked_add(p.gradients)?
+            .checked_add(optimizer)?
+            .checked_add(p.activations)?,
+        phase: p.phase,
     })
 }
 
-/// `max_batch`, counting each sequence's KV cache in inference.
-pub fn max_batch_with_cache(
+/// The most parameters `own` gives any one layer (a layer's tensors
+/// taken together), inside containers too.
+fn largest(
     net: &Network,
     analysis: &Analysis,
-    setting: Setting,
-    limit: u64,
+    own: &dyn Fn(&Layer, &Row) -> Option<u64>,
 ) -> Option<u64> {
-    let (fixed, mut per_sample) = parts(analysis, net.input, setting)?;
-    if setting.train.is_none() {
-        let bytes = setting.kv_dtype.unwrap_or(setting.dtype).bytes();
-        per_sample = per_sample.checked_add(cache_values(net, analysis)?.checked_mul(bytes)?)?;
+    fn walk(
+        layers: &[Layer],
+        rows: &[Row],
+        own: &dyn Fn(&Layer, &Row) -> Option<u64>,
+    ) -> Option<u64> {
+        let mut most = 0u64;
+        for (layer, row) in layers.iter().zip(rows) {
+            if layer.kind.is_container() {
+                for (branch, inner) in layer.branches.iter().zip(&row.inner) {
+                    most = most.max(walk(branch, inner, own)?);
+                }
+            } else {
+                most = most.max(own(layer, row)?);
+            }
+        }
+        Some(most)
     }
-    let room = limit.checked_sub(fixed.total)?;
-    let batch = room.checked_div(per_sample)?;
-    (batch >= 1).then_some(batch)
+    walk(&net.layers, &analysis.rows, own)
+}
+
+/// The largest batch whose total stays within `limit` bytes, or `None`
+/// when not even one sample fits (or the network cannot be computed).
+/// Memory only grows with the batch, so a doubling then a halving search
+/// finds it in about 2·log₂(batch) evaluations.
+pub fn max_batch(net: &Network, analysis: &Analysis, setting: Setting, limit: u64) -> Option<u64> {
+    let fits = |batch: u64| {
+        memory(net, analysis, Setting { batch, ..setting }).is_some_and(|m| m.total <= limit)
+    };
+    if !fits(1) {
+        return None;
+    }
+    let (mut low, mut high) = (1u64, 2u64);
+    while fits(high) {
+        low = high;
+        high = high.checked_mul(2)?;
+    }
+    while high - low > 1 {
+        let mid = low + (high - low) / 2;
+        if fits(mid) {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    Some(low)
 }
 
 /// The cache values of one sequence: each layer's, from its family, on the
@@ -305,28 +379,27 @@ pub fn cache_values(net: &Network, analysis: &Analysis) -> Option<u64> {
     )
 }
 
-/// What does not grow with the batch (weights, gradients, optimizer state,
-/// in `total` too), and the activation bytes of one sample.
-fn parts(analysis: &Analysis, input: Shape, setting: Setting) -> Option<(Memory, u64)> {
-    let bytes = setting.dtype.bytes();
-    let weights = analysis.totals.params?.checked_mul(bytes)?;
-    let (gradients, optimizer) = match setting.train {
-        Some(opt) => (weights, weights.checked_mul(opt.states())?),
-        None => (0, 0),
-    };
-    let values = match setting.train {
-        Some(_) => analysis.totals.activations?,
-        None => peak(analysis, input)?,
-    };
-    let fixed = Memory {
-        weights,
-        gradients,
-        optimizer,
-        activations: 0,
-        kv_cache: 0,
-        total: weights.checked_add(gradients)?.checked_add(optimizer)?,
-    };
-    Some((fixed, values.checked_mul(bytes)?))
+/// What training keeps of one layer for its backward pass, and why, with
+/// its own bytes for one sample in fp32: `keeps its input … · 1.5 MiB`.
+/// (Whether its output is kept also depends on the next layer.)
+pub fn keeps_line(layer: &Layer, input: Shape, output: Shape) -> Option<String> {
+    if layer.kind.is_container() {
+        return None;
+    }
+    let s = step::saved(layer, input, output)?;
+    let mut values = s.values;
+    if s.input {
+        values = values.checked_add(input.elements()?)?;
+    }
+    if s.output {
+        values = values.checked_add(output.elements()?)?;
+    }
+    let own = values.checked_mul(4)?.checked_add(s.bytes)?;
+    Some(format!(
+        "{} · {}",
+        s.why.text(),
+        t!("memory-a-sample", bytes = crate::units::bytes(own))
+    ))
 }
 
 /// The largest input + output of any one layer (inside containers too),
@@ -352,15 +425,6 @@ fn peak(analysis: &Analysis, input: Shape) -> Option<u64> {
     let mut most = Some(input.elements()?);
     walk(&analysis.rows, &mut most);
     most
-}
-
-/// The largest batch whose total stays within `limit` bytes, or `None`
-/// when not even one sample fits (or the network cannot be computed).
-pub fn max_batch(analysis: &Analysis, input: Shape, setting: Setting, limit: u64) -> Option<u64> {
-    let (fixed, per_sample) = parts(analysis, input, setting)?;
-    let room = limit.checked_sub(fixed.total)?;
-    let batch = room.checked_div(per_sample)?;
-    (batch >= 1).then_some(batch)
 }
 
 /// Limits a network must stay within; any may be absent.
@@ -535,14 +599,15 @@ mod tests {
     use super::*;
     use crate::engine::analyze;
 
-    fn vgg16() -> (Analysis, Shape) {
+    fn vgg16() -> (Network, Analysis) {
         let net = crate::presets::load("vgg16").unwrap();
-        (analyze(&net), net.input)
+        let a = analyze(&net);
+        (net, a)
     }
 
     fn cache_of(preset: &str, setting: Setting) -> Memory {
         let net = crate::presets::load(preset).unwrap();
-        memory_with_cache(&net, &analyze(&net), setting).unwrap()
+        memory(&net, &analyze(&net), setting).unwrap()
     }
 
     const BF16: Setting = Setting {
@@ -603,14 +668,10 @@ mod tests {
         let net = crate::presets::load("llama3-8b").unwrap();
         let a = analyze(&net);
         let limit = 80 << 30;
-        let n = max_batch_with_cache(&net, &a, BF16, limit).unwrap();
-        let at = |batch| {
-            memory_with_cache(&net, &a, Setting { batch, ..BF16 })
-                .unwrap()
-                .total
-        };
-        assert!(at(n) <= limit && at(n + 1) > limit, "{n}");
-        assert!(n < max_batch(&a, net.input, BF16, limit).unwrap());
+        let n = max_batch(&net, &a, BF16, limit).unwrap();
+        let at = |batch| memory(&net, &a, Setting { batch, ..BF16 }).unwrap();
+        assert!(at(n).total <= limit && at(n + 1).total > limit, "{n}");
+        assert_eq!(at(n).kv_cache, n * (1 << 30), "a GiB for each of {n}");
     }
 
     /// Budgets as people write them: `8GB` (SI), `40,000`, `5m`, any case;
@@ -667,8 +728,10 @@ mod tests {
             lora: Some(Lora::parse("8:q,v").unwrap()),
             ..BF16
         };
-        let m = memory_with_cache(&net, &a, setting).unwrap();
-        assert_eq!(m.gradients, 3_407_872 * 2);
+        let m = memory(&net, &a, setting).unwrap();
+        // At the peak (in backward) some adapters have their gradients.
+        assert!(m.gradients <= 3_407_872 * 2, "{}", m.gradients);
+        assert_eq!(m.phase, Phase::Backward, "8,192 tokens of activations");
         assert_eq!(m.optimizer, 2 * 3_407_872 * 2);
         assert_eq!(m.weights, (8_030_261_248 + 3_407_872) * 2);
         assert_eq!(
@@ -677,9 +740,13 @@ mod tests {
         );
     }
 
+    /// VGG-16 in fp16 with Adam at batch 8: the peak is Adam's step (its
+    /// dense layers' weights outweigh the maps), with every gradient, both
+    /// moments and two copies of the largest layer (the first dense
+    /// layer's 102,764,544 weights) as temporaries.
     #[test]
     fn training_vgg16_in_fp16_with_adam_at_batch_8() {
-        let (a, input) = vgg16();
+        let (net, a) = vgg16();
         let setting = Setting {
             dtype: Dtype::Fp16,
             train: Some(Optimizer::Adam),
@@ -687,21 +754,24 @@ mod tests {
             kv_dtype: None,
             lora: None,
         };
-        let m = memory(&a, input, setting).unwrap();
+        let m = memory(&net, &a, setting).unwrap();
         // 138,357,544 parameters × 2 bytes.
         assert_eq!(m.weights, 276_715_088);
         assert_eq!(m.gradients, 276_715_088);
-        assert_eq!(m.optimizer, 2 * 276_715_088);
-        // 8 × 2 bytes × (the input and every layer's output).
-        let values = a.totals.activations.unwrap();
-        assert_eq!(m.activations, 16 * values);
-        assert_eq!(m.total, 4 * 276_715_088 + 16 * values);
+        assert_eq!(m.optimizer, 2 * 276_715_088 + 2 * 2 * 102_764_544);
+        assert_eq!(m.phase, Phase::Optimizer);
+        // Only the batch is alive then: 8 × 3×224×224 × 2 bytes.
+        assert_eq!(m.activations, 8 * 3 * 224 * 224 * 2);
+        assert_eq!(
+            m.total,
+            m.weights + m.gradients + m.optimizer + m.activations
+        );
     }
 
     #[test]
     fn inference_keeps_only_the_largest_layer_alive() {
-        let (a, input) = vgg16();
-        let m = memory(&a, input, Setting::default()).unwrap();
+        let (net, a) = vgg16();
+        let m = memory(&net, &a, Setting::default()).unwrap();
         assert_eq!((m.gradients, m.optimizer), (0, 0));
         // VGG-16's second convolution: 64×224×224 in and out.
         assert_eq!(m.activations, 4 * 2 * 64 * 224 * 224);
@@ -710,31 +780,31 @@ mod tests {
             train: Some(Optimizer::Sgd),
             ..Setting::default()
         };
-        assert_eq!(memory(&a, input, sgd).unwrap().optimizer, 0);
+        assert_eq!(memory(&net, &a, sgd).unwrap().optimizer, 0);
         let int8 = Setting {
             dtype: Dtype::Int8,
             ..Setting::default()
         };
-        assert_eq!(memory(&a, input, int8).unwrap().weights, 138_357_544);
+        assert_eq!(memory(&net, &a, int8).unwrap().weights, 138_357_544);
     }
 
     #[test]
     fn max_batch_is_the_largest_that_fits() {
-        let (a, input) = vgg16();
+        let (net, a) = vgg16();
         let setting = Setting {
             train: Some(Optimizer::Momentum),
             ..Setting::default()
         };
         let limit = 8 << 30;
-        let n = max_batch(&a, input, setting, limit).unwrap();
+        let n = max_batch(&net, &a, setting, limit).unwrap();
         let at = |batch| {
-            memory(&a, input, Setting { batch, ..setting })
+            memory(&net, &a, Setting { batch, ..setting })
                 .unwrap()
                 .total
         };
         assert!(at(n) <= limit && at(n + 1) > limit, "batch {n}");
         // Not even the weights fit in 100 MB.
-        assert_eq!(max_batch(&a, input, setting, 100_000_000), None);
+        assert_eq!(max_batch(&net, &a, setting, 100_000_000), None);
     }
 
     #[test]

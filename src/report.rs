@@ -7,7 +7,7 @@ pub mod json;
 pub mod sweep;
 
 use crate::engine::{Analysis, Row, Status};
-use crate::memory::{Budget, Memory, Setting, Use, max_batch_with_cache, memory_with_cache};
+use crate::memory::{Budget, Memory, Setting, Use, max_batch, memory};
 use crate::network::{Network, Shape};
 use crate::outline::{self, Item, Line, branch_label};
 use crate::text::visible;
@@ -37,7 +37,7 @@ pub struct Fit {
 impl Fit {
     /// The memory total and each limit's use, for `net` as analysed.
     pub fn uses(&self, net: &Network, analysis: &Analysis) -> Vec<Use> {
-        let total = memory_with_cache(net, analysis, self.setting).map(|m| m.total);
+        let total = memory(net, analysis, self.setting).map(|m| m.total);
         let t = &analysis.totals;
         self.budget.check(total, t.params, t.macs)
     }
@@ -175,7 +175,7 @@ fn totals_lines(net: &Network, analysis: &Analysis, fit: &Fit) -> Vec<String> {
         lines.push(budget_line(&u));
     }
     if let Some(limit) = fit.budget.memory {
-        let batch = max_batch_with_cache(net, analysis, fit.setting, limit);
+        let batch = max_batch(net, analysis, fit.setting, limit);
         lines.push(match batch {
             Some(n) => t!(
                 "report-max-batch",
@@ -190,7 +190,7 @@ fn totals_lines(net: &Network, analysis: &Analysis, fit: &Fit) -> Vec<String> {
 
 /// `Memory (fp32, inference, batch 1): weights …, activations …, total …`.
 fn memory_line(net: &Network, analysis: &Analysis, setting: Setting) -> String {
-    let m = memory_with_cache(net, analysis, setting);
+    let m = memory(net, analysis, setting);
     let part = |f: fn(&Memory) -> u64| m.as_ref().map_or_else(|| "—".to_string(), |m| bytes(f(m)));
     let (dtype, batch) = (setting.dtype.name(), thousands(setting.batch));
     match setting.train {
@@ -217,6 +217,7 @@ fn memory_line(net: &Network, analysis: &Analysis, setting: Setting) -> String {
             dtype = dtype,
             batch = batch,
             optimizer = opt.name(),
+            phase = m.map_or_else(|| "—".to_string(), |m| m.phase.text()),
             weights = part(|m| m.weights),
             gradients = part(|m| m.gradients),
             state = part(|m| m.optimizer),

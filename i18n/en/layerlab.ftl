@@ -622,7 +622,7 @@ dense-bias-only = the bias only
 export-nested-tie = layer { $n }: a tied dense layer exports only at the top level, after the embedding it borrows from
 budget-bad = `{ $part }` is not a budget: write memory=8GiB (or 8GB), params=5M (or 5,000,000) or macs=1G (any of them, comma-separated)
 report-memory-inference = Memory ({ $dtype }, inference, batch { $batch }): weights { $weights }, activations { $activations } (the largest layer's input and output), total { $total }
-report-memory-training = Memory ({ $dtype }, training with { $optimizer }, batch { $batch }): weights { $weights }, gradients { $gradients }, optimizer { $state }, activations { $activations }, total { $total }
+report-memory-training = Memory ({ $dtype }, training with { $optimizer }, batch { $batch }), at the step's peak ({ $phase }): weights { $weights }, gradients { $gradients }, optimizer { $state }, activations { $activations }, total { $total }
 report-budget-ok = Budget { $what }: { $used } of { $limit } ✓
 report-budget-over = Budget { $what }: { $used } of { $limit } ✗ over by { $over }
 report-budget-unknown = Budget { $what }: unknown (a layer is broken) of { $limit } ✗
@@ -907,3 +907,24 @@ network-spaces-ambiguous = `{ $text }` does not say whether the channels come fi
 lora-bad = `{ $text }` is not a LoRA setting: write the rank, e.g. 8 (every dense and attention projection), or 8:q,v (projections from q, k, v, o, dense)
 report-lora = LoRA r={ $rank } on { $targets }: { $adapters } trainable parameters ({ $percent }% of the base, which stays frozen)
 cli-arg-lora = Fine-tune with LoRA adapters of this rank: 8 (every dense and attention projection) or 8:q,v
+
+## Training memory: what each layer keeps for its backward pass
+view-training-keeps = training
+memory-a-sample = { $bytes } a sample (fp32)
+memory-keeps-input = keeps its input: its gradient (or its weights') needs it
+memory-keeps-nothing = keeps nothing: its gradient needs only the shapes
+memory-keeps-output = keeps its output: its gradient is a function of it
+memory-keeps-view = keeps nothing: its output is a view of its input
+memory-keeps-indices = keeps its input and an int64 index per output value (where each maximum was)
+memory-keeps-mask = keeps the mask of what it dropped
+memory-keeps-norm = keeps its input, and a mean and a deviation per vector
+memory-keeps-rmsnorm = keeps its input, the normalised values and a scale per vector
+memory-keeps-gelu-tanh = keeps its input and three tensors its size (x³'s term, the tanh, ½·x), as transformers' gelu_new runs
+memory-keeps-transformer = keeps its input, q, k, v, the h·L·L weights and their dropout, the norms' inputs and the feed-forward's values
+memory-keeps-recurrent = keeps its input, its output, and every step's gates and state
+memory-keeps-moe = keeps the router's input and each chosen expert's values
+memory-keeps-mamba = keeps its projections' values and every scan step's state
+memory-keeps-attention = keeps its input, q, k, v, the h·L·L weights (and their dropout) and the joined heads
+memory-phase-forward = in the forward pass
+memory-phase-backward = in the backward pass
+memory-phase-optimizer = in the optimizer's step

@@ -628,7 +628,7 @@ dense-bias-only = только смещения
 export-nested-tie = слой { $n }: связанный dense выгружается только на верхнем уровне, после эмбеддинга, чьи веса он берёт
 budget-bad = `{ $part }` — не бюджет: пишите memory=8GiB, params=5M или macs=1G (любые, через запятую)
 report-memory-inference = Память ({ $dtype }, вывод, батч { $batch }): веса { $weights }, активации { $activations } (вход и выход самого большого слоя), всего { $total }
-report-memory-training = Память ({ $dtype }, обучение с { $optimizer }, батч { $batch }): веса { $weights }, градиенты { $gradients }, состояние оптимизатора { $state }, активации { $activations }, всего { $total }
+report-memory-training = Память ({ $dtype }, обучение с { $optimizer }, батч { $batch }), на пике шага ({ $phase }): веса { $weights }, градиенты { $gradients }, состояние оптимизатора { $state }, активации { $activations }, всего { $total }
 report-budget-ok = Бюджет { $what }: { $used } из { $limit } ✓
 report-budget-over = Бюджет { $what }: { $used } из { $limit } ✗ больше на { $over }
 report-budget-unknown = Бюджет { $what }: неизвестно (слой сломан) из { $limit } ✗
@@ -914,3 +914,24 @@ network-spaces-ambiguous = по `{ $text }` не понять, каналы пе
 lora-bad = `{ $text }` — не настройка LoRA: укажите ранг, например 8 (все dense и проекции внимания), или 8:q,v (проекции из q, k, v, o, dense)
 report-lora = LoRA r={ $rank } на { $targets }: { $adapters } обучаемых параметров ({ $percent }% от основы, которая заморожена)
 cli-arg-lora = Дообучение адаптерами LoRA этого ранга: 8 (все dense и проекции внимания) или 8:q,v
+
+## Память обучения: что слой хранит для обратного прохода
+view-training-keeps = обучение
+memory-a-sample = { $bytes } на пример (fp32)
+memory-keeps-input = хранит свой вход: он нужен для градиента (его или весов)
+memory-keeps-nothing = ничего не хранит: градиенту нужны только формы
+memory-keeps-output = хранит свой выход: градиент выражается через него
+memory-keeps-view = ничего не хранит: выход — представление входа
+memory-keeps-indices = хранит вход и 8-байтовый индекс на каждое выходное значение (где был максимум)
+memory-keeps-mask = хранит маску того, что отброшено
+memory-keeps-norm = хранит вход, среднее и отклонение на каждый вектор
+memory-keeps-rmsnorm = хранит вход, нормированные значения и масштаб на каждый вектор
+memory-keeps-gelu-tanh = хранит вход и ещё три тензора его размера (член с x³, tanh, ½·x), как gelu_new в transformers
+memory-keeps-transformer = хранит вход, q, k, v, веса h·L·L и их dropout, входы нормировок и значения прямой сети
+memory-keeps-recurrent = хранит вход, выход, гейты и состояние каждого шага
+memory-keeps-moe = хранит вход маршрутизатора и значения каждого выбранного эксперта
+memory-keeps-mamba = хранит значения проекций и состояние каждого шага сканирования
+memory-keeps-attention = хранит вход, q, k, v, веса h·L·L (и их dropout) и склеенные головы
+memory-phase-forward = в прямом проходе
+memory-phase-backward = в обратном проходе
+memory-phase-optimizer = в шаге оптимизатора

@@ -26,9 +26,9 @@ class SelfAttention(nn.Module):
     """layerlab's `attention`: nn.MultiheadAttention on (batch, L, E), the
     sequence attending to itself (each position to those before, if causal)."""
 
-    def __init__(self, dim, heads, bias=True, causal=False):
+    def __init__(self, dim, heads, bias=True, causal=False, dropout=0.0):
         super().__init__()
-        self.attention = nn.MultiheadAttention(dim, heads, bias=bias, batch_first=True)
+        self.attention = nn.MultiheadAttention(dim, heads, bias=bias, batch_first=True, dropout=dropout)
         self.causal = causal
 
     def forward(self, x):
@@ -157,8 +157,9 @@ class GroupedAttention(nn.Module):
     sliding window, over scaled_dot_product_attention."""
 
     def __init__(self, dim, heads, kv_heads, head_dim, bias=True, out_bias=True,
-                 qk_norm=False, rope=False, window=None, causal=False):
+                 qk_norm=False, rope=False, window=None, causal=False, dropout=0.0):
         super().__init__()
+        self.dropout = dropout
         self.heads, self.kv_heads, self.head_dim = heads, kv_heads, head_dim
         self.q = nn.Linear(dim, heads * head_dim, bias=bias)
         self.k = nn.Linear(dim, kv_heads * head_dim, bias=bias)
@@ -187,7 +188,8 @@ class GroupedAttention(nn.Module):
                 mask &= back.abs() < self.window
         group = self.heads // self.kv_heads
         k, v = k.repeat_interleave(group, dim=1), v.repeat_interleave(group, dim=1)
-        y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+        p = self.dropout if self.training else 0.0
+        y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p)
         return self.out(y.transpose(1, 2).reshape(b, n, -1))
 "#;
 

@@ -29,9 +29,9 @@ const ATTENTION: &str = r#"
 class SelfAttention(layers.Layer):
     """layerlab's `attention`: MultiHeadAttention of the sequence on itself."""
 
-    def __init__(self, heads, key_dim, use_bias=True, causal=False, **kwargs):
+    def __init__(self, heads, key_dim, use_bias=True, causal=False, dropout=0.0, **kwargs):
         super().__init__(**kwargs)
-        self.attention = layers.MultiHeadAttention(heads, key_dim, use_bias=use_bias)
+        self.attention = layers.MultiHeadAttention(heads, key_dim, use_bias=use_bias, dropout=dropout)
         self.causal = causal
 
     def call(self, x):
@@ -43,9 +43,9 @@ class GroupedSelfAttention(layers.Layer):
     """layerlab's `attention` with kv_heads or head_dim: Keras's
     GroupQueryAttention of the sequence on itself (Keras 3.4 or later)."""
 
-    def __init__(self, heads, kv_heads, head_dim, use_bias=True, causal=False, **kwargs):
+    def __init__(self, heads, kv_heads, head_dim, use_bias=True, causal=False, dropout=0.0, **kwargs):
         super().__init__(**kwargs)
-        self.attention = layers.GroupQueryAttention(head_dim, heads, kv_heads, use_bias=use_bias)
+        self.attention = layers.GroupQueryAttention(head_dim, heads, kv_heads, use_bias=use_bias, dropout=dropout)
         self.causal = causal
 
     def call(self, x):

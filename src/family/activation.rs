@@ -22,6 +22,21 @@ pub struct Prelu;
 const DEFAULT_SLOPE: f64 = 0.01;
 
 impl Family for Activations {
+    /// ReLU, sigmoid, tanh and softmax take their gradient from their
+    /// output; the rest from their input. The tanh GELU as transformers'
+    /// `gelu_new` computes it (GPT-2's) keeps three more tensors its size:
+    /// x³'s term, the tanh and ½·x.
+    fn saved(&self, layer: &Layer, input: Shape, _output: Shape) -> Option<super::Saved> {
+        if self.0 == Activation::Gelu && layer.extra.tanh {
+            return Some(super::Saved {
+                values: input.elements()?.checked_mul(3)?,
+                why: super::Why::GeluTanh,
+                ..super::Saved::INPUT
+            });
+        }
+        Some(keeps(self.0))
+    }
+
     fn fields(&self) -> &'static [Field] {
         match self.0 {
             Activation::LeakyRelu => &[Field::Slope],
@@ -161,6 +176,25 @@ impl Family for Prelu {
             e.keras_name()
         ));
         Ok(())
+    }
+}
+
+/// What an activation keeps for its gradient: its output (ReLU, sigmoid,
+/// tanh, softmax: the derivative is a function of it), else its input.
+/// Also what a conv's or dense layer's `activation` shorthand adds.
+pub fn keeps(activation: Activation) -> super::Saved {
+    match activation {
+        Activation::Relu | Activation::Sigmoid | Activation::Tanh | Activation::Softmax => {
+            super::Saved::OUTPUT
+        }
+        Activation::Gelu
+        | Activation::Silu
+        | Activation::Hardswish
+        | Activation::Hardsigmoid
+        | Activation::Relu6
+        | Activation::Mish
+        | Activation::Elu
+        | Activation::LeakyRelu => super::Saved::INPUT,
     }
 }
 

@@ -92,6 +92,15 @@ fn macs(layer: &Layer, l: u64, e: u64, hs: Heads) -> Result<u64, Problem> {
     .ok_or(too_large("MAC count"))
 }
 
+/// `, dropout=0.1` for dropout on the weights, nothing without.
+fn dropout(layer: &Layer, name: &str) -> String {
+    if layer.rate > 0.0 {
+        format!(", {name}={}", layer.rate)
+    } else {
+        String::new()
+    }
+}
+
 /// Whether only `nn.MultiheadAttention`'s settings are used.
 pub(crate) fn plain(layer: &Layer) -> bool {
     let x = &layer.extra;
@@ -107,12 +116,17 @@ impl Family for Attention {
     fn fields(&self) -> &'static [Field] {
         use Field::*;
         &[
-            Heads, KvHeads, HeadDim, Bias, OutBias, QkNorm, Rope, Window, Causal,
+            Heads, KvHeads, HeadDim, Bias, OutBias, QkNorm, Rope, Window, Causal, Rate,
         ]
     }
 
     fn required(&self) -> &'static [Field] {
         &[Field::Heads]
+    }
+
+    /// No dropout on the weights unless asked (`rate`), as today's LLMs.
+    fn defaults(&self, layer: &mut Layer) {
+        layer.rate = 0.0;
     }
 
     fn spatial(&self) -> Spatial {
@@ -141,6 +155,34 @@ impl Family for Attention {
         let Heads { kv, d, .. } = heads(layer, e).ok()?;
         let seen = layer.extra.window.map_or(l, |w| l.min(w.get()));
         2u64.checked_mul(kv)?.checked_mul(d)?.checked_mul(seen)
+    }
+
+    /// Eager attention, as transformers runs it: the input (for the
+    /// projections), q, k and v with every head's (grouped keys and values
+    /// repeated to h heads), the h·L·L weights after softmax (and with
+    /// dropout on them its mask and the dropped weights), the joined heads
+    /// (the output projection's input), and with `qk_norm` the RMSNorm's
+    /// normalised q and k. Backward holds two more h·L·L: the gradients of
+    /// the weights and of the scores.
+    fn saved(&self, layer: &Layer, input: Shape, _output: Shape) -> Option<super::Saved> {
+        let Shape::Matrix { rows: l, cols: e } = input else {
+            return None;
+        };
+        let Heads { h, kv, d } = heads(layer, e).ok()?;
+        let hd = h.checked_mul(d)?;
+        let mut per_token = hd.checked_mul(4)?;
+        if layer.extra.qk_norm {
+            per_token = per_token.checked_add(hd)?.checked_add(kv.checked_mul(d)?)?;
+        }
+        let weights = h.checked_mul(l)?;
+        let copies = if layer.rate > 0.0 { 3 } else { 1 };
+        per_token = per_token.checked_add(weights.checked_mul(copies)?)?;
+        Some(super::Saved {
+            values: l.checked_mul(per_token)?,
+            temp: l.checked_mul(weights)?.checked_mul(2)?,
+            why: super::Why::Attention,
+            ..super::Saved::INPUT
+        })
     }
 
     /// q: E → h·d, k and v: E → kv·d, o: h·d → E.
@@ -249,10 +291,11 @@ impl Family for Attention {
         let x = &l.extra;
         let code = if plain(l) {
             format!(
-                "SelfAttention({dim}, {}, bias={}, causal={})",
+                "SelfAttention({dim}, {}, bias={}, causal={}{})",
                 x.heads,
                 py_bool(l.bias),
-                py_bool(x.causal)
+                py_bool(x.causal),
+                dropout(l, "dropout")
             )
         } else {
             let hs = heads(l, dim).unwrap_or(Heads {
@@ -264,7 +307,7 @@ impl Family for Attention {
                 .window
                 .map_or_else(|| "None".to_string(), |w| w.to_string());
             format!(
-                "GroupedAttention({dim}, {}, {}, {}, bias={}, out_bias={}, qk_norm={}, rope={}, window={window}, causal={})",
+                "GroupedAttention({dim}, {}, {}, {}, bias={}, out_bias={}, qk_norm={}, rope={}, window={window}, causal={}{})",
                 hs.h,
                 hs.kv,
                 hs.d,
@@ -272,7 +315,8 @@ impl Family for Attention {
                 py_bool(out_bias(l)),
                 py_bool(x.qk_norm),
                 py_bool(x.rope),
-                py_bool(x.causal)
+                py_bool(x.causal),
+                dropout(l, "dropout")
             )
         };
         out.push((format!("l{}", e.number), code));
@@ -290,11 +334,12 @@ impl Family for Attention {
         let (l, name, dim) = (e.layer, e.keras_name(), e.input.last());
         if plain(l) {
             out.push(format!(
-                "SelfAttention({}, {dim} // {}, use_bias={}, causal={}, {name})",
+                "SelfAttention({}, {dim} // {}, use_bias={}, causal={}{}, {name})",
                 l.extra.heads,
                 l.extra.heads,
                 py_bool(l.bias),
-                py_bool(l.extra.causal)
+                py_bool(l.extra.causal),
+                dropout(l, "dropout")
             ));
             return Ok(());
         }
@@ -311,12 +356,13 @@ impl Family for Attention {
             ));
         };
         out.push(format!(
-            "GroupedSelfAttention({}, {}, {}, use_bias={}, causal={}, {name})",
+            "GroupedSelfAttention({}, {}, {}, use_bias={}, causal={}{}, {name})",
             hs.h,
             hs.kv,
             hs.d,
             py_bool(l.bias),
-            py_bool(x.causal)
+            py_bool(x.causal),
+            dropout(l, "dropout")
         ));
         Ok(())
     }

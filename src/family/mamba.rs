@@ -60,6 +60,25 @@ fn counts(layer: &Layer, e: u64) -> Result<(u64, u64), Problem> {
 }
 
 impl Family for Mamba {
+    /// transformers' `MambaMixer` without its CUDA kernels (the reference
+    /// on a machine without them): per token the projections' inputs and
+    /// outputs (about 8·di), and the scan's discretised A and B·u and every
+    /// step's state, di·N each.
+    fn saved(&self, layer: &Layer, input: Shape, _output: Shape) -> Option<super::Saved> {
+        let Shape::Matrix { rows: l, cols: e } = input else {
+            return None;
+        };
+        let (di, _, n, _) = sizes(layer, e).ok()?;
+        let per_token = di
+            .checked_mul(8)?
+            .checked_add(di.checked_mul(n)?.checked_mul(3)?)?;
+        Some(super::Saved {
+            values: l.checked_mul(per_token)?,
+            why: super::Why::Mamba,
+            ..super::Saved::INPUT
+        })
+    }
+
     fn fields(&self) -> &'static [Field] {
         &[Field::State, Field::Conv, Field::Expand, Field::DtRank]
     }

@@ -83,6 +83,15 @@ fn broadcast(a: Shape, b: Shape) -> Option<Shape> {
 }
 
 impl Family for Merge {
+    /// A sum and a join need only the shapes for their gradients; a
+    /// product needs each side (each branch's output).
+    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+        Some(match self.0 {
+            Meet::Add | Meet::Concat => super::Saved::NOTHING,
+            Meet::Multiply => super::Saved::INPUT,
+        })
+    }
+
     fn fields(&self) -> &'static [Field] {
         &[Field::Activation]
     }

@@ -56,6 +56,32 @@ fn counts(layer: &Layer, e: u64) -> Result<(u64, u64, u64), Problem> {
 }
 
 impl Family for Moe {
+    /// The router's input and weights, and for each of a token's top_k
+    /// experts (and the shared ones) its copy of the token and what a
+    /// feed-forward keeps: ff for a plain one, 4·ff for a gated one (the
+    /// gate's input and output, the up projection, their product).
+    fn saved(&self, layer: &Layer, input: Shape, _output: Shape) -> Option<super::Saved> {
+        let Shape::Matrix { rows: l, cols: e } = input else {
+            return None;
+        };
+        let x = &layer.extra;
+        let ff = x.ff.get();
+        let inner = if x.gated {
+            ff.checked_mul(4)?
+        } else {
+            ff.checked_mul(2)?
+        };
+        let used = x.top_k.checked_add(x.shared_experts)?;
+        let per_token = used
+            .checked_mul(e.checked_add(inner)?.checked_add(e)?)?
+            .checked_add(x.experts.get())?;
+        Some(super::Saved {
+            values: l.checked_mul(per_token)?,
+            why: super::Why::Moe,
+            ..super::Saved::INPUT
+        })
+    }
+
     fn fields(&self) -> &'static [Field] {
         use Field::*;
         &[Experts, TopK, Ff, Gated, Activation, SharedExperts]

@@ -187,6 +187,14 @@ fn window_text(layer: &Layer) -> String {
 }
 
 impl Family for Nd {
+    /// As the 2-D kinds: a max pool's int64 indices beside its input.
+    fn saved(&self, _layer: &Layer, _input: Shape, output: Shape) -> Option<super::Saved> {
+        Some(match self.pool {
+            Some(super::Reduce::Max) => super::Saved::indices(output)?,
+            _ => super::Saved::INPUT,
+        })
+    }
+
     fn fields(&self) -> &'static [Field] {
         use Field::*;
         match self.pool {

@@ -60,6 +60,19 @@ impl Family for BatchNorm {
 }
 
 impl Family for Dropout {
+    /// The mask of kept values, one per value (the reference, a CPU step,
+    /// stores it at the dtype); at rate 0 the output is the input.
+    fn saved(&self, layer: &Layer, input: Shape, _output: Shape) -> Option<super::Saved> {
+        if layer.rate == 0.0 {
+            return Some(super::Saved::VIEW);
+        }
+        Some(super::Saved {
+            values: input.elements()?,
+            why: super::Why::Mask,
+            ..super::Saved::NOTHING
+        })
+    }
+
     fn fields(&self) -> &'static [Field] {
         &[Field::Rate]
     }
@@ -102,6 +115,11 @@ impl Family for Dropout {
 pub struct DropPath;
 
 impl Family for DropPath {
+    /// One number per sample: too little to count.
+    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+        Some(super::Saved::NOTHING)
+    }
+
     fn fields(&self) -> &'static [Field] {
         &[Field::Rate]
     }
@@ -196,6 +214,16 @@ fn over_suffix(layer: &Layer) -> &'static str {
 }
 
 impl Family for LayerNorm {
+    /// The input, and a mean and a reciprocal deviation per position.
+    fn saved(&self, layer: &Layer, input: Shape, _output: Shape) -> Option<super::Saved> {
+        let rows = vectors(layer, input)?;
+        Some(super::Saved {
+            values: rows.checked_mul(2)?,
+            why: super::Why::Norm,
+            ..super::Saved::INPUT
+        })
+    }
+
     fn fields(&self) -> &'static [Field] {
         &[Field::Affine, Field::Bias, Field::Over]
     }
@@ -284,6 +312,19 @@ impl Family for LayerNorm {
 }
 
 impl Family for RmsNorm {
+    /// The input, the normalised values (x · rsqrt(mean x²), which the
+    /// scale multiplies) and a reciprocal per position: how transformers'
+    /// RMSNorm and `nn.RMSNorm` both run.
+    fn saved(&self, layer: &Layer, input: Shape, _output: Shape) -> Option<super::Saved> {
+        let n = input.elements()?;
+        let rows = vectors(layer, input)?;
+        Some(super::Saved {
+            values: n.checked_add(rows)?,
+            why: super::Why::RmsNorm,
+            ..super::Saved::INPUT
+        })
+    }
+
     fn fields(&self) -> &'static [Field] {
         &[Field::Affine, Field::Over]
     }
@@ -533,6 +574,17 @@ impl Family for InstanceNorm {
         ));
         Ok(())
     }
+}
+
+/// The vectors a layer or RMS norm normalises one by one: every position
+/// of the last dimension's rows, or every pixel's channels.
+fn vectors(layer: &Layer, input: Shape) -> Option<u64> {
+    let width = if layer.extra.over_channels {
+        input.channels()
+    } else {
+        input.last()
+    };
+    Some(input.elements()? / width.max(1))
 }
 
 #[cfg(test)]

@@ -10,6 +10,11 @@ use crate::network::{Kernels, Shape};
 pub struct Pad;
 
 impl Family for Pad {
+    /// Its gradient is a crop: only the shapes.
+    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+        Some(super::Saved::NOTHING)
+    }
+
     fn spatial(&self) -> super::Spatial {
         super::Spatial::ZeroPad
     }

@@ -12,6 +12,15 @@ use crate::network::{Kernels, Shape};
 pub struct Pool(pub Reduce);
 
 impl Family for Pool {
+    /// Max pooling keeps its input and an int64 index per output value
+    /// (where each maximum came from); average pooling its input.
+    fn saved(&self, _layer: &Layer, _input: Shape, output: Shape) -> Option<super::Saved> {
+        Some(match self.0 {
+            super::Reduce::Max => super::Saved::indices(output)?,
+            super::Reduce::Avg => super::Saved::INPUT,
+        })
+    }
+
     fn spatial(&self) -> super::Spatial {
         super::Spatial::Window {
             axes: 2,

@@ -63,6 +63,25 @@ fn cell(g: u64, layer: &Layer, i: u64) -> Result<(u64, u64), Problem> {
 }
 
 impl Family for Recurrent {
+    /// The input, the output, and per step and stacked layer the gates
+    /// and the state (G + 1 vectors of h per direction), which backward
+    /// through time replays.
+    fn saved(&self, layer: &Layer, input: Shape, _output: Shape) -> Option<super::Saved> {
+        let Shape::Matrix { rows: l, .. } = input else {
+            return None;
+        };
+        let per_step = (self.0.gates() + 1)
+            .checked_mul(layer.extra.hidden.get())?
+            .checked_mul(directions(layer))?
+            .checked_mul(layer.extra.num_layers.get())?;
+        Some(super::Saved {
+            output: true,
+            values: l.checked_mul(per_step)?,
+            why: super::Why::Recurrent,
+            ..super::Saved::INPUT
+        })
+    }
+
     fn spatial(&self) -> super::Spatial {
         super::Spatial::Ends
     }

@@ -15,6 +15,11 @@ pub struct Flatten;
 pub struct GlobalAvgPool;
 
 impl Family for Flatten {
+    /// A view of the input.
+    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+        Some(super::Saved::VIEW)
+    }
+
     fn spatial(&self) -> Spatial {
         Spatial::Ends
     }
@@ -59,6 +64,11 @@ impl Family for Flatten {
 }
 
 impl Family for GlobalAvgPool {
+    /// A mean over each map: its gradient needs only the shape.
+    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+        Some(super::Saved::NOTHING)
+    }
+
     fn spatial(&self) -> Spatial {
         Spatial::Ends
     }

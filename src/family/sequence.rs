@@ -86,6 +86,37 @@ fn feed_forward_params(e: u64, ff: u64) -> Result<u64, Problem> {
 }
 
 impl Family for Sequence {
+    /// Token ids for the embedding's gradient (they are the input); a
+    /// sum for positions; a view for the first token; and for the fused
+    /// encoder layer (`nn.TransformerEncoderLayer`, post-norm, ReLU,
+    /// dropout 0.1) what its parts keep: q, k, v and the joined heads,
+    /// three dropout masks, both norms' inputs, the feed-forward's ReLU
+    /// output, its mask and dropped values, and the eager attention's
+    /// h·L·L weights with their dropout mask and dropped values.
+    fn saved(&self, layer: &Layer, input: Shape, _output: Shape) -> Option<super::Saved> {
+        match self.0 {
+            Seq::Embedding => Some(super::Saved::INPUT),
+            Seq::PosEmbedding => Some(super::Saved::NOTHING),
+            Seq::FirstToken => Some(super::Saved::VIEW),
+            Seq::Transformer => {
+                let Shape::Matrix { rows: l, cols: e } = input else {
+                    return None;
+                };
+                let (h, f) = (layer.extra.heads.get(), layer.extra.ff.get());
+                let per_token = e
+                    .checked_mul(9)?
+                    .checked_add(h.checked_mul(l)?.checked_mul(3)?)?
+                    .checked_add(f.checked_mul(3)?)?;
+                Some(super::Saved {
+                    values: l.checked_mul(per_token)?,
+                    temp: h.checked_mul(l)?.checked_mul(l)?.checked_mul(2)?,
+                    why: super::Why::Transformer,
+                    ..super::Saved::INPUT
+                })
+            }
+        }
+    }
+
     fn fields(&self) -> &'static [Field] {
         match self.0 {
             Seq::Embedding => &[Field::Vocab, Field::Dim],

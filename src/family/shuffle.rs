@@ -15,6 +15,11 @@ pub struct ChannelShuffle;
 pub struct Slice;
 
 impl Family for PixelShuffle {
+    /// A rearrangement: only the shapes.
+    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+        Some(super::Saved::NOTHING)
+    }
+
     fn fields(&self) -> &'static [Field] {
         &[Field::Factor]
     }
@@ -87,6 +92,11 @@ impl Family for PixelShuffle {
 }
 
 impl Family for ChannelShuffle {
+    /// A rearrangement: only the shapes.
+    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+        Some(super::Saved::NOTHING)
+    }
+
     fn fields(&self) -> &'static [Field] {
         &[Field::Groups]
     }
@@ -139,6 +149,11 @@ impl Family for ChannelShuffle {
 }
 
 impl Family for Slice {
+    /// A view of part of the input.
+    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+        Some(super::Saved::VIEW)
+    }
+
     fn fields(&self) -> &'static [Field] {
         &[Field::Start, Field::End]
     }

@@ -29,6 +29,11 @@ fn sequence(layer: &Layer, input: Shape) -> Result<(u64, u64), Problem> {
 }
 
 impl Family for ToTokens {
+    /// A view of the map (flattened, then transposed).
+    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+        Some(super::Saved::VIEW)
+    }
+
     fn spatial(&self) -> Spatial {
         Spatial::Ends
     }
@@ -92,6 +97,11 @@ impl Family for ToTokens {
 }
 
 impl Family for ToImage {
+    /// A view of the tokens, folded back.
+    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+        Some(super::Saved::VIEW)
+    }
+
     fn fields(&self) -> &'static [Field] {
         &[Field::Height, Field::Width]
     }
@@ -176,6 +186,11 @@ impl Family for ToImage {
 }
 
 impl Family for ClsToken {
+    /// A join: only the shapes.
+    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+        Some(super::Saved::NOTHING)
+    }
+
     fn fields(&self) -> &'static [Field] {
         &[Field::Tokens]
     }

@@ -5,7 +5,7 @@
 use crate::engine::{Analysis, ReceptiveField, Row};
 use crate::explain::explain;
 use crate::layer::Layer;
-use crate::memory::{Memory, max_batch_with_cache, memory_with_cache};
+use crate::memory::{Memory, max_batch, memory};
 use crate::network::{Kernels, Network, Shape};
 use crate::report::Fit;
 use serde::Serialize;
@@ -108,6 +108,9 @@ struct Formulas {
     params: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     macs: Option<String>,
+    /// What training keeps of the layer for backward, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    training_keeps: Option<String>,
 }
 
 impl LayerEntry {
@@ -145,6 +148,7 @@ impl LayerEntry {
                 output: why.size,
                 params: why.params,
                 macs: why.macs,
+                training_keeps: why.keeps,
             }
         });
         LayerEntry {
@@ -215,10 +219,9 @@ pub fn write(
         dtype: setting.dtype.name(),
         train: setting.train.map(|o| o.name()),
         batch: setting.batch,
-        memory: memory_with_cache(net, analysis, setting),
+        memory: memory(net, analysis, setting),
         budget,
-        max_batch: (fit.budget.memory)
-            .and_then(|limit| max_batch_with_cache(net, analysis, setting, limit)),
+        max_batch: (fit.budget.memory).and_then(|limit| max_batch(net, analysis, setting, limit)),
     };
     let mut out = std::io::BufWriter::new(out);
     crate::lang::machine(|| serde_json::to_writer_pretty(&mut out, &summary))?;

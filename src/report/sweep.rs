@@ -73,8 +73,7 @@ fn trials(net: &Network, from: u64, to: u64) -> impl Iterator<Item = Trial> + '_
             output: final_output(&analysis, sized.input),
             params: analysis.totals.params,
             macs: analysis.totals.macs,
-            memory: crate::memory::memory(&analysis, sized.input, Default::default())
-                .map(|m| m.total),
+            memory: crate::memory::memory(&sized, &analysis, Default::default()).map(|m| m.total),
             error: analysis.error_at.map(|i| {
                 (
                     i,

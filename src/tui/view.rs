@@ -465,6 +465,12 @@ fn detail(app: &App) -> (String, Vec<Line<'static>>) {
                     Span::styled(macs, t.formula),
                 ]));
             }
+            if let Some(keeps) = why.keeps {
+                lines.push(Line::from(vec![
+                    label(t!("view-training-keeps")),
+                    Span::styled(keeps, t.muted),
+                ]));
+            }
             (
                 format!(
                     " {} {} · {} ",
@@ -632,11 +638,7 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let width = usize::from(totals_area.width);
     // As `summary` counts it by default: fp32, inference, batch 1; once,
     // however many forms are tried.
-    let m = crate::memory::memory(
-        app.analysis(),
-        app.net().input,
-        crate::memory::Setting::default(),
-    );
+    let m = crate::memory::memory(app.net(), app.analysis(), crate::memory::Setting::default());
     let budget = budget_spans(app, app.session.theme);
     let line = (0..TOTALS_FORMS)
         .map(|form| totals_line(app, form, m.as_ref(), &budget))

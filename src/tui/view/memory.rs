@@ -6,7 +6,7 @@
 
 use super::super::app::App;
 use super::super::theme::Theme;
-use crate::memory::{Dtype, Memory, Optimizer, Setting, max_batch, memory, memory_with_cache};
+use crate::memory::{Dtype, Memory, Optimizer, Setting, max_batch, memory};
 use crate::units::{bytes, thousands};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -35,8 +35,8 @@ pub fn render(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let (net, analysis) = (app.net(), app.analysis());
-    let inference = memory_with_cache(net, analysis, Setting::default());
-    let training = memory(analysis, net.input, TRAINING);
+    let inference = memory(net, analysis, Setting::default());
+    let training = memory(net, analysis, TRAINING);
     let (Some(inference), Some(training)) = (inference, training) else {
         Paragraph::new(Line::styled(t!("memory-broken"), t.error)).render(inner, buf);
         return;
@@ -65,7 +65,7 @@ pub fn render(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     let fits: Vec<String> = GPUS
         .iter()
         .map(|&gpu| {
-            let batch = max_batch(analysis, net.input, TRAINING, gpu);
+            let batch = max_batch(net, analysis, TRAINING, gpu);
             let n = batch.map_or("—".to_string(), thousands);
             format!("{} → {n}", bytes(gpu))
         })

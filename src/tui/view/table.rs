@@ -191,7 +191,7 @@ fn heaviest_mark(app: &App, index: usize) -> Option<String> {
         fn(&crate::engine::Row) -> Option<u64>,
         Option<u64>,
     );
-    let memory = crate::memory::memory(analysis, net.input, Default::default()).map(|m| m.total);
+    let memory = crate::memory::memory(net, analysis, Default::default()).map(|m| m.total);
     let resources: [Resource; 3] = [
         (
             "params",
