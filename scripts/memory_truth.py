@@ -38,6 +38,9 @@ TRANSFORMERS = ["gpt2", "bert-base", "qwen3-0.6b", "albert-base", "llama3-8b", "
 EXPORTED = ["mlp", "lenet", "lenet-padded", "lenet5", "unet", "lstm-tagger", "ecg1d", "c3d-small"]
 # What a default run measures: every preset small enough to step in a few
 # seconds on fake tensors (the 7B-46B LLMs at 4,096-8,192 tokens take long).
+# Models whose attention runs fused in the framework: torchvision's ViT calls
+# nn.MultiheadAttention without weights, which takes scaled_dot_product_attention.
+FUSED = {"vit_b_16"}
 DEFAULT = EXPORTED + TORCHVISION + ["gpt2", "bert-base", "qwen3-0.6b", "albert-base", "mamba-130m"]
 
 
@@ -73,7 +76,7 @@ def framework(name):
     return (lambda: cls(config)), (length,), torch.long
 
 
-def peak(build, shape, dtype, batch, optimizer):
+def peak(build, shape, dtype, batch, optimizer, checkpoint=False):
     """MemTracker's peak of the second training step, by kind of memory."""
     # Built on the meta device (initialisers that read values cannot run on
     # fake tensors), then given fake storage.
@@ -82,6 +85,10 @@ def peak(build, shape, dtype, batch, optimizer):
     with FakeTensorMode(allow_non_fake_inputs=True):
         model = model.to_empty(device="cpu")
         model.train()
+        if checkpoint:
+            # transformers' own: each decoder or encoder layer recomputed.
+            model.gradient_checkpointing_enable({"use_reentrant": False})
+            model.tie_weights()  # enabling it unties GPT-2's head from its embedding
         params = [p for p in model.parameters() if p.requires_grad]
         if optimizer == "adam":
             opt = torch.optim.Adam(params, foreach=False)
@@ -119,9 +126,12 @@ def peak(build, shape, dtype, batch, optimizer):
     return parts
 
 
-def ours(binary, name, batch, optimizer):
+def ours(binary, name, batch, optimizer, checkpoint=False):
+    attention = "flash" if name in FUSED else "eager"
+    extra = ["--checkpoint"] if checkpoint else []
     out = subprocess.run([binary, "summary", "--preset", name, "--train", optimizer, "--batch",
-                          str(batch), "--format", "json"], capture_output=True, text=True, check=True)
+                          str(batch), "--attention", attention, "--format", "json", *extra],
+                         capture_output=True, text=True, check=True)
     return json.loads(out.stdout)["memory"]
 
 
@@ -136,6 +146,8 @@ def main():
     parser.add_argument("--batches", default="1,8")
     parser.add_argument("--optimizers", default="sgd,adam")
     parser.add_argument("--detail", action="store_true")
+    parser.add_argument("--checkpoint", action="store_true",
+                        help="activation checkpointing (transformers' models only)")
     args = parser.parse_args()
     names = args.names or DEFAULT
     print(f"{'preset':20} {'batch':>5} {'opt':5} {'PyTorch MiB':>11} {'layerlab MiB':>12} {'ratio':>6}")
@@ -144,8 +156,8 @@ def main():
         build, shape, dtype = exported(args.binary, name) if name in EXPORTED else framework(name)
         for batch in (int(b) for b in args.batches.split(",")):
             for optimizer in args.optimizers.split(","):
-                truth = peak(build, shape, dtype, batch, optimizer)
-                mine = ours(args.binary, name, batch, optimizer)
+                truth = peak(build, shape, dtype, batch, optimizer, args.checkpoint)
+                mine = ours(args.binary, name, batch, optimizer, args.checkpoint)
                 ratio = mine["total"] / truth["total"]
                 count += 1
                 within5 += abs(ratio - 1) <= 0.05

@@ -8,7 +8,7 @@ use crate::engine::analyze;
 use crate::export::{self, Framework};
 use crate::file::{self, FileError};
 use crate::lang::{self, Lang};
-use crate::memory::{Budget, Dtype, Optimizer, Setting};
+use crate::memory::{AttentionKernel, Budget, Dtype, Optimizer, Setting};
 use crate::network::{Kernels, Network, Shape};
 use crate::presets::{self, PRESETS};
 use crate::report::{self, Format, diff, sweep};
@@ -48,6 +48,64 @@ pub struct Cli {
     no_ascii: bool,
 }
 
+/// How `summary` counts memory.
+#[derive(clap::Args, Debug)]
+struct MemoryArgs {
+    /// Bytes per value for memory: fp32 (4), fp16 or bf16 (2), fp8 or int8 (1).
+    #[arg(long, value_enum, default_value_t = Dtype::Fp32)]
+    dtype: Dtype,
+    /// Bytes per value of the KV cache (inference), if not those of --dtype.
+    #[arg(long, value_enum, value_name = "DTYPE")]
+    kv_dtype: Option<Dtype>,
+    /// Fine-tune with LoRA adapters of this rank: 8 (every dense and attention projection) or 8:q,v.
+    #[arg(long, value_name = "RANK[:TARGETS]", value_parser = crate::memory::Lora::parse)]
+    lora: Option<crate::memory::Lora>,
+    /// Count memory for training with this optimizer (the peak of one step: what every layer keeps for backward, gradients, its state), not inference.
+    #[arg(long, value_enum, value_name = "OPTIMIZER")]
+    train: Option<Optimizer>,
+    /// Samples per batch (per GPU), for the activations' memory.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=i64::MAX as u64))]
+    batch: u64,
+    /// How attention runs in training: eager keeps the h·L·L weights, flash (a fused kernel) keeps none.
+    #[arg(long, value_enum, default_value_t = AttentionKernel::Eager, requires = "train")]
+    attention: AttentionKernel,
+    /// Activation checkpointing: each pass of a top-level block keeps only its input and is recomputed in backward.
+    #[arg(long, requires = "train")]
+    checkpoint: bool,
+    /// Mixed precision: master weights and optimizer state in this format (fp32), the model in --dtype.
+    #[arg(long, value_enum, value_name = "DTYPE", requires = "train")]
+    master: Option<Dtype>,
+    /// Data-parallel GPUs that share the model's state under --zero.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    shard: u64,
+    /// ZeRO stage: 1 divides the optimizer state among the --shard GPUs, 2 the gradients too, 3 the weights too.
+    #[arg(long, value_name = "STAGE", value_parser = clap::value_parser!(u8).range(1..=3), requires = "train")]
+    zero: Option<u8>,
+    /// Memory outside the network, counted as its own line: the CUDA context and the framework's workspace (e.g. 500MiB). Default 0.
+    #[arg(long, value_name = "BYTES", default_value = "0", value_parser = crate::memory::parse_bytes)]
+    overhead: u64,
+}
+
+impl MemoryArgs {
+    fn setting(&self) -> Setting {
+        Setting {
+            dtype: self.dtype,
+            train: self.train,
+            batch: self.batch,
+            kv_dtype: self.kv_dtype,
+            attention: self.attention,
+            checkpoint: self.checkpoint,
+            master: self.master,
+            zero: self.zero.map(|stage| crate::memory::Zero {
+                stage,
+                shards: self.shard,
+            }),
+            overhead: self.overhead,
+            lora: self.lora,
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Print every layer's output shape and parameters, and the totals.
@@ -60,21 +118,8 @@ enum Command {
         /// Use this input instead of the file's: C,H,W (e.g. 3,32,32), H×W×C (e.g. 32x32x3), or one number for a sequence's or signal's length (e.g. 2048).
         #[arg(long, value_name = "SHAPE", value_parser = Shape::parse)]
         input: Option<Shape>,
-        /// Bytes per value for memory: fp32 (4), fp16 or bf16 (2), fp8 or int8 (1).
-        #[arg(long, value_enum, default_value_t = Dtype::Fp32)]
-        dtype: Dtype,
-        /// Bytes per value of the KV cache (inference), if not those of --dtype.
-        #[arg(long, value_enum, value_name = "DTYPE")]
-        kv_dtype: Option<Dtype>,
-        /// Fine-tune with LoRA adapters of this rank: 8 (every dense and attention projection) or 8:q,v.
-        #[arg(long, value_name = "RANK[:TARGETS]", value_parser = crate::memory::Lora::parse)]
-        lora: Option<crate::memory::Lora>,
-        /// Count memory for training with this optimizer (gradients, its state, every activation kept), not inference.
-        #[arg(long, value_enum, value_name = "OPTIMIZER")]
-        train: Option<Optimizer>,
-        /// Samples per batch, for the activations' memory.
-        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=i64::MAX as u64))]
-        batch: u64,
+        #[command(flatten)]
+        memory: MemoryArgs,
         /// Limits to hold the network to, e.g. memory=8GiB,params=5M,macs=1G; over any, the exit status is 1.
         #[arg(long, value_name = "LIMITS", value_parser = Budget::parse)]
         budget: Option<Budget>,
@@ -221,11 +266,7 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
             source,
             format,
             input,
-            dtype,
-            kv_dtype,
-            lora,
-            train,
-            batch,
+            memory,
             budget,
         }) => {
             let Some((mut net, file)) = load_with_source(&source, false) else {
@@ -244,13 +285,7 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
             let analysis = analyze(&net);
             let fit = report::Fit {
-                setting: Setting {
-                    dtype,
-                    train,
-                    batch,
-                    kv_dtype,
-                    lora,
-                },
+                setting: memory.setting(),
                 // --budget stands in for the file's [budget].
                 budget: budget.unwrap_or(net.budget),
             };

@@ -363,7 +363,13 @@ pub trait Family: Sync {
 
     /// What the layer keeps for its backward pass, on `input` giving
     /// `output` (`None` where a count passes 2^64).
-    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<Saved> {
+    fn saved(
+        &self,
+        _layer: &Layer,
+        _input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<Saved> {
         Some(Saved::INPUT)
     }
 

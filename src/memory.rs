@@ -194,21 +194,65 @@ pub struct Setting {
     pub batch: u64,
     /// How the KV cache is stored; `None`: as the weights.
     pub kv_dtype: Option<Dtype>,
+    /// How attention runs in training: what it keeps for backward.
+    pub attention: AttentionKernel,
+    /// Activation checkpointing: each top-level block's passes keep only
+    /// their input, and recompute the rest in backward.
+    pub checkpoint: bool,
+    /// Mixed precision: master weights and optimizer state in this format
+    /// (fp32), the model in `dtype`.
+    pub master: Option<Dtype>,
+    /// ZeRO across data-parallel GPUs: the memory of one of them.
+    pub zero: Option<Zero>,
+    /// Bytes outside the network (the CUDA context, the framework's
+    /// workspace): its own line, in the total.
+    pub overhead: u64,
     /// Fine-tuning with adapters: only they have gradients and optimizer
     /// state; the frozen base keeps none.
     pub lora: Option<Lora>,
 }
 
+impl Setting {
+    /// fp32 inference at batch 1, with nothing else.
+    pub const DEFAULT: Setting = Setting {
+        dtype: Dtype::Fp32,
+        train: None,
+        batch: 1,
+        kv_dtype: None,
+        attention: AttentionKernel::Eager,
+        checkpoint: false,
+        master: None,
+        zero: None,
+        overhead: 0,
+        lora: None,
+    };
+}
+
 impl Default for Setting {
     fn default() -> Setting {
-        Setting {
-            dtype: Dtype::Fp32,
-            train: None,
-            batch: 1,
-            kv_dtype: None,
-            lora: None,
-        }
+        Setting::DEFAULT
     }
+}
+
+/// How attention is computed, which decides what it keeps for backward.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum AttentionKernel {
+    /// Softmax of the scores, written out: the h·L·L weights are kept
+    /// (transformers' "eager").
+    #[default]
+    Eager,
+    /// A fused kernel (FlashAttention, PyTorch's scaled_dot_product_attention):
+    /// the output and one log-sum-exp per head and position, no L×L.
+    Flash,
+}
+
+/// ZeRO (DeepSpeed's Zero Redundancy Optimizer) over `shards` GPUs: stage
+/// 1 divides the optimizer state among them, 2 the gradients too, 3 the
+/// weights too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Zero {
+    pub stage: u8,
+    pub shards: u64,
 }
 
 /// Bytes, each part and their sum. In training, each part is what the
@@ -225,6 +269,9 @@ pub struct Memory {
     /// Inference's KV cache (and a Mamba's states) for the input's length,
     /// in `total`; 0 in training, which keeps none.
     pub kv_cache: u64,
+    /// What `--overhead` adds outside the network (the CUDA context, the
+    /// framework's workspace), in `total`.
+    pub overhead: u64,
     pub total: u64,
     /// When the peak is.
     pub phase: Phase,
@@ -242,6 +289,51 @@ pub struct Memory {
 ///   (states × the trained weights) and Adam's temporaries (two copies of
 ///   the largest layer's weights, made one tensor at a time).
 pub fn memory(net: &Network, analysis: &Analysis, setting: Setting) -> Option<Memory> {
+    let m = unshared(net, analysis, setting)?;
+    let m = match setting.zero {
+        Some(zero) => zero.divide(m)?,
+        None => m,
+    };
+    Some(Memory {
+        overhead: setting.overhead,
+        total: m.total.checked_add(setting.overhead)?,
+        ..m
+    })
+}
+
+impl Zero {
+    /// One GPU's share: the optimizer state (stage 1), the gradients (2)
+    /// and the weights (3) divided among the shards, as DeepSpeed's ZeRO
+    /// partitions them; activations are each GPU's own batch.
+    fn divide(self, m: Memory) -> Option<Memory> {
+        let share = |n: u64, from: u8| {
+            if self.stage >= from {
+                n.div_ceil(self.shards.max(1))
+            } else {
+                n
+            }
+        };
+        let (weights, gradients, optimizer) = (
+            share(m.weights, 3),
+            share(m.gradients, 2),
+            share(m.optimizer, 1),
+        );
+        Some(Memory {
+            weights,
+            gradients,
+            optimizer,
+            total: weights
+                .checked_add(gradients)?
+                .checked_add(optimizer)?
+                .checked_add(m.activations)?
+                .checked_add(m.kv_cache)?,
+            ..m
+        })
+    }
+}
+
+/// `memory` on one device, before ZeRO's division and the overhead.
+fn unshared(net: &Network, analysis: &Analysis, setting: Setting) -> Option<Memory> {
     let bytes = setting.dtype.bytes();
     let base = analysis.totals.params?.checked_mul(bytes)?;
     let Some(opt) = setting.train else {
@@ -258,6 +350,7 @@ pub fn memory(net: &Network, analysis: &Analysis, setting: Setting) -> Option<Me
             optimizer: 0,
             activations,
             kv_cache,
+            overhead: 0,
             total: base.checked_add(activations)?.checked_add(kv_cache)?,
             phase: Phase::Inference,
         });
@@ -265,15 +358,18 @@ pub fn memory(net: &Network, analysis: &Analysis, setting: Setting) -> Option<Me
     // What has gradients: every weight, or only the adapters.
     let (trained, largest) = match setting.lora {
         Some(lora) => (
-            lora_params(net, analysis, lora)?.checked_mul(bytes)?,
+            lora_params(net, analysis, lora)?,
             largest(net, analysis, &|l, r| {
                 crate::family::of(l.kind).lora(l, r.input?, lora)
             })?,
         ),
-        None => (base, largest(net, analysis, &|_, r| r.params)?),
+        None => (
+            analysis.totals.params?,
+            largest(net, analysis, &|_, r| r.params)?,
+        ),
     };
     let weights = match setting.lora {
-        Some(_) => base.checked_add(trained)?,
+        Some(_) => base.checked_add(trained.checked_mul(bytes)?)?,
         None => base,
     };
     let grads = |layer: &Layer, row: &Row| -> Option<u64> {
@@ -288,15 +384,25 @@ pub fn memory(net: &Network, analysis: &Analysis, setting: Setting) -> Option<Me
         bytes,
         batch: setting.batch,
         grads: &grads,
+        attention: setting.attention,
+        checkpoint: setting.checkpoint,
+    };
+    // Mixed precision: the optimizer steps fp32 master weights, and keeps
+    // its state in fp32 too.
+    let (state_bytes, master) = match setting.master {
+        Some(m) => (m.bytes(), trained.checked_mul(m.bytes())?),
+        None => (bytes, 0),
     };
     // Adam's step, one tensor at a time: √v and √v / bias correction.
     let step_temp = match opt {
-        Optimizer::Adam => largest.checked_mul(bytes)?.checked_mul(2)?,
+        Optimizer::Adam => largest.checked_mul(state_bytes)?.checked_mul(2)?,
         Optimizer::Sgd | Optimizer::Momentum => 0,
     };
     let p = step::peak(&counting, analysis, step_temp)?;
     let optimizer = trained
+        .checked_mul(state_bytes)?
         .checked_mul(opt.states())?
+        .checked_add(master)?
         .checked_add(p.optimizer)?;
     Some(Memory {
         weights,
@@ -304,6 +410,7 @@ pub fn memory(net: &Network, analysis: &Analysis, setting: Setting) -> Option<Me
         optimizer,
         activations: p.activations,
         kv_cache: 0,
+        overhead: 0,
         total: weights
             .checked_add(p.gradients)?
             .checked_add(optimizer)?
@@ -386,7 +493,7 @@ pub fn keeps_line(layer: &Layer, input: Shape, output: Shape) -> Option<String> 
     if layer.kind.is_container() {
         return None;
     }
-    let s = step::saved(layer, input, output)?;
+    let s = step::saved(layer, input, output, AttentionKernel::Eager)?;
     let mut values = s.values;
     if s.input {
         values = values.checked_add(input.elements()?)?;
@@ -553,6 +660,11 @@ pub struct Use {
     pub ok: bool,
 }
 
+/// `500MiB`, `1.5GB`, `0`: an amount of memory, for `--overhead`.
+pub fn parse_bytes(text: &str) -> Result<u64, String> {
+    amount(text, true).ok_or_else(|| t!("memory-bad-bytes", text = text))
+}
+
 /// `8GiB`, `5M`, `1.5G`, `1000`: a whole number of bytes or things.
 fn amount(text: &str, memory: bool) -> Option<u64> {
     // `40,000`, `40 000` and `40_000` are forty thousand.
@@ -612,10 +724,7 @@ mod tests {
 
     const BF16: Setting = Setting {
         dtype: Dtype::Bf16,
-        train: None,
-        batch: 1,
-        kv_dtype: None,
-        lora: None,
+        ..Setting::DEFAULT
     };
 
     /// 32 layers × 2 (key, value) × 8 kv heads × 128 × 2 bytes = 128 KiB a
@@ -751,8 +860,7 @@ mod tests {
             dtype: Dtype::Fp16,
             train: Some(Optimizer::Adam),
             batch: 8,
-            kv_dtype: None,
-            lora: None,
+            ..Setting::DEFAULT
         };
         let m = memory(&net, &a, setting).unwrap();
         // 138,357,544 parameters × 2 bytes.
@@ -822,5 +930,52 @@ mod tests {
         assert!(uses[0].ok);
         assert!(!uses[1].ok, "6M params is over 5M");
         assert!(!uses[2].ok, "unknown MACs are not within a budget");
+    }
+
+    /// ZeRO divides per GPU: stage 1 the optimizer state, 2 the gradients
+    /// too, 3 the weights too; the activations are each GPU's own. Mixed
+    /// precision keeps fp32 master weights and Adam's moments: 16 bytes a
+    /// parameter with bf16 weights and gradients. The overhead is its own
+    /// part of the total.
+    #[test]
+    fn zero_master_weights_and_overhead() {
+        let (net, a) = vgg16();
+        let params = 138_357_544u64;
+        let bf16 = Setting {
+            dtype: Dtype::Bf16,
+            train: Some(Optimizer::Adam),
+            master: Some(Dtype::Fp32),
+            ..Setting::DEFAULT
+        };
+        let one = memory(&net, &a, bf16).unwrap();
+        assert_eq!(one.phase, Phase::Optimizer);
+        // bf16 weights and gradients, fp32 master and moments, and Adam's
+        // two fp32 temporaries of the first dense layer.
+        assert_eq!(one.weights + one.gradients, 4 * params);
+        assert_eq!(one.optimizer, 12 * params + 2 * 4 * 102_764_544);
+        for (stage, w, g, o) in [(1, 1, 1, 8), (2, 1, 8, 8), (3, 8, 8, 8)] {
+            let zero = Setting {
+                zero: Some(Zero { stage, shards: 8 }),
+                ..bf16
+            };
+            let m = memory(&net, &a, zero).unwrap();
+            assert_eq!(m.weights, one.weights.div_ceil(w), "stage {stage}");
+            assert_eq!(m.gradients, one.gradients.div_ceil(g), "stage {stage}");
+            assert_eq!(m.optimizer, one.optimizer.div_ceil(o), "stage {stage}");
+            assert_eq!(m.activations, one.activations);
+        }
+        let with = memory(
+            &net,
+            &a,
+            Setting {
+                overhead: 500 << 20,
+                ..bf16
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            (with.overhead, with.total),
+            (500 << 20, one.total + (500 << 20))
+        );
     }
 }

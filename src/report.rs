@@ -171,6 +171,7 @@ fn totals_lines(net: &Network, analysis: &Analysis, fit: &Fit) -> Vec<String> {
         t!("report-total-macs", macs = or_dash(t.macs)),
         memory_line(net, analysis, fit.setting),
     ]);
+    lines.extend(memory_notes(net, analysis, fit.setting));
     for u in fit.uses(net, analysis) {
         lines.push(budget_line(&u));
     }
@@ -225,6 +226,48 @@ fn memory_line(net: &Network, analysis: &Analysis, setting: Setting) -> String {
             total = part(|m| m.total)
         ),
     }
+}
+
+/// What else the memory line was counted with, a line each: the overhead,
+/// ZeRO's division, mixed precision, checkpointing, the attention kernel.
+fn memory_notes(net: &Network, analysis: &Analysis, setting: Setting) -> Vec<String> {
+    let mut notes = Vec::new();
+    if setting.overhead > 0 {
+        notes.push(t!("report-overhead", bytes = bytes(setting.overhead)));
+    }
+    if setting.train.is_none() {
+        return notes;
+    }
+    if let Some(z) = setting.zero {
+        let one = memory(
+            net,
+            analysis,
+            Setting {
+                zero: None,
+                ..setting
+            },
+        );
+        notes.push(t!(
+            "report-zero",
+            stage = z.stage.to_string(),
+            shards = thousands(z.shards),
+            single = one.map_or_else(|| "—".to_string(), |m| bytes(m.total))
+        ));
+    }
+    if let Some(master) = setting.master {
+        notes.push(t!(
+            "report-master",
+            master = master.name(),
+            dtype = setting.dtype.name()
+        ));
+    }
+    if setting.checkpoint {
+        notes.push(t!("report-checkpoint"));
+    }
+    if setting.attention == crate::memory::AttentionKernel::Flash {
+        notes.push(t!("report-flash"));
+    }
+    notes
 }
 
 /// `Budget params: 61,100,840 of 5,000,000 ✗ over by 56,100,840`.

@@ -630,8 +630,8 @@ report-max-batch = Largest batch within { $limit }: { $batch }
 report-no-batch = Largest batch within { $limit }: none (not even one sample fits)
 cli-arg-dtype = Bytes per value for memory: fp32 (4), fp16 or bf16 (2), fp8 or int8 (1)
 cli-arg-kv_dtype = Bytes per value of the KV cache (inference), if not those of --dtype
-cli-arg-train = Count memory for training with this optimizer (gradients, its state, every activation kept), not inference
-cli-arg-batch = Samples per batch, for the activations' memory
+cli-arg-train = Count memory for training with this optimizer (the peak of one step: what every layer keeps for backward, gradients, its state), not inference
+cli-arg-batch = Samples per batch (per GPU), for the activations' memory
 cli-arg-budget = Limits to hold the network to, e.g. memory=8GiB,params=5M,macs=1G; over any, the exit status is 1
 key-memory = memory: where the weights and activations go, and which batch fits
 memory-title = {" "}Memory: where it goes (fp32){" "}
@@ -906,6 +906,12 @@ budget-zero = `{ $part }`: a limit of 0 fits nothing; give the largest amount al
 network-spaces-ambiguous = `{ $text }` does not say whether the channels come first or last: write C,H,W with commas (3,224,224, as PyTorch) or H×W×C (224×224×3)
 lora-bad = `{ $text }` is not a LoRA setting: write the rank, e.g. 8 (every dense and attention projection), or 8:q,v (projections from q, k, v, o, dense)
 report-lora = LoRA r={ $rank } on { $targets }: { $adapters } trainable parameters ({ $percent }% of the base, which stays frozen)
+cli-arg-attention = How attention runs in training: eager keeps the h·L·L weights, flash (a fused kernel) keeps none
+cli-arg-checkpoint = Activation checkpointing: each pass of a top-level block keeps only its input and is recomputed in backward
+cli-arg-master = Mixed precision: master weights and optimizer state in this format (fp32), the model in --dtype
+cli-arg-shard = Data-parallel GPUs that share the model's state under --zero
+cli-arg-zero = ZeRO stage: 1 divides the optimizer state among the --shard GPUs, 2 the gradients too, 3 the weights too
+cli-arg-overhead = Memory outside the network, counted as its own line: the CUDA context and the framework's workspace (e.g. 500MiB). Default 0
 cli-arg-lora = Fine-tune with LoRA adapters of this rank: 8 (every dense and attention projection) or 8:q,v
 
 ## Training memory: what each layer keeps for its backward pass
@@ -928,3 +934,9 @@ memory-keeps-attention = keeps its input, q, k, v, the h·L·L weights (and thei
 memory-phase-forward = in the forward pass
 memory-phase-backward = in the backward pass
 memory-phase-optimizer = in the optimizer's step
+memory-bad-bytes = '{ $text }' is not an amount of memory: write e.g. 500MiB, 1.5GB or 0
+report-overhead = Overhead outside the network (--overhead): { $bytes }, in the total
+report-zero = Per GPU under ZeRO stage { $stage } over { $shards } GPUs (one GPU alone: { $single })
+report-master = Mixed precision: { $master } master weights and optimizer state, the model in { $dtype }
+report-checkpoint = Activation checkpointing: each pass of a top-level block keeps only its input, and runs again in backward
+report-flash = Fused attention (flash): no h·L·L weights kept, a log-sum-exp per head and position instead

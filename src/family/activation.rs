@@ -26,7 +26,13 @@ impl Family for Activations {
     /// output; the rest from their input. The tanh GELU as transformers'
     /// `gelu_new` computes it (GPT-2's) keeps three more tensors its size:
     /// x³'s term, the tanh and ½·x.
-    fn saved(&self, layer: &Layer, input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        layer: &Layer,
+        input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         if self.0 == Activation::Gelu && layer.extra.tanh {
             return Some(super::Saved {
                 values: input.elements()?.checked_mul(3)?,

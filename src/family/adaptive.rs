@@ -14,7 +14,13 @@ pub struct Adaptive(pub Reduce);
 impl Family for Adaptive {
     /// Average pooling to 1×1 is a mean, which needs only the shape;
     /// other sizes keep the input, and max pooling its indices too.
-    fn saved(&self, layer: &Layer, _input: Shape, output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        layer: &Layer,
+        _input: Shape,
+        output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         Some(match self.0 {
             super::Reduce::Max => super::Saved::indices(output)?,
             super::Reduce::Avg if layer.output.h == 1 && layer.output.w == 1 => {

@@ -163,8 +163,16 @@ impl Family for Attention {
     /// dropout on them its mask and the dropped weights), the joined heads
     /// (the output projection's input), and with `qk_norm` the RMSNorm's
     /// normalised q and k. Backward holds two more h·L·L: the gradients of
-    /// the weights and of the scores.
-    fn saved(&self, layer: &Layer, input: Shape, _output: Shape) -> Option<super::Saved> {
+    /// the weights and of the scores. A fused kernel keeps the output and a
+    /// log-sum-exp per head and position instead of the h·L·L (its dropout
+    /// is replayed from the random seed).
+    fn saved(
+        &self,
+        layer: &Layer,
+        input: Shape,
+        _output: Shape,
+        kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         let Shape::Matrix { rows: l, cols: e } = input else {
             return None;
         };
@@ -174,12 +182,18 @@ impl Family for Attention {
         if layer.extra.qk_norm {
             per_token = per_token.checked_add(hd)?.checked_add(kv.checked_mul(d)?)?;
         }
-        let weights = h.checked_mul(l)?;
-        let copies = if layer.rate > 0.0 { 3 } else { 1 };
-        per_token = per_token.checked_add(weights.checked_mul(copies)?)?;
+        let (weights, temp) = match kernel {
+            crate::memory::AttentionKernel::Eager => {
+                let copies = if layer.rate > 0.0 { 3 } else { 1 };
+                let temp = l.checked_mul(h)?.checked_mul(l)?.checked_mul(2)?;
+                (h.checked_mul(l)?.checked_mul(copies)?, temp)
+            }
+            crate::memory::AttentionKernel::Flash => (hd.checked_add(h)?, 0),
+        };
+        per_token = per_token.checked_add(weights)?;
         Some(super::Saved {
             values: l.checked_mul(per_token)?,
-            temp: l.checked_mul(weights)?.checked_mul(2)?,
+            temp,
             why: super::Why::Attention,
             ..super::Saved::INPUT
         })

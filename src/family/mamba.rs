@@ -64,7 +64,13 @@ impl Family for Mamba {
     /// on a machine without them): per token the projections' inputs and
     /// outputs (about 8·di), and the scan's discretised A and B·u and every
     /// step's state, di·N each.
-    fn saved(&self, layer: &Layer, input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        layer: &Layer,
+        input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         let Shape::Matrix { rows: l, cols: e } = input else {
             return None;
         };

@@ -85,7 +85,13 @@ fn broadcast(a: Shape, b: Shape) -> Option<Shape> {
 impl Family for Merge {
     /// A sum and a join need only the shapes for their gradients; a
     /// product needs each side (each branch's output).
-    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        _layer: &Layer,
+        _input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         Some(match self.0 {
             Meet::Add | Meet::Concat => super::Saved::NOTHING,
             Meet::Multiply => super::Saved::INPUT,

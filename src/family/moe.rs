@@ -60,7 +60,13 @@ impl Family for Moe {
     /// experts (and the shared ones) its copy of the token and what a
     /// feed-forward keeps: ff for a plain one, 4·ff for a gated one (the
     /// gate's input and output, the up projection, their product).
-    fn saved(&self, layer: &Layer, input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        layer: &Layer,
+        input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         let Shape::Matrix { rows: l, cols: e } = input else {
             return None;
         };

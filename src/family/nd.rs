@@ -188,7 +188,13 @@ fn window_text(layer: &Layer) -> String {
 
 impl Family for Nd {
     /// As the 2-D kinds: a max pool's int64 indices beside its input.
-    fn saved(&self, _layer: &Layer, _input: Shape, output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        _layer: &Layer,
+        _input: Shape,
+        output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         Some(match self.pool {
             Some(super::Reduce::Max) => super::Saved::indices(output)?,
             _ => super::Saved::INPUT,

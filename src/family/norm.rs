@@ -62,7 +62,13 @@ impl Family for BatchNorm {
 impl Family for Dropout {
     /// The mask of kept values, one per value (the reference, a CPU step,
     /// stores it at the dtype); at rate 0 the output is the input.
-    fn saved(&self, layer: &Layer, input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        layer: &Layer,
+        input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         if layer.rate == 0.0 {
             return Some(super::Saved::VIEW);
         }
@@ -116,7 +122,13 @@ pub struct DropPath;
 
 impl Family for DropPath {
     /// One number per sample: too little to count.
-    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        _layer: &Layer,
+        _input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         Some(super::Saved::NOTHING)
     }
 
@@ -215,7 +227,13 @@ fn over_suffix(layer: &Layer) -> &'static str {
 
 impl Family for LayerNorm {
     /// The input, and a mean and a reciprocal deviation per position.
-    fn saved(&self, layer: &Layer, input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        layer: &Layer,
+        input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         let rows = vectors(layer, input)?;
         Some(super::Saved {
             values: rows.checked_mul(2)?,
@@ -315,7 +333,13 @@ impl Family for RmsNorm {
     /// The input, the normalised values (x · rsqrt(mean x²), which the
     /// scale multiplies) and a reciprocal per position: how transformers'
     /// RMSNorm and `nn.RMSNorm` both run.
-    fn saved(&self, layer: &Layer, input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        layer: &Layer,
+        input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         let n = input.elements()?;
         let rows = vectors(layer, input)?;
         Some(super::Saved {

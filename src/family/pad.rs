@@ -11,7 +11,13 @@ pub struct Pad;
 
 impl Family for Pad {
     /// Its gradient is a crop: only the shapes.
-    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        _layer: &Layer,
+        _input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         Some(super::Saved::NOTHING)
     }
 

@@ -14,7 +14,13 @@ pub struct Pool(pub Reduce);
 impl Family for Pool {
     /// Max pooling keeps its input and an int64 index per output value
     /// (where each maximum came from); average pooling its input.
-    fn saved(&self, _layer: &Layer, _input: Shape, output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        _layer: &Layer,
+        _input: Shape,
+        output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         Some(match self.0 {
             super::Reduce::Max => super::Saved::indices(output)?,
             super::Reduce::Avg => super::Saved::INPUT,

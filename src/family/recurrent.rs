@@ -66,7 +66,13 @@ impl Family for Recurrent {
     /// The input, the output, and per step and stacked layer the gates
     /// and the state (G + 1 vectors of h per direction), which backward
     /// through time replays.
-    fn saved(&self, layer: &Layer, input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        layer: &Layer,
+        input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         let Shape::Matrix { rows: l, .. } = input else {
             return None;
         };

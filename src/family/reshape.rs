@@ -16,7 +16,13 @@ pub struct GlobalAvgPool;
 
 impl Family for Flatten {
     /// A view of the input.
-    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        _layer: &Layer,
+        _input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         Some(super::Saved::VIEW)
     }
 
@@ -65,7 +71,13 @@ impl Family for Flatten {
 
 impl Family for GlobalAvgPool {
     /// A mean over each map: its gradient needs only the shape.
-    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        _layer: &Layer,
+        _input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         Some(super::Saved::NOTHING)
     }
 

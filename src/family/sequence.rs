@@ -93,7 +93,13 @@ impl Family for Sequence {
     /// three dropout masks, both norms' inputs, the feed-forward's ReLU
     /// output, its mask and dropped values, and the eager attention's
     /// h·L·L weights with their dropout mask and dropped values.
-    fn saved(&self, layer: &Layer, input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        layer: &Layer,
+        input: Shape,
+        _output: Shape,
+        kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         match self.0 {
             Seq::Embedding => Some(super::Saved::INPUT),
             Seq::PosEmbedding => Some(super::Saved::NOTHING),
@@ -103,13 +109,21 @@ impl Family for Sequence {
                     return None;
                 };
                 let (h, f) = (layer.extra.heads.get(), layer.extra.ff.get());
+                // A fused kernel: the output and a log-sum-exp per head.
+                let (weights, temp) = match kernel {
+                    crate::memory::AttentionKernel::Eager => (
+                        h.checked_mul(l)?.checked_mul(3)?,
+                        h.checked_mul(l)?.checked_mul(l)?.checked_mul(2)?,
+                    ),
+                    crate::memory::AttentionKernel::Flash => (e.checked_add(h)?, 0),
+                };
                 let per_token = e
                     .checked_mul(9)?
-                    .checked_add(h.checked_mul(l)?.checked_mul(3)?)?
+                    .checked_add(weights)?
                     .checked_add(f.checked_mul(3)?)?;
                 Some(super::Saved {
                     values: l.checked_mul(per_token)?,
-                    temp: h.checked_mul(l)?.checked_mul(l)?.checked_mul(2)?,
+                    temp,
                     why: super::Why::Transformer,
                     ..super::Saved::INPUT
                 })

@@ -16,7 +16,13 @@ pub struct Slice;
 
 impl Family for PixelShuffle {
     /// A rearrangement: only the shapes.
-    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        _layer: &Layer,
+        _input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         Some(super::Saved::NOTHING)
     }
 
@@ -93,7 +99,13 @@ impl Family for PixelShuffle {
 
 impl Family for ChannelShuffle {
     /// A rearrangement: only the shapes.
-    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        _layer: &Layer,
+        _input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         Some(super::Saved::NOTHING)
     }
 
@@ -150,7 +162,13 @@ impl Family for ChannelShuffle {
 
 impl Family for Slice {
     /// A view of part of the input.
-    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        _layer: &Layer,
+        _input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         Some(super::Saved::VIEW)
     }
 

@@ -30,7 +30,13 @@ fn sequence(layer: &Layer, input: Shape) -> Result<(u64, u64), Problem> {
 
 impl Family for ToTokens {
     /// A view of the map (flattened, then transposed).
-    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        _layer: &Layer,
+        _input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         Some(super::Saved::VIEW)
     }
 
@@ -98,7 +104,13 @@ impl Family for ToTokens {
 
 impl Family for ToImage {
     /// A view of the tokens, folded back.
-    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        _layer: &Layer,
+        _input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         Some(super::Saved::VIEW)
     }
 
@@ -187,7 +199,13 @@ impl Family for ToImage {
 
 impl Family for ClsToken {
     /// A join: only the shapes.
-    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        _layer: &Layer,
+        _input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         Some(super::Saved::NOTHING)
     }
 

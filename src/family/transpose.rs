@@ -102,7 +102,13 @@ fn upsample_step(layer: &Layer, input: Shape) -> Result<Step, Problem> {
 impl Family for Transpose {
     /// A transposed convolution keeps its input for the weights' gradient;
     /// upsampling needs only the shapes.
-    fn saved(&self, _layer: &Layer, _input: Shape, _output: Shape) -> Option<super::Saved> {
+    fn saved(
+        &self,
+        _layer: &Layer,
+        _input: Shape,
+        _output: Shape,
+        _kernel: crate::memory::AttentionKernel,
+    ) -> Option<super::Saved> {
         Some(match self.0 {
             Grow::ConvTranspose => super::Saved::INPUT,
             Grow::Upsample => super::Saved::NOTHING,

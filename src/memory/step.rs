@@ -10,6 +10,7 @@
 use crate::engine::{Analysis, Row};
 use crate::family::{self, Saved};
 use crate::layer::{Kind, Layer};
+use crate::memory::AttentionKernel;
 use crate::network::{Network, Shape};
 
 /// When in a step the memory peaks.
@@ -124,6 +125,9 @@ pub(super) struct Counting<'a> {
     /// The gradient bytes of a layer's own parameters on its input (all of
     /// them, or only a LoRA's adapters).
     pub grads: &'a dyn Fn(&Layer, &Row) -> Option<u64>,
+    pub attention: AttentionKernel,
+    /// Each pass of a top-level block keeps only its input.
+    pub checkpoint: bool,
 }
 
 /// What one training step holds at its peak, beyond the weights and the
@@ -144,7 +148,11 @@ pub(super) struct Peak {
 /// computed or a number passes 2^64.
 pub(super) fn peak(c: &Counting, analysis: &Analysis, step_temp: u64) -> Option<Peak> {
     // The caller holds the output (the logits) until the loss is done.
-    let (net, _) = sequence(c, &c.net.layers, &analysis.rows, true)?;
+    let (net, _) = if c.checkpoint {
+        checkpointed(c, &c.net.layers, &analysis.rows)?
+    } else {
+        sequence(c, &c.net.layers, &analysis.rows, true)?
+    };
     let output = match analysis.rows.last() {
         Some(row) => row.output?,
         None => c.net.input,
@@ -237,8 +245,13 @@ fn node(c: &Counting, layer: &Layer, row: &Row, next_keeps: bool) -> Option<(Spa
 /// What the layer keeps, with its `activation` shorthand: one that takes
 /// its gradient from its output keeps that, the others the value before
 /// the activation.
-pub(super) fn saved(layer: &Layer, input: Shape, output: Shape) -> Option<Saved> {
-    let mut s = family::of(layer.kind).saved(layer, input, output)?;
+pub(super) fn saved(
+    layer: &Layer,
+    input: Shape,
+    output: Shape,
+    kernel: AttentionKernel,
+) -> Option<Saved> {
+    let mut s = family::of(layer.kind).saved(layer, input, output, kernel)?;
     if let Some(a) = layer.activation.filter(|_| layer.kind.carries_activation()) {
         if family::activation::keeps(a).output {
             s.output = true;
@@ -253,7 +266,7 @@ pub(super) fn saved(layer: &Layer, input: Shape, output: Shape) -> Option<Saved>
 /// it keeps; its backward also holds the gradients of its input and output.
 fn leaf(c: &Counting, layer: &Layer, row: &Row, next_keeps: bool) -> Option<(Span, bool)> {
     let (input, output) = (row.input?, row.output?);
-    let s = saved(layer, input, output)?;
+    let s = saved(layer, input, output, c.attention)?;
     let (i, o) = (input.elements()?, output.elements()?);
     if s.view {
         // Its output is its input's storage: kept if the next layer keeps it.
@@ -285,10 +298,51 @@ fn leaf(c: &Counting, layer: &Layer, row: &Row, next_keeps: bool) -> Option<(Spa
     Some((span, s.input))
 }
 
+/// The top level with activation checkpointing: each pass of a block
+/// keeps only its input through the forward pass (the previous pass's
+/// output); in backward the pass runs again and holds what it keeps only
+/// while its own backward runs. Other layers are as without.
+fn checkpointed(c: &Counting, layers: &[Layer], rows: &[Row]) -> Option<(Span, bool)> {
+    let mut span = Span::default();
+    let mut keeps = true;
+    for (layer, row) in layers.iter().zip(rows).rev() {
+        if layer.kind != Kind::Block {
+            let (own, first) = node(c, layer, row, keeps)?;
+            span = own.then(span)?;
+            keeps = first;
+            continue;
+        }
+        // A pass recomputed holds all it keeps, and its checkpoint (the
+        // output it hands on), only while its backward runs. (A block whose
+        // passes change the shape is counted by its pass shown.)
+        let pass = single_pass(c, layer, row, true)?;
+        let out = values(c, row.output?.elements()?)?;
+        let one = Span {
+            saved: out,
+            grads: pass.grads,
+            forward: pass.forward,
+            backward: pass.backward.plus(out, 0)?,
+        };
+        let n = layer.repeat.get();
+        let grads_once = layer.extra.shared;
+        span = one.times(n, grads_once)?.then(span)?;
+        // The block's input is the previous pass's (or layer's) checkpoint.
+        keeps = true;
+    }
+    Some((span, keeps))
+}
+
+/// One pass of a block, as without checkpointing.
+fn single_pass(c: &Counting, layer: &Layer, row: &Row, next_keeps: bool) -> Option<Span> {
+    let body: &[Layer] = layer.branches.first().map_or(&[], Vec::as_slice);
+    let rows: &[Row] = row.inner.first().map_or(&[], Vec::as_slice);
+    Some(sequence(c, body, rows, next_keeps)?.0)
+}
+
 /// Branches that each read the input, run one after the other, then meet.
 fn merge(c: &Counting, layer: &Layer, row: &Row, next_keeps: bool) -> Option<(Span, bool)> {
     let (input, output) = (row.input?, row.output?);
-    let s = saved(layer, input, output)?;
+    let s = saved(layer, input, output, c.attention)?;
     let o = output.elements()?;
     let kept = values(c, if s.output || next_keeps { o } else { 0 })?;
     // Backward holds the output's gradient and one per branch.
@@ -376,7 +430,7 @@ mod tests {
                 .step(&layer, input, crate::network::Kernels::Full)
                 .unwrap()
                 .output;
-            saved(&layer, input, out).unwrap()
+            saved(&layer, input, out, AttentionKernel::Eager).unwrap()
         };
         let x = img(8, 16, 16);
         let conv = keeps(Kind::Conv2d, &[("filters", "8"), ("kernel", "3")], x);
@@ -431,6 +485,17 @@ mod tests {
             10 * (4 * 4096 + 32 * 10),
             "keys repeated to every head"
         );
+        // A fused kernel: the output and a log-sum-exp per head, no L×L.
+        let layer = test_layer(Kind::Attention, &[("heads", "12"), ("rate", "0.1")]);
+        let flash = saved(
+            &layer,
+            seq(1024, 768),
+            seq(1024, 768),
+            AttentionKernel::Flash,
+        )
+        .unwrap();
+        assert_eq!(flash.values, 1024 * (5 * 768 + 12));
+        assert_eq!(flash.temp, 0);
         assert_eq!(keeps(Kind::Add, &[], x), Saved::NOTHING);
         assert!(keeps(Kind::Multiply, &[], x).input);
     }
@@ -515,5 +580,27 @@ type = "layernorm"
             memory(&net, &crate::engine::analyze(&net), sgd).unwrap()
         };
         assert_eq!(at(&folded), at(&unrolled));
+    }
+
+    /// Checkpointing GPT-2's blocks keeps one block's tensors at a time:
+    /// the peak falls to under a third, and a network without blocks is
+    /// unchanged.
+    #[test]
+    fn checkpointing_keeps_one_pass_at_a_time() {
+        let adam = Setting {
+            train: Some(Optimizer::Adam),
+            batch: 4,
+            ..Setting::default()
+        };
+        let at = |name: &str, checkpoint| {
+            let net = crate::presets::load(name).unwrap();
+            let a = crate::engine::analyze(&net);
+            memory(&net, &a, Setting { checkpoint, ..adam })
+                .unwrap()
+                .total
+        };
+        let (plain, checkpointed) = (at("gpt2", false), at("gpt2", true));
+        assert!(checkpointed * 3 < plain, "{checkpointed} of {plain}");
+        assert_eq!(at("lenet", true), at("lenet", false));
     }
 }

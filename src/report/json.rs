@@ -5,7 +5,7 @@
 use crate::engine::{Analysis, ReceptiveField, Row};
 use crate::explain::explain;
 use crate::layer::Layer;
-use crate::memory::{Memory, max_batch, memory};
+use crate::memory::{AttentionKernel, Memory, max_batch, memory};
 use crate::network::{Kernels, Network, Shape};
 use crate::report::Fit;
 use serde::Serialize;
@@ -39,12 +39,27 @@ struct Summary<'a> {
     dtype: &'static str,
     train: Option<&'static str>,
     batch: u64,
+    /// Training's attention kernel, checkpointing, master weights and ZeRO.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attention: Option<&'static str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    checkpoint: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    master: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    zero: Option<ZeroEntry>,
     memory: Option<Memory>,
     /// Each limit given: {limit, used, ok}; empty without a budget.
     budget: BTreeMap<&'static str, Limit>,
     /// The largest batch whose total fits the memory budget; null without
     /// one, or when not even one sample fits.
     max_batch: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct ZeroEntry {
+    stage: u8,
+    shards: u64,
 }
 
 #[derive(Serialize)]
@@ -219,6 +234,16 @@ pub fn write(
         dtype: setting.dtype.name(),
         train: setting.train.map(|o| o.name()),
         batch: setting.batch,
+        attention: setting.train.map(|_| match setting.attention {
+            AttentionKernel::Eager => "eager",
+            AttentionKernel::Flash => "flash",
+        }),
+        checkpoint: setting.checkpoint,
+        master: setting.master.map(|d| d.name()),
+        zero: setting.zero.map(|z| ZeroEntry {
+            stage: z.stage,
+            shards: z.shards,
+        }),
         memory: memory(net, analysis, setting),
         budget,
         max_batch: (fit.budget.memory).and_then(|limit| max_batch(net, analysis, setting, limit)),

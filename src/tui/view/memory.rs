@@ -21,9 +21,7 @@ const GPUS: [u64; 4] = [8 << 30, 16 << 30, 24 << 30, 80 << 30];
 const TRAINING: Setting = Setting {
     dtype: Dtype::Fp32,
     train: Some(Optimizer::Adam),
-    batch: 1,
-    kv_dtype: None,
-    lora: None,
+    ..Setting::DEFAULT
 };
 
 pub fn render(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
