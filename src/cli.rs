@@ -51,7 +51,7 @@ pub struct Cli {
 /// How `summary` counts memory.
 #[derive(clap::Args, Debug)]
 struct MemoryArgs {
-    /// Bytes per value for memory: fp32 (4), fp16 or bf16 (2), fp8 or int8 (1).
+    /// Bytes per value for memory: fp32 (4), fp16 or bf16 (2), fp8 or int8 (1); weights only: int4 (½), GGUF's q4_0 and q8_0 (18 and 34 bytes per 32), q4_k, q5_k, q6_k (144, 176, 210 per 256), computing in fp16.
     #[arg(long, value_enum, default_value_t = Dtype::Fp32)]
     dtype: Dtype,
     /// Bytes per value of the KV cache (inference), if not those of --dtype.
@@ -87,6 +87,14 @@ struct MemoryArgs {
 }
 
 impl MemoryArgs {
+    /// Settings that cannot be counted together, refused with what to write.
+    fn check(&self) -> Result<(), String> {
+        if self.train.is_some() && self.dtype.weights_only() && self.lora.is_none() {
+            return Err(t!("cli-quantized-training", dtype = self.dtype.name()));
+        }
+        Ok(())
+    }
+
     fn setting(&self) -> Setting {
         Setting {
             dtype: self.dtype,
@@ -269,6 +277,10 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
             memory,
             budget,
         }) => {
+            if let Err(e) = memory.check() {
+                eprintln!("layerlab: {e}");
+                return ExitCode::from(2);
+            }
             let Some((mut net, file)) = load_with_source(&source, false) else {
                 return ExitCode::from(2);
             };

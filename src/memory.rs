@@ -12,7 +12,8 @@ mod step;
 
 pub use step::Phase;
 
-/// How values are stored.
+/// How values are stored: floating-point and integer formats, and the
+/// block formats of llama.cpp's GGUF files (weights only).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Dtype {
     #[default]
@@ -21,14 +22,63 @@ pub enum Dtype {
     Bf16,
     Fp8,
     Int8,
+    /// Half a byte a weight (GPTQ/AWQ-style, scales not counted).
+    Int4,
+    /// GGUF Q4_0: 32 weights in 18 bytes (16 of nibbles, an fp16 scale).
+    #[value(name = "q4_0")]
+    Q4_0,
+    /// GGUF Q8_0: 32 weights in 34 bytes.
+    #[value(name = "q8_0")]
+    Q8_0,
+    /// GGUF Q4_K: 256 weights in 144 bytes (super-blocks with 6-bit scales).
+    #[value(name = "q4_k")]
+    Q4K,
+    /// GGUF Q5_K: 256 weights in 176 bytes.
+    #[value(name = "q5_k")]
+    Q5K,
+    /// GGUF Q6_K: 256 weights in 210 bytes.
+    #[value(name = "q6_k")]
+    Q6K,
 }
 
 impl Dtype {
+    /// Bytes a value takes: activations, gradients, the KV cache, and the
+    /// weights of a plain format. The weight-only formats compute in fp16,
+    /// as llama.cpp does by default, so their activations take 2.
     pub fn bytes(self) -> u64 {
         match self {
             Dtype::Fp32 => 4,
             Dtype::Fp16 | Dtype::Bf16 => 2,
             Dtype::Fp8 | Dtype::Int8 => 1,
+            Dtype::Int4 | Dtype::Q4_0 | Dtype::Q8_0 | Dtype::Q4K | Dtype::Q5K | Dtype::Q6K => 2,
+        }
+    }
+
+    /// (weights, bytes) per block of a weight-only format; `None` for a
+    /// format that stores every value alike.
+    fn block(self) -> Option<(u64, u64)> {
+        match self {
+            Dtype::Fp32 | Dtype::Fp16 | Dtype::Bf16 | Dtype::Fp8 | Dtype::Int8 => None,
+            Dtype::Int4 => Some((2, 1)),
+            Dtype::Q4_0 => Some((32, 18)),
+            Dtype::Q8_0 => Some((32, 34)),
+            Dtype::Q4K => Some((256, 144)),
+            Dtype::Q5K => Some((256, 176)),
+            Dtype::Q6K => Some((256, 210)),
+        }
+    }
+
+    /// Whether only weights can be stored so (no training in it).
+    pub fn weights_only(self) -> bool {
+        self.block().is_some()
+    }
+
+    /// The bytes of one tensor of `n` weights: whole blocks for the block
+    /// formats (a partial block takes a whole one).
+    pub fn weight_bytes(self, n: u64) -> Option<u64> {
+        match self.block() {
+            Some((per, size)) => n.div_ceil(per).checked_mul(size),
+            None => n.checked_mul(self.bytes()),
         }
     }
 
@@ -39,6 +89,12 @@ impl Dtype {
             Dtype::Bf16 => "bf16",
             Dtype::Fp8 => "fp8",
             Dtype::Int8 => "int8",
+            Dtype::Int4 => "int4",
+            Dtype::Q4_0 => "q4_0",
+            Dtype::Q8_0 => "q8_0",
+            Dtype::Q4K => "q4_k",
+            Dtype::Q5K => "q5_k",
+            Dtype::Q6K => "q6_k",
         }
     }
 }
@@ -228,6 +284,19 @@ impl Setting {
     };
 }
 
+impl Setting {
+    /// How the KV cache is stored: `--kv-dtype`, else as the activations
+    /// (fp16 under a weight-only format). A block format quantises the
+    /// cache in its blocks, as llama.cpp's `--cache-type-k q8_0` does.
+    pub fn cache_dtype(&self) -> Dtype {
+        match self.kv_dtype {
+            Some(d) => d,
+            None if self.dtype.weights_only() => Dtype::Fp16,
+            None => self.dtype,
+        }
+    }
+}
+
 impl Default for Setting {
     fn default() -> Setting {
         Setting::DEFAULT
@@ -335,15 +404,14 @@ impl Zero {
 /// `memory` on one device, before ZeRO's division and the overhead.
 fn unshared(net: &Network, analysis: &Analysis, setting: Setting) -> Option<Memory> {
     let bytes = setting.dtype.bytes();
-    let base = analysis.totals.params?.checked_mul(bytes)?;
+    let base = weights(net, analysis, setting.dtype)?;
     let Some(opt) = setting.train else {
         let activations = peak(analysis, net.input)?
             .checked_mul(bytes)?
             .checked_mul(setting.batch)?;
-        let cache = setting.kv_dtype.unwrap_or(setting.dtype).bytes();
-        let kv_cache = cache_values(net, analysis)?
-            .checked_mul(cache)?
-            .checked_mul(setting.batch)?;
+        let kv_cache = setting
+            .cache_dtype()
+            .weight_bytes(cache_values(net, analysis)?.checked_mul(setting.batch)?)?;
         return Some(Memory {
             weights: base,
             gradients: 0,
@@ -355,6 +423,10 @@ fn unshared(net: &Network, analysis: &Analysis, setting: Setting) -> Option<Memo
             phase: Phase::Inference,
         });
     };
+    if setting.dtype.weights_only() && setting.lora.is_none() {
+        // Only adapters train on a quantised base (QLoRA).
+        return None;
+    }
     // What has gradients: every weight, or only the adapters.
     let (trained, largest) = match setting.lora {
         Some(lora) => (
@@ -419,6 +491,48 @@ fn unshared(net: &Network, analysis: &Analysis, setting: Setting) -> Option<Memo
     })
 }
 
+/// The weights' bytes. A block format stores each layer's matrices in its
+/// blocks and its vectors (a norm's scale and shift: what a pointwise layer
+/// holds) in fp32, as llama.cpp leaves 1-D tensors; a K-quant mix such as
+/// Q4_K_M, which keeps a few matrices in Q6_K, is counted all in one format.
+fn weights(net: &Network, analysis: &Analysis, dtype: Dtype) -> Option<u64> {
+    let params = analysis.totals.params?;
+    if !dtype.weights_only() {
+        return params.checked_mul(dtype.bytes());
+    }
+    fn walk(layers: &[Layer], rows: &[Row], dtype: Dtype) -> Option<u64> {
+        let mut sum = 0u64;
+        for (layer, row) in layers.iter().zip(rows) {
+            let own = if layer.kind.is_container() {
+                let copies = if layer.extra.shared {
+                    1
+                } else {
+                    layer.repeat.get()
+                };
+                let mut inner = 0u64;
+                for (branch, rows) in layer.branches.iter().zip(&row.inner) {
+                    inner = inner.checked_add(walk(branch, rows, dtype)?)?;
+                }
+                // A merge runs once; a block's layers `copies` times (a
+                // block whose passes change shape, by its pass shown).
+                let n = if layer.kind == crate::layer::Kind::Block {
+                    copies
+                } else {
+                    1
+                };
+                inner.checked_mul(n)?
+            } else if layer.kind.spatial() == crate::family::Spatial::Pointwise {
+                row.params?.checked_mul(4)?
+            } else {
+                dtype.weight_bytes(row.params?)?
+            };
+            sum = sum.checked_add(own)?;
+        }
+        Some(sum)
+    }
+    walk(&net.layers, &analysis.rows, dtype)
+}
+
 /// The most parameters `own` gives any one layer (a layer's tensors
 /// taken together), inside containers too.
 fn largest(
@@ -448,12 +562,39 @@ fn largest(
 
 /// The largest batch whose total stays within `limit` bytes, or `None`
 /// when not even one sample fits (or the network cannot be computed).
-/// Memory only grows with the batch, so a doubling then a halving search
-/// finds it in about 2·log₂(batch) evaluations.
+/// Memory only grows with the batch, so a search finds it.
 pub fn max_batch(net: &Network, analysis: &Analysis, setting: Setting, limit: u64) -> Option<u64> {
     let fits = |batch: u64| {
         memory(net, analysis, Setting { batch, ..setting }).is_some_and(|m| m.total <= limit)
     };
+    largest_fitting(&fits)
+}
+
+/// The longest context (a sequence's length) whose memory stays within
+/// `limit` at the setting's batch; `None` when the network reads no
+/// sequence or not even one position fits. Beyond a learned position
+/// table's length the network breaks, which also counts as not fitting.
+pub fn max_context(net: &Network, setting: Setting, limit: u64) -> Option<u64> {
+    if !crate::smallest::has_context(net) {
+        return None;
+    }
+    let fits = |length: u64| {
+        let Some(input) = crate::smallest::with_length(net, length) else {
+            return false;
+        };
+        let sized = Network {
+            input,
+            ..net.clone()
+        };
+        let a = crate::engine::analyze(&sized);
+        memory(&sized, &a, setting).is_some_and(|m| m.total <= limit)
+    };
+    largest_fitting(&fits)
+}
+
+/// The largest n ≥ 1 with `fits(n)`, for a `fits` true up to some n and
+/// false after: doubling, then halving the gap (about 2·log₂ n calls).
+fn largest_fitting(fits: &dyn Fn(u64) -> bool) -> Option<u64> {
     if !fits(1) {
         return None;
     }
@@ -977,5 +1118,85 @@ mod tests {
             (with.overhead, with.total),
             (500 << 20, one.total + (500 << 20))
         );
+    }
+
+    /// GGUF's block formats: whole blocks of 32 or 256 weights, each with
+    /// its scales; a partial block takes a whole one.
+    #[test]
+    fn gguf_blocks_take_their_bytes() {
+        for (dtype, weights, bytes) in [
+            (Dtype::Q4_0, 32, 18),
+            (Dtype::Q8_0, 32, 34),
+            (Dtype::Q4K, 256, 144),
+            (Dtype::Q5K, 256, 176),
+            (Dtype::Q6K, 256, 210),
+            (Dtype::Int4, 2, 1),
+        ] {
+            assert_eq!(dtype.weight_bytes(weights), Some(bytes), "{dtype:?}");
+            assert_eq!(dtype.weight_bytes(weights * 1000 + 1), Some(bytes * 1001));
+        }
+        // The problem set's MLP in Q4_0: 785,000 and 10,010 weights, each
+        // layer in whole blocks of 32.
+        let net = crate::presets::load("mlp").unwrap();
+        let a = analyze(&net);
+        let q4 = Setting {
+            dtype: Dtype::Q4_0,
+            ..Setting::DEFAULT
+        };
+        let m = memory(&net, &a, q4).unwrap();
+        assert_eq!(m.weights, 24_532 * 18 + 313 * 18);
+        // Activations compute in fp16.
+        assert_eq!(m.activations, 2 * (784 + 1000));
+        // Norms stay in fp32: Llama 3 8B's 65 RMSNorms of 4,096.
+        let llama = crate::presets::load("llama3-8b").unwrap();
+        let a = analyze(&llama);
+        let q8_0 = Setting {
+            dtype: Dtype::Q8_0,
+            ..q4
+        };
+        let q8 = memory(&llama, &a, q8_0).unwrap();
+        let norms = 65 * 4096;
+        let matrices = 8_030_261_248 - norms;
+        assert!(
+            q8.weights >= norms * 4 + matrices / 32 * 34,
+            "{}",
+            q8.weights
+        );
+        assert!(q8.weights < norms * 4 + matrices / 32 * 34 + 1_000 * 34);
+        // A weight-only format does not train, but adapters on it do.
+        let adam = Setting {
+            train: Some(Optimizer::Adam),
+            ..q8_0
+        };
+        assert_eq!(memory(&llama, &a, adam), None);
+        let qlora = Setting {
+            lora: Some(Lora::parse("8:q,v").unwrap()),
+            ..adam
+        };
+        assert!(memory(&llama, &a, qlora).is_some());
+    }
+
+    /// The longest context that fits: Llama 3 8B in bf16 within 24 GiB at
+    /// batch 1; one more token would not fit. GPT-2 stops at its 1,024
+    /// learned positions; an image network has no context.
+    #[test]
+    fn the_longest_context_that_fits() {
+        let net = crate::presets::load("llama3-8b").unwrap();
+        let limit = 24 << 30;
+        let n = max_context(&net, BF16, limit).unwrap();
+        let at = |length| {
+            let input = crate::smallest::with_length(&net, length).unwrap();
+            let sized = Network {
+                input,
+                ..net.clone()
+            };
+            memory(&sized, &analyze(&sized), BF16).unwrap().total
+        };
+        assert!(at(n) <= limit && at(n + 1) > limit, "{n}");
+        assert!((20_000..30_000).contains(&n), "{n}");
+        let gpt2 = crate::presets::load("gpt2").unwrap();
+        assert_eq!(max_context(&gpt2, Setting::DEFAULT, 80 << 30), Some(1024));
+        let (vgg, _) = vgg16();
+        assert_eq!(max_context(&vgg, Setting::DEFAULT, 80 << 30), None);
     }
 }

@@ -6,7 +6,7 @@ pub mod diff;
 pub mod json;
 pub mod sweep;
 
-use crate::engine::{Analysis, Row, Status};
+use crate::engine::{Analysis, Row, Status, analyze};
 use crate::memory::{Budget, Memory, Setting, Use, max_batch, memory};
 use crate::network::{Network, Shape};
 use crate::outline::{self, Item, Line, branch_label};
@@ -175,6 +175,27 @@ fn totals_lines(net: &Network, analysis: &Analysis, fit: &Fit) -> Vec<String> {
     for u in fit.uses(net, analysis) {
         lines.push(budget_line(&u));
     }
+    if let Some(limit) = fit.budget.memory
+        && crate::smallest::has_context(net)
+    {
+        lines.push(match crate::memory::max_context(net, fit.setting, limit) {
+            // One more position would break the network (a learned position
+            // table ends there): the memory is not what limits it.
+            Some(n) if breaks_at(net, n + 1) => t!(
+                "report-max-context-network",
+                limit = bytes(limit),
+                batch = thousands(fit.setting.batch),
+                length = thousands(n)
+            ),
+            Some(n) => t!(
+                "report-max-context",
+                limit = bytes(limit),
+                batch = thousands(fit.setting.batch),
+                length = thousands(n)
+            ),
+            None => t!("report-no-context", limit = bytes(limit)),
+        });
+    }
     if let Some(limit) = fit.budget.memory {
         let batch = max_batch(net, analysis, fit.setting, limit);
         lines.push(match batch {
@@ -202,7 +223,7 @@ fn memory_line(net: &Network, analysis: &Analysis, setting: Setting) -> String {
             weights = part(|m| m.weights),
             activations = part(|m| m.activations),
             cache = part(|m| m.kv_cache),
-            kv_dtype = setting.kv_dtype.unwrap_or(setting.dtype).name(),
+            kv_dtype = setting.cache_dtype().name(),
             total = part(|m| m.total)
         ),
         None => t!(
@@ -226,6 +247,17 @@ fn memory_line(net: &Network, analysis: &Analysis, setting: Setting) -> String {
             total = part(|m| m.total)
         ),
     }
+}
+
+/// Whether `net` at this length cannot be computed.
+fn breaks_at(net: &Network, length: u64) -> bool {
+    crate::smallest::with_length(net, length).is_none_or(|input| {
+        let sized = Network {
+            input,
+            ..net.clone()
+        };
+        analyze(&sized).error_at.is_some()
+    })
 }
 
 /// What else the memory line was counted with, a line each: the overhead,

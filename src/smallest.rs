@@ -407,6 +407,16 @@ pub fn with_length(net: &Network, n: u64) -> Option<Shape> {
     })
 }
 
+/// Whether the network reads a sequence (token ids or positions of
+/// features) whose length is its context.
+pub fn has_context(net: &Network) -> bool {
+    match net.input {
+        Shape::Flat(_) => reads_tokens(net),
+        Shape::Matrix { .. } => !is_signal(net),
+        Shape::Image { .. } | Shape::Volume { .. } => false,
+    }
+}
+
 /// The length `with_length` changes, as it is now.
 pub fn length(net: &Network) -> Option<u64> {
     Some(match net.input {

@@ -1775,6 +1775,37 @@ fn m_on_lenet_and_on_a_broken_network() {
     assert_eq!(colour_of(&buf, row, "A layer").0, Color::Red);
 }
 
+/// An LLM's memory view: the KV cache beside inference's parts, the
+/// longest context each GPU size holds, when training peaks, and what the
+/// figures leave out.
+#[test]
+fn m_on_llama_shows_the_cache_the_longest_context_and_what_is_left_out() {
+    let mut app = open("llama3-8b");
+    press(&mut app, "m");
+    let text = screen(&draw(&app, 140, 44));
+    assert!(
+        text.contains("KV cache 2.0 GiB"),
+        "fp32, 8,192 tokens:\n{text}"
+    );
+    let line = text
+        .lines()
+        .find(|l| l.contains("Longest context"))
+        .unwrap_or_else(|| panic!("{text}"));
+    // 30 GiB of fp32 weights fill 8, 16 and 24 GiB: no context fits; 80 GiB
+    // holds one.
+    assert!(
+        line.contains("8.0 GiB → —") && line.contains("80.0 GiB → "),
+        "{line}"
+    );
+    assert!(!line.contains("80.0 GiB → —"), "{line}");
+    assert!(text.contains("in the backward pass"), "{text}");
+    assert!(text.contains("Left out: the CUDA context"), "{text}");
+    // An image network has no context line.
+    let mut lenet = open("lenet");
+    press(&mut lenet, "m");
+    assert!(!screen(&draw(&lenet, 100, 36)).contains("Longest context"));
+}
+
 #[test]
 fn a_budget_set_on_the_input_row_shows_in_the_footer_red_when_over() {
     let mut app = open("lenet");

@@ -54,6 +54,9 @@ struct Summary<'a> {
     /// The largest batch whose total fits the memory budget; null without
     /// one, or when not even one sample fits.
     max_batch: Option<u64>,
+    /// The longest sequence that fits the memory budget at the batch; null
+    /// without one, for a network that reads no sequence, or when none fits.
+    max_context: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -247,6 +250,8 @@ pub fn write(
         memory: memory(net, analysis, setting),
         budget,
         max_batch: (fit.budget.memory).and_then(|limit| max_batch(net, analysis, setting, limit)),
+        max_context: (fit.budget.memory)
+            .and_then(|limit| crate::memory::max_context(net, setting, limit)),
     };
     let mut out = std::io::BufWriter::new(out);
     crate::lang::machine(|| serde_json::to_writer_pretty(&mut out, &summary))?;

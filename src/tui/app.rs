@@ -120,8 +120,9 @@ pub enum Mode {
     Answer(AnswerForm),
     /// The picture of a layer (`v`).
     View(super::visual::View),
-    /// Where the memory goes (`m`); any key closes it.
-    Memory,
+    /// Where the memory goes (`m`); any key closes it. The searches for
+    /// what fits are made once, when it opens.
+    Memory(super::view::memory::Fits),
     /// Picking one of the fixes for the broken layer at path `layer`.
     Fix {
         layer: Vec<usize>,
@@ -519,7 +520,9 @@ impl App {
             }
             Action::Open => return Some(self.open_list()),
             Action::Help => self.mode = Mode::Help { scroll: 0 },
-            Action::Memory => self.mode = Mode::Memory,
+            Action::Memory => {
+                self.mode = Mode::Memory(super::view::memory::Fits::of(self.net(), self.analysis()))
+            }
             Action::Quit if self.has_unsaved_work() => {
                 self.mode = Mode::Discard {
                     then: AfterDiscard::Quit,

@@ -25,7 +25,7 @@ impl App {
         match mode {
             Mode::Table => {}
             // Any key closes the memory view.
-            Mode::Memory => {}
+            Mode::Memory(_) => {}
             Mode::View(view) => match keys::action_in(keys::VIEW_KEYS, key) {
                 Some(action) => self.view_key(view, action),
                 None => self.mode = Mode::View(view),

@@ -10,7 +10,7 @@ use super::tree::Selection;
 use super::whatif::EXPORTS;
 use crate::tui::quiz::QuizCell;
 
-mod memory;
+pub(super) mod memory;
 pub mod picture;
 mod popups;
 mod table;
@@ -115,7 +115,7 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             picture::render(app, view, over, buf);
         }
         Mode::Help { scroll } => popups::render_help(t, *scroll, &app.help_fit, area, buf),
-        Mode::Memory => memory::render(app, t, area, buf),
+        Mode::Memory(fits) => memory::render(app, fits, t, area, buf),
         Mode::Add { choice } => {
             let items = Kind::iter().map(|k| (k.name().to_string(), k.description().to_string()));
             let title = match app.selection() {

@@ -12,7 +12,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Padding, Paragraph, Widget};
+use ratatui::widgets::{Block, Clear, Padding, Paragraph, Widget, Wrap};
 
 /// GPU memory sizes the view answers "which batch fits?" for.
 const GPUS: [u64; 4] = [8 << 30, 16 << 30, 24 << 30, 80 << 30];
@@ -24,7 +24,31 @@ const TRAINING: Setting = Setting {
     ..Setting::DEFAULT
 };
 
-pub fn render(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
+/// What fits each GPU size: the largest training batch and, for a network
+/// that reads a sequence, the longest context in inference. Searches, so
+/// made once when the view opens rather than on every frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fits {
+    batches: Vec<Option<u64>>,
+    contexts: Option<Vec<Option<u64>>>,
+}
+
+impl Fits {
+    pub fn of(net: &crate::network::Network, analysis: &crate::engine::Analysis) -> Fits {
+        let batches = GPUS
+            .iter()
+            .map(|&gpu| max_batch(net, analysis, TRAINING, gpu))
+            .collect();
+        let contexts = crate::smallest::has_context(net).then(|| {
+            GPUS.iter()
+                .map(|&gpu| crate::memory::max_context(net, Setting::default(), gpu))
+                .collect()
+        });
+        Fits { batches, contexts }
+    }
+}
+
+pub fn render(app: &App, fits: &Fits, t: &Theme, area: Rect, buf: &mut Buffer) {
     Clear.render(area, buf);
     let block = Block::bordered()
         .border_style(t.border)
@@ -42,7 +66,7 @@ pub fn render(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     let width = usize::from(inner.width);
     let mut lines = Vec::new();
     // Two bar lists share what the summary and the GPU lines leave.
-    let room = usize::from(inner.height).saturating_sub(12) / 2;
+    let room = usize::from(inner.height).saturating_sub(15) / 2;
     let names: Vec<String> = net.layers.iter().map(|l| l.label()).collect();
     let params: Vec<u64> = (analysis.rows.iter())
         .map(|r| r.params.unwrap_or(0))
@@ -60,18 +84,27 @@ pub fn render(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     lines.push(Line::styled(t!("memory-totals"), t.title));
     lines.extend(breakdown(t, &inference, &training, width));
     lines.push(Line::raw(""));
-    let fits: Vec<String> = GPUS
-        .iter()
-        .map(|&gpu| {
-            let batch = max_batch(net, analysis, TRAINING, gpu);
-            let n = batch.map_or("—".to_string(), thousands);
-            format!("{} → {n}", bytes(gpu))
-        })
-        .collect();
+    let per_gpu = |found: &[Option<u64>]| -> String {
+        (GPUS.iter().zip(found))
+            .map(|(&gpu, n)| format!("{} → {}", bytes(gpu), n.map_or("—".to_string(), thousands)))
+            .collect::<Vec<_>>()
+            .join("   ")
+    };
     lines.push(Line::from(vec![
         Span::styled(t!("memory-largest-batch"), t.muted),
-        Span::raw(fits.join("   ")),
+        Span::raw(per_gpu(&fits.batches)),
     ]));
+    if let Some(contexts) = &fits.contexts {
+        lines.push(Line::from(vec![
+            Span::styled(t!("memory-longest-context"), t.muted),
+            Span::raw(per_gpu(contexts)),
+        ]));
+    }
+    lines.push(Line::styled(
+        t!("memory-peak-at", phase = training.phase.text()),
+        t.muted,
+    ));
+    lines.push(Line::styled(t!("memory-left-out"), t.muted));
     // The network's budget, if it has one: each limit, red when over.
     let budget = super::budget_spans(app, t);
     if !budget.is_empty() {
@@ -80,7 +113,10 @@ pub fn render(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(spans));
     }
     lines.push(Line::styled(t!("memory-close"), t.muted));
-    Paragraph::new(lines).render(inner, buf);
+    // Long lines (the GPU sizes, what is left out) wrap rather than lose their end.
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
 }
 
 /// The `room` layers that weigh most, in network order, each a bar as long
