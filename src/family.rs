@@ -361,6 +361,12 @@ pub trait Family: Sync {
         Some(0)
     }
 
+    /// The most weights one of its tensors holds, of its `params`: what
+    /// Adam's step makes temporaries of, one tensor at a time.
+    fn largest_weight(&self, _layer: &Layer, _input: Shape, params: u64) -> Option<u64> {
+        Some(params)
+    }
+
     /// What the layer keeps for its backward pass, on `input` giving
     /// `output` (`None` where a count passes 2^64).
     fn saved(

@@ -437,7 +437,9 @@ fn unshared(net: &Network, analysis: &Analysis, setting: Setting) -> Option<Memo
         ),
         None => (
             analysis.totals.params?,
-            largest(net, analysis, &|_, r| r.params)?,
+            largest(net, analysis, &|l, r| {
+                crate::family::of(l.kind).largest_weight(l, r.input?, r.params?)
+            })?,
         ),
     };
     let weights = match setting.lora {
@@ -533,8 +535,7 @@ fn weights(net: &Network, analysis: &Analysis, dtype: Dtype) -> Option<u64> {
     walk(&net.layers, &analysis.rows, dtype)
 }
 
-/// The most parameters `own` gives any one layer (a layer's tensors
-/// taken together), inside containers too.
+/// The most `own` gives any one layer, inside containers too.
 fn largest(
     net: &Network,
     analysis: &Analysis,

@@ -113,6 +113,13 @@ pub(crate) fn plain(layer: &Layer) -> bool {
 }
 
 impl Family for Attention {
+    /// The query or the output projection, E·h·d.
+    fn largest_weight(&self, layer: &Layer, input: Shape, _params: u64) -> Option<u64> {
+        let e = input.last();
+        let Heads { h, d, .. } = heads(layer, e).ok()?;
+        e.checked_mul(h)?.checked_mul(d)
+    }
+
     fn fields(&self) -> &'static [Field] {
         use Field::*;
         &[

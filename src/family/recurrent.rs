@@ -63,6 +63,14 @@ fn cell(g: u64, layer: &Layer, i: u64) -> Result<(u64, u64), Problem> {
 }
 
 impl Family for Recurrent {
+    /// One input or hidden matrix of a layer: G·h rows of the input's
+    /// features, or of h (both directions' h past the first layer).
+    fn largest_weight(&self, layer: &Layer, input: Shape, _params: u64) -> Option<u64> {
+        let h = layer.extra.hidden.get();
+        let widest = input.last().max(h.checked_mul(directions(layer))?);
+        self.0.gates().checked_mul(h)?.checked_mul(widest)
+    }
+
     /// The input, the output, and per step and stacked layer the gates
     /// and the state (G + 1 vectors of h per direction), which backward
     /// through time replays.
