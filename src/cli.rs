@@ -589,7 +589,7 @@ fn weights_command(path: &std::path::Path, format: PairFormat) -> ExitCode {
     let width = s
         .by_module
         .keys()
-        .map(|m| m.chars().count())
+        .map(|m| crate::text::width(m))
         .max()
         .unwrap_or(0)
         .max(6);

@@ -103,7 +103,8 @@ pub fn read_model(path: &Path) -> Result<String, String> {
         return read_text(path);
     }
     let cannot = |e: &dyn std::fmt::Display| t!("file-cannot-read-the-file-e", e = e.to_string());
-    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
+    let file = std::fs::File::open(path)
+        .map_err(|e| t!("file-cannot-read-the-file-e", e = crate::i18n::io_error(&e)))?;
     let mut archive = zip::ZipArchive::new(file).map_err(|e| cannot(&e))?;
     let entry = archive
         .by_name("config.json")
@@ -121,7 +122,7 @@ pub fn read_model(path: &Path) -> Result<String, String> {
 /// waits for a writer for ever.
 pub fn regular(path: &Path) -> Result<std::fs::Metadata, String> {
     let meta = std::fs::metadata(path)
-        .map_err(|e| t!("file-cannot-read-the-file-e", e = e.to_string()))?;
+        .map_err(|e| t!("file-cannot-read-the-file-e", e = crate::i18n::io_error(&e)))?;
     if meta.is_file() {
         return Ok(meta);
     }
@@ -137,7 +138,8 @@ pub fn regular(path: &Path) -> Result<std::fs::Metadata, String> {
 /// or a folder is refused before it is opened: opening a FIFO would wait for
 /// a writer for ever.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let cannot = |e: std::io::Error| t!("file-cannot-read-the-file-e", e = e.to_string());
+    let cannot =
+        |e: std::io::Error| t!("file-cannot-read-the-file-e", e = crate::i18n::io_error(&e));
     let meta = regular(path)?;
     let too_large = || {
         let limit = MAX_FILE_BYTES >> 20;

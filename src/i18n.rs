@@ -69,6 +69,23 @@ pub fn numbers() -> &'static Numbers {
 
 /// A message by an id known only at run time (the key table's help, the
 /// presets' descriptions); the tests check those ids too.
+/// An I/O error in the session's language: the common kinds said in words
+/// (the OS's own message is English whatever the locale), the rest as the
+/// OS says them.
+pub fn io_error(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => i18n_embed_fl::fl!(loader(), "io-not-found"),
+        K::PermissionDenied => i18n_embed_fl::fl!(loader(), "io-permission-denied"),
+        K::IsADirectory => i18n_embed_fl::fl!(loader(), "io-is-a-directory"),
+        K::NotADirectory => i18n_embed_fl::fl!(loader(), "io-not-a-directory"),
+        K::StorageFull => i18n_embed_fl::fl!(loader(), "io-storage-full"),
+        K::ReadOnlyFilesystem => i18n_embed_fl::fl!(loader(), "io-read-only"),
+        K::InvalidData => i18n_embed_fl::fl!(loader(), "io-invalid-data"),
+        _ => e.to_string(),
+    }
+}
+
 pub fn text(id: &str) -> String {
     loader().get(id)
 }

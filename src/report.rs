@@ -354,7 +354,7 @@ fn table(net: &Network, analysis: &Analysis, color: bool, totals: &[String]) -> 
     let mut widths = [0; 6];
     for row in rows() {
         for (w, text) in widths.iter_mut().zip(&row) {
-            *w = (*w).max(text.chars().count());
+            *w = (*w).max(crate::text::width(text));
         }
     }
     let lines = rows().map(|r| aligned(&r, &widths, &[0, 3, 4]));
@@ -406,7 +406,7 @@ pub(crate) fn align(rows: &[Vec<String>], right: &[usize]) -> Vec<String> {
         .map(|c| {
             rows.iter()
                 .filter_map(|r| r.get(c))
-                .map(|t| t.chars().count())
+                .map(|t| crate::text::width(t))
                 .max()
                 .unwrap_or(0)
         })
@@ -419,7 +419,7 @@ fn aligned(row: &[String], widths: &[usize], right: &[usize]) -> String {
     let mut line = String::new();
     for (c, text) in row.iter().enumerate() {
         let width = widths.get(c).copied().unwrap_or(0);
-        let pad = " ".repeat(width.saturating_sub(text.chars().count()));
+        let pad = " ".repeat(width.saturating_sub(crate::text::width(text)));
         if right.contains(&c) {
             line.push_str(&pad);
             line.push_str(text);

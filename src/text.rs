@@ -6,6 +6,32 @@
 use std::borrow::Cow;
 
 /// `text` with every control character written as a `\u{..}` escape.
+/// The cells `text` takes in a terminal: two for a CJK character, none
+/// for a combining mark. Columns are aligned by this, not by characters.
+pub fn width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// `text` and spaces to fill `cells` cells (by display width, as `{:<n}`
+/// would by characters).
+pub fn pad(text: &str, cells: usize) -> String {
+    let mut s = text.to_string();
+    s.push_str(&" ".repeat(cells.saturating_sub(width(text))));
+    s
+}
+
+/// The start of `text` that fits in `cells` cells.
+pub fn fit(text: &str, cells: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in text.char_indices() {
+        used += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used > cells {
+            return &text[..i];
+        }
+    }
+    text
+}
+
 pub fn visible(text: &str) -> Cow<'_, str> {
     if !text.chars().any(char::is_control) {
         return Cow::Borrowed(text);

@@ -39,6 +39,19 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
+/// A share as a percentage with one decimal, in the language's decimal
+/// sign: `15.5%` (`15,5 %` in Russian, which spaces the sign).
+pub fn percent(share: f64) -> String {
+    let text = format!("{:.1}", share * 100.0);
+    let numbers = crate::i18n::numbers();
+    let text = text.replace('.', &numbers.decimal.to_string());
+    if numbers.decimal == ',' {
+        format!("{text}\u{a0}%")
+    } else {
+        format!("{text}%")
+    }
+}
+
 /// `Some(n)` as `thousands(n)`, `None` as a dash.
 pub fn or_dash(n: Option<u64>) -> String {
     n.map_or_else(|| "—".to_string(), thousands)

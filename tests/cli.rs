@@ -400,7 +400,7 @@ fn help_and_usage_errors_speak_russian_too() {
     assert!(help.status.success());
     let text = String::from_utf8(help.stdout).expect("utf-8");
     assert!(
-        text.contains("Использование: layerlab [OPTIONS] [FILE]"),
+        text.contains("Использование: layerlab [ПАРАМЕТРЫ] [ФАЙЛ]"),
         "{text}"
     );
     assert!(
@@ -1322,4 +1322,26 @@ fn lora_shows_trainable_beside_total_parameters() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("is not a LoRA setting"));
+}
+
+/// A block named in Chinese takes two cells a character: the columns after
+/// it still line up with the header's, by display width.
+#[test]
+fn columns_align_by_display_width() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cjk.toml");
+    std::fs::write(
+        &path,
+        "input = [1, 28, 28]\n[[layer]]\ntype = \"block\"\nname = \"残差块残差块\"\n[[layer.layer]]\ntype = \"relu\"\n[[layer]]\ntype = \"flatten\"\n",
+    )
+    .unwrap();
+    let out = stdout_of(&["summary", path.to_str().unwrap()]);
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let column = |line: &str, cell: &str| width(&line[..line.find(cell).unwrap()]);
+    let header = out.lines().find(|l| l.contains("output")).unwrap();
+    let block = out.lines().find(|l| l.contains("残差块残差块")).unwrap();
+    let flat = out.lines().find(|l| l.contains("flatten")).unwrap();
+    let at = column(header, "output");
+    assert_eq!(column(block, "28×28×1"), at, "{out}");
+    assert_eq!(column(flat, "784"), at, "{out}");
 }

@@ -1577,7 +1577,7 @@ fn v_draws_a_layer_s_window_and_its_receptive_field() {
     press(&mut app, "ps");
     let strided = picture(&app);
     assert!(
-        strided.contains("the last 1 rows and 1 columns are never read"),
+        strided.contains("the last 1 row and 1 column are never read"),
         "{strided}"
     );
     insta::assert_snapshot!("picture_lenet_conv1_stride2", strided);

@@ -518,8 +518,20 @@ picture-showing = rows { $rows }, columns { $cols }
 picture-output-reads = output { $at } ← input rows { $rows }, columns { $cols }
 picture-output-reads-only-padding = output { $at } ← padding only
 picture-output-gets-nothing = output { $at } ← no input: the stride leaves it between the windows
-picture-padding-read = the window also covers padding: { $rows } of its rows and { $cols } of its columns are zeros (0 on the grid, % where read)
-picture-never-read = the last { $rows } rows and { $cols } columns are never read (x): the window does not tile the input
+picture-padding-read = the window also covers padding: { $rows } { $rows ->
+    [one] of its rows
+   *[other] of its rows
+} and { $cols } { $cols ->
+    [one] of its columns
+   *[other] of its columns
+} are zeros (0 on the grid, % where read)
+picture-never-read = the last { $rows } { $rows ->
+    [one] row
+   *[other] rows
+} and { $cols } { $cols ->
+    [one] column
+   *[other] columns
+} are never read (x): the window does not tile the input
 picture-too-large = too large to draw
 picture-field-reads = output { $at } ← network input rows { $rows }, columns { $cols }: { $size } pixels
 picture-field-column = the table's receptive field: { $rf } (before clipping at the borders)
@@ -718,7 +730,10 @@ picture-output-volume = output { $shape }, depth slice { $depth } of { $of }
 picture-output-reads-signal = output { $at } ← input samples { $samples }
 picture-output-reads-volume = output { $at } ← input depths { $depths }, rows { $rows }, columns { $cols }
 picture-padding-read-signal = the window also covers padding: { $samples } of its samples are zeros (0 on the grid, % where read)
-picture-never-read-signal = the last { $samples } samples are never read (x): the window does not tile the input
+picture-never-read-signal = the last { $samples } { $samples ->
+    [one] sample is
+   *[other] samples are
+} never read (x): the window does not tile the input
 picture-padding-only = padding only
 picture-field-images-only = the receptive field is drawn on an image input; this network's input is not one
 key-view-deeper = the next output depth slice (3-D)
@@ -947,3 +962,15 @@ report-max-context-network = Longest context within { $limit } at batch { $batch
 memory-longest-context = Longest context, inference at batch 1:{"  "}
 memory-peak-at = Training is the peak of one step with Adam in fp32, { $phase }; eager attention.
 memory-left-out = Left out: the CUDA context, the framework's workspace and fragmentation (summary --overhead adds them).
+io-not-found = there is no such file or folder
+io-permission-denied = permission denied
+io-is-a-directory = it is a folder, not a file
+io-not-a-directory = a part of the path is not a folder
+io-storage-full = no space left on the device
+io-read-only = the file system is read-only
+io-invalid-data = it is not text (not UTF-8)
+cli-usage-options = [OPTIONS]
+cli-usage-files = [FILES]
+cli-usage-file = [FILE]
+cli-usage-file-required = <FILE>
+cli-usage-command = <COMMAND>

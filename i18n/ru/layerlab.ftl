@@ -523,8 +523,24 @@ picture-showing = строки { $rows }, столбцы { $cols }
 picture-output-reads = выход { $at } ← вход, строки { $rows }, столбцы { $cols }
 picture-output-reads-only-padding = выход { $at } ← только дополнение
 picture-output-gets-nothing = выход { $at } ← ничего: шаг оставляет его между окнами
-picture-padding-read = окно задевает и дополнение: { $rows } его строк и { $cols } столбцов — нули (0 на сетке, % где читаются)
-picture-never-read = последние { $rows } строк и { $cols } столбцов не читаются (x): окно не укладывается во вход
+picture-padding-read = окно задевает и дополнение: { $rows } { $rows ->
+    [one] его строка
+    [few] его строки
+   *[many] его строк
+} и { $cols } { $cols ->
+    [one] столбец
+    [few] столбца
+   *[many] столбцов
+} — нули (0 на сетке, % где читаются)
+picture-never-read = не читаются (x) последние { $rows } { $rows ->
+    [one] строка
+    [few] строки
+   *[many] строк
+} и { $cols } { $cols ->
+    [one] столбец
+    [few] столбца
+   *[many] столбцов
+}: окно не укладывается во вход
 picture-too-large = слишком велико, чтобы рисовать
 picture-field-reads = выход { $at } ← вход сети, строки { $rows }, столбцы { $cols }: { $size } пикселей
 picture-field-column = рецептивное поле в таблице: { $rf } (до обрезки краями)
@@ -724,8 +740,16 @@ picture-input-volume = вход { $shape }, глубины { $depths } из { $o
 picture-output-volume = выход { $shape }, срез глубины { $depth } из { $of }
 picture-output-reads-signal = выход { $at } ← отсчёты входа { $samples }
 picture-output-reads-volume = выход { $at } ← глубины входа { $depths }, строки { $rows }, столбцы { $cols }
-picture-padding-read-signal = окно захватывает и дополнение: { $samples } его отсчётов — нули (0 на сетке, % где читаются)
-picture-never-read-signal = последние { $samples } отсчётов никогда не читаются (x): окно не укладывается во вход
+picture-padding-read-signal = окно захватывает и дополнение: { $samples } { $samples ->
+    [one] его отсчёт
+    [few] его отсчёта
+   *[many] его отсчётов
+} — нули (0 на сетке, % где читаются)
+picture-never-read-signal = не читаются (x) последние { $samples } { $samples ->
+    [one] отсчёт
+    [few] отсчёта
+   *[many] отсчётов
+}: окно не укладывается во вход
 picture-padding-only = только дополнение
 picture-field-images-only = рецептивное поле рисуется на входе-изображении, а вход этой сети не изображение
 key-view-deeper = следующий срез глубины выхода (3-D)
@@ -954,3 +978,15 @@ report-max-context-network = Самый длинный контекст в { $li
 memory-longest-context = Самый длинный контекст, вывод при батче 1:{"  "}
 memory-peak-at = Обучение — пик одного шага с Adam в fp32, { $phase }; внимание без слитого ядра.
 memory-left-out = Не учтены: контекст драйвера видеокарты, рабочие буферы фреймворка и фрагментация (их добавляет ключ накладных расходов в сводке).
+io-not-found = такого файла или папки нет
+io-permission-denied = нет прав доступа
+io-is-a-directory = это папка, а не файл
+io-not-a-directory = часть пути — не папка
+io-storage-full = на устройстве нет места
+io-read-only = файловая система только для чтения
+io-invalid-data = это не текст (не UTF-8)
+cli-usage-options = [ПАРАМЕТРЫ]
+cli-usage-files = [ФАЙЛЫ]
+cli-usage-file = [ФАЙЛ]
+cli-usage-file-required = <ФАЙЛ>
+cli-usage-command = <КОМАНДА>

@@ -92,7 +92,9 @@ fn localized_args(cmd: Command) -> Command {
         "{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
         t!("cli-usage")
     );
+    let usage = localized_usage(&cmd);
     cmd.help_template(template)
+        .override_usage(usage)
         .subcommand_help_heading(t!("cli-heading-commands"))
         .disable_help_subcommand(true)
         .disable_help_flag(true)
@@ -104,6 +106,38 @@ fn localized_args(cmd: Command) -> Command {
                 .help(t!("cli-show-help"))
                 .help_heading(t!("cli-heading-options")),
         )
+}
+
+/// clap's usage line with its placeholders in the session's language:
+/// `layerlab summary [ПАРАМЕТРЫ] [ФАЙЛ]`.
+fn localized_usage(cmd: &Command) -> String {
+    let usage = cmd.clone().render_usage().to_string();
+    let usage = usage.strip_prefix("Usage: ").unwrap_or(&usage);
+    // A subcommand taken out of its parent renders without the program.
+    let usage = if usage.starts_with("layerlab") {
+        usage.to_string()
+    } else {
+        format!("layerlab {usage}")
+    };
+    // Each line after the first is indented under the first's text.
+    let lines: Vec<&str> = usage.lines().map(str::trim_start).collect();
+    let words = [
+        ("[OPTIONS]", t!("cli-usage-options")),
+        ("[FILES]", t!("cli-usage-files")),
+        ("[FILE]", t!("cli-usage-file")),
+        ("<FILE>", t!("cli-usage-file-required")),
+        ("<COMMAND>", t!("cli-usage-command")),
+    ];
+    let indent = " ".repeat(crate::text::width(&t!("cli-usage")) + 1);
+    lines
+        .iter()
+        .map(|line| {
+            words
+                .iter()
+                .fold(line.to_string(), |l, (from, to)| l.replace(from, to))
+        })
+        .collect::<Vec<_>>()
+        .join(&format!("\n{indent}"))
 }
 
 /// A usage error in the current language, from what clap found.

@@ -128,7 +128,8 @@ pub fn summary(tensors: &[Tensor]) -> Result<Summary, String> {
 /// (little-endian), then that many bytes of JSON; the weights are not read.
 pub fn read(path: &std::path::Path) -> Result<Vec<Tensor>, String> {
     use std::io::Read;
-    let cannot = |e: std::io::Error| t!("file-cannot-read-the-file-e", e = e.to_string());
+    let cannot =
+        |e: std::io::Error| t!("file-cannot-read-the-file-e", e = crate::i18n::io_error(&e));
     crate::file::regular(path)?;
     let mut file = std::fs::File::open(path).map_err(cannot)?;
     let mut len = [0u8; 8];

@@ -69,7 +69,9 @@ pub const LIGHT: Theme = Theme {
     name: "light",
     text: Style::new(),
     title: Style::new().add_modifier(BOLD),
-    muted: Style::new().fg(Color::DarkGray),
+    // Grey (colour 8) washes out on a projector: the footer's figures and
+    // "(fits from …)" are muted, and must read on white.
+    muted: Style::new().fg(Color::Black),
     header_row: Style::new()
         .add_modifier(BOLD)
         .add_modifier(Modifier::UNDERLINED),
@@ -137,6 +139,42 @@ impl ThemeName {
             ThemeName::Dark => &DARK,
             ThemeName::Light => &LIGHT,
             ThemeName::Mono => &MONO,
+        }
+    }
+}
+
+#[cfg(test)]
+mod light_tests {
+    use super::*;
+
+    /// On white, text needs a dark colour: no yellow, cyan, white or grey,
+    /// except where faintness is the point (unreachable rows, borders).
+    #[test]
+    fn the_light_themes_text_reads_on_white() {
+        let t = LIGHT;
+        let faint = [
+            Color::Yellow,
+            Color::Cyan,
+            Color::White,
+            Color::Gray,
+            Color::DarkGray,
+        ];
+        for (name, style) in [
+            ("muted", t.muted),
+            ("error", t.error),
+            ("warning", t.warning),
+            ("good", t.good),
+            ("key", t.key),
+            ("formula", t.formula),
+            ("more", t.more),
+            ("less", t.less),
+            ("changed", t.changed),
+        ] {
+            assert!(
+                style.fg.is_none_or(|c| !faint.contains(&c)),
+                "{name}: {:?}",
+                style.fg
+            );
         }
     }
 }

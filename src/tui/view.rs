@@ -316,15 +316,15 @@ fn wrapped(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
             out.push(Line::default());
             continue;
         };
-        let indent = label.content.chars().count();
+        let indent = crate::text::width(&label.content);
         let room = width.saturating_sub(indent).max(8);
         let mut current = vec![label];
         let mut used = 0;
         for span in spans {
             // Words keep their spaces so the text reads as it was written.
             for word in span.content.split_inclusive(' ') {
-                let len = word.chars().count();
-                let bare = word.trim_end().chars().count();
+                let len = crate::text::width(word);
+                let bare = crate::text::width(word.trim_end());
                 if used > 0 && used + bare > room {
                     out.push(Line::from(std::mem::take(&mut current)));
                     current.push(Span::raw(" ".repeat(indent)));
@@ -353,7 +353,7 @@ fn render_detail(t: &Theme, title: &str, lines: Vec<Line>, area: Rect, buf: &mut
 /// The detail pane's title and lines for the selected row, before wrapping.
 fn detail(app: &App) -> (String, Vec<Line<'static>>) {
     let t = app.session.theme;
-    let label = |s: String| Span::styled(format!("{s:<13}"), t.muted);
+    let label = |s: String| Span::styled(crate::text::pad(&s, 13), t.muted);
     let selected = app.selected_path();
     let top_level = selected.as_ref().filter(|p| p.len() == 1).map(|p| p[0]);
     let (title, lines) = match (selected, top_level) {
@@ -544,10 +544,10 @@ fn prompt_line(t: &Theme, prompt: Option<(&str, &tui_input::Input)>, width: u16)
             (keys::FormAction::Cancel, "word-cancel"),
         ],
     );
-    let room = usize::from(width).saturating_sub(hint.chars().count() + 4);
+    let room = usize::from(width).saturating_sub(crate::text::width(&hint) + 4);
     let mut spans = vec![Span::styled(format!(" {sign}"), t.key)];
     spans.extend(popups::input_line(t, input, room.max(8), true).spans);
-    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    let used: usize = spans.iter().map(|s| crate::text::width(&s.content)).sum();
     spans.push(Span::raw(" ".repeat(room.saturating_sub(used) + 2)));
     spans.push(Span::styled(hint, t.muted));
     Line::from(spans)

@@ -152,10 +152,8 @@ fn bars<'a>(
             } else {
                 ((n as f64 / most as f64) * bar_width as f64).round() as usize
             };
-            let name: String = format!("{} {}", i + 1, names[i])
-                .chars()
-                .take(name_width)
-                .collect();
+            let numbered = format!("{} {}", i + 1, names[i]);
+            let name = crate::text::fit(&numbered, name_width);
             // The heaviest layer stands out: it is the lesson.
             let style = if n == most && n > 0 {
                 t.warning
@@ -163,10 +161,14 @@ fn bars<'a>(
                 t.good
             };
             Line::from(vec![
-                Span::raw(format!("{name:<name_width$} ")),
+                Span::raw(format!("{} ", crate::text::pad(name, name_width))),
                 Span::styled("█".repeat(len), style),
                 Span::raw(" ".repeat(bar_width - len)),
-                Span::raw(format!(" {:>12} {:>5.1}%", amount(n), share * 100.0)),
+                Span::raw(format!(
+                    " {:>12} {:>6}",
+                    amount(n),
+                    crate::units::percent(share)
+                )),
             ])
         })
         .collect()
@@ -186,7 +188,7 @@ fn breakdown<'a>(t: &Theme, inference: &Memory, training: &Memory, width: usize)
         ]
     };
     let row = |label: String, m: &Memory| {
-        let mut spans = vec![Span::raw(format!("{label:<22}"))];
+        let mut spans = vec![Span::raw(crate::text::pad(&label, 22))];
         for (n, style, _) in parts(m) {
             let len = (n as f64 * scale).round() as usize;
             spans.push(Span::styled("█".repeat(len), style));

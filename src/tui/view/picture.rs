@@ -315,32 +315,23 @@ fn arithmetic<'a>(
     }
     let ((pt, pb), (pl, pr)) = (tr.padding(), tc.padding());
     if pt + pb + pl + pr > 0 {
+        let (rows, cols) = (pt + pb, pl + pr);
         let text = if signal {
-            t!(
-                "picture-padding-read-signal",
-                samples = (pl + pr).to_string()
-            )
+            t!("picture-padding-read-signal", samples = cols)
         } else {
-            t!(
-                "picture-padding-read",
-                rows = (pt + pb).to_string(),
-                cols = (pl + pr).to_string()
-            )
+            t!("picture-padding-read", rows = rows, cols = cols)
         };
         caption.push(Line::styled(text, t.muted));
     }
     if rows.dropped_from < rows.input || cols.dropped_from < cols.input {
+        let (lost_rows, lost_cols) = (
+            rows.input - rows.dropped_from,
+            cols.input - cols.dropped_from,
+        );
         let text = if signal {
-            t!(
-                "picture-never-read-signal",
-                samples = (cols.input - cols.dropped_from).to_string()
-            )
+            t!("picture-never-read-signal", samples = lost_cols)
         } else {
-            t!(
-                "picture-never-read",
-                rows = (rows.input - rows.dropped_from).to_string(),
-                cols = (cols.input - cols.dropped_from).to_string()
-            )
+            t!("picture-never-read", rows = lost_rows, cols = lost_cols)
         };
         caption.push(Line::styled(text, t.warning));
     }

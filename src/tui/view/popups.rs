@@ -72,7 +72,7 @@ pub fn render_help(
     let key_width = (KEYS.iter().map(|b| b.label))
         .chain(keys::LIST_KEYS.iter().map(|b| b.label))
         .chain(keys::FORM_KEYS.iter().map(|b| b.label))
-        .map(|l| l.chars().count())
+        .map(crate::text::width)
         .max()
         .unwrap_or(0)
         + 2;
@@ -80,7 +80,7 @@ pub fn render_help(
         .iter()
         .map(|b| {
             Line::from(vec![
-                Span::styled(format!(" {:<key_width$}", b.label), t.key),
+                Span::styled(format!(" {}", crate::text::pad(b.label, key_width)), t.key),
                 Span::raw(b.describe()),
             ])
         })
@@ -90,7 +90,7 @@ pub fn render_help(
         lines.push(Line::styled(format!(" {title}"), t.title));
         for (label, help) in rows {
             lines.push(Line::from(vec![
-                Span::styled(format!(" {label:<key_width$}"), t.key),
+                Span::styled(format!(" {}", crate::text::pad(label, key_width)), t.key),
                 Span::raw(help),
             ]));
         }
@@ -150,7 +150,7 @@ pub fn render_list(
 ) {
     let name_width = items
         .iter()
-        .map(|(n, _)| n.chars().count())
+        .map(|(n, _)| crate::text::width(n))
         .max()
         .unwrap_or(0)
         + 2;
@@ -169,7 +169,10 @@ pub fn render_list(
         .map(|(i, (name, about))| {
             let style = if i == choice { t.selected } else { t.text };
             Line::from(vec![
-                Span::styled(format!(" {name:<name_width$}"), style.patch(t.title)),
+                Span::styled(
+                    format!(" {}", crate::text::pad(&name, name_width)),
+                    style.patch(t.title),
+                ),
                 Span::styled(about, style),
             ])
         })
@@ -212,7 +215,7 @@ pub fn form_lines(t: &Theme, form: &Form) -> Vec<Line<'static>> {
     let label_width = form
         .entries
         .iter()
-        .map(|e| e.label.chars().count())
+        .map(|e| crate::text::width(&e.label))
         .max()
         .unwrap_or(0)
         + 2;
@@ -228,7 +231,7 @@ pub fn form_lines(t: &Theme, form: &Form) -> Vec<Line<'static>> {
             t.muted
         };
         let mut spans = vec![Span::styled(
-            format!("{marker} {:<label_width$}", e.label),
+            format!("{marker} {}", crate::text::pad(&e.label, label_width)),
             label_style,
         )];
         if e.choices.is_empty() {
@@ -396,8 +399,8 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
     for word in text.split(' ') {
         let last = lines.last_mut().expect("starts with one line");
-        let len = last.chars().count();
-        if len > 0 && len + 1 + word.chars().count() > width {
+        let len = crate::text::width(last);
+        if len > 0 && len + 1 + crate::text::width(word) > width {
             lines.push(String::new());
         }
         let last = lines.last_mut().expect("at least one line");
@@ -449,7 +452,11 @@ pub fn render_answer(t: &Theme, form: &AnswerForm, area: Rect, buf: &mut Buffer)
             QuizCell::Params => t!("popups-parameters"),
         };
         let mut spans = vec![Span::styled(
-            format!("{} {label:<14}", if focused { "›" } else { " " }),
+            format!(
+                "{} {}",
+                if focused { "›" } else { " " },
+                crate::text::pad(&label, 14)
+            ),
             if focused { t.key } else { t.muted },
         )];
         spans.extend(input_line(t, input, 30, focused).spans);

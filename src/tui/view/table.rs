@@ -88,19 +88,19 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             .iter()
             .map(|s| {
                 if c < 6 {
-                    s.cells[c].chars().count()
+                    crate::text::width(&s.cells[c])
                 } else {
                     s.versus.width()
                 }
             })
             .max()
             .unwrap_or(0);
-        u16::try_from(widest.max(headers()[c].chars().count())).unwrap_or(u16::MAX)
+        u16::try_from(widest.max(crate::text::width(&headers()[c]))).unwrap_or(u16::MAX)
     };
     // A narrow terminal loses the receptive field, then the MACs, before a
     // label or a status is cut: what is left must fit with room for the
     // status (the detail pane has it whole, and `e` goes there).
-    let remark = shown.iter().map(|s| s.remark.chars().count()).max();
+    let remark = shown.iter().map(|s| crate::text::width(&s.remark)).max();
     let room = usize::from(area.width);
     for less_important in [5, 4] {
         let used: usize = columns
