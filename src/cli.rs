@@ -692,7 +692,8 @@ fn load_with_source(source: &Source, explorer: bool) -> Option<(Network, Option<
         (Some(path), _) if !explorer && crate::tui::importable(path).is_some() => {
             crate::import::load(path).map(|net| (net, None))
         }
-        (Some(path), _) => read(file::load_source(path)),
+        (Some(path), _) if explorer => read(file::load_source(path)),
+        (Some(path), _) => read(file::load_for_reading(path)),
         (None, Some(name)) => read(presets::load_source(name)),
         (None, None) if explorer => read(presets::load_source("lenet")),
         (None, None) => Err(no_source()),

@@ -830,6 +830,11 @@ pub fn load_source(path: &Path) -> Result<(Network, Source), FileError> {
     read_with(path, Source::parse)
 }
 
+/// `load_source` for reading only: see `Source::parse_head`.
+pub fn load_for_reading(path: &Path) -> Result<(Network, Source), FileError> {
+    read_with(path, Source::parse_head)
+}
+
 /// Writes `bytes` to `path` so that a crash, a full disk or a planted link
 /// can never leave a half-written or wrong file:
 ///

@@ -24,6 +24,22 @@ impl Source {
         self.doc.contains_key(key)
     }
 
+    /// Reads `text` as an architecture file for reading only (`summary`,
+    /// `export`, `sweep`): its document holds only what is above the
+    /// first layer, which `states` reads, so a 100,000-layer file is not
+    /// held twice more. It never saves: the explorer reads with `parse`.
+    pub fn parse_head(text: &str) -> Result<(Network, Source), FileError> {
+        let net = parse(text)?;
+        let head = text.find("\n[").map_or(text, |at| &text[..at + 1]);
+        let head = if head.starts_with('[') { "" } else { head };
+        let doc = head.parse::<DocumentMut>().unwrap_or_default();
+        let source = Source {
+            doc,
+            net: Network::empty(""),
+        };
+        Ok((net, source))
+    }
+
     /// Reads `text` as an architecture file, keeping its document.
     pub fn parse(text: &str) -> Result<(Network, Source), FileError> {
         let net = parse(text)?;
