@@ -838,17 +838,21 @@ pub fn load_for_reading(path: &Path) -> Result<(Network, Source), FileError> {
 /// Writes `bytes` to `path` so that a crash, a full disk or a planted link
 /// can never leave a half-written or wrong file:
 ///
-/// - a symlink is written through: its target is replaced, the link stays;
+/// - a symlink is written through: its target is replaced, the link stays
+///   (a dangling one creates its target);
+/// - a hard-linked file is written in place, so every name sees the new
+///   text (the temporary file holds it until then);
 /// - the temporary file beside it gets a random name and is created
 ///   exclusively, so a link planted under a guessable name is never followed;
 /// - the old file's permissions and owner carry over (a 0600 file stays 0600);
 /// - the data and then the folder are flushed before the rename is trusted.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    // Through links: the file to replace is what the path finally names.
+    // Through links: the file to replace is what the path finally names,
+    // and a link to a file not there yet (dangling) makes that file.
     let target = match std::fs::canonicalize(path) {
         Ok(real) => real,
-        Err(_) => path.to_path_buf(),
+        Err(_) => dangling_target(path).unwrap_or_else(|| path.to_path_buf()),
     };
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -878,9 +882,35 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             .set_permissions(std::fs::Permissions::from_mode(mode))?;
     }
     tmp.as_file().sync_all()?;
+    if old.as_ref().is_some_and(|m| m.nlink() > 1) {
+        // Hard-linked: a rename would leave the other names on the old
+        // text. Write in place instead; the full new text is on disk in
+        // the temporary file until the copy is.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&target)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        return tmp.close();
+    }
     tmp.persist(&target).map_err(|e| e.error)?;
     // The rename is durable only once the folder itself is on disk.
     std::fs::File::open(&dir)?.sync_all()
+}
+
+/// What a symlink whose target does not exist names (relative to the
+/// link's folder), to create it; `None` when `path` is no such link.
+fn dangling_target(path: &Path) -> Option<PathBuf> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_symlink() {
+        return None;
+    }
+    let to = std::fs::read_link(path).ok()?;
+    Some(match path.parent() {
+        Some(dir) if to.is_relative() => dir.join(to),
+        _ => to,
+    })
 }
 
 #[cfg(test)]
@@ -889,6 +919,35 @@ mod tests {
 
     fn err(src: &str) -> String {
         parse(src).unwrap_err().to_string()
+    }
+
+    /// Saving keeps a hard link shared and makes a dangling link's target.
+    #[test]
+    fn saving_keeps_hard_links_and_follows_dangling_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.toml");
+        let b = dir.path().join("b.toml");
+        std::fs::write(&a, "old").unwrap();
+        std::fs::hard_link(&a, &b).unwrap();
+        write_atomic(&a, b"new").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&b).unwrap(),
+            "new",
+            "the other name"
+        );
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 2, "no temporary file left");
+        let link = dir.path().join("link.toml");
+        std::os::unix::fs::symlink("target.toml", &link).unwrap();
+        write_atomic(&link, b"made").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        let made = dir.path().join("target.toml");
+        assert_eq!(std::fs::read_to_string(made).unwrap(), "made");
     }
 
     const HEAD: &str = "name = \"t\"\ninput = [1, 28, 28]\n";

@@ -53,6 +53,7 @@ pub fn run(
     // half set up with nobody to restore it.
     let mut signals = Signals::new([SIGTERM, SIGHUP, SIGQUIT, SIGINT, SIGTSTP])
         .context("cannot watch for signals")?;
+    watchdog()?;
     let mut terminal = enter().context(t!("tui-cannot-set-up-the-terminal"))?;
     // ratatui's hook restores the screen on a panic; mouse capture and
     // bracketed paste are ours to undo first.
@@ -85,6 +86,22 @@ pub fn run(
         Some(signal) => Ok(ExitCode::from(u8::try_from(128 + signal).unwrap_or(1))),
         None => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// The event loop notices SIGTERM and SIGHUP between events; while it is
+/// busy (a huge paste, a slow import) a closed terminal would leave it
+/// running. This thread gives it a second, then restores the terminal and
+/// ends the program itself, with 128 + the signal's number.
+fn watchdog() -> anyhow::Result<()> {
+    let mut ending = Signals::new([SIGTERM, SIGHUP]).context("cannot watch for signals")?;
+    std::thread::spawn(move || {
+        if let Some(signal) = ending.forever().next() {
+            std::thread::sleep(Duration::from_secs(1));
+            leave();
+            std::process::exit(128 + signal);
+        }
+    });
+    Ok(())
 }
 
 /// Raw mode, the alternate screen, mouse capture and bracketed paste.
