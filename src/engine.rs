@@ -80,6 +80,9 @@ pub struct Row {
     /// Values the layer writes, for memory: its output, and for a container
     /// every output inside it too.
     pub activations: Option<u64>,
+    /// Values the layer keeps for one sequence between tokens in inference
+    /// (its family's `cache`, every pass of a block): the KV cache.
+    pub cache: Option<u64>,
     /// Of `params`, those a token does not use: experts beyond a mixture's
     /// top_k. `params` less this is what is active.
     pub inactive: u64,
@@ -140,8 +143,10 @@ pub struct Totals {
     pub weight_bytes: Option<u64>,
     /// The input and every layer's output as float32, for one image.
     pub activation_bytes: Option<u64>,
-    /// The same in values: what training keeps for the backward pass.
+    /// The same in values: every output once.
     pub activations: Option<u64>,
+    /// The KV cache's values for one sequence (see `Row::cache`).
+    pub cache: Option<u64>,
 }
 
 /// Infers every layer's shape and counts its parameters.
@@ -336,6 +341,7 @@ impl Row {
             receptive_field: None,
             status: Status::Unreachable,
             activations: None,
+            cache: None,
             inactive: 0,
             inner: Vec::new(),
         }
@@ -356,6 +362,7 @@ struct Sums {
     params: u64,
     macs: u64,
     activations: Option<u64>,
+    cache: Option<u64>,
     /// Parameters counted in `params` that a token does not use.
     inactive: u64,
 }
@@ -366,6 +373,7 @@ impl Sums {
             params: 0,
             macs: 0,
             activations: input.elements(),
+            cache: Some(0),
             inactive: 0,
         }
     }
@@ -374,6 +382,7 @@ impl Sums {
         params: 0,
         macs: 0,
         activations: Some(0),
+        cache: Some(0),
         inactive: 0,
     };
 
@@ -385,6 +394,7 @@ impl Sums {
             params,
             macs,
             activations: row.activations,
+            cache: row.cache,
             inactive: row.inactive,
         })
     }
@@ -399,6 +409,7 @@ impl Sums {
             .ok_or(too_large("total MAC count"))?;
         // Memory overflowing is not a reason to refuse a layer: its total is just unknown.
         self.activations = (self.activations).and_then(|a| a.checked_add(other.activations?));
+        self.cache = (self.cache).and_then(|a| a.checked_add(other.cache?));
         // At most `params`, which did not overflow.
         self.inactive = self.inactive.saturating_add(other.inactive);
         Ok(())
@@ -417,6 +428,7 @@ impl Sums {
                 .checked_mul(n)
                 .ok_or(too_large("total MAC count"))?,
             activations: self.activations.and_then(|a| a.checked_mul(n)),
+            cache: self.cache.and_then(|a| a.checked_mul(n)),
             inactive: self.inactive.saturating_mul(n),
         })
     }
@@ -431,6 +443,7 @@ impl Sums {
                 .activations
                 .and_then(|a| a.checked_mul(BYTES_PER_VALUE)),
             activations: self.activations,
+            cache: self.cache,
         }
     }
 }

@@ -411,7 +411,7 @@ fn unshared(net: &Network, analysis: &Analysis, setting: Setting) -> Option<Memo
             .checked_mul(setting.batch)?;
         let kv_cache = setting
             .cache_dtype()
-            .weight_bytes(cache_values(net, analysis)?.checked_mul(setting.batch)?)?;
+            .weight_bytes(cache_values(analysis)?.checked_mul(setting.batch)?)?;
         return Some(Memory {
             weights: base,
             gradients: 0,
@@ -617,15 +617,11 @@ fn largest_fitting(fits: &dyn Fn(u64) -> bool) -> Option<u64> {
 
 /// The cache values of one sequence: each layer's, from its family, on the
 /// input the analysis gave it; a block's `repeat` passes each keep their
-/// own (shared weights or not). `None` where a layer cannot be computed.
-pub fn cache_values(net: &Network, analysis: &Analysis) -> Option<u64> {
-    let passes = |l: &Layer| l.repeat.get();
-    per_layer_sum(
-        net,
-        analysis,
-        &|l, input| crate::family::of(l.kind).cache(l, input),
-        &passes,
-    )
+/// own (shared weights or not). The engine sums them as it analyses, so a
+/// keystroke never walks the network for them. `None` where a layer cannot
+/// be computed.
+pub fn cache_values(analysis: &Analysis) -> Option<u64> {
+    analysis.totals.cache
 }
 
 /// What training keeps of one layer for its backward pass, and why, with

@@ -60,6 +60,7 @@ static UNREACHABLE: Row = Row {
     receptive_field: None,
     status: crate::engine::Status::Unreachable,
     activations: None,
+    cache: None,
     inactive: 0,
     inner: Vec::new(),
 };

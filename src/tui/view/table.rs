@@ -191,7 +191,12 @@ fn heaviest_mark(app: &App, index: usize) -> Option<String> {
         fn(&crate::engine::Row) -> Option<u64>,
         Option<u64>,
     );
-    let memory = crate::memory::memory(net, analysis, Default::default()).map(|m| m.total);
+    // Called for every row on screen: the whole network's memory is walked
+    // only when there is a memory budget to hold it to.
+    let memory = budget
+        .memory
+        .and_then(|_| crate::memory::memory(net, analysis, Default::default()))
+        .map(|m| m.total);
     let resources: [Resource; 3] = [
         (
             "params",
