@@ -12,6 +12,7 @@ then). Beside it: `layerlab summary --train OPT --batch B`'s total.
 
 Usage: python3 scripts/memory_truth.py target/release/layerlab [NAME ...]
            [--batches 1,8] [--optimizers sgd,adam] [--detail]
+           [--checkpoint] [--freeze FIRST-LAST]
 Needs torch 2.5 or later, torchvision and transformers, in a virtual
 environment outside the repository. Not run by CI (it needs those).
 """
@@ -77,7 +78,49 @@ def framework(name):
     return (lambda: cls(config)), (length,), torch.long
 
 
-def peak(build, shape, dtype, batch, optimizer, checkpoint=False):
+# The framework's modules in the order of layerlab's top-level layers, for
+# --freeze (a torchvision ResNet's children are already so; layerlab's
+# flatten, 10, is the functional call in its forward).
+def resnet_top(m):
+    return list(m.children())[:9] + [None, m.fc]
+
+
+TOP_LEVEL = {
+    "resnet18": resnet_top,
+    "resnet50": resnet_top,
+    "gpt2": lambda m: [m.transformer.wte, m.transformer.wpe, m.transformer.drop, m.transformer.h,
+                       m.transformer.ln_f, m.lm_head],
+    "bert-base": lambda m: [m.embeddings.word_embeddings, m.embeddings.position_embeddings,
+                            m.embeddings.LayerNorm, m.embeddings.dropout, m.encoder.layer],
+    "qwen3-0.6b": lambda m: [m.model.embed_tokens, m.model.layers, m.model.norm, m.lm_head],
+}
+
+
+class _NoHandle:
+    def remove(self):
+        pass
+
+
+def _if_trained(register):
+    """MemTracker hooks every parameter's gradient; a frozen one has none."""
+    return lambda tensor, hook: register(tensor, hook) if tensor.requires_grad else _NoHandle()
+
+
+def _hook_only_trained():
+    torch.Tensor.register_hook = _if_trained(torch.Tensor.register_hook)
+    torch.Tensor.register_post_accumulate_grad_hook = _if_trained(
+        torch.Tensor.register_post_accumulate_grad_hook)
+
+
+def frozen_modules(name, model, freeze):
+    """The modules `--freeze FIRST-LAST` names (1-based, as layerlab's table)."""
+    first, _, last = freeze.partition("-")
+    first, last = int(first), int(last or first)
+    top = TOP_LEVEL[name](model)
+    return [m for m in top[first - 1:last] if m is not None]
+
+
+def peak(build, shape, dtype, batch, optimizer, checkpoint=False, freeze=None, name=None):
     """MemTracker's peak of the second training step, by kind of memory."""
     # Built on the meta device (initialisers that read values cannot run on
     # fake tensors), then given fake storage.
@@ -89,7 +132,18 @@ def peak(build, shape, dtype, batch, optimizer, checkpoint=False):
         if checkpoint:
             # transformers' own: each decoder or encoder layer recomputed.
             model.gradient_checkpointing_enable({"use_reentrant": False})
-            model.tie_weights()  # enabling it unties GPT-2's head from its embedding
+        if hasattr(model, "tie_weights"):
+            # to_empty (and checkpointing) give a tied head its own copy of
+            # the embedding; transformers ties them again where the config says.
+            model.tie_weights()
+        if freeze:
+            for module in frozen_modules(name, model, freeze):
+                module.requires_grad_(False)
+            if name == "bert-base":
+                # BertModel adds token-type embeddings in the same layer.
+                model.embeddings.token_type_embeddings.requires_grad_(
+                    not any(m is model.embeddings.position_embeddings
+                            for m in frozen_modules(name, model, freeze)))
         params = [p for p in model.parameters() if p.requires_grad]
         if optimizer == "adam":
             opt = torch.optim.Adam(params, foreach=False)
@@ -127,9 +181,10 @@ def peak(build, shape, dtype, batch, optimizer, checkpoint=False):
     return parts
 
 
-def ours(binary, name, batch, optimizer, checkpoint=False):
+def ours(binary, name, batch, optimizer, checkpoint=False, freeze=None):
     attention = "flash" if name in FUSED else "eager"
     extra = ["--checkpoint"] if checkpoint else []
+    extra += ["--freeze", freeze] if freeze else []
     out = subprocess.run([binary, "summary", "--preset", name, "--train", optimizer, "--batch",
                           str(batch), "--attention", attention, "--format", "json", *extra],
                          capture_output=True, text=True, check=True)
@@ -149,16 +204,21 @@ def main():
     parser.add_argument("--detail", action="store_true")
     parser.add_argument("--checkpoint", action="store_true",
                         help="activation checkpointing (transformers' models only)")
+    parser.add_argument("--freeze", metavar="LAYERS",
+                        help="freeze layerlab's top-level layers FIRST-LAST and the framework's "
+                             "modules they are (presets: " + ", ".join(TOP_LEVEL) + ")")
     args = parser.parse_args()
     names = args.names or DEFAULT
+    if args.freeze:
+        _hook_only_trained()
     print(f"{'preset':20} {'batch':>5} {'opt':5} {'PyTorch MiB':>11} {'layerlab MiB':>12} {'ratio':>6}")
     worst, within5, within10, count = 1.0, 0, 0, 0
     for name in names:
         build, shape, dtype = exported(args.binary, name) if name in EXPORTED else framework(name)
         for batch in (int(b) for b in args.batches.split(",")):
             for optimizer in args.optimizers.split(","):
-                truth = peak(build, shape, dtype, batch, optimizer, args.checkpoint)
-                mine = ours(args.binary, name, batch, optimizer, args.checkpoint)
+                truth = peak(build, shape, dtype, batch, optimizer, args.checkpoint, args.freeze, name)
+                mine = ours(args.binary, name, batch, optimizer, args.checkpoint, args.freeze)
                 ratio = mine["total"] / truth["total"]
                 count += 1
                 within5 += abs(ratio - 1) <= 0.05

@@ -60,6 +60,9 @@ struct MemoryArgs {
     /// Fine-tune with LoRA adapters of this rank: 8 (every dense and attention projection) or 8:q,v.
     #[arg(long, value_name = "RANK[:TARGETS]", value_parser = crate::memory::Lora::parse)]
     lora: Option<crate::memory::Lora>,
+    /// Fine-tune with these top-level layers frozen, as the table numbers them: 1-8 (a block freezes all its passes). Their weights keep no gradients or optimizer state; frozen first layers keep nothing for backward.
+    #[arg(long, value_name = "LAYERS", value_parser = crate::memory::Freeze::parse, requires = "train", conflicts_with = "lora")]
+    freeze: Option<crate::memory::Freeze>,
     /// Count memory for training with this optimizer (the peak of one step: what every layer keeps for backward, gradients, its state), not inference.
     #[arg(long, value_enum, value_name = "OPTIMIZER")]
     train: Option<Optimizer>,
@@ -110,6 +113,7 @@ impl MemoryArgs {
             }),
             overhead: self.overhead,
             lora: self.lora,
+            freeze: self.freeze,
         }
     }
 }
@@ -285,6 +289,10 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
                 return ExitCode::from(2);
             };
             convention(&mut net, file.as_ref(), source.kernels);
+            if let Some(Err(e)) = memory.freeze.map(|f| f.check(&net)) {
+                eprintln!("layerlab: {e}");
+                return ExitCode::from(2);
+            }
             if let Some(shape) = input {
                 net.input = match shape {
                     // One number on a sequence or signal network is its length.

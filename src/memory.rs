@@ -193,6 +193,84 @@ impl Lora {
     }
 }
 
+/// Top-level layers `first..=last` (0-based) frozen: their weights
+/// (all of a block's passes) keep no gradients and no optimizer state,
+/// and when they begin the network, nothing before the first trained
+/// layer needs backward, so they keep nothing for it either (PyTorch
+/// records no graph for them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Freeze {
+    pub first: usize,
+    pub last: usize,
+}
+
+impl Freeze {
+    /// `4` or `1-4`: top-level layers as the table numbers them.
+    pub fn parse(text: &str) -> Result<Freeze, String> {
+        let bad = || t!("freeze-bad", text = text.to_string());
+        let number = |n: &str| n.trim().parse::<usize>().ok()?.checked_sub(1);
+        let (first, last) = match text.split_once('-') {
+            Some((a, b)) => (number(a).ok_or_else(bad)?, number(b).ok_or_else(bad)?),
+            None => {
+                let n = number(text).ok_or_else(bad)?;
+                (n, n)
+            }
+        };
+        if first > last {
+            return Err(bad());
+        }
+        Ok(Freeze { first, last })
+    }
+
+    /// Refused when it names a layer past the network's last.
+    pub fn check(self, net: &Network) -> Result<(), String> {
+        if self.last < net.layers.len() {
+            return Ok(());
+        }
+        Err(t!(
+            "freeze-past-end",
+            layer = (self.last + 1).to_string(),
+            layers = net.layers.len().to_string()
+        ))
+    }
+
+    pub fn contains(self, index: usize) -> bool {
+        (self.first..=self.last).contains(&index)
+    }
+
+    /// How many top-level layers from the first are frozen: the stretch
+    /// that records no graph.
+    pub fn prefix(self) -> usize {
+        if self.first == 0 { self.last + 1 } else { 0 }
+    }
+
+    /// `1-4`, as given.
+    pub fn label(self) -> String {
+        if self.first == self.last {
+            (self.first + 1).to_string()
+        } else {
+            format!("{}-{}", self.first + 1, self.last + 1)
+        }
+    }
+
+    /// The parameters of the frozen layers.
+    pub fn params(self, analysis: &Analysis) -> Option<u64> {
+        let rows = analysis.rows.get(self.first..=self.last)?;
+        rows.iter()
+            .try_fold(0u64, |sum, row| sum.checked_add(row.params?))
+    }
+}
+
+/// The parameters that train: the adapters with LoRA, else all but the
+/// frozen layers'.
+pub fn trainable_params(analysis: &Analysis, net: &Network, setting: &Setting) -> Option<u64> {
+    match (setting.lora, setting.freeze) {
+        (Some(lora), _) => lora_params(net, analysis, lora),
+        (None, Some(f)) => analysis.totals.params?.checked_sub(f.params(analysis)?),
+        (None, None) => analysis.totals.params,
+    }
+}
+
 /// The adapters' parameters: each layer's, from its family, on the input
 /// the analysis gave it; a block's passes each have their own, but a
 /// shared block's one set serves every pass. `None` where a layer cannot be
@@ -266,6 +344,8 @@ pub struct Setting {
     /// Fine-tuning with adapters: only they have gradients and optimizer
     /// state; the frozen base keeps none.
     pub lora: Option<Lora>,
+    /// Top-level layers whose weights do not train.
+    pub freeze: Option<Freeze>,
 }
 
 impl Setting {
@@ -281,6 +361,7 @@ impl Setting {
         zero: None,
         overhead: 0,
         lora: None,
+        freeze: None,
     };
 }
 
@@ -431,13 +512,13 @@ fn unshared(net: &Network, analysis: &Analysis, setting: Setting) -> Option<Memo
     let (trained, largest) = match setting.lora {
         Some(lora) => (
             lora_params(net, analysis, lora)?,
-            largest(net, analysis, &|l, r| {
+            largest(net, analysis, None, &|l, r| {
                 crate::family::of(l.kind).lora(l, r.input?, lora)
             })?,
         ),
         None => (
-            analysis.totals.params?,
-            largest(net, analysis, &|l, r| {
+            trainable_params(analysis, net, &setting)?,
+            largest(net, analysis, setting.freeze, &|l, r| {
                 crate::family::of(l.kind).largest_weight(l, r.input?, r.params?)
             })?,
         ),
@@ -460,6 +541,7 @@ fn unshared(net: &Network, analysis: &Analysis, setting: Setting) -> Option<Memo
         grads: &grads,
         attention: setting.attention,
         checkpoint: setting.checkpoint,
+        frozen: setting.freeze,
     };
     // Mixed precision: the optimizer steps fp32 master weights, and keeps
     // its state in fp32 too.
@@ -535,10 +617,12 @@ fn weights(net: &Network, analysis: &Analysis, dtype: Dtype) -> Option<u64> {
     walk(&net.layers, &analysis.rows, dtype)
 }
 
-/// The most `own` gives any one layer, inside containers too.
+/// The most `own` gives any one layer, inside containers too, but not
+/// in the frozen top-level layers.
 fn largest(
     net: &Network,
     analysis: &Analysis,
+    frozen: Option<Freeze>,
     own: &dyn Fn(&Layer, &Row) -> Option<u64>,
 ) -> Option<u64> {
     fn walk(
@@ -558,7 +642,14 @@ fn largest(
         }
         Some(most)
     }
-    walk(&net.layers, &analysis.rows, own)
+    let mut most = 0u64;
+    for (i, (layer, row)) in net.layers.iter().zip(&analysis.rows).enumerate() {
+        if !frozen.is_some_and(|f| f.contains(i)) {
+            let one = std::slice::from_ref(layer);
+            most = most.max(walk(one, std::slice::from_ref(row), own)?);
+        }
+    }
+    Some(most)
 }
 
 /// The largest batch whose total stays within `limit` bytes, or `None`
@@ -985,6 +1076,84 @@ mod tests {
             m.total,
             m.weights + m.gradients + m.optimizer + m.activations
         );
+    }
+
+    /// ResNet-18 with layers 1-8 frozen trains its head's 513,000
+    /// parameters: Adam keeps two moments for them alone, and the frozen
+    /// stretch records no graph, so at the peak (batchnorm 1 running) it
+    /// holds the image, conv 1's output and batchnorm 1's own: 150,528 +
+    /// 2 × 802,816 values, nothing saved for backward.
+    #[test]
+    fn freezing_the_first_layers_trains_only_the_rest() {
+        let net = crate::presets::load("resnet18").unwrap();
+        let a = analyze(&net);
+        let freeze = Freeze::parse("1-8").unwrap();
+        let setting = Setting {
+            train: Some(Optimizer::Adam),
+            freeze: Some(freeze),
+            ..Setting::DEFAULT
+        };
+        assert_eq!(trainable_params(&a, &net, &setting), Some(513_000));
+        let m = memory(&net, &a, setting).unwrap();
+        assert_eq!(m.optimizer, 2 * 513_000 * 4);
+        assert_eq!(m.gradients, 0, "the peak comes before any gradient");
+        assert_eq!(m.phase, Phase::Forward);
+        assert_eq!(m.activations, (150_528 + 2 * 802_816) * 4);
+        let whole = memory(
+            &net,
+            &a,
+            Setting {
+                freeze: None,
+                ..setting
+            },
+        )
+        .unwrap();
+        // Unfrozen, the peak is Adam's step: every moment, and two copies
+        // of the largest layer (a 3×3×512 conv's 2,359,296 weights).
+        assert_eq!(whole.optimizer, (2 * 11_689_512 + 2 * 2_359_296) * 4);
+    }
+
+    /// A frozen layer after a trained one still passes gradients back,
+    /// so it keeps what it saves for backward: only its own weights'
+    /// gradients go (LeNet's layers 3-4, conv 2's 2,416 parameters).
+    #[test]
+    fn freezing_middle_layers_keeps_their_activations() {
+        let net = crate::presets::load("lenet").unwrap();
+        let a = analyze(&net);
+        let sgd = Setting {
+            train: Some(Optimizer::Sgd),
+            batch: 64,
+            ..Setting::DEFAULT
+        };
+        let middle = Setting {
+            freeze: Some(Freeze::parse("3-4").unwrap()),
+            ..sgd
+        };
+        let (whole, frozen) = (
+            memory(&net, &a, sgd).unwrap(),
+            memory(&net, &a, middle).unwrap(),
+        );
+        assert_eq!(trainable_params(&a, &net, &middle), Some(44_426 - 2_416));
+        assert_eq!(frozen.activations, whole.activations);
+        assert_eq!(whole.gradients - frozen.gradients, 2_416 * 4);
+    }
+
+    #[test]
+    fn freeze_reads_a_layer_or_a_range_as_the_table_numbers_them() {
+        assert_eq!(Freeze::parse("4"), Ok(Freeze { first: 3, last: 3 }));
+        assert_eq!(Freeze::parse("1-8"), Ok(Freeze { first: 0, last: 7 }));
+        assert_eq!(Freeze::parse("1-8").unwrap().label(), "1-8");
+        for bad in ["0", "8-1", "a", "1-", "-3", ""] {
+            let e = Freeze::parse(bad).unwrap_err();
+            assert!(e.contains("e.g. 1-8"), "{bad}: {e}");
+        }
+        let lenet = crate::presets::load("lenet").unwrap();
+        let e = Freeze::parse("1-99").unwrap().check(&lenet).unwrap_err();
+        assert!(
+            e.contains("layer 99") && e.contains("9 top-level layers"),
+            "{e}"
+        );
+        assert!(Freeze::parse("9").unwrap().check(&lenet).is_ok());
     }
 
     /// VGG-16 in fp16 with Adam at batch 8: the peak is Adam's step (its

@@ -167,6 +167,14 @@ fn totals_lines(net: &Network, analysis: &Analysis, fit: &Fit) -> Vec<String> {
             }
         ));
     }
+    if let Some(freeze) = fit.setting.freeze.filter(|_| fit.setting.lora.is_none()) {
+        lines.push(t!(
+            "report-freeze",
+            layers = freeze.label(),
+            trainable = or_dash(crate::memory::trainable_params(analysis, net, &fit.setting)),
+            params = or_dash(t.params)
+        ));
+    }
     lines.extend([
         t!("report-total-macs", macs = or_dash(t.macs)),
         memory_line(net, analysis, fit.setting),

@@ -1324,6 +1324,48 @@ fn lora_shows_trainable_beside_total_parameters() {
         .stderr(predicate::str::contains("is not a LoRA setting"));
 }
 
+/// `--freeze 1-8` on ResNet-18 trains only the head: the table says how
+/// many parameters train, JSON counts Adam's moments for them alone, and
+/// a layer past the end, a freeze without training or beside LoRA are
+/// refused with exit 2.
+#[test]
+fn freeze_trains_only_the_layers_left_unfrozen() {
+    let args = [
+        "summary", "--preset", "resnet18", "--train", "adam", "--freeze", "1-8",
+    ];
+    let table = stdout_of(&args);
+    assert!(
+        table.contains("Layers 1-8 frozen: 513,000 of 11,689,512 parameters train"),
+        "{table}"
+    );
+    let json: Value =
+        serde_json::from_str(&stdout_of(&[&args[..], &["--format", "json"]].concat())).unwrap();
+    assert_eq!(json["trainable_params"], 513_000u64);
+    assert_eq!(json["memory"]["optimizer"], 513_000u64 * 2 * 4);
+    assert_eq!(json["memory"]["gradients"], 0u64);
+    layerlab()
+        .args([
+            "summary", "--preset", "lenet", "--train", "sgd", "--freeze", "1-99",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--freeze names layer 99, but the network has 9 top-level layers",
+        ));
+    layerlab()
+        .args(["summary", "--preset", "lenet", "--freeze", "1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--train"));
+    layerlab()
+        .args([
+            "summary", "--preset", "lenet", "--train", "sgd", "--freeze", "1", "--lora", "8",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+}
+
 /// A block named in Chinese takes two cells a character: the columns after
 /// it still line up with the header's, by display width.
 #[test]

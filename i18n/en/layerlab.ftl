@@ -921,6 +921,9 @@ budget-zero = `{ $part }`: a limit of 0 fits nothing; give the largest amount al
 network-spaces-ambiguous = `{ $text }` does not say whether the channels come first or last: write C,H,W with commas (3,224,224, as PyTorch) or H×W×C (224×224×3)
 lora-bad = `{ $text }` is not a LoRA setting: write the rank, e.g. 8 (every dense and attention projection), or 8:q,v (projections from q, k, v, o, dense)
 report-lora = LoRA r={ $rank } on { $targets }: { $adapters } trainable parameters ({ $percent }% of the base, which stays frozen)
+freeze-bad = `{ $text }` is not a layer or a range of layers: write a top-level layer as the table numbers it, e.g. 4, or a range, e.g. 1-8
+freeze-past-end = --freeze names layer { $layer }, but the network has { $layers } top-level layers
+report-freeze = Layers { $layers } frozen: { $trainable } of { $params } parameters train
 cli-arg-attention = How attention runs in training: eager keeps the h·L·L weights, flash (a fused kernel) keeps none
 cli-arg-checkpoint = Activation checkpointing: each pass of a top-level block keeps only its input and is recomputed in backward
 cli-arg-master = Mixed precision: master weights and optimizer state in this format (fp32), the model in --dtype

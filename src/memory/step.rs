@@ -117,6 +117,7 @@ impl Span {
 }
 
 /// How the bytes are counted.
+#[derive(Clone, Copy)]
 pub(super) struct Counting<'a> {
     pub net: &'a Network,
     /// Bytes a value takes (activations, weights, gradients alike).
@@ -128,6 +129,8 @@ pub(super) struct Counting<'a> {
     pub attention: AttentionKernel,
     /// Each pass of a top-level block keeps only its input.
     pub checkpoint: bool,
+    /// Top-level layers whose weights do not train.
+    pub frozen: Option<crate::memory::Freeze>,
 }
 
 /// What one training step holds at its peak, beyond the weights and the
@@ -148,11 +151,7 @@ pub(super) struct Peak {
 /// computed or a number passes 2^64.
 pub(super) fn peak(c: &Counting, analysis: &Analysis, step_temp: u64) -> Option<Peak> {
     // The caller holds the output (the logits) until the loss is done.
-    let (net, _) = if c.checkpoint {
-        checkpointed(c, &c.net.layers, &analysis.rows)?
-    } else {
-        sequence(c, &c.net.layers, &analysis.rows, true)?
-    };
+    let net = top_level(c, &analysis.rows)?;
     let output = match analysis.rows.last() {
         Some(row) => row.output?,
         None => c.net.input,
@@ -298,38 +297,122 @@ fn leaf(c: &Counting, layer: &Layer, row: &Row, next_keeps: bool) -> Option<(Spa
     Some((span, s.input))
 }
 
-/// The top level with activation checkpointing: each pass of a block
-/// keeps only its input through the forward pass (the previous pass's
-/// output); in backward the pass runs again and holds what it keeps only
-/// while its own backward runs. Other layers are as without.
-fn checkpointed(c: &Counting, layers: &[Layer], rows: &[Row]) -> Option<(Span, bool)> {
+/// The top-level layers: frozen ones make no gradients, and those
+/// before the first trained layer keep nothing for backward (no graph is
+/// recorded for them: only their output, if the next layer keeps it).
+/// With checkpointing, blocks are `checkpointed`.
+fn top_level(c: &Counting, rows: &[Row]) -> Option<Span> {
+    let no_grads = |_: &Layer, _: &Row| Some(0);
+    let frozen = Counting {
+        grads: &no_grads,
+        ..*c
+    };
+    let untracked = c.frozen.map_or(0, |f| f.prefix()).min(rows.len());
     let mut span = Span::default();
     let mut keeps = true;
-    for (layer, row) in layers.iter().zip(rows).rev() {
-        if layer.kind != Kind::Block {
-            let (own, first) = node(c, layer, row, keeps)?;
-            span = own.then(span)?;
-            keeps = first;
-            continue;
+    for (i, (layer, row)) in c.net.layers.iter().zip(rows).enumerate().rev() {
+        if i < untracked {
+            break;
         }
-        // A pass recomputed holds all it keeps, and its checkpoint (the
-        // output it hands on), only while its backward runs. (A block whose
-        // passes change the shape is counted by its pass shown.)
-        let pass = single_pass(c, layer, row, true)?;
-        let out = values(c, row.output?.elements()?)?;
-        let one = Span {
-            saved: out,
-            grads: pass.grads,
-            forward: pass.forward,
-            backward: pass.backward.plus(out, 0)?,
+        let c = if c.frozen.is_some_and(|f| f.contains(i)) {
+            &frozen
+        } else {
+            c
         };
-        let n = layer.repeat.get();
-        let grads_once = layer.extra.shared;
-        span = one.times(n, grads_once)?.then(span)?;
-        // The block's input is the previous pass's (or layer's) checkpoint.
-        keeps = true;
+        let (own, first) = if c.checkpoint && layer.kind == Kind::Block {
+            (checkpointed(c, layer, row)?, true)
+        } else {
+            node(c, layer, row, keeps)?
+        };
+        span = own.then(span)?;
+        keeps = first;
     }
-    Some((span, keeps))
+    if untracked == 0 {
+        return Some(span);
+    }
+    // The frozen stretch runs as inference: its last output stays if the
+    // first trained layer keeps it.
+    let (forward, out) = no_graph(&c.net.layers[..untracked], &rows[..untracked])?;
+    let kept = if keeps { values(c, out)? } else { 0 };
+    let stretch = Span {
+        saved: kept,
+        grads: 0,
+        forward: values(c, forward)?,
+        backward: High {
+            total: kept,
+            grads: 0,
+        },
+    };
+    stretch.then(span)
+}
+
+/// A forward pass that records no graph: the most it holds at once above
+/// its input, and its output, in values per sample. Each layer holds its
+/// input and output; a merge holds its input while its branches run, and
+/// each finished branch's output until they meet.
+fn no_graph(layers: &[Layer], rows: &[Row]) -> Option<(u64, u64)> {
+    let mut most = 0u64;
+    // The output of the layer before, alive while the next one runs.
+    let mut held = 0u64;
+    for (layer, row) in layers.iter().zip(rows) {
+        let (peak, out) = match layer.kind.spatial() {
+            family::Spatial::Block => {
+                let (pass, out) = no_graph(
+                    layer.branches.first().map_or(&[], Vec::as_slice),
+                    row.inner.first().map_or(&[], Vec::as_slice),
+                )?;
+                // A later pass reads the one before's output, and the
+                // block's input is let go by then (each pass is a layer of
+                // its own in the framework's sequence).
+                let input = row.input?.elements()?;
+                let later = if layer.repeat.get() > 1 {
+                    out.checked_add(pass)?.saturating_sub(input)
+                } else {
+                    0
+                };
+                (pass.max(later), out)
+            }
+            family::Spatial::Merge(_) => {
+                let mut finished = 0u64;
+                let mut peak = 0u64;
+                for (branch, inner) in layer.branches.iter().zip(&row.inner) {
+                    let (p, out) = no_graph(branch, inner)?;
+                    peak = peak.max(finished.checked_add(p)?);
+                    finished = finished.checked_add(out)?;
+                }
+                let out = row.output?.elements()?;
+                (peak.max(finished.checked_add(out)?), out)
+            }
+            _ => {
+                let view = saved(layer, row.input?, row.output?, AttentionKernel::Eager)?.view;
+                let out = row.output?.elements()?;
+                (if view { 0 } else { out }, out)
+            }
+        };
+        most = most.max(held.checked_add(peak)?);
+        held = out;
+    }
+    // An empty branch (an identity) hands on its input: nothing new.
+    Some((most, if layers.is_empty() { 0 } else { held }))
+}
+
+/// A top-level block with activation checkpointing: each pass keeps only
+/// its input through the forward pass (the previous pass's output); in
+/// backward the pass runs again and holds what it keeps only while its
+/// own backward runs. Its input is kept too, as the first checkpoint.
+fn checkpointed(c: &Counting, layer: &Layer, row: &Row) -> Option<Span> {
+    // A pass recomputed holds all it keeps, and its checkpoint (the
+    // output it hands on), only while its backward runs. (A block whose
+    // passes change the shape is counted by its pass shown.)
+    let pass = single_pass(c, layer, row, true)?;
+    let out = values(c, row.output?.elements()?)?;
+    let one = Span {
+        saved: out,
+        grads: pass.grads,
+        forward: pass.forward,
+        backward: pass.backward.plus(out, 0)?,
+    };
+    one.times(layer.repeat.get(), layer.extra.shared)
 }
 
 /// One pass of a block, as without checkpointing.

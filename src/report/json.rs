@@ -23,7 +23,7 @@ struct Summary<'a> {
     /// What a token uses: `total_params` less a mixture's unused experts.
     active_params: Option<u64>,
     /// With `--lora`: the adapters' parameters, which are all that train;
-    /// else every parameter.
+    /// with `--freeze`, all but the frozen layers'; else every parameter.
     trainable_params: Option<u64>,
     total_macs: Option<u64>,
     weight_bytes: Option<u64>,
@@ -221,10 +221,7 @@ pub fn write(
         layers: Layers { net, analysis },
         total_params: t.params,
         active_params: t.active_params,
-        trainable_params: match setting.lora {
-            Some(lora) => crate::memory::lora_params(net, analysis, lora),
-            None => t.params,
-        },
+        trainable_params: crate::memory::trainable_params(analysis, net, &setting),
         total_macs: t.macs,
         weight_bytes: t.weight_bytes,
         activation_bytes: t.activation_bytes,
