@@ -104,7 +104,7 @@ fn edited(source: &Source, net: &Network) -> DocumentMut {
             root.insert("budget", Item::Table(table));
         }
     }
-    match edit_layers(root.get("layer"), &old.layers, &net.layers) {
+    match edit_layers(root.get("layer"), &old.layers, &net.layers, &mut Vec::new()) {
         None => {
             root.remove("layer");
         }
@@ -115,26 +115,49 @@ fn edited(source: &Source, net: &Network) -> DocumentMut {
     doc
 }
 
+/// Tables of layers that left their place in the file, each with the layer
+/// it said: a layer written again elsewhere (moved with J/K, wrapped with
+/// `r`, taken out of a block) takes its table back, comments and all.
+type Spare<'a> = Vec<(&'a Layer, Table)>;
+
 /// The `[[…layer]]` tables for `new`, edited from `item` (the tables that
 /// said `old`): matched layers keep their table, comments and all; others
-/// are written fresh. `None` when there are no layers.
-fn edit_layers(item: Option<&Item>, old: &[Layer], new: &[Layer]) -> Option<ArrayOfTables> {
+/// are written fresh, or take the table of an equal layer that left.
+/// `None` when there are no layers.
+fn edit_layers<'a>(
+    item: Option<&Item>,
+    old: &'a [Layer],
+    new: &[Layer],
+    spare: &mut Spare<'a>,
+) -> Option<ArrayOfTables> {
     let tables: Vec<Table> = match item.and_then(Item::as_array_of_tables) {
         Some(a) if a.len() == old.len() => a.iter().cloned().collect(),
         // Layers written some other way (an inline array): write them anew.
         _ => Vec::new(),
     };
+    let steps = align(old, new);
+    let kept =
+        |base: usize, current: usize| base < tables.len() && old[base].kind == new[current].kind;
+    for step in &steps {
+        match *step {
+            Step::Removed { base } if base < tables.len() => {
+                keep_spare(&tables[base], &old[base], spare)
+            }
+            Step::Matched { base, current } if base < tables.len() && !kept(base, current) => {
+                keep_spare(&tables[base], &old[base], spare)
+            }
+            _ => {}
+        }
+    }
     let mut layers = ArrayOfTables::new();
-    for step in align(old, new) {
+    for step in steps {
         let table = match step {
-            Step::Matched { base, current }
-                if base < tables.len() && old[base].kind == new[current].kind =>
-            {
+            Step::Matched { base, current } if kept(base, current) => {
                 let mut t = tables[base].clone();
-                update(&mut t, &old[base], &new[current]);
+                update(&mut t, &old[base], &new[current], spare);
                 t
             }
-            Step::Matched { current, .. } | Step::Added { current } => fresh(&new[current]),
+            Step::Matched { current, .. } | Step::Added { current } => fresh(&new[current], spare),
             Step::Removed { .. } => continue,
         };
         layers.push(table);
@@ -142,9 +165,57 @@ fn edit_layers(item: Option<&Item>, old: &[Layer], new: &[Layer]) -> Option<Arra
     (!layers.is_empty()).then_some(layers)
 }
 
+/// Puts `table` (which said `layer`) and the tables of the layers inside it
+/// among the spares.
+fn keep_spare<'a>(table: &Table, layer: &'a Layer, spare: &mut Spare<'a>) {
+    let nested = |t: &Table| -> Vec<Table> {
+        t.get("layer")
+            .and_then(Item::as_array_of_tables)
+            .map(|a| a.iter().cloned().collect())
+            .unwrap_or_default()
+    };
+    let lists: Vec<Vec<Table>> = if layer.kind == Kind::Block {
+        vec![nested(table)]
+    } else {
+        table
+            .get("branch")
+            .and_then(Item::as_array_of_tables)
+            .map(|a| a.iter().map(nested).collect())
+            .unwrap_or_default()
+    };
+    for (tables, layers) in lists.iter().zip(&layer.branches) {
+        if tables.len() == layers.len() {
+            for (t, l) in tables.iter().zip(layers) {
+                keep_spare(t, l, spare);
+            }
+        }
+    }
+    spare.push((layer, table.clone()));
+}
+
+/// A spare table for `layer`, placed where it is put: the document orders
+/// tables by their place in the file read, which a moved one no longer has.
+fn take_spare(layer: &Layer, spare: &mut Spare) -> Option<Table> {
+    let at = spare.iter().position(|(l, _)| *l == layer)?;
+    let mut table = spare.swap_remove(at).1;
+    unplace(&mut table);
+    Some(table)
+}
+
+fn unplace(table: &mut Table) {
+    table.set_position(None);
+    for (_, item) in table.iter_mut() {
+        match item {
+            Item::Table(t) => unplace(t),
+            Item::ArrayOfTables(a) => a.iter_mut().for_each(unplace),
+            _ => {}
+        }
+    }
+}
+
 /// Edits the fields of `table` whose saved value differs between `old` and
 /// `new`; the rest, and every comment, stay as they are.
-fn update(table: &mut Table, old: &Layer, new: &Layer) {
+fn update<'a>(table: &mut Table, old: &'a Layer, new: &Layer, spare: &mut Spare<'a>) {
     for &field in new.kind.fields() {
         let (was, now) = (field.to_toml(old), field.to_toml(new));
         if was != now {
@@ -155,8 +226,9 @@ fn update(table: &mut Table, old: &Layer, new: &Layer) {
         return;
     }
     if new.kind == Kind::Block {
-        let body = |l: &Layer| l.branches.first().cloned().unwrap_or_default();
-        match edit_layers(table.get("layer"), &body(old), &body(new)) {
+        let body = |l: &'a Layer| l.branches.first().map_or(&[][..], Vec::as_slice);
+        let now = new.branches.first().map_or(&[][..], Vec::as_slice);
+        match edit_layers(table.get("layer"), body(old), now, spare) {
             Some(layers) => table.insert("layer", Item::ArrayOfTables(layers)),
             None => table.remove("layer"),
         };
@@ -174,7 +246,7 @@ fn update(table: &mut Table, old: &Layer, new: &Layer) {
             (Some(t), Some(was)) => (t.clone(), was.as_slice()),
             _ => (fresh_branch(), &[][..]),
         };
-        match edit_layers(t.get("layer"), was, layers) {
+        match edit_layers(t.get("layer"), was, layers, spare) {
             Some(l) => t.insert("layer", Item::ArrayOfTables(l)),
             None => t.remove("layer"),
         };
@@ -195,7 +267,10 @@ fn fresh_branch() -> Table {
 
 /// A `[[layer]]` table for a layer that is new to the file, with what it
 /// holds as nested `[[….branch]]` / `[[….layer]]` tables.
-fn fresh(layer: &Layer) -> Table {
+fn fresh(layer: &Layer, spare: &mut Spare) -> Table {
+    if let Some(t) = take_spare(layer, spare) {
+        return t;
+    }
     let mut t = Table::new();
     t.insert("type", Item::Value(Value::from(layer.kind.name())));
     for &field in layer.kind.fields() {
@@ -205,14 +280,14 @@ fn fresh(layer: &Layer) -> Table {
     }
     if layer.kind == Kind::Block {
         let body = layer.branches.first().map_or(&[][..], Vec::as_slice);
-        if let Some(layers) = edit_layers(None, &[], body) {
+        if let Some(layers) = edit_layers(None, &[], body, spare) {
             t.insert("layer", Item::ArrayOfTables(layers));
         }
     } else if layer.kind.is_merge() && !layer.branches.is_empty() {
         let mut branches = ArrayOfTables::new();
         for branch in &layer.branches {
             let mut b = fresh_branch();
-            if let Some(layers) = edit_layers(None, &[], branch) {
+            if let Some(layers) = edit_layers(None, &[], branch, spare) {
                 b.insert("layer", Item::ArrayOfTables(layers));
             }
             branches.push(b);
@@ -333,6 +408,49 @@ units = 10
         assert!(!text.contains("maxpool"));
         assert!(text.contains("[[layer]]\ntype = \"relu\"\n"), "{text}");
         assert!(text.contains("filters = 6    # six maps"));
+    }
+
+    /// A layer moved (J/K), wrapped in a residual (r) or taken out again
+    /// keeps the comments above and beside it.
+    #[test]
+    fn a_moved_or_wrapped_layer_keeps_its_comments() {
+        let text = edit(|n| n.layers.swap(0, 1));
+        assert!(
+            text.contains(
+                "[[layer]]\ntype = \"maxpool\"\nkernel = 2\n\n# Feature extractor\n[[layer]]\ntype = \"conv2d\"\nfilters = 6    # six maps\n"
+            ),
+            "{text}"
+        );
+        let text = edit(|n| n.layers.swap(2, 3));
+        assert!(
+            text.ends_with("units = 10\n\n# Classifier\n[[layer]]\ntype = \"flatten\"\n"),
+            "{text}"
+        );
+        let wrap = |n: &mut Network| {
+            let conv = n.layers.remove(0);
+            let add = Layer {
+                branches: vec![vec![conv], Vec::new()],
+                ..Layer::new(Kind::Add)
+            };
+            n.layers.insert(0, add);
+        };
+        let text = edit(wrap);
+        assert!(
+            text.contains("# Feature extractor\n[[layer.branch.layer]]\ntype = \"conv2d\"\nfilters = 6    # six maps\n"),
+            "{text}"
+        );
+        // And out again, from the file the wrap saved.
+        let (mut net, source) = Source::parse(&text).unwrap();
+        let add = net.layers.remove(0);
+        net.layers.insert(0, add.branches[0][0].clone());
+        let (back, _) = render(&net, Some(&source));
+        assert!(
+            back.contains(
+                "# Feature extractor\n[[layer]]\ntype = \"conv2d\"\nfilters = 6    # six maps\n"
+            ),
+            "{back}"
+        );
+        assert_eq!(parse(&back).unwrap(), net);
     }
 
     #[test]
