@@ -251,6 +251,7 @@ impl<'de> Deserialize<'de> for RawBranch {
 
 /// Parses the text of an architecture file.
 pub fn parse(src: &str) -> Result<Network, FileError> {
+    too_many_layers(src, MAX_LAYERS)?;
     let Some(starts) = layer_headers(src) else {
         return parse_whole(src);
     };
@@ -276,6 +277,44 @@ pub fn parse(src: &str) -> Result<Network, FileError> {
             .push(parse_layer(chunk, &(i + 1).to_string(), table).map_err(below)?);
     }
     Ok(net)
+}
+
+/// The most layers a file may hold, at every level. A layer takes about
+/// 1 KB in memory (its settings and its row of the analysis) however few
+/// bytes its table takes, so 64 MB of `[[layer]]` lines would take 3 GB;
+/// a million is a hundred times the deepest real network.
+pub const MAX_LAYERS: usize = 1_000_000;
+
+/// Refuses, at the first layer past the limit, a file of more than
+/// `max` layers, before any of them is read.
+fn too_many_layers(src: &str, max: usize) -> Result<(), FileError> {
+    let mut layers = 0;
+    let mut offset = 0;
+    for line in src.split_inclusive('\n') {
+        let code = line.trim_start();
+        if code.starts_with("[[")
+            && code
+                .split('#')
+                .next()
+                .unwrap_or("")
+                .trim_end()
+                .ends_with("layer]]")
+        {
+            layers += 1;
+            if layers > max {
+                return Err(FileError {
+                    path: String::new(),
+                    line: Some(line_of(src, offset)),
+                    message: t!(
+                        "file-too-many-layers",
+                        max = crate::units::thousands(max as u64)
+                    ),
+                });
+            }
+        }
+        offset += line.len();
+    }
+    Ok(())
 }
 
 /// `parse` without reading a layer at a time, for files it cannot split.
@@ -1088,6 +1127,30 @@ mod tests {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode & 0o600, 0o600, "readable and writable by its owner");
         assert_ne!(mode, 0o600, "not the temporary file's private mode");
+    }
+
+    /// 2.6 million `[[layer]]` lines fit in 64 MB and took 2.8 GB to read:
+    /// past the limit the file is refused at the first layer too many,
+    /// nested ones counted.
+    #[test]
+    fn a_file_of_more_layers_than_the_limit_is_refused_at_the_first_too_many() {
+        let layer = "[[layer]]\ntype = \"relu\"\n";
+        let head = "name = \"n\"\ninput = [8]\n";
+        assert!(too_many_layers(&format!("{head}{}", layer.repeat(5)), 5).is_ok());
+        let nested =
+            "[[layer]]\ntype = \"block\"\n  [[layer.layer]] # one more\n  type = \"relu\"\n";
+        let over = format!("{head}{}{nested}", layer.repeat(4));
+        let e = too_many_layers(&over, 5).expect_err("past the limit");
+        assert_eq!(e.line, Some(3 + 2 * 4 + 2));
+        assert!(e.message.contains("more than 5 layers"), "{}", e.message);
+        // parse applies the limit: a file past it is refused whole.
+        let past = format!("{head}{}", layer.repeat(MAX_LAYERS + 1));
+        let e = parse(&past).expect_err("past MAX_LAYERS");
+        assert!(
+            e.message.contains("more than 1,000,000 layers"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

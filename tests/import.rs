@@ -467,3 +467,37 @@ fn keras_problems_name_the_layer_and_a_line_only_where_there_are_lines() {
         "{one_line:?}"
     );
 }
+
+/// A Keras input of 0 or past i64 is refused at import, naming the shape: it
+/// was written into a file layerlab then could not open.
+#[test]
+fn a_keras_input_no_network_can_take_is_refused_at_import() {
+    let model = |shape: &str| {
+        format!(
+            r#"{{"class_name": "Sequential", "config": {{"name": "s", "layers": [
+            {{"class_name": "InputLayer", "config": {{"batch_shape": [null, {shape}]}}}},
+            {{"class_name": "Dense", "config": {{"units": 4}}}}]}}}}"#
+        )
+    };
+    // JSON reads a number past u64 as a float, and says it so.
+    for (shape, said) in [
+        ("0, 4", "(0, 4,"),
+        ("99999999999999999999, 4", "(1e+20, 4,"),
+        ("9223372036854775808", "(9223372036854775808,"),
+    ] {
+        let problems = import(&model(shape), None, "s").expect_err(shape);
+        assert!(
+            problems[0]
+                .message
+                .contains("from 1 to 9,223,372,036,854,775,807")
+                && problems[0].message.contains(said),
+            "{shape}: {}",
+            problems[0].message
+        );
+    }
+    // A length left open is no error: the input is for --input to give.
+    let open = import(&model("null, 4"), None, "s").expect_err("no input");
+    assert!(open[0].message.contains("--input"), "{}", open[0].message);
+    let fine = import(&model("3, 4"), None, "s").expect("an input");
+    assert_eq!(analyze(&fine.net).totals.params, Some(20));
+}

@@ -494,6 +494,7 @@ key-wrap-residual = wrap the selected layer in a residual block (add with the id
 whatif-the-problem-is-inside = the problem is inside, at layer { $inner }: select that row and press f
 view-add-a-layer-to-branch = {" "}Add a layer at the start of branch { $n }{" "}
 file-nested-too-deep = containers nest too deep: at most { $max } levels, one inside another
+file-too-many-layers = more than { $max } layers: layerlab reads at most that many (each takes about 1 KB of memory); a block with `repeat` writes a long stack of equal layers in a few lines
 tree-too-deep = containers may nest at most { $max } levels deep
 table-inside = inside
 key-view = picture the layer: its window on the input, or its receptive field
@@ -772,6 +773,7 @@ import-bad-json = not valid JSON: { $why }
 import-not-a-model = not a Keras model: no "config" with "layers" (save it with model.to_json())
 import-unknown-inbound = layer “{ $layer }” reads “{ $from }”, which is not a layer before it
 import-keras-no-input = the file does not give the input shape: give it with --input
+import-keras-bad-input = the file's input shape ({ $shape }, batch left out) is not one a network can take: every size must be a whole number from 1 to 9,223,372,036,854,775,807; give the input with --input
 import-from-keras = imported from a Keras { $class } model “{ $name }”: parameters as PyTorch counts them (trainable weights)
 import-keras-non-trainable = Keras also keeps { $n } non-trainable values (batch norm's moving mean and variance), which are not parameters: model.summary() says { $total } in all
 import-several-inputs = the model has { $n } inputs; layerlab follows one
@@ -931,6 +933,7 @@ cli-arg-shard = Data-parallel GPUs that share the model's state under --zero
 cli-arg-zero = ZeRO stage: 1 divides the optimizer state among the --shard GPUs, 2 the gradients too, 3 the weights too
 cli-arg-overhead = Memory outside the network, counted as its own line: the CUDA context and the framework's workspace (e.g. 500MiB). Default 0
 cli-arg-lora = Fine-tune with LoRA adapters of this rank: 8 (every dense and attention projection) or 8:q,v
+cli-arg-freeze = Fine-tune with these top-level layers frozen, as the table numbers them: 1-8 (a block freezes all its passes). Their weights keep no gradients or optimizer state; frozen first layers keep nothing for backward
 
 ## Training memory: what each layer keeps for its backward pass
 view-training-keeps = training

@@ -78,7 +78,7 @@ pub fn import(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, 
     }
     let shape = match input {
         Some(s) => Some(s),
-        None => model_input(&json, config, &nodes),
+        None => model_input(&json, config, &nodes).map_err(|e| fail(None, e))?,
     };
     let Some(shape) = shape else {
         return Err(fail(None, t!("import-keras-no-input")));
@@ -179,7 +179,7 @@ pub fn input_of(text: &str) -> Option<Shape> {
         config: first.get("config").unwrap_or(&Json::Null),
         preds: Vec::new(),
     };
-    model_input(&json, config, &[node])
+    model_input(&json, config, &[node]).ok().flatten()
 }
 
 /// The names of the layers an inbound node reads: Keras 3 writes tensors
@@ -213,12 +213,12 @@ fn inbound(node: &Json, names: &mut Vec<String>) {
     }
 }
 
-/// The input shape the file gives, channels last, as layerlab's.
-fn model_input(json: &Json, config: &Json, nodes: &[Node]) -> Option<Shape> {
-    let dims = |v: &Json| -> Option<Vec<u64>> {
-        let a = v.as_array()?;
-        a.iter().skip(1).map(Json::as_u64).collect()
-    };
+/// The input shape the file gives, channels last, as layerlab's; an error
+/// when it gives one that no network can take (a 0, or a size past i64), so
+/// that an import never writes a file layerlab cannot open.
+fn model_input(json: &Json, config: &Json, nodes: &[Node]) -> Result<Option<Shape>, String> {
+    let dims =
+        |v: &Json| -> Option<Vec<Json>> { Some(v.as_array()?.iter().skip(1).cloned().collect()) };
     let from_layer = nodes.first().and_then(|n| {
         ["batch_shape", "batch_input_shape"]
             .iter()
@@ -229,8 +229,22 @@ fn model_input(json: &Json, config: &Json, nodes: &[Node]) -> Option<Shape> {
         .get("build_input_shape")
         .or_else(|| json.get("build_config").and_then(|b| b.get("input_shape")))
         .and_then(dims);
-    let d = from_layer.or(from_build)?;
-    match d.as_slice() {
+    let Some(raw) = from_layer.or(from_build) else {
+        return Ok(None);
+    };
+    // `None` sizes (a sequence of any length) leave the input to --input.
+    if raw.iter().any(Json::is_null) {
+        return Ok(None);
+    }
+    let sizes: Option<Vec<u64>> = raw
+        .iter()
+        .map(|v| v.as_u64().filter(|&n| (1..=i64::MAX as u64).contains(&n)))
+        .collect();
+    let Some(d) = sizes else {
+        let written: Vec<String> = raw.iter().map(Json::to_string).collect();
+        return Err(t!("import-keras-bad-input", shape = written.join(", ")));
+    };
+    Ok(match d.as_slice() {
         [n] => Some(Shape::Flat(*n)),
         [l, e] => Some(Shape::Matrix { rows: *l, cols: *e }),
         [h, w, c] => Some(Shape::Image {
@@ -245,7 +259,7 @@ fn model_input(json: &Json, config: &Json, nodes: &[Node]) -> Option<Shape> {
             w: *w,
         }),
         _ => None,
-    }
+    })
 }
 
 struct Graph<'a> {
