@@ -84,6 +84,21 @@ impl Format {
 /// printout needs the `input` shape (it does not say); a Keras file and a
 /// config.json have their own, which `input` replaces when given.
 pub fn import(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, Vec<ImportError>> {
+    let imported = read(text, input, name)?;
+    // What a layerlab file cannot hold is refused here, not written into a
+    // file that will not open.
+    let depth = imported.net.layers.iter().map(Layer::depth).max();
+    if depth.is_some_and(|d| d > crate::layer::MAX_DEPTH) {
+        let max = crate::layer::MAX_DEPTH.to_string();
+        return Err(vec![ImportError {
+            line: None,
+            message: t!("import-nested-past-files", max = max),
+        }]);
+    }
+    Ok(imported)
+}
+
+fn read(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, Vec<ImportError>> {
     match Format::of(text) {
         Some(Format::Pytorch) => match input {
             Some(shape) => pytorch::import(text, shape, name),

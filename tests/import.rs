@@ -501,3 +501,39 @@ fn a_keras_input_no_network_can_take_is_refused_at_import() {
     let fine = import(&model("3, 4"), None, "s").expect("an input");
     assert_eq!(analyze(&fine.net).totals.params, Some(20));
 }
+
+/// Keras adds each of whose branches holds the one before: 5,000 of them
+/// overflowed the stack (exit 134), and 40 wrote a file nested past the 32
+/// levels layerlab opens. Both are refused, naming the limit; 32 come in.
+#[test]
+fn keras_merges_nested_past_what_a_file_holds_are_refused() {
+    let nested = |n: usize| {
+        let mut layers = vec![
+            r#"{"class_name": "InputLayer", "name": "in", "config": {"batch_shape": [null, 8], "name": "in"}, "inbound_nodes": []}"#.to_string(),
+            r#"{"class_name": "Dense", "name": "d", "config": {"units": 8, "name": "d"}, "inbound_nodes": [[["in", 0, 0, {}]]]}"#.to_string(),
+        ];
+        let mut prev = "d".to_string();
+        for i in 0..n {
+            layers.push(format!(
+                r#"{{"class_name": "Add", "name": "a{i}", "config": {{"name": "a{i}"}}, "inbound_nodes": [[["{prev}", 0, 0, {{}}], ["in", 0, 0, {{}}]]]}}"#
+            ));
+            prev = format!("a{i}");
+        }
+        format!(
+            r#"{{"class_name": "Functional", "config": {{"name": "m", "layers": [{}], "input_layers": [["in", 0, 0]], "output_layers": [["{prev}", 0, 0]]}}}}"#,
+            layers.join(",\n")
+        )
+    };
+    for n in [33, 5000] {
+        let problems = import(&nested(n), None, "m").expect_err("too deep");
+        assert!(
+            problems[0].message.contains("more than 32 levels deep"),
+            "{n}: {}",
+            problems[0].message
+        );
+    }
+    let fine = import(&nested(32), None, "m").expect("32 levels");
+    let text = layerlab::import::file_text(&fine);
+    let reread = layerlab::file::parse(&text).expect("the file it writes opens");
+    assert_eq!(analyze(&reread).totals.params, Some(72));
+}

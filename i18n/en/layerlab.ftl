@@ -912,6 +912,7 @@ import-keras-signal = { $class } acts on Keras' last axis, the channels, after a
 import-keras-conv1d-sequence = a 1-D convolution or pool here reads (steps, channels) made by the layers before it, which layerlab would read as [C, L]: not followed (a Conv1D straight on the model's input is)
 import-keras-norm-axis = a LayerNormalization over an axis other than the last is not something layerlab counts
 import-too-deep = modules nested more than { $max } deep: no model nests so far, and layerlab stops here rather than overflow
+import-nested-past-files = containers nest more than { $max } levels deep (merges or blocks inside one another), past what a layerlab file holds: the model cannot be written as one
 report-memory-inference-cache = Memory ({ $dtype }, inference, batch { $batch }): weights { $weights }, activations { $activations } (the largest layer's input and output), KV cache { $cache } ({ $kv_dtype }, keys and values of every causal attention at this length), total { $total }
 memory-kv-cache = KV cache
 quiz-would-reveal = not during the quiz: that would show the hidden answers (Q ends the quiz)

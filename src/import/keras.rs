@@ -6,7 +6,7 @@
 //! passes (its dominator), so any nest of branches reads back as one.
 
 use super::{ImportError, Imported, line_of, make, output_of};
-use crate::layer::{Activation, Field, Kind, Layer, Value};
+use crate::layer::{Activation, Field, Kind, Layer, MAX_DEPTH, Value};
 use crate::network::{Network, Shape};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
@@ -335,7 +335,7 @@ impl Graph<'_> {
         // shared between branches, which cannot be a nest (and would take
         // exponentially long to walk).
         let budget = std::cell::Cell::new(2 * n + 16);
-        let pieces = self.chain(outputs[0], inputs[0], &idom, &budget)?;
+        let pieces = self.chain(outputs[0], inputs[0], &idom, &budget, 0)?;
         // Every layer once: a layer read on two paths that no single merge
         // joins cannot be a branch.
         let mut seen = vec![0; n];
@@ -349,13 +349,14 @@ impl Graph<'_> {
         Ok(pieces)
     }
 
-    /// The pieces after `stop` up to and including `end`.
+    /// The pieces after `stop` up to and including `end`, `depth` merges in.
     fn chain(
         &self,
         end: usize,
         stop: usize,
         idom: &[Option<usize>],
         budget: &std::cell::Cell<usize>,
+        depth: usize,
     ) -> Result<Vec<Piece>, GraphError> {
         let mut out = Vec::new();
         let mut at = end;
@@ -386,9 +387,15 @@ impl Graph<'_> {
                             t!("import-not-nested", layer = node.name.clone()),
                         )
                     })?;
+                    // A file nests at most MAX_DEPTH containers; past that
+                    // the walk stops here rather than deeper into the stack.
+                    if depth >= MAX_DEPTH {
+                        let max = MAX_DEPTH.to_string();
+                        return Err((self.line(at), t!("import-nested-past-files", max = max)));
+                    }
                     let branches = preds
                         .iter()
-                        .map(|&p| self.chain(p, from, idom, budget))
+                        .map(|&p| self.chain(p, from, idom, budget, depth + 1))
                         .collect::<Result<Vec<_>, _>>()?;
                     out.push(Piece::Merge(at, branches));
                     at = from;
