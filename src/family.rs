@@ -367,6 +367,14 @@ pub trait Family: Sync {
         Some(params)
     }
 
+    /// The parameters of each of the layers the layer stacks and runs one
+    /// after another (a two-layer LSTM's two), on `input`; `None` when it is
+    /// one layer. Backward runs them in turn: the first's gradients are
+    /// made after the last's saved tensors are freed.
+    fn stacks(&self, _layer: &Layer, _input: Shape) -> Option<Vec<u64>> {
+        None
+    }
+
     /// What the layer keeps for its backward pass, on `input` giving
     /// `output` (`None` where a count passes 2^64).
     fn saved(

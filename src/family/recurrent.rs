@@ -71,6 +71,23 @@ impl Family for Recurrent {
         self.0.gates().checked_mul(h)?.checked_mul(widest)
     }
 
+    fn stacks(&self, layer: &Layer, input: Shape) -> Option<Vec<u64>> {
+        let n = layer.extra.num_layers.get();
+        if n < 2 {
+            return None;
+        }
+        let dirs = directions(layer);
+        let out = layer.extra.hidden.get().checked_mul(dirs)?;
+        let first = cell(self.0.gates(), layer, input.last()).ok()?.0;
+        let later = cell(self.0.gates(), layer, out).ok()?.0;
+        let mut all = vec![first.checked_mul(dirs)?];
+        all.extend(std::iter::repeat_n(
+            later.checked_mul(dirs)?,
+            usize::try_from(n - 1).ok()?,
+        ));
+        Some(all)
+    }
+
     /// The input, the output, and per step and stacked layer the gates
     /// and the state (G + 1 vectors of h per direction), which backward
     /// through time replays.
