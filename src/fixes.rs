@@ -76,6 +76,7 @@ fn setting_fixes(
             }
         }
         Problem::Slice { start, size, .. } if start < size => values.push((Field::End, int(size))),
+        Problem::TooLong { len, .. } => values.push((Field::MaxLen, int(len))),
         Problem::Fold { len, .. } => {
             // The most nearly square sides whose product is L.
             let h = (1..=len.isqrt())
@@ -186,14 +187,6 @@ pub fn fixes(net: &Network, analysis: &Analysis, path: &[usize]) -> Vec<Fix> {
         }
     }
     candidates.extend(setting_fixes(layer, problem, &here, &n));
-    candidates.push((
-        t!(
-            "fixes-remove-layer-n",
-            n = n.to_string(),
-            a1 = layer.label().to_string()
-        ),
-        Repair::Remove(here.clone()),
-    ));
     if let Some(min) = smallest_valid_input(net)
         && crate::smallest::too_small(net.input, min)
     {
@@ -203,6 +196,30 @@ pub fn fixes(net: &Network, analysis: &Analysis, path: &[usize]) -> Vec<Fix> {
             Repair::Input(grown),
         ));
     }
+    if let Some(unbatched) = without_batch(net.input) {
+        candidates.push((
+            t!("fixes-drop-the-batch", shape = unbatched.to_string()),
+            Repair::Input(unbatched),
+        ));
+    }
+    for near in nearest_inputs(net) {
+        let offered = |r: &Repair| matches!(r, Repair::Input(s) if *s == near);
+        if !candidates.iter().any(|(_, r)| offered(r)) {
+            candidates.push((
+                t!("fixes-nearest-input", shape = near.to_string()),
+                Repair::Input(near),
+            ));
+        }
+    }
+    // Taking the layer out mends any row, so it is the last resort.
+    candidates.push((
+        t!(
+            "fixes-remove-layer-n",
+            n = n.to_string(),
+            a1 = layer.label().to_string()
+        ),
+        Repair::Remove(here.clone()),
+    ));
     candidates
         .into_iter()
         .filter_map(|(what, repair)| {
@@ -236,6 +253,57 @@ pub fn fixes(net: &Network, analysis: &Analysis, path: &[usize]) -> Vec<Fix> {
             })
         })
         .collect()
+}
+
+/// How far from the input size the search for one that works goes, each way.
+pub const NEAREST_REACH: u64 = 64;
+
+/// The input sizes nearest to the network's, below and above, at which the
+/// whole network works: a U-Net at 65×65 works at 64×64 and 72×72, GPT-2 at
+/// 1,025 tokens at 1,024. The image's height and width move together, a
+/// sequence's length or a signal's; channels and features stay.
+pub fn nearest_inputs(net: &Network) -> Vec<Shape> {
+    let resized = |d: i64| -> Option<Shape> {
+        let by = |n: u64| n.checked_add_signed(d).filter(|&m| m > 0);
+        Some(match net.input {
+            Shape::Image { c, h, w } => Shape::Image {
+                c,
+                h: by(h)?,
+                w: by(w)?,
+            },
+            Shape::Flat(n) => Shape::Flat(by(n)?),
+            Shape::Matrix { rows, cols } if crate::smallest::is_signal(net) => Shape::Matrix {
+                rows,
+                cols: by(cols)?,
+            },
+            Shape::Matrix { rows, cols } => Shape::Matrix {
+                rows: by(rows)?,
+                cols,
+            },
+            Shape::Volume { .. } => return None,
+        })
+    };
+    let works = |shape: &Shape| {
+        let tried = Network {
+            input: *shape,
+            ..net.clone()
+        };
+        analyze(&tried).error_at.is_none()
+    };
+    let reach = i64::try_from(NEAREST_REACH).unwrap_or(64);
+    let below = (1..=reach).filter_map(|d| resized(-d)).find(works);
+    let above = (1..=reach).filter_map(resized).find(works);
+    below.into_iter().chain(above).collect()
+}
+
+/// An image typed with PyTorch's batch dimension in front (1, 3, 224, 224),
+/// which reads as a volume: the image without it. (Three sizes from 1 are
+/// a one-channel image, as LeNet's.)
+fn without_batch(input: Shape) -> Option<Shape> {
+    match input.to_vec().as_slice() {
+        [1, rest @ ..] if rest.len() == 3 => Shape::from_dims(rest),
+        _ => None,
+    }
 }
 
 /// The network with the repair made.
@@ -466,8 +534,8 @@ mod tests {
                 "shrink layer 4's 2×2 window to 1×1",
                 "set the stride of layer 3 (conv 5×5 ×16 s2 p0 relu) to 1",
                 "set the stride of layer 2 (maxpool 2×2 s2 p0) to 1",
-                "remove layer 4 (maxpool 2×2 s2 p0)",
                 "grow the input to 31×31×1, the smallest that fits",
+                "remove layer 4 (maxpool 2×2 s2 p0)",
             ]
         );
         for fix in &offered {
@@ -479,6 +547,35 @@ mod tests {
             );
             assert!(fix.effect.starts_with("network valid, "), "{}", fix.effect);
         }
+    }
+
+    /// 1, 3, 224, 224 is PyTorch's input with its batch: read as a volume,
+    /// it breaks the first convolution, and dropping the 1 mends it; LeNet's
+    /// one channel of 1, 28, 28 is no batch.
+    #[test]
+    fn an_input_with_a_batch_dimension_is_offered_without_it() {
+        let mut net = crate::presets::load("resnet18").unwrap();
+        net.input = Shape::Volume {
+            c: 1,
+            d: 3,
+            h: 224,
+            w: 224,
+        };
+        let a = analyze(&net);
+        let fixes = fixes(&net, &a, &[0]);
+        let drop = fixes
+            .iter()
+            .find(|f| f.what == "drop the batch dimension (the leading 1): input 224×224×3")
+            .unwrap_or_else(|| panic!("{fixes:?}"));
+        assert_eq!(
+            drop.repair,
+            Repair::Input(Shape::Image {
+                c: 3,
+                h: 224,
+                w: 224
+            })
+        );
+        assert_eq!(without_batch(Shape::Image { c: 1, h: 28, w: 28 }), None);
     }
 
     #[test]

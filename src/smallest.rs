@@ -46,7 +46,7 @@ fn with_spatial(input: Shape, [d, h, w]: [u64; 3]) -> Shape {
 
 /// Whether a 2-D input is a signal for conv1d and 1-D pooling rather than
 /// a sequence: a 1-D window reads it.
-fn is_signal(net: &Network) -> bool {
+pub fn is_signal(net: &Network) -> bool {
     let mut signal = false;
     for layer in &net.layers {
         layer.walk(&mut |l| signal |= l.kind.window_axes() == 1);

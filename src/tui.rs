@@ -191,6 +191,22 @@ fn copy(text: &str) -> std::io::Result<()> {
     out.flush()
 }
 
+/// Inside tmux, whether it drops what OSC 52 copies: only with
+/// `set-clipboard on` does tmux take an application's copy (`external`, its
+/// default, and `off` ignore it), and no terminal confirms one. The setting
+/// when it drops it; `None` outside tmux or when it takes it.
+fn tmux_keeps_the_copy() -> Option<String> {
+    std::env::var_os("TMUX")?;
+    let out = std::process::Command::new("tmux")
+        .args(["show-options", "-sv", "set-clipboard"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let setting = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && setting != "on").then_some(setting)
+}
+
 /// Carries out what `App::update` asked of the world (the file system, or
 /// quitting) and reports back to the app. A write that would replace a file
 /// the user has not agreed to replace comes back as a question instead.
@@ -223,10 +239,10 @@ fn carry_out(app: &mut App, effect: Effect) -> ControlFlow<()> {
                 }
             }
         }
-        Effect::Copy { text, what } => {
-            let result = copy(&text);
-            app.copied(what, result);
-        }
+        Effect::Copy { text, what } => match (copy(&text), tmux_keeps_the_copy()) {
+            (Ok(()), Some(setting)) => app.fail(t!("app-tmux-clipboard", setting = setting)),
+            (result, _) => app.copied(what, result),
+        },
         Effect::Complete(typed) => {
             let (text, names) = file::complete(&typed);
             app.completed(text, names);

@@ -765,3 +765,98 @@ fn llamas_block_unfolds_in_a_real_terminal_and_efficientnet_strides_its_depthwis
     tmux.keys("y");
     tmux.wait_until_quit();
 }
+
+#[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
+fn f_on_gpt2_and_on_a_unet_offers_what_their_messages_suggest() {
+    let tmux = start("fixes-gpt2", &["--preset", "gpt2"]);
+    tmux.wait_for("Total params: 124,439,808");
+    tmux.keys("]");
+    tmux.wait_for("input 1025 (works at 1024)");
+    tmux.keys("e");
+    tmux.keys("f");
+    let screen = tmux.wait_for("Fixes for layer 2");
+    for offer in [
+        "set max_len of layer 2 to 1,025",
+        "input 1024, the nearest size that works",
+    ] {
+        assert!(screen.contains(offer), "{offer}:\n{screen}");
+    }
+    tmux.keys("q");
+    tmux.keys("q");
+    tmux.keys("y");
+    tmux.wait_until_quit();
+
+    let tmux = start("fixes-unet", &["--preset", "unet"]);
+    tmux.wait_for("Total params: 482,466");
+    tmux.keys("]");
+    tmux.wait_for("(works at 64×64, 72×72)");
+    tmux.keys("f");
+    let screen = tmux.wait_for("Fixes for the input");
+    assert!(
+        screen.contains("input 72×72×1, the nearest size that works"),
+        "{screen}"
+    );
+    tmux.keys("Enter");
+    tmux.wait_for("Total params: 482,466");
+    tmux.wait_for("input 64×64×1");
+    tmux.keys("q");
+    tmux.keys("y");
+    tmux.wait_until_quit();
+}
+
+#[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
+fn at_80x24_a_long_message_is_read_in_full_and_esc_then_a_key_is_both() {
+    let tmux = start_sized("long-message", (80, 24), &[], &[]);
+    tmux.wait_for("Total params: 44,426");
+    // Save as, to a path in a folder that is not there.
+    let folder = "a-folder-with-a-very-long-name-".repeat(4);
+    tmux.keys("W");
+    tmux.wait_for("Save as");
+    tmux.run(&["send-keys", "-t", "app", "C-u"]);
+    tmux.run(&[
+        "send-keys",
+        "-t",
+        "app",
+        "-l",
+        &format!("/nowhere/{folder}/net.toml"),
+    ]);
+    tmux.keys("Enter");
+    let screen = tmux.wait_for("Nothing on disk was changed.");
+    let joined: String = screen.split_whitespace().collect();
+    assert!(joined.contains(&folder), "the whole path:\n{screen}");
+    // M reads it again; Esc and j sent at once (tmux passes them as Alt+j)
+    // close it and move down.
+    tmux.keys("M");
+    tmux.wait_for("Messages (1)");
+    tmux.run(&["send-keys", "-t", "app", "Escape", "j"]);
+    tmux.wait_for("Layer 1 · conv 5×5 ×6 s1 p0 relu");
+    tmux.wait_without("Messages (1)");
+    tmux.keys("q");
+    tmux.wait_until_quit();
+}
+
+#[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
+fn y_says_so_when_tmux_drops_the_copy() {
+    let tmux = start("clipboard-off", &[]);
+    tmux.wait_for("Total params: 44,426");
+    tmux.run(&["set-option", "-s", "set-clipboard", "off"]);
+    tmux.keys("y");
+    tmux.wait_for("not copied: tmux's set-clipboard is off");
+    tmux.run(&["set-option", "-s", "set-clipboard", "on"]);
+    tmux.keys("y");
+    tmux.wait_for("copied the table (10 rows, Markdown) to the clipboard");
+    tmux.keys("q");
+    tmux.wait_until_quit();
+}

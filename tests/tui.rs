@@ -2209,3 +2209,200 @@ fn esc_then_a_key_at_once_is_esc_and_the_key() {
     );
     assert_eq!(app.selected_path(), Some(vec![1]), "and j moved on");
 }
+
+fn wheel(kind: MouseEventKind) -> Event {
+    Event::Mouse(MouseEvent {
+        kind,
+        column: 40,
+        row: 10,
+        modifiers: KeyModifiers::NONE,
+    })
+}
+
+/// A message longer than the footer is never cut: at 80×24 it wraps over
+/// as many lines as it takes, a path longer than a line broken where it
+/// must; past what the screen can spare, its last line sends the reader
+/// to M, which shows every message of the session in full.
+#[test]
+fn a_long_message_is_read_whole_at_80x24_and_m_reads_every_message_again() {
+    let mut app = open("lenet");
+    let folder = "a-very-long-folder-name-".repeat(8);
+    let path = std::path::PathBuf::from(format!("/nowhere/{folder}/net.toml"));
+    let error = layerlab::file::FileError {
+        path: path.display().to_string(),
+        line: None,
+        message: format!(
+            "cannot read the file: {} THE-END",
+            "no such folder ".repeat(6)
+        ),
+    };
+    app.opened(path.clone(), Err(error), None);
+    let buf = draw(&app, 80, 24);
+    let footer: String = lines(&buf)[12..].concat();
+    let squeezed: String = footer.split_whitespace().collect();
+    assert!(
+        squeezed.contains(&folder.replace(' ', "")),
+        "{}",
+        screen(&buf)
+    );
+    assert!(footer.contains("THE-END"), "{}", screen(&buf));
+    assert_eq!(
+        colour_of(&buf, row_containing(&buf, "THE-END"), "THE-END").0,
+        Color::Red
+    );
+    assert!(screen(&buf).contains("3  conv"), "the table keeps rows");
+
+    // Longer than the screen can spare: the last line says M reads it.
+    let huge = layerlab::file::FileError {
+        path: String::new(),
+        line: None,
+        message: format!("{} LAST-WORDS", "a problem in words ".repeat(120)),
+    };
+    app.opened(path, Err(huge), None);
+    let text = screen(&draw(&app, 80, 24));
+    assert!(
+        text.contains("the message goes on: M reads it whole"),
+        "{text}"
+    );
+    assert!(!text.contains("LAST-WORDS"));
+    // Any key clears the footer; M then reads both messages, the newest at
+    // the bottom, and the keys and the wheel scroll back to the first.
+    press(&mut app, "M");
+    let text = screen(&draw(&app, 80, 24));
+    assert!(text.contains("Messages (2)"), "{text}");
+    assert!(text.contains("LAST-WORDS"), "opens at the newest: {text}");
+    app.handle_event(&key(KeyCode::Home));
+    assert!(screen(&draw(&app, 80, 24)).contains("THE-END"));
+    for _ in 0..40 {
+        app.handle_event(&wheel(MouseEventKind::ScrollDown));
+    }
+    let text = screen(&draw(&app, 80, 24));
+    assert!(
+        text.contains("LAST-WORDS") && !text.contains("THE-END"),
+        "{text}"
+    );
+    app.handle_event(&key(KeyCode::Esc));
+    assert!(!screen(&draw(&app, 80, 24)).contains("Messages ("));
+}
+
+#[test]
+fn m_with_no_messages_and_an_unknown_key_say_so() {
+    let mut app = open("lenet");
+    press(&mut app, "M");
+    assert!(screen(&draw(&app, 100, 30)).contains("no messages yet"));
+    press(&mut app, "Z");
+    let buf = draw(&app, 100, 30);
+    assert!(screen(&buf).contains("Z is not a key here: ? lists them"));
+    assert_eq!(
+        app.net(),
+        &presets::load("lenet").unwrap(),
+        "and did nothing"
+    );
+    // A control key that does nothing stays quiet.
+    app.handle_event(&ctrl('x'));
+    assert!(!screen(&draw(&app, 100, 30)).contains("not a key here"));
+}
+
+/// The wheel scrolls the help, and moves the choice in a list.
+#[test]
+fn the_wheel_scrolls_the_help_and_moves_through_lists() {
+    let mut app = open("lenet");
+    press(&mut app, "?");
+    let first = screen(&draw(&app, 100, 24));
+    assert!(first.contains("select the layer above"), "{first}");
+    app.handle_event(&wheel(MouseEventKind::ScrollDown));
+    app.handle_event(&wheel(MouseEventKind::ScrollDown));
+    let scrolled = screen(&draw(&app, 100, 24));
+    assert!(!scrolled.contains("select the layer above"), "{scrolled}");
+    app.handle_event(&wheel(MouseEventKind::ScrollUp));
+    app.handle_event(&wheel(MouseEventKind::ScrollUp));
+    assert!(screen(&draw(&app, 100, 24)).contains("select the layer above"));
+    app.handle_event(&key(KeyCode::Esc));
+    press(&mut app, "a");
+    let before = screen(&draw(&app, 100, 30));
+    app.handle_event(&wheel(MouseEventKind::ScrollDown));
+    app.handle_event(&wheel(MouseEventKind::ScrollDown));
+    app.handle_event(&key(KeyCode::Enter));
+    // The third kind of the catalogue went in after the input row.
+    let third = layerlab::layer::Kind::iter().nth(2).unwrap();
+    assert_eq!(app.net().layers[0].kind, third, "{before}");
+}
+
+/// The fixes `f` offers are what the message suggests: GPT-2 at 1,025
+/// tokens ("shorten the input or raise max_len") gets max_len 1,025 and
+/// the input 1,024, before removing the layer.
+#[test]
+fn f_on_gpt2_past_its_positions_offers_max_len_and_the_input_it_takes() {
+    let mut app = open("gpt2");
+    press(&mut app, "]ef");
+    let Mode::Fix { fixes, .. } = &app.mode else {
+        panic!("the fix list is open")
+    };
+    let what: Vec<&str> = fixes.iter().map(|f| f.what.as_str()).collect();
+    assert_eq!(
+        what,
+        [
+            "set max_len of layer 2 to 1,025",
+            "input 1024, the nearest size that works",
+            "remove layer 2 (pos_embedding 1024)"
+        ]
+    );
+    let text = screen(&draw(&app, 120, 40));
+    assert!(
+        text.contains("→ network valid, 124,440,576 params"),
+        "{text}"
+    );
+    press(&mut app, "j");
+    app.handle_event(&key(KeyCode::Enter));
+    let text = screen(&draw(&app, 120, 40));
+    assert!(text.contains("Total params: 124,439,808") && text.contains("input 1024"));
+}
+
+/// A U-Net at 65×65 breaks where its skips meet, though its layers take
+/// inputs down to 8×8: the header and the red input row say so and name
+/// the nearest sizes that work, and f on the input row offers them.
+#[test]
+fn a_unet_at_65_says_on_its_input_row_which_sizes_work_and_f_offers_them() {
+    let mut app = open("unet");
+    press(&mut app, "]");
+    let buf = draw(&app, 120, 40);
+    let text = screen(&buf);
+    assert!(
+        text.contains("input 65×65×1 (works at 64×64, 72×72)"),
+        "{text}"
+    );
+    let input_row = row_starting(&buf, "0  input");
+    assert_eq!(colour_of(&buf, input_row, "65×65×1").0, Color::Red);
+    assert!(
+        text.contains("✗ layer 7 breaks at 65×65; 64×64, 72×72 work (f on this row offers them)"),
+        "{text}"
+    );
+    press(&mut app, "gf");
+    let Mode::Fix { fixes, .. } = &app.mode else {
+        panic!(
+            "the input row's fixes are open: {}",
+            screen(&draw(&app, 120, 40))
+        )
+    };
+    assert_eq!(fixes.len(), 2);
+    assert!(screen(&draw(&app, 120, 40)).contains("Fixes for the input"));
+    app.handle_event(&key(KeyCode::Enter));
+    let buf = draw(&app, 120, 40);
+    assert_eq!(app.net().input.to_string(), "64×64×1");
+    assert_eq!(app.analysis().error_at, None);
+    assert!(
+        !screen(&buf).contains("works at"),
+        "the header is back to fits from"
+    );
+    let input_row = row_starting(&buf, "0  input");
+    assert_ne!(colour_of(&buf, input_row, "64×64×1").0, Color::Red);
+    // In a quiz the input row gives nothing away.
+    press(&mut app, "]");
+    let mut quiz = app;
+    press(&mut quiz, "gjQ");
+    let text = screen(&draw(&quiz, 120, 40));
+    assert!(
+        !text.contains("works at") && !text.contains("breaks at"),
+        "{text}"
+    );
+}

@@ -71,6 +71,11 @@ pub enum Mode {
     Help {
         scroll: usize,
     },
+    /// Every message of this session, newest last, in full (`M`),
+    /// scrolled like the help.
+    Messages {
+        scroll: usize,
+    },
     /// Picking the type of a new layer.
     Add {
         choice: usize,
@@ -143,7 +148,11 @@ pub enum AfterDiscard {
     Open,
 }
 
-/// A one-line message in the footer until the next key.
+/// How many messages `M` keeps.
+const HISTORY: usize = 100;
+
+/// A message in the footer until the next key, wrapped to as many lines
+/// as it takes; `M` reads it again later.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Message {
     pub text: String,
@@ -167,6 +176,9 @@ pub struct App {
     pub selected: usize,
     pub mode: Mode,
     pub message: Option<Message>,
+    /// The messages said so far, oldest first (at most `HISTORY`): `M`
+    /// reads them whole, however long.
+    history: Vec<Message>,
     /// The network pinned with `b`, compared with the current one.
     pub baseline: Option<Baseline>,
     /// Quiz mode (`Q`): which cells are hidden, and the score.
@@ -218,6 +230,7 @@ impl App {
             selected: 0,
             mode: Mode::Table,
             message: None,
+            history: Vec::new(),
             scroll: Cell::new(0),
             table_area: Cell::new(Rect::default()),
             help_fit: Cell::new((0, usize::MAX)),
@@ -318,6 +331,38 @@ impl App {
                 self.type_text(event);
                 None
             }
+            // The wheel scrolls the help and the messages, three lines a notch.
+            Event::Mouse(m) if matches!(self.mode, Mode::Help { .. } | Mode::Messages { .. }) => {
+                let hidden = self.help_fit.get().1;
+                if let Mode::Help { scroll } | Mode::Messages { scroll } = &mut self.mode {
+                    let now = (*scroll).min(hidden);
+                    *scroll = match m.kind {
+                        MouseEventKind::ScrollUp => now.saturating_sub(3),
+                        MouseEventKind::ScrollDown => now.saturating_add(3).min(hidden),
+                        _ => now,
+                    };
+                }
+                None
+            }
+            // In the lists and the form a notch is ↑ or ↓.
+            Event::Mouse(m)
+                if matches!(
+                    self.mode,
+                    Mode::Add { .. }
+                        | Mode::Open { .. }
+                        | Mode::Export { .. }
+                        | Mode::Fix { .. }
+                        | Mode::Edit(_)
+                ) =>
+            {
+                let code = match m.kind {
+                    MouseEventKind::ScrollUp => KeyCode::Up,
+                    MouseEventKind::ScrollDown => KeyCode::Down,
+                    _ => return None,
+                };
+                let arrow = KeyEvent::new(code, KeyModifiers::NONE);
+                self.handle_key(&arrow, &Event::Key(arrow))
+            }
             Event::Mouse(m) if matches!(self.mode, Mode::Table) => {
                 match m.kind {
                     MouseEventKind::ScrollUp => self.update(Action::SelectUp),
@@ -350,7 +395,17 @@ impl App {
             return Some(Effect::Quit);
         }
         match std::mem::replace(&mut self.mode, Mode::Table) {
-            Mode::Table => keys::action_for(key).and_then(|a| self.update(a)),
+            Mode::Table => match keys::action_for(key) {
+                Some(action) => self.update(action),
+                // A letter that does nothing says so, rather than nothing.
+                None => {
+                    let plain = (key.modifiers - KeyModifiers::SHIFT).is_empty();
+                    if let (KeyCode::Char(c), true) = (key.code, plain) {
+                        self.say(t!("app-unknown-key", key = c.to_string()));
+                    }
+                    None
+                }
+            },
             popup => self.popup_key(popup, key, event),
         }
     }
@@ -520,6 +575,9 @@ impl App {
             }
             Action::Open => return Some(self.open_list()),
             Action::Help => self.mode = Mode::Help { scroll: 0 },
+            // Opens at the end, where the newest message is.
+            Action::Messages if self.history.is_empty() => self.say(t!("app-no-messages")),
+            Action::Messages => self.mode = Mode::Messages { scroll: usize::MAX },
             Action::Memory => {
                 self.mode = Mode::Memory(super::view::memory::Fits::of(self.net(), self.analysis()))
             }
@@ -939,17 +997,28 @@ impl App {
     /// Messages quote paths and names the user gave: their control
     /// characters are shown as escapes, never sent to the terminal.
     pub(super) fn say(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            text: visible(&text.into()).into_owned(),
-            is_error: false,
-        });
+        self.tell(text.into(), false);
     }
 
     pub(super) fn fail(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            text: visible(&text.into()).into_owned(),
-            is_error: true,
-        });
+        self.tell(text.into(), true);
+    }
+
+    fn tell(&mut self, text: String, is_error: bool) {
+        let message = Message {
+            text: visible(&text).into_owned(),
+            is_error,
+        };
+        if self.history.len() == HISTORY {
+            self.history.remove(0);
+        }
+        self.history.push(message.clone());
+        self.message = Some(message);
+    }
+
+    /// What `M` shows: the messages said so far, oldest first.
+    pub fn messages(&self) -> &[Message] {
+        &self.history
     }
 }
 

@@ -15,6 +15,10 @@ use crate::smallest::smallest_within;
 /// keystroke (about a tenth of a millisecond's work); past it the header
 /// leaves the smallest input out rather than slow the key down.
 const SEARCH_BUDGET: u64 = 5_000;
+
+/// Layers the search for the nearest working input sizes may analyse on a
+/// keystroke, summed over the sizes tried (a U-Net's 128 tries: 8,000).
+const NEAR_BUDGET: u64 = 20_000;
 use std::path::{Path, PathBuf};
 
 pub struct Document {
@@ -23,6 +27,9 @@ pub struct Document {
     /// The smallest input height and width every layer accepts, when it
     /// was found within the search budget.
     min_input: Option<Shape>,
+    /// When the network breaks at an input size its layers otherwise take
+    /// (a U-Net at 65×65): the nearest sizes below and above that work.
+    near_inputs: Vec<Shape>,
     history: History,
     /// Whether any top-level layer is a container: the explorer draws a
     /// tree then, and a plain table (row r is layer r − 1) otherwise.
@@ -51,9 +58,10 @@ pub struct Gone;
 
 impl Document {
     pub fn new(net: Network, path: Option<PathBuf>, preset: Option<String>) -> Document {
-        Document {
+        let mut doc = Document {
             analysis: analyze(&net),
             min_input: smallest_within(&net, SEARCH_BUDGET),
+            near_inputs: Vec::new(),
             branching: branching(&net),
             net,
             history: History::default(),
@@ -64,6 +72,24 @@ impl Document {
             preset,
             source: None,
             on_disk: None,
+        };
+        doc.find_near_inputs();
+        doc
+    }
+
+    /// Finds the nearest working input sizes, when the input is no smaller
+    /// than the smallest that fits and still the network breaks; only on
+    /// networks small enough to try 2 × `NEAREST_REACH` sizes within a frame.
+    fn find_near_inputs(&mut self) {
+        self.near_inputs = Vec::new();
+        let layers: usize = self.net.layers.iter().map(crate::layer::Layer::count).sum();
+        let tries = 2 * crate::fixes::NEAREST_REACH;
+        let affordable = (layers as u64).saturating_mul(tries) <= NEAR_BUDGET;
+        let small = self
+            .min_input
+            .is_some_and(|min| crate::smallest::too_small(self.net.input, min));
+        if self.analysis.error_at.is_some() && affordable && !small {
+            self.near_inputs = crate::fixes::nearest_inputs(&self.net);
         }
     }
 
@@ -85,6 +111,12 @@ impl Document {
 
     pub fn min_input(&self) -> Option<Shape> {
         self.min_input
+    }
+
+    /// The nearest input sizes that work, when the network breaks at its
+    /// own though its layers take smaller ones (see `find_near_inputs`).
+    pub fn near_inputs(&self) -> &[Shape] {
+        &self.near_inputs
     }
 
     pub fn is_branching(&self) -> bool {
@@ -156,6 +188,7 @@ impl Document {
         }
         self.min_input = smallest_within(&self.net, SEARCH_BUDGET);
         self.branching = branching(&self.net);
+        self.find_near_inputs();
     }
 
     /// The network was saved to `path` as `source`; the file is now `on_disk`.

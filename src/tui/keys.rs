@@ -54,6 +54,7 @@ pub enum Action {
     AddBranch,
     View,
     Memory,
+    Messages,
     Search,
     SearchNext,
     SearchPrevious,
@@ -215,6 +216,12 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('m')],
         action: Action::Memory,
         help: "key-memory",
+    },
+    Binding {
+        label: "M",
+        keys: &[ch('M')],
+        action: Action::Messages,
+        help: "key-messages",
     },
     Binding {
         label: "D",

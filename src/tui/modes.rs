@@ -14,6 +14,24 @@ use std::path::PathBuf;
 use tui_input::Input;
 
 impl App {
+    /// Where a scrolling popup (the help, the messages) is after `action`.
+    /// The view last drawn says how much fits and how much is hidden; it
+    /// shows as far as there is to show, and past that a key more would
+    /// only have to be taken back.
+    pub(super) fn scrolled(&self, scroll: usize, action: HelpAction) -> usize {
+        let (room, hidden) = self.help_fit.get();
+        let scroll = scroll.min(hidden);
+        let scroll = match action {
+            HelpAction::ScrollDown => scroll.saturating_add(1),
+            HelpAction::ScrollUp => scroll.saturating_sub(1),
+            HelpAction::PageDown => scroll.saturating_add(room.max(1)),
+            HelpAction::PageUp => scroll.saturating_sub(room.max(1)),
+            HelpAction::Top => 0,
+            HelpAction::Bottom => hidden,
+        };
+        scroll.min(hidden)
+    }
+
     /// A key pressed while `mode`'s popup is open. The mode has been taken
     /// out of `self`; each arm puts back what should stay open.
     pub(super) fn popup_key(
@@ -32,22 +50,17 @@ impl App {
             },
             // Scrolling keys scroll a help that does not fit; any other key closes it.
             Mode::Help { scroll } => {
-                // The view last drawn says how much fits and how much is hidden.
-                let (room, hidden) = self.help_fit.get();
-                let scroll = match keys::action_in(keys::HELP_KEYS, key) {
-                    Some(HelpAction::ScrollDown) => scroll.saturating_add(1),
-                    Some(HelpAction::ScrollUp) => scroll.saturating_sub(1),
-                    Some(HelpAction::PageDown) => scroll.saturating_add(room.max(1)),
-                    Some(HelpAction::PageUp) => scroll.saturating_sub(room.max(1)),
-                    Some(HelpAction::Top) => 0,
-                    Some(HelpAction::Bottom) => hidden,
-                    None => return None,
-                };
-                // The view shows as far as there is to show; past that, a
-                // key more would only have to be taken back.
-                self.mode = Mode::Help {
-                    scroll: scroll.min(hidden),
-                };
+                if let Some(action) = keys::action_in(keys::HELP_KEYS, key) {
+                    let scroll = self.scrolled(scroll, action);
+                    self.mode = Mode::Help { scroll };
+                }
+            }
+            // The messages scroll as the help does.
+            Mode::Messages { scroll } => {
+                if let Some(action) = keys::action_in(keys::HELP_KEYS, key) {
+                    let scroll = self.scrolled(scroll, action);
+                    self.mode = Mode::Messages { scroll };
+                }
             }
             Mode::Add { choice } => match list_key(key, choice, Kind::iter().count()) {
                 ListKey::Move(choice) => self.mode = Mode::Add { choice },

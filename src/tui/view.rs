@@ -81,14 +81,23 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Some(_) => lines,
         None => wrapped(lines, usize::from(area.width.saturating_sub(4))),
     };
-    let most = area.height.saturating_sub(3 + MIN_TABLE_ROWS);
+    // A message is read whole: the footer grows to hold it, wrapped, down
+    // to a table of three rows and a detail pane of one; past that its
+    // last line sends the reader to `M`.
+    let room_for_message = area.height.saturating_sub(1 + 4 + 3 + 1).max(1);
+    let message = message_lines(app, area.width, usize::from(room_for_message));
+    let footer_height = 1 + u16::try_from(message.as_ref().map_or(1, Vec::len)).unwrap_or(1);
+    let most = area
+        .height
+        .saturating_sub(1 + footer_height + MIN_TABLE_ROWS)
+        .max(3);
     let needed = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let detail_height = needed.clamp(DETAIL_HEIGHT.min(most), most.max(3));
+    let detail_height = needed.clamp(DETAIL_HEIGHT.min(most), most);
     let [header, table, detail_area, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(detail_height),
-        Constraint::Length(2),
+        Constraint::Length(footer_height),
     ])
     .areas(area);
     render_header(app, header, buf);
@@ -100,7 +109,7 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         }
         None => render_detail(app.session.theme, &title, lines, detail_area, buf),
     }
-    render_footer(app, footer, buf);
+    render_footer(app, message, footer, buf);
     let t = app.session.theme;
     match &app.mode {
         // Their prompt is the footer's last line.
@@ -115,6 +124,9 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             picture::render(app, view, over, buf);
         }
         Mode::Help { scroll } => popups::render_help(t, *scroll, &app.help_fit, area, buf),
+        Mode::Messages { scroll } => {
+            popups::render_messages(t, app.messages(), *scroll, &app.help_fit, area, buf)
+        }
         Mode::Memory(fits) => memory::render(app, fits, t, area, buf),
         Mode::Add { choice } => {
             let items = Kind::iter().map(|k| (k.name().to_string(), k.description().to_string()));
@@ -259,7 +271,18 @@ fn header_line(app: &App, form: usize) -> Line<'static> {
     ]);
     // In a quiz, where the network breaks is an answer.
     let quizzing = app.quiz_hides_any();
-    if let Some(min) = app.doc().min_input().filter(|_| !quizzing) {
+    let near = app.doc().near_inputs();
+    if !near.is_empty() && !quizzing {
+        // Its layers take smaller inputs, but not this one: say which do.
+        let sizes: Vec<String> = near
+            .iter()
+            .map(|s| crate::smallest::size_text(*s))
+            .collect();
+        spans.push(Span::styled(
+            format!(" ({})", t!("view-works-at", sizes = sizes.join(", "))),
+            t.error,
+        ));
+    } else if let Some(min) = app.doc().min_input().filter(|_| !quizzing) {
         let style = if crate::smallest::too_small(app.net().input, min) {
             t.error
         } else {
@@ -321,21 +344,44 @@ fn wrapped(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
         let mut current = vec![label];
         let mut used = 0;
         for span in spans {
-            // Words keep their spaces so the text reads as it was written.
-            for word in span.content.split_inclusive(' ') {
-                let len = crate::text::width(word);
+            // Words keep their spaces so the text reads as it was written;
+            // one wider than the line (a long path) is broken where it must.
+            let words = span
+                .content
+                .split_inclusive(' ')
+                .flat_map(|w| pieces(w, room));
+            for word in words {
+                let len = crate::text::width(&word);
                 let bare = crate::text::width(word.trim_end());
                 if used > 0 && used + bare > room {
                     out.push(Line::from(std::mem::take(&mut current)));
                     current.push(Span::raw(" ".repeat(indent)));
                     used = 0;
                 }
-                current.push(Span::styled(word.to_string(), span.style));
+                current.push(Span::styled(word, span.style));
                 used += len;
             }
         }
         out.push(Line::from(current));
     }
+    out
+}
+
+/// `word` in pieces of at most `room` cells (one piece when it fits).
+fn pieces(word: &str, room: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut piece = String::new();
+    let mut used = 0;
+    for c in word.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > room && used > 0 && c != ' ' {
+            out.push(std::mem::take(&mut piece));
+            used = 0;
+        }
+        piece.push(c);
+        used += w;
+    }
+    out.push(piece);
     out
 }
 
@@ -348,6 +394,37 @@ fn render_detail(t: &Theme, title: &str, lines: Vec<Line>, area: Rect, buf: &mut
                 .title(Span::styled(title.to_string(), t.title)),
         )
         .render(area, buf);
+}
+
+/// Why the input row is red, when it is: smaller than every layer takes,
+/// or a size the network breaks at though its layers take smaller ones.
+/// Nothing during a quiz (where it breaks is an answer).
+pub(super) fn input_trouble(app: &App) -> Option<String> {
+    if app.quiz_hides_any() {
+        return None;
+    }
+    let input = app.net().input;
+    let near = app.doc().near_inputs();
+    if !near.is_empty() {
+        let at = app.analysis().error_at.map_or(0, |i| i + 1);
+        let sizes: Vec<String> = near
+            .iter()
+            .map(|s| crate::smallest::size_text(*s))
+            .collect();
+        return Some(t!(
+            "view-input-breaks",
+            input = crate::smallest::size_text(input),
+            layer = at.to_string(),
+            sizes = sizes.join(", ")
+        ));
+    }
+    let min = app.doc().min_input()?;
+    crate::smallest::too_small(input, min).then(|| {
+        t!(
+            "table-smaller-than-the-smallest-input",
+            min = crate::smallest::size_text(min)
+        )
+    })
 }
 
 /// The detail pane's title and lines for the selected row, before wrapping.
@@ -368,6 +445,17 @@ fn detail(app: &App) -> (String, Vec<Line<'static>>) {
                     Span::styled(t!("view-enter-edits-the-input-shape"), t.muted),
                 ]),
             ];
+            let lines = match input_trouble(app) {
+                Some(why) => {
+                    let mut l = vec![Line::from(vec![
+                        label(t!("view-broken")),
+                        Span::styled(why, t.error),
+                    ])];
+                    l.extend(lines);
+                    l
+                }
+                None => lines,
+            };
             (t!("view-input-2").to_string(), lines)
         }
         (Some(_), Some(i))
@@ -631,10 +719,32 @@ fn totals_line(
     }
 }
 
-fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
+/// The message under the totals, wrapped to `width`, in at most `room`
+/// lines (the last then says that `M` reads the rest); `None` when there is
+/// none, or when a prompt has the line.
+fn message_lines(app: &App, width: u16, room: usize) -> Option<Vec<Line<'static>>> {
+    let m = app.message.as_ref()?;
+    if matches!(app.mode, Mode::Search { .. } | Mode::GoTo { .. }) {
+        return None;
+    }
+    let t = app.session.theme;
+    let style = if m.is_error { t.error } else { t.good };
+    let line = Line::from(vec![Span::raw(" "), Span::styled(m.text.clone(), style)]);
+    let mut lines = wrapped(vec![line], usize::from(width.saturating_sub(2)));
+    if lines.len() > room {
+        lines.truncate(room.saturating_sub(1));
+        lines.push(Line::styled(
+            format!(" {}", t!("view-message-goes-on")),
+            t.key,
+        ));
+    }
+    Some(lines)
+}
+
+fn render_footer(app: &App, message: Option<Vec<Line>>, area: Rect, buf: &mut Buffer) {
     let t = app.session.theme;
     let [totals_area, hint] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     let width = usize::from(totals_area.width);
     // As `summary` counts it by default: fp32, inference, batch 1; once,
     // however many forms are tried.
@@ -655,22 +765,20 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         _ => line,
     }
     .render(totals_area, buf);
-    let bottom = match &app.message {
-        Some(_) if prompt.is_some() => prompt_line(t, prompt, hint.width),
-        _ if prompt.is_some() => prompt_line(t, prompt, hint.width),
-        Some(m) => Line::styled(
-            format!(" {}", m.text),
-            if m.is_error { t.error } else { t.good },
-        ),
-        None => {
-            let mut spans = vec![Span::raw(" ")];
-            for (action, id) in HINT {
-                let word = crate::i18n::text(id);
-                spans.push(Span::styled(keys::key_for(*action), t.key));
-                spans.push(Span::styled(format!(" {word}  "), t.muted));
-            }
-            Line::from(spans)
+    if let Some(lines) = message {
+        Paragraph::new(lines).render(hint, buf);
+        return;
+    }
+    let bottom = if prompt.is_some() {
+        prompt_line(t, prompt, hint.width)
+    } else {
+        let mut spans = vec![Span::raw(" ")];
+        for (action, id) in HINT {
+            let word = crate::i18n::text(id);
+            spans.push(Span::styled(keys::key_for(*action), t.key));
+            spans.push(Span::styled(format!(" {word}  "), t.muted));
         }
+        Line::from(spans)
     };
     bottom.render(hint, buf);
 }

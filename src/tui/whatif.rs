@@ -102,6 +102,22 @@ impl App {
 
     pub(super) fn open_fixes(&mut self) {
         let Some(path) = self.selected_path() else {
+            // At a size the network breaks at, the nearest that work.
+            if !self.doc().near_inputs().is_empty() {
+                let broken = self.analysis().error_path();
+                let found: Vec<Fix> = fixes(self.net(), self.analysis(), &broken)
+                    .into_iter()
+                    .filter(|f| matches!(f.repair, Repair::Input(_)))
+                    .collect();
+                if !found.is_empty() {
+                    self.mode = Mode::Fix {
+                        layer: Vec::new(),
+                        fixes: found,
+                        choice: 0,
+                    };
+                    return;
+                }
+            }
             let input = self.net().input;
             return self.fail(match self.doc().min_input() {
                 Some(min) if crate::smallest::too_small(input, min) => t!(

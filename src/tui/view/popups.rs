@@ -102,18 +102,51 @@ pub fn render_help(
     section(&t!("popups-in-this-help"), entries(keys::HELP_KEYS));
     lines.push(Line::raw(""));
     lines.push(Line::styled(t!("popups-mouse-click-a-row-to"), t.muted));
+    let width = lines.iter().map(Line::width).max().unwrap_or(0) + 3;
+    let width = u16::try_from(width).unwrap_or(u16::MAX);
+    scrolling(t, &t!("popups-keys"), width, lines, scroll, fit, area, buf);
+}
+
+/// Every message of the session (`M`), oldest first, each wrapped in full;
+/// errors in the error colour. Scrolls as the help does.
+pub fn render_messages(
+    t: &Theme,
+    messages: &[crate::tui::app::Message],
+    scroll: usize,
+    fit: &std::cell::Cell<(usize, usize)>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let width = area.width.saturating_sub(4).min(110);
+    let room = usize::from(width.saturating_sub(3));
+    let mut lines = Vec::new();
+    for m in messages {
+        let style = if m.is_error { t.error } else { t.good };
+        let line = Line::from(vec![Span::raw(" • "), Span::styled(m.text.clone(), style)]);
+        lines.extend(super::wrapped(vec![line], room));
+    }
+    let title = t!("popups-messages", n = messages.len().to_string());
+    scrolling(t, &title, width, lines, scroll, fit, area, buf);
+}
+
+/// A popup of `lines`, as tall as they are or as the screen lets it be,
+/// scrolled down by `scroll` lines; `fit` keeps how many show and how many
+/// are hidden, for the keys that scroll it.
+#[allow(clippy::too_many_arguments)]
+fn scrolling(
+    t: &Theme,
+    title: &str,
+    width: u16,
+    lines: Vec<Line>,
+    scroll: usize,
+    fit: &std::cell::Cell<(usize, usize)>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let height = u16::try_from(lines.len())
         .unwrap_or(u16::MAX)
         .saturating_add(2);
-    let width = lines.iter().map(Line::width).max().unwrap_or(0) + 3;
-    let inner = popup(
-        t,
-        &t!("popups-keys"),
-        u16::try_from(width).unwrap_or(u16::MAX),
-        height,
-        area,
-        buf,
-    );
+    let inner = popup(t, title, width, height, area, buf);
     let room = usize::from(inner.height);
     let hidden = lines.len().saturating_sub(room);
     fit.set((room, hidden));
@@ -438,7 +471,11 @@ pub fn render_fixes(
             (ListAction::Cancel, "word-cancel"),
         ],
     );
-    let title = format!(" {} {} ", t!("popups-fixes-for-layer"), layer);
+    // The input row's fixes have no layer to name.
+    let title = match layer {
+        "" => format!(" {} ", t!("popups-fixes-for-the-input")),
+        _ => format!(" {} {} ", t!("popups-fixes-for-layer"), layer),
+    };
     boxed(t, &title, 80, lines, &hint, area, buf);
 }
 

@@ -309,16 +309,9 @@ fn shown(app: &App, row: TableRow, lines: &[TreeLine], first: usize) -> Shown {
             }
         }
         TableRow::Input => {
-            let quizzing = app.quiz_hides_any();
-            let (style, remark) = match app.doc().min_input() {
-                Some(min) if !quizzing && crate::smallest::too_small(app.net().input, min) => (
-                    t.error,
-                    t!(
-                        "table-smaller-than-the-smallest-input",
-                        min = crate::smallest::size_text(min)
-                    ),
-                ),
-                _ => (t.text, String::new()),
+            let (style, remark) = match super::input_trouble(app) {
+                Some(why) => (t.error, why),
+                None => (t.text, String::new()),
             };
             let versus = match &app.baseline {
                 Some(b) if b.net.input != app.net().input => {
