@@ -145,18 +145,33 @@ fn event_loop(
             draw = app.tick();
             continue;
         }
-        let event = event::read().context("cannot read from the terminal")?;
-        match app.handle_event(&event) {
-            Some(Effect::Suspend) => suspend(terminal)?,
-            Some(effect) => {
-                if perform(&mut app, effect).is_break() {
-                    return Ok(None);
+        // Every event already waiting is handled before the next frame: a
+        // burst of keys (a paste the terminal types out, a held key) is
+        // drawn once, not once a key. Signals are looked at between frames.
+        let start = std::time::Instant::now();
+        loop {
+            let event = event::read().context("cannot read from the terminal")?;
+            match app.handle_event(&event) {
+                Some(Effect::Suspend) => suspend(terminal)?,
+                Some(effect) => {
+                    if perform(&mut app, effect).is_break() {
+                        return Ok(None);
+                    }
                 }
+                None => {}
             }
-            None => {}
+            let more = start.elapsed() < BATCH
+                && event::poll(Duration::ZERO).context("cannot read from the terminal")?;
+            if !more {
+                break;
+            }
         }
     }
 }
+
+/// How long a burst of waiting events may be handled before a frame is
+/// drawn anyway, so that a long one still shows progress.
+const BATCH: Duration = Duration::from_millis(100);
 
 /// How long the loop waits for an event before it looks for signals.
 const SIGNAL_CHECK: Duration = Duration::from_millis(50);

@@ -2406,3 +2406,30 @@ fn a_unet_at_65_says_on_its_input_row_which_sizes_work_and_f_offers_them() {
         "{text}"
     );
 }
+
+/// `/` in the help keeps only the lines that hold what is typed; Esc shows
+/// them all again, and a second Esc closes the help.
+#[test]
+fn slash_in_the_help_finds_the_keys_for_a_word() {
+    let mut app = open("lenet");
+    press(&mut app, "?/undo");
+    let text = screen(&draw(&app, 120, 40));
+    assert!(text.contains("Keys /undo"), "{text}");
+    assert!(text.contains("│ u ") || text.contains(" u   "), "{text}");
+    assert!(text.contains("undo"), "{text}");
+    assert!(!text.contains("select the layer above"), "{text}");
+    app.handle_event(&key(KeyCode::Backspace));
+    app.handle_event(&key(KeyCode::Backspace));
+    app.handle_event(&key(KeyCode::Backspace));
+    app.handle_event(&key(KeyCode::Backspace));
+    press(&mut app, "zzzz");
+    assert!(screen(&draw(&app, 120, 40)).contains("no key's line holds that"));
+    app.handle_event(&key(KeyCode::Esc));
+    let text = screen(&draw(&app, 120, 40));
+    assert!(
+        text.contains("select the layer above"),
+        "all lines again: {text}"
+    );
+    app.handle_event(&key(KeyCode::Esc));
+    assert!(matches!(app.mode, Mode::Table));
+}

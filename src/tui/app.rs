@@ -70,6 +70,9 @@ pub enum Mode {
     /// The key list, scrolled down by `scroll` lines on short terminals.
     Help {
         scroll: usize,
+        /// What `/` is finding: only the lines that hold it are shown,
+        /// and letters type into it.
+        find: Option<String>,
     },
     /// Every message of this session, newest last, in full (`M`),
     /// scrolled like the help.
@@ -334,7 +337,7 @@ impl App {
             // The wheel scrolls the help and the messages, three lines a notch.
             Event::Mouse(m) if matches!(self.mode, Mode::Help { .. } | Mode::Messages { .. }) => {
                 let hidden = self.help_fit.get().1;
-                if let Mode::Help { scroll } | Mode::Messages { scroll } = &mut self.mode {
+                if let Mode::Help { scroll, .. } | Mode::Messages { scroll } = &mut self.mode {
                     let now = (*scroll).min(hidden);
                     *scroll = match m.kind {
                         MouseEventKind::ScrollUp => now.saturating_sub(3),
@@ -400,7 +403,11 @@ impl App {
                 // A letter that does nothing says so, rather than nothing.
                 None => {
                     let plain = (key.modifiers - KeyModifiers::SHIFT).is_empty();
-                    if let (KeyCode::Char(c), true) = (key.code, plain) {
+                    // (A control character, a newline typed in, has no name.)
+                    if let KeyCode::Char(c) = key.code
+                        && plain
+                        && !c.is_control()
+                    {
                         self.say(t!("app-unknown-key", key = c.to_string()));
                     }
                     None
@@ -574,7 +581,12 @@ impl App {
                 }
             }
             Action::Open => return Some(self.open_list()),
-            Action::Help => self.mode = Mode::Help { scroll: 0 },
+            Action::Help => {
+                self.mode = Mode::Help {
+                    scroll: 0,
+                    find: None,
+                }
+            }
             // Opens at the end, where the newest message is.
             Action::Messages if self.history.is_empty() => self.say(t!("app-no-messages")),
             Action::Messages => self.mode = Mode::Messages { scroll: usize::MAX },

@@ -714,6 +714,8 @@ pub enum HelpAction {
     PageUp,
     Top,
     Bottom,
+    /// Type words to keep only the lines that hold them.
+    Find,
 }
 
 pub const HELP_KEYS: &[Binding<HelpAction>] = &[
@@ -752,6 +754,12 @@ pub const HELP_KEYS: &[Binding<HelpAction>] = &[
         keys: &[plain(KeyCode::End), ch('G')],
         action: HelpAction::Bottom,
         help: "key-help-bottom",
+    },
+    Binding {
+        label: "/",
+        keys: &[ch('/')],
+        action: HelpAction::Find,
+        help: "key-help-find",
     },
 ];
 

@@ -28,8 +28,47 @@ impl App {
             HelpAction::PageUp => scroll.saturating_sub(room.max(1)),
             HelpAction::Top => 0,
             HelpAction::Bottom => hidden,
+            HelpAction::Find => scroll,
         };
         scroll.min(hidden)
+    }
+
+    /// A key in the help. While `/` finds, letters type into what it finds,
+    /// Backspace takes one back and Esc shows every line again; the arrows
+    /// and page keys scroll either way.
+    fn help_key(&mut self, scroll: usize, find: Option<String>, key: &KeyEvent) {
+        let action = keys::action_in(keys::HELP_KEYS, key);
+        let Some(mut text) = find else {
+            self.mode = match action {
+                Some(HelpAction::Find) => Mode::Help {
+                    scroll: 0,
+                    find: Some(String::new()),
+                },
+                Some(a) => Mode::Help {
+                    scroll: self.scrolled(scroll, a),
+                    find: None,
+                },
+                // Any other key closes the help.
+                None => Mode::Table,
+            };
+            return;
+        };
+        let (scroll, find) = match key.code {
+            KeyCode::Char(c) => {
+                text.push(c);
+                (0, Some(text))
+            }
+            KeyCode::Backspace => {
+                text.pop();
+                (0, Some(text))
+            }
+            KeyCode::Esc => (0, None),
+            _ => match action {
+                Some(a) => (self.scrolled(scroll, a), Some(text)),
+                None => (scroll, Some(text)),
+            },
+        };
+        self.mode = Mode::Help { scroll, find };
     }
 
     /// A key pressed while `mode`'s popup is open. The mode has been taken
@@ -49,12 +88,7 @@ impl App {
                 None => self.mode = Mode::View(view),
             },
             // Scrolling keys scroll a help that does not fit; any other key closes it.
-            Mode::Help { scroll } => {
-                if let Some(action) = keys::action_in(keys::HELP_KEYS, key) {
-                    let scroll = self.scrolled(scroll, action);
-                    self.mode = Mode::Help { scroll };
-                }
-            }
+            Mode::Help { scroll, find } => self.help_key(scroll, find, key),
             // The messages scroll as the help does.
             Mode::Messages { scroll } => {
                 if let Some(action) = keys::action_in(keys::HELP_KEYS, key) {

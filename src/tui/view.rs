@@ -123,7 +123,9 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             };
             picture::render(app, view, over, buf);
         }
-        Mode::Help { scroll } => popups::render_help(t, *scroll, &app.help_fit, area, buf),
+        Mode::Help { scroll, find } => {
+            popups::render_help(t, *scroll, find.as_deref(), &app.help_fit, area, buf)
+        }
         Mode::Messages { scroll } => {
             popups::render_messages(t, app.messages(), *scroll, &app.help_fit, area, buf)
         }

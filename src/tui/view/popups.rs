@@ -65,6 +65,7 @@ fn entries<A>(map: &[keys::Binding<A>]) -> Vec<(&'static str, String)> {
 pub fn render_help(
     t: &Theme,
     scroll: usize,
+    find: Option<&str>,
     fit: &std::cell::Cell<(usize, usize)>,
     area: Rect,
     buf: &mut Buffer,
@@ -104,7 +105,25 @@ pub fn render_help(
     lines.push(Line::styled(t!("popups-mouse-click-a-row-to"), t.muted));
     let width = lines.iter().map(Line::width).max().unwrap_or(0) + 3;
     let width = u16::try_from(width).unwrap_or(u16::MAX);
-    scrolling(t, &t!("popups-keys"), width, lines, scroll, fit, area, buf);
+    let title = match find {
+        // Only the lines that hold what is typed, in any case.
+        Some(text) => {
+            let wanted = text.to_lowercase();
+            lines.retain(|l| {
+                let plain: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+                !plain.trim().is_empty() && plain.to_lowercase().contains(&wanted)
+            });
+            if lines.is_empty() {
+                lines.push(Line::styled(
+                    format!(" {}", t!("popups-help-nothing-found")),
+                    t.muted,
+                ));
+            }
+            format!(" {} /{text}▏ ", t!("popups-keys").trim())
+        }
+        None => t!("popups-keys"),
+    };
+    scrolling(t, &title, width, lines, scroll, fit, area, buf);
 }
 
 /// Every message of the session (`M`), oldest first, each wrapped in full;
