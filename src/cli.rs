@@ -256,23 +256,6 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
         Ok(cli) => cli,
         Err(code) => return code,
     };
-    let ascii = match (cli.ascii, cli.no_ascii, settings.ascii) {
-        (true, _, _) => true,
-        (_, true, _) => false,
-        (_, _, Some(chosen)) => chosen,
-        _ => crate::ascii::wanted_by(|name| std::env::var(name).ok()),
-    };
-    // `--kernels` wins; else the settings' convention, for files that do
-    // not name one.
-    let convention = |net: &mut Network, source: Option<&file::Source>, flag: Option<Kernels>| {
-        if let Some(k) = flag {
-            net.kernels = k;
-        } else if let Some(k) = settings.kernels
-            && !source.is_some_and(|s| s.states("kernels"))
-        {
-            net.kernels = k;
-        }
-    };
     match cli.command {
         Some(Command::Summary {
             source,
@@ -280,95 +263,10 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
             input,
             memory,
             budget,
-        }) => {
-            if let Err(e) = memory.check() {
-                eprintln!("layerlab: {e}");
-                return ExitCode::from(2);
-            }
-            let Some((mut net, file)) = load_with_source(&source, false) else {
-                return ExitCode::from(2);
-            };
-            convention(&mut net, file.as_ref(), source.kernels);
-            if let Some(Err(e)) = memory.freeze.map(|f| f.check(&net)) {
-                eprintln!("layerlab: {e}");
-                return ExitCode::from(2);
-            }
-            if let Some(shape) = input {
-                net.input = match shape {
-                    // One number on a sequence or signal network is its length.
-                    Shape::Flat(n) => crate::smallest::with_length(&net, n).unwrap_or(shape),
-                    _ => shape,
-                };
-            }
-            let color = format == Format::Table
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            let analysis = analyze(&net);
-            let fit = report::Fit {
-                setting: memory.setting(),
-                // --budget stands in for the file's [budget].
-                budget: budget.unwrap_or(net.budget),
-            };
-            let shown = if format == Format::Json {
-                // Streamed: a huge network never exists as a JSON tree.
-                done(report::json::write(
-                    &net,
-                    &analysis,
-                    &fit,
-                    std::io::stdout().lock(),
-                ))
-            } else {
-                emit(&report::render_for(&net, &analysis, format, color, &fit))
-            };
-            // Over a budget: each limit exceeded on stderr, and status 1,
-            // so a CI job can hold a model to its budget.
-            let over: Vec<_> = (fit.uses(&net, &analysis).into_iter())
-                .filter(|u| !u.ok)
-                .collect();
-            if over.is_empty() || shown != ExitCode::SUCCESS {
-                return shown;
-            }
-            for u in &over {
-                eprintln!("{}", report::budget_line(u));
-            }
-            ExitCode::from(1)
-        }
+        }) => summary_command(&settings, &source, format, input, &memory, budget),
         Some(Command::Presets) => emit(&presets_table()),
         Some(Command::Export { source, to, output }) => {
-            let Some((mut net, file)) = load_with_source(&source, false) else {
-                return ExitCode::from(2);
-            };
-            convention(&mut net, file.as_ref(), source.kernels);
-            let code = match export::export(&net, &analyze(&net), to) {
-                Ok(code) => code,
-                Err(e) => {
-                    eprintln!(
-                        "{}: {} {}: {e}",
-                        error(),
-                        t!("cli-cannot-export-to"),
-                        to.name()
-                    );
-                    return ExitCode::from(2);
-                }
-            };
-            match output {
-                None => return emit(&code),
-                Some(path) => {
-                    if !write_output(&path, code.as_bytes()) {
-                        return ExitCode::FAILURE;
-                    }
-                    let (shown, name) = (shown_path(&path), to.name());
-                    eprintln!(
-                        "{}",
-                        t!(
-                            "cli-wrote-shown-name-module",
-                            shown = shown.to_string(),
-                            name = name.to_string()
-                        )
-                    );
-                }
-            }
-            ExitCode::SUCCESS
+            export_command(&settings, &source, to, output.as_deref())
         }
         Some(Command::Diff {
             files,
@@ -384,56 +282,205 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
         }) => import_command(&file, input, output.as_deref()),
         Some(Command::Sweep {
             source,
-            sizes: (from, to),
+            sizes,
             format,
             plot,
-        }) => {
-            let Some((mut net, file)) = load_with_source(&source, false) else {
-                return ExitCode::from(2);
-            };
-            convention(&mut net, file.as_ref(), source.kernels);
-            emit(&match format {
-                PairFormat::Table if plot => {
-                    sweep::table(&net, from, to) + "\n" + &sweep::plot(&net, from, to)
-                }
-                PairFormat::Table => sweep::table(&net, from, to),
-                PairFormat::Json => pretty(&sweep::to_json(&net, from, to)) + "\n",
-            })
+        }) => sweep_command(&settings, &source, sizes, format, plot),
+        None => explore(&cli, &settings, lang),
+    }
+}
+
+/// The network a command names, with the kernel convention applied:
+/// `--kernels` wins; else the settings' convention, for files that do not
+/// name one. `None` when it cannot be read (the reason is on stderr).
+fn network_for(
+    settings: &Config,
+    source: &Source,
+    explorer: bool,
+) -> Option<(Network, Option<file::Source>)> {
+    let (mut net, file) = load_with_source(source, explorer)?;
+    convention(settings, &mut net, file.as_ref(), source.kernels);
+    Some((net, file))
+}
+
+fn convention(
+    settings: &Config,
+    net: &mut Network,
+    source: Option<&file::Source>,
+    flag: Option<Kernels>,
+) {
+    if let Some(k) = flag {
+        net.kernels = k;
+    } else if let Some(k) = settings.kernels
+        && !source.is_some_and(|s| s.states("kernels"))
+    {
+        net.kernels = k;
+    }
+}
+
+/// `summary`: the table (or JSON, Markdown, …) with the memory and the
+/// budget; 1 when over a budget, each limit named on stderr.
+fn summary_command(
+    settings: &Config,
+    source: &Source,
+    format: Format,
+    input: Option<Shape>,
+    memory: &MemoryArgs,
+    budget: Option<crate::memory::Budget>,
+) -> ExitCode {
+    if let Err(e) = memory.check() {
+        eprintln!("layerlab: {e}");
+        return ExitCode::from(2);
+    }
+    let Some((mut net, _)) = network_for(settings, source, false) else {
+        return ExitCode::from(2);
+    };
+    if let Some(Err(e)) = memory.freeze.map(|f| f.check(&net)) {
+        eprintln!("layerlab: {e}");
+        return ExitCode::from(2);
+    }
+    if let Some(shape) = input {
+        net.input = match shape {
+            // One number on a sequence or signal network is its length.
+            Shape::Flat(n) => crate::smallest::with_length(&net, n).unwrap_or(shape),
+            _ => shape,
+        };
+    }
+    let color = format == Format::Table
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let analysis = analyze(&net);
+    let fit = report::Fit {
+        setting: memory.setting(),
+        // --budget stands in for the file's [budget].
+        budget: budget.unwrap_or(net.budget),
+    };
+    let shown = if format == Format::Json {
+        // Streamed: a huge network never exists as a JSON tree.
+        done(report::json::write(
+            &net,
+            &analysis,
+            &fit,
+            std::io::stdout().lock(),
+        ))
+    } else {
+        emit(&report::render_for(&net, &analysis, format, color, &fit))
+    };
+    // Over a budget: each limit exceeded on stderr, and status 1,
+    // so a CI job can hold a model to its budget.
+    let over: Vec<_> = (fit.uses(&net, &analysis).into_iter())
+        .filter(|u| !u.ok)
+        .collect();
+    if over.is_empty() || shown != ExitCode::SUCCESS {
+        return shown;
+    }
+    for u in &over {
+        eprintln!("{}", report::budget_line(u));
+    }
+    ExitCode::from(1)
+}
+
+/// `export`: PyTorch or Keras code, to stdout or `output`.
+fn export_command(
+    settings: &Config,
+    source: &Source,
+    to: export::Framework,
+    output: Option<&std::path::Path>,
+) -> ExitCode {
+    let Some((net, _)) = network_for(settings, source, false) else {
+        return ExitCode::from(2);
+    };
+    let code = match export::export(&net, &analyze(&net), to) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!(
+                "{}: {} {}: {e}",
+                error(),
+                t!("cli-cannot-export-to"),
+                to.name()
+            );
+            return ExitCode::from(2);
         }
-        None => {
-            // A PyTorch printout or Keras model opens through import (in
-            // the explorer, which asks what a printout does not say).
-            let importing =
-                (cli.source.file.as_deref()).is_some_and(|p| crate::tui::importable(p).is_some());
-            let loaded = if importing {
-                Some((Network::empty("imported"), None))
-            } else {
-                load_with_source(&cli.source, true)
-            };
-            let Some((mut net, source)) = loaded else {
-                return ExitCode::from(2);
-            };
-            convention(&mut net, source.as_ref(), cli.source.kernels);
-            let path = cli.source.file.clone();
-            let preset = match (&cli.source.file, &cli.source.preset) {
-                (None, Some(name)) => Some(name.clone()),
-                (None, None) => Some("lenet".to_string()),
-                (Some(_), _) => None,
-            };
-            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-            let theme = match cli.theme.or(settings.theme) {
-                Some(name) => name.theme(),
-                None if no_color => &theme::MONO,
-                None => &theme::DARK,
-            };
-            let session = Session { theme, lang, ascii };
-            match crate::tui::run(net, source, path, preset, session) {
-                Ok(code) => code,
-                Err(e) => {
-                    eprintln!("{}: {e:#}", error());
-                    ExitCode::from(2)
-                }
-            }
+    };
+    let Some(path) = output else {
+        return emit(&code);
+    };
+    if !write_output(path, code.as_bytes()) {
+        return ExitCode::FAILURE;
+    }
+    let (shown, name) = (shown_path(path), to.name());
+    eprintln!(
+        "{}",
+        t!(
+            "cli-wrote-shown-name-module",
+            shown = shown.to_string(),
+            name = name.to_string()
+        )
+    );
+    ExitCode::SUCCESS
+}
+
+/// `sweep`: the network at every input size from `from` to `to`.
+fn sweep_command(
+    settings: &Config,
+    source: &Source,
+    (from, to): (u64, u64),
+    format: PairFormat,
+    plot: bool,
+) -> ExitCode {
+    let Some((net, _)) = network_for(settings, source, false) else {
+        return ExitCode::from(2);
+    };
+    emit(&match format {
+        PairFormat::Table if plot => {
+            sweep::table(&net, from, to) + "\n" + &sweep::plot(&net, from, to)
+        }
+        PairFormat::Table => sweep::table(&net, from, to),
+        PairFormat::Json => pretty(&sweep::to_json(&net, from, to)) + "\n",
+    })
+}
+
+/// No command: the explorer, on the file or preset given (LeNet without).
+fn explore(cli: &Cli, settings: &Config, lang: Lang) -> ExitCode {
+    let ascii = match (cli.ascii, cli.no_ascii, settings.ascii) {
+        (true, _, _) => true,
+        (_, true, _) => false,
+        (_, _, Some(chosen)) => chosen,
+        _ => crate::ascii::wanted_by(|name| std::env::var(name).ok()),
+    };
+    // A PyTorch printout or Keras model opens through import (in the
+    // explorer, which asks what a printout does not say).
+    let importing =
+        (cli.source.file.as_deref()).is_some_and(|p| crate::tui::importable(p).is_some());
+    let loaded = if importing {
+        Some((Network::empty("imported"), None))
+    } else {
+        network_for(settings, &cli.source, true)
+    };
+    let Some((mut net, source)) = loaded else {
+        return ExitCode::from(2);
+    };
+    if importing {
+        convention(settings, &mut net, None, cli.source.kernels);
+    }
+    let path = cli.source.file.clone();
+    let preset = match (&cli.source.file, &cli.source.preset) {
+        (None, Some(name)) => Some(name.clone()),
+        (None, None) => Some("lenet".to_string()),
+        (Some(_), _) => None,
+    };
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = match cli.theme.or(settings.theme) {
+        Some(name) => name.theme(),
+        None if no_color => &theme::MONO,
+        None => &theme::DARK,
+    };
+    let session = Session { theme, lang, ascii };
+    match crate::tui::run(net, source, path, preset, session) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{}: {e:#}", error());
+            ExitCode::from(2)
         }
     }
 }
