@@ -21,7 +21,7 @@ fn keystrokes(c: &mut Criterion, name: &str, app: App, select: usize) {
 }
 
 fn pressing(c: &mut Criterion, name: &str, mut app: App, select: usize, keys: [char; 2]) {
-    app.selected = select;
+    app.select_line(select);
     events(c, name, app, [key(keys[0]), key(keys[1])], (200, 60));
 }
 
@@ -44,12 +44,12 @@ fn events(c: &mut Criterion, name: &str, mut app: App, events: [Event; 2], size:
 /// selected (with `l`, `j`, `j`), and the selected row.
 fn residual_app() -> (App, usize) {
     let mut app = App::new(common::residual_network(1_000), None, None);
-    app.selected = 500;
+    app.select_line(500);
     for c in ['l', 'j', 'j'] {
         app.handle_event(&key(c));
     }
     assert_eq!(app.selected_path(), Some(vec![499, 0, 0]));
-    let at = app.selected;
+    let at = app.selected();
     (app, at)
 }
 
@@ -168,7 +168,7 @@ fn bench(c: &mut Criterion) {
         None,
         None,
     );
-    mixtral.selected = 2;
+    mixtral.select_line(2);
     // Unfold the block (its adds open with it), then down past the
     // attention to the mixture.
     for c in ['l', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j'] {
@@ -179,7 +179,7 @@ fn bench(c: &mut Criterion) {
         Some(vec![1, 0, 1, 0, 1]),
         "the moe"
     );
-    let at = mixtral.selected;
+    let at = mixtral.selected();
     pressing(
         c,
         "keystroke mixtral-8x7b, + - on the moe's experts (edit, recompute, render 200x60)",
@@ -207,7 +207,7 @@ fn bench(c: &mut Criterion) {
     // network (a copy, recomputed), drawn at 80×24 where the header,
     // table and footer take their narrow forms.
     let mut typing = App::new(huge, None, None);
-    typing.selected = 1;
+    typing.select_line(1);
     typing.handle_event(&Event::Key(KeyEvent::new(
         KeyCode::Enter,
         KeyModifiers::NONE,

@@ -77,6 +77,10 @@ pub fn run(
     let on_disk = path.as_deref().and_then(file::stamp);
     let doc = Document::new(net, path, preset).read(source, on_disk);
     let mut app = App::with(doc, session);
+    // The terminal's size, as a resize would say it, for the page keys.
+    if let Ok(size) = terminal.size() {
+        app.handle_event(&event::Event::Resize(size.width, size.height));
+    }
     if let Some((p, text)) = import {
         crate::lang::scoped(app.session.lang, || app.import_text(p, text));
     }

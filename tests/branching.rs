@@ -254,7 +254,7 @@ fn containers_nest_at_most_32_deep_in_files_and_in_the_explorer() {
         app.update(layerlab::tui::keys::Action::WrapResidual);
     }
     assert_eq!(
-        app.message.as_ref().map(|m| m.text.as_str()),
+        app.message().map(|m| m.text.as_str()),
         Some("containers may nest at most 32 levels deep")
     );
     let text = to_toml(app.net());

@@ -22,7 +22,7 @@ fn open(preset: &str) -> App {
 
 fn open_in(preset: &str, lang: Lang) -> App {
     let mut app = open(preset);
-    app.session.lang = lang;
+    app.session_mut().lang = lang;
     app
 }
 
@@ -157,7 +157,7 @@ fn colon_goes_to_a_layer_by_number_or_path_and_refuses_what_is_not_there() {
     assert!(footer(&app).contains(":14"), "the prompt: {}", footer(&app));
     enter(&mut app);
     assert_eq!(app.selected_path(), Some(vec![13]));
-    assert!(matches!(app.mode, Mode::Table));
+    assert!(matches!(app.mode(), Mode::Table));
     press(&mut app, ":99");
     enter(&mut app);
     let text = screen(&draw(&app, 120, 36));
@@ -166,7 +166,7 @@ fn colon_goes_to_a_layer_by_number_or_path_and_refuses_what_is_not_there() {
         "{text}"
     );
     assert!(
-        matches!(app.mode, Mode::GoTo { .. }),
+        matches!(app.mode(), Mode::GoTo { .. }),
         "the prompt stays open"
     );
     app.handle_event(&key(KeyCode::Esc));
@@ -242,7 +242,7 @@ fn ctrl_z_asks_the_loop_to_suspend() {
 #[test]
 fn ascii_mode_draws_only_ascii_with_the_same_information() {
     let mut app = open("lenet-stride2");
-    app.session.ascii = true;
+    app.session_mut().ascii = true;
     press(&mut app, "e");
     let mut screens = vec![screen(&draw(&app, 100, 30))];
     let text = &screens[0];
@@ -255,13 +255,13 @@ fn ascii_mode_draws_only_ascii_with_the_same_information() {
     );
     for keys in ["?", "m", "\n"] {
         let mut shown = open("lenet");
-        shown.session.ascii = true;
+        shown.session_mut().ascii = true;
         press(&mut shown, "j");
         press(&mut shown, keys);
         screens.push(screen(&draw(&shown, 100, 40)));
     }
     let mut picture = open("lenet");
-    picture.session.ascii = true;
+    picture.session_mut().ascii = true;
     press(&mut picture, "jv");
     screens.push(screen(&draw(&picture, 100, 40)));
     for s in &screens {
@@ -278,7 +278,7 @@ fn ascii_mode_draws_only_ascii_with_the_same_information() {
 fn the_light_theme_uses_only_the_16_standard_colours() {
     for preset in ["lenet", "lenet-stride2"] {
         let mut app = open(preset);
-        app.session.theme = &theme::LIGHT;
+        app.session_mut().theme = &theme::LIGHT;
         press(&mut app, "b>/dense");
         let buf = draw(&app, 140, 40);
         for cell in buf.content() {
@@ -390,7 +390,7 @@ fn choices_cycle_and_the_type_brings_its_own_fields() {
     enter(&mut app);
     app.handle_event(&key(KeyCode::BackTab));
     for _ in 0..10 {
-        let Mode::Edit(form) = &app.mode else {
+        let Mode::Edit(form) = &app.mode() else {
             panic!("the form stays open")
         };
         if form.entries[0].input.value() == "avgpool" {
@@ -420,7 +420,7 @@ fn a_new_layer_copies_the_nearest_of_its_kind() {
     press(&mut app, "jjj"); // conv 5×5 ×16
     press(&mut app, "a");
     // The add list: c jumps to concat, conv1d, conv2d…
-    while !matches!(app.mode, Mode::Add { choice } if layerlab::layer::Kind::iter().nth(choice).map(|k| k.name()) == Some("conv2d"))
+    while !matches!(app.mode(), Mode::Add { choice } if layerlab::layer::Kind::iter().nth(*choice).map(|k| k.name()) == Some("conv2d"))
     {
         press(&mut app, "c");
     }
@@ -455,7 +455,7 @@ fn quitting_with_unsaved_changes_offers_to_save_first() {
     // With no path yet, the path is asked first; Esc there quits nothing.
     let mut fresh = open("lenet");
     press(&mut fresh, "Pqs");
-    assert!(matches!(fresh.mode, Mode::Path { .. }));
+    assert!(matches!(fresh.mode(), Mode::Path { .. }));
     fresh.handle_event(&key(KeyCode::Esc));
     let failed = Err(std::io::Error::other("disk full"));
     assert_eq!(fresh.saved(path, failed, None), None, "nothing waits");
@@ -529,13 +529,13 @@ fn a_letter_jumps_in_every_list_whatever_its_case() {
     let mut app = open("lenet");
     press(&mut app, "x");
     press(&mut app, "K"); // k is a key (up); K reaches Keras
-    let Mode::Export { choice } = app.mode else {
+    let Mode::Export { choice } = app.mode() else {
         panic!("the export list")
     };
-    assert_eq!(choice, 1, "Keras");
+    assert_eq!(*choice, 1, "Keras");
     press(&mut app, "c");
-    let Mode::Export { choice } = app.mode else {
+    let Mode::Export { choice } = app.mode() else {
         panic!("the export list")
     };
-    assert_eq!(choice, 4, "CSV");
+    assert_eq!(*choice, 4, "CSV");
 }

@@ -254,13 +254,13 @@ fn the_explorer_asks_a_printouts_input_shape_then_opens_it() {
     let path = std::path::PathBuf::from(fixture("torch_vgg16.txt"));
     let text = layerlab::tui::importable(&path).expect("a printout");
     app.import_text(path.clone(), text);
-    assert!(matches!(app.mode, Mode::ImportInput { .. }));
+    assert!(matches!(app.mode(), Mode::ImportInput { .. }));
     for c in "3,224,x".chars() {
         app.handle_event(&key(KeyCode::Char(c)));
     }
     app.handle_event(&key(KeyCode::Enter));
     assert!(
-        matches!(app.mode, Mode::ImportInput { .. }),
+        matches!(app.mode(), Mode::ImportInput { .. }),
         "refused in place"
     );
     app.handle_event(&key(KeyCode::Backspace));
@@ -271,12 +271,12 @@ fn the_explorer_asks_a_printouts_input_shape_then_opens_it() {
     assert_eq!(app.handle_event(&key(KeyCode::Enter)), None);
     assert_eq!(app.analysis().totals.params, Some(138_357_544));
     assert_eq!(app.doc().path(), None, "the printout is never written over");
-    let message = app.message.clone().expect("says what it did").text;
+    let message = app.message().expect("says what it did").text.clone();
     assert!(message.contains("138,357,544 parameters"), "{message}");
     // Saving asks for a path, and keeps the notes as comments.
     let effect = app.update(layerlab::tui::keys::Action::Save);
     assert!(!matches!(effect, Some(Effect::Save { .. })), "no path yet");
-    assert!(matches!(app.mode, Mode::Path { .. }), "a path is asked");
+    assert!(matches!(app.mode(), Mode::Path { .. }), "a path is asked");
     let (text, _) = layerlab::file::save_text(app.doc().net(), app.doc().source());
     assert!(
         text.contains("# implied: the map before is 7×7×512"),
@@ -287,7 +287,7 @@ fn the_explorer_asks_a_printouts_input_shape_then_opens_it() {
     let keras = std::path::PathBuf::from(fixture("keras_sequential.json"));
     let text = layerlab::tui::importable(&keras).expect("a Keras model");
     app.import_text(keras, text);
-    assert!(matches!(app.mode, Mode::Table));
+    assert!(matches!(app.mode(), Mode::Table));
     assert_eq!(app.analysis().totals.params, Some(7_106));
 }
 

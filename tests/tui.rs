@@ -225,7 +225,10 @@ fn help_lists_every_key_of_every_keymap() {
     press(&mut app, "g");
     assert!(screen(&draw(&app, 100, 24)).contains("scroll: 1–22 of"));
     press(&mut app, "x");
-    assert!(matches!(app.mode, Mode::Table), "any other key closes help");
+    assert!(
+        matches!(app.mode(), Mode::Table),
+        "any other key closes help"
+    );
 }
 
 #[test]
@@ -240,7 +243,7 @@ fn an_invalid_edit_is_refused_in_place_with_the_reason() {
     let y = row_containing(&buf, "✗ `filters` must be a positive integer");
     assert_eq!(colour_of(&buf, y, "✗").0, Color::Red);
     app.handle_event(&key(KeyCode::Enter));
-    assert!(matches!(app.mode, Mode::Edit(_)), "the form stays open");
+    assert!(matches!(app.mode(), Mode::Edit(_)), "the form stays open");
     assert_eq!(
         app.net().layers[0].filters.get(),
         6,
@@ -251,7 +254,7 @@ fn an_invalid_edit_is_refused_in_place_with_the_reason() {
     app.handle_event(&key(KeyCode::Backspace));
     press(&mut app, "12");
     app.handle_event(&key(KeyCode::Enter));
-    assert!(matches!(app.mode, Mode::Table));
+    assert!(matches!(app.mode(), Mode::Table));
     assert_eq!(app.net().layers[0].filters.get(), 12);
     assert_eq!(app.analysis().rows[0].params, Some(312));
     assert!(screen(&draw(&app, 100, 30)).contains("24×24×12"));
@@ -325,11 +328,11 @@ fn quitting_with_unsaved_changes_asks_first() {
     let text = screen(&draw(&app, 100, 30));
     assert!(text.contains("Quit and lose what is not saved?"), "{text}");
     assert_eq!(press(&mut app, "n"), None, "n stays");
-    assert!(matches!(app.mode, Mode::Table));
+    assert!(matches!(app.mode(), Mode::Table));
     assert_eq!(app.analysis().totals.params, Some(107_786));
     press(&mut app, "q");
     assert_eq!(app.handle_event(&key(KeyCode::Esc)), None, "Esc stays too");
-    assert!(matches!(app.mode, Mode::Table));
+    assert!(matches!(app.mode(), Mode::Table));
     press(&mut app, "q");
     assert_eq!(press(&mut app, "y"), Some(Effect::Quit));
     assert_eq!(
@@ -347,7 +350,7 @@ fn doubling_filters_stops_at_what_a_file_can_hold() {
     let filters = app.net().layers[0].filters.get();
     assert_eq!(filters, 6 << 60, "the last doubling that fits");
     assert_eq!(
-        app.message.as_ref().map(|m| m.text.as_str()),
+        app.message().as_ref().map(|m| m.text.as_str()),
         Some("too many filters: at most 9,223,372,036,854,775,807")
     );
     let text = layerlab::file::to_toml(app.net());
@@ -361,11 +364,11 @@ fn esc_on_the_table_never_quits() {
     for _ in 0..3 {
         assert_eq!(app.handle_event(&key(KeyCode::Esc)), None);
     }
-    assert!(matches!(app.mode, Mode::Table));
+    assert!(matches!(app.mode(), Mode::Table));
     // Esc closes a popup and stays.
     press(&mut app, "?");
     assert_eq!(app.handle_event(&key(KeyCode::Esc)), None);
-    assert!(matches!(app.mode, Mode::Table));
+    assert!(matches!(app.mode(), Mode::Table));
 }
 
 #[test]
@@ -393,11 +396,14 @@ fn an_edit_takes_back_verdicts_on_values_it_changed() {
     app.handle_event(&key(KeyCode::Tab));
     press(&mut app, "2416");
     app.handle_event(&key(KeyCode::Enter));
-    assert_eq!(app.quiz.as_ref().map(|q| (q.right, q.tried)), Some((2, 2)));
+    assert_eq!(
+        app.quiz().as_ref().map(|q| (q.right, q.tried)),
+        Some((2, 2))
+    );
     // Padding every convolution changes layer 3's output (12×12×16) but not
     // its parameters: the shape verdict goes, the count stays.
     press(&mut app, "P");
-    let quiz = app.quiz.as_ref().expect("still quizzing");
+    let quiz = app.quiz().expect("still quizzing");
     assert_eq!((quiz.right, quiz.tried), (1, 1));
     assert!(
         quiz.hides(2, QuizCell::Output),
@@ -414,7 +420,7 @@ fn an_edit_takes_back_verdicts_on_values_it_changed() {
     // Undo brings the old value back, but the verdict stays taken back:
     // it must be answered again.
     press(&mut app, "u");
-    assert!(app.quiz.as_ref().unwrap().hides(2, QuizCell::Output));
+    assert!(app.quiz().as_ref().unwrap().hides(2, QuizCell::Output));
 }
 
 #[test]
@@ -556,12 +562,13 @@ fn saving_over_changes_another_program_made_asks_first() {
 #[test]
 fn the_session_outlives_the_network_opened() {
     let mut app = open("lenet");
-    app.session.theme = &layerlab::tui::theme::MONO;
+    app.session_mut().theme = &layerlab::tui::theme::MONO;
     press(&mut app, "ojj"); // a new empty network, mlp, lenet
     app.handle_event(&key(KeyCode::Enter));
     assert_eq!(app.doc().preset(), Some("lenet"));
     assert_eq!(
-        app.session.theme.name, "mono",
+        app.session().theme.name,
+        "mono",
         "--theme mono and NO_COLOR stay"
     );
     assert!(
@@ -659,6 +666,7 @@ fn a_small_terminal_says_so_instead_of_drawing_garbage() {
 #[test]
 fn a_mouse_click_selects_the_row_under_it() {
     let mut app = open("lenet");
+    app.handle_event(&Event::Resize(100, 30));
     let buf = draw(&app, 100, 30);
     let y = row_starting(&buf, "3  conv");
     app.handle_event(&Event::Mouse(MouseEvent {
@@ -667,14 +675,14 @@ fn a_mouse_click_selects_the_row_under_it() {
         row: y,
         modifiers: KeyModifiers::NONE,
     }));
-    assert_eq!(app.selected, 3);
+    assert_eq!(app.selected(), 3);
     app.handle_event(&Event::Mouse(MouseEvent {
         kind: MouseEventKind::ScrollDown,
         column: 5,
         row: y,
         modifiers: KeyModifiers::NONE,
     }));
-    assert_eq!(app.selected, 4);
+    assert_eq!(app.selected(), 4);
 }
 
 #[test]
@@ -685,7 +693,7 @@ fn a_large_network_scrolls_and_keeps_the_selection_on_screen() {
         net.layers.insert(2, block[1].clone());
     }
     let mut app = App::new(net, None, None);
-    draw(&app, 100, 30);
+    app.handle_event(&Event::Resize(100, 30));
     app.handle_event(&key(KeyCode::End));
     let text = screen(&draw(&app, 100, 30));
     assert!(
@@ -694,7 +702,7 @@ fn a_large_network_scrolls_and_keeps_the_selection_on_screen() {
     );
     app.handle_event(&key(KeyCode::PageUp));
     let text = screen(&draw(&app, 100, 30));
-    assert!(text.contains(&format!("Layer {} ·", app.selected)));
+    assert!(text.contains(&format!("Layer {} ·", app.selected())));
 }
 
 #[test]
@@ -767,7 +775,7 @@ fn a_removed_layer_is_marked_removed_and_the_rows_below_unchanged() {
 fn fixes_on_the_red_row_each_leave_the_network_valid() {
     let mut app = open("lenet-stride2");
     press(&mut app, "jjjjf");
-    let Mode::Fix { fixes, .. } = &app.mode else {
+    let Mode::Fix { fixes, .. } = &app.mode() else {
         panic!("the fix list is open")
     };
     let offered = fixes.clone();
@@ -794,7 +802,10 @@ fn fixes_on_the_red_row_each_leave_the_network_valid() {
     assert_eq!(app.analysis().error_at, Some(3));
     press(&mut app, "k");
     press(&mut app, "f");
-    assert!(matches!(app.mode, Mode::Table), "no fixes for a valid row");
+    assert!(
+        matches!(app.mode(), Mode::Table),
+        "no fixes for a valid row"
+    );
     assert!(screen(&draw(&app, 120, 40)).contains("this one is fine"));
 }
 
@@ -807,7 +818,7 @@ fn resizing_a_window_changes_the_window_and_nothing_else() {
     // The "shrink the window" fix keeps the stride too.
     let mut app = open("lenet-stride2");
     press(&mut app, "jjjjf");
-    let Mode::Fix { fixes, .. } = &app.mode else {
+    let Mode::Fix { fixes, .. } = &app.mode() else {
         panic!("the fix list is open")
     };
     let shrink = fixes
@@ -824,14 +835,14 @@ fn resizing_a_window_changes_the_window_and_nothing_else() {
 fn f_off_the_red_row_says_where_the_fix_is() {
     let mut app = open("lenet-stride2");
     press(&mut app, "Gf");
-    assert!(matches!(app.mode, Mode::Table));
-    let said = &app.message.as_ref().expect("a message").text;
+    assert!(matches!(app.mode(), Mode::Table));
+    let said = &app.message().as_ref().expect("a message").text;
     assert_eq!(
         said,
         "This row only waits for layer 4, which is broken: f on layer 4 fixes it"
     );
     press(&mut app, "gf");
-    let said = &app.message.as_ref().expect("a message").text;
+    let said = &app.message().as_ref().expect("a message").text;
     assert_eq!(
         said,
         "The input 28×28 is too small: every layer fits from 31×31 (] grows it, or f on the red row)"
@@ -839,7 +850,7 @@ fn f_off_the_red_row_says_where_the_fix_is() {
     let mut app = open("lenet");
     press(&mut app, "f");
     assert_eq!(
-        app.message.as_ref().map(|m| m.text.as_str()),
+        app.message().as_ref().map(|m| m.text.as_str()),
         Some("The input is fine: every layer fits from 16×16 up")
     );
 }
@@ -880,7 +891,7 @@ fn every_theme_keeps_the_broken_row_unmistakable() {
         (&LIGHT, Color::Red, Color::Magenta),
         (&MONO, Color::Reset, Color::Reset),
     ] {
-        app.session.theme = theme;
+        app.session_mut().theme = theme;
         let buf = draw(&app, 140, 30);
         let broken = row_starting(&buf, "4  maxpool");
         assert!(
@@ -904,7 +915,7 @@ fn every_theme_keeps_the_broken_row_unmistakable() {
         assert_eq!(colour_of(&buf, warned, "conv").0, yellow, "{}", theme.name);
     }
     // Mono: no colour anywhere on the screen.
-    app.session.theme = &MONO;
+    app.session_mut().theme = &MONO;
     let buf = draw(&app, 140, 30);
     assert!(
         buf.content()
@@ -974,7 +985,7 @@ fn quiz_mode_hides_checks_answers_and_keeps_score() {
     app.handle_event(&key(KeyCode::Enter));
     press(&mut app, "big");
     app.handle_event(&key(KeyCode::Enter));
-    assert!(matches!(app.mode, Mode::Answer(_)));
+    assert!(matches!(app.mode(), Mode::Answer(_)));
     assert!(screen(&draw(&app, 120, 30)).contains("Write the shape as the table does"));
     app.handle_event(&key(KeyCode::Esc));
 
@@ -1063,7 +1074,7 @@ fn the_russian_interface_says_everything_in_russian() {
 
 fn open_in(preset: &str, lang: layerlab::lang::Lang) -> App {
     let mut app = open(preset);
-    app.session.lang = lang;
+    app.session_mut().lang = lang;
     app
 }
 
@@ -1358,7 +1369,7 @@ proptest! {
             if app.handle_event(&event) == Some(Effect::Quit) {
                 break;
             }
-            prop_assert!(app.selected < app.table_len());
+            prop_assert!(app.selected() < app.table_len());
             prop_assert_eq!(app.analysis(), &analyze(app.net()));
             draw(&app, 80, 24);
         }
@@ -1383,8 +1394,8 @@ fn r_wraps_a_layer_in_a_residual_block_and_f_offers_the_projection() {
     assert!(screen(&buf).contains("└ branch 2: identity"));
     // The fixes are tried first and shown with what they lead to.
     press(&mut app, "f");
-    let Mode::Fix { fixes, .. } = &app.mode else {
-        panic!("f opens the fixes: {:?}", app.mode);
+    let Mode::Fix { fixes, .. } = &app.mode() else {
+        panic!("f opens the fixes: {:?}", app.mode());
     };
     assert_eq!(
         fixes[0].what,
@@ -1514,8 +1525,8 @@ fn branches_and_the_layers_in_them_are_added_moved_edited_and_removed_with_undo(
     // Enter edits a nested layer, titled by where it is.
     press(&mut app, "j");
     app.handle_event(&key(KeyCode::Enter));
-    let Mode::Edit(form) = &app.mode else {
-        panic!("Enter edits: {:?}", app.mode);
+    let Mode::Edit(form) = &app.mode() else {
+        panic!("Enter edits: {:?}", app.mode());
     };
     assert!(form.title.contains("3.1.2"), "{}", form.title);
     assert_eq!(form.entries[0].input.value(), "conv2d", "the type, first");
@@ -1582,7 +1593,7 @@ fn v_draws_a_layer_s_window_and_its_receptive_field() {
     );
     insta::assert_snapshot!("picture_lenet_conv1_stride2", strided);
     app.handle_event(&key(KeyCode::Esc));
-    assert!(matches!(app.mode, Mode::Table));
+    assert!(matches!(app.mode(), Mode::Table));
     // The receptive field of LeNet's second conv: 14×14 of the input.
     let mut app = open("lenet");
     press(&mut app, "jjjv");
@@ -2335,7 +2346,7 @@ fn the_wheel_scrolls_the_help_and_moves_through_lists() {
 fn f_on_gpt2_past_its_positions_offers_max_len_and_the_input_it_takes() {
     let mut app = open("gpt2");
     press(&mut app, "]ef");
-    let Mode::Fix { fixes, .. } = &app.mode else {
+    let Mode::Fix { fixes, .. } = &app.mode() else {
         panic!("the fix list is open")
     };
     let what: Vec<&str> = fixes.iter().map(|f| f.what.as_str()).collect();
@@ -2378,7 +2389,7 @@ fn a_unet_at_65_says_on_its_input_row_which_sizes_work_and_f_offers_them() {
         "{text}"
     );
     press(&mut app, "gf");
-    let Mode::Fix { fixes, .. } = &app.mode else {
+    let Mode::Fix { fixes, .. } = &app.mode() else {
         panic!(
             "the input row's fixes are open: {}",
             screen(&draw(&app, 120, 40))
@@ -2431,5 +2442,36 @@ fn slash_in_the_help_finds_the_keys_for_a_word() {
         "all lines again: {text}"
     );
     app.handle_event(&key(KeyCode::Esc));
-    assert!(matches!(app.mode, Mode::Table));
+    assert!(matches!(app.mode(), Mode::Table));
+}
+
+/// A page is what the screen shows at the terminal's size, which comes
+/// with the resize event (nothing is read back from the last frame): PgDn
+/// on a long VGG-16 moves further at 120×50 than at 80×24, and the table keeps
+/// the selection in sight at either size.
+#[test]
+fn a_page_follows_the_terminal_size_the_resize_event_gives() {
+    let mut net = presets::load("vgg16").unwrap();
+    let conv = net.layers[1].clone();
+    net.layers.splice(2..2, std::iter::repeat_n(conv, 100));
+    let mut app = App::new(net, None, None);
+    app.handle_event(&Event::Resize(80, 24));
+    let small = app.page();
+    app.handle_event(&key(KeyCode::PageDown));
+    assert_eq!(app.selected(), small);
+    let text = screen(&draw(&app, 80, 24));
+    assert!(text.contains(&format!("Layer {small} ·")), "{text}");
+    app.handle_event(&Event::Resize(120, 50));
+    app.handle_event(&key(KeyCode::Home));
+    let large = app.page();
+    app.handle_event(&key(KeyCode::PageDown));
+    assert_eq!(app.selected(), large);
+    assert!(large > small + 20, "{large} rows against {small}");
+    // The table scrolled so that the selection is its last row on screen.
+    app.handle_event(&Event::Resize(80, 24));
+    app.handle_event(&key(KeyCode::End));
+    let last = app.selected();
+    assert_eq!(app.scroll() + app.page(), last + 1);
+    let buf = draw(&app, 80, 24);
+    assert!(screen(&buf).contains(&format!("{last}  softmax")));
 }

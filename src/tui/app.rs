@@ -25,7 +25,6 @@ use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
 use ratatui::layout::Rect;
-use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use tui_input::Input;
@@ -171,38 +170,42 @@ pub struct Session {
     pub ascii: bool,
 }
 
+/// The explorer's state. Its fields belong to the explorer (`tui`): the
+/// rest of the program, tests and benches included, reads it through the
+/// methods below and changes it through events and actions.
 pub struct App {
     /// The network, its analysis and history, where it came from.
     doc: Document,
-    pub session: Session,
+    pub(super) session: Session,
     /// 0 is the input row; `i + 1` is layer `i`.
-    pub selected: usize,
-    pub mode: Mode,
-    pub message: Option<Message>,
+    pub(super) selected: usize,
+    pub(super) mode: Mode,
+    pub(super) message: Option<Message>,
     /// The messages said so far, oldest first (at most `HISTORY`): `M`
     /// reads them whole, however long.
-    history: Vec<Message>,
+    pub(super) history: Vec<Message>,
     /// The network pinned with `b`, compared with the current one.
-    pub baseline: Option<Baseline>,
+    pub(super) baseline: Option<Baseline>,
     /// Quiz mode (`Q`): which cells are hidden, and the score.
-    pub quiz: Option<Quiz>,
-    /// First row on screen and the table's last size, kept by the view.
-    pub scroll: Cell<usize>,
-    pub table_area: Cell<Rect>,
-    /// The help's last drawn size: lines on screen, lines hidden.
-    pub help_fit: Cell<(usize, usize)>,
+    pub(super) quiz: Option<Quiz>,
+    /// The table's first row on screen, moved after each event so that the
+    /// selection stays in sight.
+    pub(super) scroll: usize,
+    /// The terminal's size, as the last resize said: what the layout of
+    /// the screen, and so a page of the table, follows.
+    pub(super) size: Rect,
     /// Containers opened or closed against the default (see `tree`).
-    pub toggled: BTreeSet<Vec<usize>>,
+    pub(super) toggled: BTreeSet<Vec<usize>>,
     /// Big networks open with every container folded.
-    pub fold_by_default: bool,
+    pub(super) fold_by_default: bool,
     /// The last search (`/`), which `n` and `N` step through.
-    pub search: Option<String>,
+    pub(super) search: Option<String>,
     /// The network as the open form would make it, shown while it is
     /// typed (see `App::net`).
-    pub preview: Option<Box<(Network, Analysis)>>,
+    pub(super) preview: Option<Box<(Network, Analysis)>>,
     /// What to go on with once a save succeeds (`s` in the unsaved-changes
     /// question): quitting, or the Open list.
-    pub after_save: Option<AfterDiscard>,
+    pub(super) after_save: Option<AfterDiscard>,
 }
 
 impl App {
@@ -234,15 +237,52 @@ impl App {
             mode: Mode::Table,
             message: None,
             history: Vec::new(),
-            scroll: Cell::new(0),
-            table_area: Cell::new(Rect::default()),
-            help_fit: Cell::new((0, usize::MAX)),
+            scroll: 0,
+            size: Rect::new(0, 0, 80, 24),
         }
     }
 
     /// The network, its analysis and where it came from.
     pub fn doc(&self) -> &Document {
         &self.doc
+    }
+
+    /// The theme, language and ASCII mode the app draws and speaks in.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The session, to change how the app looks or speaks.
+    pub fn session_mut(&mut self) -> &mut Session {
+        &mut self.session
+    }
+
+    /// The selected line: 0 is the input row, `i + 1` the tree's line `i`
+    /// (layer `i` in a network without containers).
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    /// Selects the tree's line `line` (0: the input row), as the arrow keys
+    /// would reach it, whether or not it is on screen (a benchmark's start).
+    pub fn select_line(&mut self, line: usize) {
+        self.selected = line;
+        self.follow_selection();
+    }
+
+    /// What has the keyboard: the table, or a popup over it.
+    pub fn mode(&self) -> &Mode {
+        &self.mode
+    }
+
+    /// The message in the footer, until the next key.
+    pub fn message(&self) -> Option<&Message> {
+        self.message.as_ref()
+    }
+
+    /// The quiz, when one is on.
+    pub fn quiz(&self) -> Option<&Quiz> {
+        self.quiz.as_ref()
     }
 
     /// The network on screen: while a form is open, as the form would
@@ -296,15 +336,38 @@ impl App {
         }
     }
 
-    /// Rows the table shows at once (at least one).
+    /// Rows the table shows at once (at least one), on the screen as the
+    /// terminal's size lays it out.
     pub fn page(&self) -> usize {
-        usize::from(self.table_area.get().height)
-            .saturating_sub(1)
-            .max(1)
+        let table = super::view::screen(self, self.size).map_or(0, |s| s.table.height);
+        usize::from(table).saturating_sub(1).max(1)
+    }
+
+    /// The table's first row on screen.
+    pub fn scroll(&self) -> usize {
+        self.scroll
+    }
+
+    /// How many lines the help or message list of `mode` shows, and hides.
+    pub(super) fn popup_fit(&self, mode: &Mode) -> (usize, usize) {
+        super::view::scroll_fit(self, mode, self.size)
+    }
+
+    /// Scrolls the table just enough that the selection is on screen.
+    fn follow_selection(&mut self) {
+        let (page, row) = (self.page(), self.selected_row());
+        if row < self.scroll {
+            self.scroll = row;
+        } else if row >= self.scroll + page {
+            self.scroll = row + 1 - page;
+        }
+        self.scroll = self.scroll.min(self.table_len().saturating_sub(page));
     }
 
     pub fn handle_event(&mut self, event: &Event) -> Option<Effect> {
-        crate::lang::scoped(self.session.lang, || self.handle(event))
+        let effect = crate::lang::scoped(self.session.lang, || self.handle(event));
+        self.follow_selection();
+        effect
     }
 
     fn handle(&mut self, event: &Event) -> Option<Effect> {
@@ -330,13 +393,18 @@ impl App {
                 self.message = None;
                 self.handle_key(key, event)
             }
+            // The page the keys move by follows the terminal's size.
+            Event::Resize(width, height) => {
+                self.size = Rect::new(0, 0, *width, *height);
+                None
+            }
             Event::Paste(_) => {
                 self.type_text(event);
                 None
             }
             // The wheel scrolls the help and the messages, three lines a notch.
             Event::Mouse(m) if matches!(self.mode, Mode::Help { .. } | Mode::Messages { .. }) => {
-                let hidden = self.help_fit.get().1;
+                let hidden = self.popup_fit(&self.mode).1;
                 if let Mode::Help { scroll, .. } | Mode::Messages { scroll } = &mut self.mode {
                     let now = (*scroll).min(hidden);
                     *scroll = match m.kind {
@@ -371,7 +439,8 @@ impl App {
                     MouseEventKind::ScrollUp => self.update(Action::SelectUp),
                     MouseEventKind::ScrollDown => self.update(Action::SelectDown),
                     MouseEventKind::Down(MouseButton::Left) => {
-                        let area = self.table_area.get();
+                        let area = super::view::screen(self, self.size)
+                            .map_or(Rect::default(), |s| s.table);
                         // The first line of the table area is its header.
                         let first = area.y.saturating_add(1);
                         if m.column >= area.x
@@ -379,7 +448,7 @@ impl App {
                             && m.row >= first
                             && m.row < area.bottom()
                         {
-                            let row = self.scroll.get() + usize::from(m.row - first);
+                            let row = self.scroll + usize::from(m.row - first);
                             if row < self.table_len() {
                                 self.select_row(row);
                             }
@@ -431,7 +500,9 @@ impl App {
 
     /// Carries out one action from the key table.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
-        crate::lang::scoped(self.session.lang, || self.act(action))
+        let effect = crate::lang::scoped(self.session.lang, || self.act(action));
+        self.follow_selection();
+        effect
     }
 
     fn act(&mut self, action: Action) -> Option<Effect> {

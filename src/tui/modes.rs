@@ -15,11 +15,15 @@ use tui_input::Input;
 
 impl App {
     /// Where a scrolling popup (the help, the messages) is after `action`.
-    /// The view last drawn says how much fits and how much is hidden; it
-    /// shows as far as there is to show, and past that a key more would
-    /// only have to be taken back.
-    pub(super) fn scrolled(&self, scroll: usize, action: HelpAction) -> usize {
-        let (room, hidden) = self.help_fit.get();
+    /// The screen, as the terminal's size lays it out, says how much fits
+    /// and how much is hidden; it shows as far as there is to show, and
+    /// past that a key more would only have to be taken back.
+    pub(super) fn scrolled(&self, mode: &Mode, action: HelpAction) -> usize {
+        let (room, hidden) = self.popup_fit(mode);
+        let scroll = match mode {
+            Mode::Help { scroll, .. } | Mode::Messages { scroll } => *scroll,
+            _ => 0,
+        };
         let scroll = scroll.min(hidden);
         let scroll = match action {
             HelpAction::ScrollDown => scroll.saturating_add(1),
@@ -38,6 +42,10 @@ impl App {
     /// and page keys scroll either way.
     fn help_key(&mut self, scroll: usize, find: Option<String>, key: &KeyEvent) {
         let action = keys::action_in(keys::HELP_KEYS, key);
+        let was = Mode::Help {
+            scroll,
+            find: find.clone(),
+        };
         let Some(mut text) = find else {
             self.mode = match action {
                 Some(HelpAction::Find) => Mode::Help {
@@ -45,7 +53,7 @@ impl App {
                     find: Some(String::new()),
                 },
                 Some(a) => Mode::Help {
-                    scroll: self.scrolled(scroll, a),
+                    scroll: self.scrolled(&was, a),
                     find: None,
                 },
                 // Any other key closes the help.
@@ -64,7 +72,7 @@ impl App {
             }
             KeyCode::Esc => (0, None),
             _ => match action {
-                Some(a) => (self.scrolled(scroll, a), Some(text)),
+                Some(a) => (self.scrolled(&was, a), Some(text)),
                 None => (scroll, Some(text)),
             },
         };
@@ -92,7 +100,7 @@ impl App {
             // The messages scroll as the help does.
             Mode::Messages { scroll } => {
                 if let Some(action) = keys::action_in(keys::HELP_KEYS, key) {
-                    let scroll = self.scrolled(scroll, action);
+                    let scroll = self.scrolled(&Mode::Messages { scroll }, action);
                     self.mode = Mode::Messages { scroll };
                 }
             }

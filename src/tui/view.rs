@@ -11,6 +11,7 @@ use super::whatif::EXPORTS;
 use crate::tui::quiz::QuizCell;
 
 pub(super) mod memory;
+pub use popups::scroll_fit;
 pub mod picture;
 mod popups;
 mod table;
@@ -60,10 +61,25 @@ impl Widget for &App {
     }
 }
 
-fn draw(app: &App, area: Rect, buf: &mut Buffer) {
+/// Where the parts of the screen go for `app` on `area`, with what the
+/// detail pane and the footer's message hold: what a frame draws, and what
+/// the keys that page and the mouse read (`App::page`), so that nothing
+/// drawn has to be remembered.
+pub struct Screen {
+    pub header: Rect,
+    /// The table, its header row included.
+    pub table: Rect,
+    pub detail: Rect,
+    pub footer: Rect,
+    title: String,
+    lines: Vec<Line<'static>>,
+    message: Option<Vec<Line<'static>>>,
+}
+
+/// `None` on a terminal too small for the app.
+pub fn screen(app: &App, area: Rect) -> Option<Screen> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(app.session.theme, area, buf);
-        return;
+        return None;
     }
     // The detail pane grows to hold every line of its explanation, wrapped,
     // as far as the table keeps a few rows.
@@ -93,15 +109,44 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         .max(3);
     let needed = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let detail_height = needed.clamp(DETAIL_HEIGHT.min(most), most);
-    let [header, table, detail_area, footer] = Layout::vertical([
+    let [header, table, detail, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(detail_height),
         Constraint::Length(footer_height),
     ])
     .areas(area);
+    Some(Screen {
+        header,
+        table: table.inner(Margin::new(1, 0)),
+        detail,
+        footer,
+        title,
+        lines,
+        message,
+    })
+}
+
+fn draw(app: &App, area: Rect, buf: &mut Buffer) {
+    let Some(Screen {
+        header,
+        table,
+        detail: detail_area,
+        footer,
+        title,
+        lines,
+        message,
+    }) = screen(app, area)
+    else {
+        too_small(app.session.theme, area, buf);
+        return;
+    };
+    let form = match &app.mode {
+        Mode::Edit(form) => Some(form),
+        _ => None,
+    };
     render_header(app, header, buf);
-    table::render(app, table.inner(Margin::new(1, 0)), buf);
+    table::render(app, table, buf);
     match form {
         Some(form) => {
             let previewing = app.preview.is_some();
@@ -123,12 +168,8 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             };
             picture::render(app, view, over, buf);
         }
-        Mode::Help { scroll, find } => {
-            popups::render_help(t, *scroll, find.as_deref(), &app.help_fit, area, buf)
-        }
-        Mode::Messages { scroll } => {
-            popups::render_messages(t, app.messages(), *scroll, &app.help_fit, area, buf)
-        }
+        Mode::Help { scroll, find } => popups::render_help(t, *scroll, find.as_deref(), area, buf),
+        Mode::Messages { scroll } => popups::render_messages(t, app.messages(), *scroll, area, buf),
         Mode::Memory(fits) => memory::render(app, fits, t, area, buf),
         Mode::Add { choice } => {
             let items = Kind::iter().map(|k| (k.name().to_string(), k.description().to_string()));

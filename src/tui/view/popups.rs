@@ -1,7 +1,7 @@
 //! The popups over the table: help, lists, the editing form, the path
 //! prompt, the unsaved-changes question and the fixes.
 
-use super::super::app::AfterDiscard;
+use super::super::app::{AfterDiscard, App, Mode};
 use super::super::form::Form;
 use super::super::keys::{self, ConfirmAction, FormAction, KEYS, ListAction};
 use super::super::quiz::{AnswerForm, QuizCell};
@@ -62,14 +62,9 @@ fn entries<A>(map: &[keys::Binding<A>]) -> Vec<(&'static str, String)> {
     map.iter().map(|b| (b.label, b.describe())).collect()
 }
 
-pub fn render_help(
-    t: &Theme,
-    scroll: usize,
-    find: Option<&str>,
-    fit: &std::cell::Cell<(usize, usize)>,
-    area: Rect,
-    buf: &mut Buffer,
-) {
+/// The help's lines (those holding `find`, when it finds), its width and
+/// its title.
+fn help_text(t: &Theme, find: Option<&str>) -> (Vec<Line<'static>>, u16, String) {
     let key_width = (KEYS.iter().map(|b| b.label))
         .chain(keys::LIST_KEYS.iter().map(|b| b.label))
         .chain(keys::FORM_KEYS.iter().map(|b| b.label))
@@ -77,7 +72,7 @@ pub fn render_help(
         .max()
         .unwrap_or(0)
         + 2;
-    let mut lines: Vec<Line> = KEYS
+    let mut lines: Vec<Line<'static>> = KEYS
         .iter()
         .map(|b| {
             Line::from(vec![
@@ -123,7 +118,36 @@ pub fn render_help(
         }
         None => t!("popups-keys"),
     };
-    scrolling(t, &title, width, lines, scroll, fit, area, buf);
+    (lines, width, title)
+}
+
+pub fn render_help(t: &Theme, scroll: usize, find: Option<&str>, area: Rect, buf: &mut Buffer) {
+    let (lines, width, title) = help_text(t, find);
+    scrolling(t, &title, width, lines, scroll, area, buf);
+}
+
+/// How many of a scrolling popup's lines show on `area`, and how many are
+/// hidden: the help's or the messages', as `mode` has them (the keys that
+/// scroll them go by it while the mode is out of the app); 0 for others.
+pub fn scroll_fit(app: &App, mode: &Mode, area: Rect) -> (usize, usize) {
+    let t = app.session.theme;
+    let lines = match mode {
+        Mode::Help { find, .. } => help_text(t, find.as_deref()).0.len(),
+        Mode::Messages { .. } => message_text(t, app.messages(), area).0.len(),
+        _ => 0,
+    };
+    fit(lines, area)
+}
+
+/// Of `lines` in a popup as tall as they are or as `area` lets it be: how
+/// many show, and how many are hidden.
+fn fit(lines: usize, area: Rect) -> (usize, usize) {
+    let height = u16::try_from(lines)
+        .unwrap_or(u16::MAX)
+        .saturating_add(2)
+        .min(area.height);
+    let room = usize::from(height.saturating_sub(2));
+    (room, lines.saturating_sub(room))
 }
 
 /// Every message of the session (`M`), oldest first, each wrapped in full;
@@ -132,10 +156,20 @@ pub fn render_messages(
     t: &Theme,
     messages: &[crate::tui::app::Message],
     scroll: usize,
-    fit: &std::cell::Cell<(usize, usize)>,
     area: Rect,
     buf: &mut Buffer,
 ) {
+    let (lines, width) = message_text(t, messages, area);
+    let title = t!("popups-messages", n = messages.len().to_string());
+    scrolling(t, &title, width, lines, scroll, area, buf);
+}
+
+/// The messages wrapped to the popup's width on `area`, and that width.
+fn message_text(
+    t: &Theme,
+    messages: &[crate::tui::app::Message],
+    area: Rect,
+) -> (Vec<Line<'static>>, u16) {
     let width = area.width.saturating_sub(4).min(110);
     let room = usize::from(width.saturating_sub(3));
     let mut lines = Vec::new();
@@ -144,21 +178,17 @@ pub fn render_messages(
         let line = Line::from(vec![Span::raw(" • "), Span::styled(m.text.clone(), style)]);
         lines.extend(super::wrapped(vec![line], room));
     }
-    let title = t!("popups-messages", n = messages.len().to_string());
-    scrolling(t, &title, width, lines, scroll, fit, area, buf);
+    (lines, width)
 }
 
 /// A popup of `lines`, as tall as they are or as the screen lets it be,
-/// scrolled down by `scroll` lines; `fit` keeps how many show and how many
-/// are hidden, for the keys that scroll it.
-#[allow(clippy::too_many_arguments)]
+/// scrolled down by `scroll` lines (see `fit`).
 fn scrolling(
     t: &Theme,
     title: &str,
     width: u16,
     lines: Vec<Line>,
     scroll: usize,
-    fit: &std::cell::Cell<(usize, usize)>,
     area: Rect,
     buf: &mut Buffer,
 ) {
@@ -166,9 +196,7 @@ fn scrolling(
         .unwrap_or(u16::MAX)
         .saturating_add(2);
     let inner = popup(t, title, width, height, area, buf);
-    let room = usize::from(inner.height);
-    let hidden = lines.len().saturating_sub(room);
-    fit.set((room, hidden));
+    let (room, hidden) = fit(lines.len(), area);
     let scroll = scroll.min(hidden);
     if hidden > 0 {
         let more = format!(

@@ -43,23 +43,22 @@ struct Shown {
     remark: String,
 }
 
-/// Keeps the selection on screen, remembering where the table was scrolled.
+/// The first row on screen: where the app scrolled the table, unless this
+/// frame's area (one the app has not been told of yet) would leave the
+/// selection out of sight.
 fn scroll_to_selection(app: &App, visible: usize) -> usize {
     let selected = app.selected_row();
-    let mut top = app.scroll.get();
+    let mut top = app.scroll();
     if selected < top {
         top = selected;
     } else if selected >= top + visible {
         top = selected + 1 - visible;
     }
-    top = top.min(app.table_len().saturating_sub(visible));
-    app.scroll.set(top);
-    top
+    top.min(app.table_len().saturating_sub(visible))
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.session.theme;
-    app.table_area.set(area);
     let visible = usize::from(area.height).saturating_sub(1).max(1);
     let top = scroll_to_selection(app, visible);
     let end = (top + visible).min(app.table_len());
