@@ -28,6 +28,8 @@ fn pressing(c: &mut Criterion, name: &str, mut app: App, select: usize, keys: [c
 /// Sends the two `events` in turn, drawing a frame of `size` after each.
 fn events(c: &mut Criterion, name: &str, mut app: App, events: [Event; 2], size: (u16, u16)) {
     let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("test terminal");
+    // The app lays its pages out for the terminal it is told of.
+    app.handle_event(&Event::Resize(size.0, size.1));
     let mut first = true;
     c.bench_function(name, |b| {
         b.iter(|| {

@@ -430,6 +430,93 @@ impl Kind {
     }
 }
 
+/// A layer's `Extra`, shared with other layers until one changes it: most
+/// layers never set these (a ReLU, a convolution), and a 100,000-layer
+/// network then holds one copy of their defaults, not 100,000 (256 bytes
+/// each). Reads see the settings; a write copies them first, for this
+/// layer alone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shared(std::sync::Arc<Extra>);
+
+impl Default for Shared {
+    fn default() -> Shared {
+        static DEFAULTS: std::sync::LazyLock<std::sync::Arc<Extra>> =
+            std::sync::LazyLock::new(|| std::sync::Arc::new(Extra::defaults()));
+        Shared(std::sync::Arc::clone(&DEFAULTS))
+    }
+}
+
+impl From<Extra> for Shared {
+    fn from(extra: Extra) -> Shared {
+        Shared(std::sync::Arc::new(extra))
+    }
+}
+
+impl std::ops::Deref for Shared {
+    type Target = Extra;
+    fn deref(&self) -> &Extra {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Shared {
+    fn deref_mut(&mut self) -> &mut Extra {
+        std::sync::Arc::make_mut(&mut self.0)
+    }
+}
+
+impl Extra {
+    /// What a new layer starts with.
+    fn defaults() -> Extra {
+        let size = |n: u64| Size::new(n).unwrap_or(Size::ONE);
+        Extra {
+            depth: Depth {
+                kernel: 3,
+                stride: None,
+                padding: 0,
+                dilation: 1,
+            },
+            vocab: Size::new(1000).unwrap_or(Size::ONE),
+            dim: Size::new(64).unwrap_or(Size::ONE),
+            max_len: Size::new(512).unwrap_or(Size::ONE),
+            types: 0,
+            heads: Size::new(8).unwrap_or(Size::ONE),
+            causal: false,
+            ff: Size::new(2048).unwrap_or(Size::ONE),
+            hidden: Size::new(128).unwrap_or(Size::ONE),
+            num_layers: Size::ONE,
+            bidirectional: false,
+            tied: false,
+            slope: 0.01,
+            tanh: false,
+            per_channel: false,
+            affine: true,
+            over_channels: false,
+            kv_heads: None,
+            head_dim: None,
+            out_bias: None,
+            qk_norm: false,
+            rope: false,
+            window: None,
+            experts: size(8),
+            top_k: 2,
+            gated: true,
+            shared_experts: 0,
+            height: size(1),
+            width: size(1),
+            tokens: Size::ONE,
+            factor: size(2),
+            start: 0,
+            end: 1,
+            state: size(16),
+            conv: size(4),
+            expand: size(2),
+            dt_rank: None,
+            shared: false,
+        }
+    }
+}
+
 /// One layer with all its settings. Fields its kind does not take keep their
 /// defaults and are ignored, so changing a layer's kind never loses a value.
 #[derive(Clone, Debug, PartialEq)]
@@ -463,7 +550,7 @@ pub struct Layer {
     /// The settings only sequence, recurrent and 3-D kinds read, boxed:
     /// most layers never look at them, and every keystroke reads every
     /// layer of a 100,000-layer network.
-    pub extra: Box<Extra>,
+    pub extra: Shared,
     /// What a container holds: a merge's branches (an empty branch is the
     /// identity), or a block's layers as its one branch.
     pub branches: Vec<Vec<Layer>>,
@@ -473,7 +560,6 @@ impl Layer {
     /// A layer of this kind with sensible settings for the "add" command
     /// (its family may change the shared defaults below).
     pub fn new(kind: Kind) -> Layer {
-        let size = |n: u64| Size::new(n).unwrap_or(Size::ONE);
         let mut layer = Layer {
             kind,
             filters: Size::new(16).unwrap_or(Size::ONE),
@@ -499,51 +585,7 @@ impl Layer {
             },
             name: None,
             repeat: Size::ONE,
-            extra: Box::new(Extra {
-                depth: Depth {
-                    kernel: 3,
-                    stride: None,
-                    padding: 0,
-                    dilation: 1,
-                },
-                vocab: Size::new(1000).unwrap_or(Size::ONE),
-                dim: Size::new(64).unwrap_or(Size::ONE),
-                max_len: Size::new(512).unwrap_or(Size::ONE),
-                types: 0,
-                heads: Size::new(8).unwrap_or(Size::ONE),
-                causal: false,
-                ff: Size::new(2048).unwrap_or(Size::ONE),
-                hidden: Size::new(128).unwrap_or(Size::ONE),
-                num_layers: Size::ONE,
-                bidirectional: false,
-                tied: false,
-                slope: 0.01,
-                tanh: false,
-                per_channel: false,
-                affine: true,
-                over_channels: false,
-                kv_heads: None,
-                head_dim: None,
-                out_bias: None,
-                qk_norm: false,
-                rope: false,
-                window: None,
-                experts: size(8),
-                top_k: 2,
-                gated: true,
-                shared_experts: 0,
-                height: size(1),
-                width: size(1),
-                tokens: Size::ONE,
-                factor: size(2),
-                start: 0,
-                end: 1,
-                state: size(16),
-                conv: size(4),
-                expand: size(2),
-                dt_rank: None,
-                shared: false,
-            }),
+            extra: Shared::default(),
             branches: Vec::new(),
         };
         crate::family::of(kind).defaults(&mut layer);

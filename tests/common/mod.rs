@@ -7,7 +7,9 @@
 #[allow(dead_code)]
 pub mod names;
 
-use layerlab::layer::{Activation, Depth, Extra, Hw, Kind, Layer, Padding, Sides, UpsampleMode};
+use layerlab::layer::{
+    Activation, Depth, Extra, Hw, Kind, Layer, Padding, Shared, Sides, UpsampleMode,
+};
 use layerlab::memory::Budget;
 use layerlab::network::{Kernels, Network, Shape};
 use layerlab::size::Size;
@@ -113,8 +115,8 @@ pub fn layer() -> impl Strategy<Value = Layer> {
 /// A layer of one of `kinds` with random settings (and nothing inside).
 fn setting_layer(kinds: BoxedStrategy<Kind>) -> impl Strategy<Value = Layer> {
     (older_settings(kinds), modern_settings()).prop_map(|(mut layer, modern)| {
-        let old = *layer.extra;
-        layer.extra = Box::new(Extra {
+        let old = (*layer.extra).clone();
+        *layer.extra = Extra {
             depth: old.depth,
             vocab: old.vocab,
             dim: old.dim,
@@ -128,7 +130,7 @@ fn setting_layer(kinds: BoxedStrategy<Kind>) -> impl Strategy<Value = Layer> {
             bidirectional: old.bidirectional,
             tied: old.tied,
             ..modern
-        });
+        };
         layer
     })
 }
@@ -254,7 +256,7 @@ fn older_settings(kinds: BoxedStrategy<Kind>) -> impl Strategy<Value = Layer> {
                     (dk, ds, dp, dd),
                 ),
             )| Layer {
-                extra: Box::new(Extra {
+                extra: Shared::from(Extra {
                     depth: Depth {
                         kernel: dk,
                         stride: ds,
