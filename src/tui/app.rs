@@ -365,9 +365,20 @@ impl App {
     }
 
     pub fn handle_event(&mut self, event: &Event) -> Option<Effect> {
+        let before = (self.selected, self.size);
         let effect = crate::lang::scoped(self.session.lang, || self.handle(event));
-        self.follow_selection();
+        self.follow_if_moved(before);
         effect
+    }
+
+    /// Scrolls to the selection when it, or the terminal, changed: laying
+    /// out the screen costs a tenth of a keystroke on a large network, and
+    /// an edit that leaves the selection where it was scrolls nothing (the
+    /// frame keeps the selection in sight if the detail pane grew).
+    fn follow_if_moved(&mut self, before: (usize, Rect)) {
+        if (self.selected, self.size) != before {
+            self.follow_selection();
+        }
     }
 
     fn handle(&mut self, event: &Event) -> Option<Effect> {
@@ -500,8 +511,9 @@ impl App {
 
     /// Carries out one action from the key table.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
+        let before = (self.selected, self.size);
         let effect = crate::lang::scoped(self.session.lang, || self.act(action));
-        self.follow_selection();
+        self.follow_if_moved(before);
         effect
     }
 
