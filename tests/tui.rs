@@ -2475,3 +2475,40 @@ fn a_page_follows_the_terminal_size_the_resize_event_gives() {
     let buf = draw(&app, 80, 24);
     assert!(screen(&buf).contains(&format!("{last}  softmax")));
 }
+
+/// In a list, a click chooses the entry under it and a second click takes
+/// it, wherever the list is scrolled to.
+#[test]
+fn a_click_in_a_list_chooses_and_a_second_takes() {
+    let mut app = open("lenet");
+    app.handle_event(&Event::Resize(100, 30));
+    press(&mut app, "a");
+    let click = |app: &mut App, column: u16, row: u16| {
+        app.handle_event(&Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        }));
+    };
+    let buf = draw(&app, 100, 30);
+    let y = row_containing(&buf, " maxpool ");
+    let column = (0..99u16)
+        .find(|&c| buf[(c, y)].symbol() == "m" && buf[(c + 1, y)].symbol() == "a")
+        .expect("maxpool's cell");
+    click(&mut app, column, y);
+    let Mode::Add { choice } = app.mode() else {
+        panic!("the list stays open")
+    };
+    assert_eq!(
+        layerlab::layer::Kind::iter().nth(*choice).unwrap().name(),
+        "maxpool"
+    );
+    click(&mut app, column, y);
+    assert!(matches!(app.mode(), Mode::Table), "taken");
+    assert_eq!(app.net().layers[0].kind.name(), "maxpool");
+    // A click outside the entries does nothing.
+    press(&mut app, "a");
+    click(&mut app, 0, 0);
+    assert!(matches!(app.mode(), Mode::Add { .. }));
+}

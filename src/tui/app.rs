@@ -426,6 +426,37 @@ impl App {
                 }
                 None
             }
+            // A click on a list's entry chooses it; on the chosen one, takes it.
+            Event::Mouse(m)
+                if m.kind == MouseEventKind::Down(MouseButton::Left)
+                    && matches!(
+                        self.mode,
+                        Mode::Add { .. } | Mode::Open { .. } | Mode::Export { .. }
+                    ) =>
+            {
+                let (len, choice) = match &self.mode {
+                    Mode::Add { choice } => (Kind::iter().count(), *choice),
+                    Mode::Open { choice, files } => {
+                        (super::modes::open_entries(files).len(), *choice)
+                    }
+                    Mode::Export { choice } => (super::whatif::EXPORTS.len(), *choice),
+                    _ => return None,
+                };
+                let at = super::view::list_entry_at(len, choice, self.size, m.column, m.row)?;
+                let code = if at == choice {
+                    KeyCode::Enter
+                } else {
+                    match &mut self.mode {
+                        Mode::Add { choice }
+                        | Mode::Open { choice, .. }
+                        | Mode::Export { choice } => *choice = at,
+                        _ => {}
+                    }
+                    return None;
+                };
+                let enter = KeyEvent::new(code, KeyModifiers::NONE);
+                self.handle_key(&enter, &Event::Key(enter))
+            }
             // In the lists and the form a notch is ↑ or ↓.
             Event::Mouse(m)
                 if matches!(

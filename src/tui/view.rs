@@ -11,7 +11,7 @@ use super::whatif::EXPORTS;
 use crate::tui::quiz::QuizCell;
 
 pub(super) mod memory;
-pub use popups::scroll_fit;
+pub use popups::{list_entry_at, scroll_fit};
 pub mod picture;
 mod popups;
 mod table;

@@ -22,12 +22,7 @@ pub fn popup(
     area: Rect,
     buf: &mut Buffer,
 ) -> Rect {
-    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
-        .flex(Flex::Center)
-        .areas(area);
-    let [r] = Layout::horizontal([Constraint::Length(width.min(area.width))])
-        .flex(Flex::Center)
-        .areas(v);
+    let r = centred(width, height, area);
     Clear.render(r, buf);
     let block = Block::bordered()
         .border_style(t.border)
@@ -35,6 +30,17 @@ pub fn popup(
     let inner = block.inner(r);
     block.render(r, buf);
     inner
+}
+
+/// Where a popup of `width` × `height` goes on `area`: in the middle.
+fn centred(width: u16, height: u16, area: Rect) -> Rect {
+    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [r] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(v);
+    r
 }
 
 /// A popup of `lines` with a blank line and the key hint under them, as
@@ -220,6 +226,40 @@ fn scrolling(
     Paragraph::new(shown).render(inner, buf);
 }
 
+const LIST_WIDTH: u16 = 76;
+
+/// The first of `len` entries a list shows on `area` with `choice` chosen,
+/// and how many it shows: as many as the screen holds (borders, a blank
+/// line and the hint take four rows), scrolled so the choice is always in
+/// sight: 36 kinds of layer do not fit on a 24-line terminal.
+fn list_window(len: usize, choice: usize, area: Rect) -> (usize, usize) {
+    let room = usize::from(area.height.saturating_sub(4)).max(1);
+    let start = (choice + 1)
+        .saturating_sub(room)
+        .min(len.saturating_sub(room));
+    (start, room)
+}
+
+/// The entry of a list of `len` (with `choice` chosen, drawn on `area`)
+/// under the mouse at `column`, `row`.
+pub fn list_entry_at(
+    len: usize,
+    choice: usize,
+    area: Rect,
+    column: u16,
+    row: u16,
+) -> Option<usize> {
+    let (start, room) = list_window(len, choice, area);
+    let shown = len.saturating_sub(start).min(room);
+    let height = u16::try_from(shown + 2)
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let inner = Block::bordered().inner(centred(LIST_WIDTH, height, area));
+    let inside = column >= inner.x && column < inner.right() && row >= inner.y;
+    let line = usize::from(row.checked_sub(inner.y)?);
+    (inside && line < shown).then_some(start + line)
+}
+
 pub fn render_list(
     t: &Theme,
     title: &str,
@@ -234,13 +274,7 @@ pub fn render_list(
         .max()
         .unwrap_or(0)
         + 2;
-    // As many items as the screen holds (borders, a blank line and the hint
-    // take four rows), scrolled so the choice is always in sight: 36 kinds
-    // of layer do not fit on a 24-line terminal.
-    let room = usize::from(area.height.saturating_sub(4)).max(1);
-    let start = (choice + 1)
-        .saturating_sub(room)
-        .min(items.len().saturating_sub(room));
+    let (start, room) = list_window(items.len(), choice, area);
     let lines: Vec<Line> = items
         .into_iter()
         .enumerate()
@@ -265,7 +299,7 @@ pub fn render_list(
             (ListAction::Cancel, "word-cancel"),
         ],
     );
-    boxed(t, title, 76, lines, &hint, area, buf);
+    boxed(t, title, LIST_WIDTH, lines, &hint, area, buf);
 }
 
 /// A text box's line: the text with the cursor shown as a reversed cell.
