@@ -1,5 +1,5 @@
-//! How long the engine takes on very large networks, and reading and
-//! printing a 100,000-layer file in each format.
+//! How long the engine takes on very large networks, drawing a thousand
+//! layers, and reading and printing a 100,000-layer file in each format.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 mod common;
@@ -21,6 +21,22 @@ fn bench(c: &mut Criterion) {
     c.bench_function("analyze 1,000 residual blocks (10,000 layers)", |b| {
         b.iter(|| analyze(black_box(&residual)))
     });
+
+    // The drawing (`export --to svg`) of a thousand layers, and of a
+    // thousand in a hundred residual blocks.
+    let options = layerlab::diagram::Options::default();
+    for (name, net) in [
+        ("svg of 1,000 layers", common::deep_network(1_000)),
+        (
+            "svg of 100 residual blocks (1,000 layers)",
+            common::residual_network(100),
+        ),
+    ] {
+        let analysis = analyze(&net);
+        c.bench_function(name, |b| {
+            b.iter(|| layerlab::diagram::svg(black_box(&net), &analysis, &options))
+        });
+    }
 
     let huge = common::deep_network(100_000);
     let text = layerlab::file::to_toml(&huge);

@@ -158,12 +158,18 @@ enum Command {
     Export {
         #[command(flatten)]
         source: Source,
-        /// The framework to write code for.
+        /// What to write: PyTorch or Keras code, or an SVG drawing of the network.
         #[arg(long, value_enum)]
-        to: Framework,
+        to: Target,
         /// Write the module to this file instead of printing it.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// The drawing's width in pixels (its height follows, about 16:9).
+        #[arg(long, value_name = "PIXELS", default_value_t = 1600, value_parser = clap::value_parser!(u32).range(200..=20000))]
+        width: u32,
+        /// The drawing's colours: light (the default, for slides and paper), dark or mono.
+        #[arg(long, value_enum)]
+        theme: Option<ThemeName>,
     },
     /// Read a PyTorch printout (print(model)) or a Keras model.to_json() file (or .keras) and write it as a layerlab file.
     Import {
@@ -265,8 +271,29 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
             budget,
         }) => summary_command(&settings, &source, format, input, &memory, budget),
         Some(Command::Presets) => emit(&presets_table()),
-        Some(Command::Export { source, to, output }) => {
-            export_command(&settings, &source, to, output.as_deref())
+        Some(Command::Export {
+            source,
+            to: Target::Svg,
+            output,
+            width,
+            theme,
+        }) => {
+            let look = match theme.or(settings.theme) {
+                Some(ThemeName::Dark) => crate::diagram::Look::Dark,
+                Some(ThemeName::Mono) => crate::diagram::Look::Mono,
+                Some(ThemeName::Light) | None => crate::diagram::Look::Light,
+            };
+            let options = crate::diagram::Options { look, width };
+            draw_command(&settings, &source, &options, output.as_deref())
+        }
+        Some(Command::Export {
+            source, to, output, ..
+        }) => {
+            let framework = match to {
+                Target::Keras => Framework::Keras,
+                _ => Framework::Pytorch,
+            };
+            export_command(&settings, &source, framework, output.as_deref())
         }
         Some(Command::Diff {
             files,
@@ -415,6 +442,35 @@ fn export_command(
             "cli-wrote-shown-name-module",
             shown = shown.to_string(),
             name = name.to_string()
+        )
+    );
+    ExitCode::SUCCESS
+}
+
+/// `export --to svg`: the drawing, to stdout or `output`. A broken network
+/// is drawn too, up to its red layer.
+fn draw_command(
+    settings: &Config,
+    source: &Source,
+    options: &crate::diagram::Options,
+    output: Option<&std::path::Path>,
+) -> ExitCode {
+    let Some((net, _)) = network_for(settings, source, false) else {
+        return ExitCode::from(2);
+    };
+    let svg = crate::diagram::svg(&net, &analyze(&net), options);
+    let Some(path) = output else {
+        return emit(&svg);
+    };
+    if !write_output(path, svg.as_bytes()) {
+        return ExitCode::FAILURE;
+    }
+    eprintln!(
+        "{}",
+        t!(
+            "cli-wrote-drawing",
+            shown = shown_path(path),
+            width = options.width.to_string()
         )
     );
     ExitCode::SUCCESS
@@ -884,4 +940,12 @@ fn presets_table() -> String {
         out.push('\n');
     }
     out
+}
+
+/// What `export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Target {
+    Pytorch,
+    Keras,
+    Svg,
 }

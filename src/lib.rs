@@ -17,6 +17,7 @@ pub mod ascii;
 pub mod cli;
 pub mod compare;
 pub mod config;
+pub mod diagram;
 pub mod engine;
 pub mod explain;
 pub mod export;

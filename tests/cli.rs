@@ -1387,3 +1387,37 @@ fn columns_align_by_display_width() {
     assert_eq!(column(block, "28×28×1"), at, "{out}");
     assert_eq!(column(flat, "784"), at, "{out}");
 }
+
+/// `export --to svg` prints the drawing or writes it with -o, in the theme
+/// asked for; a width no slide has is refused by clap with the range.
+#[test]
+fn export_to_svg_draws_the_network() {
+    let out = layerlab()
+        .args(["export", "--preset", "lenet-stride2", "--to", "svg"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let svg = String::from_utf8(out.stdout).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    assert!(svg.contains("✗ input 1×1 is smaller than the 2×2 pooling window"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("net.svg");
+    layerlab()
+        .args([
+            "export", "--preset", "lenet", "--to", "svg", "--theme", "dark", "--width", "1200",
+            "-o",
+        ])
+        .arg(&path)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("(the drawing, 1200 pixels wide)"));
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains(r##"fill="#1e1e1e""##) && written.contains(r#"width="1200""#));
+    layerlab()
+        .args([
+            "export", "--preset", "lenet", "--to", "svg", "--width", "10",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("200..=20000"));
+}

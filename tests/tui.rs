@@ -1027,6 +1027,21 @@ fn x_exports_beside_the_architecture_file_and_says_where() {
     assert_eq!(path, std::path::PathBuf::from("lenet.tex"));
     assert!(contents.starts_with("% LeNet"));
 
+    // The drawing, in the session's theme: the dark explorer draws dark.
+    let mut app = open("lenet");
+    press(&mut app, "x");
+    assert!(screen(&draw(&app, 100, 30)).contains("SVG"));
+    app.handle_event(&key(KeyCode::End));
+    let Some(Effect::Write { path, contents, .. }) = app.handle_event(&key(KeyCode::Enter)) else {
+        panic!("the drawing is written")
+    };
+    assert_eq!(path, std::path::PathBuf::from("lenet.svg"));
+    assert!(contents.starts_with("<svg") && contents.contains("LeNet — 44,426 parameters"));
+    assert!(
+        contents.contains(r##"fill="#1e1e1e""##),
+        "dark, as the explorer"
+    );
+
     // What cannot be exported is refused in place, with the reason.
     press(&mut app, "c");
     press(&mut app, "x");
@@ -1245,6 +1260,7 @@ fn no_english_prose_on_any_russian_screen() {
         "Keras",
         "LaTeX",
         "CSV",
+        "SVG",
         "Markdown",
         "MAC",
         "MACs",

@@ -307,18 +307,21 @@ impl App {
 }
 
 /// What `x` can write, in the order its list shows them.
-pub const EXPORTS: [ExportKind; 5] = [
+pub const EXPORTS: [ExportKind; 6] = [
     ExportKind::Code(Framework::Pytorch),
     ExportKind::Code(Framework::Keras),
     ExportKind::Table(Format::Markdown),
     ExportKind::Table(Format::Latex),
     ExportKind::Table(Format::Csv),
+    ExportKind::Drawing,
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportKind {
     Code(Framework),
     Table(Format),
+    /// The network drawn, in the session's theme and language (SVG).
+    Drawing,
 }
 
 impl ExportKind {
@@ -334,6 +337,7 @@ impl ExportKind {
             ExportKind::Table(Format::Latex) => ("LaTeX", t!("whatif-the-table-as-a-tabular")),
             ExportKind::Table(Format::Csv) => ("CSV", t!("whatif-the-table-for-a-spreadsheet")),
             ExportKind::Table(_) => ("Markdown", t!("whatif-the-table-for-notes-issues")),
+            ExportKind::Drawing => ("SVG", t!("whatif-the-network-drawn")),
         }
     }
 
@@ -345,6 +349,7 @@ impl ExportKind {
             ExportKind::Table(Format::Latex) => ".tex",
             ExportKind::Table(Format::Csv) => ".csv",
             ExportKind::Table(_) => ".md",
+            ExportKind::Drawing => ".svg",
         }
     }
 }
@@ -366,6 +371,18 @@ impl App {
                 }
             },
             ExportKind::Table(format) => report::render(self.net(), self.analysis(), format, false),
+            ExportKind::Drawing => {
+                let look = match self.session.theme.name {
+                    "dark" => crate::diagram::Look::Dark,
+                    "mono" => crate::diagram::Look::Mono,
+                    _ => crate::diagram::Look::Light,
+                };
+                let options = crate::diagram::Options {
+                    look,
+                    ..crate::diagram::Options::default()
+                };
+                crate::diagram::svg(self.net(), self.analysis(), &options)
+            }
         };
         let (folder, stem) = match &self.doc().path() {
             Some(p) => (

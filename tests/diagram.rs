@@ -1,0 +1,163 @@
+//! The drawing (`export --to svg`): snapshots of what it draws, and checks
+//! that it says what the table says.
+
+use layerlab::diagram::{Look, Options, svg};
+use layerlab::engine::{Row, analyze};
+use layerlab::layer::Layer;
+use layerlab::network::Network;
+use layerlab::presets;
+
+fn drawn(net: &Network) -> String {
+    svg(net, &analyze(net), &Options::default())
+}
+
+/// XML's spelling of text.
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[test]
+fn snapshots_of_lenet_a_broken_lenet_resnets_first_stage_a_unet_and_gpt2() {
+    let mut stage = presets::load("resnet18").unwrap();
+    stage.layers.truncate(5);
+    stage.name = "resnet18, stem and first stage".into();
+    let cases = [
+        ("lenet", presets::load("lenet").unwrap()),
+        ("lenet_stride2", presets::load("lenet-stride2").unwrap()),
+        ("resnet18_stage1", stage),
+        ("unet", presets::load("unet").unwrap()),
+        ("gpt2", presets::load("gpt2").unwrap()),
+    ];
+    for (name, net) in cases {
+        insta::assert_snapshot!(format!("svg_{name}"), drawn(&net));
+    }
+}
+
+/// Every layer's label, and every computed output shape, as the table
+/// writes them, is text in the drawing (real text: selectable, searchable),
+/// down to the layers inside blocks and branches.
+#[test]
+fn every_label_and_shape_of_the_table_is_text_in_the_drawing() {
+    fn check(layers: &[Layer], rows: &[Row], text: &str, depth: usize) {
+        for (layer, row) in layers.iter().zip(rows) {
+            let label = xml(&layer.label());
+            assert!(text.contains(&format!(">{label}</text>")), "{label}");
+            if let Some(out) = row.output {
+                assert!(text.contains(&format!(">{out}</text>")), "{out} of {label}");
+            }
+            if let Some(p) = row.params.filter(|_| !layer.kind.is_container()) {
+                let said = format!(">{} params</text>", layerlab::units::thousands(p));
+                assert!(text.contains(&said), "{said} of {label}");
+            }
+            if depth < 4 {
+                for (branch, inner) in layer.branches.iter().zip(&row.inner) {
+                    check(branch, inner, text, depth + 1);
+                }
+            }
+        }
+    }
+    for preset in [
+        "lenet",
+        "lenet-stride2",
+        "resnet18",
+        "unet",
+        "gpt2",
+        "llama3-8b",
+        "vgg16",
+    ] {
+        let net = presets::load(preset).unwrap();
+        let analysis = analyze(&net);
+        let text = svg(&net, &analysis, &Options::default());
+        check(&net.layers, &analysis.rows, &text, 0);
+        assert!(
+            text.contains(&format!(">{}</text>", net.input)),
+            "{preset}'s input"
+        );
+        assert!(!text.contains("<script"), "no script");
+        assert!(!text.contains("href=\"http"), "no external reference");
+    }
+}
+
+/// A broken network is drawn up to its red layer, which says why; the
+/// layers after it are grey and dashed, and show no numbers.
+#[test]
+fn a_broken_layer_is_red_with_its_reason_and_the_rest_grey() {
+    let net = presets::load("lenet-stride2").unwrap();
+    let text = drawn(&net);
+    assert!(text.contains("LeNet, stride 2 — layer 4 cannot be computed"));
+    let reason = "✗ input 1×1 is smaller than the 2×2 pooling window";
+    let line = text
+        .lines()
+        .find(|l| l.contains(reason))
+        .expect("the reason");
+    assert!(line.contains(r##"fill="#c62828""##), "red: {line}");
+    let dense = text
+        .lines()
+        .find(|l| l.contains(">dense 120 relu</text>"))
+        .expect("a later layer");
+    assert!(dense.contains(r##"fill="#8a8a8a""##), "grey: {dense}");
+    assert!(!text.contains("30,840 params"), "no count past the break");
+}
+
+/// The drawing follows the theme and the language, and names are escaped.
+#[test]
+fn themes_language_and_escaped_names() {
+    let mut net = presets::load("lenet").unwrap();
+    net.name = "<b>LeNet & co</b>".into();
+    let analysis = analyze(&net);
+    let dark = svg(
+        &net,
+        &analysis,
+        &Options {
+            look: Look::Dark,
+            width: 1600,
+        },
+    );
+    assert!(dark.contains(r##"fill="#1e1e1e""##), "a dark background");
+    let mono = svg(
+        &net,
+        &analysis,
+        &Options {
+            look: Look::Mono,
+            width: 800,
+        },
+    );
+    assert!(mono.contains(r#"width="800""#));
+    for colour in ["#c62828", "#7aa6dc", "#eef3fb"] {
+        assert!(!mono.contains(colour), "no colour in mono: {colour}");
+    }
+    assert!(dark.contains("&lt;b&gt;LeNet &amp; co&lt;/b&gt;"));
+    assert!(!dark.contains("<b>"));
+    let russian = layerlab::lang::scoped(layerlab::lang::Lang::Ru, || {
+        svg(&net, &analysis, &Options::default())
+    });
+    assert!(russian.contains(">вход</text>"), "Russian labels");
+    assert!(russian.contains("параметров: 44 426"), "{russian}");
+}
+
+/// A thousand layers draw in well under a second (the benchmark times it
+/// closely; this only guards against a quadratic turn).
+#[test]
+fn a_thousand_layer_network_draws_at_once() {
+    let mut net = presets::load("vgg16").unwrap();
+    let conv = net.layers[1].clone();
+    net.layers.splice(2..2, std::iter::repeat_n(conv, 1000));
+    let analysis = analyze(&net);
+    let text = svg(&net, &analysis, &Options::default());
+    assert_eq!(text.matches("conv 3×3 ×64 s1 p1 relu</text>").count(), 1002);
+}
+
+/// README's picture of LeNet is what `export --to svg` draws today.
+#[test]
+fn the_readme_picture_is_what_the_exporter_draws() {
+    let shipped = include_str!("../assets/lenet.svg");
+    let now = drawn(&presets::load("lenet").unwrap());
+    assert_eq!(
+        shipped, now,
+        "run: layerlab export --preset lenet --to svg -o assets/lenet.svg"
+    );
+    assert!(include_str!("../README.md").contains("![LeNet, drawn by layerlab](assets/lenet.svg)"));
+}
