@@ -153,6 +153,7 @@ fn event_loop(
         // burst of keys (a paste the terminal types out, a held key) is
         // drawn once, not once a key. Signals are looked at between frames.
         let start = std::time::Instant::now();
+        app.begin_batch();
         loop {
             let event = event::read().context("cannot read from the terminal")?;
             match app.handle_event(&event) {
@@ -170,6 +171,7 @@ fn event_loop(
                 break;
             }
         }
+        app.end_batch();
     }
 }
 

@@ -2528,3 +2528,31 @@ fn a_click_in_a_list_chooses_and_a_second_takes() {
     click(&mut app, 0, 0);
     assert!(matches!(app.mode(), Mode::Add { .. }));
 }
+
+/// A burst of keys typed into a form (as the event loop hands them over,
+/// between `begin_batch` and `end_batch`) is checked and previewed once at
+/// its end, and ends where the same keys one at a time end.
+#[test]
+fn a_burst_of_keys_in_a_form_is_checked_once_and_ends_where_single_keys_do() {
+    let burst = |batched: bool| {
+        let mut app = open("lenet");
+        press(&mut app, "j");
+        app.handle_event(&key(KeyCode::Enter));
+        app.handle_event(&key(KeyCode::Backspace));
+        if batched {
+            app.begin_batch();
+        }
+        for c in "12".chars() {
+            app.handle_event(&key(KeyCode::Char(c)));
+        }
+        if batched {
+            // Mid-burst the preview still shows the field as it was.
+            assert!(!screen(&draw(&app, 120, 40)).contains("×12 s1"));
+            app.end_batch();
+        }
+        screen(&draw(&app, 120, 40))
+    };
+    let single = burst(false);
+    assert!(single.contains("conv 5×5 ×12 s1 p0 relu"), "{single}");
+    assert_eq!(burst(true), single);
+}

@@ -181,6 +181,11 @@ pub struct App {
     pub(super) selected: usize,
     pub(super) mode: Mode,
     pub(super) message: Option<Message>,
+    /// Handling a burst of waiting events (see `begin_batch`): typing into
+    /// a form leaves its check and preview until the burst ends.
+    pub(super) batching: bool,
+    /// A form was typed into and not yet checked.
+    pub(super) form_stale: bool,
     /// The messages said so far, oldest first (at most `HISTORY`): `M`
     /// reads them whole, however long.
     pub(super) history: Vec<Message>,
@@ -237,6 +242,8 @@ impl App {
             mode: Mode::Table,
             message: None,
             history: Vec::new(),
+            batching: false,
+            form_stale: false,
             scroll: 0,
             size: Rect::new(0, 0, 80, 24),
         }
@@ -351,6 +358,27 @@ impl App {
     /// How many lines the help or message list of `mode` shows, and hides.
     pub(super) fn popup_fit(&self, mode: &Mode) -> (usize, usize) {
         super::view::scroll_fit(self, mode, self.size)
+    }
+
+    /// The event loop is about to hand over every event already waiting
+    /// before it draws: keys typed into a form are checked once, at the end.
+    pub fn begin_batch(&mut self) {
+        self.batching = true;
+    }
+
+    /// The burst is over: the open form is checked and its preview made, as
+    /// after any single key.
+    pub fn end_batch(&mut self) {
+        self.batching = false;
+        if std::mem::take(&mut self.form_stale)
+            && let Mode::Edit(mut form) = std::mem::replace(&mut self.mode, Mode::Table)
+        {
+            crate::lang::scoped(self.session.lang, || {
+                form.check(self.doc.net());
+                self.preview_form(&form);
+            });
+            self.mode = Mode::Edit(form);
+        }
     }
 
     /// Scrolls the table just enough that the selection is on screen.

@@ -165,10 +165,16 @@ impl Form {
 
     /// Passes a key or paste to the focused text box and re-checks it.
     pub fn type_into(&mut self, event: &Event, net: &Network) {
+        self.type_only(event);
+        self.check(net);
+    }
+
+    /// Passes a key or paste to the focused text box, leaving the check
+    /// to whoever reads the fields next (see `App::end_batch`).
+    pub fn type_only(&mut self, event: &Event) {
         if let Some(e) = self.entries.get_mut(self.focus) {
             feed(&mut e.input, event);
         }
-        self.check(net);
     }
 
     pub fn next(&mut self) {

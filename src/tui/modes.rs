@@ -176,6 +176,15 @@ impl App {
                             form.jump(c, net);
                         }
                     }
+                    // In a burst of keys only the last is checked and
+                    // previewed: the rest would be drawn over unseen, and
+                    // each check reads the whole field.
+                    _ if self.batching => {
+                        form.type_only(event);
+                        self.form_stale = true;
+                        self.mode = Mode::Edit(form);
+                        return None;
+                    }
                     _ => form.type_into(event, net),
                 }
                 // The table shows what Enter would make, as it is typed.
