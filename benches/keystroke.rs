@@ -224,6 +224,29 @@ fn bench(c: &mut Criterion) {
         ],
         (80, 24),
     );
+    // Typing at the end of a 3,000-character paste in LeNet's form: what a
+    // key costs should not grow with the field.
+    let mut long = App::new(
+        layerlab::presets::load("lenet").expect("preset"),
+        None,
+        None,
+    );
+    long.select_line(1);
+    long.handle_event(&Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    long.handle_event(&Event::Paste("1".repeat(3000)));
+    events(
+        c,
+        "keystroke lenet, typing after a 3,000-character paste (check, render 100x30)",
+        long,
+        [
+            key('2'),
+            Event::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)),
+        ],
+        (100, 30),
+    );
 }
 
 criterion_group!(benches, bench);

@@ -2556,3 +2556,33 @@ fn a_burst_of_keys_in_a_form_is_checked_once_and_ends_where_single_keys_do() {
     assert!(single.contains("conv 5×5 ×12 s1 p0 relu"), "{single}");
     assert_eq!(burst(true), single);
 }
+
+/// A long value scrolls in its field so the cursor and the text before it
+/// are in sight, wide characters counted by their cells; Home shows the
+/// start again.
+#[test]
+fn a_long_field_keeps_its_cursor_and_end_in_sight() {
+    let mut app = open("lenet");
+    press(&mut app, "j");
+    app.handle_event(&key(KeyCode::Enter));
+    app.handle_event(&Event::Paste(format!("{}END", "1".repeat(3000))));
+    let buf = draw(&app, 100, 30);
+    let y = row_containing(&buf, "filters");
+    let line = &lines(&buf)[usize::from(y)];
+    assert!(line.contains("111END"), "{line}");
+    // The cursor is the reversed cell just after the end.
+    let x = u16::try_from(line.find("END").unwrap() + 3).unwrap();
+    let cursor = buf[(x - 2, y)].style().bg.or(buf[(x - 3, y)].style().bg);
+    assert!(cursor.is_some(), "{line}");
+    app.handle_event(&key(KeyCode::Home));
+    let buf = draw(&app, 100, 30);
+    let line = &lines(&buf)[usize::from(row_containing(&buf, "filters"))];
+    assert!(!line.contains("END"), "the start again: {line}");
+    // Wide characters take two cells each and still fit.
+    app.handle_event(&key(KeyCode::End));
+    app.handle_event(&Event::Paste("残差块".repeat(40)));
+    let buf = draw(&app, 100, 30);
+    let line = &lines(&buf)[usize::from(row_containing(&buf, "filters"))];
+    // (A wide character's second cell reads as a space here.)
+    assert!(line.replace(' ', "").contains("残差块残差块"), "{line}");
+}

@@ -303,23 +303,47 @@ pub fn render_list(
 }
 
 /// A text box's line: the text with the cursor shown as a reversed cell.
+/// The cursor stays in sight: as much before it as fits, then what follows.
+/// Only the part on screen is measured (walking back from the cursor), so a
+/// long field costs no more to draw than a short one; tui-input's
+/// `visual_scroll` measures the whole value, several times a frame.
 pub(super) fn input_line(t: &Theme, input: &Input, width: usize, focused: bool) -> Line<'static> {
-    let scroll = input.visual_scroll(width.saturating_sub(1));
-    let text: String = input.value().chars().skip(scroll).collect();
-    if !focused {
-        return Line::raw(text);
+    use unicode_width::UnicodeWidthChar;
+    let cells = |c: char| c.width().unwrap_or(0);
+    let value = input.value();
+    let at = value
+        .char_indices()
+        .nth(input.cursor())
+        .map_or(value.len(), |(i, _)| i);
+    let (before, after) = value.split_at(at);
+    let room = width.saturating_sub(1);
+    let (mut used, mut start) = (0, before.len());
+    for (i, c) in before.char_indices().rev() {
+        if used + cells(c) > room {
+            break;
+        }
+        used += cells(c);
+        start = i;
     }
-    let cursor = input.visual_cursor().saturating_sub(scroll);
-    let before: String = text.chars().take(cursor).collect();
-    let at: String = text
+    let mut left = width.saturating_sub(used);
+    let shown_after: String = after
         .chars()
-        .nth(cursor)
-        .map_or(" ".to_string(), |c| c.to_string());
-    let after: String = text.chars().skip(cursor + 1).collect();
+        .take_while(|&c| {
+            let fits = cells(c) <= left;
+            left = left.saturating_sub(cells(c));
+            fits
+        })
+        .collect();
+    let before = before[start..].to_string();
+    if !focused {
+        return Line::raw(before + &shown_after);
+    }
+    let mut rest = shown_after.chars();
+    let at = rest.next().map_or(" ".to_string(), |c| c.to_string());
     Line::from(vec![
         Span::raw(before),
         Span::styled(at, t.selected),
-        Span::raw(after),
+        Span::raw(rest.collect::<String>()),
     ])
 }
 
