@@ -536,3 +536,19 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    // Drawing is slower than analysing: fewer cases.
+    #![proptest_config(common::ci_config(500))]
+
+    /// The drawing never panics, whatever the network (sizes at the edges,
+    /// names of every kind, broken or not), and is one SVG document.
+    #[test]
+    fn the_drawing_never_panics(net in network(), width in 200u32..4000) {
+        let a = analyze(&net);
+        let options = layerlab::diagram::Options { width, ..Default::default() };
+        let svg = layerlab::diagram::svg(&net, &a, &options);
+        prop_assert!(svg.starts_with("<svg") && svg.ends_with("</svg>\n"));
+        prop_assert_eq!(svg.matches("<svg").count(), 1);
+    }
+}
