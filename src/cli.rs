@@ -182,9 +182,9 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Count the parameters and weight bytes of a .safetensors file from its header alone (any model on a hub), by dtype and by module.
+    /// Count the parameters and weight bytes of a .safetensors or .gguf file from its header alone (any model on a hub), by dtype and by module.
     Weights {
-        /// The .safetensors file (only its header is read).
+        /// The .safetensors or .gguf file (only its header is read).
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = PairFormat::Table)]
         format: PairFormat,
@@ -665,7 +665,13 @@ fn weights_command(path: &std::path::Path, format: PairFormat) -> ExitCode {
     use crate::import::safetensors;
     // The path as given may hold escape sequences: never echoed raw.
     let shown = crate::text::visible(&path.display().to_string()).into_owned();
-    let summary = safetensors::read(path).and_then(|t| safetensors::summary(&t));
+    // A GGUF file (llama.cpp's) or a safetensors file, by its first bytes.
+    let tensors = if crate::import::gguf::is_gguf(path) {
+        crate::import::gguf::read(path)
+    } else {
+        safetensors::read(path)
+    };
+    let summary = tensors.and_then(|t| safetensors::summary(&t));
     let s = match summary {
         Ok(s) => s,
         Err(e) => {

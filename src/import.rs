@@ -6,6 +6,7 @@
 //! understood is an error naming its line, and every such problem in the
 //! file is listed, never dropped quietly. Pure: text in, network out.
 
+pub mod gguf;
 pub mod hf_config;
 pub mod keras;
 pub mod pytorch;

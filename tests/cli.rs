@@ -1421,3 +1421,56 @@ fn export_to_svg_draws_the_network() {
         .code(2)
         .stderr(predicates::str::contains("200..=20000"));
 }
+
+/// `weights` reads a GGUF file's header (llama.cpp's format) as gguf-py
+/// reads it: tensors, values and bytes by quantization type, whole blocks
+/// (scripts/gguf_fixture.py wrote the file and printed these numbers).
+#[test]
+fn weights_reads_a_gguf_header_by_quantization_type() {
+    let out = layerlab()
+        .args(["weights", &fixture("gguf/tiny.gguf"), "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["tensors"], 6);
+    assert_eq!(json["params"], 419_072);
+    assert_eq!(json["bytes"], 421_376);
+    for (dtype, values, bytes) in [
+        ("F16", 25_600, 51_200),
+        ("F32", 256, 1_024),
+        ("Q4_K", 65_536, 36_864),
+        ("Q6_K", 65_536, 53_760),
+        ("Q8_0", 262_144, 278_528),
+    ] {
+        assert_eq!(json["by_dtype"][dtype]["values"], values, "{dtype}");
+        assert_eq!(json["by_dtype"][dtype]["bytes"], bytes, "{dtype}");
+    }
+    // A file cut inside its header, and one that only starts like GGUF.
+    let dir = tempfile::tempdir().unwrap();
+    let whole = std::fs::read(fixture("gguf/tiny.gguf")).unwrap();
+    let cut = dir.path().join("cut.gguf");
+    std::fs::write(&cut, &whole[..300]).unwrap();
+    layerlab()
+        .args(["weights"])
+        .arg(&cut)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("the header is cut short"));
+    let odd = dir.path().join("odd.gguf");
+    let mut bytes = whole[..24].to_vec();
+    bytes[4] = 9; // version 9
+    std::fs::write(&odd, &bytes).unwrap();
+    layerlab()
+        .args(["weights"])
+        .arg(&odd)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "GGUF version 9 is not one layerlab reads",
+        ));
+}

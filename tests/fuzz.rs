@@ -1,6 +1,6 @@
 //! A fuzz harness for what reads other programs' files: the PyTorch printout,
-//! Keras JSON and Hugging Face config importers, and the safetensors header
-//! reader. Each starts from a real file of its kind (the fixtures, made by
+//! Keras JSON and Hugging Face config importers, and the safetensors and
+//! GGUF header readers. Each starts from a real file of its kind (the fixtures, made by
 //! the frameworks) and mutates its bytes: flips, deletions, insertions of
 //! the characters the grammar turns on, duplicated and spliced spans, and
 //! numbers swapped for edge values. Whatever comes out must be an answer or
@@ -198,6 +198,20 @@ proptest! {
         let path = dir.path().join("m.safetensors");
         std::fs::write(&path, bytes).unwrap();
         if let Ok(tensors) = import::safetensors::read(&path) {
+            let _ = import::safetensors::summary(&tensors);
+        }
+    }
+
+    #[test]
+    fn the_gguf_header_reader_never_panics(
+        mutations in proptest::collection::vec(mutation(), 1..8),
+    ) {
+        // The header of a file gguf-py wrote (scripts/gguf_fixture.py): its
+        // metadata, vocabulary and tensor list, without the weights.
+        let whole = fixture("gguf/tiny.gguf");
+        let header = &whole[..whole.len().min(4096)];
+        let bytes = mutate(header, &mutations);
+        if let Ok(tensors) = import::gguf::tensors(bytes.as_slice()) {
             let _ = import::safetensors::summary(&tensors);
         }
     }

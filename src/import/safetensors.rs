@@ -122,16 +122,19 @@ pub fn summary(tensors: &[Tensor]) -> Result<Summary, String> {
         let n = t
             .elements()
             .ok_or_else(|| t!("safetensors-too-large", name = t.name.clone()))?;
-        let per = dtype_bytes(&t.dtype).ok_or_else(|| {
+        let unknown = || {
             t!(
                 "safetensors-unknown-dtype",
                 dtype = t.dtype.clone(),
                 name = t.name.clone()
             )
-        })?;
-        let bytes = n
-            .checked_mul(per)
-            .ok_or_else(|| t!("safetensors-too-large", name = t.name.clone()))?;
+        };
+        // A value's bytes, or a GGUF type's whole blocks.
+        let bytes = match dtype_bytes(&t.dtype) {
+            Some(per) => n.checked_mul(per),
+            None => Some(super::gguf::bytes_of(&t.dtype, n).ok_or_else(unknown)?),
+        }
+        .ok_or_else(|| t!("safetensors-too-large", name = t.name.clone()))?;
         // A total past 2^64 is said to be so, never shown saturated as if exact.
         let too_large = || t!("safetensors-total-too-large");
         s.params = s.params.checked_add(n).ok_or_else(too_large)?;
