@@ -683,6 +683,7 @@ fn weights_command(path: &std::path::Path, format: PairFormat) -> ExitCode {
         let json = serde_json::json!({
             "tensors": s.tensors,
             "params": s.params,
+            "buffers": s.buffers,
             "bytes": s.bytes,
             "by_dtype": s.by_dtype.iter().map(|(d, (n, b))| (d.clone(), serde_json::json!({"values": n, "bytes": b}))).collect::<serde_json::Map<_, _>>(),
             "by_module": s.by_module.iter().map(|(m, (t, n))| serde_json::json!({"module": m, "tensors": t, "params": n})).collect::<Vec<_>>(),
@@ -696,6 +697,13 @@ fn weights_command(path: &std::path::Path, format: PairFormat) -> ExitCode {
         params = crate::units::thousands(s.params),
         bytes = crate::units::bytes(s.bytes)
     ) + "\n";
+    if s.buffers > 0 {
+        out.push_str(&t!(
+            "weights-buffers",
+            n = crate::units::thousands(s.buffers)
+        ));
+        out.push('\n');
+    }
     for (dtype, (n, b)) in &s.by_dtype {
         out.push_str(&format!(
             "  {dtype:<8} {:>18}  {}\n",

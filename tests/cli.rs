@@ -1474,3 +1474,38 @@ fn weights_reads_a_gguf_header_by_quantization_type() {
             "GGUF version 9 is not one layerlab reads",
         ));
 }
+
+/// torchvision's ResNet-18 state dict (its header, written by safetensors
+/// from `resnet18().state_dict()`): 11,689,512 parameters, as
+/// `parameters()` counts them, and 9,620 buffer values beside them.
+#[test]
+fn weights_separates_batch_norm_buffers_from_parameters() {
+    let out = layerlab()
+        .args([
+            "weights",
+            &fixture("resnet18_header.safetensors"),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["params"], 11_689_512);
+    assert_eq!(json["buffers"], 9_620);
+    let modules = json["by_module"].as_array().unwrap();
+    let counted: u64 = modules.iter().map(|m| m["params"].as_u64().unwrap()).sum();
+    assert_eq!(counted, 11_689_512, "the module table counts parameters");
+    layerlab()
+        .args(["weights", &fixture("resnet18_header.safetensors")])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("11,689,512 parameters"))
+        .stdout(predicates::str::contains(
+            "and 9,620 buffer values beside them",
+        ));
+}

@@ -838,6 +838,7 @@ gguf-unknown-value = a metadata value of type { $kind }, which GGUF does not def
 cli-cmd-weights = Count the parameters and weight bytes of a .safetensors or .gguf file from its header alone (any model on a hub), by dtype and by module
 cli-arg-weights-file = The .safetensors or .gguf file (only its header is read)
 weights-line = { $path }: { $tensors } tensors, { $params } parameters, { $bytes } of weights
+weights-buffers = and { $n } buffer values beside them (batch norm's running mean and variance, its step count): saved, but not parameters
 weights-module = module
 weights-tensors = tensors
 weights-params = parameters

@@ -854,6 +854,7 @@ gguf-unknown-value = значение метаданных типа { $kind }, �
 cli-cmd-weights = Посчитать параметры и байты весов файла .safetensors или .gguf только по заголовку (любая модель с хаба), по типам и по модулям
 cli-arg-weights-file = Файл .safetensors или .gguf (читается только заголовок)
 weights-line = { $path }: { $tensors } тензоров, { $params } параметров, { $bytes } весов
+weights-buffers = и рядом { $n } значений буферов (скользящие среднее и дисперсия batch norm, счётчик шагов): сохранены, но это не параметры
 weights-module = модуль
 weights-tensors = тензоров
 weights-params = параметров

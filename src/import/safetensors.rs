@@ -105,12 +105,24 @@ impl<'de> serde::de::Visitor<'de> for Entries {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     pub tensors: usize,
+    /// Values that train: every tensor but the buffers.
     pub params: u64,
+    /// Values of buffers: PyTorch's batch-norm running statistics, which a
+    /// state dict saves but `parameters()` does not count.
+    pub buffers: u64,
+    /// Bytes of every tensor, buffers included: what loading the file takes.
     pub bytes: u64,
     /// dtype → (values, bytes)
     pub by_dtype: BTreeMap<String, (u64, u64)>,
     /// module pattern → (tensors, values)
     pub by_module: BTreeMap<String, (usize, u64)>,
+}
+
+/// Whether a tensor is one of the buffers PyTorch saves beside the
+/// parameters: batch norm's running mean and variance and its step count.
+fn is_buffer(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    matches!(last, "running_mean" | "running_var" | "num_batches_tracked")
 }
 
 pub fn summary(tensors: &[Tensor]) -> Result<Summary, String> {
@@ -137,11 +149,19 @@ pub fn summary(tensors: &[Tensor]) -> Result<Summary, String> {
         .ok_or_else(|| t!("safetensors-too-large", name = t.name.clone()))?;
         // A total past 2^64 is said to be so, never shown saturated as if exact.
         let too_large = || t!("safetensors-total-too-large");
-        s.params = s.params.checked_add(n).ok_or_else(too_large)?;
+        if is_buffer(&t.name) {
+            s.buffers = s.buffers.checked_add(n).ok_or_else(too_large)?;
+        } else {
+            s.params = s.params.checked_add(n).ok_or_else(too_large)?;
+        }
         s.bytes = s.bytes.checked_add(bytes).ok_or_else(too_large)?;
         let d = s.by_dtype.entry(t.dtype.clone()).or_default();
         d.0 = d.0.checked_add(n).ok_or_else(too_large)?;
         d.1 = d.1.checked_add(bytes).ok_or_else(too_large)?;
+        // The module table counts parameters.
+        if is_buffer(&t.name) {
+            continue;
+        }
         let module: Vec<&str> = t
             .name
             .rsplit_once('.')
