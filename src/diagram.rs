@@ -251,7 +251,7 @@ fn slab(output: Option<Shape>) -> Option<(i64, i64, i64)> {
 
 /// A layer's box: its label, output shape and parameters; a broken one its
 /// reason too.
-fn leaf(layer: &Layer, row: Option<&Row>) -> Item {
+fn leaf(layer: &Layer, row: Option<&Row>, note: Option<&str>) -> Item {
     let st = state(row);
     let label = crate::text::visible(&layer.label()).into_owned();
     let shape = match (st, row.and_then(|r| r.output)) {
@@ -274,12 +274,23 @@ fn leaf(layer: &Layer, row: Option<&Row>) -> Item {
     if let Some(r) = reason {
         lines.push((r, false, false));
     }
-    node(lines, st, row.and_then(|r| r.output))
+    node(lines, st, row.and_then(|r| r.output), note)
 }
 
 /// A box of `lines` (text, bold, monospace) in the look of `st`, under the
-/// slab of `output` when it is fine. A fourth line is the reason it broke.
-fn node(lines: Vec<(String, bool, bool)>, st: State, output: Option<Shape>) -> Item {
+/// slab of `output` when it is fine. A fourth line is the reason it broke;
+/// a `note` (what changed against a baseline) comes last, in the frame's
+/// colour.
+fn node(
+    mut lines: Vec<(String, bool, bool)>,
+    st: State,
+    output: Option<Shape>,
+    note: Option<&str>,
+) -> Item {
+    let noted = lines.len();
+    if let Some(n) = note {
+        lines.push((n.to_string(), false, false));
+    }
     let inner_w = lines
         .iter()
         .map(|(t, _, _)| text_width(t))
@@ -319,12 +330,13 @@ fn node(lines: Vec<(String, bool, bool)>, st: State, output: Option<Shape>) -> I
         dashed: st == State::Waiting,
     });
     for (i, (text, bold, mono)) in lines.into_iter().enumerate() {
+        let tone = if i == noted { Tone::Frame } else { ink };
         let i = i64::try_from(i).unwrap_or(0);
         marks.push(Mark::Text {
             x: PAD,
             y: above + PAD + LINE * i + 12,
             text,
-            tone: ink,
+            tone,
             bold,
             mono,
         });
@@ -344,7 +356,7 @@ fn sequence(layers: &[Layer], rows: &[Row], depth: usize, room: i64) -> Item {
     let items: Vec<Item> = layers
         .iter()
         .enumerate()
-        .map(|(i, l)| item(l, rows.get(i), depth, room))
+        .map(|(i, l)| item(l, rows.get(i), depth, room, None))
         .collect();
     chain(items, room, true)
 }
@@ -446,11 +458,11 @@ fn one_row(items: Vec<Item>) -> Item {
 
 /// A container: a merge's branches stacked into its join, or a block's
 /// layers in a frame.
-fn item(layer: &Layer, row: Option<&Row>, depth: usize, room: i64) -> Item {
+fn item(layer: &Layer, row: Option<&Row>, depth: usize, room: i64, note: Option<&str>) -> Item {
     // Past a few levels a container is drawn as one box: a slide cannot
     // show more, and the table can.
     if !layer.kind.is_container() || depth >= 4 {
-        return leaf(layer, row);
+        return leaf(layer, row, note);
     }
     let inner =
         |b: usize| -> &[Row] { row.and_then(|r| r.inner.get(b)).map_or(&[], Vec::as_slice) };
@@ -459,6 +471,10 @@ fn item(layer: &Layer, row: Option<&Row>, depth: usize, room: i64) -> Item {
         let content = sequence(body, inner(0), depth + 1, room - 2 * PAD);
         // Titled as the table labels it: `block layer1 ×2`.
         let title = crate::text::visible(&layer.label()).into_owned();
+        let title = match note {
+            Some(n) => format!("{title} · {n}"),
+            None => title,
+        };
         let mut marks = Vec::new();
         let top = LINE + 6;
         let w = content.w.max(text_width(&title)) + 2 * PAD;
@@ -504,7 +520,7 @@ fn item(layer: &Layer, row: Option<&Row>, depth: usize, room: i64) -> Item {
             }
         })
         .collect();
-    let join = leaf(layer, row);
+    let join = leaf(layer, row, note);
     let width = branches.iter().map(|b| b.w).max().unwrap_or(0);
     let total: i64 = branches.iter().map(|b| b.h).sum::<i64>()
         + GAP / 2 * i64::try_from(branches.len().saturating_sub(1)).unwrap_or(0);
@@ -574,22 +590,77 @@ fn input_item(net: &Network) -> Item {
         (t!("diagram-input"), true, false),
         (net.input.to_string(), false, true),
     ];
-    node(lines, State::Fine, Some(net.input))
+    node(lines, State::Fine, Some(net.input), None)
 }
 
 /// The drawing of `net` (analysed as `analysis`).
 pub fn svg(net: &Network, analysis: &Analysis, options: &Options) -> String {
+    draw(net, analysis, options, None)
+}
+
+/// The drawing of `net` against a baseline (`base`, analysed as
+/// `base_analysis`): each top-level layer that changed says by how many
+/// parameters (or that it is new), and the title the change in all.
+pub fn svg_against(
+    net: &Network,
+    analysis: &Analysis,
+    options: &Options,
+    base: &Network,
+    base_analysis: &Analysis,
+) -> String {
+    draw(net, analysis, options, Some((base, base_analysis)))
+}
+
+/// What changed in each current top-level layer against the baseline.
+fn notes(net: &Network, analysis: &Analysis, base: (&Network, &Analysis)) -> Vec<Option<String>> {
+    let (base, base_analysis) = base;
+    let mut notes = vec![None; net.layers.len()];
+    for step in crate::compare::align(&base.layers, &net.layers) {
+        match step {
+            crate::compare::Step::Matched {
+                base: b,
+                current: c,
+            } => {
+                let now = analysis.rows.get(c).and_then(|r| r.params);
+                let was = base_analysis.rows.get(b).and_then(|r| r.params);
+                notes[c] = match (now, was) {
+                    (Some(n), Some(w)) if n != w => Some(t!("diagram-delta", delta = signed(n, w))),
+                    _ if base.layers[b] != net.layers[c] => Some(t!("diagram-changed")),
+                    _ => None,
+                };
+            }
+            crate::compare::Step::Added { current: c } => notes[c] = Some(t!("diagram-new")),
+            crate::compare::Step::Removed { .. } => {}
+        }
+    }
+    notes
+}
+
+/// `now − was` with its sign: `+63,360`, `−2,416`.
+fn signed(now: u64, was: u64) -> String {
+    if now >= was {
+        format!("+{}", thousands(now - was))
+    } else {
+        format!("−{}", thousands(was - now))
+    }
+}
+
+fn draw(
+    net: &Network,
+    analysis: &Analysis,
+    options: &Options,
+    base: Option<(&Network, &Analysis)>,
+) -> String {
     let p = options.look.palette();
     let room = i64::from(options.width) - 2 * MARGIN;
+    let notes = base.map(|b| notes(net, analysis, b)).unwrap_or_default();
     let mut items = vec![input_item(net)];
-    items.extend(
-        net.layers
-            .iter()
-            .enumerate()
-            .map(|(i, l)| item(l, analysis.rows.get(i), 0, room)),
-    );
+    items.extend(net.layers.iter().enumerate().map(|(i, l)| {
+        let note = notes.get(i).and_then(Option::as_deref);
+        item(l, analysis.rows.get(i), 0, room, note)
+    }));
     let drawing = chain(items, room, false);
-    let title = format!(
+    let mut title = format!(
         "{} — {}",
         crate::text::visible(&net.name),
         match analysis.totals.params {
@@ -600,6 +671,14 @@ pub fn svg(net: &Network, analysis: &Analysis, options: &Options) -> String {
             },
         }
     );
+    if let Some((Some(now), Some(was))) =
+        base.map(|(_, a)| (analysis.totals.params, a.totals.params))
+    {
+        title.push_str(&format!(
+            " ({})",
+            t!("diagram-against", delta = signed(now, was))
+        ));
+    }
     let mut marks = vec![Mark::Text {
         x: MARGIN,
         y: MARGIN + 4,

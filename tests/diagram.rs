@@ -161,3 +161,25 @@ fn the_readme_picture_is_what_the_exporter_draws() {
     );
     assert!(include_str!("../README.md").contains("![LeNet, drawn by layerlab](assets/lenet.svg)"));
 }
+
+/// Against a baseline, each layer that changed says by how many parameters
+/// and the title the change in all: LeNet padded against LeNet, where the
+/// first dense layer reads 7×7×16 = 784 features instead of 4×4×16 = 256.
+#[test]
+fn against_a_baseline_the_changed_layers_say_by_how_much() {
+    let base = presets::load("lenet").unwrap();
+    let padded = presets::load("lenet-padded").unwrap();
+    let (a, b) = (analyze(&padded), analyze(&base));
+    let text = layerlab::diagram::svg_against(&padded, &a, &Options::default(), &base, &b);
+    assert!(text.contains("+63,360 against the baseline"), "the title");
+    // dense 120: 784·120 + 120 = 94,200 against 256·120 + 120 = 30,840.
+    assert!(text.contains(">94,200 params</text>"));
+    assert_eq!(
+        text.matches("+63,360 params against the baseline").count(),
+        1
+    );
+    // Padding changes the convolutions' settings, not their counts.
+    assert!(text.contains(">changed, same parameters</text>"));
+    // Without a baseline, no note.
+    assert!(!drawn(&padded).contains("against the baseline"));
+}

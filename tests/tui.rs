@@ -1041,6 +1041,17 @@ fn x_exports_beside_the_architecture_file_and_says_where() {
         contents.contains(r##"fill="#1e1e1e""##),
         "dark, as the explorer"
     );
+    // With a baseline pinned, the drawing says what changed against it.
+    press(&mut app, "bP");
+    press(&mut app, "x");
+    app.handle_event(&key(KeyCode::End));
+    let Some(Effect::Write { contents, .. }) = app.handle_event(&key(KeyCode::Enter)) else {
+        panic!("the drawing is written")
+    };
+    assert!(
+        contents.contains("+63,360 against the baseline"),
+        "{contents}"
+    );
 
     // What cannot be exported is refused in place, with the reason.
     press(&mut app, "c");

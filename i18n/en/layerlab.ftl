@@ -1011,3 +1011,7 @@ diagram-identity = identity
 diagram-input = input
 diagram-total = { $n } parameters
 diagram-broken = layer { $n } cannot be computed
+diagram-delta = { $delta } params against the baseline
+diagram-changed = changed, same parameters
+diagram-new = new: not in the baseline
+diagram-against = { $delta } against the baseline

@@ -1027,3 +1027,7 @@ diagram-identity = тождество
 diagram-input = вход
 diagram-total = параметров: { $n }
 diagram-broken = слой { $n } не вычисляется
+diagram-delta = { $delta } парам. к базовой
+diagram-changed = изменён, параметров столько же
+diagram-new = новый: нет в базовой
+diagram-against = { $delta } к базовой сети

@@ -381,7 +381,17 @@ impl App {
                     look,
                     ..crate::diagram::Options::default()
                 };
-                crate::diagram::svg(self.net(), self.analysis(), &options)
+                // With a baseline pinned, each changed layer says by how much.
+                match &self.baseline {
+                    Some(b) => crate::diagram::svg_against(
+                        self.net(),
+                        self.analysis(),
+                        &options,
+                        &b.net,
+                        &b.analysis,
+                    ),
+                    None => crate::diagram::svg(self.net(), self.analysis(), &options),
+                }
             }
         };
         let (folder, stem) = match &self.doc().path() {
