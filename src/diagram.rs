@@ -352,13 +352,22 @@ fn node(
 
 /// Layers one after another, left to right, joined by arrows, in rows of
 /// at most `room` pixels.
-fn sequence(layers: &[Layer], rows: &[Row], depth: usize, room: i64) -> Item {
-    let items: Vec<Item> = layers
-        .iter()
-        .enumerate()
-        .map(|(i, l)| item(l, rows.get(i), depth, room, None))
-        .collect();
+fn sequence(at: &mut At, layers: &[Layer], rows: &[Row], depth: usize, room: i64) -> Item {
+    let mut items = Vec::with_capacity(layers.len());
+    for (i, l) in layers.iter().enumerate() {
+        at.path.push(i);
+        items.push(item(at, l, rows.get(i), depth, room, None));
+        at.path.pop();
+    }
     chain(items, room, true)
+}
+
+/// Where the walk is (the path of the layer drawn, as the explorer's
+/// outline numbers it: a block's layer `j` is `[i, 0, j]`, a merge's
+/// branch `b` layer `j` is `[i, b, j]`) and which containers are open.
+struct At<'a> {
+    path: Vec<usize>,
+    open: &'a dyn Fn(&[usize]) -> bool,
 }
 
 /// `items` left to right, wrapping like text into rows of at most `room`
@@ -458,17 +467,26 @@ fn one_row(items: Vec<Item>) -> Item {
 
 /// A container: a merge's branches stacked into its join, or a block's
 /// layers in a frame.
-fn item(layer: &Layer, row: Option<&Row>, depth: usize, room: i64, note: Option<&str>) -> Item {
-    // Past a few levels a container is drawn as one box: a slide cannot
-    // show more, and the table can.
-    if !layer.kind.is_container() || depth >= 4 {
+fn item(
+    at: &mut At,
+    layer: &Layer,
+    row: Option<&Row>,
+    depth: usize,
+    room: i64,
+    note: Option<&str>,
+) -> Item {
+    // A folded container is one box, with its repeat count; past a few
+    // levels every container is: a slide cannot show more, and the table can.
+    if !layer.kind.is_container() || depth >= 4 || !(at.open)(&at.path) {
         return leaf(layer, row, note);
     }
     let inner =
         |b: usize| -> &[Row] { row.and_then(|r| r.inner.get(b)).map_or(&[], Vec::as_slice) };
     if layer.kind == Kind::Block {
         let body = layer.branches.first().map_or(&[][..], Vec::as_slice);
-        let content = sequence(body, inner(0), depth + 1, room - 2 * PAD);
+        at.path.push(0);
+        let content = sequence(at, body, inner(0), depth + 1, room - 2 * PAD);
+        at.path.pop();
         // Titled as the table labels it: `block layer1 ×2`.
         let title = crate::text::visible(&layer.label()).into_owned();
         let title = match note {
@@ -507,19 +525,24 @@ fn item(layer: &Layer, row: Option<&Row>, depth: usize, room: i64, note: Option<
     }
     // A merge: each branch (the identity where empty) one above the other,
     // then the merge's own box, which the branches join.
-    let branches: Vec<Item> = layer
-        .branches
-        .iter()
-        .enumerate()
-        .map(|(b, layers)| {
-            if layers.is_empty() {
-                identity()
-            } else {
-                // Room for the fork, the join and its box.
-                sequence(layers, inner(b), depth + 1, (room - 3 * GAP - 240).max(480))
-            }
-        })
-        .collect();
+    let mut branches = Vec::with_capacity(layer.branches.len());
+    for (b, layers) in layer.branches.iter().enumerate() {
+        branches.push(if layers.is_empty() {
+            identity()
+        } else {
+            // Room for the fork, the join and its box.
+            at.path.push(b);
+            let branch = sequence(
+                at,
+                layers,
+                inner(b),
+                depth + 1,
+                (room - 3 * GAP - 240).max(480),
+            );
+            at.path.pop();
+            branch
+        });
+    }
     let join = leaf(layer, row, note);
     let width = branches.iter().map(|b| b.w).max().unwrap_or(0);
     let total: i64 = branches.iter().map(|b| b.h).sum::<i64>()
@@ -593,22 +616,34 @@ fn input_item(net: &Network) -> Item {
     node(lines, State::Fine, Some(net.input), None)
 }
 
-/// The drawing of `net` (analysed as `analysis`).
+/// The drawing of `net` (analysed as `analysis`), every container open.
 pub fn svg(net: &Network, analysis: &Analysis, options: &Options) -> String {
-    draw(net, analysis, options, None)
+    svg_with(net, analysis, options, &Extras::default())
 }
 
-/// The drawing of `net` against a baseline (`base`, analysed as
-/// `base_analysis`): each top-level layer that changed says by how many
-/// parameters (or that it is new), and the title the change in all.
-pub fn svg_against(
-    net: &Network,
-    analysis: &Analysis,
-    options: &Options,
-    base: &Network,
-    base_analysis: &Analysis,
-) -> String {
-    draw(net, analysis, options, Some((base, base_analysis)))
+/// What the explorer adds to a drawing: its folds and its baseline.
+pub struct Extras<'a> {
+    /// The network to compare with, and its analysis: each top-level layer
+    /// that changed says by how many parameters (or that it is new), and
+    /// the title the change in all.
+    pub baseline: Option<(&'a Network, &'a Analysis)>,
+    /// Whether the container at a path (the outline's paths) is drawn open;
+    /// a folded one is one box.
+    pub open: &'a dyn Fn(&[usize]) -> bool,
+}
+
+impl Default for Extras<'_> {
+    fn default() -> Self {
+        Extras {
+            baseline: None,
+            open: &|_| true,
+        }
+    }
+}
+
+/// The drawing of `net` with the explorer's folds and baseline.
+pub fn svg_with(net: &Network, analysis: &Analysis, options: &Options, extras: &Extras) -> String {
+    draw(net, analysis, options, extras)
 }
 
 /// What changed in each current top-level layer against the baseline.
@@ -645,20 +680,22 @@ fn signed(now: u64, was: u64) -> String {
     }
 }
 
-fn draw(
-    net: &Network,
-    analysis: &Analysis,
-    options: &Options,
-    base: Option<(&Network, &Analysis)>,
-) -> String {
+fn draw(net: &Network, analysis: &Analysis, options: &Options, extras: &Extras) -> String {
     let p = options.look.palette();
     let room = i64::from(options.width) - 2 * MARGIN;
+    let base = extras.baseline;
     let notes = base.map(|b| notes(net, analysis, b)).unwrap_or_default();
+    let mut at = At {
+        path: Vec::new(),
+        open: extras.open,
+    };
     let mut items = vec![input_item(net)];
-    items.extend(net.layers.iter().enumerate().map(|(i, l)| {
+    for (i, l) in net.layers.iter().enumerate() {
         let note = notes.get(i).and_then(Option::as_deref);
-        item(l, analysis.rows.get(i), 0, room, note)
-    }));
+        at.path.push(i);
+        items.push(item(&mut at, l, analysis.rows.get(i), 0, room, note));
+        at.path.pop();
+    }
     let drawing = chain(items, room, false);
     let mut title = format!(
         "{} — {}",

@@ -170,7 +170,11 @@ fn against_a_baseline_the_changed_layers_say_by_how_much() {
     let base = presets::load("lenet").unwrap();
     let padded = presets::load("lenet-padded").unwrap();
     let (a, b) = (analyze(&padded), analyze(&base));
-    let text = layerlab::diagram::svg_against(&padded, &a, &Options::default(), &base, &b);
+    let extras = layerlab::diagram::Extras {
+        baseline: Some((&base, &b)),
+        ..Default::default()
+    };
+    let text = layerlab::diagram::svg_with(&padded, &a, &Options::default(), &extras);
     assert!(text.contains("+63,360 against the baseline"), "the title");
     // dense 120: 784·120 + 120 = 94,200 against 256·120 + 120 = 30,840.
     assert!(text.contains(">94,200 params</text>"));
@@ -182,4 +186,29 @@ fn against_a_baseline_the_changed_layers_say_by_how_much() {
     assert!(text.contains(">changed, same parameters</text>"));
     // Without a baseline, no note.
     assert!(!drawn(&padded).contains("against the baseline"));
+}
+
+/// A folded container is one box with its repeat count: GPT-2 with its
+/// block folded draws `block h ×12` once, not its twelve layers' parts.
+#[test]
+fn a_folded_block_is_one_box() {
+    let net = presets::load("gpt2").unwrap();
+    let analysis = analyze(&net);
+    // Table row 4, the fourth top-level layer: path [3].
+    let folded = |p: &[usize]| p != [3];
+    let extras = layerlab::diagram::Extras {
+        open: &folded,
+        ..Default::default()
+    };
+    let text = layerlab::diagram::svg_with(&net, &analysis, &Options::default(), &extras);
+    assert!(text.contains(">block h ×12</text>"));
+    assert!(
+        text.contains(">85,054,464 params</text>"),
+        "the block's 12 passes"
+    );
+    assert!(
+        !text.contains(">attention 12h causal</text>"),
+        "nothing inside drawn"
+    );
+    assert!(drawn(&net).contains(">attention 12h causal</text>"));
 }

@@ -381,17 +381,14 @@ impl App {
                     look,
                     ..crate::diagram::Options::default()
                 };
-                // With a baseline pinned, each changed layer says by how much.
-                match &self.baseline {
-                    Some(b) => crate::diagram::svg_against(
-                        self.net(),
-                        self.analysis(),
-                        &options,
-                        &b.net,
-                        &b.analysis,
-                    ),
-                    None => crate::diagram::svg(self.net(), self.analysis(), &options),
-                }
+                // As the table shows it: folded containers are one box, and
+                // with a baseline pinned each changed layer says by how much.
+                let open = |p: &[usize]| self.is_open(p);
+                let extras = crate::diagram::Extras {
+                    baseline: self.baseline.as_ref().map(|b| (&b.net, &b.analysis)),
+                    open: &open,
+                };
+                crate::diagram::svg_with(self.net(), self.analysis(), &options, &extras)
             }
         };
         let (folder, stem) = match &self.doc().path() {
