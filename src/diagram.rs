@@ -1,16 +1,19 @@
 //! The network as a drawing for slides and papers: one self-contained SVG
-//! (no script, no external reference, real text). Layers flow left to
-//! right, each a box with its settings, output shape and parameters; an
-//! image's feature map is drawn above its box as a slab whose height and
-//! depth follow its size and channels on a log scale, a vector as a bar, as
-//! the problem set draws LeNet. A merge's branches run side by side, one
-//! above the other, into the merge; a block is framed with its repeat
-//! count. A broken layer is red and says why; the layers after it are
-//! grey. The top-level layers wrap into rows so the drawing keeps a 16:9
-//! slide's proportions. Pure: network and analysis in, text out.
+//! (no script, no external reference, real text). A straight network of
+//! images and vectors is drawn in the classic style, as the problem set
+//! draws LeNet: layers flow left to right, each a box with its settings,
+//! output shape and parameters, an image's feature map above it as a slab
+//! whose height and depth follow its size and channels on a log scale, a
+//! vector as a bar; the layers wrap into rows to keep a 16:9 slide's
+//! proportions. A network with branches, blocks or sequences is drawn top
+//! to bottom as a graph (`crate::graph`, which the explorer's graph view
+//! lays out too): branches side by side, the merge joining them, blocks
+//! framed, in columns side by side when it is long. A broken layer is red
+//! and says why; the layers after it are grey. Pure: network and analysis
+//! in, text out.
 
-use crate::engine::{Analysis, Row, Status};
-use crate::layer::{Kind, Layer};
+use crate::engine::Analysis;
+use crate::graph::{self, State, Text};
 use crate::network::{Network, Shape};
 use crate::units::thousands;
 use std::fmt::Write;
@@ -117,7 +120,8 @@ enum Mark {
         bold: bool,
         mono: bool,
     },
-    Line(Vec<(i64, i64)>, Tone),
+    /// A polyline; `bool`: whether it ends in an arrow.
+    Line(Vec<(i64, i64)>, Tone, bool),
     Slab {
         x: i64,
         y: i64,
@@ -189,9 +193,10 @@ impl Item {
                     bold: *bold,
                     mono: *mono,
                 },
-                Mark::Line(points, tone) => Mark::Line(
+                Mark::Line(points, tone, arrow) => Mark::Line(
                     points.iter().map(|(x, y)| (x + dx, y + dy)).collect(),
                     *tone,
+                    *arrow,
                 ),
                 Mark::Slab {
                     x,
@@ -217,22 +222,6 @@ fn text_width(s: &str) -> i64 {
     i64::try_from(crate::text::width(s)).unwrap_or(i64::MAX / 4) * CHAR
 }
 
-/// How a row reads: broken (with why), waiting on a broken one, or fine.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum State {
-    Fine,
-    Broken,
-    Waiting,
-}
-
-fn state(row: Option<&Row>) -> State {
-    match row.map(|r| r.status) {
-        Some(Status::Error(_)) => State::Broken,
-        Some(Status::Unreachable) | None => State::Waiting,
-        _ => State::Fine,
-    }
-}
-
 /// The slab drawn for an output: an image's map (height by its size, depth
 /// by its channels, both on a log scale), a vector's bar; nothing for
 /// sequences and volumes, whose boxes say their shape.
@@ -250,31 +239,30 @@ fn slab(output: Option<Shape>) -> Option<(i64, i64, i64)> {
 }
 
 /// A layer's box: its label, output shape and parameters; a broken one its
-/// reason too.
-fn leaf(layer: &Layer, row: Option<&Row>, note: Option<&str>) -> Item {
-    let st = state(row);
-    let label = crate::text::visible(&layer.label()).into_owned();
-    let shape = match (st, row.and_then(|r| r.output)) {
-        (State::Fine, Some(s)) => s.to_string(),
-        _ => "—".to_string(),
-    };
-    let params = match (st, row.and_then(|r| r.params)) {
-        (State::Fine, Some(p)) => t!("diagram-params", n = thousands(p)),
-        _ => "—".to_string(),
-    };
-    let reason = match (st, row) {
-        (State::Broken, Some(r)) => crate::words::status(r.status).map(|w| format!("✗ {w}")),
-        _ => None,
-    };
+/// reason too; with its slab when `slabs`.
+fn leaf(text: &Text, st: State, output: Option<Shape>) -> Item {
+    node(lines(text), st, output, text.note.as_deref())
+}
+
+/// A node's lines (text, bold, monospace): label, shape, parameters, and
+/// why it broke.
+fn lines(text: &Text) -> Vec<(String, bool, bool)> {
+    let dash = || "—".to_string();
     let mut lines = vec![
-        (label, true, false),
-        (shape, false, true),
-        (params, false, false),
+        (text.label.clone(), true, false),
+        (text.shape.clone().unwrap_or_else(dash), false, true),
     ];
-    if let Some(r) = reason {
-        lines.push((r, false, false));
+    // A shape with no count is the input's.
+    if text.params.is_some() || text.shape.is_none() {
+        let params = text
+            .params
+            .map_or_else(dash, |p| t!("diagram-params", n = thousands(p)));
+        lines.push((params, false, false));
     }
-    node(lines, st, row.and_then(|r| r.output), note)
+    if let Some(r) = &text.reason {
+        lines.push((format!("✗ {r}"), false, false));
+    }
+    lines
 }
 
 /// A box of `lines` (text, bold, monospace) in the look of `st`, under the
@@ -350,26 +338,6 @@ fn node(
     }
 }
 
-/// Layers one after another, left to right, joined by arrows, in rows of
-/// at most `room` pixels.
-fn sequence(at: &mut At, layers: &[Layer], rows: &[Row], depth: usize, room: i64) -> Item {
-    let mut items = Vec::with_capacity(layers.len());
-    for (i, l) in layers.iter().enumerate() {
-        at.path.push(i);
-        items.push(item(at, l, rows.get(i), depth, room, None));
-        at.path.pop();
-    }
-    chain(items, room, true)
-}
-
-/// Where the walk is (the path of the layer drawn, as the explorer's
-/// outline numbers it: a block's layer `j` is `[i, 0, j]`, a merge's
-/// branch `b` layer `j` is `[i, b, j]`) and which containers are open.
-struct At<'a> {
-    path: Vec<usize>,
-    open: &'a dyn Fn(&[usize]) -> bool,
-}
-
 /// `items` left to right, wrapping like text into rows of at most `room`
 /// pixels; an arrow leaves each row's end and comes back round to the next
 /// row's start. With `tail`, the last row's end is carried on to the
@@ -399,7 +367,7 @@ fn chain(items: Vec<Item>, room: i64, tail: bool) -> Item {
     for line in &lines {
         let at = y + line.mid;
         match end {
-            None => marks.push(Mark::Line(vec![(0, at), (inset - 3, at)], Tone::Ink)),
+            None => marks.push(Mark::Line(vec![(0, at), (inset - 3, at)], Tone::Ink, true)),
             Some((x0, y0)) => {
                 let turn = y - GAP / 2;
                 marks.push(Mark::Line(
@@ -412,6 +380,7 @@ fn chain(items: Vec<Item>, room: i64, tail: bool) -> Item {
                         (inset - 3, at),
                     ],
                     Tone::Ink,
+                    true,
                 ));
             }
         }
@@ -421,7 +390,11 @@ fn chain(items: Vec<Item>, room: i64, tail: bool) -> Item {
     }
     let (x_end, exit) = end.unwrap_or((0, 0));
     if tail {
-        marks.push(Mark::Line(vec![(x_end, exit), (width, exit)], Tone::Ink));
+        marks.push(Mark::Line(
+            vec![(x_end, exit), (width, exit)],
+            Tone::Ink,
+            true,
+        ));
     }
     Item {
         w: width,
@@ -450,6 +423,7 @@ fn one_row(items: Vec<Item>) -> Item {
                     (x - 3, mid),
                 ],
                 Tone::Ink,
+                true,
             ));
         }
         it.place(x, top, &mut marks);
@@ -462,148 +436,6 @@ fn one_row(items: Vec<Item>) -> Item {
         mid,
         exit: out,
         marks,
-    }
-}
-
-/// A container: a merge's branches stacked into its join, or a block's
-/// layers in a frame.
-fn item(
-    at: &mut At,
-    layer: &Layer,
-    row: Option<&Row>,
-    depth: usize,
-    room: i64,
-    note: Option<&str>,
-) -> Item {
-    // A folded container is one box, with its repeat count; past a few
-    // levels every container is: a slide cannot show more, and the table can.
-    if !layer.kind.is_container() || depth >= 4 || !(at.open)(&at.path) {
-        return leaf(layer, row, note);
-    }
-    let inner =
-        |b: usize| -> &[Row] { row.and_then(|r| r.inner.get(b)).map_or(&[], Vec::as_slice) };
-    if layer.kind == Kind::Block {
-        let body = layer.branches.first().map_or(&[][..], Vec::as_slice);
-        at.path.push(0);
-        let content = sequence(at, body, inner(0), depth + 1, room - 2 * PAD);
-        at.path.pop();
-        // Titled as the table labels it: `block layer1 ×2`.
-        let title = crate::text::visible(&layer.label()).into_owned();
-        let title = match note {
-            Some(n) => format!("{title} · {n}"),
-            None => title,
-        };
-        let mut marks = Vec::new();
-        let top = LINE + 6;
-        let w = content.w.max(text_width(&title)) + 2 * PAD;
-        let h = content.h + top + PAD;
-        marks.push(Mark::Rect {
-            x: 0,
-            y: 0,
-            w,
-            h,
-            stroke: Tone::Frame,
-            fill: Tone::None,
-            dashed: true,
-        });
-        marks.push(Mark::Text {
-            x: PAD,
-            y: LINE,
-            text: title,
-            tone: Tone::Frame,
-            bold: true,
-            mono: false,
-        });
-        content.place(PAD, top, &mut marks);
-        return Item {
-            w,
-            h,
-            mid: top + content.mid,
-            exit: top + content.exit,
-            marks,
-        };
-    }
-    // A merge: each branch (the identity where empty) one above the other,
-    // then the merge's own box, which the branches join.
-    let mut branches = Vec::with_capacity(layer.branches.len());
-    for (b, layers) in layer.branches.iter().enumerate() {
-        branches.push(if layers.is_empty() {
-            identity()
-        } else {
-            // Room for the fork, the join and its box.
-            at.path.push(b);
-            let branch = sequence(
-                at,
-                layers,
-                inner(b),
-                depth + 1,
-                (room - 3 * GAP - 240).max(480),
-            );
-            at.path.pop();
-            branch
-        });
-    }
-    let join = leaf(layer, row, note);
-    let width = branches.iter().map(|b| b.w).max().unwrap_or(0);
-    let total: i64 = branches.iter().map(|b| b.h).sum::<i64>()
-        + GAP / 2 * i64::try_from(branches.len().saturating_sub(1)).unwrap_or(0);
-    // The flow comes in level with the first branch and leaves the join at
-    // that height too, so a straight line runs through; the others fork off.
-    let first = branches.first().map_or(0, |b| b.mid);
-    let shift = (join.mid - first).max(0);
-    let mid = shift + first;
-    let h = (shift + total).max(mid + join.h - join.mid);
-    let mut marks = Vec::new();
-    let (start, end) = (GAP, GAP + width + GAP);
-    let mut y = shift;
-    for b in &branches {
-        let (at, leaves) = (y + b.mid, y + b.exit);
-        // Out of the fork, through the branch, into the join.
-        marks.push(Mark::Line(
-            vec![(0, mid), (GAP / 2, mid), (GAP / 2, at), (start - 3, at)],
-            Tone::Ink,
-        ));
-        b.place(start, y, &mut marks);
-        marks.push(Mark::Line(
-            vec![
-                (start + b.w, leaves),
-                (end - GAP / 2, leaves),
-                (end - GAP / 2, mid),
-                (end - 3, mid),
-            ],
-            Tone::Ink,
-        ));
-        y += b.h + GAP / 2;
-    }
-    join.place(end, mid - join.mid, &mut marks);
-    Item {
-        w: end + join.w,
-        h,
-        mid,
-        exit: mid,
-        marks,
-    }
-}
-
-fn identity() -> Item {
-    let text = t!("diagram-identity");
-    let w = text_width(&text) + PAD;
-    Item {
-        w,
-        h: LINE + 4,
-        mid: (LINE + 4) / 2,
-        exit: (LINE + 4) / 2,
-        marks: vec![
-            Mark::Line(vec![(0, (LINE + 4) / 2), (w, (LINE + 4) / 2)], Tone::Muted),
-            Mark::Text {
-                x: PAD / 2,
-                y: LINE - 4,
-                text,
-                tone: Tone::Muted,
-                bold: false,
-                mono: false,
-            },
-        ],
     }
 }
 
@@ -685,18 +517,14 @@ fn draw(net: &Network, analysis: &Analysis, options: &Options, extras: &Extras) 
     let room = i64::from(options.width) - 2 * MARGIN;
     let base = extras.baseline;
     let notes = base.map(|b| notes(net, analysis, b)).unwrap_or_default();
-    let mut at = At {
-        path: Vec::new(),
-        open: extras.open,
+    let (drawing, x) = if is_graph(net) {
+        (
+            graph_drawing(net, analysis, extras.open, &notes, room),
+            MARGIN,
+        )
+    } else {
+        (classic(net, analysis, &notes, room), MARGIN - GAP / 2)
     };
-    let mut items = vec![input_item(net)];
-    for (i, l) in net.layers.iter().enumerate() {
-        let note = notes.get(i).and_then(Option::as_deref);
-        at.path.push(i);
-        items.push(item(&mut at, l, analysis.rows.get(i), 0, room, note));
-        at.path.pop();
-    }
-    let drawing = chain(items, room, false);
     let mut title = format!(
         "{} — {}",
         crate::text::visible(&net.name),
@@ -725,11 +553,10 @@ fn draw(net: &Network, analysis: &Analysis, options: &Options, extras: &Extras) 
         mono: false,
     }];
     let y = MARGIN + 24;
-    drawing.place(MARGIN - GAP / 2, y, &mut marks);
-    let width = drawing.w - GAP;
-    let y = y + drawing.h + GAP * 2;
+    drawing.place(x, y, &mut marks);
+    let width = drawing.w + x - MARGIN;
     let content_w = (width + 2 * MARGIN).max(i64::from(options.width));
-    let content_h = y - GAP * 2 + MARGIN;
+    let content_h = y + drawing.h + MARGIN;
     let shown_w = i64::from(options.width);
     let shown_h = content_h * shown_w / content_w.max(1);
     let mut out = String::new();
@@ -753,6 +580,129 @@ fn draw(net: &Network, analysis: &Analysis, options: &Options, extras: &Extras) 
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// Whether `net` is drawn as a graph, top to bottom: it has containers,
+/// or it reads sequences or volumes, which have no feature maps to draw.
+fn is_graph(net: &Network) -> bool {
+    net.layers.iter().any(|l| l.kind.is_container())
+        || !matches!(net.input, Shape::Image { .. } | Shape::Flat(_))
+}
+
+/// A straight network in the classic style: the input and each layer left
+/// to right under its feature map, in rows of at most `room` pixels.
+fn classic(net: &Network, analysis: &Analysis, notes: &[Option<String>], room: i64) -> Item {
+    let mut items = vec![input_item(net)];
+    for (i, l) in net.layers.iter().enumerate() {
+        let row = analysis.rows.get(i);
+        let note = notes.get(i).cloned().flatten();
+        let text = graph::text(l, row, note);
+        items.push(leaf(&text, State::of(row), row.and_then(|r| r.output)));
+    }
+    chain(items, room, false)
+}
+
+/// The pixel sizes of the graph's parts.
+fn metrics() -> graph::Metrics<'static> {
+    graph::Metrics {
+        node: &|text, st| {
+            let it = leaf(text, st, None);
+            (it.w, it.h)
+        },
+        title: &text_width,
+        step: GAP,
+        gap: GAP,
+        frame_side: PAD,
+        frame_top: LINE + 6,
+        frame_bottom: PAD,
+        title_dx: PAD,
+        identity: 70,
+        max_depth: 4,
+    }
+}
+
+/// A branching network top to bottom, in as many columns as bring it
+/// nearest a 16:9 slide `room` pixels wide.
+fn graph_drawing(
+    net: &Network,
+    analysis: &Analysis,
+    open: &dyn Fn(&[usize]) -> bool,
+    notes: &[Option<String>],
+    room: i64,
+) -> Item {
+    let m = metrics();
+    let lay = |column| graph::layout(net, analysis, &m, open, notes, column);
+    // How far a layout's proportions are from 16:9, as a ratio ≥ 1; a
+    // drawing narrower than the slide is as wide as the slide.
+    let off = |l: &graph::Layout| {
+        let r = l.w.max(room) as f64 * 9.0 / (l.h.max(1) as f64 * 16.0);
+        if r >= 1.0 { r } else { 1.0 / r }
+    };
+    let mut best = lay(None);
+    let tall = best.h;
+    for n in 2..=64 {
+        if best.w.max(room) * 9 >= best.h * 16 {
+            break;
+        }
+        let next = lay(Some(tall / n));
+        if off(&next) >= off(&best) {
+            break;
+        }
+        best = next;
+    }
+    graph_item(&best)
+}
+
+/// The marks of a laid-out graph.
+fn graph_item(l: &graph::Layout) -> Item {
+    let mut marks = Vec::new();
+    for f in &l.frames {
+        let tone = match f.state {
+            State::Broken => Tone::Error,
+            State::Waiting => Tone::Muted,
+            State::Fine => Tone::Frame,
+        };
+        marks.push(Mark::Rect {
+            x: f.place.x,
+            y: f.place.y,
+            w: f.place.w,
+            h: f.place.h,
+            stroke: tone,
+            fill: Tone::None,
+            dashed: true,
+        });
+        marks.push(Mark::Text {
+            x: f.title_x,
+            y: f.place.y + LINE,
+            text: f.title.clone(),
+            tone,
+            bold: true,
+            mono: false,
+        });
+    }
+    for e in &l.edges {
+        marks.push(Mark::Line(e.points.clone(), Tone::Ink, e.arrow));
+    }
+    for &(x, y) in &l.identities {
+        marks.push(Mark::Text {
+            x: x + 4,
+            y: y + LINE,
+            text: t!("diagram-identity"),
+            tone: Tone::Muted,
+            bold: false,
+            mono: false,
+        });
+    }
+    for n in &l.nodes {
+        leaf(&n.text, n.state, None).place(n.place.x, n.place.y, &mut marks);
+    }
+    Item {
+        w: l.w,
+        h: l.h,
+        mid: 0,
+        exit: 0,
+        marks,
+    }
 }
 
 fn colour(tone: Tone, p: &Palette) -> &'static str {
@@ -809,13 +759,18 @@ fn write_mark(out: &mut String, m: &Mark, p: &Palette) {
             escape(text)
         ),
         Mark::Text { .. } => Ok(()),
-        Mark::Line(points, tone) => {
+        Mark::Line(points, tone, arrow) => {
             let path: Vec<String> = points.iter().map(|(x, y)| format!("{x},{y}")).collect();
             writeln!(
                 out,
-                r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="1.3" marker-end="url(#arrow)"/>"#,
+                r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="1.3"{}/>"#,
                 path.join(" "),
-                colour(*tone, p)
+                colour(*tone, p),
+                if *arrow {
+                    r#" marker-end="url(#arrow)""#
+                } else {
+                    ""
+                }
             )
         }
         Mark::Slab {

@@ -24,6 +24,7 @@ pub mod export;
 pub mod family;
 pub mod file;
 pub mod fixes;
+pub mod graph;
 pub mod import;
 pub mod lang;
 pub mod layer;

@@ -212,3 +212,75 @@ fn a_folded_block_is_one_box() {
     );
     assert!(drawn(&net).contains(">attention 12h causal</text>"));
 }
+
+/// A branching network is a graph drawn top to bottom: in ResNet-18's
+/// second stage, each residual add is below the layers of both its
+/// branches, on the body's line, and the shortcut's convolution beside the
+/// body, not under it.
+#[test]
+fn a_branching_network_flows_top_to_bottom_with_branches_side_by_side() {
+    use layerlab::graph::{Metrics, layout};
+    let net = presets::load("resnet18").unwrap();
+    let analysis = analyze(&net);
+    let m = Metrics {
+        node: &|t, _| (i64::try_from(t.label.chars().count()).unwrap() + 4, 3),
+        title: &|t| i64::try_from(t.chars().count()).unwrap(),
+        step: 1,
+        gap: 2,
+        frame_side: 2,
+        frame_top: 1,
+        frame_bottom: 1,
+        title_dx: 2,
+        identity: 1,
+        max_depth: 9,
+    };
+    let g = layout(&net, &analysis, &m, &|_| true, &[], None);
+    let node = |path: &[usize]| {
+        g.nodes
+            .iter()
+            .find(|n| n.path.as_deref() == Some(path))
+            .unwrap_or_else(|| panic!("no node {path:?}"))
+            .place
+    };
+    // layer2 is top-level layer 5: a block whose first add's branches are
+    // the body (conv, bn, relu, conv, bn) and the shortcut (conv, bn).
+    let add = node(&[5, 0, 0]);
+    let body: Vec<_> = (0..5).map(|j| node(&[5, 0, 0, 0, j])).collect();
+    let shortcut: Vec<_> = (0..2).map(|j| node(&[5, 0, 0, 1, j])).collect();
+    for p in body.iter().chain(&shortcut) {
+        assert!(p.bottom() < add.y, "{p:?} above {add:?}");
+    }
+    let centre = |p: &layerlab::graph::Place| p.x + p.w / 2;
+    for p in &body {
+        assert_eq!(centre(p), centre(&add), "the body runs straight down");
+    }
+    assert!(body.windows(2).all(|w| w[0].bottom() < w[1].y));
+    for s in &shortcut {
+        assert!(s.x > body.iter().map(|p| p.right()).max().unwrap());
+        assert!(s.y < body[4].y, "side by side, not below");
+    }
+    // The block is a frame around its layers.
+    let frame = g.frames.iter().find(|f| f.path == [5]).unwrap();
+    assert_eq!(frame.title, "block layer2");
+    for p in body.iter().chain(&shortcut).chain([&add]) {
+        assert!(frame.place.x < p.x && p.right() < frame.place.right());
+        assert!(frame.place.y < p.y && p.bottom() < frame.place.bottom());
+    }
+}
+
+/// A long branching network comes in columns side by side near a 16:9
+/// slide, not one column a slide cannot show: ResNet-50's drawing at the
+/// default width.
+#[test]
+fn a_long_graph_comes_in_columns_near_a_slides_proportions() {
+    let text = drawn(&presets::load("resnet50").unwrap());
+    let view = text
+        .split("viewBox=\"0 0 ")
+        .nth(1)
+        .and_then(|v| v.split('"').next())
+        .unwrap();
+    let (w, h) = view.split_once(' ').unwrap();
+    let (w, h): (f64, f64) = (w.parse().unwrap(), h.parse().unwrap());
+    let ratio = w / h;
+    assert!((1.0..3.2).contains(&ratio), "{w}×{h}: {ratio}");
+}

@@ -458,7 +458,7 @@ fn resnet18_is_a_tree_and_a_residual_wrap_breaks_lenet_until_undone() {
     tmux.wait_for("Total params: 11,689,512");
     // Big presets open folded; l (or →) unfolds the selected container:
     // row 8 is the block layer4, and its first add below it.
-    tmux.keys("g");
+    tmux.keys("Home");
     for _ in 0..8 {
         tmux.keys("j");
     }
@@ -478,7 +478,7 @@ fn resnet18_is_a_tree_and_a_residual_wrap_breaks_lenet_until_undone() {
 
     let tmux = start("wrap", &[]);
     tmux.wait_for("Total params: 44,426");
-    for key in ["g", "j", "j", "j", "r"] {
+    for key in ["Home", "j", "j", "j", "r"] {
         tmux.keys(key);
     }
     tmux.wait_for("add: branch 1 gives 8×8×16, branch 2 gives 12×12×6");
@@ -738,7 +738,7 @@ fn llamas_block_unfolds_in_a_real_terminal_and_efficientnet_strides_its_depthwis
     let tmux = start_sized("llama", (140, 40), &[], &["--preset", "llama3-8b"]);
     tmux.wait_for("Total params: 8,030,261,248");
     // Down to the block of 32 layers, unfold it and its attention add.
-    tmux.keys("g");
+    tmux.keys("Home");
     for k in ["j", "j", "l", "j", "l"] {
         tmux.keys(k);
     }
@@ -749,7 +749,7 @@ fn llamas_block_unfolds_in_a_real_terminal_and_efficientnet_strides_its_depthwis
 
     let tmux = start_sized("effnet", (140, 40), &[], &["--preset", "efficientnet_b0"]);
     tmux.wait_for("Total params: 5,288,548");
-    for k in ["g", "j", "j", "j", "j", "l", "j"] {
+    for k in ["Home", "j", "j", "j", "j", "l", "j"] {
         tmux.keys(k);
     }
     tmux.wait_for("conv 3×3 ×32 s1 p1 g32 no-bias");
@@ -857,6 +857,51 @@ fn y_says_so_when_tmux_drops_the_copy() {
     tmux.run(&["set-option", "-s", "set-clipboard", "on"]);
     tmux.keys("y");
     tmux.wait_for("copied the table (10 rows, Markdown) to the clipboard");
+    tmux.keys("q");
+    tmux.wait_until_quit();
+}
+
+#[test]
+#[cfg_attr(
+    not(tmux),
+    ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
+)]
+fn g_draws_resnet18_as_a_graph_that_follows_the_selection_and_unfolds() {
+    let tmux = start("graph", &["--preset", "resnet18"]);
+    tmux.wait_for("Total params: 11,689,512");
+    tmux.keys("g");
+    let screen = tmux.wait_for("┌ input ");
+    assert!(screen.contains("112×112×64 · 9,408"), "{screen}");
+    assert!(!screen.contains("receptive field"), "{screen}");
+    // Down to layer1 and open it: a frame, and the residual add in it.
+    for _ in 0..5 {
+        tmux.keys("j");
+    }
+    tmux.wait_for("Layer 5 · block layer1");
+    tmux.keys("l");
+    tmux.keys("j");
+    tmux.keys("l");
+    let screen = tmux.wait_for("┌ add (2 branches) relu ");
+    // The block's frame, which the flow crosses on its way out.
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.trim_start().starts_with('└') && l.contains('┼')),
+        "{screen}"
+    );
+    // The body's first conv, selected, lights up (reverse video).
+    tmux.keys("j");
+    tmux.keys("j");
+    tmux.wait_for("Layer 5.1.1.1");
+    let coloured = tmux.screen(true);
+    let lit = coloured
+        .lines()
+        .find(|l| l.contains("56×56×64 · 36,864"))
+        .unwrap_or_else(|| panic!("the conv's box is not on\n{coloured}"));
+    assert!(lit.contains("\x1b[7m"), "{lit:?}");
+    // Back to the table.
+    tmux.keys("g");
+    tmux.wait_for("receptive field");
     tmux.keys("q");
     tmux.wait_until_quit();
 }

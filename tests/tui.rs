@@ -40,6 +40,11 @@ fn press(app: &mut App, keys: &str) -> Option<Effect> {
         .fold(None, |_, c| app.handle_event(&key(KeyCode::Char(c))))
 }
 
+/// Home: back to the input row.
+fn home(app: &mut App) {
+    app.handle_event(&key(KeyCode::Home));
+}
+
 fn draw(app: &App, width: u16, height: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal
@@ -841,7 +846,8 @@ fn f_off_the_red_row_says_where_the_fix_is() {
         said,
         "This row only waits for layer 4, which is broken: f on layer 4 fixes it"
     );
-    press(&mut app, "gf");
+    home(&mut app);
+    press(&mut app, "f");
     let said = &app.message().as_ref().expect("a message").text;
     assert_eq!(
         said,
@@ -1127,7 +1133,7 @@ fn no_english_prose_on_any_russian_screen() {
             screens.push(screen(&draw(&app, 160, 50)));
             press(&mut app, "j");
         }
-        press(&mut app, "g");
+        home(&mut app);
         for keys in ["?", "a", "o", "x", "\n", "Q"] {
             if keys == "\n" {
                 app.handle_event(&key(KeyCode::Enter));
@@ -1412,7 +1418,8 @@ proptest! {
 #[test]
 fn r_wraps_a_layer_in_a_residual_block_and_f_offers_the_projection() {
     let mut app = open("lenet");
-    press(&mut app, "gjjjr");
+    home(&mut app);
+    press(&mut app, "jjjr");
     let buf = draw(&app, 140, 40);
     let y = row_containing(&buf, "add (2 branches)");
     assert_eq!(colour_of(&buf, y, "add").0, Color::Red, "{}", screen(&buf));
@@ -1446,7 +1453,8 @@ fn containers_fold_and_unfold_and_edits_reach_inside_them() {
         "big presets open folded:\n{folded}"
     );
     // Row 5 is layer1: unfold it, then its add, and step into the body.
-    press(&mut app, "gjjjjjl");
+    home(&mut app);
+    press(&mut app, "jjjjjl");
     press(&mut app, "jl");
     let open = screen(&draw(&app, 140, 40));
     assert!(open.contains("└ add (2 branches) relu"), "{open}");
@@ -1478,7 +1486,8 @@ fn a_baseline_names_what_changed_inside_a_block_and_a_quiz_hides_inside_too() {
     press(&mut app, "b");
     // The tree stays a tree against a baseline: into layer1's first add,
     // onto the body's first conv, and double its filters.
-    press(&mut app, "gjjjjjljljj");
+    home(&mut app);
+    press(&mut app, "jjjjjljljj");
     assert_eq!(app.selected_path(), Some(vec![4, 0, 0, 0, 0]));
     press(&mut app, ">");
     let conv = app.net().layer_at(&[4, 0, 0, 0, 0]).unwrap();
@@ -1520,11 +1529,13 @@ fn a_baseline_names_what_changed_inside_a_block_and_a_quiz_hides_inside_too() {
 fn branches_and_the_layers_in_them_are_added_moved_edited_and_removed_with_undo() {
     use layerlab::layer::Kind;
     let mut app = open("lenet");
-    press(&mut app, "gjjjr"); // layer 3 wrapped: add [conv], [identity]
+    home(&mut app);
+    press(&mut app, "jjjr"); // layer 3 wrapped: add [conv], [identity]
     press(&mut app, "A");
     assert_eq!(app.net().layers[2].branches.len(), 3);
     // Rows: 3 add, 4 branch 1, 5 conv, 6 branch 2, 7 branch 3.
-    press(&mut app, "gjjjjjjj");
+    home(&mut app);
+    press(&mut app, "jjjjjjj");
     assert_eq!(app.selected_path(), None, "a branch row");
     press(&mut app, "a");
     press(&mut app, "r");
@@ -1534,7 +1545,8 @@ fn branches_and_the_layers_in_them_are_added_moved_edited_and_removed_with_undo(
         Some(Kind::Relu)
     );
     // A batchnorm after the conv of branch 1, then moved above it.
-    press(&mut app, "gjjjjj");
+    home(&mut app);
+    press(&mut app, "jjjjj");
     assert_eq!(app.selected_path(), Some(vec![2, 0, 0]));
     press(&mut app, "ab");
     app.handle_event(&key(KeyCode::Enter));
@@ -1559,7 +1571,8 @@ fn branches_and_the_layers_in_them_are_added_moved_edited_and_removed_with_undo(
     assert_eq!(form.entries[0].input.value(), "conv2d", "the type, first");
     app.handle_event(&key(KeyCode::Esc));
     // d on a branch row removes the branch (row 8: branch 3, holding the relu).
-    press(&mut app, "gjjjjjjjj");
+    home(&mut app);
+    press(&mut app, "jjjjjjjj");
     assert_eq!(app.selected_path(), None, "a branch row");
     press(&mut app, "d");
     assert_eq!(app.net().layers[2].branches.len(), 2);
@@ -1697,7 +1710,8 @@ fn the_detail_pane_shows_attention_macs_with_the_users_numbers() {
     let mut app = open("gpt2");
     // g selects the input; eight rows down is 4.1.1.2, the attention (the
     // "branch 1" line between 4.1 and 4.1.1.1 is a row too).
-    press(&mut app, "gjjjjjjjj");
+    home(&mut app);
+    press(&mut app, "jjjjjjjj");
     assert!(screen(&draw(&app, 160, 45)).contains("Layer 4.1.1.2 · attention 12h causal"));
     let buf = draw(&app, 160, 45);
     assert!(
@@ -1712,7 +1726,8 @@ fn the_detail_pane_shows_attention_macs_with_the_users_numbers() {
 fn s_and_p_reach_1d_and_3d_windows_and_plus_grows_every_axis() {
     let mut app = open("c3d-small");
     // Row 1 is the first conv3d: s strides depth, height and width.
-    press(&mut app, "gjs");
+    home(&mut app);
+    press(&mut app, "js");
     let buf = draw(&app, 120, 40);
     let row = row_starting(&buf, "1  conv3d 3 ×32 s2 p1 relu");
     assert!(
@@ -1950,7 +1965,8 @@ fn llamas_block_unfolds_into_grouped_attention_and_a_gated_mlp() {
     );
     // g selects the input: down to the block of 32 layers, unfold it, then
     // its two residual adds and what they hold.
-    press(&mut app, "gjjl");
+    home(&mut app);
+    press(&mut app, "jjl");
     press(&mut app, "jl");
     press(&mut app, "jjjjjl");
     let open = screen(&draw(&app, 140, 40));
@@ -1980,7 +1996,8 @@ fn s_and_plus_on_efficientnet_reach_its_depthwise_convolutions() {
     assert_eq!(app.analysis().totals.params, Some(5_288_548));
     // Layer 4 is the first MBConv: unfold it; its first layer is the 3×3
     // depthwise convolution (32 groups).
-    press(&mut app, "gjjjjlj");
+    home(&mut app);
+    press(&mut app, "jjjjlj");
     assert_eq!(app.selected_path(), Some(vec![3, 0, 0]));
     let depthwise = |app: &App| app.net().layer_at(&[3, 0, 0]).map(|l| l.label());
     assert_eq!(
@@ -2415,7 +2432,8 @@ fn a_unet_at_65_says_on_its_input_row_which_sizes_work_and_f_offers_them() {
         text.contains("✗ layer 7 breaks at 65×65; 64×64, 72×72 work (f on this row offers them)"),
         "{text}"
     );
-    press(&mut app, "gf");
+    home(&mut app);
+    press(&mut app, "f");
     let Mode::Fix { fixes, .. } = &app.mode() else {
         panic!(
             "the input row's fixes are open: {}",

@@ -191,6 +191,8 @@ pub struct App {
     pub(super) history: Vec<Message>,
     /// The network pinned with `b`, compared with the current one.
     pub(super) baseline: Option<Baseline>,
+    /// The graph view (`g`) in the table's place.
+    pub(super) graph: bool,
     /// Quiz mode (`Q`): which cells are hidden, and the score.
     pub(super) quiz: Option<Quiz>,
     /// The table's first row on screen, moved after each event so that the
@@ -237,6 +239,7 @@ impl App {
             doc,
             session,
             baseline: None,
+            graph: false,
             quiz: None,
             selected: 0,
             mode: Mode::Table,
@@ -285,6 +288,11 @@ impl App {
     /// The message in the footer, until the next key.
     pub fn message(&self) -> Option<&Message> {
         self.message.as_ref()
+    }
+
+    /// Whether the graph view (`g`) is in the table's place.
+    pub fn graph_shown(&self) -> bool {
+        self.graph
     }
 
     /// The quiz, when one is on.
@@ -641,6 +649,15 @@ impl App {
             Action::WrapResidual => self.wrap_residual(),
             Action::AddBranch => self.add_branch(),
             Action::View => self.open_view(),
+            Action::Graph => {
+                self.graph = !self.graph;
+                let said = if self.graph {
+                    t!("graph-shown")
+                } else {
+                    t!("graph-hidden")
+                };
+                self.say(said);
+            }
             Action::TogglePadding => self.change_selected(|l| {
                 if !l.kind.slides() {
                     let kind = l.kind.name();

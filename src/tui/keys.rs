@@ -53,6 +53,7 @@ pub enum Action {
     WrapResidual,
     AddBranch,
     View,
+    Graph,
     Memory,
     Messages,
     Search,
@@ -134,8 +135,8 @@ pub const KEYS: &[Binding] = &[
         help: "key-page-down",
     },
     Binding {
-        label: "Home g",
-        keys: &[plain(KeyCode::Home), ch('g')],
+        label: "Home",
+        keys: &[plain(KeyCode::Home)],
         action: Action::SelectFirst,
         help: "key-select-first",
     },
@@ -210,6 +211,12 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('v')],
         action: Action::View,
         help: "key-view",
+    },
+    Binding {
+        label: "g",
+        keys: &[ch('g')],
+        action: Action::Graph,
+        help: "key-graph",
     },
     Binding {
         label: "m",

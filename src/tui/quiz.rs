@@ -177,7 +177,7 @@ impl App {
             .is_some_and(|q| q.hides_any(self.net().layers.len()))
     }
 
-    /// `m`, `y`, `v`, `x`, `f` and `e` show counts, shapes or where the
+    /// `m`, `y`, `v`, `g`, `x`, `f` and `e` show counts, shapes or where the
     /// network breaks: in a quiz that hides any, they are refused.
     pub(super) fn refused_in_quiz(&mut self, action: Action) -> bool {
         let reveals = matches!(
@@ -185,6 +185,7 @@ impl App {
             Action::Memory
                 | Action::Copy
                 | Action::View
+                | Action::Graph
                 | Action::Export
                 | Action::Fix
                 | Action::NextBroken
@@ -207,6 +208,8 @@ impl App {
                 a2 = q.tried.to_string()
             )),
             None => {
+                // The graph shows every shape and count: the quiz is the table's.
+                self.graph = false;
                 let from = self.selected_layer().unwrap_or(0);
                 let layers = self.net().layers.len().saturating_sub(from);
                 self.quiz = Some(Quiz {

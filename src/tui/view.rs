@@ -12,6 +12,7 @@ use crate::tui::quiz::QuizCell;
 
 pub(super) mod memory;
 pub use popups::{list_entry_at, scroll_fit};
+mod graph;
 pub mod picture;
 mod popups;
 mod table;
@@ -146,7 +147,11 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         _ => None,
     };
     render_header(app, header, buf);
-    table::render(app, table, buf);
+    if app.graph_shown() {
+        graph::render(app, table, buf);
+    } else {
+        table::render(app, table, buf);
+    }
     match form {
         Some(form) => {
             let previewing = app.preview.is_some();
