@@ -121,6 +121,25 @@ fn bench(c: &mut Criterion) {
             keys,
         );
     }
+    // The graph view (`g`) in the table's place: the same keys, the graph
+    // laid out again and drawn around the selection.
+    let (mut app, at) = residual_app();
+    app.handle_event(&key('g'));
+    pressing(
+        c,
+        "keystroke graph view, 1,000 residual blocks, nested conv > < (edit, recompute, lay out, render 200x60)",
+        app,
+        at,
+        ['>', '<'],
+    );
+    let mut app = App::new(common::deep_network(10_000), None, None);
+    app.handle_event(&key('g'));
+    keystrokes(
+        c,
+        "keystroke graph view, 10,000 layers (edit, recompute, lay out, render 200x60)",
+        app,
+        5_002,
+    );
     // Sequences: GPT-2's input one token shorter and back (every row
     // recomputed, attention's L² with it), and a 2,000-sub-layer
     // transformer whose embedding doubles and halves its width, so every
