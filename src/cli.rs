@@ -382,16 +382,14 @@ fn summary_command(
         // --budget stands in for the file's [budget].
         budget: budget.unwrap_or(net.budget),
     };
-    let shown = if format == Format::Json {
-        // Streamed: a huge network never exists as a JSON tree.
-        done(report::json::write(
-            &net,
-            &analysis,
-            &fit,
-            std::io::stdout().lock(),
-        ))
-    } else {
-        emit(&report::render_for(&net, &analysis, format, color, &fit))
+    // Streamed: a huge network's summary never exists whole.
+    let shown = {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        done(
+            report::write_for(&net, &analysis, format, color, &fit, &mut out)
+                .and_then(|()| out.flush()),
+        )
     };
     // Over a budget: each limit exceeded on stderr, and status 1,
     // so a CI job can hold a model to its budget.

@@ -13,6 +13,7 @@ use crate::outline::{self, Item, Line, branch_label};
 use crate::text::visible;
 use crate::units::{bytes, or_dash, thousands};
 use serde_json::Value as Json;
+use std::io::{self, Write};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -51,18 +52,29 @@ pub fn render_for(
     color: bool,
     fit: &Fit,
 ) -> String {
+    let mut text = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write_for(net, analysis, format, color, fit, &mut text);
+    String::from_utf8(text).unwrap_or_default()
+}
+
+/// `render_for`, written to `out` as it is made: a 100,000-layer network's
+/// summary is never whole in memory, in any format.
+pub fn write_for(
+    net: &Network,
+    analysis: &Analysis,
+    format: Format,
+    color: bool,
+    fit: &Fit,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let totals = totals_lines(net, analysis, fit);
     match format {
-        Format::Table => table(net, analysis, color, &totals),
-        Format::Markdown => markdown(net, analysis, &totals),
-        Format::Latex => latex(net, analysis, &totals),
-        Format::Csv => crate::lang::machine(|| csv(net, analysis)),
-        Format::Json => {
-            let mut text = Vec::new();
-            // Writing to memory cannot fail.
-            let _ = json::write(net, analysis, fit, &mut text);
-            String::from_utf8(text).unwrap_or_default()
-        }
+        Format::Table => table(net, analysis, color, &totals, out),
+        Format::Markdown => markdown(net, analysis, &totals, out),
+        Format::Latex => latex(net, analysis, &totals, out),
+        Format::Csv => crate::lang::machine(|| csv(net, analysis, out)),
+        Format::Json => json::write(net, analysis, fit, out),
     }
 }
 
@@ -80,10 +92,14 @@ pub(crate) fn headers() -> [String; 7] {
     ]
 }
 
-/// The cells of one table row, as text; shared by table, markdown and CSV.
-/// The cells of every row, the input's first, made as they are asked for:
-/// the table walks them twice (widths, then lines) instead of keeping them.
-fn cells<'a>(net: &'a Network, analysis: &'a Analysis) -> impl Iterator<Item = [String; 7]> + 'a {
+/// The cells of every row as text, the input's first, each with its
+/// layer's row (none for the input and branch lines); shared by table,
+/// markdown, LaTeX and CSV. Made as they are asked for: the table walks
+/// them twice (widths, then lines) instead of keeping them.
+fn cells<'a>(
+    net: &'a Network,
+    analysis: &'a Analysis,
+) -> impl Iterator<Item = ([String; 7], Option<&'a Row>)> + 'a {
     let input = [
         "0".to_string(),
         t!("report-input").to_string(),
@@ -96,10 +112,9 @@ fn cells<'a>(net: &'a Network, analysis: &'a Analysis) -> impl Iterator<Item = [
         },
         String::new(),
     ];
-    let layers = lines(net, analysis)
-        .into_iter()
-        .map(move |line| match line.item {
-            Item::Layer { path, layer, row } => [
+    let layers = tree(net, analysis).map(move |line| match line.item {
+        Item::Layer { path, layer, row } => (
+            [
                 net.path_label(&path),
                 format!("{}{}", line.guides, layer.label()),
                 row.output
@@ -110,7 +125,10 @@ fn cells<'a>(net: &'a Network, analysis: &'a Analysis) -> impl Iterator<Item = [
                     .map_or_else(|| "—".to_string(), crate::words::receptive_field),
                 status_text(row),
             ],
-            Item::Branch { branch, layers, .. } => [
+            Some(row),
+        ),
+        Item::Branch { branch, layers, .. } => (
+            [
                 String::new(),
                 format!("{}{}", line.guides, branch_label(branch, layers)),
                 String::new(),
@@ -119,22 +137,23 @@ fn cells<'a>(net: &'a Network, analysis: &'a Analysis) -> impl Iterator<Item = [
                 String::new(),
                 String::new(),
             ],
-        });
-    std::iter::once(input).chain(layers)
+            None,
+        ),
+    });
+    std::iter::once((input, None)).chain(layers)
 }
 
-/// Every line of the tree, every container open. A network without
-/// containers is one line per layer, made as they are asked for.
-fn lines<'a>(net: &'a Network, analysis: &'a Analysis) -> Vec<Line<'a>> {
-    outline::lines(net, analysis, &|_| true)
-}
-
-/// The status of each line, the input's first (a branch line has none).
-fn statuses<'a>(lines: &'a [Line<'a>]) -> impl Iterator<Item = Option<&'a Row>> + 'a {
-    std::iter::once(None).chain(lines.iter().map(|l| match &l.item {
-        Item::Layer { row, .. } => Some(*row),
-        Item::Branch { .. } => None,
-    }))
+/// Every line of the tree, every container open, made a few thousand at a
+/// time: the whole tree of a huge network is never held at once.
+fn tree<'a>(net: &'a Network, analysis: &'a Analysis) -> impl Iterator<Item = Line<'a>> + 'a {
+    const CHUNK: usize = 4096;
+    (0usize..)
+        .map(move |k| {
+            let start = k.saturating_mul(CHUNK);
+            outline::lines_in(net, analysis, &|_| true, start..start.saturating_add(CHUNK))
+        })
+        .take_while(|chunk| !chunk.is_empty())
+        .flatten()
 }
 
 fn status_text(row: &Row) -> String {
@@ -354,19 +373,23 @@ const DIM: &str = "\x1b[2m";
 const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
-fn table(net: &Network, analysis: &Analysis, color: bool, totals: &[String]) -> String {
+fn table(
+    net: &Network,
+    analysis: &Analysis,
+    color: bool,
+    totals: &[String],
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let header = headers();
-    let rows = || std::iter::once(header.clone()).chain(cells(net, analysis));
-    // Two passes over rows made on the fly: memory stays at the output's own
-    // size on a network of 100,000 layers.
+    let rows = || std::iter::once((header.clone(), None)).chain(cells(net, analysis));
+    // Two passes over rows made on the fly: memory stays small on a network
+    // of 100,000 layers.
     let mut widths = [0; 6];
-    for row in rows() {
+    for (row, _) in rows() {
         for (w, text) in widths.iter_mut().zip(&row) {
             *w = (*w).max(crate::text::width(text));
         }
     }
-    let lines = rows().map(|r| aligned(&r, &widths, &[0, 3, 4]));
-    let mut out = String::new();
     let paint = |s: &str, style: &str| {
         if color {
             format!("{style}{s}{RESET}")
@@ -374,35 +397,27 @@ fn table(net: &Network, analysis: &Analysis, color: bool, totals: &[String]) -> 
             s.to_string()
         }
     };
-    out.push_str(&paint(&heading(net), BOLD));
-    out.push('\n');
+    writeln!(out, "{}", paint(&heading(net), BOLD))?;
     if let Some(legend) = crate::words::shape_legend(net) {
-        out.push_str(&paint(&legend, DIM));
-        out.push('\n');
+        writeln!(out, "{}", paint(&legend, DIM))?;
     }
-    out.push('\n');
-    let tree = self::lines(net, analysis);
-    let statuses = statuses(&tree).map(|r| r.map_or(Status::Ok, |r| r.status));
-    let mut lines = lines;
-    if let Some(first) = lines.next() {
-        out.push_str(&paint(&first, BOLD));
-        out.push('\n');
+    writeln!(out)?;
+    for (n, (row, computed)) in rows().enumerate() {
+        let text = aligned(&row, &widths, &[0, 3, 4]);
+        let text = match (n, computed.map(|r| r.status)) {
+            (0, _) => paint(&text, BOLD),
+            (_, None | Some(Status::Ok)) => text,
+            (_, Some(Status::Warning(_))) => paint(&text, YELLOW),
+            (_, Some(Status::Error(_))) => paint(&text, RED),
+            (_, Some(Status::Unreachable)) => paint(&text, DIM),
+        };
+        writeln!(out, "{text}")?;
     }
-    for (text, status) in lines.zip(statuses) {
-        out.push_str(&match status {
-            Status::Ok => text,
-            Status::Warning(_) => paint(&text, YELLOW),
-            Status::Error(_) => paint(&text, RED),
-            Status::Unreachable => paint(&text, DIM),
-        });
-        out.push('\n');
-    }
-    out.push('\n');
+    writeln!(out)?;
     for l in totals {
-        out.push_str(l);
-        out.push('\n');
+        writeln!(out, "{l}")?;
     }
-    out
+    Ok(())
 }
 
 /// Lines of aligned columns, two spaces apart: the columns listed in
@@ -457,26 +472,36 @@ fn markdown_text(text: &str) -> String {
     out
 }
 
-fn markdown(net: &Network, analysis: &Analysis, totals: &[String]) -> String {
-    let mut out = format!("### {}\n\n", markdown_text(&heading(net)));
+fn markdown(
+    net: &Network,
+    analysis: &Analysis,
+    totals: &[String],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    write!(out, "### {}\n\n", markdown_text(&heading(net)))?;
     if let Some(legend) = crate::words::shape_legend(net) {
-        out.push_str(&format!("{legend}\n\n"));
+        write!(out, "{legend}\n\n")?;
     }
-    out.push_str(&format!("| {} |\n", headers().join(" | ")));
-    out.push_str("|--:|---|---|--:|--:|---|---|\n");
-    for r in cells(net, analysis) {
+    writeln!(out, "| {} |", headers().join(" | "))?;
+    writeln!(out, "|--:|---|---|--:|--:|---|---|")?;
+    for (r, _) in cells(net, analysis) {
         let escaped: Vec<String> = r.iter().map(|c| markdown_text(c)).collect();
-        out.push_str(&format!("| {} |\n", escaped.join(" | ")));
+        writeln!(out, "| {} |", escaped.join(" | "))?;
     }
-    out.push('\n');
+    writeln!(out)?;
     for l in totals {
-        out.push_str(&format!("{l}  \n"));
+        writeln!(out, "{l}  ")?;
     }
-    out
+    Ok(())
 }
 
 /// A `tabular` for a thesis or a handout (needs only plain LaTeX).
-fn latex(net: &Network, analysis: &Analysis, totals: &[String]) -> String {
+fn latex(
+    net: &Network,
+    analysis: &Analysis,
+    totals: &[String],
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let escape = |text: &str| {
         let mut out = String::new();
         for ch in text.chars() {
@@ -501,25 +526,25 @@ fn latex(net: &Network, analysis: &Analysis, totals: &[String]) -> String {
         }
         out
     };
-    let mut out = format!("% {}\n", heading(net));
-    out.push_str("\\begin{tabular}{rllrrll}\n\\hline\n");
-    out.push_str(&format!(
-        "{} \\\\\n\\hline\n",
+    writeln!(out, "% {}", heading(net))?;
+    writeln!(out, "\\begin{{tabular}}{{rllrrll}}\n\\hline")?;
+    writeln!(
+        out,
+        "{} \\\\\n\\hline",
         headers().map(|h| escape(&h)).join(" & ")
-    ));
-    for r in cells(net, analysis) {
+    )?;
+    for (r, _) in cells(net, analysis) {
         let row: Vec<String> = r.iter().map(|c| escape(c)).collect();
-        out.push_str(&format!("{} \\\\\n", row.join(" & ")));
+        writeln!(out, "{} \\\\", row.join(" & "))?;
     }
-    out.push_str("\\hline\n");
+    writeln!(out, "\\hline")?;
     for l in totals {
-        out.push_str(&format!("\\multicolumn{{7}}{{l}}{{{}}} \\\\\n", escape(l)));
+        writeln!(out, "\\multicolumn{{7}}{{l}}{{{}}} \\\\", escape(l))?;
     }
-    out.push_str("\\end{tabular}\n");
-    out
+    writeln!(out, "\\end{{tabular}}")
 }
 
-fn csv(net: &Network, analysis: &Analysis) -> String {
+fn csv(net: &Network, analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     let quote = |s: &str| {
         if s.contains([',', '"', '\n']) {
             format!("\"{}\"", s.replace('"', "\"\""))
@@ -527,14 +552,15 @@ fn csv(net: &Network, analysis: &Analysis) -> String {
             s.to_string()
         }
     };
-    let mut out = String::from("index,layer,output,params,macs,receptive_field,status,message\n");
-    let tree = lines(net, analysis);
-    let statuses = statuses(&tree).map(|r| r.map_or(Status::Ok, |r| r.status));
+    writeln!(
+        out,
+        "index,layer,output,params,macs,receptive_field,status,message"
+    )?;
     let raw = |r: Option<&Row>, f: fn(&Row) -> Option<u64>| {
         r.and_then(f).map(|n| n.to_string()).unwrap_or_default()
     };
-    let rows = self::statuses(&tree);
-    for ((c, status), row) in cells(net, analysis).zip(statuses).zip(rows) {
+    for (c, row) in cells(net, analysis) {
+        let status = row.map_or(Status::Ok, |r| r.status);
         // Spreadsheets want empty cells, not dashes, where a value is unknown.
         let blank = |s: &String| if s == "—" { String::new() } else { s.clone() };
         let fields = [
@@ -548,10 +574,9 @@ fn csv(net: &Network, analysis: &Analysis) -> String {
             crate::words::status(status).unwrap_or_default(),
         ];
         let quoted: Vec<String> = fields.iter().map(|f| quote(f)).collect();
-        out.push_str(&quoted.join(","));
-        out.push('\n');
+        writeln!(out, "{}", quoted.join(","))?;
     }
-    out
+    Ok(())
 }
 
 /// The JSON object of `summary --format json`, as a value (see `json::write`
@@ -561,5 +586,44 @@ pub fn to_json(net: &Network, analysis: &Analysis) -> Json {
     match json::write(net, analysis, &Fit::default(), &mut text) {
         Ok(()) => serde_json::from_slice(&text).unwrap_or(Json::Null),
         Err(_) => Json::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layer::{Kind, Layer};
+
+    /// The tree is made a chunk at a time; across the chunks' seams every
+    /// line comes once, in order: 500 residual blocks give 6,000 lines
+    /// (the add, its two branch lines, nine layers), two seams.
+    #[test]
+    fn the_summary_of_a_big_tree_has_every_line_once_in_order() {
+        let body = vec![Layer::new(Kind::Relu); 9];
+        let block = Layer {
+            branches: vec![body, Vec::new()],
+            ..Layer::new(Kind::Add)
+        };
+        let net = Network {
+            layers: vec![block; 500],
+            ..Network::empty("deep")
+        };
+        let analysis = analyze(&net);
+        let whole = outline::lines(&net, &analysis, &|_| true);
+        assert_eq!(whole.len(), 6_000);
+        let csv = render(&net, &analysis, Format::Csv, false);
+        let labels: Vec<&str> = csv
+            .lines()
+            .skip(2)
+            .map(|l| l.split(',').next().unwrap_or_default())
+            .collect();
+        let expected: Vec<String> = whole
+            .iter()
+            .map(|l| match &l.item {
+                Item::Layer { path, .. } => net.path_label(path),
+                Item::Branch { .. } => String::new(),
+            })
+            .collect();
+        assert_eq!(labels, expected);
     }
 }
