@@ -86,6 +86,10 @@ pub struct Row {
     /// Of `params`, those a token does not use: experts beyond a mixture's
     /// top_k. `params` less this is what is active.
     pub inactive: u64,
+    /// The most values one layer holds at once, its input and its output
+    /// (for a container, the most of any layer inside): what inference
+    /// needs alive.
+    pub peak: Option<u64>,
     /// A container's rows, one list per branch (a block has one: its layers
     /// in the repetition shown, the one that broke or else the first).
     /// Empty for other layers.
@@ -147,6 +151,10 @@ pub struct Totals {
     pub activations: Option<u64>,
     /// The KV cache's values for one sequence (see `Row::cache`).
     pub cache: Option<u64>,
+    /// The most values one layer holds at once (see `Row::peak`), the
+    /// input's own among them: summed as the engine goes, so a keystroke
+    /// never walks the network for the footer's memory.
+    pub peak: Option<u64>,
 }
 
 /// Infers every layer's shape and counts its parameters.
@@ -160,21 +168,71 @@ pub fn analyze(net: &Network) -> Analysis {
     analysis
 }
 
-/// Brings `out` up to date for `net` when only top-level layers from
-/// `start` on (and not the input or the kernel convention) differ from the
-/// network `out` was computed for. The explorer calls this on every
-/// keystroke: the rows above the edit are kept, so an edit low in a
-/// 10,000-layer network is cheap.
+/// Rows the analysis let go of, each with the receptive field it was
+/// computed from: when an edit makes the rows below unreachable, or gives
+/// them other inputs, and a later edit gives a layer back the very input it
+/// had (`+` then `-`, a break then its mend), its row is taken back rather
+/// than computed again. Only for rows whose layers have not changed since:
+/// `analyze_changed` forgets the changed layer's, and any other change
+/// clears them all.
+#[derive(Debug, Default)]
+pub struct Kept {
+    rows: Vec<Option<(ReceptiveField, Row)>>,
+}
+
+impl Kept {
+    pub fn clear(&mut self) {
+        self.rows = Vec::new();
+    }
+
+    fn forget(&mut self, index: usize) {
+        if let Some(slot) = self.rows.get_mut(index) {
+            *slot = None;
+        }
+    }
+
+    fn keep(&mut self, index: usize, rf: ReceptiveField, row: Row) {
+        if self.rows.len() <= index {
+            self.rows.resize_with(index + 1, || None);
+        }
+        self.rows[index] = Some((rf, row));
+    }
+
+    /// The row kept for layer `index` if it was computed on `input` and
+    /// `rf`.
+    fn take(&mut self, index: usize, input: Shape, rf: ReceptiveField) -> Option<Row> {
+        let slot = self.rows.get_mut(index)?;
+        match slot {
+            Some((kept_rf, row)) if *kept_rf == rf && row.input == Some(input) => {
+                slot.take().map(|(_, row)| row)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Recomputes the rows from top-level layer `start` on, keeping those
+/// above (they cannot have changed).
 pub fn analyze_from(net: &Network, out: &mut Analysis, start: usize) {
+    analyze_from_kept(net, out, start, &mut Kept::default());
+}
+
+/// `analyze_from`, taking back from `kept` the rows of layers below `start`
+/// that get the inputs they had, and keeping there the computed rows it
+/// replaces. The layers below `start` must be those `kept` was kept for.
+fn analyze_from_kept(net: &Network, out: &mut Analysis, start: usize, kept: &mut Kept) {
     let start = start.min(out.rows.len()).min(net.layers.len());
     let rows = &mut out.rows;
-    rows.truncate(start);
+    let old = rows.split_off(start);
     rows.reserve(net.layers.len() - start);
     let mut error_at = out.error_at.filter(|&e| e < start);
     let mut flow = match rows.last() {
         None => Some((net.input, ReceptiveField::PIXEL)),
         Some(r) => r.output.zip(r.receptive_field),
     };
+    // The field each old row was computed from: the one above it left.
+    let mut old_rf = flow.map_or(ReceptiveField::PIXEL, |(_, rf)| rf);
+    let mut old = old.into_iter();
     let mut sums = Sums::start(net.input);
     for r in rows.iter() {
         // These sums succeeded when the rows were made.
@@ -183,11 +241,24 @@ pub fn analyze_from(net: &Network, out: &mut Analysis, start: usize) {
     // The embeddings above, gathered only when a tied layer asks.
     let mut embeddings: Option<Vec<(u64, u64)>> = None;
     for (i, layer) in net.layers.iter().enumerate().skip(start) {
+        // The changed layer's own old row is of no use again.
+        let replaced = old.next();
+        let reusable = i > start;
         let Some((input, rf)) = flow else {
             rows.push(Row::unreachable());
+            keep_replaced(kept, (i, reusable), &mut old_rf, replaced);
             continue;
         };
-        let mut row = tree::top(layer, input, rf, net.kernels);
+        // A tied layer is checked against the embeddings above, which may
+        // have changed: it is always computed.
+        let again = (i > start && !ties(layer))
+            .then(|| kept.take(i, input, rf))
+            .flatten();
+        let mut row = match again {
+            Some(row) => row,
+            None => tree::top(layer, input, rf, net.kernels),
+        };
+        keep_replaced(kept, (i, reusable), &mut old_rf, replaced);
         if row.output.is_some() && ties(layer) {
             let above = embeddings.get_or_insert_with(|| embeddings_in(&net.layers[..i]));
             if let Some(problem) = untied(layer, &row, above) {
@@ -216,12 +287,41 @@ pub fn analyze_from(net: &Network, out: &mut Analysis, start: usize) {
     out.error_at = error_at;
 }
 
+/// Keeps the row `replaced` that layer `index` had, computed on `rf`, when
+/// it was computed and whole and its layer is `reusable` (unchanged); `rf`
+/// moves on to what it left.
+fn keep_replaced(
+    kept: &mut Kept,
+    (index, reusable): (usize, bool),
+    rf: &mut ReceptiveField,
+    replaced: Option<Row>,
+) {
+    let Some(row) = replaced else {
+        return;
+    };
+    let next = row.receptive_field;
+    let whole = row.status != Status::Unreachable && !matches!(row.status, Status::Error(_));
+    if reusable && whole {
+        kept.keep(index, *rf, row);
+    }
+    if let Some(next) = next {
+        *rf = next;
+    }
+}
+
 /// Brings `out` up to date for `net` when top-level layer `index` is the
 /// only difference from the network `out` was computed for. When the layer
 /// leaves the same shape and field as before, the rows below stand as they
 /// are and only the totals are summed again: an edit deep inside block 500
 /// of a 1,000-block network recomputes one block, not five hundred.
 pub fn analyze_changed(net: &Network, out: &mut Analysis, index: usize) {
+    analyze_changed_kept(net, out, index, &mut Kept::default());
+}
+
+/// `analyze_changed`, with the rows `kept` from earlier edits taken back
+/// where the layers below get again the inputs they had (see `Kept`).
+pub fn analyze_changed_kept(net: &Network, out: &mut Analysis, index: usize, kept: &mut Kept) {
+    kept.forget(index);
     let same_length = out.rows.len() == net.layers.len();
     let flow = match index.checked_sub(1) {
         None => Some((net.input, ReceptiveField::PIXEL)),
@@ -231,7 +331,7 @@ pub fn analyze_changed(net: &Network, out: &mut Analysis, index: usize) {
             .and_then(|r| r.output.zip(r.receptive_field)),
     };
     let (Some(layer), Some((input, rf)), true) = (net.layers.get(index), flow, same_length) else {
-        return analyze_from(net, out, index);
+        return analyze_from_kept(net, out, index, kept);
     };
     // A tied layer depends on the embeddings above it, and an embedding
     // on the tied layers below: the full pass checks both.
@@ -240,27 +340,27 @@ pub fn analyze_changed(net: &Network, out: &mut Analysis, index: usize) {
         tying |= l.kind == Kind::Embedding || (l.kind == Kind::Dense && l.extra.tied)
     });
     if tying {
-        return analyze_from(net, out, index);
+        return analyze_from_kept(net, out, index, kept);
     }
     // A row below broken by a total past 2^64 may mend (or a new one break)
     // when this layer's counts change: only a full pass can say.
     let by_totals = |r: &Row| matches!(r.status, Status::Error(Problem::TooLarge { what }) if what.starts_with("total"));
     if out.rows[index..].iter().any(by_totals) {
-        return analyze_from(net, out, index);
+        return analyze_from_kept(net, out, index, kept);
     }
     let row = tree::top(layer, input, rf, net.kernels);
     let old = &out.rows[index];
     if row.output.is_none()
         || (row.output, row.receptive_field) != (old.output, old.receptive_field)
     {
-        return analyze_from(net, out, index);
+        return analyze_from_kept(net, out, index, kept);
     }
     out.rows[index] = row;
     let mut sums = Sums::start(net.input);
     for r in &out.rows {
         if sums.add_row(r).is_err() {
             // A total past 2^64 breaks a row: let the full pass say which.
-            return analyze_from(net, out, index);
+            return analyze_from_kept(net, out, index, kept);
         }
     }
     if out.error_at.is_none() {
@@ -343,6 +443,7 @@ impl Row {
             activations: None,
             cache: None,
             inactive: 0,
+            peak: None,
             inner: Vec::new(),
         }
     }
@@ -365,6 +466,8 @@ struct Sums {
     cache: Option<u64>,
     /// Parameters counted in `params` that a token does not use.
     inactive: u64,
+    /// The most of any one layer (see `Row::peak`): a maximum, not a sum.
+    peak: Option<u64>,
 }
 
 impl Sums {
@@ -375,6 +478,7 @@ impl Sums {
             activations: input.elements(),
             cache: Some(0),
             inactive: 0,
+            peak: input.elements(),
         }
     }
 
@@ -384,6 +488,7 @@ impl Sums {
         activations: Some(0),
         cache: Some(0),
         inactive: 0,
+        peak: Some(0),
     };
 
     fn add_row(&mut self, row: &Row) -> Result<(), Problem> {
@@ -396,6 +501,7 @@ impl Sums {
             activations: row.activations,
             cache: row.cache,
             inactive: row.inactive,
+            peak: row.peak,
         })
     }
 
@@ -412,6 +518,7 @@ impl Sums {
         self.cache = (self.cache).and_then(|a| a.checked_add(other.cache?));
         // At most `params`, which did not overflow.
         self.inactive = self.inactive.saturating_add(other.inactive);
+        self.peak = self.peak.zip(other.peak).map(|(a, b)| a.max(b));
         Ok(())
     }
 
@@ -430,6 +537,7 @@ impl Sums {
             activations: self.activations.and_then(|a| a.checked_mul(n)),
             cache: self.cache.and_then(|a| a.checked_mul(n)),
             inactive: self.inactive.saturating_mul(n),
+            peak: self.peak,
         })
     }
 
@@ -444,6 +552,7 @@ impl Sums {
                 .and_then(|a| a.checked_mul(BYTES_PER_VALUE)),
             activations: self.activations,
             cache: self.cache,
+            peak: self.peak,
         }
     }
 }

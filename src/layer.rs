@@ -662,6 +662,25 @@ impl Layer {
     }
 }
 
+/// Whether `layers` hold at most `most` layers in all, those inside
+/// containers too; stops counting once past it.
+pub fn count_within(layers: &[Layer], most: usize) -> bool {
+    fn walk(layers: &[Layer], left: &mut usize) -> bool {
+        for layer in layers {
+            let Some(l) = left.checked_sub(1) else {
+                return false;
+            };
+            *left = l;
+            if !layer.branches.iter().all(|b| walk(b, left)) {
+                return false;
+            }
+        }
+        true
+    }
+    let mut left = most;
+    walk(layers, &mut left)
+}
+
 /// A setting of a layer, as named in files and in the editing form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Field {
@@ -1593,6 +1612,21 @@ mod tests {
         );
         Field::Padding.set(&mut l, &Value::Int(0)).unwrap();
         assert_eq!(l.padding, Padding::Explicit(Hw::square(0)));
+    }
+
+    #[test]
+    fn count_within_counts_inside_containers_and_stops_past_the_limit() {
+        let block = Layer {
+            branches: vec![vec![Layer::new(Kind::Relu); 3], vec![]],
+            ..Layer::new(Kind::Add)
+        };
+        let layers = vec![block.clone(), Layer::new(Kind::Relu), block];
+        let all: usize = layers.iter().map(Layer::count).sum();
+        assert_eq!(all, 9);
+        assert!(count_within(&layers, 9));
+        assert!(!count_within(&layers, 8));
+        assert!(count_within(&[], 0));
+        assert!(!count_within(&layers, 0));
     }
 
     #[test]

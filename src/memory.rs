@@ -487,7 +487,7 @@ fn unshared(net: &Network, analysis: &Analysis, setting: Setting) -> Option<Memo
     let bytes = setting.dtype.bytes();
     let base = weights(net, analysis, setting.dtype)?;
     let Some(opt) = setting.train else {
-        let activations = peak(analysis, net.input)?
+        let activations = peak(analysis)?
             .checked_mul(bytes)?
             .checked_mul(setting.batch)?;
         let kv_cache = setting
@@ -739,28 +739,10 @@ pub fn keeps_line(layer: &Layer, input: Shape, output: Shape) -> Option<String> 
 }
 
 /// The largest input + output of any one layer (inside containers too),
-/// in values: what inference needs alive at once.
-fn peak(analysis: &Analysis, input: Shape) -> Option<u64> {
-    fn walk(rows: &[Row], most: &mut Option<u64>) {
-        for row in rows {
-            if row.inner.is_empty() {
-                let both = row
-                    .input
-                    .zip(row.output)
-                    .and_then(|(i, o)| i.elements()?.checked_add(o.elements()?));
-                *most = match (*most, both) {
-                    (Some(m), Some(b)) => Some(m.max(b)),
-                    _ => None,
-                };
-            }
-            for branch in &row.inner {
-                walk(branch, most);
-            }
-        }
-    }
-    let mut most = Some(input.elements()?);
-    walk(&analysis.rows, &mut most);
-    most
+/// in values: what inference needs alive at once. The engine keeps it as
+/// it analyses (`Totals::peak`); `None` when a layer is broken.
+fn peak(analysis: &Analysis) -> Option<u64> {
+    analysis.totals.peak
 }
 
 /// Limits a network must stay within; any may be absent.

@@ -62,6 +62,7 @@ static UNREACHABLE: Row = Row {
     activations: None,
     cache: None,
     inactive: 0,
+    peak: None,
     inner: Vec::new(),
 };
 

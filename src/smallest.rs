@@ -90,7 +90,8 @@ pub fn smallest_within(net: &Network, mut budget: u64) -> Option<Shape> {
     let merges = net.layers.iter().any(has_merge);
     // Where branches must meet, sizes are tried in turn below: only if the
     // budget covers one try at least.
-    if merges && budget < net.layers.iter().map(Layer::count).sum::<usize>() as u64 {
+    let most = usize::try_from(budget).unwrap_or(usize::MAX);
+    if merges && !crate::layer::count_within(&net.layers, most) {
         return None;
     }
     let need = need_before(&net.layers, [1, 1, 1])?;

@@ -327,3 +327,33 @@ fn diff_goes_inside_changed_containers_and_shows_a_removed_branch() {
     assert_eq!(lines[3]["base_path"], "1.3");
     assert_eq!(lines[3]["path"], serde_json::Value::Null);
 }
+
+/// The engine keeps the inference peak (the most one layer holds, input
+/// and output) as it goes: on every preset, trees included, it is what a
+/// walk over every layer inside every container finds.
+#[test]
+fn the_peak_the_engine_keeps_is_the_most_any_layer_inside_holds() {
+    fn walk(rows: &[layerlab::engine::Row], most: &mut u64) {
+        for row in rows {
+            if row.inner.is_empty() {
+                let both = row.input.unwrap().elements().unwrap()
+                    + row.output.unwrap().elements().unwrap();
+                *most = (*most).max(both);
+            }
+            for branch in &row.inner {
+                walk(branch, most);
+            }
+        }
+    }
+    for p in presets::PRESETS {
+        let net = presets::load(p.name).unwrap();
+        let a = analyze(&net);
+        if a.error_at.is_some() {
+            assert_eq!(a.totals.peak, None, "{}", p.name);
+            continue;
+        }
+        let mut most = net.input.elements().unwrap();
+        walk(&a.rows, &mut most);
+        assert_eq!(a.totals.peak, Some(most), "{}", p.name);
+    }
+}

@@ -34,6 +34,30 @@ proptest! {
                 prop_assert_eq!(r.input, Some(expected_input));
                 expected_input = r.output.unwrap();
             }
+            // The peak is the most any one layer holds, input and output,
+            // or the input alone (a container holds only what is inside).
+            fn most(layers: &[Layer], rows: &[layerlab::engine::Row], m: Option<u64>) -> Option<u64> {
+                layers.iter().zip(rows).fold(m, |m, (l, r)| {
+                    if l.kind.is_container() {
+                        l.branches.iter().zip(&r.inner).fold(m, |m, (b, inner)| most(b, inner, m))
+                    } else {
+                        let both = r.input.and_then(|i| i.elements()?.checked_add(r.output?.elements()?));
+                        m.zip(both).map(|(m, b)| m.max(b))
+                    }
+                })
+            }
+            let most = most(&net.layers, &a.rows, net.input.elements());
+            // The rows show one pass of a repeated block; the engine saw
+            // them all, where a later pass may hold more.
+            let mut repeats = false;
+            for l in &net.layers {
+                l.walk(&mut |l| repeats |= l.kind.is_container() && l.repeat.get() > 1);
+            }
+            if repeats {
+                prop_assert!(a.totals.peak >= most, "{:?} < {:?}", a.totals.peak, most);
+            } else {
+                prop_assert_eq!(a.totals.peak, most);
+            }
         }
     }
 
@@ -77,6 +101,29 @@ proptest! {
         let mut analysis = analyze(&before);
         layerlab::engine::analyze_changed(&after, &mut analysis, at);
         prop_assert_eq!(analysis, analyze(&after));
+    }
+
+    /// Edits one layer at a time — some of them taking a layer back to
+    /// what it was, so that rows kept from before come back into use —
+    /// and after each the analysis is what a full analysis gives.
+    #[test]
+    fn edits_that_reuse_kept_rows_analyse_as_a_full_analysis(
+        start in network(),
+        edits in proptest::collection::vec((0..12usize, common::layer(), any::<bool>()), 1..8),
+    ) {
+        let original = start.clone();
+        let mut net = start;
+        if net.layers.is_empty() {
+            return Ok(());
+        }
+        let mut analysis = analyze(&net);
+        let mut kept = layerlab::engine::Kept::default();
+        for (at, layer, back) in edits {
+            let at = at % net.layers.len();
+            net.layers[at] = if back { original.layers[at].clone() } else { layer };
+            layerlab::engine::analyze_changed_kept(&net, &mut analysis, at, &mut kept);
+            prop_assert_eq!(&analysis, &analyze(&net));
+        }
     }
 
     #[test]

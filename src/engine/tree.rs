@@ -49,6 +49,9 @@ fn node(
             activations: s.output.elements(),
             cache: crate::family::of(layer.kind).cache(layer, input),
             inactive: s.inactive,
+            peak: (input.elements())
+                .zip(s.output.elements())
+                .and_then(|(i, o)| i.checked_add(o)),
             inner: Vec::new(),
         },
         Err(problem) => Row::broken(input, problem),
@@ -124,6 +127,7 @@ fn container(
             activations: sums.activations,
             cache: sums.cache,
             inactive: sums.inactive,
+            peak: sums.peak,
             inner: Vec::new(),
         },
         Err(problem) => Row::broken(input, problem),

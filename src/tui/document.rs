@@ -5,7 +5,7 @@
 //! the smallest valid input and the history in step with it.
 
 use super::history::{Change, History};
-use crate::engine::{Analysis, analyze, analyze_changed, analyze_from};
+use crate::engine::{Analysis, Kept, analyze, analyze_changed_kept, analyze_from};
 use crate::file::{Source, Stamp};
 use crate::network::Network;
 use crate::network::Shape;
@@ -24,6 +24,9 @@ use std::path::{Path, PathBuf};
 pub struct Document {
     net: Network,
     analysis: Analysis,
+    /// Rows an edit let go of, for a later edit that gives their layers
+    /// back their inputs (see `Kept`).
+    kept: Kept,
     /// The smallest input height and width every layer accepts, when it
     /// was found within the search budget.
     min_input: Option<Shape>,
@@ -60,6 +63,7 @@ impl Document {
     pub fn new(net: Network, path: Option<PathBuf>, preset: Option<String>) -> Document {
         let mut doc = Document {
             analysis: analyze(&net),
+            kept: Kept::default(),
             min_input: smallest_within(&net, SEARCH_BUDGET),
             near_inputs: Vec::new(),
             branching: branching(&net),
@@ -82,13 +86,18 @@ impl Document {
     /// networks small enough to try 2 × `NEAREST_REACH` sizes within a frame.
     fn find_near_inputs(&mut self) {
         self.near_inputs = Vec::new();
-        let layers: usize = self.net.layers.iter().map(crate::layer::Layer::count).sum();
+        if self.analysis.error_at.is_none() {
+            return;
+        }
+        // Counted only as far as the budget reaches: a keystroke on a huge
+        // network does not walk it for this.
         let tries = 2 * crate::fixes::NEAREST_REACH;
-        let affordable = (layers as u64).saturating_mul(tries) <= NEAR_BUDGET;
+        let most = usize::try_from(NEAR_BUDGET / tries).unwrap_or(usize::MAX);
+        let affordable = crate::layer::count_within(&self.net.layers, most);
         let small = self
             .min_input
             .is_some_and(|min| crate::smallest::too_small(self.net.input, min));
-        if self.analysis.error_at.is_some() && affordable && !small {
+        if affordable && !small {
             self.near_inputs = crate::fixes::nearest_inputs(&self.net);
         }
     }
@@ -183,8 +192,13 @@ impl Document {
     /// changed; when `only` that layer changed, perhaps it alone.
     fn recompute(&mut self, first: usize, only: Option<usize>) {
         match only {
-            Some(i) => analyze_changed(&self.net, &mut self.analysis, i),
-            None => analyze_from(&self.net, &mut self.analysis, first),
+            Some(i) => analyze_changed_kept(&self.net, &mut self.analysis, i, &mut self.kept),
+            None => {
+                // Layers moved, came or went: rows kept by index no longer
+                // belong to them.
+                self.kept.clear();
+                analyze_from(&self.net, &mut self.analysis, first)
+            }
         }
         self.min_input = smallest_within(&self.net, SEARCH_BUDGET);
         self.branching = branching(&self.net);
