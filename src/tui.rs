@@ -9,6 +9,7 @@ pub mod form;
 pub mod history;
 pub mod keys;
 pub mod modes;
+pub mod popup;
 pub mod quiz;
 pub mod theme;
 pub mod tree;

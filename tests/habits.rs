@@ -420,7 +420,7 @@ fn a_new_layer_copies_the_nearest_of_its_kind() {
     press(&mut app, "jjj"); // conv 5×5 ×16
     press(&mut app, "a");
     // The add list: c jumps to concat, conv1d, conv2d…
-    while !matches!(app.mode(), Mode::Add { choice } if layerlab::layer::Kind::iter().nth(*choice).map(|k| k.name()) == Some("conv2d"))
+    while !matches!(app.mode(), Mode::Add(list) if layerlab::layer::Kind::iter().nth(list.choice).map(|k| k.name()) == Some("conv2d"))
     {
         press(&mut app, "c");
     }
@@ -529,13 +529,13 @@ fn a_letter_jumps_in_every_list_whatever_its_case() {
     let mut app = open("lenet");
     press(&mut app, "x");
     press(&mut app, "K"); // k is a key (up); K reaches Keras
-    let Mode::Export { choice } = app.mode() else {
+    let Mode::Export(list) = app.mode() else {
         panic!("the export list")
     };
-    assert_eq!(*choice, 1, "Keras");
+    assert_eq!(list.choice, 1, "Keras");
     press(&mut app, "c");
-    let Mode::Export { choice } = app.mode() else {
+    let Mode::Export(list) = app.mode() else {
         panic!("the export list")
     };
-    assert_eq!(*choice, 4, "CSV");
+    assert_eq!(list.choice, 4, "CSV");
 }

@@ -2542,11 +2542,14 @@ fn a_click_in_a_list_chooses_and_a_second_takes() {
         .find(|&c| buf[(c, y)].symbol() == "m" && buf[(c + 1, y)].symbol() == "a")
         .expect("maxpool's cell");
     click(&mut app, column, y);
-    let Mode::Add { choice } = app.mode() else {
+    let Mode::Add(list) = app.mode() else {
         panic!("the list stays open")
     };
     assert_eq!(
-        layerlab::layer::Kind::iter().nth(*choice).unwrap().name(),
+        layerlab::layer::Kind::iter()
+            .nth(list.choice)
+            .unwrap()
+            .name(),
         "maxpool"
     );
     click(&mut app, column, y);
@@ -2555,7 +2558,7 @@ fn a_click_in_a_list_chooses_and_a_second_takes() {
     // A click outside the entries does nothing.
     press(&mut app, "a");
     click(&mut app, 0, 0);
-    assert!(matches!(app.mode(), Mode::Add { .. }));
+    assert!(matches!(app.mode(), Mode::Add(_)));
 }
 
 /// A burst of keys typed into a form (as the event loop hands them over,

@@ -8,6 +8,7 @@ use super::document::{Document, Gone};
 use super::form::Form;
 use super::history::{Change, Window};
 use super::keys::{self, Action};
+use super::popup::{Help, List, Messages, Picked};
 use super::quiz::{AnswerForm, Quiz};
 use super::theme::{self, Theme};
 use super::tree::Selection;
@@ -25,6 +26,7 @@ use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
 use ratatui::layout::Rect;
+use ratatui::widgets::TableState;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use tui_input::Input;
@@ -66,27 +68,18 @@ pub enum Effect {
 #[derive(Clone, Debug)]
 pub enum Mode {
     Table,
-    /// The key list, scrolled down by `scroll` lines on short terminals.
-    Help {
-        scroll: usize,
-        /// What `/` is finding: only the lines that hold it are shown,
-        /// and letters type into it.
-        find: Option<String>,
-    },
+    /// The key list, scrolled on short terminals, finding with `/`.
+    Help(Help),
     /// Every message of this session, newest last, in full (`M`),
     /// scrolled like the help.
-    Messages {
-        scroll: usize,
-    },
+    Messages(Messages),
     /// Picking the type of a new layer.
-    Add {
-        choice: usize,
-    },
+    Add(List),
     Edit(Form),
     /// Picking what to open: a `.toml` of the current folder (`files`, as
     /// the loop found them), a new empty network, a preset, or "a file…".
     Open {
-        choice: usize,
+        list: List,
         files: Vec<PathBuf>,
     },
     /// Typing a path.
@@ -112,9 +105,7 @@ pub enum Mode {
         input: Input,
     },
     /// Picking what to export.
-    Export {
-        choice: usize,
-    },
+    Export(List),
     /// Typing a search (`/`); matches light up as it is typed.
     Search {
         input: Input,
@@ -134,7 +125,7 @@ pub enum Mode {
     Fix {
         layer: Vec<usize>,
         fixes: Vec<Fix>,
-        choice: usize,
+        list: List,
     },
 }
 
@@ -195,9 +186,10 @@ pub struct App {
     pub(super) graph: bool,
     /// Quiz mode (`Q`): which cells are hidden, and the score.
     pub(super) quiz: Option<Quiz>,
-    /// The table's first row on screen, moved after each event so that the
-    /// selection stays in sight.
-    pub(super) scroll: usize,
+    /// The table's scroll: its first row on screen, moved after each event
+    /// so that the selection stays in sight. The view draws the table with
+    /// it, the selected row (`selected_row`) added.
+    pub(super) table: TableState,
     /// The terminal's size, as the last resize said: what the layout of
     /// the screen, and so a page of the table, follows.
     pub(super) size: Rect,
@@ -247,7 +239,7 @@ impl App {
             history: Vec::new(),
             batching: false,
             form_stale: false,
-            scroll: 0,
+            table: TableState::default(),
             size: Rect::new(0, 0, 80, 24),
         }
     }
@@ -360,7 +352,12 @@ impl App {
 
     /// The table's first row on screen.
     pub fn scroll(&self) -> usize {
-        self.scroll
+        self.table.offset()
+    }
+
+    /// The table's scroll and selected row, as the table widget takes them.
+    pub fn table_state(&self) -> TableState {
+        self.table
     }
 
     /// How many lines the help or message list of `mode` shows, and hides.
@@ -392,12 +389,13 @@ impl App {
     /// Scrolls the table just enough that the selection is on screen.
     fn follow_selection(&mut self) {
         let (page, row) = (self.page(), self.selected_row());
-        if row < self.scroll {
-            self.scroll = row;
-        } else if row >= self.scroll + page {
-            self.scroll = row + 1 - page;
+        let mut top = self.table.offset();
+        if row < top {
+            top = row;
+        } else if row >= top + page {
+            top = row + 1 - page;
         }
-        self.scroll = self.scroll.min(self.table_len().saturating_sub(page));
+        *self.table.offset_mut() = top.min(self.table_len().saturating_sub(page));
     }
 
     pub fn handle_event(&mut self, event: &Event) -> Option<Effect> {
@@ -450,15 +448,17 @@ impl App {
                 None
             }
             // The wheel scrolls the help and the messages, three lines a notch.
-            Event::Mouse(m) if matches!(self.mode, Mode::Help { .. } | Mode::Messages { .. }) => {
-                let hidden = self.popup_fit(&self.mode).1;
-                if let Mode::Help { scroll, .. } | Mode::Messages { scroll } = &mut self.mode {
-                    let now = (*scroll).min(hidden);
-                    *scroll = match m.kind {
-                        MouseEventKind::ScrollUp => now.saturating_sub(3),
-                        MouseEventKind::ScrollDown => now.saturating_add(3).min(hidden),
-                        _ => now,
-                    };
+            Event::Mouse(m) if matches!(self.mode, Mode::Help(_) | Mode::Messages(_)) => {
+                let fit = self.popup_fit(&self.mode);
+                let down = match m.kind {
+                    MouseEventKind::ScrollUp => false,
+                    MouseEventKind::ScrollDown => true,
+                    _ => return None,
+                };
+                if let Mode::Help(Help { scroll, .. }) | Mode::Messages(Messages { scroll }) =
+                    &mut self.mode
+                {
+                    *scroll = scroll.wheel(down, fit);
                 }
                 None
             }
@@ -467,39 +467,29 @@ impl App {
                 if m.kind == MouseEventKind::Down(MouseButton::Left)
                     && matches!(
                         self.mode,
-                        Mode::Add { .. } | Mode::Open { .. } | Mode::Export { .. }
+                        Mode::Add(_) | Mode::Open { .. } | Mode::Export(_)
                     ) =>
             {
-                let (len, choice) = match &self.mode {
-                    Mode::Add { choice } => (Kind::iter().count(), *choice),
-                    Mode::Open { choice, files } => {
-                        (super::modes::open_entries(files).len(), *choice)
-                    }
-                    Mode::Export { choice } => (super::whatif::EXPORTS.len(), *choice),
+                let (len, list) = match &mut self.mode {
+                    Mode::Add(list) => (Kind::iter().count(), list),
+                    Mode::Open { list, files } => (super::modes::open_entries(files).len(), list),
+                    Mode::Export(list) => (super::whatif::EXPORTS.len(), list),
                     _ => return None,
                 };
-                let at = super::view::list_entry_at(len, choice, self.size, m.column, m.row)?;
-                let code = if at == choice {
-                    KeyCode::Enter
-                } else {
-                    match &mut self.mode {
-                        Mode::Add { choice }
-                        | Mode::Open { choice, .. }
-                        | Mode::Export { choice } => *choice = at,
-                        _ => {}
-                    }
+                let at = super::view::list_entry_at(len, list.choice, self.size, m.column, m.row)?;
+                if list.click(at) == Picked::Moved {
                     return None;
-                };
-                let enter = KeyEvent::new(code, KeyModifiers::NONE);
+                }
+                let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
                 self.handle_key(&enter, &Event::Key(enter))
             }
             // In the lists and the form a notch is ↑ or ↓.
             Event::Mouse(m)
                 if matches!(
                     self.mode,
-                    Mode::Add { .. }
+                    Mode::Add(_)
                         | Mode::Open { .. }
-                        | Mode::Export { .. }
+                        | Mode::Export(_)
                         | Mode::Fix { .. }
                         | Mode::Edit(_)
                 ) =>
@@ -526,7 +516,7 @@ impl App {
                             && m.row >= first
                             && m.row < area.bottom()
                         {
-                            let row = self.scroll + usize::from(m.row - first);
+                            let row = self.table.offset() + usize::from(m.row - first);
                             if row < self.table_len() {
                                 self.select_row(row);
                             }
@@ -596,7 +586,7 @@ impl App {
             Action::PageDown => self.selected = (self.selected + self.page()).min(last),
             Action::SelectFirst => self.selected = 0,
             Action::SelectLast => self.selected = last,
-            Action::AddLayer => self.mode = Mode::Add { choice: 0 },
+            Action::AddLayer => self.mode = Mode::Add(List::default()),
             Action::RemoveLayer => match self.selection() {
                 Selection::Input => self.fail(t!("app-the-input-row-cannot-be")),
                 Selection::Layer(p) => {
@@ -740,15 +730,10 @@ impl App {
                 }
             }
             Action::Open => return Some(self.open_list()),
-            Action::Help => {
-                self.mode = Mode::Help {
-                    scroll: 0,
-                    find: None,
-                }
-            }
+            Action::Help => self.mode = Mode::Help(Help::default()),
             // Opens at the end, where the newest message is.
             Action::Messages if self.history.is_empty() => self.say(t!("app-no-messages")),
-            Action::Messages => self.mode = Mode::Messages { scroll: usize::MAX },
+            Action::Messages => self.mode = Mode::Messages(Messages::default()),
             Action::Memory => {
                 self.mode = Mode::Memory(super::view::memory::Fits::of(self.net(), self.analysis()))
             }
@@ -804,7 +789,7 @@ impl App {
             Action::DoubleInput => self.resize_input(|n| n.checked_mul(2)),
             Action::Fix => self.open_fixes(),
             Action::Quiz => self.toggle_quiz(),
-            Action::Export => self.mode = Mode::Export { choice: 0 },
+            Action::Export => self.mode = Mode::Export(List::default()),
         }
         None
     }
@@ -951,7 +936,7 @@ impl App {
     /// The Open list, with the folder's files still to come from the loop.
     pub(super) fn open_list(&mut self) -> Effect {
         self.mode = Mode::Open {
-            choice: 0,
+            list: List::default(),
             files: Vec::new(),
         };
         Effect::ListFolder

@@ -5,7 +5,8 @@
 //! in a list, jump to an entry).
 
 use super::app::{AfterDiscard, App, Effect, Mode, PathPurpose};
-use super::keys::{self, ConfirmAction, FormAction, HelpAction, ListAction};
+use super::keys::{self, ConfirmAction, FormAction};
+use super::popup::Picked;
 use super::whatif::EXPORTS;
 use crate::layer::Kind;
 use crate::presets::PRESETS;
@@ -14,71 +15,6 @@ use std::path::PathBuf;
 use tui_input::Input;
 
 impl App {
-    /// Where a scrolling popup (the help, the messages) is after `action`.
-    /// The screen, as the terminal's size lays it out, says how much fits
-    /// and how much is hidden; it shows as far as there is to show, and
-    /// past that a key more would only have to be taken back.
-    pub(super) fn scrolled(&self, mode: &Mode, action: HelpAction) -> usize {
-        let (room, hidden) = self.popup_fit(mode);
-        let scroll = match mode {
-            Mode::Help { scroll, .. } | Mode::Messages { scroll } => *scroll,
-            _ => 0,
-        };
-        let scroll = scroll.min(hidden);
-        let scroll = match action {
-            HelpAction::ScrollDown => scroll.saturating_add(1),
-            HelpAction::ScrollUp => scroll.saturating_sub(1),
-            HelpAction::PageDown => scroll.saturating_add(room.max(1)),
-            HelpAction::PageUp => scroll.saturating_sub(room.max(1)),
-            HelpAction::Top => 0,
-            HelpAction::Bottom => hidden,
-            HelpAction::Find => scroll,
-        };
-        scroll.min(hidden)
-    }
-
-    /// A key in the help. While `/` finds, letters type into what it finds,
-    /// Backspace takes one back and Esc shows every line again; the arrows
-    /// and page keys scroll either way.
-    fn help_key(&mut self, scroll: usize, find: Option<String>, key: &KeyEvent) {
-        let action = keys::action_in(keys::HELP_KEYS, key);
-        let was = Mode::Help {
-            scroll,
-            find: find.clone(),
-        };
-        let Some(mut text) = find else {
-            self.mode = match action {
-                Some(HelpAction::Find) => Mode::Help {
-                    scroll: 0,
-                    find: Some(String::new()),
-                },
-                Some(a) => Mode::Help {
-                    scroll: self.scrolled(&was, a),
-                    find: None,
-                },
-                // Any other key closes the help.
-                None => Mode::Table,
-            };
-            return;
-        };
-        let (scroll, find) = match key.code {
-            KeyCode::Char(c) => {
-                text.push(c);
-                (0, Some(text))
-            }
-            KeyCode::Backspace => {
-                text.pop();
-                (0, Some(text))
-            }
-            KeyCode::Esc => (0, None),
-            _ => match action {
-                Some(a) => (self.scrolled(&was, a), Some(text)),
-                None => (scroll, Some(text)),
-            },
-        };
-        self.mode = Mode::Help { scroll, find };
-    }
-
     /// A key pressed while `mode`'s popup is open. The mode has been taken
     /// out of `self`; each arm puts back what should stay open.
     pub(super) fn popup_key(
@@ -96,38 +32,38 @@ impl App {
                 None => self.mode = Mode::View(view),
             },
             // Scrolling keys scroll a help that does not fit; any other key closes it.
-            Mode::Help { scroll, find } => self.help_key(scroll, find, key),
-            // The messages scroll as the help does.
-            Mode::Messages { scroll } => {
-                if let Some(action) = keys::action_in(keys::HELP_KEYS, key) {
-                    let scroll = self.scrolled(&Mode::Messages { scroll }, action);
-                    self.mode = Mode::Messages { scroll };
+            Mode::Help(mut help) => {
+                let fit = self.popup_fit(&Mode::Help(help.clone()));
+                if help.key(key, fit) {
+                    self.mode = Mode::Help(help);
                 }
             }
-            Mode::Add { choice } => match list_key(key, choice, Kind::iter().count()) {
-                ListKey::Move(choice) => self.mode = Mode::Add { choice },
-                ListKey::Jump(c) => {
-                    let choice = jump(choice, c, &Kind::iter().map(Kind::name).collect::<Vec<_>>());
-                    self.mode = Mode::Add { choice };
+            // The messages scroll as the help does.
+            Mode::Messages(mut messages) => {
+                if messages.key(key, self.popup_fit(&Mode::Messages(messages))) {
+                    self.mode = Mode::Messages(messages);
                 }
-                ListKey::Choose => {
-                    if let Some(kind) = Kind::iter().nth(choice) {
-                        self.add_layer(kind)
+            }
+            Mode::Add(mut list) => {
+                let names: Vec<&str> = Kind::iter().map(Kind::name).collect();
+                match list.key(key, &names) {
+                    Picked::Moved => self.mode = Mode::Add(list),
+                    Picked::Take(n) => {
+                        if let Some(kind) = Kind::iter().nth(n) {
+                            self.add_layer(kind)
+                        }
                     }
+                    Picked::Cancel => {}
                 }
-                ListKey::Cancel => {}
-            },
-            Mode::Open { choice, files } => {
+            }
+            Mode::Open { mut list, files } => {
                 let entries = open_entries(&files);
-                match list_key(key, choice, entries.len()) {
-                    ListKey::Move(choice) => self.mode = Mode::Open { choice, files },
-                    ListKey::Jump(c) => {
-                        let names: Vec<String> = entries.iter().map(OpenEntry::name).collect();
-                        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                        let choice = jump(choice, c, &names);
-                        self.mode = Mode::Open { choice, files };
-                    }
-                    ListKey::Choose => match entries.get(choice) {
+                let names: Vec<String> = entries.iter().map(OpenEntry::name).collect();
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                match list.key(key, &names) {
+                    Picked::Moved => self.mode = Mode::Open { list, files },
+                    Picked::Cancel => {}
+                    Picked::Take(choice) => match entries.get(choice) {
                         Some(OpenEntry::File(path)) => {
                             return Some(Effect::OpenFile(path.to_path_buf()));
                         }
@@ -140,7 +76,6 @@ impl App {
                             };
                         }
                     },
-                    ListKey::Cancel => {}
                 }
             }
             Mode::Edit(mut form) => {
@@ -282,42 +217,27 @@ impl App {
             Mode::Fix {
                 layer,
                 fixes,
-                choice,
-            } => match list_key(key, choice, fixes.len()) {
-                ListKey::Move(choice) => {
-                    self.mode = Mode::Fix {
-                        layer,
-                        fixes,
-                        choice,
+                mut list,
+            } => {
+                let names: Vec<&str> = fixes.iter().map(|f| f.what.as_str()).collect();
+                match list.key(key, &names) {
+                    Picked::Moved => self.mode = Mode::Fix { layer, fixes, list },
+                    Picked::Take(n) => {
+                        if let Some(fix) = fixes.into_iter().nth(n) {
+                            self.apply_fix(fix);
+                        }
                     }
+                    Picked::Cancel => {}
                 }
-                ListKey::Jump(c) => {
-                    let names: Vec<&str> = fixes.iter().map(|f| f.what.as_str()).collect();
-                    let choice = jump(choice, c, &names);
-                    self.mode = Mode::Fix {
-                        layer,
-                        fixes,
-                        choice,
-                    }
+            }
+            Mode::Export(mut list) => {
+                let names = EXPORTS.map(|e| e.describe().0);
+                match list.key(key, &names) {
+                    Picked::Moved => self.mode = Mode::Export(list),
+                    Picked::Take(n) => return self.export_to(EXPORTS[n]),
+                    Picked::Cancel => {}
                 }
-                ListKey::Choose => {
-                    if let Some(fix) = fixes.into_iter().nth(choice) {
-                        self.apply_fix(fix);
-                    }
-                }
-                ListKey::Cancel => {}
-            },
-            Mode::Export { choice } => match list_key(key, choice, EXPORTS.len()) {
-                ListKey::Move(choice) => self.mode = Mode::Export { choice },
-                ListKey::Jump(c) => {
-                    let names = EXPORTS.map(|e| e.describe().0);
-                    self.mode = Mode::Export {
-                        choice: jump(choice, c, &names),
-                    };
-                }
-                ListKey::Choose => return self.export_to(EXPORTS[choice]),
-                ListKey::Cancel => {}
-            },
+            }
             Mode::Answer(mut form) => match keys::text_action(key) {
                 Some(FormAction::Cancel) => {}
                 Some(FormAction::Apply) => self.submit_answer(form),
@@ -387,42 +307,4 @@ pub fn open_entries(files: &[PathBuf]) -> Vec<OpenEntry<'_>> {
         .chain(PRESETS.iter().map(|p| OpenEntry::Preset(p.name)))
         .chain([OpenEntry::Path])
         .collect()
-}
-
-enum ListKey {
-    Move(usize),
-    Jump(char),
-    Choose,
-    Cancel,
-}
-
-/// What a key does in a list of `len` entries with `choice` selected.
-fn list_key(key: &KeyEvent, choice: usize, len: usize) -> ListKey {
-    let last = len.saturating_sub(1);
-    match keys::action_in(keys::LIST_KEYS, key) {
-        Some(ListAction::Up) => ListKey::Move(choice.saturating_sub(1)),
-        Some(ListAction::Down) => ListKey::Move((choice + 1).min(last)),
-        Some(ListAction::First) => ListKey::Move(0),
-        Some(ListAction::Last) => ListKey::Move(last),
-        Some(ListAction::Choose) => ListKey::Choose,
-        Some(ListAction::Cancel) => ListKey::Cancel,
-        None => match key.code {
-            KeyCode::Char(c) => ListKey::Jump(c),
-            _ => ListKey::Move(choice),
-        },
-    }
-}
-
-/// Typing a letter in any list moves to the next entry starting with it,
-/// whatever its case (`K` reaches `Keras`, as `k` is a key of its own).
-fn jump(choice: usize, c: char, names: &[&str]) -> usize {
-    let starts = |name: &str| {
-        name.chars()
-            .next()
-            .is_some_and(|first| first.to_lowercase().eq(c.to_lowercase()))
-    };
-    (1..=names.len())
-        .map(|d| (choice + d) % names.len())
-        .find(|&i| starts(names[i]))
-        .unwrap_or(choice)
 }

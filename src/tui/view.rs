@@ -26,7 +26,7 @@ use crate::units::{bytes, or_dash, thousands};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Padding, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Padding, Paragraph, StatefulWidget, Widget, Wrap};
 
 /// Below this the layout cannot show a useful table.
 pub const MIN_WIDTH: u16 = 60;
@@ -150,13 +150,17 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     if app.graph_shown() {
         graph::render(app, table, buf);
     } else {
-        table::render(app, table, buf);
+        let mut state = app.table_state();
+        state.select(Some(app.selected_row()));
+        table::LayerTable { app }.render(table, buf, &mut state);
     }
     match form {
-        Some(form) => {
-            let previewing = app.preview.is_some();
-            popups::render_form(app.session.theme, form, previewing, detail_area, buf)
+        Some(form) => popups::FormPane {
+            theme: app.session.theme,
+            form,
+            previewing: app.preview.is_some(),
         }
+        .render(detail_area, buf),
         None => render_detail(app.session.theme, &title, lines, detail_area, buf),
     }
     render_footer(app, message, footer, buf);
@@ -173,10 +177,15 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             };
             picture::render(app, view, over, buf);
         }
-        Mode::Help { scroll, find } => popups::render_help(t, *scroll, find.as_deref(), area, buf),
-        Mode::Messages { scroll } => popups::render_messages(t, app.messages(), *scroll, area, buf),
+        Mode::Help(help) => popups::HelpPopup { theme: t, help }.render(area, buf),
+        Mode::Messages(state) => popups::MessagesPopup {
+            theme: t,
+            messages: app.messages(),
+            state: *state,
+        }
+        .render(area, buf),
         Mode::Memory(fits) => memory::render(app, fits, t, area, buf),
-        Mode::Add { choice } => {
+        Mode::Add(list) => {
             let items = Kind::iter().map(|k| (k.name().to_string(), k.description().to_string()));
             let title = match app.selection() {
                 Selection::Input => t!("view-add-a-layer-at-the").to_string(),
@@ -187,9 +196,15 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
                     t!("view-add-a-layer-to-branch", n = (branch + 1).to_string())
                 }
             };
-            popups::render_list(t, &title, items.collect(), *choice, area, buf);
+            popups::ListPopup {
+                theme: t,
+                title,
+                items: items.collect(),
+                list: *list,
+            }
+            .render(area, buf);
         }
-        Mode::Open { choice, files } => {
+        Mode::Open { list, files } => {
             let items = super::modes::open_entries(files)
                 .iter()
                 .map(|e| {
@@ -205,7 +220,13 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
                     (e.name(), what)
                 })
                 .collect();
-            popups::render_list(t, &t!("view-open"), items, *choice, area, buf);
+            popups::ListPopup {
+                theme: t,
+                title: t!("view-open"),
+                items,
+                list: *list,
+            }
+            .render(area, buf);
         }
         // Drawn in the detail pane's place, above.
         Mode::Edit(_) => {}
@@ -217,25 +238,41 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
                 " {} ",
                 t!("view-import-input", path = visible(&name).into_owned())
             );
-            let label = t!("view-import-input-label");
-            popups::render_path(t, &title, Some(&label), input, area, buf);
+            popups::PathPopup {
+                theme: t,
+                title,
+                label: Some(t!("view-import-input-label")),
+                input,
+            }
+            .render(area, buf);
         }
         Mode::Path { purpose, input } => {
             let title = match purpose {
                 PathPurpose::SaveAs => t!("view-save-as"),
                 PathPurpose::OpenFile => t!("view-open-file"),
             };
-            popups::render_path(t, &title, None, input, area, buf);
+            popups::PathPopup {
+                theme: t,
+                title,
+                label: None,
+                input,
+            }
+            .render(area, buf);
         }
         Mode::Discard { then } => {
             let quiz = (app.quiz.as_ref())
                 .filter(|q| q.has_answers())
                 .map(super::quiz::score);
-            popups::render_discard(t, *then, quiz, area, buf)
+            popups::DiscardPopup {
+                theme: t,
+                then: *then,
+                quiz,
+            }
+            .render(area, buf)
         }
-        Mode::Answer(form) => popups::render_answer(t, form, area, buf),
-        Mode::Overwrite { why, .. } => popups::render_overwrite(t, why, area, buf),
-        Mode::Export { choice } => {
+        Mode::Answer(form) => popups::AnswerPopup { theme: t, form }.render(area, buf),
+        Mode::Overwrite { why, .. } => popups::OverwritePopup { theme: t, why }.render(area, buf),
+        Mode::Export(list) => {
             let items = EXPORTS
                 .iter()
                 .map(|e| {
@@ -243,13 +280,21 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
                     (name.to_string(), what.to_string())
                 })
                 .collect();
-            popups::render_list(t, &t!("view-export"), items, *choice, area, buf);
+            popups::ListPopup {
+                theme: t,
+                title: t!("view-export"),
+                items,
+                list: *list,
+            }
+            .render(area, buf);
         }
-        Mode::Fix {
-            layer,
+        Mode::Fix { layer, fixes, list } => popups::FixesPopup {
+            theme: t,
+            layer: app.net().path_label(layer),
             fixes,
-            choice,
-        } => popups::render_fixes(t, &app.net().path_label(layer), fixes, *choice, area, buf),
+            list: *list,
+        }
+        .render(area, buf),
     }
 }
 

@@ -113,7 +113,7 @@ impl App {
                     self.mode = Mode::Fix {
                         layer: Vec::new(),
                         fixes: found,
-                        choice: 0,
+                        list: super::popup::List::default(),
                     };
                     return;
                 }
@@ -156,7 +156,7 @@ impl App {
         self.mode = Mode::Fix {
             layer: path,
             fixes: found,
-            choice: 0,
+            list: super::popup::List::default(),
         };
     }
 

@@ -1,9 +1,11 @@
-//! The popups over the table: help, lists, the editing form, the path
-//! prompt, the unsaved-changes question and the fixes.
+//! The popups over the table, a widget each: help, messages, lists, the
+//! editing form, the path prompt, the questions, the fixes and the quiz's
+//! answer. Their states and keys are in `tui::popup` (and `form`, `quiz`).
 
 use super::super::app::{AfterDiscard, App, Mode};
 use super::super::form::Form;
 use super::super::keys::{self, ConfirmAction, FormAction, KEYS, ListAction};
+use super::super::popup::{Help, List, Messages};
 use super::super::quiz::{AnswerForm, QuizCell};
 use super::super::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -127,9 +129,18 @@ fn help_text(t: &Theme, find: Option<&str>) -> (Vec<Line<'static>>, u16, String)
     (lines, width, title)
 }
 
-pub fn render_help(t: &Theme, scroll: usize, find: Option<&str>, area: Rect, buf: &mut Buffer) {
-    let (lines, width, title) = help_text(t, find);
-    scrolling(t, &title, width, lines, scroll, area, buf);
+/// The help (`?`): every keymap, scrolled, or the lines `/` finds.
+pub struct HelpPopup<'a> {
+    pub theme: &'a Theme,
+    pub help: &'a Help,
+}
+
+impl Widget for HelpPopup<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        let (lines, width, title) = help_text(t, self.help.find.as_deref());
+        scrolling(t, &title, width, lines, self.help.scroll.0, area, buf);
+    }
 }
 
 /// How many of a scrolling popup's lines show on `area`, and how many are
@@ -138,8 +149,8 @@ pub fn render_help(t: &Theme, scroll: usize, find: Option<&str>, area: Rect, buf
 pub fn scroll_fit(app: &App, mode: &Mode, area: Rect) -> (usize, usize) {
     let t = app.session.theme;
     let lines = match mode {
-        Mode::Help { find, .. } => help_text(t, find.as_deref()).0.len(),
-        Mode::Messages { .. } => message_text(t, app.messages(), area).0.len(),
+        Mode::Help(help) => help_text(t, help.find.as_deref()).0.len(),
+        Mode::Messages(_) => message_text(t, app.messages(), area).0.len(),
         _ => 0,
     };
     fit(lines, area)
@@ -158,16 +169,19 @@ fn fit(lines: usize, area: Rect) -> (usize, usize) {
 
 /// Every message of the session (`M`), oldest first, each wrapped in full;
 /// errors in the error colour. Scrolls as the help does.
-pub fn render_messages(
-    t: &Theme,
-    messages: &[crate::tui::app::Message],
-    scroll: usize,
-    area: Rect,
-    buf: &mut Buffer,
-) {
-    let (lines, width) = message_text(t, messages, area);
-    let title = t!("popups-messages", n = messages.len().to_string());
-    scrolling(t, &title, width, lines, scroll, area, buf);
+pub struct MessagesPopup<'a> {
+    pub theme: &'a Theme,
+    pub messages: &'a [crate::tui::app::Message],
+    pub state: Messages,
+}
+
+impl Widget for MessagesPopup<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        let (lines, width) = message_text(t, self.messages, area);
+        let title = t!("popups-messages", n = self.messages.len().to_string());
+        scrolling(t, &title, width, lines, self.state.scroll.0, area, buf);
+    }
 }
 
 /// The messages wrapped to the popup's width on `area`, and that width.
@@ -260,7 +274,28 @@ pub fn list_entry_at(
     (inside && line < shown).then_some(start + line)
 }
 
-pub fn render_list(
+/// A list to pick from: each entry's name and what it is, the chosen one
+/// lit, scrolled to keep it in sight.
+pub struct ListPopup<'a> {
+    pub theme: &'a Theme,
+    pub title: String,
+    pub items: Vec<(String, String)>,
+    pub list: List,
+}
+
+impl Widget for ListPopup<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let ListPopup {
+            theme: t,
+            title,
+            items,
+            list,
+        } = self;
+        render_list(t, &title, items, list.choice, area, buf);
+    }
+}
+
+fn render_list(
     t: &Theme,
     title: &str,
     items: Vec<(String, String)>,
@@ -427,7 +462,19 @@ pub fn form_lines(t: &Theme, form: &Form) -> Vec<Line<'static>> {
 /// The form in `area`, which is as tall as its lines (it takes the detail
 /// pane's place, so the table above shows the change as it is typed).
 /// `previewing`: the table shows the change, which the title says.
-pub fn render_form(t: &Theme, form: &Form, previewing: bool, area: Rect, buf: &mut Buffer) {
+pub struct FormPane<'a> {
+    pub theme: &'a Theme,
+    pub form: &'a Form,
+    pub previewing: bool,
+}
+
+impl Widget for FormPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        render_form(self.theme, self.form, self.previewing, area, buf);
+    }
+}
+
+fn render_form(t: &Theme, form: &Form, previewing: bool, area: Rect, buf: &mut Buffer) {
     Clear.render(area, buf);
     let title = if previewing {
         format!(" {} · {} ", form.title, t!("popups-previewed"))
@@ -444,7 +491,21 @@ pub fn render_form(t: &Theme, form: &Form, previewing: bool, area: Rect, buf: &m
 }
 
 /// A one-line prompt: `label` (a path, by default) and its text box.
-pub fn render_path(
+pub struct PathPopup<'a> {
+    pub theme: &'a Theme,
+    pub title: String,
+    pub label: Option<String>,
+    pub input: &'a Input,
+}
+
+impl Widget for PathPopup<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let label = self.label.as_deref();
+        render_path(self.theme, &self.title, label, self.input, area, buf);
+    }
+}
+
+fn render_path(
     t: &Theme,
     title: &str,
     label: Option<&str>,
@@ -473,8 +534,22 @@ pub fn render_path(
     Paragraph::new(lines).render(inner, buf);
 }
 
-/// `quiz` is the score of a quiz in progress, which leaving would lose too.
-pub fn render_discard(
+/// Unsaved changes would be lost: quit or open anyway, stay, or save
+/// first. `quiz` is the score of a quiz in progress, which leaving would
+/// lose too.
+pub struct DiscardPopup<'a> {
+    pub theme: &'a Theme,
+    pub then: AfterDiscard,
+    pub quiz: Option<String>,
+}
+
+impl Widget for DiscardPopup<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        render_discard(self.theme, self.then, self.quiz, area, buf);
+    }
+}
+
+fn render_discard(
     t: &Theme,
     then: AfterDiscard,
     quiz: Option<String>,
@@ -515,7 +590,18 @@ pub fn render_discard(
 }
 
 /// A write that would replace a file: `why` says which, `y`/`n` decide.
-pub fn render_overwrite(t: &Theme, why: &str, area: Rect, buf: &mut Buffer) {
+pub struct OverwritePopup<'a> {
+    pub theme: &'a Theme,
+    pub why: &'a str,
+}
+
+impl Widget for OverwritePopup<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        render_overwrite(self.theme, self.why, area, buf);
+    }
+}
+
+fn render_overwrite(t: &Theme, why: &str, area: Rect, buf: &mut Buffer) {
     let lines: Vec<Line> = wrap_words(why, 74)
         .into_iter()
         .map(|l| Line::raw(format!(" {l}")))
@@ -550,8 +636,23 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// Each fix with what it leads to, tried before it is offered.
-pub fn render_fixes(
+/// Each fix with what it leads to, tried before it is offered; `layer`
+/// names the broken layer ("" for the input row).
+pub struct FixesPopup<'a> {
+    pub theme: &'a Theme,
+    pub layer: String,
+    pub fixes: &'a [crate::fixes::Fix],
+    pub list: List,
+}
+
+impl Widget for FixesPopup<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let choice = self.list.choice;
+        render_fixes(self.theme, &self.layer, self.fixes, choice, area, buf);
+    }
+}
+
+fn render_fixes(
     t: &Theme,
     layer: &str,
     fixes: &[crate::fixes::Fix],
@@ -585,7 +686,18 @@ pub fn render_fixes(
 }
 
 /// The quiz answer form: a box for each hidden cell of the row.
-pub fn render_answer(t: &Theme, form: &AnswerForm, area: Rect, buf: &mut Buffer) {
+pub struct AnswerPopup<'a> {
+    pub theme: &'a Theme,
+    pub form: &'a AnswerForm,
+}
+
+impl Widget for AnswerPopup<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        render_answer(self.theme, self.form, area, buf);
+    }
+}
+
+fn render_answer(t: &Theme, form: &AnswerForm, area: Rect, buf: &mut Buffer) {
     let mut lines = Vec::new();
     for (i, (cell, input)) in form.entries.iter().enumerate() {
         let focused = i == form.focus;

@@ -15,7 +15,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row, Table, Widget};
+use ratatui::widgets::{Cell, Row, StatefulWidget, Table, TableState, Widget};
 
 /// The column headers: those of `summary`, with "vs baseline" for its status.
 fn headers() -> [String; 7] {
@@ -43,26 +43,38 @@ struct Shown {
     remark: String,
 }
 
-/// The first row on screen: where the app scrolled the table, unless this
-/// frame's area (one the app has not been told of yet) would leave the
-/// selection out of sight.
-fn scroll_to_selection(app: &App, visible: usize) -> usize {
-    let selected = app.selected_row();
-    let mut top = app.scroll();
-    if selected < top {
-        top = selected;
-    } else if selected >= top + visible {
-        top = selected + 1 - visible;
-    }
-    top.min(app.table_len().saturating_sub(visible))
+/// The layer table as a widget: the rows on screen only (a 100,000-layer
+/// network's are never all built), drawn with the app's `TableState`: its
+/// offset is the first row shown and its selection the row lit. Drawing
+/// moves the offset when this frame's area (one the app has not been told
+/// of yet) would leave the selection out of sight.
+pub struct LayerTable<'a> {
+    pub app: &'a App,
 }
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+impl StatefulWidget for LayerTable<'_> {
+    type State = TableState;
+
+    fn render(self, area: Rect, buf: &mut Buffer, state: &mut TableState) {
+        let visible = usize::from(area.height).saturating_sub(1).max(1);
+        let selected = state.selected().unwrap_or(0);
+        let mut top = state.offset();
+        if selected < top {
+            top = selected;
+        } else if selected >= top + visible {
+            top = selected + 1 - visible;
+        }
+        *state.offset_mut() = top.min(self.app.table_len().saturating_sub(visible));
+        render(self.app, state, area, buf);
+    }
+}
+
+fn render(app: &App, state: &TableState, area: Rect, buf: &mut Buffer) {
     let t = app.session.theme;
     let visible = usize::from(area.height).saturating_sub(1).max(1);
-    let top = scroll_to_selection(app, visible);
+    let top = state.offset();
     let end = (top + visible).min(app.table_len());
-    let selected = app.selected_row();
+    let selected = state.selected().unwrap_or(0);
     // The tree's lines on screen only.
     let rows = app.table_rows(top..end);
     let on_screen = rows.iter().filter_map(|r| match r {
@@ -160,10 +172,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         _ => Cell::from(names[c].clone()),
     }))
     .style(t.header_row);
-    Table::new(rows, constraints)
+    // Only the rows on screen were made: the table draws them all.
+    let table = Table::new(rows, constraints)
         .header(header)
-        .column_spacing(SPACING as u16)
-        .render(area, buf);
+        .column_spacing(SPACING as u16);
+    Widget::render(table, area, buf);
 }
 
 /// How a row's status reads and colours it.
