@@ -77,6 +77,7 @@ fn setting_fixes(
         }
         Problem::Slice { start, size, .. } if start < size => values.push((Field::End, int(size))),
         Problem::TooLong { len, .. } => values.push((Field::MaxLen, int(len))),
+        Problem::Inputs { got, .. } => values.push((Field::Inputs, int(got))),
         Problem::Fold { len, .. } => {
             // The most nearly square sides whose product is L.
             let h = (1..=len.isqrt())

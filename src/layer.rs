@@ -162,6 +162,10 @@ pub struct Extra {
     pub qk_norm: bool,
     pub rope: bool,
     pub window: Option<Size>,
+    /// `dense`: the features it was built for — an imported
+    /// `Linear(in_features=1152)` — so that an input giving it others is an
+    /// error, not a silently different layer (`None`: whatever comes).
+    pub inputs: Option<Size>,
     /// `moe`: routed experts, how many each token uses, gated experts, and
     /// experts every token uses.
     pub experts: Size,
@@ -498,6 +502,7 @@ impl Extra {
             qk_norm: false,
             rope: false,
             window: None,
+            inputs: None,
             experts: size(8),
             top_k: 2,
             gated: true,
@@ -727,6 +732,7 @@ pub enum Field {
     QkNorm,
     Rope,
     Window,
+    Inputs,
     Experts,
     TopK,
     Gated,
@@ -881,6 +887,7 @@ impl Field {
             Field::QkNorm => "qk_norm",
             Field::Rope => "rope",
             Field::Window => "window",
+            Field::Inputs => "inputs",
             Field::Experts => "experts",
             Field::TopK => "top_k",
             Field::Gated => "gated",
@@ -961,6 +968,7 @@ impl Field {
                 t!("layer-a-positive-integer-or-auto")
             }
             Field::Window => t!("layer-a-positive-integer-or-none"),
+            Field::Inputs => t!("layer-a-positive-integer-or-any"),
             Field::TopK | Field::SharedExperts | Field::Start | Field::End => {
                 t!("layer-a-non-negative-integer")
             }
@@ -1030,6 +1038,7 @@ impl Field {
             Field::QkNorm => x.qk_norm.to_string(),
             Field::Rope => x.rope.to_string(),
             Field::Window => auto(x.window, "none"),
+            Field::Inputs => auto(x.inputs, "any"),
             Field::Experts => x.experts.to_string(),
             Field::TopK => x.top_k.to_string(),
             Field::Gated => x.gated.to_string(),
@@ -1098,6 +1107,7 @@ impl Field {
             | Field::QkNorm
             | Field::Rope
             | Field::Window
+            | Field::Inputs
             | Field::Experts
             | Field::TopK
             | Field::Gated
@@ -1209,6 +1219,7 @@ impl Field {
             | Field::QkNorm
             | Field::Rope
             | Field::Window
+            | Field::Inputs
             | Field::Experts
             | Field::TopK
             | Field::Gated
@@ -1247,6 +1258,7 @@ impl Field {
                     Field::KvHeads => opt(x.kv_heads),
                     Field::HeadDim => opt(x.head_dim),
                     Field::Window => opt(x.window),
+                    Field::Inputs => opt(x.inputs),
                     Field::DtRank => opt(x.dt_rank),
                     Field::TopK => Some(int(x.top_k)),
                     Field::SharedExperts => Some(int(x.shared_experts)),
@@ -1458,9 +1470,9 @@ impl Field {
                     _ => &mut x.expand,
                 } = n;
             }
-            Field::KvHeads | Field::HeadDim | Field::DtRank | Field::Window => {
+            Field::KvHeads | Field::HeadDim | Field::DtRank | Field::Window | Field::Inputs => {
                 let n = match value {
-                    Value::Word(w) if w == "auto" || w == "none" => None,
+                    Value::Word(w) if w == "auto" || w == "none" || w == "any" => None,
                     &Value::Int(i) => Some(Size::from_i64(i).ok_or_else(bad)?),
                     _ => return Err(bad()),
                 };
@@ -1469,6 +1481,7 @@ impl Field {
                     Field::KvHeads => &mut x.kv_heads,
                     Field::HeadDim => &mut x.head_dim,
                     Field::DtRank => &mut x.dt_rank,
+                    Field::Inputs => &mut x.inputs,
                     _ => &mut x.window,
                 } = n;
             }

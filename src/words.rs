@@ -71,6 +71,12 @@ pub fn problem(p: &Problem) -> String {
             )
         }
         Problem::NeedsFlat { got } => t!("problem-needs-flat", got = got.to_string()),
+        Problem::Inputs { want, got } => t!(
+            "problem-inputs",
+            want = crate::units::thousands(want),
+            got = crate::units::thousands(got),
+            n = want.to_string()
+        ),
         Problem::Groups {
             groups,
             channels,

@@ -537,3 +537,48 @@ fn keras_merges_nested_past_what_a_file_holds_are_refused() {
     let reread = layerlab::file::parse(&text).expect("the file it writes opens");
     assert_eq!(analyze(&reread).totals.params, Some(72));
 }
+
+/// An imported `Linear(in_features=400)` takes 400 features and no other
+/// count: at 32×32 instead of 28×28 the first dense layer would get 576, and
+/// is red, saying so, where without the pin it would silently become a
+/// larger layer than the model has. The pin is the file's `inputs = 400`,
+/// read back as written; the smallest input is still found, and `f` offers
+/// to take the features that come.
+#[test]
+fn an_imported_linear_takes_the_features_it_was_built_for() {
+    let (imported, _) = read("torch_sequential");
+    let net = &imported.net;
+    let dense = net
+        .layers
+        .iter()
+        .position(|l| l.kind.name() == "dense")
+        .unwrap();
+    let text = layerlab::file::to_toml(net);
+    assert!(text.contains("inputs = 400"), "{text}");
+    let back = layerlab::file::parse(&text).unwrap();
+    assert_eq!(
+        back.layers[dense].extra.inputs,
+        net.layers[dense].extra.inputs
+    );
+
+    let wider = layerlab::network::Network {
+        input: Shape::Image { c: 1, h: 32, w: 32 },
+        ..net.clone()
+    };
+    let a = analyze(&wider);
+    assert_eq!(a.error_at, Some(dense));
+    let said = layerlab::words::status(a.rows[dense].status).unwrap();
+    assert_eq!(
+        said,
+        "dense expects 400 features, gets 576: it was built for 400 (inputs = 400); \
+         change what comes before it, or set inputs to any"
+    );
+    let fixes = layerlab::fixes::fixes(&wider, &a, &[dense]);
+    let take = fixes
+        .iter()
+        .find(|f| f.what.contains("inputs"))
+        .unwrap_or_else(|| panic!("{:?}", fixes.iter().map(|f| &f.what).collect::<Vec<_>>()));
+    assert!(take.what.contains("576"), "{}", take.what);
+    // At the size it was built for, it computes as PyTorch counts it.
+    assert_eq!(analyze(net).rows[dense].params, Some(400 * 120 + 120));
+}

@@ -87,6 +87,7 @@ layer-a-non-negative-integer-h = a non-negative integer, [h, w], "valid" or "sam
 layer-true-or-false = true or false
 layer-a-positive-integer-or-auto = a positive integer, or auto
 layer-a-positive-integer-or-none = a positive integer, or none
+layer-a-positive-integer-or-any = a positive integer, or any
 layer-a-number = a number
 layer-none-or-tanh = none or tanh
 layer-last-or-channels = last or channels
@@ -364,6 +365,7 @@ problem-shrunk-padded = padded input { $padded } ({ $input } plus padding { $pad
 problem-dilated-span = {" "}(which dilation spreads over { $span })
 problem-needs-image = { $kind } needs an image (C×H×W) but gets a flat vector of { $got }: move it before `flatten`
 problem-needs-flat = dense needs a flat vector but gets { $got }: add a `flatten` layer before it
+problem-inputs = dense expects { $want } features, gets { $got }: it was built for { $want } (inputs = { $n }); change what comes before it, or set inputs to any
 problem-groups = groups = { $groups } must divide both the input channels ({ $channels }) and the filters ({ $filters })
 problem-pool-padding = padding { $padding } is more than half the { $kernel } window (at most { $half }); PyTorch refuses it
 problem-too-large = the { $what } is too large to count (over 2^64)

@@ -86,6 +86,7 @@ layer-a-non-negative-integer-h = целое неотрицательное чи�
 layer-true-or-false = true или false
 layer-a-positive-integer-or-auto = целое положительное число или auto
 layer-a-positive-integer-or-none = целое положительное число или none
+layer-a-positive-integer-or-any = целое положительное число или any
 layer-a-number = число
 layer-none-or-tanh = none или tanh
 layer-last-or-channels = last или channels
@@ -367,6 +368,7 @@ problem-shrunk-padded = вход с дополнением { $padded } ({ $input
 problem-dilated-span = {" "}(с прореживанием оно занимает { $span })
 problem-needs-image = { $kind } нужна картинка (C×H×W), а на входе вектор длины { $got }: поставьте слой до `flatten`
 problem-needs-flat = dense нужен вектор, а на входе { $got }: добавьте перед ним слой `flatten`
+problem-inputs = dense ждёт { $want } признаков, а получает { $got }: он построен под { $want } (inputs = { $n }); измените слои перед ним или задайте inputs = any
 problem-groups = groups = { $groups } должно делить и число входных каналов ({ $channels }), и число фильтров ({ $filters })
 problem-pool-padding = дополнение { $padding } больше половины окна { $kernel } (не больше { $half }); PyTorch такое не примет
 problem-too-large = { $what } слишком велико, не сосчитать (больше 2^64)

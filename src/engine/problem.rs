@@ -31,6 +31,9 @@ pub enum Problem {
     NeedsImage { kind: Kind, got: u64 },
     /// A dense layer given an image: it needs `flatten` first.
     NeedsFlat { got: Shape },
+    /// A dense layer built for `want` features (`inputs`, as an imported
+    /// `Linear(in_features=…)` is) given `got`.
+    Inputs { want: u64, got: u64 },
     /// `groups` does not divide the input channels and the filters.
     Groups {
         groups: u64,

@@ -23,7 +23,13 @@ impl Family for Dense {
     }
 
     fn fields(&self) -> &'static [Field] {
-        &[Field::Units, Field::Bias, Field::Activation, Field::Tied]
+        &[
+            Field::Units,
+            Field::Bias,
+            Field::Activation,
+            Field::Tied,
+            Field::Inputs,
+        ]
     }
 
     fn required(&self) -> &'static [Field] {
@@ -45,6 +51,11 @@ impl Family for Dense {
             ),
             _ => return Err(Problem::NeedsFlat { got: input }),
         };
+        if let Some(want) = layer.extra.inputs.map(crate::size::Size::get)
+            && want != n
+        {
+            return Err(Problem::Inputs { want, got: n });
+        }
         let units = layer.units.get();
         // A tied layer borrows an embedding's weights: only its bias is new.
         let weights = if layer.extra.tied { 0 } else { n };

@@ -1221,13 +1221,17 @@ impl Ctx {
                     let units = int("out_features", 1)?;
                     let bias = flag("bias", 2, true)?;
                     self.implied_before_linear(node, inputs, here, list, base)?;
-                    make(
-                        Kind::Dense,
-                        &[
-                            (Field::Units, Value::Int(units)),
-                            (Field::Bias, Value::Bool(bias)),
-                        ],
-                    )?
+                    let mut settings = vec![
+                        (Field::Units, Value::Int(units)),
+                        (Field::Bias, Value::Bool(bias)),
+                    ];
+                    // It takes what it was built for, and nothing else: a
+                    // new input size that changes its features is an error
+                    // (a lazy one, `in_features=0`, takes what comes).
+                    if inputs > 0 {
+                        settings.push((Field::Inputs, Value::Int(inputs)));
+                    }
+                    make(Kind::Dense, &settings)?
                 }
                 _ => return Err(t!("import-unknown-module", class = class)),
             }
