@@ -85,7 +85,7 @@ impl Format {
 /// printout needs the `input` shape (it does not say); a Keras file and a
 /// config.json have their own, which `input` replaces when given.
 pub fn import(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, Vec<ImportError>> {
-    let imported = read(text, input, name)?;
+    let imported = read(text, input, name).map_err(once_each)?;
     // What a layerlab file cannot hold is refused here, not written into a
     // file that will not open.
     let depth = imported.net.layers.iter().map(Layer::depth).max();
@@ -97,6 +97,42 @@ pub fn import(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, 
         }]);
     }
     Ok(imported)
+}
+
+/// Each problem once: the same problem in every copy of a block (twelve
+/// transformer layers printed one by one) is listed at its first line,
+/// saying how many times and where else it comes.
+fn once_each(errors: Vec<ImportError>) -> Vec<ImportError> {
+    let mut seen: Vec<(ImportError, Vec<usize>)> = Vec::new();
+    for e in errors {
+        match seen
+            .iter_mut()
+            .find(|(first, _)| first.message == e.message)
+        {
+            Some((_, lines)) => lines.extend(e.line),
+            None => {
+                let lines = e.line.into_iter().collect();
+                seen.push((e, lines));
+            }
+        }
+    }
+    seen.into_iter()
+        .map(|(mut e, lines)| {
+            if lines.len() > 1 {
+                let mut shown: Vec<String> = lines.iter().take(4).map(usize::to_string).collect();
+                if lines.len() > 4 {
+                    shown.push("…".to_string());
+                }
+                e.message = t!(
+                    "import-repeated",
+                    message = e.message,
+                    n = lines.len().to_string(),
+                    lines = shown.join(", ")
+                );
+            }
+            e
+        })
+        .collect()
 }
 
 fn read(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, Vec<ImportError>> {

@@ -582,3 +582,28 @@ fn an_imported_linear_takes_the_features_it_was_built_for() {
     // At the size it was built for, it computes as PyTorch counts it.
     assert_eq!(analyze(net).rows[dense].params, Some(400 * 120 + 120));
 }
+
+/// A problem in every copy of a block, printed copy by copy, is listed
+/// once, at its first line, with how many times and where it comes.
+#[test]
+fn a_problem_repeated_in_every_copy_is_listed_once() {
+    let copy = |i: usize| {
+        format!(
+            "    ({i}): Block(\n      (attn): FooAttention(64)\n      (fc): Linear(in_features=8, out_features=8, bias=True)\n    )\n"
+        )
+    };
+    let text = format!(
+        "Net(\n  (layers): ModuleList(\n{}  )\n  (bar): BarNorm(8)\n)\n",
+        (0..12).map(copy).collect::<String>()
+    );
+    let errors = import(&text, Some(Shape::Flat(8)), "repeated").unwrap_err();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0].line, Some(4));
+    assert!(
+        errors[0].message.contains("FooAttention")
+            && errors[0].message.ends_with("(×12: lines 4, 8, 12, 16, …)"),
+        "{}",
+        errors[0].message
+    );
+    assert!(errors[1].message.contains("BarNorm") && !errors[1].message.contains('×'));
+}
