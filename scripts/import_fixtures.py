@@ -107,6 +107,9 @@ def modern_fixtures(expected):
                                (3, 224, 224)),
         "torch_quantizable_resnet18": (lambda: tv.quantization.resnet18(), (3, 224, 224)),
         "timm_resnet50d": (lambda: timm.create_model("resnet50d"), (3, 224, 224)),
+        # ResNet-D's avg_down shortcut pools with ceil_mode=True, which an
+        # AvgPool2d printout never shows: at 176×176 (its own size) it matters.
+        "timm_resnet10t": (lambda: timm.create_model("resnet10t"), (3, 176, 176)),
         "timm_seresnet18": (lambda: timm.create_model("seresnet18"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),
         "timm_convnext_atto": (lambda: timm.create_model("convnext_atto"), (3, 224, 224)),

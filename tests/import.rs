@@ -307,6 +307,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "torch_fcn_resnet50",
         "torch_quantizable_resnet18",
         "timm_resnet50d",
+        "timm_resnet10t",
         "timm_seresnet18",
         "timm_efficientnet_b0_gn",
         "timm_convnext_atto",
@@ -606,4 +607,29 @@ fn a_problem_repeated_in_every_copy_is_listed_once() {
         errors[0].message
     );
     assert!(errors[1].message.contains("BarNorm") && !errors[1].message.contains('×'));
+}
+
+/// timm's ResNet-D shortcut pools with `ceil_mode=True`, which the
+/// printout of an `AvgPool2d` never shows: read from the shortcut it is in,
+/// resnet10t comes in at its own 176×176 with PyTorch's count, its note
+/// saying why, where taking the printout at its word would break it.
+#[test]
+fn a_timm_avg_down_shortcut_pools_with_ceil_mode() {
+    let (imported, _) = read("timm_resnet10t");
+    let mut pools = 0;
+    for l in &imported.net.layers {
+        l.walk(&mut |l| {
+            if l.kind.name() == "avgpool" {
+                assert!(l.ceil_mode);
+                pools += 1;
+            }
+        });
+    }
+    assert_eq!(pools, 3, "one in each strided stage's first shortcut");
+    assert!(
+        imported
+            .notes
+            .values()
+            .any(|n| n.contains("ceil_mode=True"))
+    );
 }

@@ -787,6 +787,7 @@ import-no-affine = without learnable scale and shift (affine=False, center/scale
 import-prelu = PReLU has weights of its own, which layerlab does not count
 import-as-relu = { $class } has no weights and keeps the shape: written as relu, which counts the same (so is every { $class } below)
 import-unknown-module = { $class } is a module layerlab does not know, and a printout shows no children to count it by
+import-avg-down = timm's avg_down shortcut: AvgPool2d with ceil_mode=True (its printout never shows ceil_mode), count_include_pad=False
 import-repeated = { $message } (×{ $n }: lines { $lines })
 import-features = it takes { $want } features, but the layer before gives { $got }
 import-linear-mismatch = it takes { $want } features, but the map before it ({ $shape }) has { $got } values and { $shape } channels neither: forward does something a printout does not show

@@ -803,6 +803,7 @@ import-no-affine = без обучаемых масштаба и сдвига (a
 import-prelu = у PReLU есть свои веса, которых layerlab не считает
 import-as-relu = у { $class } нет весов, и размер он не меняет: записан как relu, который считается так же (как и все { $class } ниже)
 import-unknown-module = { $class } — модуль, которого layerlab не знает, и в распечатке нет дочерних модулей, по которым его посчитать
+import-avg-down = укороченный путь avg_down из timm: AvgPool2d с ceil_mode=True (распечатка AvgPool2d не показывает ceil_mode), count_include_pad=False
 import-repeated = { $message } (×{ $n }: строки { $lines })
 import-features = слой принимает { $want } признаков, а слой перед ним даёт { $got }
 import-linear-mismatch = слой принимает { $want } признаков, а у карты перед ним ({ $shape }) { $got } значений, и каналов не столько же: forward делает то, чего в распечатке нет

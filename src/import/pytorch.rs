@@ -699,6 +699,7 @@ impl Ctx {
         if let Some(down) = Self::child(node, "downsample") {
             let skip_base = [path, vec![1]].concat();
             self.module(down, here, &mut branches[1], &skip_base);
+            self.avg_down(&mut branches[1], &skip_base);
         }
         let mut add = Layer::new(Kind::Add);
         add.activation = Some(crate::layer::Activation::Relu);

@@ -60,6 +60,28 @@ impl Ctx {
         }
     }
 
+    /// timm's ResNet-D shortcut (`avg_down`) pools 2×2 with
+    /// `ceil_mode=True`, which an `AvgPool2d` printout never shows (its
+    /// repr has no `ceil_mode`): a shortcut that starts with a 2×2, stride
+    /// 2 average pool is read so, and its note says why. (torchvision's
+    /// shortcuts have no pool.) `base` is the shortcut's path.
+    pub(super) fn avg_down(&mut self, skip: &mut [Layer], base: &[usize]) {
+        let two = crate::layer::Hw::square(2);
+        if let Some(first) = skip.first_mut()
+            && first.kind == Kind::AvgPool
+            && first.kernel == two
+            && first.stride.unwrap_or(two) == two
+            && !first.ceil_mode
+        {
+            first.ceil_mode = true;
+            // Said once, at the first, as every note is.
+            let note = t!("import-avg-down");
+            if !self.notes.values().any(|said| *said == note) {
+                self.notes.insert([base, &[0]].concat(), note);
+            }
+        }
+    }
+
     /// One branch of a merge pushed next onto `list`: `names` from `here`.
     fn branch(
         &mut self,
@@ -336,7 +358,8 @@ impl Ctx {
             .chain(Self::child(node, "drop_path").map(|_| "drop_path"))
             .collect();
         let body = self.branch(node, &order, here, list, base, 0);
-        let skip = self.skip(node, "downsample", here, list, base);
+        let mut skip = self.skip(node, "downsample", here, list, base);
+        self.avg_down(&mut skip, &branch_base(base, list, 1));
         list.push(merge(Kind::Add, vec![body, skip]));
         self.run(node, &[last], input, list, base);
     }
