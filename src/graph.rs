@@ -6,10 +6,13 @@
 //! takes is the drawing's to say (`Metrics`), where everything goes is said
 //! here. Pure: network, analysis and folds in, positions out.
 //!
-//! Every piece is entered at the top and left at the bottom on one column,
-//! its axis, so pieces stack by lining up their axes. A merge's first
-//! branch (a residual block's body) runs straight down the axis; the others
-//! fork off to the right and come back into the join.
+//! Every piece is entered at the top on one column, its axis, and left at
+//! the bottom on another, its exit (the same but for a sequence wrapped
+//! into columns), so pieces stack by putting each one's axis under the
+//! exit of the one before. A merge's first branch that holds layers runs
+//! straight down; the others fork off beside it and come back into the
+//! join. For a slide, sequences taller than a column wrap into columns
+//! side by side; in the terminal they scroll.
 
 use crate::engine::{Analysis, Row, Status};
 use crate::layer::{Kind, Layer};
@@ -136,8 +139,10 @@ pub struct Metrics<'a> {
 struct Piece {
     w: i64,
     h: i64,
-    /// The column where the flow enters (top) and leaves (bottom).
+    /// The column where the flow enters at the top, and where it leaves at
+    /// the bottom.
     axis: i64,
+    exit: i64,
     /// Whether what comes in meets a node (an arrow) rather than a fork or
     /// a frame's line.
     into_node: bool,
@@ -189,6 +194,8 @@ struct Walk<'a> {
     open: &'a dyn Fn(&[usize]) -> bool,
     notes: &'a [Option<String>],
     path: Vec<usize>,
+    /// How tall a column may be before a sequence wraps (`None`: never).
+    column: Option<i64>,
 }
 
 /// What a layer's node says, from its row.
@@ -226,6 +233,7 @@ pub fn layout(
         open,
         notes,
         path: Vec::new(),
+        column,
     };
     let input = Text {
         label: t!("diagram-input"),
@@ -241,7 +249,7 @@ pub fn layout(
         walk.path.pop();
     }
     let whole = match column {
-        Some(height) => columns(metrics, items, height),
+        Some(height) => columns(metrics, items, height, false),
         None => sequence(metrics, items),
     };
     Layout {
@@ -257,6 +265,7 @@ fn leaf(m: &Metrics, path: Option<Vec<usize>>, text: Text, state: State) -> Piec
         w,
         h,
         axis: w / 2,
+        exit: w / 2,
         into_node: true,
         out: Layout {
             nodes: vec![Node {
@@ -293,7 +302,7 @@ fn piece(walk: &mut Walk, layer: &Layer, row: Option<&Row>, depth: usize) -> Pie
             walk.path.pop();
         }
         walk.path.pop();
-        branches.push(sequence(walk.m, items));
+        branches.push(arrange(walk.m, items, walk.column));
     }
     if layer.kind == Kind::Block {
         let body = branches
@@ -314,43 +323,67 @@ fn piece(walk: &mut Walk, layer: &Layer, row: Option<&Row>, depth: usize) -> Pie
     merge(walk.m, branches, join)
 }
 
-/// Pieces one under the other on one axis, an edge between each two.
+/// Pieces one under the other, each one's axis under the exit of the one
+/// before, an edge between each two.
 fn sequence(m: &Metrics, items: Vec<Piece>) -> Piece {
     if items.is_empty() {
         // Nothing in between: the line runs straight through.
         return Piece {
             w: m.identity,
-            axis: 0,
             ..Piece::default()
         };
     }
-    let axis = items.iter().map(|p| p.axis).max().unwrap_or(0);
-    let w = items.iter().map(|p| axis - p.axis + p.w).max().unwrap_or(0);
-    let into_node = items.first().is_some_and(|p| p.into_node);
+    // Where each piece's left edge goes, before the leftmost is moved to 0.
+    let mut lefts = Vec::with_capacity(items.len());
+    let mut at = 0;
+    for p in &items {
+        lefts.push(at - p.axis);
+        at = at - p.axis + p.exit;
+    }
+    let shift = -lefts.iter().copied().min().unwrap_or(0);
+    let w = (items.iter().zip(&lefts))
+        .map(|(p, l)| l + shift + p.w)
+        .max()
+        .unwrap_or(0);
+    let first = &items[0];
     let mut out = Piece {
         w,
-        axis,
-        into_node,
+        axis: lefts[0] + shift + first.axis,
+        exit: at + shift,
+        into_node: first.into_node,
         ..Piece::default()
     };
     let mut y = 0;
-    for (n, p) in items.into_iter().enumerate() {
+    for (n, (p, left)) in items.into_iter().zip(lefts).enumerate() {
+        let x = left + shift;
         if n > 0 {
-            out.edge(vec![(axis, y), (axis, y + m.step - 1)], p.into_node);
+            let a = x + p.axis;
+            out.edge(vec![(a, y), (a, y + m.step - 1)], p.into_node);
             y += m.step;
         }
-        let (h, dx) = (p.h, axis - p.axis);
-        out.put(p, dx, y);
+        let h = p.h;
+        out.put(p, x, y);
         y += h;
     }
     out.h = y;
     out
 }
 
-/// Top-level pieces in columns of about `height`, side by side, the flow
-/// going from the foot of each column round to the head of the next —
-/// the shape of a slide rather than of a scroll.
-fn columns(m: &Metrics, items: Vec<Piece>, height: i64) -> Piece {
+/// `items` one under the other, or in columns when `column` says how tall
+/// one may be and they are taller.
+fn arrange(m: &Metrics, items: Vec<Piece>, column: Option<i64>) -> Piece {
+    let tall = items.iter().map(|p| p.h + m.step).sum::<i64>() - m.step;
+    match column {
+        Some(height) if tall > height && items.len() > 1 => columns(m, items, height, true),
+        _ => sequence(m, items),
+    }
+}
+
+/// Pieces in columns of about `height`, side by side, the flow going from
+/// the foot of each column round to the head of the next — the shape of a
+/// slide rather than of a scroll. `nested`: something comes in above the
+/// first column and goes on below the last, so lines lead there.
+fn columns(m: &Metrics, items: Vec<Piece>, height: i64, nested: bool) -> Piece {
     let mut cols: Vec<Vec<Piece>> = vec![Vec::new()];
     let mut used = 0;
     for p in items {
@@ -379,6 +412,9 @@ fn columns(m: &Metrics, items: Vec<Piece>, height: i64) -> Piece {
         let axis = x + c.axis;
         if n == 0 {
             out.axis = axis;
+            if nested {
+                out.edge(vec![(axis, 0), (axis, top - 1)], c.into_node);
+            }
         }
         if let Some((fx, fy)) = foot {
             let between = x - m.gap / 2;
@@ -394,10 +430,16 @@ fn columns(m: &Metrics, items: Vec<Piece>, height: i64) -> Piece {
                 c.into_node,
             );
         }
-        foot = Some((axis, top + c.h));
+        foot = Some((x + c.exit, top + c.h));
         let w = c.w;
         out.put(c, x, top);
         x += w + m.gap;
+    }
+    if let Some((fx, fy)) = foot {
+        out.exit = fx;
+        if nested {
+            out.edge(vec![(fx, fy), (fx, h - 1)], false);
+        }
     }
     out.w = x - m.gap;
     out
@@ -411,10 +453,12 @@ fn frame(m: &Metrics, path: Vec<usize>, title: String, state: State, body: Piece
     let content_y = m.frame_top + m.step;
     let content_bottom = content_y + body.h;
     let h = content_bottom + m.step + m.frame_bottom;
+    let exit = m.frame_side + body.exit;
     let mut out = Piece {
         w,
         h,
         axis,
+        exit,
         into_node: false,
         ..Piece::default()
     };
@@ -426,7 +470,7 @@ fn frame(m: &Metrics, path: Vec<usize>, title: String, state: State, body: Piece
         title_x,
     });
     out.edge(vec![(axis, 0), (axis, content_y - 1)], body.into_node);
-    out.edge(vec![(axis, content_bottom), (axis, h - 1)], false);
+    out.edge(vec![(exit, content_bottom), (exit, h - 1)], false);
     out.put(body, m.frame_side, content_y);
     out
 }
@@ -459,6 +503,7 @@ fn merge(m: &Metrics, branches: Vec<Piece>, join: Piece) -> Piece {
         w: (width + shift).max(axis - join.axis + join.w),
         h: join_y + m.step + 1 + join.h,
         axis,
+        exit: axis,
         into_node: false,
         ..Piece::default()
     };
@@ -466,7 +511,8 @@ fn merge(m: &Metrics, branches: Vec<Piece>, join: Piece) -> Piece {
     for (b, a) in branches.into_iter().zip(axes) {
         let a = a + shift;
         out.edge(vec![(axis, 0), (a, 0), (a, top - 1)], b.into_node);
-        out.edge(vec![(a, top + b.h), (a, join_y), (axis, join_y)], false);
+        let e = a - b.axis + b.exit;
+        out.edge(vec![(e, top + b.h), (e, join_y), (axis, join_y)], false);
         if b.h == 0 {
             out.out.identities.push((a, top));
         }
