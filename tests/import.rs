@@ -308,6 +308,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "torch_quantizable_resnet18",
         "timm_resnet50d",
         "timm_resnet10t",
+        "timm_poolformer_s12",
         "timm_seresnet18",
         "timm_efficientnet_b0_gn",
         "timm_convnext_atto",
@@ -632,4 +633,24 @@ fn a_timm_avg_down_shortcut_pools_with_ceil_mode() {
             .values()
             .any(|n| n.contains("ceil_mode=True"))
     );
+}
+
+/// timm's `MetaFormerBlock` is two residual halves (token mixer, then MLP),
+/// each scaled by a `Scale()` that holds a weight per channel; its norms
+/// are `GroupNorm1`: PoolFormer-S12 comes in with timm's 11,915,176, 12
+/// blocks of two adds each.
+#[test]
+fn a_poolformer_is_two_residual_halves_per_block() {
+    let (imported, _) = read("timm_poolformer_s12");
+    let mut adds = 0;
+    let mut scales = 0;
+    for l in &imported.net.layers {
+        l.walk(&mut |l| match l.kind.name() {
+            "add" => adds += 1,
+            "layer_scale" => scales += 1,
+            _ => {}
+        });
+    }
+    assert_eq!((adds, scales), (24, 24));
+    assert_eq!(analyze(&imported.net).totals.params, Some(11_915_176));
 }

@@ -585,6 +585,9 @@ impl Ctx {
                 self.convnext_block(node, input, list, base)
             }
             "SelectAdaptivePool2d" => self.select_pool(node, input, list, base),
+            "MetaFormerBlock" if Self::has(node, &["norm1", "token_mixer", "norm2", "mlp"]) => {
+                self.metaformer_block(node, input, list, base)
+            }
             "Inception" if Self::has(node, &["branch1", "branch2", "branch3", "branch4"]) => {
                 self.inception(node, input, list, base)
             }
@@ -988,7 +991,8 @@ impl Ctx {
                     }
                     Layer::new(Kind::BatchNorm)
                 }
-                "GroupNorm" => {
+                // timm's GroupNorm1 is a GroupNorm of one group, printed as one.
+                "GroupNorm" | "GroupNorm1" => {
                     channels_are("num_channels", 1)?;
                     no_shift_alone(flag("affine", 3, true)?, flag("bias", usize::MAX, true)?)?;
                     make(

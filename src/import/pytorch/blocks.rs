@@ -304,6 +304,50 @@ impl Ctx {
         list.push(merge(Kind::Add, vec![m, Vec::new()]));
     }
 
+    /// timm's `MetaFormerBlock` (PoolFormer and its kin): two halves, each
+    /// added to its input — `token_mixer` after `norm1`, then `mlp` after
+    /// `norm2` — each scaled by its `layer_scale` and the input by its
+    /// `res_scale` where those are timm's `Scale` (one weight per channel,
+    /// which the printout does not show: `Scale()`).
+    pub(super) fn metaformer_block(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        for (n, half) in ["1", "2"].into_iter().enumerate() {
+            let mixer = if n == 0 { "token_mixer" } else { "mlp" };
+            let here = output_of(input, list).unwrap_or(input);
+            let at = branch_base(base, list, 0);
+            let mut body = Vec::new();
+            let names = [
+                format!("norm{half}"),
+                mixer.into(),
+                format!("drop_path{half}"),
+            ];
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            self.run(node, &names, here, &mut body, &at);
+            self.scale(node, &format!("layer_scale{half}"), &mut body);
+            let mut skip = Vec::new();
+            self.scale(node, &format!("res_scale{half}"), &mut skip);
+            list.push(merge(Kind::Add, vec![body, skip]));
+        }
+    }
+
+    /// The child `name` when it is timm's `Scale()` (a weight per channel,
+    /// not printed): a `layer_scale`; `Identity` or nothing adds nothing.
+    fn scale(&mut self, node: &Node, name: &str, out: &mut Vec<Layer>) {
+        match Self::child(node, name) {
+            Some(c) if c.class == "Scale" && c.args.is_empty() && c.children.is_empty() => {
+                out.push(Layer::new(Kind::LayerScale));
+            }
+            Some(c) if c.class == "Identity" => {}
+            Some(c) => self.fail(c, t!("import-unknown-module", class = c.class.clone())),
+            None => {}
+        }
+    }
+
     /// GoogLeNet's `Inception`: four branches side by side, concatenated.
     pub(super) fn inception(
         &mut self,
