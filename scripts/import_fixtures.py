@@ -112,6 +112,8 @@ def modern_fixtures(expected):
         "timm_resnet10t": (lambda: timm.create_model("resnet10t"), (3, 176, 176)),
         # MetaFormerBlock: two residual halves, GroupNorm1, Scale() per channel.
         "timm_poolformer_s12": (lambda: timm.create_model("poolformer_s12"), (3, 224, 224)),
+        # timm's DenseLayer: torchvision's without ReLU children (BatchNormAct2d).
+        "timm_densenet121": (lambda: timm.create_model("densenet121"), (3, 224, 224)),
         "timm_seresnet18": (lambda: timm.create_model("seresnet18"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),
         "timm_convnext_atto": (lambda: timm.create_model("convnext_atto"), (3, 224, 224)),

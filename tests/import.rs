@@ -309,6 +309,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_resnet50d",
         "timm_resnet10t",
         "timm_poolformer_s12",
+        "timm_densenet121",
         "timm_seresnet18",
         "timm_efficientnet_b0_gn",
         "timm_convnext_atto",

@@ -567,7 +567,8 @@ impl Ctx {
             "Fire" if Self::has(node, &["squeeze", "expand1x1", "expand3x3"]) => {
                 self.fire(node, input, list, base)
             }
-            "_DenseLayer" if Self::has(node, &["norm1", "conv1", "conv2"]) => {
+            // torchvision's, and timm's (its norms carry their ReLU).
+            "_DenseLayer" | "DenseLayer" if Self::has(node, &["norm1", "conv1", "conv2"]) => {
                 self.dense_layer(node, input, list, base)
             }
             "CNBlock" => self.cn_block(node, input, list, base),

@@ -167,7 +167,11 @@ impl Ctx {
         list: &mut Vec<Layer>,
         base: &[usize],
     ) {
-        let names = ["norm1", "relu1", "conv1", "norm2", "relu2", "conv2"];
+        // timm's has no ReLUs of its own: its norms apply them.
+        let names: Vec<&str> = ["norm1", "relu1", "conv1", "norm2", "relu2", "conv2"]
+            .into_iter()
+            .filter(|n| !n.starts_with("relu") || Self::child(node, n).is_some())
+            .collect();
         self.beside_input(Kind::Concat, node, &names, input, list, base);
     }
 
