@@ -114,6 +114,8 @@ def modern_fixtures(expected):
         "timm_poolformer_s12": (lambda: timm.create_model("poolformer_s12"), (3, 224, 224)),
         # timm's DenseLayer: torchvision's without ReLU children (BatchNormAct2d).
         "timm_densenet121": (lambda: timm.create_model("densenet121"), (3, 224, 224)),
+        # RepVggBlock as trained: k×k, 1×1 and a BatchNorm of the input, summed.
+        "timm_repvgg_a0": (lambda: timm.create_model("repvgg_a0"), (3, 224, 224)),
         "timm_seresnet18": (lambda: timm.create_model("seresnet18"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),
         "timm_convnext_atto": (lambda: timm.create_model("convnext_atto"), (3, 224, 224)),

@@ -310,6 +310,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_resnet10t",
         "timm_poolformer_s12",
         "timm_densenet121",
+        "timm_repvgg_a0",
         "timm_seresnet18",
         "timm_efficientnet_b0_gn",
         "timm_convnext_atto",
@@ -654,4 +655,31 @@ fn a_poolformer_is_two_residual_halves_per_block() {
     }
     assert_eq!((adds, scales), (24, 24));
     assert_eq!(analyze(&imported.net).totals.params, Some(11_915_176));
+}
+
+/// timm's `RepVggBlock` as trained sums three branches — its 3×3 and 1×1
+/// convolutions and, where the shape stays, the input through a BatchNorm —
+/// then applies its ReLU: RepVGG-A0 comes in with timm's 9,108,968.
+#[test]
+fn a_repvgg_block_sums_its_three_branches() {
+    let (imported, _) = read("timm_repvgg_a0");
+    let widths: Vec<usize> = imported
+        .net
+        .layers
+        .iter()
+        .flat_map(|l| {
+            let mut w = Vec::new();
+            l.walk(&mut |l| {
+                if l.kind.name() == "add" {
+                    w.push(l.branches.len());
+                }
+            });
+            w
+        })
+        .collect();
+    // 22 blocks: the stem and each stage's first block (5) have no
+    // identity BatchNorm (the shape changes); the other 17 do.
+    assert_eq!(widths.len(), 22, "{widths:?}");
+    assert_eq!(widths.iter().filter(|&&w| w == 3).count(), 17, "{widths:?}");
+    assert_eq!(analyze(&imported.net).totals.params, Some(9_108_968));
 }

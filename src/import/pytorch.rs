@@ -586,6 +586,9 @@ impl Ctx {
                 self.convnext_block(node, input, list, base)
             }
             "SelectAdaptivePool2d" => self.select_pool(node, input, list, base),
+            "RepVggBlock" if Self::has(node, &["conv_kxk"]) => {
+                self.repvgg_block(node, input, list, base)
+            }
             "MetaFormerBlock" if Self::has(node, &["norm1", "token_mixer", "norm2", "mlp"]) => {
                 self.metaformer_block(node, input, list, base)
             }

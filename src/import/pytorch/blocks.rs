@@ -308,6 +308,36 @@ impl Ctx {
         list.push(merge(Kind::Add, vec![m, Vec::new()]));
     }
 
+    /// timm's `RepVggBlock` as trained: its k×k and 1×1 convolutions, and
+    /// the input through a BatchNorm where it has one (`identity`), summed;
+    /// then `attn` and `act` on the sum.
+    pub(super) fn repvgg_block(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let parts: [&[&str]; 3] = [&["conv_kxk", "drop_path"], &["conv_1x1"], &["identity"]];
+        let mut branches = Vec::new();
+        for names in parts {
+            let names: Vec<&str> = (names.iter().copied())
+                .filter(|n| Self::child(node, n).is_some())
+                .collect();
+            if !names.is_empty() {
+                let b = branches.len();
+                branches.push(self.branch(node, &names, here, list, base, b));
+            }
+        }
+        list.push(merge(Kind::Add, branches));
+        let after: Vec<&str> = ["attn", "act"]
+            .into_iter()
+            .filter(|n| Self::child(node, n).is_some())
+            .collect();
+        self.run(node, &after, input, list, base);
+    }
+
     /// timm's `MetaFormerBlock` (PoolFormer and its kin): two halves, each
     /// added to its input — `token_mixer` after `norm1`, then `mlp` after
     /// `norm2` — each scaled by its `layer_scale` and the input by its
