@@ -586,6 +586,15 @@ impl Ctx {
                 self.convnext_block(node, input, list, base)
             }
             "SelectAdaptivePool2d" => self.select_pool(node, input, list, base),
+            "GhostModule"
+                if Self::has(node, &["primary_conv", "cheap_operation"])
+                    && node.children.len() == 2 =>
+            {
+                self.ghost_module(node, input, list, base)
+            }
+            "GhostBottleneck" if Self::has(node, &["ghost1", "ghost2", "shortcut"]) => {
+                self.ghost_bottleneck(node, input, list, base)
+            }
             "RepVggBlock" if Self::has(node, &["conv_kxk"]) => {
                 self.repvgg_block(node, input, list, base)
             }

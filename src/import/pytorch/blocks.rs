@@ -308,6 +308,44 @@ impl Ctx {
         list.push(merge(Kind::Add, vec![m, Vec::new()]));
     }
 
+    /// timm's `GhostModule` (GhostNet): `primary_conv`, then its output
+    /// beside what `cheap_operation` makes of it, concatenated. (Its
+    /// forward then keeps the first `oup` channels, which the printout does
+    /// not show; with an even `oup`, as GhostNet's are, that is all of them,
+    /// and an odd one would not meet the next layer's channels, an error.)
+    pub(super) fn ghost_module(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        self.run(node, &["primary_conv"], input, list, base);
+        let here = output_of(input, list).unwrap_or(input);
+        let cheap = self.branch(node, &["cheap_operation"], here, list, base, 1);
+        list.push(merge(Kind::Concat, vec![Vec::new(), cheap]));
+    }
+
+    /// timm's `GhostBottleneck`: `ghost1`, the strided depthwise
+    /// convolution where there is one, `se`, `ghost2`, added to the input
+    /// through `shortcut` (empty: the input itself).
+    pub(super) fn ghost_bottleneck(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let names: Vec<&str> = ["ghost1", "conv_dw", "bn_dw", "se", "ghost2", "drop_path"]
+            .into_iter()
+            .filter(|n| Self::child(node, n).is_some())
+            .collect();
+        let body = self.branch(node, &names, here, list, base, 0);
+        let skip = self.branch(node, &["shortcut"], here, list, base, 1);
+        list.push(merge(Kind::Add, vec![body, skip]));
+    }
+
     /// timm's `RepVggBlock` as trained: its k×k and 1×1 convolutions, and
     /// the input through a BatchNorm where it has one (`identity`), summed;
     /// then `attn` and `act` on the sum.
