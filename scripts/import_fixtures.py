@@ -118,6 +118,8 @@ def modern_fixtures(expected):
         "timm_repvgg_a0": (lambda: timm.create_model("repvgg_a0"), (3, 224, 224)),
         # GhostModule (a concat of a conv and its cheap operation), GhostBottleneck.
         "timm_ghostnet_100": (lambda: timm.create_model("ghostnet_100"), (3, 224, 224)),
+        # ByobNet's BottleneckBlock, its shortcut printed first, added last.
+        "timm_resnext26ts": (lambda: timm.create_model("resnext26ts"), (3, 256, 256)),
         "timm_seresnet18": (lambda: timm.create_model("seresnet18"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),
         "timm_convnext_atto": (lambda: timm.create_model("convnext_atto"), (3, 224, 224)),

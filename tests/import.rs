@@ -312,6 +312,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_densenet121",
         "timm_repvgg_a0",
         "timm_ghostnet_100",
+        "timm_resnext26ts",
         "timm_seresnet18",
         "timm_efficientnet_b0_gn",
         "timm_convnext_atto",

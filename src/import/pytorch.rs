@@ -595,6 +595,9 @@ impl Ctx {
             "GhostBottleneck" if Self::has(node, &["ghost1", "ghost2", "shortcut"]) => {
                 self.ghost_bottleneck(node, input, list, base)
             }
+            "BottleneckBlock" if Self::has(node, &["conv1_1x1", "conv2_kxk", "conv3_1x1"]) => {
+                self.byob_bottleneck(node, input, list, base)
+            }
             "RepVggBlock" if Self::has(node, &["conv_kxk"]) => {
                 self.repvgg_block(node, input, list, base)
             }

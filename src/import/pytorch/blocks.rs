@@ -346,6 +346,43 @@ impl Ctx {
         list.push(merge(Kind::Add, vec![body, skip]));
     }
 
+    /// timm's `BottleneckBlock` (ByobNet: the `*ts` ResNets): its convs
+    /// and attention in order, added to the input through `shortcut` where
+    /// the block has one (`Identity()`: the input itself; none printed: no
+    /// sum), then `act`.
+    pub(super) fn byob_bottleneck(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let names: Vec<&str> = [
+            "conv1_1x1",
+            "conv2_kxk",
+            "conv2b_kxk",
+            "attn",
+            "conv3_1x1",
+            "attn_last",
+            "drop_path",
+        ]
+        .into_iter()
+        .filter(|n| Self::child(node, n).is_some())
+        .collect();
+        if Self::child(node, "shortcut").is_some() {
+            let body = self.branch(node, &names, here, list, base, 0);
+            let mut skip = self.branch(node, &["shortcut"], here, list, base, 1);
+            self.avg_down(&mut skip, &branch_base(base, list, 1));
+            list.push(merge(Kind::Add, vec![body, skip]));
+        } else {
+            self.run(node, &names, input, list, base);
+        }
+        if Self::child(node, "act").is_some() {
+            self.run(node, &["act"], input, list, base);
+        }
+    }
+
     /// timm's `RepVggBlock` as trained: its k×k and 1×1 convolutions, and
     /// the input through a BatchNorm where it has one (`identity`), summed;
     /// then `attn` and `act` on the sum.
