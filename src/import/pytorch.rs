@@ -881,7 +881,8 @@ impl Ctx {
         let conv_kind = match class {
             "Conv1d" => Some((Kind::Conv1d, 1)),
             "Conv2d" | "Conv2dSame" => Some((Kind::Conv2d, 2)),
-            "Conv3d" => Some((Kind::Conv3d, 3)),
+            // torchvision's video ResNets subclass Conv3d, printing the same.
+            "Conv3d" | "Conv3DSimple" | "Conv3DNoTemporal" => Some((Kind::Conv3d, 3)),
             "ConvTranspose2d" => Some((Kind::ConvTranspose2d, 2)),
             _ => None,
         };
