@@ -21,6 +21,14 @@ fn branch_base(base: &[usize], list: &[Layer], b: usize) -> Vec<usize> {
 }
 
 impl Ctx {
+    /// Those of `names` that `node` has, in this order: the children a
+    /// block's variants leave out are printed not at all.
+    pub(super) fn present<'n>(node: &Node, names: &[&'n str]) -> Vec<&'n str> {
+        (names.iter().copied())
+            .filter(|n| Self::child(node, n).is_some())
+            .collect()
+    }
+
     /// Whether `node` has every child in `names`.
     pub(super) fn has(node: &Node, names: &[&str]) -> bool {
         names.iter().all(|n| Self::child(node, n).is_some())
@@ -337,10 +345,10 @@ impl Ctx {
         base: &[usize],
     ) {
         let here = output_of(input, list).unwrap_or(input);
-        let names: Vec<&str> = ["ghost1", "conv_dw", "bn_dw", "se", "ghost2", "drop_path"]
-            .into_iter()
-            .filter(|n| Self::child(node, n).is_some())
-            .collect();
+        let names = Self::present(
+            node,
+            &["ghost1", "conv_dw", "bn_dw", "se", "ghost2", "drop_path"],
+        );
         let body = self.branch(node, &names, here, list, base, 0);
         let skip = self.branch(node, &["shortcut"], here, list, base, 1);
         list.push(merge(Kind::Add, vec![body, skip]));
@@ -358,18 +366,18 @@ impl Ctx {
         base: &[usize],
     ) {
         let here = output_of(input, list).unwrap_or(input);
-        let names: Vec<&str> = [
-            "conv1_1x1",
-            "conv2_kxk",
-            "conv2b_kxk",
-            "attn",
-            "conv3_1x1",
-            "attn_last",
-            "drop_path",
-        ]
-        .into_iter()
-        .filter(|n| Self::child(node, n).is_some())
-        .collect();
+        let names = Self::present(
+            node,
+            &[
+                "conv1_1x1",
+                "conv2_kxk",
+                "conv2b_kxk",
+                "attn",
+                "conv3_1x1",
+                "attn_last",
+                "drop_path",
+            ],
+        );
         if Self::child(node, "shortcut").is_some() {
             let body = self.branch(node, &names, here, list, base, 0);
             let mut skip = self.branch(node, &["shortcut"], here, list, base, 1);
@@ -397,19 +405,14 @@ impl Ctx {
         let parts: [&[&str]; 3] = [&["conv_kxk", "drop_path"], &["conv_1x1"], &["identity"]];
         let mut branches = Vec::new();
         for names in parts {
-            let names: Vec<&str> = (names.iter().copied())
-                .filter(|n| Self::child(node, n).is_some())
-                .collect();
+            let names = Self::present(node, names);
             if !names.is_empty() {
                 let b = branches.len();
                 branches.push(self.branch(node, &names, here, list, base, b));
             }
         }
         list.push(merge(Kind::Add, branches));
-        let after: Vec<&str> = ["attn", "act"]
-            .into_iter()
-            .filter(|n| Self::child(node, n).is_some())
-            .collect();
+        let after = Self::present(node, &["attn", "act"]);
         self.run(node, &after, input, list, base);
     }
 
