@@ -76,6 +76,17 @@ CASES = {
         vocab_size=65024, hidden_size=8192, num_hidden_layers=60, num_attention_heads=128,
         num_kv_heads=8, new_decoder_architecture=True, parallel_attn=True, bias=False,
         max_position_embeddings=2048)),
+    "falcon-rw-1b": ("falcon", "FalconForCausalLM", dict(
+        vocab_size=50304, hidden_size=2048, num_hidden_layers=24, num_attention_heads=32,
+        alibi=True, bias=True, multi_query=False, parallel_attn=False,
+        new_decoder_architecture=False)),
+    "gpt-j-6b": ("gptj", "GPTJForCausalLM", dict()),
+    "starcoder2-3b": ("starcoder2", "Starcoder2ForCausalLM", dict(
+        vocab_size=49152, hidden_size=3072, intermediate_size=12288, num_hidden_layers=30,
+        num_attention_heads=24, num_key_value_heads=2, max_position_embeddings=16384)),
+    "starcoder2-tiny-base": ("starcoder2", "Starcoder2Model", dict(
+        vocab_size=1000, hidden_size=64, intermediate_size=200, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=2, use_bias=False)),
     "opt-125m": ("opt", "OPTForCausalLM", dict(
         vocab_size=50272, hidden_size=768, ffn_dim=3072, num_hidden_layers=12,
         num_attention_heads=12, max_position_embeddings=2048, word_embed_proj_dim=768)),
@@ -87,6 +98,10 @@ CASES = {
         vocab_size=250880, hidden_size=1024, n_layer=24, n_head=16)),
     "bert-base-uncased": ("bert", "BertForMaskedLM", dict()),
     "bert-base-model": ("bert", "BertModel", dict()),
+    "bert-base-sst2": ("bert", "BertForSequenceClassification", dict(num_labels=2)),
+    "roberta-base-mnli": ("roberta", "RobertaForSequenceClassification", dict(
+        vocab_size=50265, max_position_embeddings=514, type_vocab_size=1, num_labels=3)),
+    "distilbert-sst2": ("distilbert", "DistilBertForSequenceClassification", dict(num_labels=2)),
     "roberta-base": ("roberta", "RobertaForMaskedLM", dict(
         vocab_size=50265, max_position_embeddings=514, type_vocab_size=1)),
     "distilbert-base-uncased": ("distilbert", "DistilBertForMaskedLM", dict()),

@@ -14,7 +14,8 @@ Usage: python3 scripts/import_corpus.py target/release/layerlab [SOURCE ...]
        SOURCE: torchvision, timm, cases (hand-made printouts of torch.nn
        modules whose arguments change counts), keras (every Keras
        application and hand-made cases; run with KERAS_BACKEND=torch);
-       default all.
+       transformers (real models' published settings written as the
+       config.json transformers saves, imported from it); default all.
        Writes the per-model lines to stdout and a summary per source at the
        end. Needs torch, torchvision, timm (a pip virtual environment outside
        the repository). Not run by CI.
@@ -28,7 +29,7 @@ import torch
 from torch import nn
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else "target/release/layerlab"
-SOURCES = sys.argv[2:] or ["cases", "torchvision", "timm"]
+SOURCES = sys.argv[2:] or ["cases", "torchvision", "timm", "keras", "transformers"]
 
 
 def truth(model, input_shape):
@@ -171,6 +172,161 @@ def timm_models():
             yield name, model, tuple(cfg)
 
 
+# name: (model_type, class its `architectures` names, the published model's
+# settings). Some model types layerlab does not build are here on purpose:
+# a corpus of what people use, not of what layerlab knows.
+HF_MODELS = {
+    "llama-2-7b": ("llama", "LlamaForCausalLM", dict(
+        vocab_size=32000, hidden_size=4096, intermediate_size=11008, num_hidden_layers=32,
+        num_attention_heads=32, num_key_value_heads=32, max_position_embeddings=4096)),
+    "llama-3.2-1b": ("llama", "LlamaForCausalLM", dict(
+        vocab_size=128256, hidden_size=2048, intermediate_size=8192, num_hidden_layers=16,
+        num_attention_heads=32, num_key_value_heads=8, head_dim=64, tie_word_embeddings=True,
+        max_position_embeddings=131072, rope_theta=500000.0, rope_scaling=dict(
+            factor=32.0, high_freq_factor=4.0, low_freq_factor=1.0,
+            original_max_position_embeddings=8192, rope_type="llama3"))),
+    "tinyllama-1.1b": ("llama", "LlamaForCausalLM", dict(
+        vocab_size=32000, hidden_size=2048, intermediate_size=5632, num_hidden_layers=22,
+        num_attention_heads=32, num_key_value_heads=4, max_position_embeddings=2048)),
+    "codellama-7b": ("llama", "LlamaForCausalLM", dict(
+        vocab_size=32016, hidden_size=4096, intermediate_size=11008, num_hidden_layers=32,
+        num_attention_heads=32, max_position_embeddings=16384, rope_theta=1e6)),
+    "smollm2-135m": ("llama", "LlamaForCausalLM", dict(
+        vocab_size=49152, hidden_size=576, intermediate_size=1536, num_hidden_layers=30,
+        num_attention_heads=9, num_key_value_heads=3, tie_word_embeddings=True,
+        max_position_embeddings=8192)),
+    "mistral-7b-v0.3": ("mistral", "MistralForCausalLM", dict(
+        vocab_size=32768, hidden_size=4096, intermediate_size=14336, num_hidden_layers=32,
+        num_attention_heads=32, num_key_value_heads=8, max_position_embeddings=32768,
+        sliding_window=None, rope_theta=1e6)),
+    "mixtral-8x22b": ("mixtral", "MixtralForCausalLM", dict(
+        vocab_size=32768, hidden_size=6144, intermediate_size=16384, num_hidden_layers=56,
+        num_attention_heads=48, num_key_value_heads=8, max_position_embeddings=65536,
+        num_local_experts=8, num_experts_per_tok=2)),
+    "qwen2-7b": ("qwen2", "Qwen2ForCausalLM", dict(
+        vocab_size=152064, hidden_size=3584, intermediate_size=18944, num_hidden_layers=28,
+        num_attention_heads=28, num_key_value_heads=4, max_position_embeddings=32768)),
+    "qwen2.5-coder-1.5b": ("qwen2", "Qwen2ForCausalLM", dict(
+        vocab_size=151936, hidden_size=1536, intermediate_size=8960, num_hidden_layers=28,
+        num_attention_heads=12, num_key_value_heads=2, tie_word_embeddings=True,
+        max_position_embeddings=32768)),
+    "qwen3-4b": ("qwen3", "Qwen3ForCausalLM", dict(
+        vocab_size=151936, hidden_size=2560, intermediate_size=9728, num_hidden_layers=36,
+        num_attention_heads=32, num_key_value_heads=8, head_dim=128, tie_word_embeddings=True,
+        max_position_embeddings=40960)),
+    "qwen3-8b": ("qwen3", "Qwen3ForCausalLM", dict(
+        vocab_size=151936, hidden_size=4096, intermediate_size=12288, num_hidden_layers=36,
+        num_attention_heads=32, num_key_value_heads=8, head_dim=128, tie_word_embeddings=False,
+        max_position_embeddings=40960)),
+    "gemma-7b": ("gemma", "GemmaForCausalLM", dict(
+        vocab_size=256000, hidden_size=3072, intermediate_size=24576, num_hidden_layers=28,
+        num_attention_heads=16, num_key_value_heads=16, head_dim=256)),
+    "gemma-2-9b": ("gemma2", "Gemma2ForCausalLM", dict(
+        vocab_size=256000, hidden_size=3584, intermediate_size=14336, num_hidden_layers=42,
+        num_attention_heads=16, num_key_value_heads=8, head_dim=256, sliding_window=4096,
+        query_pre_attn_scalar=256)),
+    "phi-1.5": ("phi", "PhiForCausalLM", dict(
+        vocab_size=51200, hidden_size=2048, intermediate_size=8192, num_hidden_layers=24,
+        num_attention_heads=32, partial_rotary_factor=0.5, max_position_embeddings=2048)),
+    "phi-3-medium": ("phi3", "Phi3ForCausalLM", dict(
+        vocab_size=32064, hidden_size=5120, intermediate_size=17920, num_hidden_layers=40,
+        num_attention_heads=40, num_key_value_heads=10, max_position_embeddings=4096,
+        sliding_window=2047)),
+    "gpt2-medium": ("gpt2", "GPT2LMHeadModel", dict(n_embd=1024, n_layer=24, n_head=16)),
+    "gpt2-xl": ("gpt2", "GPT2LMHeadModel", dict(n_embd=1600, n_layer=48, n_head=25)),
+    "distilgpt2": ("gpt2", "GPT2LMHeadModel", dict(n_layer=6)),
+    "pythia-1b": ("gpt_neox", "GPTNeoXForCausalLM", dict(
+        vocab_size=50304, hidden_size=2048, intermediate_size=8192, num_hidden_layers=16,
+        num_attention_heads=8, rotary_pct=0.25, max_position_embeddings=2048)),
+    "falcon-rw-1b": ("falcon", "FalconForCausalLM", dict(
+        vocab_size=50304, hidden_size=2048, num_hidden_layers=24, num_attention_heads=32,
+        alibi=True, bias=True, multi_query=False, parallel_attn=False,
+        new_decoder_architecture=False)),
+    "opt-1.3b": ("opt", "OPTForCausalLM", dict(
+        hidden_size=2048, ffn_dim=8192, num_hidden_layers=24, num_attention_heads=32,
+        word_embed_proj_dim=2048)),
+    "bloom-1b1": ("bloom", "BloomForCausalLM", dict(hidden_size=1536, n_layer=24, n_head=16)),
+    "bert-large-uncased": ("bert", "BertForMaskedLM", dict(
+        hidden_size=1024, num_hidden_layers=24, num_attention_heads=16, intermediate_size=4096)),
+    "bert-base-sst2": ("bert", "BertForSequenceClassification", dict(num_labels=2)),
+    "roberta-large": ("roberta", "RobertaForMaskedLM", dict(
+        vocab_size=50265, hidden_size=1024, num_hidden_layers=24, num_attention_heads=16,
+        intermediate_size=4096, max_position_embeddings=514, type_vocab_size=1)),
+    "distilbert-multilingual": ("distilbert", "DistilBertForMaskedLM", dict(vocab_size=119547)),
+    "albert-large-v2": ("albert", "AlbertForMaskedLM", dict(
+        hidden_size=1024, num_attention_heads=16, intermediate_size=4096,
+        num_hidden_layers=24, embedding_size=128)),
+    "vit-large-patch16-224": ("vit", "ViTForImageClassification", dict(
+        hidden_size=1024, num_hidden_layers=24, num_attention_heads=16, intermediate_size=4096,
+        num_labels=1000)),
+    "vit-base-patch32-384": ("vit", "ViTForImageClassification", dict(
+        image_size=384, patch_size=32, num_labels=1000)),
+    "mamba-370m": ("mamba", "MambaForCausalLM", dict(
+        vocab_size=50280, hidden_size=1024, num_hidden_layers=48)),
+    "mamba-2.8b": ("mamba", "MambaForCausalLM", dict(
+        vocab_size=50280, hidden_size=2560, num_hidden_layers=64)),
+    # Types layerlab does not build: each must be refused with its type named.
+    "t5-small": ("t5", "T5ForConditionalGeneration", dict()),
+    "deberta-v3-base": ("deberta-v2", "DebertaV2ForMaskedLM", dict(vocab_size=128100)),
+    "qwen1.5-moe-a2.7b": ("qwen2_moe", "Qwen2MoeForCausalLM", dict(
+        vocab_size=151936, hidden_size=2048, intermediate_size=5632, num_hidden_layers=24,
+        num_attention_heads=16, num_key_value_heads=16, moe_intermediate_size=1408,
+        shared_expert_intermediate_size=5632, num_experts=60, num_experts_per_tok=4)),
+    "starcoder2-3b": ("starcoder2", "Starcoder2ForCausalLM", dict(
+        vocab_size=49152, hidden_size=3072, intermediate_size=12288, num_hidden_layers=30,
+        num_attention_heads=24, num_key_value_heads=2)),
+    "gpt-j-6b": ("gptj", "GPTJForCausalLM", dict()),
+    "electra-base": ("electra", "ElectraForMaskedLM", dict(
+        embedding_size=768, hidden_size=768, intermediate_size=3072, num_attention_heads=12)),
+    "olmo-2-1b": ("olmo2", "Olmo2ForCausalLM", dict(
+        vocab_size=100352, hidden_size=2048, intermediate_size=8192, num_hidden_layers=16,
+        num_attention_heads=16)),
+}
+
+
+def transformers_models():
+    """Each model's config.json as `save_pretrained` writes it (only what
+    differs from the defaults), and the class it names built on meta."""
+    import transformers
+    for name, (model_type, arch, settings) in HF_MODELS.items():
+        try:
+            config = transformers.AutoConfig.for_model(model_type, architectures=[arch], **settings)
+            config._attn_implementation = "eager"
+            with torch.device("meta"):
+                model = getattr(transformers, arch)(config)
+        except Exception as e:
+            print(f"SKIPPED  {name:36} {type(e).__name__}: {e}"[:120])
+            continue
+        yield name, model_type, config, model
+
+
+def hf_judge(name, model_type, config, model, tally):
+    total = sum(p.numel() for p in model.parameters())
+    length = None if model_type == "vit" else 16
+    out = None
+    try:
+        with torch.no_grad():
+            if length is None:
+                size = config.image_size
+                y = model(pixel_values=torch.zeros(1, config.num_channels, size, size, device="meta"))
+            else:
+                y = model(input_ids=torch.zeros(1, length, dtype=torch.long, device="meta"))
+        first = y[0] if isinstance(y, tuple) else next(iter(y.values()))
+        out = list(first.shape[1:])
+    except Exception:
+        pass
+    got, got_out, why, _ = layerlab(config.to_json_string(use_diff=True),
+                                    None if length is None else (length,), suffix="json")
+    if why is not None:
+        verdict, detail = "REFUSED", why
+    elif got == total and (out is None or got_out == out):
+        verdict, detail = "EXACT", f"{total:,}"
+    else:
+        verdict, detail = "WRONG", f"layerlab {got} {got_out}, transformers {total} {out}"
+    tally[verdict] = tally.get(verdict, 0) + 1
+    print(f"{verdict:8} {name:36} {detail}", flush=True)
+
+
 def keras_models():
     """Every Keras application, and layers whose settings change counts.
     Keras counts trainable weights; its output is channels last."""
@@ -235,6 +391,9 @@ def main():
         elif source == "keras":
             for name, make in keras_models():
                 keras_judge(name, make, tally)
+        elif source == "transformers":
+            for name, model_type, config, model in transformers_models():
+                hf_judge(name, model_type, config, model, tally)
         elif source == "timm":
             for name, model, shape in timm_models():
                 judge(name, model, shape, tally)

@@ -220,6 +220,8 @@ fn class_base(model_type: &str) -> String {
         ("gpt2", "GPT2"),
         ("gpt_neox", "GPTNeoX"),
         ("falcon", "Falcon"),
+        ("gptj", "GPTJ"),
+        ("starcoder2", "Starcoder2"),
         ("opt", "OPT"),
         ("bloom", "Bloom"),
         ("bert", "Bert"),
@@ -247,6 +249,9 @@ enum Head {
     MaskedLm,
     /// `…ForImageClassification`: a dense on the class token.
     Classify,
+    /// `…ForSequenceClassification` of an encoder: a classifier on the
+    /// first token.
+    Sequence,
 }
 
 fn head_of(arch: &str) -> Result<Head, String> {
@@ -258,6 +263,8 @@ fn head_of(arch: &str) -> Result<Head, String> {
         Head::MaskedLm
     } else if arch.ends_with("ForImageClassification") {
         Head::Classify
+    } else if arch.ends_with("ForSequenceClassification") {
+        Head::Sequence
     } else {
         return Err(t!("config-unknown-architecture", arch = arch));
     };
@@ -277,7 +284,7 @@ fn build(c: &Config, model_type: &str, arch: &str) -> Result<Built, String> {
         "llama" | "mistral" | "mixtral" | "qwen2" | "qwen3" | "gemma" | "gemma2" | "phi3" => {
             decoder(c, model_type, head)?
         }
-        "phi" | "gpt_neox" | "falcon" => parallel(c, model_type, head)?,
+        "phi" | "gpt_neox" | "falcon" | "gptj" | "starcoder2" => parallel(c, model_type, head)?,
         "gpt2" | "opt" | "bloom" => classic(c, model_type, head)?,
         "bert" | "roberta" | "distilbert" | "albert" => encoder(c, model_type, head)?,
         "vit" => vit(c, head)?,
@@ -286,7 +293,7 @@ fn build(c: &Config, model_type: &str, arch: &str) -> Result<Built, String> {
         other => return Err(t!("config-unknown-type", model_type = other)),
     };
     if (head == Head::Classify && model_type != "vit")
-        || (head == Head::MaskedLm && !is_encoder(model_type))
+        || (matches!(head, Head::MaskedLm | Head::Sequence) && !is_encoder(model_type))
     {
         return Err(t!("config-unknown-architecture", arch = arch));
     }
@@ -569,42 +576,89 @@ fn lm_head(vocab: i64, tied: bool, bias: bool) -> Result<Layer, String> {
     make(Kind::Dense, &settings)
 }
 
-/// Parallel blocks (Phi, GPT-NeoX, Falcon): x + attn(norm x) + mlp(norm' x),
-/// one norm shared or one for each.
+/// How a LayerNorm decoder of the Phi, GPT-NeoX and Falcon kind is built.
+struct Blocks {
+    kv_heads: i64,
+    /// Biases on q, k, v and the output projection.
+    attn_bias: bool,
+    mlp_bias: bool,
+    ff: i64,
+    act: String,
+    /// One norm before both branches (else one for each).
+    shared_norm: bool,
+    /// x + attn(norm x) + mlp(norm' x), rather than one after the other.
+    parallel: bool,
+    tied: bool,
+    head_bias: bool,
+}
+
+/// LayerNorm decoders with rotary positions: parallel blocks (Phi,
+/// GPT-NeoX, Falcon, GPT-J), one norm shared or one for each, or
+/// sequential ones (StarCoder2, Falcon-RW).
 fn parallel(c: &Config, model_type: &str, head: Head) -> Result<Vec<Layer>, String> {
-    let dim = c.need(&["hidden_size"]);
+    let dim = c.need(&["hidden_size", "n_embd"]);
     let vocab = c.need(&["vocab_size"]);
-    let n = c.need(&["num_hidden_layers"]);
-    let heads = c.need(&["num_attention_heads"]);
-    let (kv_heads, bias, ff, act, shared_norm, parallel, tied, head_bias) = match model_type {
+    let n = c.need(&["num_hidden_layers", "n_layer"]);
+    let heads = c.need(&["num_attention_heads", "n_head"]);
+    let b = match model_type {
         "phi" => {
             c.refuse_if("qk_layernorm", |v| v == &Json::Bool(true));
-            (
-                c.int(&["num_key_value_heads"], heads),
-                true,
-                c.int(&["intermediate_size"], 8192),
-                c.word(&["hidden_act"], "gelu_new"),
-                true,
-                true,
-                c.flag("tie_word_embeddings", false),
-                true,
-            )
+            Blocks {
+                kv_heads: c.int(&["num_key_value_heads"], heads),
+                attn_bias: true,
+                mlp_bias: true,
+                ff: c.int(&["intermediate_size"], 8192),
+                act: c.word(&["hidden_act"], "gelu_new"),
+                shared_norm: true,
+                parallel: true,
+                tied: c.flag("tie_word_embeddings", false),
+                head_bias: true,
+            }
         }
-        "gpt_neox" => (
-            heads,
-            c.flag("attention_bias", true),
-            c.int(&["intermediate_size"], 4 * dim),
-            c.word(&["hidden_act"], "gelu"),
-            false,
-            c.flag("use_parallel_residual", true),
-            c.flag("tie_word_embeddings", false),
-            false,
-        ),
+        "gpt_neox" => {
+            let bias = c.flag("attention_bias", true);
+            Blocks {
+                kv_heads: heads,
+                attn_bias: bias,
+                mlp_bias: bias,
+                ff: c.int(&["intermediate_size"], 4 * dim),
+                act: c.word(&["hidden_act"], "gelu"),
+                shared_norm: false,
+                parallel: c.flag("use_parallel_residual", true),
+                tied: c.flag("tie_word_embeddings", false),
+                head_bias: false,
+            }
+        }
+        // GPT-J: q, k, v and out without biases, the MLP and head with them.
+        "gptj" => Blocks {
+            kv_heads: heads,
+            attn_bias: false,
+            mlp_bias: true,
+            ff: c.int(&["n_inner"], 4 * dim),
+            act: c.word(&["activation_function"], "gelu_new"),
+            shared_norm: true,
+            parallel: true,
+            tied: c.flag("tie_word_embeddings", false),
+            head_bias: true,
+        },
+        "starcoder2" => {
+            let bias = c.flag("use_bias", true);
+            Blocks {
+                kv_heads: c.int(&["num_key_value_heads"], 2),
+                attn_bias: bias,
+                mlp_bias: bias,
+                ff: c.int(&["intermediate_size"], 12288),
+                act: c.word(&["hidden_act"], "gelu_pytorch_tanh"),
+                shared_norm: false,
+                parallel: false,
+                tied: c.flag("tie_word_embeddings", true),
+                head_bias: false,
+            }
+        }
         _ => {
             // Falcon: the new decoder has kv heads and a norm per branch;
             // the first one shares one key/value head (multi-query).
             let new = c.flag("new_decoder_architecture", false);
-            c.refuse_if("alibi", |v| v == &Json::Bool(true));
             let kv = if new {
                 c.int(&["num_kv_heads"], heads)
             } else if c.flag("multi_query", true) {
@@ -617,39 +671,44 @@ fn parallel(c: &Config, model_type: &str, head: Head) -> Result<Vec<Layer>, Stri
             } else {
                 1
             };
-            (
-                kv,
-                c.flag("bias", false),
-                c.int(&["ffn_hidden_size"], 4 * dim),
-                c.word(&["activation"], "gelu"),
-                norms == 1,
-                new || c.flag("parallel_attn", true),
-                c.flag("tie_word_embeddings", true),
-                false,
-            )
+            let bias = c.flag("bias", false);
+            Blocks {
+                kv_heads: kv,
+                attn_bias: bias,
+                mlp_bias: bias,
+                ff: c.int(&["ffn_hidden_size"], 4 * dim),
+                act: c.word(&["activation"], "gelu"),
+                shared_norm: norms == 1,
+                parallel: new || c.flag("parallel_attn", true),
+                tied: c.flag("tie_word_embeddings", true),
+                head_bias: false,
+            }
         }
     };
+    // Falcon-RW's ALiBi biases the scores by distance: no rotation, no weights.
+    let alibi = model_type == "falcon" && c.flag("alibi", false);
     let attention = Attention {
         heads,
-        kv_heads,
+        kv_heads: b.kv_heads,
         head_dim: dim / heads.max(1),
-        bias,
-        out_bias: bias,
+        bias: b.attn_bias,
+        out_bias: b.attn_bias,
         qk_norm: false,
-        rope: true,
+        rope: !alibi,
         causal: true,
         window: None,
     };
+    let (ff, act, bias) = (b.ff, b.act.as_str(), b.mlp_bias);
     let norm = || Layer::new(Kind::LayerNorm);
-    let body = if !parallel {
+    let body = if !b.parallel {
         vec![
             residual(vec![norm(), attention.layer(false)?]),
-            residual([vec![norm()], mlp(dim, ff, &act, bias)?].concat()),
+            residual([vec![norm()], mlp(dim, ff, act, bias)?].concat()),
         ]
-    } else if shared_norm {
+    } else if b.shared_norm {
         let both = merge(
             Kind::Add,
-            vec![vec![attention.layer(false)?], mlp(dim, ff, &act, bias)?],
+            vec![vec![attention.layer(false)?], mlp(dim, ff, act, bias)?],
         );
         vec![residual(vec![norm(), both])]
     } else {
@@ -658,13 +717,13 @@ fn parallel(c: &Config, model_type: &str, head: Head) -> Result<Vec<Layer>, Stri
             vec![
                 Vec::new(),
                 vec![norm(), attention.layer(false)?],
-                [vec![norm()], mlp(dim, ff, &act, bias)?].concat(),
+                [vec![norm()], mlp(dim, ff, act, bias)?].concat(),
             ],
         )]
     };
     let mut layers = vec![embedding(vocab, dim)?, block("layers", n, body)?, norm()];
     if head == Head::CausalLm {
-        layers.push(lm_head(vocab, tied, head_bias)?);
+        layers.push(lm_head(vocab, b.tied, b.head_bias)?);
     }
     Ok(layers)
 }
@@ -805,9 +864,34 @@ fn encoder(c: &Config, model_type: &str, head: Head) -> Result<Vec<Layer>, Strin
         Head::None if model_type != "distilbert" => {
             layers.extend(pooler(dim)?);
         }
+        // RoBERTa's classification head is a pooler of its own (dense,
+        // tanh) and DistilBERT's a dense of ReLU: the same weights.
+        Head::Sequence => {
+            if model_type == "distilbert" {
+                layers.push(Layer::new(Kind::FirstToken));
+                layers.push(make(
+                    Kind::Dense,
+                    &[(Field::Units, int(dim)), (Field::Activation, word("relu"))],
+                )?);
+            } else {
+                layers.extend(pooler(dim)?);
+            }
+            layers.push(dense(labels(c), true)?);
+        }
         _ => {}
     }
     Ok(layers)
+}
+
+/// How many classes a classifier has: `num_labels`, or as many as the
+/// `id2label` transformers saves in its place (two by default).
+fn labels(c: &Config) -> i64 {
+    let named = c
+        .map
+        .get("id2label")
+        .and_then(Json::as_object)
+        .map_or(2, |m| i64::try_from(m.len()).unwrap_or(2));
+    c.int(&["num_labels"], named)
 }
 
 /// BERT's and ViT's pooler: the first token through a dense of tanh.
@@ -864,13 +948,8 @@ fn vit(c: &Config, head: Head) -> Result<Vec<Layer>, String> {
     ];
     match head {
         Head::Classify => {
-            let labels = c
-                .map
-                .get("id2label")
-                .and_then(Json::as_object)
-                .map_or(2, |m| i64::try_from(m.len()).unwrap_or(2));
             layers.push(Layer::new(Kind::FirstToken));
-            layers.push(dense(c.int(&["num_labels"], labels), true)?);
+            layers.push(dense(labels(c), true)?);
         }
         _ if c.flag("add_pooling_layer", true) => {
             layers.extend(pooler(dim)?);
