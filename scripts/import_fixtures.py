@@ -9,8 +9,8 @@ parameter count (trainable, and Keras' non-trainable), the output shape of
 a forward pass, and for the Sequential ones every layer's output shape.
 
 Today's models (#21): torchvision's EfficientNet, MobileNetV3, ConvNeXt,
-ViT, RegNetY, ShuffleNetV2, SqueezeNet, DenseNet, GoogLeNet, FCN and a
-quantizable ResNet, timm's ResNet-D, SE-ResNet, EfficientNet-GN and
+ViT, RegNetY, ShuffleNetV2, SqueezeNet, DenseNet, GoogLeNet, Inception v3,
+FCN, DeepLabV3, the video R(2+1)D and S3D and a quantizable ResNet, timm's ResNet-D, SE-ResNet, EfficientNet-GN and
 ConvNeXt, built on the meta device; and small Sequentials of torch.nn
 modules whose printed arguments change the count (`LayerNorm(bias=False)`,
 `Conv2d(3, 8, 3, 2)`), or that layerlab must refuse (`refuse`: a phrase of
@@ -106,6 +106,15 @@ def modern_fixtures(expected):
         "torch_fcn_resnet50": (lambda: tv.segmentation.fcn_resnet50(weights_backbone=None),
                                (3, 224, 224)),
         "torch_quantizable_resnet18": (lambda: tv.quantization.resnet18(), (3, 224, 224)),
+        # Inception v3's InceptionA-E: pools that forward calls, E's split 3x3s.
+        "torch_inception_v3": (lambda: tv.inception_v3(init_weights=False), (3, 299, 299)),
+        # ASPP: a pooled branch scaled back to the map's size in forward.
+        "torch_deeplabv3_mobilenet_v3_large": (
+            lambda: tv.segmentation.deeplabv3_mobilenet_v3_large(weights_backbone=None), (3, 224, 224)),
+        # The video ResNets' blocks (conv1/conv2 Sequentials), AdaptiveAvgPool3d.
+        "torch_r2plus1d_18": (lambda: tv.video.r2plus1d_18(), (3, 16, 112, 112)),
+        # S3D: SepInceptionBlock3D (branch0-3), the mean its forward ends with.
+        "torch_s3d": (lambda: tv.video.s3d(), (3, 16, 224, 224)),
         "timm_resnet50d": (lambda: timm.create_model("resnet50d"), (3, 224, 224)),
         # ResNet-D's avg_down shortcut pools with ceil_mode=True, which an
         # AvgPool2d printout never shows: at 176×176 (its own size) it matters.
@@ -148,6 +157,8 @@ def modern_fixtures(expected):
         if name == "torch_googlenet":
             aux = sum(p.numel() for m in (model.aux1, model.aux2) for p in m.parameters())
             case["left_out"] = aux
+        if name == "torch_inception_v3":
+            case["left_out"] = sum(p.numel() for p in model.AuxLogits.parameters())
         expected[name] = case
 
     seq = nn.Sequential

@@ -306,6 +306,9 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "torch_densenet121",
         "torch_fcn_resnet50",
         "torch_quantizable_resnet18",
+        "torch_deeplabv3_mobilenet_v3_large",
+        "torch_r2plus1d_18",
+        "torch_s3d",
         "timm_resnet50d",
         "timm_resnet10t",
         "timm_poolformer_s12",
@@ -372,36 +375,80 @@ fn arguments_that_cannot_be_followed_are_refused_by_name() {
     }
 }
 
-/// GoogLeNet's side heads run only in training: the table leaves them out,
-/// and says how many parameters that is, which makes up PyTorch's count.
+/// DeepLabV3's ASPP is five branches of one map, concatenated; the pooled
+/// one is scaled back to the map's size, as its `forward` does unseen, and
+/// the file says so. S3D's forward ends with a mean, said the same way.
 #[test]
-fn googlenet_leaves_its_training_heads_out_and_says_how_many_parameters() {
-    let (imported, case) = read("torch_googlenet");
-    let a = analyze(&imported.net);
-    let left_out = case["left_out"].as_u64().unwrap();
-    assert_eq!(
-        a.totals.params.map(|p| p + left_out),
-        case["params"].as_u64()
+fn aspp_and_s3d_say_what_their_forward_does_unseen() {
+    use layerlab::layer::Kind;
+    let (deeplab, _) = read("torch_deeplabv3_mobilenet_v3_large");
+    let concat = deeplab
+        .net
+        .layers
+        .iter()
+        .flat_map(|l| std::iter::once(l).chain(l.branches.iter().flatten()))
+        .find(|l| l.kind == Kind::Concat && l.branches.len() == 5)
+        .expect("ASPP's five branches");
+    let pooled = concat.branches[4].last().expect("the pooled branch");
+    assert_eq!(pooled.kind, Kind::Upsample);
+    let text = layerlab::import::file_text(&deeplab);
+    assert!(
+        text.contains("# implied: ASPPPooling's forward scales its 1×1 map back"),
+        "{text}"
     );
-    let said: Vec<&String> = imported
-        .header
-        .iter()
-        .filter(|h| h.contains("InceptionAux"))
-        .collect();
-    assert_eq!(said.len(), 2, "{:?}", imported.header);
-    let numbers: u64 = said
-        .iter()
-        .filter_map(|h| {
-            let after = h.split("left out with its ").nth(1)?;
-            after
-                .split(' ')
-                .next()?
-                .replace(',', "")
-                .parse::<u64>()
-                .ok()
-        })
-        .sum();
-    assert_eq!(numbers, left_out);
+    let (s3d, _) = read("torch_s3d");
+    assert_eq!(
+        s3d.net.layers.last().map(|l| l.kind),
+        Some(Kind::GlobalAvgPool)
+    );
+    let text = layerlab::import::file_text(&s3d);
+    assert!(
+        text.contains("# implied: the model's forward ends with the mean"),
+        "{text}"
+    );
+}
+
+/// GoogLeNet's and Inception v3's side heads run only in training: the
+/// table leaves them out, and says how many parameters that is, which
+/// makes up PyTorch's count.
+#[test]
+fn inception_nets_leave_their_training_heads_out_and_say_how_many_parameters() {
+    for (name, heads) in [("torch_googlenet", 2), ("torch_inception_v3", 1)] {
+        let (imported, case) = read(name);
+        let a = analyze(&imported.net);
+        assert_eq!(a.error_at, None, "{name}: no broken layer");
+        let left_out = case["left_out"].as_u64().unwrap();
+        assert_eq!(
+            a.totals.params.map(|p| p + left_out),
+            case["params"].as_u64(),
+            "{name}"
+        );
+        let out = a.rows.last().and_then(|r| r.output).map(|s| s.to_vec());
+        assert_eq!(
+            out,
+            Some(vec![case["output"][0].as_u64().unwrap()]),
+            "{name}"
+        );
+        let said: Vec<&String> = imported
+            .header
+            .iter()
+            .filter(|h| h.contains("InceptionAux"))
+            .collect();
+        assert_eq!(said.len(), heads, "{name}: {:?}", imported.header);
+        let numbers: u64 = said
+            .iter()
+            .filter_map(|h| {
+                let after = h.split("left out with its ").nth(1)?;
+                after
+                    .split(' ')
+                    .next()?
+                    .replace(',', "")
+                    .parse::<u64>()
+                    .ok()
+            })
+            .sum();
+        assert_eq!(numbers, left_out, "{name}");
+    }
 }
 
 /// A printout standing for more copies than can be imported is refused

@@ -47,6 +47,14 @@ const IN_ORDER: &[&str] = &[
     "SimpleStemIN",
     "AnyStage",
     "CNBlockConfig",
+    "ASPPConv",
+    "DeepLabHead",
+    "FCNHead",
+    "IntermediateLayerGetter",
+    "BasicStem",
+    "R2Plus1dStem",
+    "Conv2Plus1D",
+    "TemporalSeparableConv",
 ];
 
 /// Models whose forward is their children in order, with only a flatten or
@@ -68,6 +76,10 @@ const KNOWN_MODELS: &[&str] = &[
     "VisionTransformer",
     "GoogLeNet",
     "FCN",
+    "DeepLabV3",
+    "Inception3",
+    "VideoResNet",
+    "S3D",
     "LeNet",
 ];
 
@@ -492,6 +504,11 @@ impl Ctx {
     fn forward_extras(&mut self, root: &Node, input: Shape, list: &mut Vec<Layer>) {
         let out = output_of(input, list);
         match root.class.as_str() {
+            // S3D's forward ends with the mean of its classifier's map.
+            "S3D" if out.is_some_and(|s| matches!(s, Shape::Volume { .. })) => {
+                let note = t!("import-forward-mean");
+                self.push(list, &[], Layer::new(Kind::GlobalAvgPool), Some(note));
+            }
             "SqueezeNet" | "QuantizableSqueezeNet"
                 if out.is_some_and(|s| !matches!(s, Shape::Flat(_))) =>
             {
@@ -500,7 +517,7 @@ impl Ctx {
             }
             // Segmentation: forward scales the classifier's map back up to
             // the input's size (bilinear), which a printout does not show.
-            "FCN" => match (input, out) {
+            "FCN" | "DeepLabV3" => match (input, out) {
                 (Shape::Image { h, w, .. }, Some(Shape::Image { h: oh, w: ow, .. }))
                     if oh > 0 && ow > 0 && h % oh == 0 && w % ow == 0 =>
                 {
@@ -545,6 +562,14 @@ impl Ctx {
                 self.timm_residual(node, input, list, base)
             }
             "BasicBlock" | "Bottleneck" if Self::has(node, &["conv1", "bn1", "conv2"]) => {
+                self.residual(node, input, list, base)
+            }
+            // torchvision's video blocks: each convN a Sequential of its
+            // convolution, norm (and ReLU), the same forward otherwise.
+            "BasicBlock" | "Bottleneck"
+                if Self::has(node, &["conv1", "conv2", "relu"])
+                    && Self::child(node, "conv1").is_some_and(|c| !c.children.is_empty()) =>
+            {
                 self.residual(node, input, list, base)
             }
             "InvertedResidual" | "MBConv" | "FusedMBConv"
@@ -607,6 +632,20 @@ impl Ctx {
             "Inception" if Self::has(node, &["branch1", "branch2", "branch3", "branch4"]) => {
                 self.inception(node, input, list, base)
             }
+            "SepInceptionBlock3D"
+                if Self::has(node, &["branch0", "branch1", "branch2", "branch3"]) =>
+            {
+                self.inception(node, input, list, base)
+            }
+            "InceptionA" | "InceptionB" | "InceptionC" | "InceptionD" | "InceptionE"
+                if Self::child(node, "branch3x3")
+                    .or(Self::child(node, "branch1x1"))
+                    .or(Self::child(node, "branch3x3_1"))
+                    .is_some() =>
+            {
+                self.inception_v3(node, input, list, base)
+            }
+            "ASPP" if Self::has(node, &["convs", "project"]) => self.aspp(node, input, list, base),
             "BasicConv2d" if Self::has(node, &["conv", "bn"]) => {
                 self.basic_conv(node, input, list, base)
             }
@@ -697,7 +736,12 @@ impl Ctx {
     /// torchvision's `BasicBlock` and `Bottleneck`: the body, added to the
     /// input or to its `downsample`, then a ReLU.
     fn residual(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
-        let body: &[&str] = if node.class.ends_with("BasicBlock") {
+        let video = Self::child(node, "bn1").is_none();
+        let body: &[&str] = if video && node.class.ends_with("BasicBlock") {
+            &["conv1", "conv2"]
+        } else if video {
+            &["conv1", "conv2", "conv3"]
+        } else if node.class.ends_with("BasicBlock") {
             &["conv1", "bn1", "relu", "conv2", "bn2"]
         } else {
             &[
@@ -1144,6 +1188,16 @@ impl Ctx {
                         .parse()
                         .map_err(|_| t!("import-not-a-number", key = "p", value = p.to_string()))?;
                     make(Kind::Dropout, &[(Field::Rate, Value::Float(p))])?
+                }
+                // The video models' pool to one value a channel, flattened
+                // by their forward before `fc`: a global average pool.
+                "AdaptiveAvgPool3d"
+                    if args
+                        .get("output_size", 0)
+                        .and_then(numbers)
+                        .is_some_and(|n| n.iter().all(|&v| v == 1)) =>
+                {
+                    Layer::new(Kind::GlobalAvgPool)
                 }
                 "AdaptiveAvgPool2d" | "AdaptiveMaxPool2d" => {
                     let size = args.get("output_size", 0).unwrap_or("1");

@@ -167,6 +167,67 @@ impl Ctx {
         list.push(merge(Kind::Concat, vec![a, b]));
     }
 
+    /// DeepLabV3's `ASPP`: each of `convs` a branch of the same input,
+    /// concatenated, then `project`. The last, `ASPPPooling`, pools to 1×1
+    /// and its `forward` scales that back to the input's size, which the
+    /// printout does not show: an upsample by the size met here, said in
+    /// its note (another input size needs another import).
+    pub(super) fn aspp(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let Some(convs) = Self::child(node, "convs") else {
+            return self.lacks(node, "convs");
+        };
+        let here = output_of(input, list).unwrap_or(input);
+        let mut branches = Vec::new();
+        for (b, conv) in convs.children.iter().enumerate() {
+            let path = branch_base(base, list, b);
+            let mut out = Vec::new();
+            if conv.class == "ASPPPooling" {
+                for child in &conv.children {
+                    self.module(child, here, &mut out, &path);
+                }
+                let scale = match (here, output_of(here, &out)) {
+                    (Shape::Image { h, w, .. }, Some(Shape::Image { h: 1, w: 1, .. })) => {
+                        let [h, w] = [h, w].map(|n| i64::try_from(n).unwrap_or(1));
+                        Some(if h == w {
+                            Value::Int(h)
+                        } else {
+                            Value::Pair(h, w)
+                        })
+                    }
+                    _ => None,
+                };
+                let up = scale.map(|scale| {
+                    make(
+                        Kind::Upsample,
+                        &[
+                            (Field::Scale, scale),
+                            (Field::Mode, Value::Word("bilinear".into())),
+                        ],
+                    )
+                });
+                match up {
+                    Some(Ok(up)) => {
+                        let note = t!("import-forward-aspp-pool");
+                        self.push(&mut out, &path, up, Some(note));
+                    }
+                    Some(Err(e)) => self.fail(conv, e),
+                    None => self.fail(conv, t!("import-forward-resize")),
+                }
+            } else {
+                self.module(conv, here, &mut out, &path);
+            }
+            branches.push(out);
+        }
+        list.push(merge(Kind::Concat, branches));
+        self.run(node, &["project"], input, list, base);
+    }
+
     /// DenseNet's `_DenseLayer`: its new features concatenated to its input.
     pub(super) fn dense_layer(
         &mut self,
@@ -469,10 +530,125 @@ impl Ctx {
         base: &[usize],
     ) {
         let here = output_of(input, list).unwrap_or(input);
-        let names = ["branch1", "branch2", "branch3", "branch4"];
+        // S3D's SepInceptionBlock3D counts its branches from 0.
+        let names = if Self::child(node, "branch0").is_some() {
+            ["branch0", "branch1", "branch2", "branch3"]
+        } else {
+            ["branch1", "branch2", "branch3", "branch4"]
+        };
         let branches = (0..names.len())
             .map(|b| self.branch(node, &names[b..=b], here, list, base, b))
             .collect();
+        list.push(merge(Kind::Concat, branches));
+    }
+
+    /// Inception v3's `InceptionA`…`InceptionE`: branches of named
+    /// children, concatenated. Their pools are calls in `forward`, not
+    /// children: a 3×3 average of stride 1 and padding 1 before
+    /// `branch_pool`, a 3×3 max of stride 2 as a branch of its own in the
+    /// reductions (B, D). E's 3×3 branches end in two convolutions of the
+    /// same input (1×3 and 3×1), concatenated.
+    pub(super) fn inception_v3(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        enum Step {
+            Children(&'static [&'static str]),
+            /// Two children of the same input, concatenated.
+            Pair(&'static str, &'static str),
+            AvgPool,
+            MaxPool,
+        }
+        use Step::{AvgPool, Children as C, MaxPool, Pair};
+        let plan: &[&[Step]] = match node.class.trim_start_matches("Quantizable") {
+            "InceptionA" => &[
+                &[C(&["branch1x1"])],
+                &[C(&["branch5x5_1", "branch5x5_2"])],
+                &[C(&["branch3x3dbl_1", "branch3x3dbl_2", "branch3x3dbl_3"])],
+                &[AvgPool, C(&["branch_pool"])],
+            ],
+            "InceptionB" => &[
+                &[C(&["branch3x3"])],
+                &[C(&["branch3x3dbl_1", "branch3x3dbl_2", "branch3x3dbl_3"])],
+                &[MaxPool],
+            ],
+            "InceptionC" => &[
+                &[C(&["branch1x1"])],
+                &[C(&["branch7x7_1", "branch7x7_2", "branch7x7_3"])],
+                &[C(&[
+                    "branch7x7dbl_1",
+                    "branch7x7dbl_2",
+                    "branch7x7dbl_3",
+                    "branch7x7dbl_4",
+                    "branch7x7dbl_5",
+                ])],
+                &[AvgPool, C(&["branch_pool"])],
+            ],
+            "InceptionD" => &[
+                &[C(&["branch3x3_1", "branch3x3_2"])],
+                &[C(&[
+                    "branch7x7x3_1",
+                    "branch7x7x3_2",
+                    "branch7x7x3_3",
+                    "branch7x7x3_4",
+                ])],
+                &[MaxPool],
+            ],
+            _ => &[
+                &[C(&["branch1x1"])],
+                &[C(&["branch3x3_1"]), Pair("branch3x3_2a", "branch3x3_2b")],
+                &[
+                    C(&["branch3x3dbl_1", "branch3x3dbl_2"]),
+                    Pair("branch3x3dbl_3a", "branch3x3dbl_3b"),
+                ],
+                &[AvgPool, C(&["branch_pool"])],
+            ],
+        };
+        let pool = |kind: Kind, stride: i64, padding: i64| {
+            make(
+                kind,
+                &[
+                    (Field::Kernel, Value::Int(3)),
+                    (Field::Stride, Value::Int(stride)),
+                    (Field::Padding, Value::Int(padding)),
+                ],
+            )
+        };
+        let here = output_of(input, list).unwrap_or(input);
+        let mut branches = Vec::new();
+        for (b, steps) in plan.iter().enumerate() {
+            let path = branch_base(base, list, b);
+            let mut out = Vec::new();
+            for step in *steps {
+                match step {
+                    C(names) => self.run(node, names, here, &mut out, &path),
+                    Pair(x, y) => {
+                        let from = output_of(here, &out).unwrap_or(here);
+                        let inner = [path.as_slice(), &[out.len()]].concat();
+                        let pair = [x, y].map(|name| {
+                            let mut one = Vec::new();
+                            self.run(node, &[name], from, &mut one, &inner);
+                            one
+                        });
+                        out.push(merge(Kind::Concat, pair.into()));
+                    }
+                    AvgPool | MaxPool => {
+                        let made = match step {
+                            AvgPool => pool(Kind::AvgPool, 1, 1),
+                            _ => pool(Kind::MaxPool, 2, 0),
+                        };
+                        match made {
+                            Ok(layer) => self.push(&mut out, &path, layer, None),
+                            Err(e) => self.fail(node, e),
+                        }
+                    }
+                }
+            }
+            branches.push(out);
+        }
         list.push(merge(Kind::Concat, branches));
     }
 
