@@ -220,19 +220,27 @@ def keras_modern_fixtures(expected):
         "keras_layernorm_scale_only": seq((10, 16), L.Dense(16), L.LayerNormalization(center=False)),
         "keras_layernorm_plain": seq((10, 16), L.Dense(16), L.LayerNormalization(center=False, scale=False)),
         "keras_pool_default": seq((32, 32, 3), L.Conv2D(8, 3), L.MaxPooling2D(), L.AveragePooling2D(3)),
+        # A Dense on a signal's channels: a 1x1 Conv1D on layerlab's [C, L].
+        "keras_conv1d_dense": seq((100, 64), L.Conv1D(32, 3), L.Dense(8)),
+        # Sequentials used as layers, Dense and LayerNormalization on a map's
+        # channels, LayerScale.
+        "keras_convnext_tiny": keras.applications.ConvNeXtTiny(weights=None),
+        # x + 3.0 and x * (1/6): hard sigmoid and hard swish from constants.
+        "keras_mobilenet_v3_small": keras.applications.MobileNetV3Small(
+            weights=None, input_shape=(224, 224, 3)),
     }
     refused = {
         "keras_conv1d_causal": (seq((100, 64), L.Conv1D(32, 3, padding="causal")), "causal"),
-        "keras_conv1d_dense": (seq((100, 64), L.Conv1D(32, 3), L.Dense(8)), "last axis"),
         "keras_embedding_conv1d": (seq((50,), L.Embedding(1000, 16), L.Conv1D(8, 3)), "(steps, channels)"),
     }
     for name, model in exact.items():
         with open(os.path.join(OUT, name + ".json"), "w") as f:
-            f.write(model.to_json(indent=1) + "\n")
+            # The applications are big: written without indentation.
+            f.write(model.to_json(indent=None if "_v3_" in name or "convnext" in name else 1) + "\n")
         out = list(model.outputs[0].shape[1:])
         # channels last → layerlab's C, H, W; a signal (steps, channels) → [C, L]
         out = [out[2], out[0], out[1]] if len(out) == 3 else out
-        if name == "keras_conv1d":
+        if name in ("keras_conv1d", "keras_conv1d_dense"):
             out = [out[1], out[0]]
         expected[name] = {
             "input": list(model.inputs[0].shape[1:]),

@@ -17,6 +17,8 @@ struct Node<'a> {
     name: String,
     config: &'a Json,
     preds: Vec<usize>,
+    /// Its call takes plain numbers beside its tensors (`x + 3.0`).
+    scalars: bool,
 }
 
 /// A piece of the graph in order: one layer, or a merge of branches.
@@ -47,9 +49,14 @@ pub fn import(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, 
             .to_string();
         let mut preds = Vec::new();
         let mut names = Vec::new();
-        if let Some(first) = l.get("inbound_nodes").and_then(|n| n.get(0)) {
+        let first = l.get("inbound_nodes").and_then(|n| n.get(0));
+        if let Some(first) = first {
             inbound(first, &mut names);
         }
+        let scalars = first
+            .and_then(|n| n.get("args"))
+            .and_then(Json::as_array)
+            .is_some_and(|args| args.iter().any(Json::is_number));
         for n in names {
             match index.get(&n) {
                 Some(&i) => preds.push(i),
@@ -67,6 +74,7 @@ pub fn import(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, 
             name,
             config,
             preds,
+            scalars,
         });
     }
     let sequential = class == "Sequential" || nodes.iter().all(|n| n.preds.is_empty());
@@ -105,6 +113,7 @@ pub fn import(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, 
         frozen: 0,
         text,
         signal,
+        constants: 0,
     };
     let mut out = Vec::new();
     ctx.convert(&nodes, &pieces, shape, &mut out, &[]);
@@ -120,6 +129,9 @@ pub fn import(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, 
     )];
     if let Some(v) = version {
         header[0].push_str(&format!(" (Keras {v})"));
+    }
+    if ctx.constants > 0 {
+        header.push(t!("import-keras-constants", n = ctx.constants.to_string()));
     }
     if ctx.frozen > 0 {
         let net = Network {
@@ -178,6 +190,7 @@ pub fn input_of(text: &str) -> Option<Shape> {
         name: String::new(),
         config: first.get("config").unwrap_or(&Json::Null),
         preds: Vec::new(),
+        scalars: false,
     };
     model_input(&json, config, &[node]).ok().flatten()
 }
@@ -431,6 +444,8 @@ struct Ctx<'a> {
     /// The input is a signal: Keras' `(steps, channels)`, read as
     /// layerlab's `[C, L]` because 1-D convolutions and pools read it.
     signal: bool,
+    /// Layers that add or multiply a plain number, left out of the table.
+    constants: usize,
 }
 
 impl Ctx<'_> {
@@ -605,6 +620,40 @@ impl Ctx<'_> {
         let channels = here.map(|s| s.channels());
         match node.class {
             "InputLayer" => Ok(Vec::new()),
+            // `x + 3.0`, `x * (1 / 6)`: a plain number, no weights, the
+            // same shape (MobileNetV3's hard sigmoid, relu6(x + 3) / 6).
+            "Add" | "Multiply" | "Subtract" | "TrueDivide" | "Divide"
+                if node.preds.len() == 1 && node.scalars =>
+            {
+                self.constants += 1;
+                Ok(Vec::new())
+            }
+            // A Sequential model used as a layer (ConvNeXt's stem and
+            // downsampling layers): its layers in order, in its place.
+            "Sequential" => {
+                let inner = c
+                    .get("layers")
+                    .and_then(Json::as_array)
+                    .ok_or_else(|| t!("import-not-a-model"))?;
+                let mut made: Vec<(Layer, Option<String>)> = Vec::new();
+                for l in inner {
+                    let config = l.get("config").unwrap_or(&Json::Null);
+                    let inner = Node {
+                        class: l.get("class_name").and_then(Json::as_str).unwrap_or("?"),
+                        name: (config.get("name").and_then(Json::as_str).unwrap_or("?")).into(),
+                        config,
+                        preds: Vec::new(),
+                        scalars: false,
+                    };
+                    let so_far: Vec<Layer> = made.iter().map(|(l, _)| l.clone()).collect();
+                    let at = here.and_then(|h| output_of(h, &so_far));
+                    let more = self
+                        .layers_for(&inner, at)
+                        .map_err(|why| format!("{} “{}”: {why}", inner.class, inner.name))?;
+                    made.extend(more);
+                }
+                Ok(made)
+            }
             "Conv1D" | "Conv2D" | "Conv3D" => {
                 let kind = match node.class {
                     "Conv1D" => Kind::Conv1d,
@@ -685,10 +734,34 @@ impl Ctx<'_> {
                     (pointwise, None),
                 ])
             }
+            // On a map Keras' Dense reads each position's channels (its
+            // last axis): a 1×1 convolution, the same weights. So on a
+            // signal read as [C, L].
+            "Dense"
+                if matches!(here, Some(Shape::Image { .. } | Shape::Volume { .. }))
+                    || (signal && matches!(here, Some(Shape::Matrix { .. }))) =>
+            {
+                let kind = match here {
+                    Some(Shape::Volume { .. }) => Kind::Conv3d,
+                    Some(Shape::Matrix { .. }) => Kind::Conv1d,
+                    _ => Kind::Conv2d,
+                };
+                let mut layer = make(
+                    kind,
+                    &[
+                        (Field::Filters, Value::Int(int("units")?)),
+                        (Field::Kernel, Value::Int(1)),
+                        (Field::Bias, Value::Bool(bias)),
+                    ],
+                )?;
+                let (act, note) = activation()?;
+                layer.activation = act;
+                Ok(vec![(
+                    layer,
+                    Some(note.unwrap_or(t!("import-dense-on-map"))),
+                )])
+            }
             "Dense" => {
-                if matches!(here, Some(Shape::Image { .. } | Shape::Volume { .. })) {
-                    return Err(t!("import-dense-on-map"));
-                }
                 on_steps(here)?;
                 let mut layer = make(
                     Kind::Dense,
@@ -767,16 +840,16 @@ impl Ctx<'_> {
                 if !matches!(axes.as_deref(), Some([a]) if *a == -1 || *a == rank) {
                     return Err(t!("import-keras-norm-axis"));
                 }
-                match (scale, center) {
-                    (true, bias) => {
-                        one(make(Kind::LayerNorm, &[(Field::Bias, Value::Bool(bias))])?)
-                    }
-                    (false, false) => one(make(
-                        Kind::LayerNorm,
-                        &[(Field::Affine, Value::Bool(false))],
-                    )?),
-                    (false, true) => Err(t!("import-no-affine")),
+                let mut s = match (scale, center) {
+                    (true, bias) => vec![(Field::Bias, Value::Bool(bias))],
+                    (false, false) => vec![(Field::Affine, Value::Bool(false))],
+                    (false, true) => return Err(t!("import-no-affine")),
+                };
+                // A map's last axis in Keras is its channels.
+                if matches!(here, Some(Shape::Image { .. } | Shape::Volume { .. })) {
+                    s.push((Field::Over, Value::Word("channels".into())));
                 }
+                one(make(Kind::LayerNorm, &s)?)
             }
             "Dropout" | "SpatialDropout1D" | "SpatialDropout2D" | "SpatialDropout3D"
             | "AlphaDropout" | "GaussianDropout" => {
