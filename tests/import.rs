@@ -235,12 +235,59 @@ fn every_problem_in_a_file_is_listed_with_its_line() {
     let problems = import(text, Some(Shape::Image { c: 3, h: 8, w: 8 }), "t").unwrap_err();
     assert_eq!(problems[0].line, Some(3));
     assert!(
-        problems[0]
-            .message
-            .contains("takes 100 features, but the map before it (6×6×8) has 288 values"),
+        problems[0].message.contains(
+            "takes 100 features, but the map before it (6×6×8) has 288 values and 8 channels"
+        ),
         "{}",
         problems[0].message
     );
+}
+
+/// Every distinct shape problem is listed, each at its line: a module that
+/// does not fit what comes is still read, so the ones after it are
+/// checked. Past a module that cannot be read at all the shapes are
+/// unknown, and what would follow from that is not listed.
+#[test]
+fn every_distinct_shape_problem_is_listed_and_no_follow_on() {
+    let input = Some(Shape::Image { c: 3, h: 32, w: 32 });
+    let text = "Sequential(
+  (0): Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1))
+  (1): BatchNorm2d(16, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
+  (2): Conv2d(8, 16, kernel_size=(3, 3), stride=(1, 1))
+  (3): Conv2d(32, 4, kernel_size=(3, 3), stride=(1, 1))
+  (4): Flatten(start_dim=1, end_dim=-1)
+  (5): Linear(in_features=999, out_features=10, bias=True)
+)
+";
+    let problems = import(text, input, "t").unwrap_err();
+    let lines: Vec<Option<usize>> = problems.iter().map(|p| p.line).collect();
+    assert_eq!(lines, [Some(3), Some(5), Some(7)], "{problems:?}");
+    assert!(
+        problems[0]
+            .message
+            .contains("takes 16 input channels, but the layer before gives 8")
+    );
+    assert!(
+        problems[1]
+            .message
+            .contains("takes 32 input channels, but the layer before gives 16")
+    );
+    // 4×26×26 after the second conv, as PyTorch would have made it.
+    assert!(
+        problems[2]
+            .message
+            .contains("takes 999 features, but the layer before gives 2704")
+    );
+    let text = "Sequential(
+  (0): Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1))
+  (1): Frobnicate(7)
+  (2): Conv2d(99, 16, kernel_size=(3, 3), stride=(1, 1))
+  (3): Linear(in_features=5, out_features=10, bias=True)
+)
+";
+    let problems = import(text, input, "t").unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].line, Some(3));
 }
 
 /// The explorer opens a printout through `o` (the loop finds it is one):

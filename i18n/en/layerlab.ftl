@@ -790,7 +790,7 @@ import-unknown-module = { $class } is a module layerlab does not know, and a pri
 import-avg-down = timm's avg_down shortcut: AvgPool2d with ceil_mode=True (its printout never shows ceil_mode), count_include_pad=False
 import-repeated = { $message } (×{ $n }: lines { $lines })
 import-features = it takes { $want } features, but the layer before gives { $got }
-import-linear-mismatch = it takes { $want } features, but the map before it ({ $shape }) has { $got } values and { $shape } channels neither: forward does something a printout does not show
+import-linear-mismatch = it takes { $want } features, but the map before it ({ $shape }) has { $got } values and { $channels } channels, neither of them { $want }: forward does something a printout does not show
 import-implied-flatten = implied: the map before is { $shape }, and the Linear on line { $line } takes { $n } = all of its values, so forward flattened it
 import-implied-pool = implied: the map before is { $shape }, and the Linear on line { $line } takes { $n } = its channels, so forward pooled each channel to one value (as torchvision's MobileNetV2 does, printing no pool)
 import-bad-json = not valid JSON: { $why }

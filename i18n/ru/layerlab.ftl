@@ -806,7 +806,7 @@ import-unknown-module = { $class } — модуль, которого layerlab �
 import-avg-down = укороченный путь avg_down из timm: AvgPool2d с ceil_mode=True (распечатка AvgPool2d не показывает ceil_mode), count_include_pad=False
 import-repeated = { $message } (×{ $n }: строки { $lines })
 import-features = слой принимает { $want } признаков, а слой перед ним даёт { $got }
-import-linear-mismatch = слой принимает { $want } признаков, а у карты перед ним ({ $shape }) { $got } значений, и каналов не столько же: forward делает то, чего в распечатке нет
+import-linear-mismatch = слой принимает { $want } признаков, а у карты перед ним ({ $shape }) { $got } значений и { $channels } каналов, ни то ни другое не { $want }: forward делает то, чего в распечатке нет
 import-implied-flatten = подразумевается: карта перед слоем — { $shape }, а Linear в строке { $line } принимает { $n } = все её значения, значит, forward её вытянул
 import-implied-pool = подразумевается: карта перед слоем — { $shape }, а Linear в строке { $line } принимает { $n } = её каналы, значит, forward усреднил каждый канал в одно значение (как MobileNetV2 из torchvision, не печатая пулинг)
 import-bad-json = это не JSON: { $why }

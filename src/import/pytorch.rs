@@ -100,6 +100,7 @@ pub fn import(text: &str, input: Shape, name: &str) -> Result<Imported, Vec<Impo
         header: vec![t!("import-from-pytorch", class = root.class.clone())],
         layers: 0,
         too_many: false,
+        kept: 0,
     };
     let mut layers = Vec::new();
     if root.children.is_empty() {
@@ -441,6 +442,9 @@ struct Ctx {
     /// Layers written so far, and whether `MAX_LAYERS` was passed.
     layers: usize,
     too_many: bool,
+    /// Errors whose module was still read (a shape that does not fit):
+    /// while every error is one of these, the layers after are checked.
+    kept: usize,
 }
 
 impl Ctx {
@@ -485,6 +489,7 @@ impl Ctx {
             header: Vec::new(),
             layers: 0,
             too_many: false,
+            kept: 0,
         };
         let mut layers = Vec::new();
         for child in &node.children {
@@ -862,7 +867,9 @@ impl Ctx {
     /// implied before it).
     fn leaf(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
         let args = Args::of(&node.args);
-        let here = if self.errors.is_empty() {
+        // Past a module that could not be read the shapes are unknown, and
+        // checking them would list its consequences as problems.
+        let here = if self.errors.len() == self.kept {
             output_of(input, list)
         } else {
             None
@@ -882,7 +889,23 @@ impl Ctx {
             ),
             Ok(Some((layer, note))) => self.push(list, base, layer, note),
             Ok(None) => {}
-            Err(why) => self.fail(node, t!("import-cannot-read", module = shown, why = why)),
+            Err(why) => {
+                // What reads without the shape check did not fit what came
+                // (16 channels where 8 come): it is still a layer, so the
+                // layers after it are checked and each distinct problem is
+                // listed, not only the first.
+                let unchecked = match here {
+                    Some(_) => (self.layer_for(node, &Args::of(&node.args), None, list, base))
+                        .ok()
+                        .flatten(),
+                    None => None,
+                };
+                self.fail(node, t!("import-cannot-read", module = shown, why = why));
+                if let Some((layer, note)) = unchecked {
+                    self.kept += 1;
+                    self.push(list, base, layer, note);
+                }
+            }
         }
     }
 
@@ -1334,10 +1357,9 @@ impl Ctx {
         match here {
             Shape::Flat(n) | Shape::Matrix { cols: n, .. } if n == inputs => Ok(()),
             Shape::Flat(n) | Shape::Matrix { cols: n, .. } => Err(t!(
-                "import-linear-mismatch",
+                "import-features",
                 want = inputs.to_string(),
-                got = n.to_string(),
-                shape = here.to_string()
+                got = n.to_string()
             )),
             map if map.elements() == Some(inputs) => {
                 let note = t!(
@@ -1363,6 +1385,7 @@ impl Ctx {
                 "import-linear-mismatch",
                 want = inputs.to_string(),
                 got = map.elements().map_or("?".to_string(), |n| n.to_string()),
+                channels = map.channels().to_string(),
                 shape = map.to_string()
             )),
         }
