@@ -290,6 +290,50 @@ fn every_distinct_shape_problem_is_listed_and_no_follow_on() {
     assert_eq!(problems[0].line, Some(3));
 }
 
+/// A block layerlab does not know whose children do not run one after
+/// another (its forward splits or joins them) is refused by name at its
+/// line, with the first misfit; what comes after it is not listed. When
+/// its first child is what does not fit, the cause is before it, and the
+/// child's own problem is listed.
+#[test]
+fn an_unknown_block_whose_children_do_not_chain_is_refused_by_name() {
+    let input = Some(Shape::Image { c: 3, h: 16, w: 16 });
+    let text = "Net(
+  (stem): Conv2d(3, 16, kernel_size=(3, 3), stride=(1, 1))
+  (block): SplitBlock(
+    (a): Conv2d(16, 8, kernel_size=(1, 1), stride=(1, 1))
+    (b): Conv2d(16, 8, kernel_size=(1, 1), stride=(1, 1))
+  )
+  (head): Conv2d(16, 4, kernel_size=(1, 1), stride=(1, 1))
+)
+";
+    let problems = import(text, input, "t").unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].line, Some(3));
+    let m = &problems[0].message;
+    assert!(
+        m.contains("`SplitBlock` is a module layerlab does not know"),
+        "{m}"
+    );
+    assert!(m.contains("line 5: `Conv2d(16, 8"), "{m}");
+    let text = "Net(
+  (stem): Conv2d(3, 16, kernel_size=(3, 3), stride=(1, 1))
+  (block): Wrapper(
+    (a): Conv2d(32, 8, kernel_size=(1, 1), stride=(1, 1))
+    (b): Conv2d(8, 8, kernel_size=(1, 1), stride=(1, 1))
+  )
+)
+";
+    let problems = import(text, input, "t").unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].line, Some(4));
+    assert!(
+        problems[0]
+            .message
+            .contains("takes 32 input channels, but the layer before gives 16")
+    );
+}
+
 /// The explorer opens a printout through `o` (the loop finds it is one):
 /// it asks for the input shape, then shows the network, unsaved.
 #[test]

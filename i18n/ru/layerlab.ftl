@@ -792,6 +792,7 @@ import-not-a-module = `{ $text }` — не модуль: строка — это
 import-truncated = распечатка оборвана: `{ $class }(` в строке { $line } не закрыт
 import-empty = файл пуст
 import-unknown-container = { $class } (строка { $line }) — модуль, которого layerlab не знает: его дочерние модули посчитаны в порядке распечатки, ведь forward в ней не виден
+import-does-not-chain = `{ $class }` — модуль, которого layerlab не знает, и его дети не идут друг за другом, как напечатаны (строка { $line }: { $why }): его forward соединяет их иначе, а распечатка этого не показывает
 import-block-lacks = у { $class } нет `{ $name }`, который есть у torchvision
 import-heads-unknown = распечатка не показывает число голов внимания; на подсчёт и размеры оно не влияет, записана 1
 import-cannot-read = `{ $module }`: { $why }

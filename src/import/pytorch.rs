@@ -100,7 +100,7 @@ pub fn import(text: &str, input: Shape, name: &str) -> Result<Imported, Vec<Impo
         header: vec![t!("import-from-pytorch", class = root.class.clone())],
         layers: 0,
         too_many: false,
-        kept: 0,
+        kept: Vec::new(),
     };
     let mut layers = Vec::new();
     if root.children.is_empty() {
@@ -442,9 +442,9 @@ struct Ctx {
     /// Layers written so far, and whether `MAX_LAYERS` was passed.
     layers: usize,
     too_many: bool,
-    /// Errors whose module was still read (a shape that does not fit):
-    /// while every error is one of these, the layers after are checked.
-    kept: usize,
+    /// Where in `errors` a module was still read (a shape that does not
+    /// fit): while every error is one of these, the layers after are checked.
+    kept: Vec<usize>,
 }
 
 impl Ctx {
@@ -489,7 +489,7 @@ impl Ctx {
             header: Vec::new(),
             layers: 0,
             too_many: false,
-            kept: 0,
+            kept: Vec::new(),
         };
         let mut layers = Vec::new();
         for child in &node.children {
@@ -706,9 +706,11 @@ impl Ctx {
             ),
             class => {
                 let first = list.len();
+                let errors = self.errors.len();
                 for child in &node.children {
                     self.module(child, input, list, base);
                 }
+                self.does_not_chain(node, errors);
                 if list.len() > first {
                     let mut path = base.to_vec();
                     path.push(first);
@@ -721,6 +723,40 @@ impl Ctx {
                 }
             }
         }
+    }
+
+    /// A module layerlab does not know, read as its children in order,
+    /// whose children do not fit one after another (errors from `since`
+    /// on, past its first module): its forward does something else. One
+    /// error, naming it, stands for theirs; the shapes after it are
+    /// unknown, so none are checked.
+    fn does_not_chain(&mut self, node: &Node, since: usize) {
+        let inside: Vec<usize> = self.kept.iter().copied().filter(|&i| i >= since).collect();
+        let Some(&first) = inside.first() else {
+            return;
+        };
+        let (line, why) = {
+            let e = &self.errors[first];
+            (e.line.unwrap_or(node.line), e.message.clone())
+        };
+        // Its first child not fitting says its input was wrong: the cause
+        // is outside it, in a block around it.
+        if node.children.get(1).is_none_or(|second| line < second.line) {
+            return;
+        }
+        let mut i = 0;
+        self.errors.retain(|_| {
+            i += 1;
+            !inside.contains(&(i - 1))
+        });
+        self.kept.retain(|k| *k < since);
+        let message = t!(
+            "import-does-not-chain",
+            class = node.class.clone(),
+            line = line.to_string(),
+            why = why
+        );
+        self.fail(node, message);
     }
 
     /// `node` lacks the child `name` that the block it is named for has.
@@ -869,7 +905,7 @@ impl Ctx {
         let args = Args::of(&node.args);
         // Past a module that could not be read the shapes are unknown, and
         // checking them would list its consequences as problems.
-        let here = if self.errors.len() == self.kept {
+        let here = if self.errors.len() == self.kept.len() {
             output_of(input, list)
         } else {
             None
@@ -902,7 +938,7 @@ impl Ctx {
                 };
                 self.fail(node, t!("import-cannot-read", module = shown, why = why));
                 if let Some((layer, note)) = unchecked {
-                    self.kept += 1;
+                    self.kept.push(self.errors.len() - 1);
                     self.push(list, base, layer, note);
                 }
             }
