@@ -130,6 +130,12 @@ def modern_fixtures(expected):
         # ByobNet's BottleneckBlock, its shortcut printed first, added last.
         "timm_resnext26ts": (lambda: timm.create_model("resnext26ts"), (3, 256, 256)),
         "timm_seresnet18": (lambda: timm.create_model("seresnet18"), (3, 224, 224)),
+        # timm's RegNet Bottleneck (act3 after the sum, shortcut as printed).
+        "timm_regnetx_002": (lambda: timm.create_model("regnetx_002"), (3, 224, 224)),
+        # PreBottleneck: the shortcut taken after norm1.
+        "timm_regnetv_040": (lambda: timm.create_model("regnetv_040"), (3, 224, 224)),
+        # InceptionDWConv2d's channel split, MetaNeXtBlock's unprinted gamma.
+        "timm_inception_next_atto": (lambda: timm.create_model("inception_next_atto"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),
         "timm_convnext_atto": (lambda: timm.create_model("convnext_atto"), (3, 224, 224)),
     }

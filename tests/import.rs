@@ -408,6 +408,9 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_ghostnet_100",
         "timm_resnext26ts",
         "timm_seresnet18",
+        "timm_regnetx_002",
+        "timm_regnetv_040",
+        "timm_inception_next_atto",
         "timm_efficientnet_b0_gn",
         "timm_convnext_atto",
     ] {
@@ -495,6 +498,18 @@ fn aspp_and_s3d_say_what_their_forward_does_unseen() {
     let text = layerlab::import::file_text(&s3d);
     assert!(
         text.contains("# implied: the model's forward ends with the mean"),
+        "{text}"
+    );
+}
+
+/// InceptionNeXt's blocks scale by a `gamma` the printout does not show:
+/// counted as timm builds it, and the file says so.
+#[test]
+fn a_parameter_the_printout_hides_is_said_where_it_is_counted() {
+    let (net, _) = read("timm_inception_next_atto");
+    let text = layerlab::import::file_text(&net);
+    assert!(
+        text.contains("# MetaNeXtBlock scales its result per channel by `gamma`"),
         "{text}"
     );
 }

@@ -55,6 +55,12 @@ const IN_ORDER: &[&str] = &[
     "R2Plus1dStem",
     "Conv2Plus1D",
     "TemporalSeparableConv",
+    "RegStage",
+    "MetaNeXtStage",
+    "MlpClassifierHead",
+    // timm's Mlp and ConvMlp: fc1, act, drop, norm, fc2 as printed.
+    "Mlp",
+    "ConvMlp",
 ];
 
 /// Models whose forward is their children in order, with only a flatten or
@@ -80,6 +86,7 @@ const KNOWN_MODELS: &[&str] = &[
     "Inception3",
     "VideoResNet",
     "S3D",
+    "MetaNeXt",
     "LeNet",
 ];
 
@@ -569,6 +576,12 @@ impl Ctx {
             "BasicBlock" | "Bottleneck" if Self::has(node, &["conv1", "bn1", "conv2"]) => {
                 self.residual(node, input, list, base)
             }
+            "Bottleneck" if Self::has(node, &["conv1", "conv2", "se", "conv3", "act3"]) => {
+                self.timm_regnet(node, input, list, base)
+            }
+            "PreBottleneck" if Self::has(node, &["norm1", "conv1", "norm2", "conv2", "conv3"]) => {
+                self.timm_regnet(node, input, list, base)
+            }
             // torchvision's video blocks: each convN a Sequential of its
             // convolution, norm (and ReLU), the same forward otherwise.
             "BasicBlock" | "Bottleneck"
@@ -627,6 +640,12 @@ impl Ctx {
             }
             "BottleneckBlock" if Self::has(node, &["conv1_1x1", "conv2_kxk", "conv3_1x1"]) => {
                 self.byob_bottleneck(node, input, list, base)
+            }
+            "InceptionDWConv2d" if Self::has(node, &["dwconv_hw", "dwconv_w", "dwconv_h"]) => {
+                self.inception_dw(node, input, list, base)
+            }
+            "MetaNeXtBlock" if Self::has(node, &["token_mixer", "norm", "mlp"]) => {
+                self.metanext_block(node, input, list, base)
             }
             "RepVggBlock" if Self::has(node, &["conv_kxk"]) => {
                 self.repvgg_block(node, input, list, base)

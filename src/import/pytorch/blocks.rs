@@ -228,6 +228,40 @@ impl Ctx {
         self.run(node, &["project"], input, list, base);
     }
 
+    /// timm's RegNet blocks: `Bottleneck` (conv1–conv3 with their norms,
+    /// `act3` after the sum) and the pre-activation `PreBottleneck` (the
+    /// shortcut taken after `norm1`, nothing after the sum). `downsample`
+    /// is the shortcut: `Identity()`, a projection, or, not printed, none
+    /// at all (timm's `create_shortcut` returns None: no sum).
+    pub(super) fn timm_regnet(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let pre = node.class == "PreBottleneck";
+        if pre {
+            self.run(node, &["norm1"], input, list, base);
+        }
+        let here = output_of(input, list).unwrap_or(input);
+        let names: &[&str] = if pre {
+            &["conv1", "norm2", "conv2", "se", "norm3", "conv3"]
+        } else {
+            &["conv1", "conv2", "se", "conv3"]
+        };
+        let body = self.branch(node, &Self::present(node, names), here, list, base, 0);
+        if Self::child(node, "downsample").is_some() {
+            let skip = self.branch(node, &["downsample"], here, list, base, 1);
+            list.push(merge(Kind::Add, vec![body, skip]));
+        } else {
+            list.push(merge(Kind::Block, vec![body]));
+        }
+        if !pre {
+            self.run(node, &["act3"], input, list, base);
+        }
+    }
+
     /// DenseNet's `_DenseLayer`: its new features concatenated to its input.
     pub(super) fn dense_layer(
         &mut self,
@@ -506,6 +540,78 @@ impl Ctx {
             self.scale(node, &format!("res_scale{half}"), &mut skip);
             list.push(merge(Kind::Add, vec![body, skip]));
         }
+    }
+
+    /// timm's `InceptionDWConv2d` (InceptionNeXt): the channels split into
+    /// four, the first kept as it is and the others through a square, a
+    /// wide and a tall depthwise convolution, concatenated again. The split
+    /// is in `forward`: each convolution's width, the rest untouched.
+    pub(super) fn inception_dw(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let width = Self::child(node, "dwconv_hw")
+            .and_then(|c| Args::of(&c.args).get("in_channels", 0)?.parse::<u64>().ok());
+        let Some(gc) = width else {
+            return self.lacks(node, "dwconv_hw");
+        };
+        let c = here.channels();
+        let Some(kept) = c.checked_sub(gc.saturating_mul(3)).filter(|&k| k > 0) else {
+            let message = t!(
+                "import-channels",
+                want = (3 * gc).to_string(),
+                got = c.to_string()
+            );
+            return self.fail(node, message);
+        };
+        let slice = |start: u64, end: u64| {
+            let [start, end] = [start, end].map(|n| Value::Int(i64::try_from(n).unwrap_or(0)));
+            make(Kind::Slice, &[(Field::Start, start), (Field::End, end)])
+        };
+        let parts = [
+            (0, kept, None),
+            (kept, kept + gc, Some("dwconv_hw")),
+            (kept + gc, kept + 2 * gc, Some("dwconv_w")),
+            (kept + 2 * gc, c, Some("dwconv_h")),
+        ];
+        let mut branches = Vec::new();
+        for (b, (start, end, conv)) in parts.into_iter().enumerate() {
+            let path = branch_base(base, list, b);
+            let mut out = Vec::new();
+            match slice(start, end) {
+                Ok(layer) => self.push(&mut out, &path, layer, None),
+                Err(e) => return self.fail(node, e),
+            }
+            if let Some(conv) = conv {
+                self.run(node, &[conv], here, &mut out, &path);
+            }
+            branches.push(out);
+        }
+        list.push(merge(Kind::Concat, branches));
+    }
+
+    /// timm's `MetaNeXtBlock`: token mixer, norm and MLP, scaled per
+    /// channel by `gamma` (a parameter of its own that a printout does not
+    /// show, there unless built with `ls_init_value=None`: said in its
+    /// note), added to the input.
+    pub(super) fn metanext_block(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let names = Self::present(node, &["token_mixer", "norm", "mlp", "drop_path"]);
+        let at = branch_base(base, list, 0);
+        let mut body = self.branch(node, &names, here, list, base, 0);
+        let note = t!("import-hidden-gamma", class = node.class.clone());
+        self.push(&mut body, &at, Layer::new(Kind::LayerScale), Some(note));
+        list.push(merge(Kind::Add, vec![body, Vec::new()]));
     }
 
     /// The child `name` when it is timm's `Scale()` (a weight per channel,
