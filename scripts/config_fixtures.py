@@ -111,6 +111,10 @@ CASES = {
     "albert-base-model": ("albert", "AlbertModel", dict(
         vocab_size=30000, hidden_size=768, num_attention_heads=12, intermediate_size=3072,
         embedding_size=128)),
+    "electra-small-generator": ("electra", "ElectraForMaskedLM", dict()),
+    "electra-base-discriminator-model": ("electra", "ElectraModel", dict(
+        embedding_size=768, hidden_size=768, intermediate_size=3072, num_attention_heads=12)),
+    "electra-small-sst2": ("electra", "ElectraForSequenceClassification", dict(num_labels=2)),
     "vit-base-patch16-224": ("vit", "ViTForImageClassification", dict(
         num_labels=1000)),
     "vit-base-model": ("vit", "ViTModel", dict()),

@@ -228,6 +228,7 @@ fn class_base(model_type: &str) -> String {
         ("roberta", "Roberta"),
         ("distilbert", "DistilBert"),
         ("albert", "Albert"),
+        ("electra", "Electra"),
         ("vit", "ViT"),
         ("mamba", "Mamba"),
     ];
@@ -286,7 +287,7 @@ fn build(c: &Config, model_type: &str, arch: &str) -> Result<Built, String> {
         }
         "phi" | "gpt_neox" | "falcon" | "gptj" | "starcoder2" => parallel(c, model_type, head)?,
         "gpt2" | "opt" | "bloom" => classic(c, model_type, head)?,
-        "bert" | "roberta" | "distilbert" | "albert" => encoder(c, model_type, head)?,
+        "bert" | "roberta" | "distilbert" | "albert" | "electra" => encoder(c, model_type, head)?,
         "vit" => vit(c, head)?,
         "mamba" => mamba(c, head)?,
         "" => return Err(t!("config-missing", key = "model_type")),
@@ -323,7 +324,10 @@ fn build(c: &Config, model_type: &str, arch: &str) -> Result<Built, String> {
 }
 
 fn is_encoder(model_type: &str) -> bool {
-    matches!(model_type, "bert" | "roberta" | "distilbert" | "albert")
+    matches!(
+        model_type,
+        "bert" | "roberta" | "distilbert" | "albert" | "electra"
+    )
 }
 
 fn unsigned(n: i64) -> u64 {
@@ -830,8 +834,9 @@ fn encoder(c: &Config, model_type: &str, head: Head) -> Result<Vec<Layer>, Strin
         "distilbert" => 0,
         _ => c.int(&["type_vocab_size"], 2),
     };
+    // ALBERT's and ELECTRA's embeddings are narrower, projected up.
     let embed = match model_type {
-        "albert" => c.int(&["embedding_size"], 128),
+        "albert" | "electra" => c.int(&["embedding_size"], 128),
         _ => dim,
     };
     let mut layers = vec![
@@ -861,18 +866,22 @@ fn encoder(c: &Config, model_type: &str, head: Head) -> Result<Vec<Layer>, Strin
             layers.push(Layer::new(Kind::LayerNorm));
             layers.push(lm_head(vocab, c.flag("tie_word_embeddings", true), true)?);
         }
-        Head::None if model_type != "distilbert" => {
+        // DistilBERT and ELECTRA have no pooler.
+        Head::None if !matches!(model_type, "distilbert" | "electra") => {
             layers.extend(pooler(dim)?);
         }
         // RoBERTa's classification head is a pooler of its own (dense,
         // tanh) and DistilBERT's a dense of ReLU: the same weights.
         Head::Sequence => {
-            if model_type == "distilbert" {
+            if matches!(model_type, "distilbert" | "electra") {
+                let act = if model_type == "electra" {
+                    c.word(&["hidden_act"], "gelu")
+                } else {
+                    "relu".into()
+                };
                 layers.push(Layer::new(Kind::FirstToken));
-                layers.push(make(
-                    Kind::Dense,
-                    &[(Field::Units, int(dim)), (Field::Activation, word("relu"))],
-                )?);
+                layers.push(dense(dim, true)?);
+                layers.push(activation(&act)?);
             } else {
                 layers.extend(pooler(dim)?);
             }
