@@ -134,6 +134,9 @@ def modern_fixtures(expected):
         "timm_regnetx_002": (lambda: timm.create_model("regnetx_002"), (3, 224, 224)),
         # PreBottleneck: the shortcut taken after norm1.
         "timm_regnetv_040": (lambda: timm.create_model("regnetv_040"), (3, 224, 224)),
+        # XceptionModule (shortcut or identity; no_skip: none) and the pre-activation one.
+        "timm_xception41": (lambda: timm.create_model("xception41"), (3, 299, 299)),
+        "timm_xception41p": (lambda: timm.create_model("xception41p"), (3, 299, 299)),
         # InceptionDWConv2d's channel split, MetaNeXtBlock's unprinted gamma.
         "timm_inception_next_atto": (lambda: timm.create_model("inception_next_atto"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),

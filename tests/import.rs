@@ -411,6 +411,8 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_regnetx_002",
         "timm_regnetv_040",
         "timm_inception_next_atto",
+        "timm_xception41",
+        "timm_xception41p",
         "timm_efficientnet_b0_gn",
         "timm_convnext_atto",
     ] {

@@ -61,6 +61,13 @@ const IN_ORDER: &[&str] = &[
     // timm's Mlp and ConvMlp: fc1, act, drop, norm, fc2 as printed.
     "Mlp",
     "ConvMlp",
+    // timm's separable convolutions: depthwise, then pointwise, as printed.
+    "SeparableConv2d",
+    "PreSeparableConv2d",
+    "ClassifierHead",
+    // timm's conv, norm(-act) and anti-aliasing pool, as printed.
+    "ConvNormAct",
+    "ConvNormActAa",
 ];
 
 /// Models whose forward is their children in order, with only a flatten or
@@ -87,6 +94,7 @@ const KNOWN_MODELS: &[&str] = &[
     "VideoResNet",
     "S3D",
     "MetaNeXt",
+    "XceptionAligned",
     "LeNet",
 ];
 
@@ -640,6 +648,9 @@ impl Ctx {
             }
             "BottleneckBlock" if Self::has(node, &["conv1_1x1", "conv2_kxk", "conv3_1x1"]) => {
                 self.byob_bottleneck(node, input, list, base)
+            }
+            "XceptionModule" | "PreXceptionModule" if Self::has(node, &["stack"]) => {
+                self.xception_module(node, input, list, base)
             }
             "InceptionDWConv2d" if Self::has(node, &["dwconv_hw", "dwconv_w", "dwconv_h"]) => {
                 self.inception_dw(node, input, list, base)

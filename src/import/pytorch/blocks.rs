@@ -262,6 +262,30 @@ impl Ctx {
         }
     }
 
+    /// timm's `XceptionModule` and `PreXceptionModule` (the latter after
+    /// its `norm`): `stack` added to the input or to its `shortcut`. With
+    /// no shortcut (or `Identity()`) and a stack that changes the shape,
+    /// the module was built with `no_skip`: no sum.
+    pub(super) fn xception_module(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        if Self::child(node, "norm").is_some() {
+            self.run(node, &["norm"], input, list, base);
+        }
+        let here = output_of(input, list).unwrap_or(input);
+        let body = self.branch(node, &["stack"], here, list, base, 0);
+        let skip = self.skip(node, "shortcut", here, list, base);
+        if !skip.is_empty() || output_of(here, &body) == Some(here) {
+            list.push(merge(Kind::Add, vec![body, skip]));
+        } else {
+            list.push(merge(Kind::Block, vec![body]));
+        }
+    }
+
     /// DenseNet's `_DenseLayer`: its new features concatenated to its input.
     pub(super) fn dense_layer(
         &mut self,
