@@ -137,6 +137,10 @@ def modern_fixtures(expected):
         # XceptionModule (shortcut or identity; no_skip: none) and the pre-activation one.
         "timm_xception41": (lambda: timm.create_model("xception41"), (3, 299, 299)),
         "timm_xception41p": (lambda: timm.create_model("xception41p"), (3, 299, 299)),
+        # CSPNet's CrossStage (channels split in halves, one through the blocks).
+        "timm_cspresnet50": (lambda: timm.create_model("cspresnet50"), (3, 256, 256)),
+        # CSPDarkNet's DarkBlock (added to its input, no activation after).
+        "timm_cspdarknet53": (lambda: timm.create_model("cspdarknet53"), (3, 256, 256)),
         # InceptionDWConv2d's channel split, MetaNeXtBlock's unprinted gamma.
         "timm_inception_next_atto": (lambda: timm.create_model("inception_next_atto"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),

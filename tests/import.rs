@@ -413,6 +413,8 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_inception_next_atto",
         "timm_xception41",
         "timm_xception41p",
+        "timm_cspresnet50",
+        "timm_cspdarknet53",
         "timm_efficientnet_b0_gn",
         "timm_convnext_atto",
     ] {

@@ -95,6 +95,7 @@ const KNOWN_MODELS: &[&str] = &[
     "S3D",
     "MetaNeXt",
     "XceptionAligned",
+    "CspNet",
     "LeNet",
 ];
 
@@ -648,6 +649,23 @@ impl Ctx {
             }
             "BottleneckBlock" if Self::has(node, &["conv1_1x1", "conv2_kxk", "conv3_1x1"]) => {
                 self.byob_bottleneck(node, input, list, base)
+            }
+            "CrossStage" | "CrossStage3"
+                if Self::has(
+                    node,
+                    &["conv_down", "conv_exp", "blocks", "conv_transition"],
+                ) =>
+            {
+                self.cross_stage(node, input, list, base)
+            }
+            // CSPNet's: conv1–conv3 added to the input, then act3.
+            "BottleneckBlock" if Self::has(node, &["conv1", "conv2", "conv3", "act3"]) => {
+                self.timm_residual(node, input, list, base)
+            }
+            // CSPDarkNet's: conv1, conv2 and attn added to the input.
+            "DarkBlock" if Self::has(node, &["conv1", "conv2"]) => {
+                let names = Self::present(node, &["conv1", "conv2", "attn", "drop_path"]);
+                self.beside_input(Kind::Add, node, &names, input, list, base)
             }
             "XceptionModule" | "PreXceptionModule" if Self::has(node, &["stack"]) => {
                 self.xception_module(node, input, list, base)

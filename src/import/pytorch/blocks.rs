@@ -119,7 +119,7 @@ impl Ctx {
     }
 
     /// A merge of `kind` of the input itself and what `names` compute from it.
-    fn beside_input(
+    pub(super) fn beside_input(
         &mut self,
         kind: Kind,
         node: &Node,
@@ -284,6 +284,52 @@ impl Ctx {
         } else {
             list.push(merge(Kind::Block, vec![body]));
         }
+    }
+
+    /// timm's CSPNet stages: `conv_down` and `conv_exp`, then the
+    /// channels split in halves; `CrossStage` runs `blocks` and
+    /// `conv_transition_b` on the second and concatenates them after the
+    /// first, `CrossStage3` runs `blocks` on the first, before the second;
+    /// then `conv_transition`. The split is in `forward`: slices here.
+    pub(super) fn cross_stage(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        self.run(node, &["conv_down", "conv_exp"], input, list, base);
+        let here = output_of(input, list).unwrap_or(input);
+        let c = here.channels();
+        let half = c / 2;
+        let slice = |start: u64, end: u64| {
+            let [start, end] = [start, end].map(|n| Value::Int(i64::try_from(n).unwrap_or(0)));
+            make(Kind::Slice, &[(Field::Start, start), (Field::End, end)])
+        };
+        let three = node.class == "CrossStage3";
+        let worked: &[&str] = if three {
+            &["blocks"]
+        } else {
+            &["blocks", "conv_transition_b"]
+        };
+        let parts: [(u64, u64, &[&str]); 2] = if three {
+            [(0, half, worked), (half, c, &[])]
+        } else {
+            [(0, half, &[]), (half, c, worked)]
+        };
+        let mut branches = Vec::new();
+        for (b, (start, end, names)) in parts.into_iter().enumerate() {
+            let path = branch_base(base, list, b);
+            let mut out = Vec::new();
+            match slice(start, end) {
+                Ok(layer) => self.push(&mut out, &path, layer, None),
+                Err(e) => return self.fail(node, e),
+            }
+            self.run(node, names, here, &mut out, &path);
+            branches.push(out);
+        }
+        list.push(merge(Kind::Concat, branches));
+        self.run(node, &["conv_transition"], input, list, base);
     }
 
     /// DenseNet's `_DenseLayer`: its new features concatenated to its input.
