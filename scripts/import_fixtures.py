@@ -141,6 +141,8 @@ def modern_fixtures(expected):
         "timm_cspresnet50": (lambda: timm.create_model("cspresnet50"), (3, 256, 256)),
         # CSPDarkNet's DarkBlock (added to its input, no activation after).
         "timm_cspdarknet53": (lambda: timm.create_model("cspdarknet53"), (3, 256, 256)),
+        # VoVNet's OsaBlock: the input and each conv's output concatenated.
+        "timm_ese_vovnet19b_dw": (lambda: timm.create_model("ese_vovnet19b_dw"), (3, 224, 224)),
         # InceptionDWConv2d's channel split, MetaNeXtBlock's unprinted gamma.
         "timm_inception_next_atto": (lambda: timm.create_model("inception_next_atto"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),

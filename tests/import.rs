@@ -415,6 +415,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_xception41p",
         "timm_cspresnet50",
         "timm_cspdarknet53",
+        "timm_ese_vovnet19b_dw",
         "timm_efficientnet_b0_gn",
         "timm_convnext_atto",
     ] {

@@ -776,6 +776,7 @@ import-not-a-module = `{ $text }` is not a module: a line is `(name): Class(argu
 import-truncated = the printout is cut short: `{ $class }(` on line { $line } is never closed
 import-empty = the file is empty
 import-unknown-container = { $class } (line { $line }) is a module layerlab does not know: its children are counted in the order printed, as its forward is not in a printout
+import-osa-residual = an OsaBlock also adds its input when built with residual=True (timm's ese_ VoVNets), a setting a printout does not show: not added here; the count is the same either way
 import-hidden-gamma = { $class } scales its result per channel by `gamma`, a parameter of its own that a printout does not show: counted as timm builds it by default (one weight a channel; none if built with ls_init_value=None)
 import-does-not-chain = `{ $class }` is a module layerlab does not know, and its children do not run one after another as printed (line { $line }: { $why }): its forward joins them otherwise, which a printout does not show
 import-block-lacks = { $class } has no `{ $name }`, which torchvision's has

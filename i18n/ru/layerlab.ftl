@@ -792,6 +792,7 @@ import-not-a-module = `{ $text }` — не модуль: строка — это
 import-truncated = распечатка оборвана: `{ $class }(` в строке { $line } не закрыт
 import-empty = файл пуст
 import-unknown-container = { $class } (строка { $line }) — модуль, которого layerlab не знает: его дочерние модули посчитаны в порядке распечатки, ведь forward в ней не виден
+import-osa-residual = OsaBlock ещё прибавляет свой вход, если собран с residual=True (ese_ VoVNet в timm), а распечатка этого не показывает: здесь не прибавлен; число параметров от этого не меняется
 import-hidden-gamma = { $class } масштабирует результат по каналам параметром `gamma`, которого распечатка не показывает: посчитан так, как timm строит его по умолчанию (вес на канал; нет, если ls_init_value=None)
 import-does-not-chain = `{ $class }` — модуль, которого layerlab не знает, и его дети не идут друг за другом, как напечатаны (строка { $line }: { $why }): его forward соединяет их иначе, а распечатка этого не показывает
 import-block-lacks = у { $class } нет `{ $name }`, который есть у torchvision

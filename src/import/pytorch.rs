@@ -68,6 +68,8 @@ const IN_ORDER: &[&str] = &[
     // timm's conv, norm(-act) and anti-aliasing pool, as printed.
     "ConvNormAct",
     "ConvNormActAa",
+    "OsaStage",
+    "SeparableConvNormAct",
 ];
 
 /// Models whose forward is their children in order, with only a flatten or
@@ -96,6 +98,7 @@ const KNOWN_MODELS: &[&str] = &[
     "MetaNeXt",
     "XceptionAligned",
     "CspNet",
+    "VovNet",
     "LeNet",
 ];
 
@@ -666,6 +669,9 @@ impl Ctx {
             "DarkBlock" if Self::has(node, &["conv1", "conv2"]) => {
                 let names = Self::present(node, &["conv1", "conv2", "attn", "drop_path"]);
                 self.beside_input(Kind::Add, node, &names, input, list, base)
+            }
+            "OsaBlock" if Self::has(node, &["conv_mid", "conv_concat"]) => {
+                self.osa_block(node, input, list, base)
             }
             "XceptionModule" | "PreXceptionModule" if Self::has(node, &["stack"]) => {
                 self.xception_module(node, input, list, base)

@@ -332,6 +332,57 @@ impl Ctx {
         self.run(node, &["conv_transition"], input, list, base);
     }
 
+    /// timm's VoVNet `OsaBlock`: `conv_mid`'s convolutions one after
+    /// another, and the input with every one of their outputs
+    /// concatenated (written as nested concatenations, each of a map and
+    /// what the rest make of it), then `conv_concat` and `attn`. Whether it
+    /// also adds its input (`residual`) is a setting a printout does not
+    /// show: not added, and said (the count is the same either way).
+    pub(super) fn osa_block(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let Some(mid) = Self::child(node, "conv_mid") else {
+            return self.lacks(node, "conv_mid");
+        };
+        // The input is kept before `conv_reduction`, which only the
+        // convolutions read.
+        let here = output_of(input, list).unwrap_or(input);
+        let path = [base, &[list.len()]].concat();
+        let convs: Vec<&Node> = Self::child(node, "conv_reduction")
+            .into_iter()
+            .chain(&mid.children)
+            .collect();
+        let lead = usize::from(convs.len() > mid.children.len());
+        let nested = self.append_list(&convs, lead, here, &path);
+        let note = t!("import-osa-residual");
+        self.push(list, base, nested, Some(note));
+        let rest = Self::present(node, &["conv_concat", "attn", "drop_path"]);
+        self.run(node, &rest, input, list, base);
+    }
+
+    /// `convs` from `here`, each output kept beside what the rest make of
+    /// it: concat(x, conv1 x, conv2 conv1 x, …) as nested concatenations.
+    /// The first `lead` of them run before the first whose output is kept.
+    fn append_list(&mut self, convs: &[&Node], lead: usize, here: Shape, path: &[usize]) -> Layer {
+        let mut made = Vec::new();
+        let inner = [path, &[1]].concat();
+        let (now, rest) = convs.split_at((lead + 1).min(convs.len()));
+        for conv in now {
+            self.module(conv, here, &mut made, &inner);
+        }
+        if !rest.is_empty() {
+            let from = output_of(here, &made).unwrap_or(here);
+            let at = [inner.as_slice(), &[made.len()]].concat();
+            let deeper = self.append_list(rest, 0, from, &at);
+            made.push(deeper);
+        }
+        merge(Kind::Concat, vec![Vec::new(), made])
+    }
+
     /// DenseNet's `_DenseLayer`: its new features concatenated to its input.
     pub(super) fn dense_layer(
         &mut self,
