@@ -86,6 +86,16 @@ def torch_fixtures(expected):
         }
 
 
+def hf_llama_tiny():
+    import torch
+    import transformers
+    config = transformers.LlamaConfig(
+        vocab_size=1000, hidden_size=64, intermediate_size=172, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=2)
+    with torch.device("meta"):
+        return transformers.LlamaForCausalLM(config)
+
+
 def modern_fixtures(expected):
     import timm
     import torch
@@ -181,6 +191,8 @@ def modern_fixtures(expected):
         "torch_layernorm_no_bias": (seq(nn.Linear(8, 8), nn.LayerNorm(8, bias=False)), (4, 8)),
         "torch_layernorm_no_affine": (seq(nn.Linear(8, 8), nn.LayerNorm(8, elementwise_affine=False)), (4, 8)),
         "torch_rmsnorm": (seq(nn.Linear(8, 16), nn.RMSNorm(16)), (4, 8)),
+        "torch_batchnorm_affine_bias": (seq(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4, bias=False),
+                                            nn.BatchNorm2d(4, affine=False)), (3, 8, 8)),
         "torch_conv_positional": (seq(nn.Conv2d(3, 8, 3, 2), nn.Conv2d(8, 8, 3, 1, 1, 1, 2, False)), (3, 9, 9)),
         "torch_pool_stride": (seq(nn.MaxPool2d(3, stride=1), nn.AvgPool2d(2, stride=(2, 1))), (3, 9, 9)),
         "torch_norms": (seq(nn.Conv2d(3, 32, 3), nn.GroupNorm(4, 32), nn.InstanceNorm2d(32, affine=True),
@@ -195,6 +207,8 @@ def modern_fixtures(expected):
         "torch_upsample_size": (seq(nn.Upsample(size=(20, 20))), (3, 9, 9), "fixed size"),
         "torch_groupnorm_no_bias": (seq(nn.Conv2d(3, 8, 3), nn.GroupNorm(2, 8, bias=False)), (3, 9, 9), "bias=False"),
         "torch_batchnorm_channels": (seq(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(16)), (3, 9, 9), "16 input channels"),
+        # A transformers model's printout cannot say if its head is tied: its config.json can.
+        "hf_llama_tiny": (hf_llama_tiny(), (16,), "import its config.json"),
     }
     for name, (model, shape) in small.items():
         shapes = []
@@ -235,6 +249,10 @@ def keras_modern_fixtures(expected):
         "keras_layernorm_scale_only": seq((10, 16), L.Dense(16), L.LayerNormalization(center=False)),
         "keras_layernorm_plain": seq((10, 16), L.Dense(16), L.LayerNormalization(center=False, scale=False)),
         "keras_pool_default": seq((32, 32, 3), L.Conv2D(8, 3), L.MaxPooling2D(), L.AveragePooling2D(3)),
+        # BatchNormalization without its scale (Inception's) or its shift.
+        "keras_batchnorm_center_scale": seq((8, 8, 3), L.Conv2D(4, 3), L.BatchNormalization(scale=False),
+                                            L.Conv2D(4, 3), L.BatchNormalization(center=False),
+                                            L.BatchNormalization(center=False, scale=False)),
         # A Dense on a signal's channels: a 1x1 Conv1D on layerlab's [C, L].
         "keras_conv1d_dense": seq((100, 64), L.Conv1D(32, 3), L.Dense(8)),
         # Sequentials used as layers, Dense and LayerNormalization on a map's

@@ -118,9 +118,18 @@ fn once_each(errors: Vec<ImportError>) -> Vec<ImportError> {
     }
     seen.into_iter()
         .map(|(mut e, lines)| {
-            if lines.len() > 1 {
-                let mut shown: Vec<String> = lines.iter().take(4).map(usize::to_string).collect();
-                if lines.len() > 4 {
+            // A block printed once for all its copies (`12 x Block`)
+            // repeats a problem at one line.
+            let mut distinct: Vec<usize> = Vec::new();
+            for l in &lines {
+                if !distinct.contains(l) {
+                    distinct.push(*l);
+                }
+            }
+            if distinct.len() > 1 {
+                let mut shown: Vec<String> =
+                    distinct.iter().take(4).map(usize::to_string).collect();
+                if distinct.len() > 4 {
                     shown.push("…".to_string());
                 }
                 e.message = t!(
@@ -128,6 +137,12 @@ fn once_each(errors: Vec<ImportError>) -> Vec<ImportError> {
                     message = e.message,
                     n = lines.len().to_string(),
                     lines = shown.join(", ")
+                );
+            } else if lines.len() > 1 {
+                e.message = t!(
+                    "import-repeated-copies",
+                    message = e.message,
+                    n = lines.len().to_string()
                 );
             }
             e

@@ -190,6 +190,9 @@ pub struct Extra {
     pub dt_rank: Option<Size>,
     /// `block`: one set of weights for every repetition (ALBERT).
     pub shared: bool,
+    /// `batchnorm`: a learned scale γ (PyTorch's `weight`, Keras' `scale`);
+    /// off, only the shift (Keras' `scale=False`).
+    pub weight: bool,
 }
 
 /// Every kind of layer, in the order the "add layer" list shows them. The
@@ -518,6 +521,7 @@ impl Extra {
             expand: size(2),
             dt_rank: None,
             shared: false,
+            weight: true,
         }
     }
 }
@@ -748,6 +752,7 @@ pub enum Field {
     Expand,
     DtRank,
     Shared,
+    Weight,
 }
 
 /// A value as written in a file or typed into the form, before it is checked
@@ -903,6 +908,7 @@ impl Field {
             Field::Expand => "expand",
             Field::DtRank => "dt_rank",
             Field::Shared => "shared",
+            Field::Weight => "weight",
         }
     }
 
@@ -978,7 +984,8 @@ impl Field {
             | Field::QkNorm
             | Field::Rope
             | Field::Gated
-            | Field::Shared => t!("layer-true-or-false"),
+            | Field::Shared
+            | Field::Weight => t!("layer-true-or-false"),
             Field::Slope => t!("layer-a-number"),
             Field::Approximate => t!("layer-none-or-tanh"),
             Field::Over => t!("layer-last-or-channels"),
@@ -1054,6 +1061,7 @@ impl Field {
             Field::Expand => x.expand.to_string(),
             Field::DtRank => auto(x.dt_rank, "auto"),
             Field::Shared => x.shared.to_string(),
+            Field::Weight => x.weight.to_string(),
         }
     }
 
@@ -1122,7 +1130,8 @@ impl Field {
             | Field::Conv
             | Field::Expand
             | Field::DtRank
-            | Field::Shared => self.text(a) == self.text(b),
+            | Field::Shared
+            | Field::Weight => self.text(a) == self.text(b),
         }
     }
 
@@ -1234,7 +1243,8 @@ impl Field {
             | Field::Conv
             | Field::Expand
             | Field::DtRank
-            | Field::Shared => {
+            | Field::Shared
+            | Field::Weight => {
                 let x = &layer.extra;
                 let required = layer.kind.required().contains(&self);
                 // `out_bias` defaults to `bias`, not to a fixed value: it is
@@ -1255,6 +1265,7 @@ impl Field {
                     Field::Rope => Some(T::Boolean(x.rope)),
                     Field::Gated => Some(T::Boolean(x.gated)),
                     Field::Shared => Some(T::Boolean(x.shared)),
+                    Field::Weight => Some(T::Boolean(x.weight)),
                     Field::KvHeads => opt(x.kv_heads),
                     Field::HeadDim => opt(x.head_dim),
                     Field::Window => opt(x.window),
@@ -1504,7 +1515,8 @@ impl Field {
             | Field::QkNorm
             | Field::Rope
             | Field::Gated
-            | Field::Shared => {
+            | Field::Shared
+            | Field::Weight => {
                 let Value::Bool(on) = *value else {
                     return Err(bad());
                 };
@@ -1516,6 +1528,7 @@ impl Field {
                     Field::QkNorm => x.qk_norm = on,
                     Field::Rope => x.rope = on,
                     Field::Gated => x.gated = on,
+                    Field::Weight => x.weight = on,
                     _ => x.shared = on,
                 }
             }

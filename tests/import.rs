@@ -432,6 +432,7 @@ fn printed_arguments_that_change_counts_are_honoured() {
         "torch_layernorm_no_bias",
         "torch_layernorm_no_affine",
         "torch_rmsnorm",
+        "torch_batchnorm_affine_bias",
         "torch_conv_positional",
         "torch_pool_stride",
         "torch_norms",
@@ -453,6 +454,7 @@ fn arguments_that_cannot_be_followed_are_refused_by_name() {
         "torch_upsample_size",
         "torch_groupnorm_no_bias",
         "torch_batchnorm_channels",
+        "hf_llama_tiny",
     ] {
         let case = &all[name];
         let text = std::fs::read_to_string(fixture(&format!("{name}.txt"))).unwrap();
@@ -585,6 +587,7 @@ fn keras_settings_that_change_counts_are_keras() {
         "keras_layernorm_scale_only",
         "keras_layernorm_plain",
         "keras_pool_default",
+        "keras_batchnorm_center_scale",
         "keras_conv1d_dense",
         "keras_convnext_tiny",
         "keras_mobilenet_v3_small",
@@ -782,6 +785,19 @@ fn a_problem_repeated_in_every_copy_is_listed_once() {
         errors[0].message
     );
     assert!(errors[1].message.contains("BarNorm") && !errors[1].message.contains('×'));
+    // Printed once for all its copies, as newer PyTorch prints them: one
+    // line, said as every copy.
+    let text = "Net(\n  (layers): ModuleList(\n    (0-11): 12 x Block(\n      (attn): FooAttention(64)\n    )\n  )\n)\n";
+    let errors = import(text, Some(Shape::Flat(8)), "folded").unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].line, Some(4));
+    assert!(
+        errors[0]
+            .message
+            .ends_with("(×12: once in each copy of its block)"),
+        "{}",
+        errors[0].message
+    );
 }
 
 /// timm's ResNet-D shortcut pools with `ceil_mode=True`, which the

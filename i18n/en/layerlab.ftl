@@ -35,6 +35,7 @@ conv-one-kernel-shared-across-input = {"  "}(one kernel shared across input chan
 conv-layer-n-label-keras-cannot = layer { $n } ({ $label }): Keras cannot combine a stride above 1 with dilation above 1 in one convolution; use stride 1 or dilation 1 there to export to Keras
 norm-0-no-weights = 0 (no weights)
 norm-a-scale-and-a-shift = (a scale and a shift per channel)
+norm-a-shift-only = (a shift only, no scale: weight = false)
 reshape-h-w-c-is-too = { $h }·{ $w }·{ $c } is too large
 reshape-the-mean-of-each-h = the mean of each { $h }×{ $w } channel: { $c } values
 file-line = line
@@ -776,6 +777,7 @@ import-not-a-module = `{ $text }` is not a module: a line is `(name): Class(argu
 import-truncated = the printout is cut short: `{ $class }(` on line { $line } is never closed
 import-empty = the file is empty
 import-unknown-container = { $class } (line { $line }) is a module layerlab does not know: its children are counted in the order printed, as its forward is not in a printout
+import-hugging-face = `{ $class }` is a Hugging Face transformers model: a printout of one does not say whether its head shares the embedding's weights or how many heads its attention has; import its config.json instead (`layerlab import config.json`), from which layerlab builds it as transformers does
 import-osa-residual = an OsaBlock also adds its input when built with residual=True (timm's ese_ VoVNets), a setting a printout does not show: not added here; the count is the same either way
 import-hidden-gamma = { $class } scales its result per channel by `gamma`, a parameter of its own that a printout does not show: counted as timm builds it by default (one weight a channel; none if built with ls_init_value=None)
 import-does-not-chain = `{ $class }` is a module layerlab does not know, and its children do not run one after another as printed (line { $line }: { $why }): its forward joins them otherwise, which a printout does not show
@@ -786,12 +788,13 @@ import-missing-argument = `{ $key }` is missing
 import-not-a-number = `{ $key }` is not a whole number: { $value }
 import-channels = it takes { $want } input channels, but the layer before gives { $got }
 import-dilated-pool = a dilated pooling window is not something layerlab computes
-import-no-affine = without learnable scale and shift (affine=False, center/scale off) a batch norm has other counts than layerlab's
+import-no-affine = a shift without a learned scale (center=True, scale=False) is not a layer norm layerlab has: its layernorm learns a scale, a scale and a shift, or nothing
 import-prelu = PReLU has weights of its own, which layerlab does not count
 import-as-relu = { $class } has no weights and keeps the shape: written as relu, which counts the same (so is every { $class } below)
 import-unknown-module = { $class } is a module layerlab does not know, and a printout shows no children to count it by
 import-avg-down = timm's avg_down shortcut: AvgPool2d with ceil_mode=True (its printout never shows ceil_mode), count_include_pad=False
 import-repeated = { $message } (×{ $n }: lines { $lines })
+import-repeated-copies = { $message } (×{ $n }: once in each copy of its block)
 import-features = it takes { $want } features, but the layer before gives { $got }
 import-linear-mismatch = it takes { $want } features, but the map before it ({ $shape }) has { $got } values and { $channels } channels, neither of them { $want }: forward does something a printout does not show
 import-implied-flatten = implied: the map before is { $shape }, and the Linear on line { $line } takes { $n } = all of its values, so forward flattened it

@@ -34,6 +34,7 @@ conv-one-kernel-shared-across-input = {"  "}(одно ядро на все вх�
 conv-layer-n-label-keras-cannot = слой { $n } ({ $label }): в Keras у свёртки не может быть сразу шаг больше 1 и прореживание больше 1; поставьте там шаг 1 или прореживание 1
 norm-0-no-weights = 0 (весов нет)
 norm-a-scale-and-a-shift = (масштаб и сдвиг на канал)
+norm-a-shift-only = (только сдвиг, без масштаба: weight = false)
 reshape-h-w-c-is-too = { $h }·{ $w }·{ $c } — слишком много
 reshape-the-mean-of-each-h = среднее по каждому каналу { $h }×{ $w }: { $c } значений
 file-line = строка
@@ -792,6 +793,7 @@ import-not-a-module = `{ $text }` — не модуль: строка — это
 import-truncated = распечатка оборвана: `{ $class }(` в строке { $line } не закрыт
 import-empty = файл пуст
 import-unknown-container = { $class } (строка { $line }) — модуль, которого layerlab не знает: его дочерние модули посчитаны в порядке распечатки, ведь forward в ней не виден
+import-hugging-face = `{ $class }` — модель Hugging Face transformers: её распечатка не говорит, делит ли голова веса с эмбеддингом и сколько голов у внимания; импортируйте её config.json (`layerlab import config.json`), по нему layerlab строит модель так же, как transformers
 import-osa-residual = OsaBlock ещё прибавляет свой вход, если собран с residual=True (ese_ VoVNet в timm), а распечатка этого не показывает: здесь не прибавлен; число параметров от этого не меняется
 import-hidden-gamma = { $class } масштабирует результат по каналам параметром `gamma`, которого распечатка не показывает: посчитан так, как timm строит его по умолчанию (вес на канал; нет, если ls_init_value=None)
 import-does-not-chain = `{ $class }` — модуль, которого layerlab не знает, и его дети не идут друг за другом, как напечатаны (строка { $line }: { $why }): его forward соединяет их иначе, а распечатка этого не показывает
@@ -802,12 +804,13 @@ import-missing-argument = нет `{ $key }`
 import-not-a-number = `{ $key }` — не целое число: { $value }
 import-channels = слой принимает { $want } входных каналов, а слой перед ним даёт { $got }
 import-dilated-pool = окно пулинга с разрежением layerlab не вычисляет
-import-no-affine = без обучаемых масштаба и сдвига (affine=False, center/scale выключены) у batch norm другие числа, чем считает layerlab
+import-no-affine = сдвиг без обучаемого масштаба (center=True, scale=False) — такой нормализации слоя в layerlab нет: её layernorm учит масштаб, масштаб и сдвиг или ничего
 import-prelu = у PReLU есть свои веса, которых layerlab не считает
 import-as-relu = у { $class } нет весов, и размер он не меняет: записан как relu, который считается так же (как и все { $class } ниже)
 import-unknown-module = { $class } — модуль, которого layerlab не знает, и в распечатке нет дочерних модулей, по которым его посчитать
 import-avg-down = укороченный путь avg_down из timm: AvgPool2d с ceil_mode=True (распечатка AvgPool2d не показывает ceil_mode), count_include_pad=False
 import-repeated = { $message } (×{ $n }: строки { $lines })
+import-repeated-copies = { $message } (×{ $n }: по разу в каждой копии своего блока)
 import-features = слой принимает { $want } признаков, а слой перед ним даёт { $got }
 import-linear-mismatch = слой принимает { $want } признаков, а у карты перед ним ({ $shape }) { $got } значений и { $channels } каналов, ни то ни другое не { $want }: forward делает то, чего в распечатке нет
 import-implied-flatten = подразумевается: карта перед слоем — { $shape }, а Linear в строке { $line } принимает { $n } = все её значения, значит, forward её вытянул

@@ -79,6 +79,18 @@ def LayerNorm(dim, bias=True):
     return norm
 "#;
 
+pub const BATCH_NORM: &str = r#"
+def BatchNorm(kind, channels, weight=True, bias=True):
+    """nn.BatchNormNd without its learned scale (weight) or shift (bias):
+    Keras' BatchNormalization(scale=False) or (center=False)."""
+    norm = kind(channels)
+    if not weight:
+        norm.weight = None
+    if not bias:
+        norm.bias = None
+    return norm
+"#;
+
 pub const DROP_PATH: &str = r#"
 class DropPath(nn.Module):
     """layerlab's `drop_path`: stochastic depth. In training each sample's

@@ -13,13 +13,17 @@ pub struct BatchNorm;
 pub struct Dropout;
 
 impl Family for BatchNorm {
+    fn fields(&self) -> &'static [Field] {
+        &[Field::Affine, Field::Weight, Field::Bias]
+    }
+
     fn spatial(&self) -> Spatial {
         Spatial::Pointwise
     }
 
-    fn step(&self, _layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
+    fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
         let params = features(input)
-            .checked_mul(2)
+            .checked_mul(learned(layer))
             .ok_or(too_large("parameter count"))?;
         Ok(Step {
             params,
@@ -27,36 +31,79 @@ impl Family for BatchNorm {
         })
     }
 
-    fn params_line(&self, _layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
-        format!(
-            "2·{} = {result}  {}",
-            features(input),
-            t!("norm-a-scale-and-a-shift")
-        )
+    fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
+        let c = features(input);
+        let (scale, shift) = batch_learns(layer);
+        match (scale, shift) {
+            (true, true) => format!("2·{c} = {result}  {}", t!("norm-a-scale-and-a-shift")),
+            (true, false) => format!("{c} = {result}  {}", t!("seq-a-scale-only")),
+            (false, true) => format!("{c} = {result}  {}", t!("norm-a-shift-only")),
+            (false, false) => format!("0  {}", t!("norm-no-affine")),
+        }
     }
 
-    fn label(&self, _layer: &Layer) -> String {
-        "batchnorm".to_string()
+    fn label(&self, layer: &Layer) -> String {
+        match batch_learns(layer) {
+            (true, true) => "batchnorm",
+            (true, false) => "batchnorm no-bias",
+            (false, true) => "batchnorm no-weight",
+            (false, false) => "batchnorm no-affine",
+        }
+        .to_string()
     }
 
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
-        let code = match e.input {
-            Shape::Image { .. } => format!("nn.BatchNorm2d({})", e.channels()),
-            Shape::Volume { .. } => format!("nn.BatchNorm3d({})", e.channels()),
-            Shape::Flat(_) | Shape::Matrix { .. } => format!("nn.BatchNorm1d({})", e.channels()),
+        let kind = match e.input {
+            Shape::Image { .. } => "nn.BatchNorm2d",
+            Shape::Volume { .. } => "nn.BatchNorm3d",
+            Shape::Flat(_) | Shape::Matrix { .. } => "nn.BatchNorm1d",
+        };
+        let c = e.channels();
+        let code = match batch_learns(e.layer) {
+            (true, true) => format!("{kind}({c})"),
+            (false, false) => format!("{kind}({c}, affine=False)"),
+            (true, false) => format!("BatchNorm({kind}, {c}, bias=False)"),
+            (false, true) => format!("BatchNorm({kind}, {c}, weight=False)"),
         };
         out.push((format!("l{}", e.number), code));
     }
 
+    fn pytorch_helpers(&self, layer: &Layer) -> &'static [&'static str] {
+        match batch_learns(layer) {
+            (true, true) | (false, false) => &[],
+            _ => &[helpers::BATCH_NORM],
+        }
+    }
+
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
-        let name = e.keras_name();
-        out.push(match e.input {
-            // A 2-D tensor keeps PyTorch's layout: its channels are axis 1.
-            Shape::Matrix { .. } => format!("layers.BatchNormalization(axis=1, {name})"),
-            _ => format!("layers.BatchNormalization({name})"),
-        });
+        let mut args = Vec::new();
+        // A 2-D tensor keeps PyTorch's layout: its channels are axis 1.
+        if let Shape::Matrix { .. } = e.input {
+            args.push("axis=1".to_string());
+        }
+        let (scale, shift) = batch_learns(e.layer);
+        if !shift {
+            args.push("center=False".into());
+        }
+        if !scale {
+            args.push("scale=False".into());
+        }
+        args.push(e.keras_name());
+        out.push(format!("layers.BatchNormalization({})", args.join(", ")));
         Ok(())
     }
+}
+
+/// Whether a `batchnorm` learns its scale and its shift.
+fn batch_learns(layer: &Layer) -> (bool, bool) {
+    let affine = layer.extra.affine;
+    (affine && layer.extra.weight, affine && layer.bias)
+}
+
+/// How many values a `batchnorm` learns per channel.
+fn learned(layer: &Layer) -> u64 {
+    let (scale, shift) = batch_learns(layer);
+    u64::from(scale) + u64::from(shift)
 }
 
 impl Family for Dropout {
@@ -629,6 +676,49 @@ mod tests {
         assert_eq!(p(&[("affine", "false")], SEQ), 0);
         assert_eq!(p(&[("over", "channels")], IMAGE), 192);
         assert_eq!(p(&[("over", "channels"), ("bias", "false")], IMAGE), 96);
+    }
+
+    #[test]
+    fn batchnorm_learns_a_scale_a_shift_both_or_neither() {
+        let p = |s: &[(&str, &str)]| try_step(Kind::BatchNorm, s, IMAGE).unwrap().params;
+        assert_eq!(p(&[]), 192);
+        // PyTorch's bias=False, Keras' center=False: the scale only.
+        assert_eq!(p(&[("bias", "false")]), 96);
+        // Keras' scale=False: the shift only.
+        assert_eq!(p(&[("weight", "false")]), 96);
+        assert_eq!(p(&[("affine", "false")]), 0);
+        assert_eq!(p(&[("weight", "false"), ("bias", "false")]), 0);
+    }
+
+    #[test]
+    fn batchnorm_exports_what_it_learns() {
+        use crate::engine::analyze;
+        use crate::export::{Framework, export};
+        use crate::network::Network;
+        let net = |settings: &str| {
+            let text = format!(
+                "input = [3, 8, 8]\n[[layer]]\ntype = \"conv2d\"\nfilters = 4\nkernel = 3\n\
+                 [[layer]]\ntype = \"batchnorm\"\n{settings}\n"
+            );
+            crate::file::parse(&text).unwrap()
+        };
+        let code = |n: &Network, f| export(n, &analyze(n), f).unwrap();
+        let shift = net("weight = false");
+        assert!(code(&shift, Framework::Keras).contains("BatchNormalization(scale=False,"));
+        let torch = code(&shift, Framework::Pytorch);
+        assert!(
+            torch.contains("BatchNorm(nn.BatchNorm2d, 4, weight=False)"),
+            "{torch}"
+        );
+        assert!(torch.contains("def BatchNorm(kind, channels"), "{torch}");
+        let plain = code(&net("affine = false"), Framework::Pytorch);
+        assert!(plain.contains("nn.BatchNorm2d(4, affine=False)"), "{plain}");
+        assert!(!plain.contains("def BatchNorm("), "{plain}");
+        let keras = code(&net("bias = false"), Framework::Keras);
+        assert!(
+            keras.contains("BatchNormalization(center=False,"),
+            "{keras}"
+        );
     }
 
     #[test]

@@ -507,7 +507,9 @@ impl Ctx<'_> {
                 Piece::Merge(i, branches) => {
                     let node = &nodes[*i];
                     let kind = match node.class {
-                        "Add" => Kind::Add,
+                        // Inception-ResNet's x + scale · branch: an add
+                        // (the fixed scale has no weights).
+                        "Add" | "CustomScaleLayer" => Kind::Add,
                         "Multiply" => Kind::Multiply,
                         "Concatenate" => {
                             let axis = node.config.get("axis").and_then(Json::as_i64).unwrap_or(-1);
@@ -817,13 +819,16 @@ impl Ctx<'_> {
             "BatchNormalization" => {
                 let center = c.get("center").and_then(Json::as_bool).unwrap_or(true);
                 let scale = c.get("scale").and_then(Json::as_bool).unwrap_or(true);
-                if !(center && scale) {
-                    return Err(t!("import-no-affine"));
-                }
                 self.frozen = self
                     .frozen
                     .saturating_add(channels.unwrap_or(0).saturating_mul(2));
-                one(Layer::new(Kind::BatchNorm))
+                one(make(
+                    Kind::BatchNorm,
+                    &[
+                        (Field::Weight, Value::Bool(scale)),
+                        (Field::Bias, Value::Bool(center)),
+                    ],
+                )?)
             }
             "LayerNormalization" => {
                 on_steps(here)?;

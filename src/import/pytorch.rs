@@ -102,6 +102,38 @@ const KNOWN_MODELS: &[&str] = &[
     "LeNet",
 ];
 
+/// The class of a Hugging Face transformers model, when the printout is
+/// one: its root named as transformers names its heads, or modules only
+/// transformers defines inside.
+fn hugging_face(root: &Node) -> Option<String> {
+    const HEADS: &[&str] = &[
+        "ForCausalLM",
+        "LMHeadModel",
+        "ForMaskedLM",
+        "ForSequenceClassification",
+        "ForTokenClassification",
+        "ForQuestionAnswering",
+        "ForConditionalGeneration",
+        "ForImageClassification",
+    ];
+    const MODULES: &[&str] = &[
+        "GELUActivation",
+        "NewGELUActivation",
+        "SiLUActivation",
+        "FastGELUActivation",
+        "PytorchGELUTanh",
+        "Conv1D",
+    ];
+    fn inside(node: &Node) -> bool {
+        MODULES.contains(&node.class.as_str())
+            || node.class.ends_with("RotaryEmbedding")
+            || node.class.ends_with("DecoderLayer")
+            || node.children.iter().any(inside)
+    }
+    let named = HEADS.iter().any(|h| root.class.ends_with(h));
+    (named || inside(root)).then(|| root.class.clone())
+}
+
 /// The most copies a `12 x Block` line may stand for, and the most layers
 /// an import may write: past them the import stops and says so. (Each
 /// module's input is found by analysing what came before it, so an import
@@ -147,6 +179,15 @@ pub fn import(text: &str, input: Shape, name: &str) -> Result<Imported, Vec<Impo
         }
     }
     if !ctx.errors.is_empty() {
+        // A transformers model: its config.json says what the printout
+        // cannot (tied embeddings, heads), and layerlab builds from it.
+        if let Some(class) = hugging_face(&root) {
+            let advice = ImportError {
+                line: Some(root.line),
+                message: t!("import-hugging-face", class = class),
+            };
+            ctx.errors.insert(0, advice);
+        }
         return Err(ctx.errors);
     }
     Ok(Imported {
@@ -1160,10 +1201,13 @@ impl Ctx {
             match class {
                 "BatchNorm1d" | "BatchNorm2d" | "BatchNorm3d" => {
                     channels_are("num_features", 0)?;
-                    if !flag("affine", 3, true)? || !flag("bias", usize::MAX, true)? {
-                        return Err(t!("import-no-affine"));
-                    }
-                    Layer::new(Kind::BatchNorm)
+                    make(
+                        Kind::BatchNorm,
+                        &[
+                            (Field::Affine, Value::Bool(flag("affine", 3, true)?)),
+                            (Field::Bias, Value::Bool(flag("bias", usize::MAX, true)?)),
+                        ],
+                    )?
                 }
                 // timm's GroupNorm1 is a GroupNorm of one group, printed as one.
                 "GroupNorm" | "GroupNorm1" => {
