@@ -48,6 +48,19 @@ CASES = {
         vocab_size=151936, hidden_size=1024, intermediate_size=3072, num_hidden_layers=28,
         num_attention_heads=16, num_key_value_heads=8, head_dim=128,
         max_position_embeddings=40960, tie_word_embeddings=True)),
+    "qwen1.5-moe-a2.7b": ("qwen2_moe", "Qwen2MoeForCausalLM", dict(
+        vocab_size=151936, hidden_size=2048, intermediate_size=5632, num_hidden_layers=24,
+        num_attention_heads=16, num_key_value_heads=16, moe_intermediate_size=1408,
+        shared_expert_intermediate_size=5632, num_experts=60, num_experts_per_tok=4,
+        max_position_embeddings=8192)),
+    "qwen3-30b-a3b": ("qwen3_moe", "Qwen3MoeForCausalLM", dict(
+        vocab_size=151936, hidden_size=2048, intermediate_size=6144, num_hidden_layers=48,
+        num_attention_heads=32, num_key_value_heads=4, head_dim=128, moe_intermediate_size=768,
+        num_experts=128, num_experts_per_tok=8, max_position_embeddings=40960)),
+    "gemma-3-1b": ("gemma3_text", "Gemma3ForCausalLM", dict(
+        vocab_size=262144, hidden_size=1152, intermediate_size=6912, num_hidden_layers=26,
+        num_attention_heads=4, num_key_value_heads=1, head_dim=256, sliding_window=512,
+        max_position_embeddings=32768)),
     "gemma-2b": ("gemma", "GemmaForCausalLM", dict(
         vocab_size=256000, hidden_size=2048, intermediate_size=16384, num_hidden_layers=18,
         num_attention_heads=8, num_key_value_heads=1, head_dim=256,

@@ -272,6 +272,14 @@ HF_MODELS = {
         vocab_size=151936, hidden_size=2048, intermediate_size=5632, num_hidden_layers=24,
         num_attention_heads=16, num_key_value_heads=16, moe_intermediate_size=1408,
         shared_expert_intermediate_size=5632, num_experts=60, num_experts_per_tok=4)),
+    "qwen3-30b-a3b": ("qwen3_moe", "Qwen3MoeForCausalLM", dict(
+        vocab_size=151936, hidden_size=2048, intermediate_size=6144, num_hidden_layers=48,
+        num_attention_heads=32, num_key_value_heads=4, head_dim=128, moe_intermediate_size=768,
+        num_experts=128, num_experts_per_tok=8, max_position_embeddings=40960)),
+    "gemma-3-4b-text": ("gemma3_text", "Gemma3ForCausalLM", dict(
+        vocab_size=262208, hidden_size=2560, intermediate_size=10240, num_hidden_layers=34,
+        num_attention_heads=8, num_key_value_heads=4, head_dim=256, sliding_window=1024,
+        max_position_embeddings=131072)),
     "starcoder2-3b": ("starcoder2", "Starcoder2ForCausalLM", dict(
         vocab_size=49152, hidden_size=3072, intermediate_size=12288, num_hidden_layers=30,
         num_attention_heads=24, num_key_value_heads=2)),

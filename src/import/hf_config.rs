@@ -213,6 +213,9 @@ fn class_base(model_type: &str) -> String {
         ("mixtral", "Mixtral"),
         ("qwen2", "Qwen2"),
         ("qwen3", "Qwen3"),
+        ("qwen2_moe", "Qwen2Moe"),
+        ("qwen3_moe", "Qwen3Moe"),
+        ("gemma3_text", "Gemma3Text"),
         ("gemma", "Gemma"),
         ("gemma2", "Gemma2"),
         ("phi", "Phi"),
@@ -282,9 +285,8 @@ fn build(c: &Config, model_type: &str, arch: &str) -> Result<Built, String> {
         arch.to_string()
     };
     let layers = match model_type {
-        "llama" | "mistral" | "mixtral" | "qwen2" | "qwen3" | "gemma" | "gemma2" | "phi3" => {
-            decoder(c, model_type, head)?
-        }
+        "llama" | "mistral" | "mixtral" | "qwen2" | "qwen2_moe" | "qwen3" | "qwen3_moe"
+        | "gemma" | "gemma2" | "gemma3_text" | "phi3" => decoder(c, model_type, head)?,
         "phi" | "gpt_neox" | "falcon" | "gptj" | "starcoder2" => parallel(c, model_type, head)?,
         "gpt2" | "opt" | "bloom" => classic(c, model_type, head)?,
         "bert" | "roberta" | "distilbert" | "albert" | "electra" => encoder(c, model_type, head)?,
@@ -473,39 +475,49 @@ fn decoder(c: &Config, model_type: &str, head: Head) -> Result<Vec<Layer>, Strin
     let n = c.need(&["num_hidden_layers"]);
     let heads = c.need(&["num_attention_heads"]);
     let kv_heads = c.int(&["num_key_value_heads"], heads);
+    let gemma = matches!(model_type, "gemma" | "gemma2" | "gemma3_text");
     let head_dim_default = match model_type {
-        "qwen3" => 128,
-        "gemma" | "gemma2" => 256,
+        "qwen3" | "qwen3_moe" => 128,
+        _ if gemma => 256,
         _ => dim / heads.max(1),
     };
     let head_dim = c.int(&["head_dim"], head_dim_default);
     let ff = c.need(&["intermediate_size"]);
-    let act_default = match model_type {
-        "gemma" | "gemma2" => "gelu_pytorch_tanh",
-        _ => "silu",
-    };
+    let act_default = if gemma { "gelu_pytorch_tanh" } else { "silu" };
     let act = c.word(&["hidden_activation", "hidden_act"], act_default);
     let attention_bias = c.flag("attention_bias", false);
     let mlp_bias = c.flag("mlp_bias", false);
     let (bias, out_bias) = match model_type {
         // Qwen2's q, k and v have biases, its output projection none.
-        "qwen2" => (true, false),
+        "qwen2" | "qwen2_moe" => (true, false),
         _ => (attention_bias, attention_bias),
     };
     let window = match model_type {
-        "mistral" | "mixtral" | "phi3" | "gemma2" => c.count_or(&["sliding_window"], false),
-        "qwen2" if c.flag("use_sliding_window", false) => c.count_or(&["sliding_window"], false),
+        "mistral" | "mixtral" | "phi3" | "gemma2" | "gemma3_text" => {
+            c.count_or(&["sliding_window"], false)
+        }
+        "qwen2" | "qwen2_moe" if c.flag("use_sliding_window", false) => {
+            c.count_or(&["sliding_window"], false)
+        }
         _ => None,
     };
     let sliding = match c.layer_types(n) {
         Some(types) => types,
         None => {
-            let every = window.is_some() && model_type != "gemma2";
+            let every = window.is_some() && !matches!(model_type, "gemma2" | "gemma3_text");
             let mut all = vec![every; usize::try_from(n).unwrap_or(0)];
             if model_type == "gemma2" {
                 // Gemma 2 alternates: even layers slide, odd ones see all.
                 for (i, s) in all.iter_mut().enumerate() {
                     *s = i % 2 == 0;
+                }
+            }
+            if model_type == "gemma3_text" {
+                // Gemma 3: every sixth layer sees all, the rest slide.
+                let every = c.int(&["sliding_window_pattern", "_sliding_window_pattern"], 6);
+                let every = usize::try_from(every).unwrap_or(6).max(1);
+                for (i, s) in all.iter_mut().enumerate() {
+                    *s = (i + 1) % every != 0;
                 }
             }
             all
@@ -517,31 +529,64 @@ fn decoder(c: &Config, model_type: &str, head: Head) -> Result<Vec<Layer>, Strin
         head_dim,
         bias,
         out_bias,
-        qk_norm: model_type == "qwen3",
+        qk_norm: matches!(model_type, "qwen3" | "qwen3_moe" | "gemma3_text"),
         rope: true,
         causal: true,
         window,
     };
-    let experts = (model_type == "mixtral").then(|| {
+    // Mixtral's experts are as wide as its MLP would be; Qwen's MoE
+    // experts have a width of their own, and every layer is sparse unless
+    // the config says otherwise (which is not followed).
+    let moe = matches!(model_type, "qwen2_moe" | "qwen3_moe");
+    if moe {
+        c.refuse_if("mlp_only_layers", |v| {
+            v.as_array().is_some_and(|a| !a.is_empty())
+        });
+        c.refuse_if("decoder_sparse_step", |v| v.as_i64() != Some(1));
+    }
+    let experts = (model_type == "mixtral" || moe).then(|| {
+        let width = if moe {
+            c.int(&["moe_intermediate_size"], 1408)
+        } else {
+            ff
+        };
         (
-            c.int(&["num_local_experts"], 8),
-            c.int(&["num_experts_per_tok"], 2),
+            c.int(
+                &["num_local_experts", "num_experts"],
+                if moe { 60 } else { 8 },
+            ),
+            c.int(&["num_experts_per_tok"], if moe { 4 } else { 2 }),
+            width,
         )
     });
-    let sandwich = model_type == "gemma2";
+    // Qwen2-MoE adds a shared expert, scaled by a sigmoid gate of its own.
+    let shared =
+        (model_type == "qwen2_moe").then(|| c.int(&["shared_expert_intermediate_size"], 5632));
+    let sandwich = matches!(model_type, "gemma2" | "gemma3_text");
     let norm = || Layer::new(Kind::RmsNorm);
     let one = |slides: bool| -> Result<Vec<Layer>, String> {
         let mut attn = vec![norm(), attention.layer(slides)?];
         let mut ffn = vec![norm()];
         match experts {
-            Some((e, k)) => ffn.push(make(
-                Kind::Moe,
-                &[
-                    (Field::Experts, int(e)),
-                    (Field::TopK, int(k)),
-                    (Field::Ff, int(ff)),
-                ],
-            )?),
+            Some((e, k, width)) => {
+                let routed = make(
+                    Kind::Moe,
+                    &[
+                        (Field::Experts, int(e)),
+                        (Field::TopK, int(k)),
+                        (Field::Ff, int(width)),
+                    ],
+                )?;
+                match shared {
+                    Some(shared) => {
+                        let gate = vec![dense(1, false)?, Layer::new(Kind::Sigmoid)];
+                        let expert = gated_mlp(dim, shared, &act, false)?;
+                        let gated = merge(Kind::Multiply, vec![expert, gate]);
+                        ffn.push(merge(Kind::Add, vec![vec![routed], vec![gated]]));
+                    }
+                    None => ffn.push(routed),
+                }
+            }
             None => ffn.extend(gated_mlp(dim, ff, &act, mlp_bias)?),
         }
         if sandwich {
@@ -553,7 +598,7 @@ fn decoder(c: &Config, model_type: &str, head: Head) -> Result<Vec<Layer>, Strin
     let mut layers = vec![embedding(vocab, dim)?];
     layers.push(layers_block("layers", n, &sliding, one)?);
     layers.push(norm());
-    let tied_default = matches!(model_type, "gemma" | "gemma2" | "qwen3");
+    let tied_default = gemma || model_type == "qwen3";
     if head == Head::CausalLm {
         layers.push(lm_head(
             vocab,
