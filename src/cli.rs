@@ -127,9 +127,6 @@ enum Command {
         /// How to print the table.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
-        /// Use this input instead of the file's: C,H,W (e.g. 3,32,32), H×W×C (e.g. 32x32x3), or one number for a sequence's or signal's length (e.g. 2048).
-        #[arg(long, value_name = "SHAPE", value_parser = Shape::parse)]
-        input: Option<Shape>,
         #[command(flatten)]
         memory: MemoryArgs,
         /// Limits to hold the network to, e.g. memory=8GiB,params=5M,macs=1G; over any, the exit status is 1.
@@ -153,6 +150,9 @@ enum Command {
         /// Count conv kernels as PyTorch/Keras do (full) or as the problem set does (shared).
         #[arg(long, value_enum)]
         kernels: Option<Kernels>,
+        /// Use this input for both instead of their files', and for a PyTorch printout (which does not say it): C,H,W (e.g. 3,32,32), H×W×C or one number for a sequence's length.
+        #[arg(long, value_name = "SHAPE", value_parser = Shape::parse)]
+        input: Option<Shape>,
     },
     /// Print (or write) a Python module that builds the network in PyTorch or Keras.
     Export {
@@ -221,6 +221,9 @@ struct Source {
     /// Count conv kernels as PyTorch/Keras do (full) or as the problem set does (shared).
     #[arg(long, value_enum)]
     kernels: Option<Kernels>,
+    /// Use this input instead of the file's, and for a PyTorch printout (which does not say it): C,H,W (e.g. 3,32,32), H×W×C (e.g. 32x32x3), or one number for a sequence's or signal's length (e.g. 2048).
+    #[arg(long, value_name = "SHAPE", value_parser = Shape::parse)]
+    input: Option<Shape>,
 }
 
 /// Runs the command line and returns the process's exit status:
@@ -266,10 +269,9 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
         Some(Command::Summary {
             source,
             format,
-            input,
             memory,
             budget,
-        }) => summary_command(&settings, &source, format, input, &memory, budget),
+        }) => summary_command(&settings, &source, format, &memory, budget),
         Some(Command::Presets) => emit(&presets_table()),
         Some(Command::Export {
             source,
@@ -300,7 +302,8 @@ fn run(lang: Lang, settings: Config) -> ExitCode {
             preset,
             format,
             kernels,
-        }) => diff_command(files, preset, format, kernels),
+            input,
+        }) => diff_command(files, preset, format, kernels, input),
         Some(Command::Weights { file, format }) => weights_command(&file, format),
         Some(Command::Import {
             file,
@@ -327,7 +330,19 @@ fn network_for(
 ) -> Option<(Network, Option<file::Source>)> {
     let (mut net, file) = load_with_source(source, explorer)?;
     convention(settings, &mut net, file.as_ref(), source.kernels);
+    if let Some(shape) = source.input {
+        with_input(&mut net, shape);
+    }
     Some((net, file))
+}
+
+/// `--input` in place of the network's own input.
+fn with_input(net: &mut Network, shape: Shape) {
+    net.input = match shape {
+        // One number on a sequence or signal network is its length.
+        Shape::Flat(n) => crate::smallest::with_length(net, n).unwrap_or(shape),
+        _ => shape,
+    };
 }
 
 fn convention(
@@ -351,7 +366,6 @@ fn summary_command(
     settings: &Config,
     source: &Source,
     format: Format,
-    input: Option<Shape>,
     memory: &MemoryArgs,
     budget: Option<crate::memory::Budget>,
 ) -> ExitCode {
@@ -359,19 +373,12 @@ fn summary_command(
         eprintln!("layerlab: {e}");
         return ExitCode::from(2);
     }
-    let Some((mut net, _)) = network_for(settings, source, false) else {
+    let Some((net, _)) = network_for(settings, source, false) else {
         return ExitCode::from(2);
     };
     if let Some(Err(e)) = memory.freeze.map(|f| f.check(&net)) {
         eprintln!("layerlab: {e}");
         return ExitCode::from(2);
-    }
-    if let Some(shape) = input {
-        net.input = match shape {
-            // One number on a sequence or signal network is its length.
-            Shape::Flat(n) => crate::smallest::with_length(&net, n).unwrap_or(shape),
-            _ => shape,
-        };
     }
     let color = format == Format::Table
         && std::io::stdout().is_terminal()
@@ -811,9 +818,12 @@ fn load_with_source(source: &Source, explorer: bool) -> Option<(Network, Option<
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
             Ok((Network::empty(stem.as_deref().unwrap_or("untitled")), None))
         }
-        // The explorer asks a printout's input and imports it itself.
-        (Some(path), _) if !explorer && crate::tui::importable(path).is_some() => {
-            crate::import::load(path).map(|net| (net, None))
+        // The explorer asks a printout's input and imports it itself,
+        // unless --input gave it.
+        (Some(path), _)
+            if (!explorer || source.input.is_some()) && crate::tui::importable(path).is_some() =>
+        {
+            crate::import::load(path, source.input).map(|net| (net, None))
         }
         (Some(path), _) if explorer => read(file::load_source(path)),
         (Some(path), _) => read(file::load_for_reading(path)),
@@ -839,6 +849,7 @@ fn diff_command(
     presets: Vec<String>,
     format: PairFormat,
     kernels: Option<Kernels>,
+    input: Option<Shape>,
 ) -> ExitCode {
     let sides: Vec<(Result<Network, FileError>, String)> = presets
         .iter()
@@ -849,7 +860,7 @@ fn diff_command(
         .chain(
             files
                 .iter()
-                .map(|p| (crate::import::load(p), p.display().to_string())),
+                .map(|p| (crate::import::load(p, input), p.display().to_string())),
         )
         .collect();
     let count = sides.len();
@@ -871,10 +882,15 @@ fn diff_command(
             return ExitCode::from(2);
         }
     };
-    // Both sides counted by one convention when `--kernels` names it.
+    // Both sides counted by one convention when `--kernels` names it, at
+    // one input when `--input` does.
     if let Some(k) = kernels {
         base.kernels = k;
         other.kernels = k;
+    }
+    if let Some(shape) = input {
+        with_input(&mut base, shape);
+        with_input(&mut other, shape);
     }
     let (base_analysis, other_analysis) = (analyze(&base), analyze(&other));
     let a = diff::Side {

@@ -178,11 +178,14 @@ pub fn needs_input(text: &str) -> bool {
     }
 }
 
-/// The network at `path`: a layerlab file, or a model to import that says
-/// its own input (a Keras file, a config.json), so that `summary`, `export`,
-/// `diff` and `sweep` take what the explorer opens. A printout, which does
-/// not say its input, is refused with the command that brings it in.
-pub fn load(path: &std::path::Path) -> Result<Network, crate::file::FileError> {
+/// The network at `path`: a layerlab file, or a model to import (a Keras
+/// file, a config.json, a printout given `input`), so that `summary`,
+/// `export`, `diff` and `sweep` take what the explorer opens. A printout
+/// without `input` is refused with the option that brings it in.
+pub fn load(
+    path: &std::path::Path,
+    input: Option<Shape>,
+) -> Result<Network, crate::file::FileError> {
     let shown = path.display().to_string();
     let fail = |line: Option<usize>, message: String| crate::file::FileError {
         path: shown.clone(),
@@ -193,7 +196,7 @@ pub fn load(path: &std::path::Path) -> Result<Network, crate::file::FileError> {
     if Format::of(&text).is_none() {
         return crate::file::parse(&text).map_err(|e| fail(e.line, e.message));
     }
-    if needs_input(&text) {
+    if input.is_none() && needs_input(&text) {
         return Err(fail(
             None,
             t!("import-load-needs-input", path = shown.clone()),
@@ -202,7 +205,7 @@ pub fn load(path: &std::path::Path) -> Result<Network, crate::file::FileError> {
     let name = path
         .file_stem()
         .map_or("imported".into(), |s| s.to_string_lossy().into_owned());
-    import(&text, None, &name)
+    import(&text, input, &name)
         .map(|imported| imported.net)
         .map_err(|problems| {
             let line = problems.first().and_then(|p| p.line);

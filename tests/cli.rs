@@ -1011,9 +1011,10 @@ fn a_mixture_of_experts_gives_both_totals() {
 }
 
 /// `summary`, `diff` and `export` take a config.json as they take a file;
-/// a printout, which does not say its input, is sent to `import`.
+/// a printout, which does not say its input, takes it from `--input`, and
+/// without it is refused with the option.
 #[test]
-fn commands_take_a_config_json_and_send_a_printout_to_import() {
+fn commands_take_a_config_json_and_a_printout_with_its_input() {
     let mixtral = fixture("config/mixtral-8x7b.json");
     let json: Value =
         serde_json::from_str(&stdout_of(&["summary", &mixtral, "--format", "json"])).unwrap();
@@ -1041,6 +1042,25 @@ fn commands_take_a_config_json_and_send_a_printout_to_import() {
         .stderr(
             predicate::str::contains("layerlab import").and(predicate::str::contains("--input")),
         );
+    // VGG-16 as torchvision prints it, at 224×224: PyTorch's 138,357,544.
+    let vgg = fixture("import/torch_vgg16.txt");
+    let json: Value = serde_json::from_str(&stdout_of(&[
+        "summary",
+        &vgg,
+        "--input",
+        "3,224,224",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(json["total_params"], 138_357_544u64);
+    let export = stdout_of(&["export", &vgg, "--input", "3,224,224", "--to", "keras"]);
+    assert!(export.contains("138,357,544 parameters"), "{export}");
+    let sweep = stdout_of(&["sweep", &vgg, "--input", "3,224,224", "--sizes", "200..224"]);
+    assert!(sweep.contains("224"), "{sweep}");
+    let resnet = fixture("import/torch_resnet18.txt");
+    let diff = stdout_of(&["diff", &resnet, &vgg, "--input", "3,224,224"]);
+    assert!(diff.contains("11,689,512 → 138,357,544"), "{diff}");
 }
 
 /// A file of this test's own, in a folder of its own under the system's.

@@ -415,7 +415,7 @@ cli-arg-lang = Language of everything layerlab says: en or ru. Default: from LC_
 cli-arg-theme = Colours of the explorer: dark, light (white backgrounds, projectors) or mono (no colour). Default: mono when NO_COLOR is set, else dark
 cli-arg-format = How to print the table
 cli-arg-kernels = Count conv kernels as PyTorch/Keras do (full) or as the problem set does (shared)
-cli-arg-input = Use this input instead of the file's: C,H,W (e.g. 3,32,32), H×W×C (e.g. 32x32x3), or one number for a sequence's or signal's length (e.g. 2048)
+cli-arg-input = Use this input instead of the file's, and for a PyTorch printout (which does not say it): C,H,W (e.g. 3,32,32), H×W×C (e.g. 32x32x3), or one number for a sequence's or signal's length (e.g. 2048)
 cli-arg-files = Architecture files (TOML)
 cli-arg-to = What to write: PyTorch or Keras code, or an SVG drawing of the network
 cli-arg-output = Write the module to this file instead of printing it
@@ -444,6 +444,7 @@ cli-error-missing = a required argument is missing: { $arg }
 cli-error-count = wrong number of values for '{ $arg }'
 cli-error-more = For more: layerlab --help
 cli-arg-diff-preset = A built-in network; may be given twice
+cli-arg-diff-input = Use this input for both instead of their files', and for a PyTorch printout (which does not say it): C,H,W (e.g. 3,32,32), H×W×C or one number for a sequence's length
 word-write-nothing = write nothing
 
 ## Branching networks: containers and the layers U-Net and ResNet need
@@ -923,7 +924,7 @@ config-quantized = the config has a `quantization_config`: the weights are store
 config-unknown-architecture = `architectures`: { $arch } is a head layerlab does not build (it builds …Model, …ForCausalLM, …LMHeadModel, …ForMaskedLM, an encoder's …ForSequenceClassification and ViT's …ForImageClassification)
 config-unknown-type = `model_type` { $model_type } is not one layerlab builds (llama, mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, gemma, gemma2, gemma3_text, phi, phi3, gpt2, gpt_neox, falcon, gptj, starcoder2, opt, bloom, bert, roberta, distilbert, albert, electra, vit, mamba)
 config-unknown-activation = the activation “{ $name }” is not one layerlab knows
-import-load-needs-input = a PyTorch printout does not say its input: bring it in first with `layerlab import { $path } --input C,H,W -o model.toml`
+import-load-needs-input = a PyTorch printout does not say its input: give it with --input C,H,W (e.g. --input 3,224,224), or bring it in once with `layerlab import { $path } --input C,H,W -o model.toml`
 import-unread = layerlab cannot account for { $args }: rather than drop what the printout shows, the module is not imported
 import-not-a-flag = `{ $key }` is not True or False: { $value }
 import-norm-shape = normalized_shape { $shape } normalises more than the last dimension, which layerlab's norms do not

@@ -419,7 +419,7 @@ cli-arg-lang = Язык всего, что говорит layerlab: en или ru
 cli-arg-theme = Цвета интерфейса: dark, light (белый фон, проектор) или mono (без цвета). По умолчанию mono, если задан NO_COLOR, иначе dark.
 cli-arg-format = Как напечатать таблицу.
 cli-arg-kernels = Считать ядра свёрток как PyTorch/Keras (full) или как задачник (shared).
-cli-arg-input = Вход вместо указанного в файле: C,H,W (например 3,32,32), H×W×C (например 32x32x3) или одно число — длина последовательности или сигнала (например 2048).
+cli-arg-input = Взять этот вход вместо входа из файла, и для распечатки PyTorch (она его не называет): C,H,W (например 3,32,32), H×W×C (например 32x32x3) или одно число — длина последовательности или сигнала (например 2048)
 cli-arg-files = Файлы архитектур (TOML).
 cli-arg-to = Что записать: код PyTorch или Keras или рисунок сети в SVG
 cli-arg-output = Записать модуль в этот файл, а не печатать.
@@ -448,6 +448,7 @@ cli-error-missing = не хватает обязательного аргуме�
 cli-error-count = неверное число значений для '{ $arg }'
 cli-error-more = Подробнее: layerlab --help
 cli-arg-diff-preset = Встроенная сеть; можно указать дважды
+cli-arg-diff-input = Взять этот вход для обеих сетей вместо входов из файлов, и для распечатки PyTorch (она его не называет): C,H,W (например 3,32,32), H×W×C или одно число — длина последовательности
 word-write-nothing = ничего не писать
 
 ## Ветвящиеся сети: контейнеры и слои, нужные U-Net и ResNet
@@ -939,7 +940,7 @@ config-quantized = в конфигурации есть `quantization_config`: �
 config-unknown-architecture = `architectures`: { $arch } — голова, которую layerlab не строит (строит …Model, …ForCausalLM, …LMHeadModel, …ForMaskedLM, …ForSequenceClassification у кодировщиков и …ForImageClassification у ViT)
 config-unknown-type = `model_type` { $model_type } — не из тех, что строит layerlab (llama, mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, gemma, gemma2, gemma3_text, phi, phi3, gpt2, gpt_neox, falcon, gptj, starcoder2, opt, bloom, bert, roberta, distilbert, albert, electra, vit, mamba)
 config-unknown-activation = функция активации «{ $name }» layerlab неизвестна
-import-load-needs-input = распечатка PyTorch не говорит, каков вход: сначала импортируйте её: `layerlab import { $path } --input C,H,W -o model.toml`
+import-load-needs-input = распечатка PyTorch не говорит, каков вход: задайте его через --input C,H,W (например --input 3,224,224) или импортируйте её один раз: `layerlab import { $path } --input C,H,W -o model.toml`
 import-unread = layerlab не может учесть { $args }: чтобы не терять то, что показывает распечатка, модуль не импортирован
 import-not-a-flag = `{ $key }` не True и не False: { $value }
 import-norm-shape = normalized_shape { $shape } нормирует больше, чем последнее измерение, а нормировки layerlab так не умеют
