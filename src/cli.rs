@@ -537,7 +537,7 @@ fn explore(cli: &Cli, settings: &Config, lang: Lang) -> ExitCode {
         None => &theme::DARK,
     };
     let session = Session { theme, lang, ascii };
-    match crate::tui::run(net, source, path, preset, session) {
+    match crate::tui::run(net, source, path, preset, session, cli.source.input) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("{}: {e:#}", error());

@@ -46,6 +46,7 @@ pub fn run(
     path: Option<PathBuf>,
     preset: Option<String>,
     session: Session,
+    import_input: Option<crate::network::Shape>,
 ) -> anyhow::Result<ExitCode> {
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         anyhow::bail!(t!("tui-the-explorer-needs-a-terminal"));
@@ -63,8 +64,9 @@ pub fn run(
         let _ = execute!(stdout(), DisableMouseCapture, DisableBracketedPaste);
         restore_screen(info);
     }));
-    // A model to import opens (or asks for its input shape) at once; the
-    // file itself is never written over.
+    // A model to import opens (or asks for its input shape, unless
+    // `import_input` gives it) at once; the file itself is never written
+    // over.
     let import = path
         .as_deref()
         .and_then(|p| importable(p).map(|t| (p.to_path_buf(), t)));
@@ -82,8 +84,12 @@ pub fn run(
     if let Ok(size) = terminal.size() {
         app.handle_event(&event::Event::Resize(size.width, size.height));
     }
+    // `--input` says what a printout does not: no need to ask.
     if let Some((p, text)) = import {
-        crate::lang::scoped(app.session.lang, || app.import_text(p, text));
+        crate::lang::scoped(app.session.lang, || match import_input {
+            Some(shape) => app.import_with(&p, &text, Some(shape)),
+            None => app.import_text(p, text),
+        });
     }
     let result = event_loop(&mut terminal, app, &mut signals);
     leave();

@@ -710,7 +710,7 @@ fn ctrl_z_gives_the_terminal_back_and_continuing_redraws_it() {
     not(tmux),
     ignore = "tmux is not installed (apt-get install tmux); .ci/run installs it"
 )]
-fn a_pytorch_printout_opens_after_its_input_shape_is_given() {
+fn a_pytorch_printout_opens_after_its_input_shape_is_given_or_at_once_with_input() {
     let printout = format!(
         "{}/tests/fixtures/import/torch_resnet18.txt",
         env!("CARGO_MANIFEST_DIR")
@@ -725,6 +725,13 @@ fn a_pytorch_printout_opens_after_its_input_shape_is_given() {
         screen.contains("not saved"),
         "the printout is not written over: {screen}"
     );
+    tmux.keys("q");
+    tmux.wait_until_quit();
+    // With --input it opens at once.
+    let tmux = start("import-input", &[&printout, "--input", "3,224,224"]);
+    let screen = tmux.wait_for("Total params: 11,689,512");
+    assert!(!screen.contains("does not say its input"), "{screen}");
+    assert!(screen.contains("not saved"), "{screen}");
     tmux.keys("q");
     tmux.wait_until_quit();
 }
