@@ -521,6 +521,29 @@ fn a_parameter_the_printout_hides_is_said_where_it_is_counted() {
     );
 }
 
+/// An OsaBlock of more convolutions than a file nests concatenations is
+/// refused at its line before the walk goes that deep (100,000 of them
+/// would overflow the stack).
+#[test]
+fn an_osa_block_past_what_a_file_nests_is_refused_not_a_crash() {
+    let convs: String = (0..100_000)
+        .map(|i| {
+            format!(
+                "      ({i}): Conv2d(8, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n"
+            )
+        })
+        .collect();
+    let text = format!(
+        "Net(\n  (b): OsaBlock(\n    (conv_mid): SequentialAppendList(\n{convs}    )\n    (conv_concat): Conv2d(8, 8, kernel_size=(1, 1), stride=(1, 1))\n  )\n)\n"
+    );
+    let problems = import(&text, Some(Shape::Image { c: 8, h: 8, w: 8 }), "osa").unwrap_err();
+    assert_eq!(problems[0].line, Some(3), "{problems:?}");
+    assert!(
+        problems[0].message.contains("nest more than 32 levels"),
+        "{problems:?}"
+    );
+}
+
 /// GoogLeNet's and Inception v3's side heads run only in training: the
 /// table leaves them out, and says how many parameters that is, which
 /// makes up PyTorch's count.

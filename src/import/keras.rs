@@ -638,6 +638,7 @@ impl Ctx<'_> {
                     .and_then(Json::as_array)
                     .ok_or_else(|| t!("import-not-a-model"))?;
                 let mut made: Vec<(Layer, Option<String>)> = Vec::new();
+                let mut at = here;
                 for l in inner {
                     let config = l.get("config").unwrap_or(&Json::Null);
                     let inner = Node {
@@ -647,11 +648,11 @@ impl Ctx<'_> {
                         preds: Vec::new(),
                         scalars: false,
                     };
-                    let so_far: Vec<Layer> = made.iter().map(|(l, _)| l.clone()).collect();
-                    let at = here.and_then(|h| output_of(h, &so_far));
                     let more = self
                         .layers_for(&inner, at)
                         .map_err(|why| format!("{} “{}”: {why}", inner.class, inner.name))?;
+                    let layers: Vec<Layer> = more.iter().map(|(l, _)| l.clone()).collect();
+                    at = at.and_then(|h| output_of(h, &layers));
                     made.extend(more);
                 }
                 Ok(made)

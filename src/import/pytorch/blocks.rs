@@ -302,10 +302,6 @@ impl Ctx {
         let here = output_of(input, list).unwrap_or(input);
         let c = here.channels();
         let half = c / 2;
-        let slice = |start: u64, end: u64| {
-            let [start, end] = [start, end].map(|n| Value::Int(i64::try_from(n).unwrap_or(0)));
-            make(Kind::Slice, &[(Field::Start, start), (Field::End, end)])
-        };
         let three = node.class == "CrossStage3";
         let worked: &[&str] = if three {
             &["blocks"]
@@ -317,18 +313,7 @@ impl Ctx {
         } else {
             [(0, half, &[]), (half, c, worked)]
         };
-        let mut branches = Vec::new();
-        for (b, (start, end, names)) in parts.into_iter().enumerate() {
-            let path = branch_base(base, list, b);
-            let mut out = Vec::new();
-            match slice(start, end) {
-                Ok(layer) => self.push(&mut out, &path, layer, None),
-                Err(e) => return self.fail(node, e),
-            }
-            self.run(node, names, here, &mut out, &path);
-            branches.push(out);
-        }
-        list.push(merge(Kind::Concat, branches));
+        self.split_concat(node, here, list, base, &parts);
         self.run(node, &["conv_transition"], input, list, base);
     }
 
@@ -348,6 +333,12 @@ impl Ctx {
         let Some(mid) = Self::child(node, "conv_mid") else {
             return self.lacks(node, "conv_mid");
         };
+        // A concatenation a convolution: past what a file nests, refused
+        // before the walk goes that deep.
+        if mid.children.len() >= crate::layer::MAX_DEPTH {
+            let max = crate::layer::MAX_DEPTH.to_string();
+            return self.fail(mid, t!("import-nested-past-files", max = max));
+        }
         // The input is kept before `conv_reduction`, which only the
         // convolutions read.
         let here = output_of(input, list).unwrap_or(input);
@@ -684,32 +675,41 @@ impl Ctx {
         let Some(kept) = c.checked_sub(gc.saturating_mul(3)).filter(|&k| k > 0) else {
             let message = t!(
                 "import-channels",
-                want = (3 * gc).to_string(),
+                want = gc.saturating_mul(3).to_string(),
                 got = c.to_string()
             );
             return self.fail(node, message);
         };
-        let slice = |start: u64, end: u64| {
-            let [start, end] = [start, end].map(|n| Value::Int(i64::try_from(n).unwrap_or(0)));
-            make(Kind::Slice, &[(Field::Start, start), (Field::End, end)])
-        };
-        let parts = [
-            (0, kept, None),
-            (kept, kept + gc, Some("dwconv_hw")),
-            (kept + gc, kept + 2 * gc, Some("dwconv_w")),
-            (kept + 2 * gc, c, Some("dwconv_h")),
+        let parts: [(u64, u64, &[&str]); 4] = [
+            (0, kept, &[]),
+            (kept, kept + gc, &["dwconv_hw"]),
+            (kept + gc, kept + 2 * gc, &["dwconv_w"]),
+            (kept + 2 * gc, c, &["dwconv_h"]),
         ];
+        self.split_concat(node, here, list, base, &parts);
+    }
+
+    /// The channels of `here` split as `parts` say (a part's channels
+    /// `start..end`, then the children it names), concatenated again: a
+    /// split written in `forward`, as slices.
+    fn split_concat(
+        &mut self,
+        node: &Node,
+        here: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+        parts: &[(u64, u64, &[&str])],
+    ) {
         let mut branches = Vec::new();
-        for (b, (start, end, conv)) in parts.into_iter().enumerate() {
+        for (b, &(start, end, names)) in parts.iter().enumerate() {
             let path = branch_base(base, list, b);
             let mut out = Vec::new();
-            match slice(start, end) {
+            let [start, end] = [start, end].map(|n| Value::Int(i64::try_from(n).unwrap_or(0)));
+            match make(Kind::Slice, &[(Field::Start, start), (Field::End, end)]) {
                 Ok(layer) => self.push(&mut out, &path, layer, None),
                 Err(e) => return self.fail(node, e),
             }
-            if let Some(conv) = conv {
-                self.run(node, &[conv], here, &mut out, &path);
-            }
+            self.run(node, names, here, &mut out, &path);
             branches.push(out);
         }
         list.push(merge(Kind::Concat, branches));
