@@ -133,7 +133,7 @@ proptest! {
 
     #[test]
     fn the_printout_importer_never_panics(
-        seed in 0..4usize,
+        seed in 0..10usize,
         mutations in proptest::collection::vec(mutation(), 1..8),
     ) {
         let seeds = seeds(&[
@@ -141,6 +141,13 @@ proptest! {
             "import/torch_lstm_proj.txt",
             "import/torch_vit_b_32.txt",
             "import/timm_convnext_atto.txt",
+            // Blocks known by their forward: branches, splits, nested concats.
+            "import/torch_inception_v3.txt",
+            "import/torch_s3d.txt",
+            "import/timm_cspresnet50.txt",
+            "import/timm_ese_vovnet19b_dw.txt",
+            "import/timm_inception_next_atto.txt",
+            "import/hf_llama_tiny.txt",
         ]);
         let text = String::from_utf8_lossy(&mutate(&seeds[seed], &mutations)).into_owned();
         let input = Shape::Image { c: 3, h: 224, w: 224 };
@@ -151,13 +158,15 @@ proptest! {
 
     #[test]
     fn the_keras_importer_never_panics(
-        seed in 0..3usize,
+        seed in 0..5usize,
         mutations in proptest::collection::vec(mutation(), 1..8),
     ) {
         let seeds = seeds(&[
             "import/keras_sequential.json",
             "import/keras_conv1d.json",
             "import/keras_mobilenet_v2.json",
+            "import/keras_mobilenet_v3_small.json",
+            "import/keras_batchnorm_center_scale.json",
         ]);
         let text = String::from_utf8_lossy(&mutate(&seeds[seed], &mutations)).into_owned();
         holds(import::keras::import(&text, None, "fuzz"));
@@ -166,7 +175,7 @@ proptest! {
 
     #[test]
     fn the_config_importer_never_panics(
-        seed in 0..4usize,
+        seed in 0..7usize,
         mutations in proptest::collection::vec(mutation(), 1..8),
     ) {
         let seeds = seeds(&[
@@ -174,6 +183,9 @@ proptest! {
             "config/bert-base-uncased.json",
             "config/falcon-7b.json",
             "config/albert-base-v2.json",
+            "config/qwen1.5-moe-a2.7b.json",
+            "config/gemma-3-1b.json",
+            "config/electra-small-sst2.json",
         ]);
         let text = String::from_utf8_lossy(&mutate(&seeds[seed], &mutations)).into_owned();
         // A short sequence: the fuzz is of the reader, not of a 2,048-token analysis.
