@@ -30,8 +30,12 @@ pub struct Fix {
 /// The divisors of `of` nearest to `n`, below and above it.
 fn nearest_divisors(n: u64, of: u64) -> Vec<u64> {
     let divides = |d: &u64| *d > 0 && of.is_multiple_of(*d);
-    let below = (1..n.min(of.saturating_add(1))).rev().find(divides);
-    // Past √of the next divisor up is of / (a divisor below √of): bounded.
+    // Each way bounded: a size past 2^40 must not freeze the screen while
+    // every number below it is tried.
+    let below = (1..n.min(of.saturating_add(1)))
+        .rev()
+        .take(1 << 16)
+        .find(divides);
     let above = (n.saturating_add(1)..=of).take(1 << 16).find(divides);
     below.into_iter().chain(above).collect()
 }
@@ -80,8 +84,11 @@ fn setting_fixes(
         Problem::Inputs { got, .. } => values.push((Field::Inputs, int(got))),
         Problem::Fold { len, .. } => {
             // The most nearly square sides whose product is L.
+            // Tried from √L down, a bounded number of them (L may be
+            // past 2^60): else one row of L.
             let h = (1..=len.isqrt())
                 .rev()
+                .take(1 << 20)
                 .find(|d| len.is_multiple_of(*d))
                 .unwrap_or(1);
             values.extend([(Field::Height, int(h)), (Field::Width, int(len / h))]);
