@@ -466,6 +466,13 @@ fn largest_fitting_kernel(layer: &Layer, input: Hw, padding: Hw) -> Option<Hw> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn divisor_searches_end_on_sizes_past_2_to_the_40() {
+        // 2^61 − 1 is prime: every number below 2^40 would have been tried.
+        assert!(nearest_divisors(1 << 40, (1 << 61) - 1).is_empty());
+        assert_eq!(nearest_divisors(5, 12), vec![4, 6]);
+    }
+
     /// The fixes offered for the only layer of a one-layer network.
     fn offered(input: Shape, layer: Layer) -> Vec<String> {
         let net = Network {
