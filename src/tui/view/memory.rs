@@ -177,7 +177,10 @@ fn bars<'a>(
 /// Inference and training (Adam) as stacked bars on one scale: weights,
 /// gradients, optimizer state, activations.
 fn breakdown<'a>(t: &Theme, inference: &Memory, training: &Memory, width: usize) -> Vec<Line<'a>> {
-    let scale = width.saturating_sub(40).max(10) as f64 / training.total.max(1) as f64;
+    // One scale for both rows, set by the larger, and no bar past the
+    // room: a bar is a string as long as it is drawn.
+    let room = width.saturating_sub(40).max(10);
+    let scale = room as f64 / training.total.max(inference.total).max(1) as f64;
     let parts = |m: &Memory| {
         [
             (m.weights, t.good, t!("memory-weights")),
@@ -189,8 +192,10 @@ fn breakdown<'a>(t: &Theme, inference: &Memory, training: &Memory, width: usize)
     };
     let row = |label: String, m: &Memory| {
         let mut spans = vec![Span::raw(crate::text::pad(&label, 22))];
+        let mut left = room;
         for (n, style, _) in parts(m) {
-            let len = (n as f64 * scale).round() as usize;
+            let len = ((n as f64 * scale).round() as usize).min(left);
+            left -= len;
             spans.push(Span::styled("█".repeat(len), style));
         }
         spans.push(Span::raw(format!(" {}", bytes(m.total))));
