@@ -236,8 +236,10 @@ def modern_fixtures(expected):
 
 def keras_modern_fixtures(expected):
     """Keras layers whose settings change counts (#24): a Conv1D reads
-    (steps, channels); causal padding and a Dense on a signal's channels
-    are refused; LayerNormalization's center and scale; pooling defaults."""
+    (steps, channels), causal or not; a Conv1D over an embedding is refused;
+    LayerNormalization's and BatchNormalization's center and scale; pooling
+    defaults; applications whose layers are Sequentials, Dense on maps,
+    plain-number arithmetic."""
     import keras
     from keras import layers as L
 
@@ -253,6 +255,9 @@ def keras_modern_fixtures(expected):
         "keras_batchnorm_center_scale": seq((8, 8, 3), L.Conv2D(4, 3), L.BatchNormalization(scale=False),
                                             L.Conv2D(4, 3), L.BatchNormalization(center=False),
                                             L.BatchNormalization(center=False, scale=False)),
+        # padding="causal": the length and weights of "same", at strides 1 and 2.
+        "keras_conv1d_causal": seq((100, 64), L.Conv1D(32, 3, padding="causal"),
+                                   L.Conv1D(16, 4, strides=2, dilation_rate=1, padding="causal")),
         # A Dense on a signal's channels: a 1x1 Conv1D on layerlab's [C, L].
         "keras_conv1d_dense": seq((100, 64), L.Conv1D(32, 3), L.Dense(8)),
         # Sequentials used as layers, Dense and LayerNormalization on a map's
@@ -263,7 +268,6 @@ def keras_modern_fixtures(expected):
             weights=None, input_shape=(224, 224, 3)),
     }
     refused = {
-        "keras_conv1d_causal": (seq((100, 64), L.Conv1D(32, 3, padding="causal")), "causal"),
         "keras_embedding_conv1d": (seq((50,), L.Embedding(1000, 16), L.Conv1D(8, 3)), "(steps, channels)"),
     }
     for name, model in exact.items():
@@ -273,7 +277,7 @@ def keras_modern_fixtures(expected):
         out = list(model.outputs[0].shape[1:])
         # channels last → layerlab's C, H, W; a signal (steps, channels) → [C, L]
         out = [out[2], out[0], out[1]] if len(out) == 3 else out
-        if name in ("keras_conv1d", "keras_conv1d_dense"):
+        if name in ("keras_conv1d", "keras_conv1d_dense", "keras_conv1d_causal"):
             out = [out[1], out[0]]
         expected[name] = {
             "input": list(model.inputs[0].shape[1:]),

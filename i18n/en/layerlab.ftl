@@ -948,7 +948,7 @@ cli-note = note
 import-pool-type = pool_type { $pool } is a global pool layerlab does not compute (avg, max)
 import-own-settings = { $class } shows settings of its own ({ $args }) beside its children: weights of its own are not in a printout, so it is not imported rather than counted short
 import-layer-scale = { $class } holds a learned per-channel scale (gamma, an nn.Parameter a printout does not show), as timm builds it by default: written as layer_scale
-import-causal = padding="causal" pads only the start of each sequence, which layerlab's conv1d does not: its length would differ
+import-causal-same = padding="causal" pads only the start of the sequence, by what "same" pads at both ends: the same length at every stride and the same weights, read as "same" (which steps each output sees differs)
 import-keras-padding = padding { $value } is not "valid", "same" or "causal"
 import-keras-signal = { $class } acts on Keras' last axis, the channels, after a 1-D convolution; layerlab reads a signal as [C, L], so this is not followed
 import-keras-conv1d-sequence = a 1-D convolution or pool here reads (steps, channels) made by the layers before it, which layerlab would read as [C, L]: not followed (a Conv1D straight on the model's input is)

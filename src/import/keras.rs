@@ -591,7 +591,12 @@ impl Ctx<'_> {
                 Some(Json::String(p)) if p == "same" => {
                     Ok(Some((Field::Padding, Value::Word("same".into()))))
                 }
-                Some(Json::String(p)) if p == "causal" => Err(t!("import-causal")),
+                // Causal pads only the start, by what "same" pads in all:
+                // the same length at every stride (⌈L/s⌉) and the same
+                // weights; only which steps each output sees differs.
+                Some(Json::String(p)) if p == "causal" => {
+                    Ok(Some((Field::Padding, Value::Word("same".into()))))
+                }
                 Some(v) => Err(t!("import-keras-padding", value = v.to_string())),
             }
         };
@@ -688,6 +693,12 @@ impl Ctx<'_> {
                 let mut layer = make(kind, &s)?;
                 let (act, note) = activation()?;
                 layer.activation = act;
+                let causal = c.get("padding").and_then(Json::as_str) == Some("causal");
+                let note = if causal {
+                    Some(t!("import-causal-same"))
+                } else {
+                    note
+                };
                 Ok(vec![(layer, note)])
             }
             "DepthwiseConv2D" | "SeparableConv2D" => {
