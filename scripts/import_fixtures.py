@@ -155,6 +155,11 @@ def modern_fixtures(expected):
         "timm_ese_vovnet19b_dw": (lambda: timm.create_model("ese_vovnet19b_dw"), (3, 224, 224)),
         # InceptionDWConv2d's channel split, MetaNeXtBlock's unprinted gamma.
         "timm_inception_next_atto": (lambda: timm.create_model("inception_next_atto"), (3, 224, 224)),
+        # Res2Net's Bottle2neck: chained splits (each part after the last's result).
+        "timm_res2net50d": (lambda: timm.create_model("res2net50d"), (3, 224, 224)),
+        # DPN's DualPathBlock: residual and dense parts of one tensor (b: split last conv).
+        "timm_dpn48b": (lambda: timm.create_model("dpn48b"), (3, 224, 224)),
+        "timm_dpn68": (lambda: timm.create_model("dpn68"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),
         "timm_convnext_atto": (lambda: timm.create_model("convnext_atto"), (3, 224, 224)),
     }

@@ -418,6 +418,9 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_ese_vovnet19b_dw",
         "timm_efficientnet_b0_gn",
         "timm_convnext_atto",
+        "timm_res2net50d",
+        "timm_dpn48b",
+        "timm_dpn68",
     ] {
         check(name);
     }
@@ -893,4 +896,33 @@ fn a_repvgg_block_sums_its_three_branches() {
     assert_eq!(widths.len(), 22, "{widths:?}");
     assert_eq!(widths.iter().filter(|&&w| w == 3).count(), 17, "{widths:?}");
     assert_eq!(analyze(&imported.net).totals.params, Some(9_108_968));
+}
+
+/// A DPN block after a stage's first cannot show its residual width: one
+/// printed without that first block is refused by name, not guessed.
+#[test]
+fn a_dual_path_block_without_its_stage_is_refused() {
+    let full = std::fs::read_to_string(fixture("timm_dpn68.txt")).unwrap();
+    let lines: Vec<&str> = full.lines().collect();
+    // conv2_2 alone: a non-projecting block reading conv2_1's 112 channels.
+    let start = lines.iter().position(|l| l.contains("(conv2_2)")).unwrap();
+    let end = lines.iter().position(|l| l.contains("(conv2_3)")).unwrap();
+    let text = format!("DPN(\n{}\n)\n", lines[start..end].join("\n"));
+    let errors = import(
+        &text,
+        Some(Shape::Image {
+            c: 112,
+            h: 56,
+            w: 56,
+        }),
+        "t",
+    )
+    .unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].message.contains("DualPathBlock")
+            && errors[0].message.contains("residual part's width"),
+        "{}",
+        errors[0].message
+    );
 }

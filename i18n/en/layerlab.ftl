@@ -783,6 +783,8 @@ import-osa-residual = an OsaBlock also adds its input when built with residual=T
 import-hidden-gamma = { $class } scales its result per channel by `gamma`, a parameter of its own that a printout does not show: counted as timm builds it by default (one weight a channel; none if built with ls_init_value=None)
 import-does-not-chain = `{ $class }` is a module layerlab does not know, and its children do not run one after another as printed (line { $line }: { $why }): its forward joins them otherwise, which a printout does not show
 import-block-lacks = { $class } has no `{ $name }`, which torchvision's has
+import-split-mismatch = { $class } splits { $channels } channels among { $parts } convolutions and one kept part, which its printout does not fit: its convolutions' widths do not divide them
+import-dual-path = { $class }: the residual part's width cannot be told from this printout (a stage's first block, which projects, says it)
 import-heads-unknown = a printout does not show the attention heads; they change no count or shape, so 1 is written
 import-cannot-read = `{ $module }`: { $why }
 import-missing-argument = `{ $key }` is missing

@@ -152,6 +152,7 @@ pub fn import(text: &str, input: Shape, name: &str) -> Result<Imported, Vec<Impo
         layers: 0,
         too_many: false,
         kept: Vec::new(),
+        dual_path: None,
     };
     let mut layers = Vec::new();
     if root.children.is_empty() {
@@ -505,6 +506,9 @@ struct Ctx {
     /// Where in `errors` a module was still read (a shape that does not
     /// fit): while every error is one of these, the layers after are checked.
     kept: Vec<usize>,
+    /// DPN's residual width, set by a stage's first (projecting)
+    /// `DualPathBlock` for the blocks after it, whose printout cannot say it.
+    dual_path: Option<u64>,
 }
 
 impl Ctx {
@@ -550,6 +554,7 @@ impl Ctx {
             layers: 0,
             too_many: false,
             kept: Vec::new(),
+            dual_path: None,
         };
         let mut layers = Vec::new();
         for child in &node.children {
@@ -613,7 +618,13 @@ impl Ctx {
         }
     }
 
-    fn module_once(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+    pub(super) fn module_once(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
         // torchvision's quantizable models are its float ones with stubs
         // and FloatFunctionals: known by their children like the rest.
         let class = node.class.as_str();
@@ -710,6 +721,12 @@ impl Ctx {
             "DarkBlock" if Self::has(node, &["conv1", "conv2"]) => {
                 let names = Self::present(node, &["conv1", "conv2", "attn", "drop_path"]);
                 self.beside_input(Kind::Add, node, &names, input, list, base)
+            }
+            "DualPathBlock" if Self::has(node, &["c1x1_a", "c3x3_b", "c1x1_c"]) => {
+                self.dual_path_block(node, input, list, base)
+            }
+            "Bottle2neck" if Self::has(node, &["conv1", "bn1", "convs", "bns", "conv3"]) => {
+                self.bottle2neck(node, input, list, base)
             }
             "OsaBlock" if Self::has(node, &["conv_mid", "conv_concat"]) => {
                 self.osa_block(node, input, list, base)

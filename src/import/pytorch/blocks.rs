@@ -1102,3 +1102,195 @@ impl Ctx {
         }
     }
 }
+
+/// A slice of channels `start..end`, as a branch's first layer.
+fn slice(start: u64, end: u64) -> Result<Layer, String> {
+    let [start, end] = [start, end].map(|n| Value::Int(i64::try_from(n).unwrap_or(0)));
+    make(Kind::Slice, &[(Field::Start, start), (Field::End, end)])
+}
+
+/// A branch to build: its first layer, then the modules it runs.
+type Branch<'n> = (Result<Layer, String>, Vec<&'n Node>);
+
+/// The children of a `ModuleList`, a printed `(0-2): 3 x Conv2d` counted
+/// as the three it stands for.
+fn listed(node: &Node) -> Vec<&Node> {
+    (node.children.iter())
+        .flat_map(|c| std::iter::repeat_n(c, usize::try_from(c.repeat).unwrap_or(0)))
+        .collect()
+}
+
+impl Ctx {
+    /// timm's Res2Net `Bottle2neck`. Its forward splits `conv1`'s output
+    /// into `scale` parts of `width` channels; part i goes through
+    /// `convs[i]`, `bns[i]` and `relu`, after the previous part's result
+    /// is added to it (not in a stage's first block, which has `pool` and
+    /// pools the last part instead); the last part is kept. A chain of
+    /// concatenations holds that without copying a weight: each step
+    /// replaces one part by its result and passes the others on.
+    pub(super) fn bottle2neck(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let (Some(convs), Some(bns), Some(relu)) = (
+            Self::child(node, "convs"),
+            Self::child(node, "bns"),
+            Self::child(node, "relu"),
+        ) else {
+            return self.lacks(node, "convs");
+        };
+        let (convs, bns) = (listed(convs), listed(bns));
+        let width = (convs.first())
+            .and_then(|c| Args::of(&c.args).get("in_channels", 0)?.parse::<u64>().ok());
+        let here = output_of(input, list).unwrap_or(input);
+        let at = branch_base(base, list, 0);
+        let mut body = Vec::new();
+        self.run(node, &["conv1", "bn1"], here, &mut body, &at);
+        self.module(relu, here, &mut body, &at);
+        let split = output_of(here, &body).map(|s| s.channels());
+        let (Some(width), Some(channels)) = (width, split) else {
+            return self.lacks(node, "convs");
+        };
+        let scale = channels.checked_div(width).unwrap_or(0);
+        if convs.len() != bns.len() || width == 0 || scale * width != channels || scale == 0 {
+            let message = t!(
+                "import-split-mismatch",
+                class = node.class.clone(),
+                channels = channels.to_string(),
+                parts = convs.len().to_string()
+            );
+            return self.fail(node, message);
+        }
+        let pool = Self::child(node, "pool");
+        let part = |i: u64| slice(i * width, (i + 1) * width);
+        let mut steps: Vec<Vec<Branch>> = Vec::new();
+        let last_kept = usize::try_from(scale).unwrap_or(0) > convs.len();
+        if pool.is_some() || scale == 1 {
+            // Each part on its own: one concatenation.
+            let mut branches = Vec::new();
+            for (i, (conv, bn)) in convs.iter().zip(&bns).enumerate() {
+                branches.push((part(i as u64), vec![*conv, *bn, relu]));
+            }
+            if last_kept {
+                branches.push((part(scale - 1), pool.into_iter().collect()));
+            }
+            steps.push(branches);
+        } else {
+            for (i, (conv, bn)) in convs.iter().zip(&bns).enumerate() {
+                let i = i as u64;
+                let mut branches = Vec::new();
+                if i > 0 {
+                    branches.push((slice(0, i * width), Vec::new()));
+                }
+                let first = if i == 0 {
+                    part(0)
+                } else {
+                    match (part(i - 1), part(i)) {
+                        (Ok(a), Ok(b)) => Ok(merge(Kind::Add, vec![vec![a], vec![b]])),
+                        (Err(e), _) | (_, Err(e)) => Err(e),
+                    }
+                };
+                branches.push((first, vec![*conv, *bn, relu]));
+                if i + 1 < scale {
+                    branches.push((slice((i + 1) * width, channels), Vec::new()));
+                }
+                steps.push(branches);
+            }
+        }
+        for step in steps {
+            let from = output_of(here, &body).unwrap_or(here);
+            let mut merged = Vec::new();
+            for (b, (first, nodes)) in step.into_iter().enumerate() {
+                let path = branch_base(&at, &body, b);
+                let mut out = Vec::new();
+                match first {
+                    Ok(layer) => self.push(&mut out, &path, layer, None),
+                    Err(e) => return self.fail(node, e),
+                }
+                // Each listed once: a printed `3 x` is three of them.
+                for n in nodes {
+                    self.module_once(n, from, &mut out, &path);
+                }
+                merged.push(out);
+            }
+            body.push(merge(Kind::Concat, merged));
+        }
+        let tail = Self::present(node, &["conv3", "bn3", "se", "drop_path"]);
+        self.run(node, &tail, here, &mut body, &at);
+        let mut skip = self.skip(node, "downsample", here, list, base);
+        self.avg_down(&mut skip, &branch_base(base, list, 1));
+        list.push(merge(Kind::Add, vec![body, skip]));
+        self.module(relu, input, list, base);
+    }
+}
+
+impl Ctx {
+    /// timm's DPN `DualPathBlock`. Its tensor is a residual part (the
+    /// first `c` channels) and a dense part. The block adds the body's
+    /// first `c` channels to the residual part (of the input, or of its
+    /// projection `c1x1_w_s1`/`_s2`) and appends the body's rest to the
+    /// dense part. Read as: the projection (or the input) beside the
+    /// body, concatenated once; then that tensor's slices rearranged, the
+    /// two residual slices added. The projection's width gives `c` (it is
+    /// `c` + 2 × what a block appends), kept for the stage's later blocks.
+    pub(super) fn dual_path_block(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let proj = Self::present(node, &["c1x1_w_s1", "c1x1_w_s2"]);
+        let two = Self::has(node, &["c1x1_c1", "c1x1_c2"]);
+        let side = self.branch(node, &proj, here, list, base, 0);
+        let at = branch_base(base, list, 1);
+        let mut body = Vec::new();
+        self.run(node, &["c1x1_a", "c3x3_b", "c1x1_c"], here, &mut body, &at);
+        if two {
+            let from = output_of(here, &body).unwrap_or(here);
+            let one = self.branch(node, &["c1x1_c1"], from, &body, &at, 0);
+            let other = self.branch(node, &["c1x1_c2"], from, &body, &at, 1);
+            body.push(merge(Kind::Concat, vec![one, other]));
+        }
+        let width = |layers: &[Layer]| output_of(here, layers).map(|s| s.channels());
+        let (Some(s), Some(y)) = (width(&side), width(&body)) else {
+            // A misfit inside was said where it is.
+            return list.push(merge(Kind::Concat, vec![side, body]));
+        };
+        let c = match (proj.is_empty(), Self::child(node, "c1x1_c1")) {
+            (false, _) if s > y && 2 * y > s => Some(2 * y - s),
+            (_, Some(c1)) => Args::of(&c1.args)
+                .get("out_channels", 1)
+                .and_then(|n| n.parse::<u64>().ok()),
+            (true, None) => self.dual_path,
+            (false, None) => None,
+        };
+        let Some(c) = c.filter(|&c| c > 0 && c <= s.min(y)) else {
+            let message = t!("import-dual-path", class = node.class.clone());
+            return self.fail(node, message);
+        };
+        if !proj.is_empty() {
+            self.dual_path = Some(c);
+        }
+        list.push(merge(Kind::Concat, vec![side, body]));
+        let parts = [
+            (slice(0, c), Some(slice(s, s + c))),
+            (slice(c, s), None),
+            (slice(s + c, s + y), None),
+        ];
+        let mut branches = Vec::new();
+        for (first, added) in parts {
+            let layer = match (first, added) {
+                (Ok(a), Some(Ok(b))) => merge(Kind::Add, vec![vec![a], vec![b]]),
+                (Ok(a), None) => a,
+                (Err(e), _) | (_, Some(Err(e))) => return self.fail(node, e),
+            };
+            branches.push(vec![layer]);
+        }
+        list.push(merge(Kind::Concat, branches));
+    }
+}
