@@ -160,6 +160,11 @@ def modern_fixtures(expected):
         # DPN's DualPathBlock: residual and dense parts of one tensor (b: split last conv).
         "timm_dpn48b": (lambda: timm.create_model("dpn48b"), (3, 224, 224)),
         "timm_dpn68": (lambda: timm.create_model("dpn68"), (3, 224, 224)),
+        # NormFreeBlock (pre-activation), ScaledStdConv2d's unprinted gain per filter.
+        "timm_nfnet_f0": (lambda: timm.create_model("nfnet_f0"), (3, 192, 192)),
+        "timm_nf_regnet_b1": (lambda: timm.create_model("nf_regnet_b1"), (3, 240, 240)),
+        # BiT: PreActBottleneck, StdConv2d, ConstantPad2d(value=0).
+        "timm_resnetv2_50x1_bit": (lambda: timm.create_model("resnetv2_50x1_bit"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),
         "timm_convnext_atto": (lambda: timm.create_model("convnext_atto"), (3, 224, 224)),
     }

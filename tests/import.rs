@@ -421,6 +421,9 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_res2net50d",
         "timm_dpn48b",
         "timm_dpn68",
+        "timm_nfnet_f0",
+        "timm_nf_regnet_b1",
+        "timm_resnetv2_50x1_bit",
     ] {
         check(name);
     }
@@ -924,5 +927,19 @@ fn a_dual_path_block_without_its_stage_is_refused() {
             && errors[0].message.contains("residual part's width"),
         "{}",
         errors[0].message
+    );
+}
+
+/// NFNet's weights a printout hides are said: ScaledStdConv2d's gain
+/// (counted, once in the notes) and skipinit's (not in timm's nfnet_f0).
+#[test]
+fn nfnet_says_the_weights_its_printout_hides() {
+    let (imported, _) = read("timm_nfnet_f0");
+    let gains = imported.notes.values().filter(|n| n.contains("`gain`"));
+    assert_eq!(gains.count(), 1, "{:?}", imported.notes);
+    assert!(
+        imported.header.iter().any(|h| h.contains("skipinit=True")),
+        "{:?}",
+        imported.header
     );
 }

@@ -785,6 +785,9 @@ import-does-not-chain = `{ $class }` is a module layerlab does not know, and its
 import-block-lacks = { $class } has no `{ $name }`, which torchvision's has
 import-split-mismatch = { $class } splits { $channels } channels among { $parts } convolutions and one kept part, which its printout does not fit: its convolutions' widths do not divide them
 import-dual-path = { $class }: the residual part's width cannot be told from this printout (a stage's first block, which projects, says it)
+import-constant-pad = it pads with { $value }, and layerlab's zeropad pads with zeros
+import-conv-gain = { $class } scales each filter by a weight of its own (`gain`), which its printout does not show: counted as a layer_scale after it
+import-skipinit = NormFreeBlock: one built with skipinit=True has one more weight (`skipinit_gain`), which a printout does not show; timm's nfnet, nf_resnet and nf_regnet models have none
 import-heads-unknown = a printout does not show the attention heads; they change no count or shape, so 1 is written
 import-cannot-read = `{ $module }`: { $why }
 import-missing-argument = `{ $key }` is missing

@@ -722,6 +722,16 @@ impl Ctx {
                 let names = Self::present(node, &["conv1", "conv2", "attn", "drop_path"]);
                 self.beside_input(Kind::Add, node, &names, input, list, base)
             }
+            "ScaledStdConv2d" | "ScaledStdConv2dSame" if node.children.is_empty() => {
+                self.scaled_std_conv(node, input, list, base)
+            }
+            "NormFreeBlock" if Self::has(node, &["act1", "conv1", "conv3"]) => {
+                self.norm_free_block(node, input, list, base)
+            }
+            "PreActBottleneck" | "PreActBasic" if Self::has(node, &["norm1", "conv1", "conv2"]) => {
+                let body = ["conv1", "norm2", "conv2", "norm3", "conv3", "drop_path"];
+                self.pre_activated(node, "norm1", &body, input, list, base)
+            }
             "DualPathBlock" if Self::has(node, &["c1x1_a", "c3x3_b", "c1x1_c"]) => {
                 self.dual_path_block(node, input, list, base)
             }
@@ -1013,7 +1023,13 @@ impl Ctx {
 
     /// A module without children: its layer (or none, or what `forward`
     /// implied before it).
-    fn leaf(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+    pub(super) fn leaf(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
         let args = Args::of(&node.args);
         // Past a module that could not be read the shapes are unknown, and
         // checking them would list its consequences as problems.
@@ -1095,7 +1111,15 @@ impl Ctx {
         // output_padding before groups and dilation last.
         let conv_kind = match class {
             "Conv1d" => Some((Kind::Conv1d, 1)),
-            "Conv2d" | "Conv2dSame" => Some((Kind::Conv2d, 2)),
+            // timm's weight-standardized convolutions count as Conv2d (the
+            // standardizing has no weights; ScaledStdConv2d's gain is added
+            // where it is read).
+            "Conv2d"
+            | "Conv2dSame"
+            | "StdConv2d"
+            | "StdConv2dSame"
+            | "ScaledStdConv2d"
+            | "ScaledStdConv2dSame" => Some((Kind::Conv2d, 2)),
             // torchvision's video ResNets subclass Conv3d, printing the same.
             "Conv3d" | "Conv3DSimple" | "Conv3DNoTemporal" => Some((Kind::Conv3d, 3)),
             "ConvTranspose2d" => Some((Kind::ConvTranspose2d, 2)),
@@ -1181,7 +1205,7 @@ impl Ctx {
                 }
             }
             // timm's Conv2dSame pads as TensorFlow's "same" in forward.
-            if class == "Conv2dSame" {
+            if class.ends_with("Conv2dSame") {
                 settings.retain(|(f, _)| *f != Field::Padding);
                 settings.push((Field::Padding, Value::Word("same".into())));
             }
@@ -1415,7 +1439,14 @@ impl Ctx {
                         &[(Field::Scale, v), (Field::Mode, Value::Word(mode.into()))],
                     )?
                 }
-                "ZeroPad2d" => {
+                // A constant of 0 is ZeroPad2d (BiT's stems print this).
+                "ZeroPad2d" | "ConstantPad2d" => {
+                    if class == "ConstantPad2d" {
+                        let value = args.get("value", 1).unwrap_or("");
+                        if value.parse::<f64>().ok() != Some(0.0) {
+                            return Err(t!("import-constant-pad", value = value.to_string()));
+                        }
+                    }
                     let p = args
                         .get("padding", 0)
                         .and_then(numbers)

@@ -1294,3 +1294,83 @@ impl Ctx {
         list.push(merge(Kind::Concat, branches));
     }
 }
+
+impl Ctx {
+    /// timm's `ScaledStdConv2d`: a convolution whose weights are
+    /// standardized in forward (no weights of its own for that) and scaled
+    /// by `gain`, one weight per filter that its printout does not show: a
+    /// `layer_scale` after it, said once.
+    pub(super) fn scaled_std_conv(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let before = list.len();
+        self.leaf(node, input, list, base);
+        if list.len() > before {
+            let note = t!("import-conv-gain", class = node.class.clone());
+            let note = (!self.notes.values().any(|said| *said == note)).then_some(note);
+            self.push(list, base, Layer::new(Kind::LayerScale), note);
+        }
+    }
+
+    /// timm's `NormFreeBlock` (NFNet, NF-ResNet, NF-RegNet): `act1`, then
+    /// the body added to the input or to `downsample` of `act1`'s output.
+    /// Its `alpha`, `beta` and `attn_gain` are plain numbers; built with
+    /// `skipinit=True` it has one weight more, which its printout does not
+    /// show: said in the header.
+    pub(super) fn norm_free_block(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let note = t!("import-skipinit");
+        if !self.header.contains(&note) {
+            self.header.push(note);
+        }
+        let body = [
+            "conv1",
+            "act2",
+            "conv2",
+            "act2b",
+            "conv2b",
+            "attn",
+            "act3",
+            "conv3",
+            "attn_last",
+            "drop_path",
+        ];
+        self.pre_activated(node, "act1", &body, input, list, base);
+    }
+
+    /// A pre-activation residual (timm's ResNetV2 `PreActBottleneck` and
+    /// `PreActBasic`, `NormFreeBlock`): `first` (a norm or activation),
+    /// then those of `body` present, added to the input, or to
+    /// `downsample` of `first`'s output where there is one.
+    pub(super) fn pre_activated(
+        &mut self,
+        node: &Node,
+        first: &str,
+        body: &[&str],
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let body = Self::present(node, body);
+        if Self::child(node, "downsample").is_some() {
+            self.run(node, &[first], input, list, base);
+            let here = output_of(input, list).unwrap_or(input);
+            let body = self.branch(node, &body, here, list, base, 0);
+            let mut skip = self.skip(node, "downsample", here, list, base);
+            self.avg_down(&mut skip, &branch_base(base, list, 1));
+            list.push(merge(Kind::Add, vec![body, skip]));
+        } else {
+            let names: Vec<&str> = std::iter::once(first).chain(body).collect();
+            self.beside_input(Kind::Add, node, &names, input, list, base);
+        }
+    }
+}
