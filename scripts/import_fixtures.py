@@ -165,6 +165,8 @@ def modern_fixtures(expected):
         "timm_nf_regnet_b1": (lambda: timm.create_model("nf_regnet_b1"), (3, 240, 240)),
         # BiT: PreActBottleneck, StdConv2d, ConstantPad2d(value=0).
         "timm_resnetv2_50x1_bit": (lambda: timm.create_model("resnetv2_50x1_bit"), (3, 224, 224)),
+        # RmsNorm2d() prints nothing: a norm over the channels that come.
+        "timm_convnext_atto_rms": (lambda: timm.create_model("convnext_atto_rms"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),
         "timm_convnext_atto": (lambda: timm.create_model("convnext_atto"), (3, 224, 224)),
     }

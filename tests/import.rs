@@ -424,6 +424,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_nfnet_f0",
         "timm_nf_regnet_b1",
         "timm_resnetv2_50x1_bit",
+        "timm_convnext_atto_rms",
     ] {
         check(name);
     }

@@ -785,6 +785,7 @@ import-does-not-chain = `{ $class }` is a module layerlab does not know, and its
 import-block-lacks = { $class } has no `{ $name }`, which torchvision's has
 import-split-mismatch = { $class } splits { $channels } channels among { $parts } convolutions and one kept part, which its printout does not fit: its convolutions' widths do not divide them
 import-dual-path = { $class }: the residual part's width cannot be told from this printout (a stage's first block, which projects, says it)
+import-unprinted-affine = { $class } prints none of its settings: read as a norm over the channels that come, with a weight per channel (timm's default, affine=True; one built with affine=False has none)
 import-constant-pad = it pads with { $value }, and layerlab's zeropad pads with zeros
 import-conv-gain = { $class } scales each filter by a weight of its own (`gain`), which its printout does not show: counted as a layer_scale after it
 import-skipinit = NormFreeBlock: one built with skipinit=True has one more weight (`skipinit_gain`), which a printout does not show; timm's nfnet, nf_resnet and nf_regnet models have none

@@ -801,6 +801,7 @@ import-does-not-chain = `{ $class }` — модуль, которого layerlab
 import-block-lacks = у { $class } нет `{ $name }`, который есть у torchvision
 import-split-mismatch = { $class } делит { $channels } каналов между { $parts } свёртками и одной оставленной частью, а распечатка с этим не сходится: ширины свёрток их не делят
 import-dual-path = { $class }: ширину остаточной части нельзя узнать по этой распечатке (её задаёт первый, проецирующий блок стадии)
+import-unprinted-affine = { $class } не печатает своих настроек: прочитан как нормализация по приходящим каналам с весом на канал (по умолчанию в timm, affine=True; собранный с affine=False весов не имеет)
 import-constant-pad = она дополняет значением { $value }, а zeropad в layerlab дополняет нулями
 import-conv-gain = { $class } умножает каждый фильтр на свой вес (`gain`), которого распечатка не показывает: он учтён как layer_scale после свёртки
 import-skipinit = NormFreeBlock: собранный с skipinit=True имеет ещё один вес (`skipinit_gain`), которого распечатка не показывает; у моделей timm nfnet, nf_resnet и nf_regnet его нет

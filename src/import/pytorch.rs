@@ -722,6 +722,10 @@ impl Ctx {
                 let names = Self::present(node, &["conv1", "conv2", "attn", "drop_path"]);
                 self.beside_input(Kind::Add, node, &names, input, list, base)
             }
+            "RmsNorm2d" if node.children.is_empty() && node.args.trim().is_empty() => {
+                let note = t!("import-unprinted-affine", class = node.class.clone());
+                self.leaf_noted(node, input, list, base, note)
+            }
             "ScaledStdConv2d" | "ScaledStdConv2dSame" if node.children.is_empty() => {
                 self.scaled_std_conv(node, input, list, base)
             }
@@ -1287,6 +1291,12 @@ impl Ctx {
                     make(kind, &settings)?
                 }
                 // torchvision's and timm's LayerNorm2d: over the channels.
+                // timm's prints nothing: its channels are what comes, and
+                // its weight (affine=True, timm's default) is said where read.
+                "RmsNorm2d" if node.args.trim().is_empty() => make(
+                    Kind::RmsNorm,
+                    &[(Field::Over, Value::Word("channels".into()))],
+                )?,
                 "LayerNorm2d" => {
                     let text = args
                         .get("normalized_shape", 0)

@@ -1316,6 +1316,22 @@ impl Ctx {
         }
     }
 
+    /// A module read as a leaf, with `note` on it the first time it is said.
+    pub(super) fn leaf_noted(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+        note: String,
+    ) {
+        let at = [base, &[list.len()]].concat();
+        self.leaf(node, input, list, base);
+        if !self.notes.values().any(|said| *said == note) && list.len() > at[at.len() - 1] {
+            self.notes.insert(at, note);
+        }
+    }
+
     /// timm's `NormFreeBlock` (NFNet, NF-ResNet, NF-RegNet): `act1`, then
     /// the body added to the input or to `downsample` of `act1`'s output.
     /// Its `alpha`, `beta` and `attn_gain` are plain numbers; built with
