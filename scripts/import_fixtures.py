@@ -167,6 +167,8 @@ def modern_fixtures(expected):
         "timm_resnetv2_50x1_bit": (lambda: timm.create_model("resnetv2_50x1_bit"), (3, 224, 224)),
         # RmsNorm2d() prints nothing: a norm over the channels that come.
         "timm_convnext_atto_rms": (lambda: timm.create_model("convnext_atto_rms"), (3, 224, 224)),
+        # MLP-Mixer: PatchEmbed's tokens, MixerBlock's transposes, the tokens' mean.
+        "timm_mixer_s16_224": (lambda: timm.create_model("mixer_s16_224"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),
         "timm_convnext_atto": (lambda: timm.create_model("convnext_atto"), (3, 224, 224)),
     }

@@ -425,6 +425,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_nf_regnet_b1",
         "timm_resnetv2_50x1_bit",
         "timm_convnext_atto_rms",
+        "timm_mixer_s16_224",
     ] {
         check(name);
     }
@@ -942,5 +943,33 @@ fn nfnet_says_the_weights_its_printout_hides() {
         imported.header.iter().any(|h| h.contains("skipinit=True")),
         "{:?}",
         imported.header
+    );
+}
+
+/// timm's ViT hides its class and register tokens and position table: it
+/// is refused with that reason, not mistaken for torchvision's.
+#[test]
+fn a_timm_vit_is_refused_for_what_its_printout_hides() {
+    let text = "VisionTransformer(\n  (patch_embed): PatchEmbed(\n    (proj): Conv2d(3, 192, kernel_size=(16, 16), stride=(16, 16))\n    (norm): Identity()\n  )\n  (head): Linear(in_features=192, out_features=1000, bias=True)\n)\n";
+    let errors = import(
+        text,
+        Some(Shape::Image {
+            c: 3,
+            h: 224,
+            w: 224,
+        }),
+        "t",
+    )
+    .unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].message.contains("class token"),
+        "{}",
+        errors[0].message
+    );
+    assert!(
+        !errors[0].message.contains("conv_proj"),
+        "{}",
+        errors[0].message
     );
 }

@@ -785,6 +785,10 @@ import-does-not-chain = `{ $class }` is a module layerlab does not know, and its
 import-block-lacks = { $class } has no `{ $name }`, which torchvision's has
 import-split-mismatch = { $class } splits { $channels } channels among { $parts } convolutions and one kept part, which its printout does not fit: its convolutions' widths do not divide them
 import-dual-path = { $class }: the residual part's width cannot be told from this printout (a stage's first block, which projects, says it)
+import-timm-vit = timm's VisionTransformer keeps its class token, register tokens and position table as weights of its own that its printout does not show, and how many depends on how it was built (DeiT III, register and avg-pool variants differ): not imported rather than guessed. Build it in layerlab from conv, to_tokens, cls_token, pos_embedding and transformer, or import torchvision's
+import-patch-tokens = { $class }'s forward makes the map's positions a sequence of tokens (flatten(2).transpose(1, 2)), which a printout does not show
+import-mixer-transpose = the token-mixing MLP runs along the tokens: MixerBlock's forward swaps [L, E] to [E, L] before it and back after (to_tokens on a sequence swaps its axes)
+import-token-mean = forward averages the tokens before the head (timm's default global_pool="avg", not printed): [L, E] swapped, then a global average pool
 import-unprinted-affine = { $class } prints none of its settings: read as a norm over the channels that come, with a weight per channel (timm's default, affine=True; one built with affine=False has none)
 import-constant-pad = it pads with { $value }, and layerlab's zeropad pads with zeros
 import-conv-gain = { $class } scales each filter by a weight of its own (`gain`), which its printout does not show: counted as a layer_scale after it

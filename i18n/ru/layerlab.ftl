@@ -801,6 +801,10 @@ import-does-not-chain = `{ $class }` — модуль, которого layerlab
 import-block-lacks = у { $class } нет `{ $name }`, который есть у torchvision
 import-split-mismatch = { $class } делит { $channels } каналов между { $parts } свёртками и одной оставленной частью, а распечатка с этим не сходится: ширины свёрток их не делят
 import-dual-path = { $class }: ширину остаточной части нельзя узнать по этой распечатке (её задаёт первый, проецирующий блок стадии)
+import-timm-vit = VisionTransformer из timm хранит класс-токен, регистровые токены и таблицу позиций как собственные веса, которых распечатка не показывает, а их число зависит от сборки (DeiT III, варианты с регистрами и средним пулом различаются): не импортирован, чтобы не гадать. Соберите его в layerlab из conv, to_tokens, cls_token, pos_embedding и transformer или импортируйте вариант torchvision
+import-patch-tokens = forward у { $class } превращает позиции карты в последовательность токенов (flatten(2).transpose(1, 2)), чего распечатка не показывает
+import-mixer-transpose = MLP смешивания токенов идёт вдоль токенов: forward у MixerBlock меняет [L, E] на [E, L] до него и обратно после (to_tokens на последовательности меняет местами её оси)
+import-token-mean = forward усредняет токены перед головой (по умолчанию в timm global_pool="avg", не напечатано): [L, E] переставлены, затем глобальное среднее
 import-unprinted-affine = { $class } не печатает своих настроек: прочитан как нормализация по приходящим каналам с весом на канал (по умолчанию в timm, affine=True; собранный с affine=False весов не имеет)
 import-constant-pad = она дополняет значением { $value }, а zeropad в layerlab дополняет нулями
 import-conv-gain = { $class } умножает каждый фильтр на свой вес (`gain`), которого распечатка не показывает: он учтён как layer_scale после свёртки

@@ -100,6 +100,7 @@ const KNOWN_MODELS: &[&str] = &[
     "CspNet",
     "VovNet",
     "LeNet",
+    "MlpMixer",
 ];
 
 /// The class of a Hugging Face transformers model, when the printout is
@@ -164,7 +165,11 @@ pub fn import(text: &str, input: Shape, name: &str) -> Result<Imported, Vec<Impo
             ctx.header
                 .push(t!("import-unknown-model", class = root.class.clone()));
         }
-        if root.class == "VisionTransformer" {
+        if root.class == "VisionTransformer" && Ctx::child(&root, "patch_embed").is_some() {
+            // timm's: whether it has a class token, register tokens and a
+            // position for each is in its constructor, not its printout.
+            ctx.fail(&root, t!("import-timm-vit"));
+        } else if root.class == "VisionTransformer" {
             ctx.vision_transformer(&root, input, &mut layers);
         } else {
             for child in &root.children {
@@ -173,6 +178,12 @@ pub fn import(text: &str, input: Shape, name: &str) -> Result<Imported, Vec<Impo
                     ctx.header
                         .push(t!("import-second-output", name = child.name.clone()));
                     continue;
+                }
+                // timm's MLP-Mixer averages its tokens before the head
+                // (global_pool="avg", its default), in forward.
+                if root.class == "MlpMixer" && ["head_drop", "head"].contains(&child.name.as_str())
+                {
+                    ctx.token_mean(input, &mut layers);
                 }
                 ctx.module(child, input, &mut layers, &[]);
             }
@@ -731,6 +742,10 @@ impl Ctx {
             }
             "NormFreeBlock" if Self::has(node, &["act1", "conv1", "conv3"]) => {
                 self.norm_free_block(node, input, list, base)
+            }
+            "PatchEmbed" if Self::has(node, &["proj"]) => self.patch_embed(node, input, list, base),
+            "MixerBlock" if Self::has(node, &["norm1", "mlp_tokens", "norm2", "mlp_channels"]) => {
+                self.mixer_block(node, input, list, base)
             }
             "PreActBottleneck" | "PreActBasic" if Self::has(node, &["norm1", "conv1", "conv2"]) => {
                 let body = ["conv1", "norm2", "conv2", "norm3", "conv3", "drop_path"];

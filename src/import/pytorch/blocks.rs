@@ -1390,3 +1390,61 @@ impl Ctx {
         }
     }
 }
+
+impl Ctx {
+    /// timm's `PatchEmbed` as ViTs and MLP-Mixers build it: `proj`, the
+    /// map's positions as tokens (its forward's `flatten(2).transpose(1,
+    /// 2)`), then `norm`.
+    pub(super) fn patch_embed(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        self.run(node, &["proj"], input, list, base);
+        let note = t!("import-patch-tokens", class = node.class.clone());
+        let note = (!self.notes.values().any(|said| *said == note)).then_some(note);
+        self.push(list, base, Layer::new(Kind::ToTokens), note);
+        let rest = Self::present(node, &["norm"]);
+        self.run(node, &rest, input, list, base);
+    }
+
+    /// timm's `MixerBlock`: the token-mixing MLP runs along the tokens
+    /// (its forward transposes `[L, E]` to `[E, L]` and back, to_tokens
+    /// here), then the channel-mixing MLP; each added to its input.
+    pub(super) fn mixer_block(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let drop = Self::present(node, &["drop_path"]);
+        let here = output_of(input, list).unwrap_or(input);
+        let at = branch_base(base, list, 0);
+        let mut tokens = Vec::new();
+        self.run(node, &["norm1"], here, &mut tokens, &at);
+        let note = t!("import-mixer-transpose");
+        let note = (!self.notes.values().any(|said| *said == note)).then_some(note);
+        self.push(&mut tokens, &at, Layer::new(Kind::ToTokens), note);
+        self.run(node, &["mlp_tokens"], here, &mut tokens, &at);
+        self.push(&mut tokens, &at, Layer::new(Kind::ToTokens), None);
+        self.run(node, &drop, here, &mut tokens, &at);
+        list.push(merge(Kind::Add, vec![tokens, Vec::new()]));
+        let names: Vec<&str> = ["norm2", "mlp_channels"].into_iter().chain(drop).collect();
+        self.beside_input(Kind::Add, node, &names, input, list, base);
+    }
+
+    /// The mean of a sequence's tokens (timm's `global_pool="avg"` on
+    /// tokens, in forward): `[L, E]` swapped to `[E, L]`, then a global
+    /// average pool, said in its note. Nothing on anything but a sequence.
+    pub(super) fn token_mean(&mut self, input: Shape, list: &mut Vec<Layer>) {
+        if !matches!(output_of(input, list), Some(Shape::Matrix { .. })) {
+            return;
+        }
+        let note = t!("import-token-mean");
+        self.push(list, &[], Layer::new(Kind::ToTokens), Some(note));
+        self.push(list, &[], Layer::new(Kind::GlobalAvgPool), None);
+    }
+}
