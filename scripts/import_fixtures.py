@@ -169,6 +169,9 @@ def modern_fixtures(expected):
         "timm_convnext_atto_rms": (lambda: timm.create_model("convnext_atto_rms"), (3, 224, 224)),
         # MLP-Mixer: PatchEmbed's tokens, MixerBlock's transposes, the tokens' mean.
         "timm_mixer_s16_224": (lambda: timm.create_model("mixer_s16_224"), (3, 224, 224)),
+        # DLA's DlaTree: tensors kept for the bottom-right root (level_root from its width).
+        "timm_dla34": (lambda: timm.create_model("dla34"), (3, 224, 224)),
+        "timm_dla60_res2net": (lambda: timm.create_model("dla60_res2net"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),
         "timm_convnext_atto": (lambda: timm.create_model("convnext_atto"), (3, 224, 224)),
     }

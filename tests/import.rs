@@ -426,6 +426,8 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_resnetv2_50x1_bit",
         "timm_convnext_atto_rms",
         "timm_mixer_s16_224",
+        "timm_dla34",
+        "timm_dla60_res2net",
     ] {
         check(name);
     }
@@ -971,5 +973,34 @@ fn a_timm_vit_is_refused_for_what_its_printout_hides() {
         !errors[0].message.contains("conv_proj"),
         "{}",
         errors[0].message
+    );
+}
+
+/// A DLA tree's root whose width fits neither way of keeping tensors (with
+/// or without the downsampled input) is refused by name, not guessed.
+#[test]
+fn a_dla_root_of_another_width_is_refused() {
+    let full = std::fs::read_to_string(fixture("timm_dla34.txt")).unwrap();
+    let text = full.replacen(
+        "Conv2d(128, 64, kernel_size=(1, 1)",
+        "Conv2d(130, 64, kernel_size=(1, 1)",
+        1,
+    );
+    assert_ne!(text, full);
+    let errors = import(
+        &text,
+        Some(Shape::Image {
+            c: 3,
+            h: 224,
+            w: 224,
+        }),
+        "t",
+    )
+    .unwrap_err();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.message.starts_with("DlaTree: its root's input width")),
+        "{errors:?}"
     );
 }

@@ -747,6 +747,9 @@ impl Ctx {
             "MixerBlock" if Self::has(node, &["norm1", "mlp_tokens", "norm2", "mlp_channels"]) => {
                 self.mixer_block(node, input, list, base)
             }
+            "DlaTree" if Self::has(node, &["tree1", "tree2"]) => {
+                self.dla_tree(node, input, list, base)
+            }
             "PreActBottleneck" | "PreActBasic" if Self::has(node, &["norm1", "conv1", "conv2"]) => {
                 let body = ["conv1", "norm2", "conv2", "norm3", "conv3", "drop_path"];
                 self.pre_activated(node, "norm1", &body, input, list, base)

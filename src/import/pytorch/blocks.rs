@@ -1135,6 +1135,21 @@ impl Ctx {
         list: &mut Vec<Layer>,
         base: &[usize],
     ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let at = branch_base(base, list, 0);
+        let mut body = Vec::new();
+        self.bottle2neck_body(node, here, &mut body, &at);
+        let mut skip = self.skip(node, "downsample", here, list, base);
+        self.avg_down(&mut skip, &branch_base(base, list, 1));
+        list.push(merge(Kind::Add, vec![body, skip]));
+        if let Some(relu) = Self::child(node, "relu") {
+            self.module(relu, input, list, base);
+        }
+    }
+
+    /// What a Res2Net bottleneck computes before its shortcut is added:
+    /// into `body` (at `at`), which starts from `here`.
+    fn bottle2neck_body(&mut self, node: &Node, here: Shape, body: &mut Vec<Layer>, at: &[usize]) {
         let (Some(convs), Some(bns), Some(relu)) = (
             Self::child(node, "convs"),
             Self::child(node, "bns"),
@@ -1145,12 +1160,9 @@ impl Ctx {
         let (convs, bns) = (listed(convs), listed(bns));
         let width = (convs.first())
             .and_then(|c| Args::of(&c.args).get("in_channels", 0)?.parse::<u64>().ok());
-        let here = output_of(input, list).unwrap_or(input);
-        let at = branch_base(base, list, 0);
-        let mut body = Vec::new();
-        self.run(node, &["conv1", "bn1"], here, &mut body, &at);
-        self.module(relu, here, &mut body, &at);
-        let split = output_of(here, &body).map(|s| s.channels());
+        self.run(node, &["conv1", "bn1"], here, body, at);
+        self.module(relu, here, body, at);
+        let split = output_of(here, body).map(|s| s.channels());
         let (Some(width), Some(channels)) = (width, split) else {
             return self.lacks(node, "convs");
         };
@@ -1201,10 +1213,10 @@ impl Ctx {
             }
         }
         for step in steps {
-            let from = output_of(here, &body).unwrap_or(here);
+            let from = output_of(here, body).unwrap_or(here);
             let mut merged = Vec::new();
             for (b, (first, nodes)) in step.into_iter().enumerate() {
-                let path = branch_base(&at, &body, b);
+                let path = branch_base(at, body, b);
                 let mut out = Vec::new();
                 match first {
                     Ok(layer) => self.push(&mut out, &path, layer, None),
@@ -1219,11 +1231,7 @@ impl Ctx {
             body.push(merge(Kind::Concat, merged));
         }
         let tail = Self::present(node, &["conv3", "bn3", "se", "drop_path"]);
-        self.run(node, &tail, here, &mut body, &at);
-        let mut skip = self.skip(node, "downsample", here, list, base);
-        self.avg_down(&mut skip, &branch_base(base, list, 1));
-        list.push(merge(Kind::Add, vec![body, skip]));
-        self.module(relu, input, list, base);
+        self.run(node, &tail, here, body, at);
     }
 }
 
@@ -1446,5 +1454,154 @@ impl Ctx {
         let note = t!("import-token-mean");
         self.push(list, &[], Layer::new(Kind::ToTokens), Some(note));
         self.push(list, &[], Layer::new(Kind::GlobalAvgPool), None);
+    }
+}
+
+/// The `in_channels` and `out_channels` a printed convolution shows.
+fn conv_channels(conv: &Node) -> Option<(u64, u64)> {
+    let args = Args::of(&conv.args);
+    let n = |key, at| args.get(key, at)?.parse::<u64>().ok();
+    Some((n("in_channels", 0)?, n("out_channels", 1)?))
+}
+
+impl Ctx {
+    /// timm's DLA `DlaTree`. Its forward passes tensors down the tree:
+    /// `tree1`'s output feeds `tree2` and is also kept for the root at the
+    /// bottom right, which concatenates its two blocks' outputs with all
+    /// that was kept (and, for a stage's top tree, the downsampled input).
+    /// Read over one tensor that carries what is kept: `[x | kept]`, each
+    /// step a concatenation of slices, so no weight is copied. Whether the
+    /// downsampled input is kept (`level_root`) is not printed; the root's
+    /// input width says it.
+    pub(super) fn dla_tree(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        self.dla(node, input, list, base, here.channels());
+    }
+
+    /// A `DlaTree` on `[x | kept]`, `x` being the first `x` channels.
+    fn dla(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize], x: u64) {
+        let here = output_of(input, list).unwrap_or(input);
+        let total = here.channels();
+        let Some(kept) = total.checked_sub(x) else {
+            return self.fail(node, t!("import-dla-root", class = node.class.clone()));
+        };
+        let is_root = |n: &Node| Self::child(n, "root").is_some_and(|r| r.class != "Identity");
+        // The bottom-right root, and how many trees lead down to it.
+        let (mut leaf, mut depth) = (node, 1u64);
+        while !is_root(leaf) {
+            match Self::child(leaf, "tree2") {
+                Some(next) if depth < 64 => (leaf, depth) = (next, depth + 1),
+                _ => return self.lacks(node, "root"),
+            }
+        }
+        let root = Self::child(leaf, "root").and_then(|r| Self::child(r, "conv"));
+        let widths = root.and_then(conv_channels);
+        let extra =
+            widths.and_then(|(i, o)| i.checked_sub((depth + 1).checked_mul(o)?.checked_add(kept)?));
+        let keeps_bottom = match extra {
+            Some(0) => false,
+            Some(e) if e == x => true,
+            _ => return self.fail(node, t!("import-dla-root", class = node.class.clone())),
+        };
+        let (Some(tree1), Some(tree2)) = (Self::child(node, "tree1"), Self::child(node, "tree2"))
+        else {
+            return self.lacks(node, "tree1");
+        };
+        // [x | kept] → [x1 | kept | bottom?]
+        let mut branches = Vec::new();
+        let path = branch_base(base, list, 0);
+        let mut first = Vec::new();
+        match slice(0, x) {
+            Ok(s) => self.push(&mut first, &path, s, None),
+            Err(e) => return self.fail(node, e),
+        }
+        if is_root(node) {
+            let skip = self.branch(node, &["downsample", "project"], here, &first, &path, 1);
+            self.dla_block(tree1, here, skip, &mut first, &path);
+        } else {
+            self.dla(tree1, here, &mut first, &path, x);
+        }
+        branches.push(first);
+        if kept > 0 {
+            branches.push(vec![
+                slice(x, total).unwrap_or_else(|_| Layer::new(Kind::Slice)),
+            ]);
+        }
+        if keeps_bottom {
+            let path = branch_base(base, list, branches.len());
+            let mut bottom = Vec::new();
+            if let Ok(s) = slice(0, x) {
+                self.push(&mut bottom, &path, s, None);
+            }
+            self.run(node, &["downsample"], here, &mut bottom, &path);
+            branches.push(bottom);
+        }
+        list.push(merge(Kind::Concat, branches));
+        let Some(x1) = output_of(input, list)
+            .map(|s| s.channels())
+            .and_then(|c| c.checked_sub(total - x + if keeps_bottom { x } else { 0 }))
+        else {
+            return; // a misfit inside was said where it is
+        };
+        let here = output_of(input, list).unwrap_or(here);
+        if is_root(node) {
+            // [x1 | …] → [x2 | x1 | …] → the root over all of it.
+            let path = branch_base(base, list, 0);
+            let mut second = Vec::new();
+            if let Ok(s) = slice(0, x1) {
+                self.push(&mut second, &path, s, None);
+            }
+            self.dla_block(tree2, here, Vec::new(), &mut second, &path);
+            list.push(merge(Kind::Concat, vec![second, Vec::new()]));
+            if let Some(root) = Self::child(node, "root") {
+                let names = Self::present(root, &["conv", "bn", "relu"]);
+                self.run(root, &names, input, list, base);
+            }
+        } else {
+            // x1 is kept too, then tree2 reads [x1 | kept].
+            let keep = vec![slice(0, x1).unwrap_or_else(|_| Layer::new(Kind::Slice))];
+            list.push(merge(Kind::Concat, vec![Vec::new(), keep]));
+            self.dla(tree2, input, list, base, x1);
+        }
+    }
+
+    /// A DLA block (`DlaBasic`, `DlaBottleneck`) on what `out` gives,
+    /// added to `skip` (made from `here`, the block's input), then ReLU.
+    fn dla_block(
+        &mut self,
+        block: &Node,
+        here: Shape,
+        skip: Vec<Layer>,
+        out: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let from = output_of(here, out).unwrap_or(here);
+        let names: &[&str] = if Self::child(block, "conv3").is_some() {
+            &[
+                "conv1", "bn1", "relu", "conv2", "bn2", "relu", "conv3", "bn3",
+            ]
+        } else {
+            &["conv1", "bn1", "relu", "conv2", "bn2"]
+        };
+        let body = match block.class.as_str() {
+            "DlaBasic" | "DlaBottleneck" => self.branch(block, names, from, out, base, 0),
+            "DlaBottle2neck" if Self::has(block, &["convs", "bns"]) => {
+                let mut body = Vec::new();
+                self.bottle2neck_body(block, from, &mut body, &branch_base(base, out, 0));
+                body
+            }
+            _ => {
+                let message = t!("import-dla-block", class = block.class.clone());
+                return self.fail(block, message);
+            }
+        };
+        out.push(merge(Kind::Add, vec![body, skip]));
+        self.run(block, &["relu"], here, out, base);
     }
 }
