@@ -172,6 +172,8 @@ def modern_fixtures(expected):
         # DLA's DlaTree: tensors kept for the bottom-right root (level_root from its width).
         "timm_dla34": (lambda: timm.create_model("dla34"), (3, 224, 224)),
         "timm_dla60_res2net": (lambda: timm.create_model("dla60_res2net"), (3, 224, 224)),
+        # BlurPool2d() prints nothing: a fixed blur at stride 2 (no weights).
+        "timm_efficientnet_blur_b0": (lambda: timm.create_model("efficientnet_blur_b0"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),
         "timm_convnext_atto": (lambda: timm.create_model("convnext_atto"), (3, 224, 224)),
     }

@@ -588,13 +588,27 @@ fn import_command(
     let toml = crate::import::file_text(&imported);
     // What the file's comments say was implied, guessed or left out, said
     // on the terminal too: a count that differs is never silent.
-    for said in imported
+    // Each once, with how many times it was said (a block's note in each
+    // of its 36 copies is one line).
+    let mut said: Vec<(&String, usize)> = Vec::new();
+    for note in imported
         .header
         .iter()
         .skip(1)
         .chain(imported.notes.values())
     {
-        eprintln!("{}: {}", t!("cli-note"), crate::text::visible(said));
+        match said.iter_mut().find(|(s, _)| *s == note) {
+            Some((_, n)) => *n += 1,
+            None => said.push((note, 1)),
+        }
+    }
+    for (note, n) in said {
+        let times = if n > 1 {
+            format!(" (×{n})")
+        } else {
+            String::new()
+        };
+        eprintln!("{}: {}{times}", t!("cli-note"), crate::text::visible(note));
     }
     // What was read, in a line on stderr: the count a user compares.
     let analysis = analyze(&imported.net);

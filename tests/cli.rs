@@ -1529,3 +1529,24 @@ fn weights_separates_batch_norm_buffers_from_parameters() {
             "and 9,620 buffer values beside them",
         ));
 }
+
+/// A note said in each copy of a block reaches the terminal once, with how
+/// many times: 36 copies of an unknown block are one line, not 36.
+#[test]
+fn an_import_says_a_repeated_note_once_with_its_count() {
+    let block = "  (b): Foo(\n    (fc): Linear(in_features=4, out_features=4, bias=True)\n  )\n";
+    let text = format!("Sequential(\n{}{})\n", block, block.replace("(b)", "(c)"));
+    let path = scratch("repeated_note.txt", &text);
+    let out = layerlab()
+        .args(["import", path.to_str().unwrap(), "--input", "4"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let foo: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("Foo is a module"))
+        .collect();
+    assert_eq!(foo.len(), 1, "{err}");
+    assert!(foo[0].ends_with("(×2)"), "{err}");
+}

@@ -208,7 +208,8 @@ fn a_module_layerlab_does_not_know_is_counted_from_its_children_and_says_so() {
         Some(3 * 3 * 3 * 8 + 8 + 18)
     );
     assert!(
-        imported.notes[&vec![0]].contains("MyStem (line 2) is a module layerlab does not know")
+        imported.notes[&vec![0]].contains("MyStem is a module layerlab does not know")
+            && imported.notes[&vec![0]].contains("weights it holds itself")
     );
     assert!(
         imported
@@ -428,6 +429,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_mixer_s16_224",
         "timm_dla34",
         "timm_dla60_res2net",
+        "timm_efficientnet_blur_b0",
     ] {
         check(name);
     }
@@ -1002,5 +1004,42 @@ fn a_dla_root_of_another_width_is_refused() {
             .iter()
             .any(|e| e.message.starts_with("DlaTree: its root's input width")),
         "{errors:?}"
+    );
+}
+
+/// A guess that leaves a layer unable to compute (a pool implied before a
+/// Linear inside a block, a convolution after it) is refused with the row
+/// that would be red, never written as a broken file.
+#[test]
+fn a_printout_whose_layers_do_not_compute_is_refused() {
+    let text = "Net(\n  (0): Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1))\n  (1): Foo(\n    (fc): Linear(in_features=8, out_features=8, bias=True)\n  )\n  (2): Conv2d(8, 8, kernel_size=(1, 1), stride=(1, 1))\n)\n";
+    let errors = import(text, Some(Shape::Image { c: 3, h: 8, w: 8 }), "t").unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].message.contains("layer 4 would be red")
+            && errors[0].message.contains("conv2d needs an image"),
+        "{}",
+        errors[0].message
+    );
+}
+
+/// StarReLU's scale and bias are weights a printout hides: refused, once
+/// for all its copies, not read as the ReLU it prints.
+#[test]
+fn star_relu_is_refused_for_its_hidden_weights() {
+    let text = "Net(\n  (0): Linear(in_features=4, out_features=4, bias=True)\n  (1): StarReLU(\n    (relu): ReLU()\n  )\n  (2): StarReLU(\n    (relu): ReLU()\n  )\n)\n";
+    let errors = import(text, Some(Shape::Flat(4)), "t").unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0]
+            .message
+            .contains("StarReLU learns a scale and a bias"),
+        "{}",
+        errors[0].message
+    );
+    assert!(
+        errors[0].message.ends_with("(×2: lines 3, 6)"),
+        "{}",
+        errors[0].message
     );
 }

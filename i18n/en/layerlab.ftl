@@ -777,7 +777,7 @@ import-unclosed-line = `{ $text }`: its `(` is not closed on the line
 import-not-a-module = `{ $text }` is not a module: a line is `(name): Class(arguments)`, `Class(` or `)`
 import-truncated = the printout is cut short: `{ $class }(` on line { $line } is never closed
 import-empty = the file is empty
-import-unknown-container = { $class } (line { $line }) is a module layerlab does not know: its children are counted in the order printed, as its forward is not in a printout
+import-unknown-container = { $class } is a module layerlab does not know: its children are counted in the order printed, as its forward is not in a printout (weights it holds itself, if any, do not show and are not counted)
 import-hugging-face = `{ $class }` is a Hugging Face transformers model: a printout of one does not say whether its head shares the embedding's weights or how many heads its attention has; import its config.json instead (`layerlab import config.json`), from which layerlab builds it as transformers does
 import-osa-residual = an OsaBlock also adds its input when built with residual=True (timm's ese_ VoVNets), a setting a printout does not show: not added here; the count is the same either way
 import-hidden-gamma = { $class } scales its result per channel by `gamma`, a parameter of its own that a printout does not show: counted as timm builds it by default (one weight a channel; none if built with ls_init_value=None)
@@ -785,6 +785,10 @@ import-does-not-chain = `{ $class }` is a module layerlab does not know, and its
 import-block-lacks = { $class } has no `{ $name }`, which torchvision's has
 import-split-mismatch = { $class } splits { $channels } channels among { $parts } convolutions and one kept part, which its printout does not fit: its convolutions' widths do not divide them
 import-dual-path = { $class }: the residual part's width cannot be told from this printout (a stage's first block, which projects, says it)
+import-star-relu = StarReLU learns a scale and a bias of its own (2 weights), which its printout does not show and no layerlab layer holds
+import-does-not-compute = what the printout shows does not fit together: layer { $row } would be red ({ $why }); its forward does something a printout does not show
+import-blur-pool = BlurPool2d prints nothing: a fixed blur with no weights, at timm's stride 2, which halves each side rounding up as this 3×3, stride-2, padding-1 average pool does
+import-unprinted-scale = { $class } prints nothing: a learned scale per channel of what comes (gamma), as timm builds it
 import-dla-block = { $class } is not a DLA block layerlab knows (DlaBasic, DlaBottleneck, DlaBottle2neck)
 import-dla-root = { $class }: its root's input width is not what its trees and kept tensors give, so how its forward joins them cannot be told
 import-timm-vit = timm's VisionTransformer keeps its class token, register tokens and position table as weights of its own that its printout does not show, and how many depends on how it was built (DeiT III, register and avg-pool variants differ): not imported rather than guessed. Build it in layerlab from conv, to_tokens, cls_token, pos_embedding and transformer, or import torchvision's

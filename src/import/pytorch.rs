@@ -202,15 +202,48 @@ pub fn import(text: &str, input: Shape, name: &str) -> Result<Imported, Vec<Impo
         }
         return Err(ctx.errors);
     }
+    let net = Network {
+        layers,
+        input,
+        ..Network::empty(name)
+    };
+    // Each module was checked against what came before it, but a guess
+    // (a pool implied before a Linear inside a block) can still leave a
+    // layer that does not fit: refused, never written broken.
+    let analysis = crate::engine::analyze(&net);
+    let path = analysis.error_path();
+    if let Some(crate::engine::Status::Error(problem)) =
+        row_at(&analysis.rows, &path).map(|r| &r.status)
+    {
+        // Numbered as the table numbers its rows (5.1.4: the fourth
+        // layer of branch 1 of the fifth).
+        let at: Vec<String> = path.iter().map(|n| (n + 1).to_string()).collect();
+        let message = t!(
+            "import-does-not-compute",
+            row = at.join("."),
+            why = crate::words::problem(problem)
+        );
+        return Err(vec![ImportError {
+            line: Some(root.line),
+            message,
+        }]);
+    }
     Ok(Imported {
-        net: Network {
-            layers,
-            input,
-            ..Network::empty(name)
-        },
+        net,
         notes: ctx.notes,
         header: ctx.header,
     })
+}
+
+/// The row at `path` (top index, then branch and index pairs).
+fn row_at<'a>(rows: &'a [crate::engine::Row], path: &[usize]) -> Option<&'a crate::engine::Row> {
+    let (&top, mut rest) = path.split_first()?;
+    let mut row = rows.get(top)?;
+    while let [branch, index, more @ ..] = rest {
+        row = row.inner.get(*branch)?.get(*index)?;
+        rest = more;
+    }
+    Some(row)
 }
 
 /// The printout as a tree, or what is wrong with its lines.
@@ -733,6 +766,18 @@ impl Ctx {
                 let names = Self::present(node, &["conv1", "conv2", "attn", "drop_path"]);
                 self.beside_input(Kind::Add, node, &names, input, list, base)
             }
+            // timm's StarReLU learns a scale and a bias of its own, which
+            // its printout (a ReLU inside) does not show.
+            "StarReLU" => self.fail(node, t!("import-star-relu")),
+            "BlurPool2d" | "LayerScale2d"
+                if node.children.is_empty() && node.args.trim().is_empty() =>
+            {
+                let note = match class {
+                    "BlurPool2d" => t!("import-blur-pool"),
+                    _ => t!("import-unprinted-scale", class = node.class.clone()),
+                };
+                self.leaf_noted(node, input, list, base, note)
+            }
             "RmsNorm2d" if node.children.is_empty() && node.args.trim().is_empty() => {
                 let note = t!("import-unprinted-affine", class = node.class.clone());
                 self.leaf_noted(node, input, list, base, note)
@@ -858,11 +903,7 @@ impl Ctx {
                 if list.len() > first {
                     let mut path = base.to_vec();
                     path.push(first);
-                    let note = t!(
-                        "import-unknown-container",
-                        class = class.to_string(),
-                        line = node.line.to_string()
-                    );
+                    let note = t!("import-unknown-container", class = class.to_string());
                     self.notes.insert(path, note);
                 }
             }
@@ -1315,7 +1356,21 @@ impl Ctx {
                     Kind::RmsNorm,
                     &[(Field::Over, Value::Word("channels".into()))],
                 )?,
-                "LayerNorm2d" => {
+                // timm's LayerScale2d prints nothing: a weight per channel.
+                "LayerScale2d" if node.args.trim().is_empty() => Layer::new(Kind::LayerScale),
+                // timm's anti-aliasing BlurPool2d: a fixed binomial filter
+                // (no weights), stride 2 and padding (k − 1) / 2 by default,
+                // which halves a side rounding up as a 3×3, stride-2,
+                // padding-1 average pool does (its note says so).
+                "BlurPool2d" if node.args.trim().is_empty() => make(
+                    Kind::AvgPool,
+                    &[
+                        (Field::Kernel, Value::Int(3)),
+                        (Field::Stride, Value::Int(2)),
+                        (Field::Padding, Value::Int(1)),
+                    ],
+                )?,
+                "LayerNorm2d" | "LayerNorm2dNoBias" => {
                     let text = args
                         .get("normalized_shape", 0)
                         .ok_or_else(|| t!("import-missing-argument", key = "normalized_shape"))?;
@@ -1352,6 +1407,10 @@ impl Ctx {
                 "ReLU6" => Layer::new(Kind::Relu6),
                 "Mish" => Layer::new(Kind::Mish),
                 "ELU" => Layer::new(Kind::Elu),
+                "GELUTanh" | "GELUTanhApprox" => make(
+                    Kind::Gelu,
+                    &[(Field::Approximate, Value::Word("tanh".into()))],
+                )?,
                 "GELU" => match args.get("approximate", 0).map(|a| a.trim_matches('\'')) {
                     None | Some("none") => Layer::new(Kind::Gelu),
                     Some(a) => make(Kind::Gelu, &[(Field::Approximate, Value::Word(a.into()))])?,
