@@ -174,6 +174,11 @@ def modern_fixtures(expected):
         "timm_dla60_res2net": (lambda: timm.create_model("dla60_res2net"), (3, 224, 224)),
         # BlurPool2d() prints nothing: a fixed blur at stride 2 (no weights).
         "timm_efficientnet_blur_b0": (lambda: timm.create_model("efficientnet_blur_b0"), (3, 224, 224)),
+        # EcaModule: a Conv1d along the channels' means; MixedConv2d's channel split;
+        # the legacy SENet blocks (one ReLU printed, used after each norm).
+        "timm_ecaresnet26t": (lambda: timm.create_model("ecaresnet26t"), (3, 256, 256)),
+        "timm_mixnet_s": (lambda: timm.create_model("mixnet_s"), (3, 224, 224)),
+        "timm_legacy_seresnet18": (lambda: timm.create_model("legacy_seresnet18"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),
         "timm_convnext_atto": (lambda: timm.create_model("convnext_atto"), (3, 224, 224)),
     }

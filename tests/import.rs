@@ -430,6 +430,9 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_dla34",
         "timm_dla60_res2net",
         "timm_efficientnet_blur_b0",
+        "timm_ecaresnet26t",
+        "timm_mixnet_s",
+        "timm_legacy_seresnet18",
     ] {
         check(name);
     }

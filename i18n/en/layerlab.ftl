@@ -785,6 +785,7 @@ import-does-not-chain = `{ $class }` is a module layerlab does not know, and its
 import-block-lacks = { $class } has no `{ $name }`, which torchvision's has
 import-split-mismatch = { $class } splits { $channels } channels among { $parts } convolutions and one kept part, which its printout does not fit: its convolutions' widths do not divide them
 import-dual-path = { $class }: the residual part's width cannot be told from this printout (a stage's first block, which projects, says it)
+import-eca = { $class }'s forward runs its Conv1d along the channels: their means [C, 1, 1] read as a signal of one channel and length C, the gate folded back to [C, 1, 1]
 import-star-relu = StarReLU learns a scale and a bias of its own (2 weights), which its printout does not show and no layerlab layer holds
 import-does-not-compute = what the printout shows does not fit together: layer { $row } would be red ({ $why }); its forward does something a printout does not show
 import-blur-pool = BlurPool2d prints nothing: a fixed blur with no weights, at timm's stride 2, which halves each side rounding up as this 3×3, stride-2, padding-1 average pool does

@@ -792,6 +792,32 @@ impl Ctx {
             "MixerBlock" if Self::has(node, &["norm1", "mlp_tokens", "norm2", "mlp_channels"]) => {
                 self.mixer_block(node, input, list, base)
             }
+            "EcaModule" | "EfficientChannelAttn" if Self::has(node, &["conv", "gate"]) => {
+                self.eca(node, input, list, base)
+            }
+            "MixedConv2d" if !node.children.is_empty() => self.mixed_conv(node, input, list, base),
+            // timm's legacy SENet blocks: their ReLU printed once, used after
+            // each norm; the gate (`se_module`) before the sum.
+            "SEResNetBottleneck" | "SEBottleneck" | "SEResNeXtBottleneck"
+                if Self::has(node, &["conv1", "conv2", "conv3", "se_module", "relu"]) =>
+            {
+                let body = [
+                    "conv1",
+                    "bn1",
+                    "relu",
+                    "conv2",
+                    "bn2",
+                    "relu",
+                    "conv3",
+                    "bn3",
+                    "se_module",
+                ];
+                self.residual_of(node, &body, &["relu"], input, list, base)
+            }
+            "SEResNetBlock" if Self::has(node, &["conv1", "conv2", "se_module", "relu"]) => {
+                let body = ["conv1", "bn1", "relu", "conv2", "bn2", "se_module"];
+                self.residual_of(node, &body, &["relu"], input, list, base)
+            }
             "DlaTree" if Self::has(node, &["tree1", "tree2"]) => {
                 self.dla_tree(node, input, list, base)
             }

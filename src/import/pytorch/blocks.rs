@@ -1605,3 +1605,88 @@ impl Ctx {
         self.run(block, &["relu"], here, out, base);
     }
 }
+
+impl Ctx {
+    /// A residual whose forward runs `body` (by name, a name may repeat),
+    /// adds `downsample` of the input (or the input), then `last`.
+    pub(super) fn residual_of(
+        &mut self,
+        node: &Node,
+        body: &[&str],
+        last: &[&str],
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let body = self.branch(node, body, here, list, base, 0);
+        let mut skip = self.skip(node, "downsample", here, list, base);
+        self.avg_down(&mut skip, &branch_base(base, list, 1));
+        list.push(merge(Kind::Add, vec![body, skip]));
+        self.run(node, last, input, list, base);
+    }
+
+    /// timm's `EcaModule` (efficient channel attention): the input times a
+    /// gate made from its channels' means by a Conv1d run along the
+    /// channels. The mean `[C, 1, 1]` is read as a signal of one channel
+    /// and length C (to_tokens), and the gate folded back (to_image 1×1).
+    pub(super) fn eca(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+        let here = output_of(input, list).unwrap_or(input);
+        let at = branch_base(base, list, 1);
+        let pool = make(Kind::AdaptiveAvgPool, &[(Field::Output, Value::Int(1))]);
+        let fold = make(
+            Kind::ToImage,
+            &[
+                (Field::Height, Value::Int(1)),
+                (Field::Width, Value::Int(1)),
+            ],
+        );
+        let (Ok(pool), Ok(fold)) = (pool, fold) else {
+            return self.lacks(node, "conv");
+        };
+        let mut gate = Vec::new();
+        self.push(&mut gate, &at, pool, None);
+        let note = t!("import-eca", class = node.class.clone());
+        let note = (!self.notes.values().any(|said| *said == note)).then_some(note);
+        self.push(&mut gate, &at, Layer::new(Kind::ToTokens), note);
+        let names = Self::present(node, &["conv", "act", "conv2", "gate"]);
+        self.run(node, &names, here, &mut gate, &at);
+        self.push(&mut gate, &at, fold, None);
+        list.push(merge(Kind::Multiply, vec![Vec::new(), gate]));
+    }
+
+    /// timm's `MixedConv2d` (MixNet): the channels split in the order of
+    /// its convolutions' inputs, each part through its own, concatenated.
+    pub(super) fn mixed_conv(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let mut parts = Vec::new();
+        let mut start = 0u64;
+        for child in &node.children {
+            let Some((c, _)) = conv_channels(child).filter(|_| child.repeat == 1) else {
+                return self.fail(
+                    node,
+                    t!("import-unknown-module", class = node.class.clone()),
+                );
+            };
+            parts.push((start, start + c, [child.name.as_str()]));
+            start += c;
+        }
+        if start != here.channels() {
+            let message = t!(
+                "import-channels",
+                want = start.to_string(),
+                got = here.channels().to_string()
+            );
+            return self.fail(node, message);
+        }
+        let parts: Vec<(u64, u64, &[&str])> =
+            parts.iter().map(|(s, e, n)| (*s, *e, &n[..])).collect();
+        self.split_concat(node, here, list, base, &parts);
+    }
+}
