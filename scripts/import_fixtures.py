@@ -179,6 +179,9 @@ def modern_fixtures(expected):
         "timm_ecaresnet26t": (lambda: timm.create_model("ecaresnet26t"), (3, 256, 256)),
         "timm_mixnet_s": (lambda: timm.create_model("mixnet_s"), (3, 224, 224)),
         "timm_legacy_seresnet18": (lambda: timm.create_model("legacy_seresnet18"), (3, 224, 224)),
+        # ByobNet's BasicBlock (attn after its first conv), MobileOneBlock's branches.
+        "timm_gernet_s": (lambda: timm.create_model("gernet_s"), (3, 224, 224)),
+        "timm_mobileone_s0": (lambda: timm.create_model("mobileone_s0"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),
         "timm_convnext_atto": (lambda: timm.create_model("convnext_atto"), (3, 224, 224)),
     }

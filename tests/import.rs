@@ -433,6 +433,8 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_ecaresnet26t",
         "timm_mixnet_s",
         "timm_legacy_seresnet18",
+        "timm_gernet_s",
+        "timm_mobileone_s0",
     ] {
         check(name);
     }

@@ -749,6 +749,18 @@ impl Ctx {
             "BottleneckBlock" if Self::has(node, &["conv1_1x1", "conv2_kxk", "conv3_1x1"]) => {
                 self.byob_bottleneck(node, input, list, base)
             }
+            "BasicBlock" if Self::has(node, &["conv1_kxk", "conv2_kxk"]) => {
+                self.byob_bottleneck(node, input, list, base)
+            }
+            "EdgeBlock" if Self::has(node, &["conv1_kxk", "conv2_1x1"]) => {
+                self.byob_bottleneck(node, input, list, base)
+            }
+            "DarkBlock" if Self::has(node, &["conv1_1x1", "conv2_kxk"]) => {
+                self.byob_bottleneck(node, input, list, base)
+            }
+            "MobileOneBlock" if Self::has(node, &["conv_kxk"]) => {
+                self.mobileone_block(node, input, list, base)
+            }
             "CrossStage" | "CrossStage3"
                 if Self::has(
                     node,

@@ -573,9 +573,10 @@ impl Ctx {
         base: &[usize],
     ) {
         let here = output_of(input, list).unwrap_or(input);
-        let names = Self::present(
-            node,
-            &[
+        // Each ByobNet block's forward order (`attn` sits after the first
+        // convolution but in the bottleneck, where it is after the second).
+        let order: &[&str] = match node.class.as_str() {
+            "BottleneckBlock" => &[
                 "conv1_1x1",
                 "conv2_kxk",
                 "conv2b_kxk",
@@ -584,7 +585,11 @@ impl Ctx {
                 "attn_last",
                 "drop_path",
             ],
-        );
+            "BasicBlock" => &["conv1_kxk", "attn", "conv2_kxk", "attn_last", "drop_path"],
+            "EdgeBlock" => &["conv1_kxk", "attn", "conv2_1x1", "attn_last", "drop_path"],
+            _ => &["conv1_1x1", "attn", "conv2_kxk", "attn_last", "drop_path"],
+        };
+        let names = Self::present(node, order);
         if Self::child(node, "shortcut").is_some() {
             let body = self.branch(node, &names, here, list, base, 0);
             let mut skip = self.branch(node, &["shortcut"], here, list, base, 1);
@@ -620,6 +625,35 @@ impl Ctx {
         }
         list.push(merge(Kind::Add, branches));
         let after = Self::present(node, &["attn", "act"]);
+        self.run(node, &after, input, list, base);
+    }
+
+    /// timm's `MobileOneBlock` as trained: each of its k×k convolutions,
+    /// the 1×1 `conv_scale` and the input through a BatchNorm where it has
+    /// one (`identity`), summed; then `attn` and `act`.
+    pub(super) fn mobileone_block(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let mut branches = Vec::new();
+        if let Some(kxk) = Self::child(node, "conv_kxk") {
+            for conv in listed(kxk) {
+                let path = branch_base(base, list, branches.len());
+                let mut out = Vec::new();
+                self.module_once(conv, here, &mut out, &path);
+                branches.push(out);
+            }
+        }
+        for name in Self::present(node, &["conv_scale", "identity"]) {
+            let b = branches.len();
+            branches.push(self.branch(node, &[name], here, list, base, b));
+        }
+        list.push(merge(Kind::Add, branches));
+        let after = Self::present(node, &["drop_path", "attn", "act"]);
         self.run(node, &after, input, list, base);
     }
 
