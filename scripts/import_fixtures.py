@@ -182,6 +182,8 @@ def modern_fixtures(expected):
         # ByobNet's BasicBlock (attn after its first conv), MobileOneBlock's branches.
         "timm_gernet_s": (lambda: timm.create_model("gernet_s"), (3, 224, 224)),
         "timm_mobileone_s0": (lambda: timm.create_model("mobileone_s0"), (3, 224, 224)),
+        # ConvNeXt V2: GlobalResponseNorm in the MLP, no gamma.
+        "timm_convnextv2_atto": (lambda: timm.create_model("convnextv2_atto"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),
         "timm_convnext_atto": (lambda: timm.create_model("convnext_atto"), (3, 224, 224)),
     }

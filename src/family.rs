@@ -500,6 +500,7 @@ pub fn of(kind: Kind) -> &'static dyn Family {
         Kind::Prelu => &activation::Prelu,
         Kind::GroupNorm => &norm::GroupNorm,
         Kind::InstanceNorm => &norm::InstanceNorm,
+        Kind::Grn => &norm::Grn,
         Kind::RmsNorm => &norm::RmsNorm,
         Kind::Multiply => &merge::Merge(Meet::Multiply),
         Kind::Moe => &moe::Moe,

@@ -302,6 +302,8 @@ pub enum Kind {
     GroupNorm,
     #[strum(serialize = "instancenorm")]
     InstanceNorm,
+    #[strum(serialize = "grn")]
+    Grn,
     #[strum(serialize = "rmsnorm")]
     RmsNorm,
     #[strum(serialize = "multiply")]

@@ -435,6 +435,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_legacy_seresnet18",
         "timm_gernet_s",
         "timm_mobileone_s0",
+        "timm_convnextv2_atto",
     ] {
         check(name);
     }

@@ -903,6 +903,7 @@ kind-leaky_relu = leaky ReLU: a small slope below zero
 kind-prelu = PReLU: a learned slope below zero, one or one per channel
 kind-groupnorm = group norm: statistics over groups of channels
 kind-instancenorm = instance norm: statistics per channel of each sample
+kind-grn = global response norm: channels scaled by their share of the image's energy (ConvNeXt V2)
 kind-rmsnorm = RMS norm: a root-mean-square scale (Llama)
 kind-multiply = branches multiplied element-wise (gates, squeeze-excitation, SwiGLU)
 kind-moe = mixture of experts: a router sends each token to its top-k experts
@@ -965,6 +966,7 @@ cli-note = note
 import-pool-type = pool_type { $pool } is a global pool layerlab does not compute (avg, max)
 import-own-settings = { $class } shows settings of its own ({ $args }) beside its children: weights of its own are not in a printout, so it is not imported rather than counted short
 import-layer-scale = { $class } holds a learned per-channel scale (gamma, an nn.Parameter a printout does not show), as timm builds it by default: written as layer_scale
+import-no-layer-scale = { $class } with a GlobalResponseNorm in its MLP is ConvNeXt V2's, which timm builds without a per-channel scale (gamma, ls_init_value=None): none is counted; one built with it would have one per channel more
 import-causal-same = padding="causal" pads only the start of the sequence, by what "same" pads at both ends: the same length at every stride and the same weights, read as "same" (which steps each output sees differs)
 import-keras-padding = padding { $value } is not "valid", "same" or "causal"
 import-keras-signal = { $class } acts on Keras' last axis, the channels, after a 1-D convolution; layerlab reads a signal as [C, L], so this is not followed

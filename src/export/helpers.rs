@@ -344,3 +344,20 @@ class Slice(nn.Module):
     def forward(self, x):
         return x[:, self.start : self.end]
 "#;
+
+pub const GRN: &str = r#"
+class Grn(nn.Module):
+    """layerlab's `grn`: ConvNeXt V2's global response norm, channels first."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(channels))
+        self.bias = nn.Parameter(torch.zeros(channels))
+
+    def forward(self, x):
+        dims = tuple(range(2, x.dim()))
+        g = x.norm(p=2, dim=dims, keepdim=True)
+        n = g / (g.mean(dim=1, keepdim=True) + 1e-6)
+        shape = (1, -1) + (1,) * len(dims)
+        return x + self.bias.view(shape) + self.weight.view(shape) * x * n
+"#;

@@ -1,5 +1,5 @@
 //! The norms — `batchnorm`, `layernorm`, `rmsnorm`, `groupnorm`,
-//! `instancenorm` — and `dropout` and `drop_path` (no weights, nothing
+//! `instancenorm`, `grn` — and `dropout` and `drop_path` (no weights, nothing
 //! changes shape): the layers that normalise and regularise.
 
 use super::{Family, Spatial, Step, features, keras_has_none, too_large};
@@ -262,6 +262,11 @@ pub struct GroupNorm;
 /// `instancenorm`: statistics per channel and sample; no scale unless
 /// `affine` (as `nn.InstanceNorm2d`).
 pub struct InstanceNorm;
+
+/// `grn`: ConvNeXt V2's global response normalization. Each channel's
+/// L2 norm over the positions, divided by the mean of those norms, scales
+/// the input; a learned scale and shift per channel, added to the input.
+pub struct Grn;
 
 /// `, over channels` or nothing, for labels.
 fn over_suffix(layer: &Layer) -> &'static str {
@@ -658,8 +663,63 @@ fn vectors(layer: &Layer, input: Shape) -> Option<u64> {
     Some(input.elements()? / width.max(1))
 }
 
+impl Family for Grn {
+    fn spatial(&self) -> Spatial {
+        // Every output reads every position (the norms are global).
+        Spatial::Ends
+    }
+
+    fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
+        let c = map_channels(layer, input)?;
+        Ok(Step {
+            params: c.checked_mul(2).ok_or(too_large("parameter count"))?,
+            ..Step::passthrough(input)
+        })
+    }
+
+    fn params_line(&self, _layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
+        format!(
+            "2·{} = {result}  {}",
+            input.channels(),
+            t!("norm-a-scale-and-a-shift")
+        )
+    }
+
+    fn label(&self, _layer: &Layer) -> String {
+        "grn".to_string()
+    }
+
+    fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
+        out.push((format!("l{}", e.number), format!("Grn({})", e.channels())));
+    }
+
+    fn pytorch_helpers(&self, _layer: &Layer) -> &'static [&'static str] {
+        &[helpers::GRN]
+    }
+
+    fn keras(&self, e: &Exported, _out: &mut Vec<String>) -> Result<(), ExportError> {
+        Err(keras_has_none(e, "grn"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    /// ConvNeXt V2's GRN: a scale and a shift per channel of a map, its
+    /// shape kept; a vector has no positions to take norms over.
+    #[test]
+    fn grn_learns_two_weights_per_channel_of_a_map() {
+        use crate::family::try_step;
+        use crate::layer::Kind;
+        let map = Shape::Image {
+            c: 160,
+            h: 56,
+            w: 56,
+        };
+        let step = try_step(Kind::Grn, &[], map).unwrap();
+        assert_eq!((step.params, step.output), (320, map));
+        assert!(try_step(Kind::Grn, &[], Shape::Flat(160)).is_err());
+    }
+
     use crate::engine::Problem;
     use crate::family::try_step;
     use crate::layer::Kind;

@@ -1394,6 +1394,9 @@ impl Ctx {
                     Kind::RmsNorm,
                     &[(Field::Over, Value::Word("channels".into()))],
                 )?,
+                // ConvNeXt V2's: a scale and a shift per channel, printed
+                // with no settings (its channels are what comes).
+                "GlobalResponseNorm" if node.args.trim().is_empty() => Layer::new(Kind::Grn),
                 // timm's LayerScale2d prints nothing: a weight per channel.
                 "LayerScale2d" if node.args.trim().is_empty() => Layer::new(Kind::LayerScale),
                 // timm's anti-aliasing BlurPool2d: a fixed binomial filter

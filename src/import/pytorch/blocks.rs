@@ -1052,7 +1052,8 @@ impl Ctx {
 
     /// timm's `ConvNeXtBlock`: a depthwise conv, a norm and an MLP over
     /// the channels, a learned per-channel `gamma` (a parameter, so not
-    /// printed), added to the input through `shortcut`.
+    /// printed; ConvNeXt V2 has none), added to the input through
+    /// `shortcut`.
     pub(super) fn convnext_block(
         &mut self,
         node: &Node,
@@ -1069,8 +1070,15 @@ impl Ctx {
                 self.on_channels(child, here, &mut body, &at);
             }
         }
-        body.push(Layer::new(Kind::LayerScale));
-        let note = t!("import-layer-scale", class = node.class.clone());
+        // ConvNeXt V2's blocks (a GRN in their MLP) are built without
+        // gamma: timm makes every convnextv2 with ls_init_value=None.
+        let v2 = Self::child(node, "mlp").is_some_and(|m| m.class == "GlobalResponseNormMlp");
+        let note = if v2 {
+            t!("import-no-layer-scale", class = node.class.clone())
+        } else {
+            body.push(Layer::new(Kind::LayerScale));
+            t!("import-layer-scale", class = node.class.clone())
+        };
         if !self.header.contains(&note) {
             self.header.push(note);
         }
