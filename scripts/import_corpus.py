@@ -365,8 +365,9 @@ def keras_judge(name, make, tally):
     out = list(model.outputs[0].shape[1:])
     if len(out) == 3:
         out = [out[2], out[0], out[1]]
-    if len(out) == 2 and name.startswith("conv1d"):
-        out = [out[1], out[0]]  # a signal: layerlab's [C, L]
+    one_d = ("Conv1D", "MaxPooling1D", "AveragePooling1D")
+    if len(out) == 2 and any(type(l).__name__ in one_d for l in model.layers):
+        out = [out[1], out[0]]  # past a 1-D conv, a signal: layerlab's [C, L]
     # A model built for any size says none: give Keras' default, C,H,W.
     dims = list(model.inputs[0].shape[1:])
     given = (dims[2], 224, 224) if None in dims and len(dims) == 3 else None

@@ -296,8 +296,17 @@ def keras_modern_fixtures(expected):
         "keras_mobilenet_v3_small": keras.applications.MobileNetV3Small(
             weights=None, input_shape=(224, 224, 3)),
     }
+    # A Conv1D on an embedding in a chain: the sequence turned to [C, L]
+    # once; a text CNN: pooled over its steps, then a Dense.
+    exact["keras_embedding_conv1d"] = seq((50,), L.Embedding(1000, 16), L.Conv1D(8, 3))
+    exact["keras_text_cnn"] = seq((50,), L.Embedding(1000, 16), L.Conv1D(8, 3, activation="relu"),
+                                  L.MaxPooling1D(), L.Conv1D(8, 3), L.GlobalMaxPooling1D(), L.Dense(4))
+    inp = keras.Input((50,))
+    x = L.Embedding(1000, 16)(inp)
+    branched = keras.Model(inp, L.Add()([L.Conv1D(16, 1)(x), L.Dense(16)(x)]))
     refused = {
-        "keras_embedding_conv1d": (seq((50,), L.Embedding(1000, 16), L.Conv1D(8, 3)), "(steps, channels)"),
+        # Beside a branch that reads the sequence as it is: not turned.
+        "keras_embedding_conv1d_branch": (branched, "(steps, channels)"),
     }
     for name, model in exact.items():
         with open(os.path.join(OUT, name + ".json"), "w") as f:
@@ -306,7 +315,8 @@ def keras_modern_fixtures(expected):
         out = list(model.outputs[0].shape[1:])
         # channels last → layerlab's C, H, W; a signal (steps, channels) → [C, L]
         out = [out[2], out[0], out[1]] if len(out) == 3 else out
-        if name in ("keras_conv1d", "keras_conv1d_dense", "keras_conv1d_causal"):
+        if name in ("keras_conv1d", "keras_conv1d_dense", "keras_conv1d_causal",
+                    "keras_embedding_conv1d"):
             out = [out[1], out[0]]
         expected[name] = {
             "input": list(model.inputs[0].shape[1:]),

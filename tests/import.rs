@@ -630,6 +630,8 @@ fn keras_settings_that_change_counts_are_keras() {
         "keras_pool_default",
         "keras_batchnorm_center_scale",
         "keras_conv1d_dense",
+        "keras_embedding_conv1d",
+        "keras_text_cnn",
         "keras_conv1d_causal",
         "keras_convnext_tiny",
         "keras_mobilenet_v3_small",
@@ -648,11 +650,11 @@ fn keras_settings_that_change_counts_are_keras() {
     );
 }
 
-/// A Conv1D over an embedding is refused with the reason, never read as
-/// something else.
+/// A Conv1D over an embedding beside a layer that reads the sequence as it
+/// is (a branch) is refused with the reason, never read as something else.
 #[test]
 fn keras_layers_layerlab_would_misread_are_refused() {
-    let name = "keras_embedding_conv1d";
+    let name = "keras_embedding_conv1d_branch";
     let case = &expected()[name];
     let text = std::fs::read_to_string(fixture(&format!("{name}.json"))).unwrap();
     let problems = import(&text, None, name).expect_err(name);
@@ -673,7 +675,7 @@ fn keras_layers_layerlab_would_misread_are_refused() {
 /// in an indented file, the layer's line.
 #[test]
 fn keras_problems_name_the_layer_and_a_line_only_where_there_are_lines() {
-    let text = std::fs::read_to_string(fixture("keras_embedding_conv1d.json")).unwrap();
+    let text = std::fs::read_to_string(fixture("keras_embedding_conv1d_branch.json")).unwrap();
     let indented = import(&text, None, "indented").expect_err("a conv over an embedding");
     assert!(indented[0].line.is_some_and(|l| l > 1), "{indented:?}");
     let json: Value = serde_json::from_str(&text).unwrap();

@@ -970,7 +970,9 @@ import-no-layer-scale = { $class } with a GlobalResponseNorm in its MLP is ConvN
 import-causal-same = padding="causal" pads only the start of the sequence, by what "same" pads at both ends: the same length at every stride and the same weights, read as "same" (which steps each output sees differs)
 import-keras-padding = padding { $value } is not "valid", "same" or "causal"
 import-keras-signal = { $class } acts on Keras' last axis, the channels, after a 1-D convolution; layerlab reads a signal as [C, L], so this is not followed
-import-keras-conv1d-sequence = a 1-D convolution or pool here reads (steps, channels) made by the layers before it, which layerlab would read as [C, L]: not followed (a Conv1D straight on the model's input is)
+import-keras-conv1d-sequence = a 1-D convolution or pool here reads (steps, channels) made by the layers before it, which layerlab would read as [C, L]: not followed beside layers that read that sequence as it is (in a chain of layers, or straight on the model's input, it is)
+import-keras-turn = the Conv1D after it reads the sequence's (steps, features) as (steps, channels): turned to layerlab's [C, L] here (to_tokens swaps a 2-D tensor's axes), and the layers after read that signal
+import-global-max-1d = GlobalMaxPooling1D: a max pool as long as the signal, then flattened (another input length needs another import)
 import-keras-norm-axis = a LayerNormalization over an axis other than the last is not something layerlab counts
 import-too-deep = modules nested more than { $max } deep: no model nests so far, and layerlab stops here rather than overflow
 import-nested-past-files = containers nest more than { $max } levels deep (merges or blocks inside one another), past what a layerlab file holds: the model cannot be written as one

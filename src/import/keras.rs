@@ -113,6 +113,7 @@ pub fn import(text: &str, input: Option<Shape>, name: &str) -> Result<Imported, 
         frozen: 0,
         text,
         signal,
+        chain: sequential,
         constants: 0,
     };
     let mut out = Vec::new();
@@ -444,6 +445,9 @@ struct Ctx<'a> {
     /// The input is a signal: Keras' `(steps, channels)`, read as
     /// layerlab's `[C, L]` because 1-D convolutions and pools read it.
     signal: bool,
+    /// The model is one chain of layers (a Sequential): a sequence met by
+    /// a 1-D convolution can be turned once, and all after it read so.
+    chain: bool,
     /// Layers that add or multiply a plain number, left out of the table.
     constants: usize,
 }
@@ -551,6 +555,24 @@ impl Ctx<'_> {
         node: &Node,
         here: Option<Shape>,
     ) -> Result<Vec<(Layer, Option<String>)>, String> {
+        // A text CNN: an Embedding's (steps, features) met by a Conv1D,
+        // which reads them as (steps, channels). In a chain, the sequence
+        // is turned to layerlab's [C, L] here and every later layer reads
+        // the signal so; elsewhere this is refused below.
+        if ONE_D.contains(&node.class)
+            && !self.signal
+            && self.chain
+            && let Some(Shape::Matrix { rows, cols }) = here
+        {
+            self.signal = true;
+            let turned = Some(Shape::Matrix {
+                rows: cols,
+                cols: rows,
+            });
+            let mut made = vec![(Layer::new(Kind::ToTokens), Some(t!("import-keras-turn")))];
+            made.extend(self.layers_for(node, turned)?);
+            return Ok(made);
+        }
         let c = node.config;
         let int = |key: &str| -> Result<i64, String> {
             c.get(key)
@@ -810,6 +832,24 @@ impl Ctx<'_> {
                 }
                 s.extend(padding()?);
                 one(make(kind, &s)?)
+            }
+            // Over a signal's steps: a mean per channel, or a max pool as
+            // long as the signal (then flattened).
+            "GlobalAveragePooling1D" | "GlobalMaxPooling1D"
+                if signal && c.get("keepdims").and_then(Json::as_bool) != Some(true) =>
+            {
+                let Some(Shape::Matrix { cols: steps, .. }) = here else {
+                    return Err(t!("import-keras-signal", class = node.class.to_string()));
+                };
+                if node.class == "GlobalAveragePooling1D" {
+                    return one(Layer::new(Kind::GlobalAvgPool));
+                }
+                let steps = Value::Int(i64::try_from(steps).unwrap_or(i64::MAX));
+                let pool = make(Kind::MaxPool1d, &[(Field::Kernel, steps)])?;
+                Ok(vec![
+                    (pool, Some(t!("import-global-max-1d"))),
+                    (Layer::new(Kind::Flatten), None),
+                ])
             }
             "GlobalAveragePooling2D" | "GlobalMaxPooling2D" => {
                 let keep = c.get("keepdims").and_then(Json::as_bool).unwrap_or(false);
