@@ -1051,3 +1051,17 @@ fn star_relu_is_refused_for_its_hidden_weights() {
         errors[0].message
     );
 }
+
+/// `Flatten(start_dim=2)` keeps the channels apart: PyTorch gives 297
+/// parameters and an output of [4, 5] for this Sequential at 3×8×8.
+#[test]
+fn flatten_from_dim_2_keeps_the_channels() {
+    let text = "Sequential(\n  (0): Conv2d(3, 4, kernel_size=(3, 3), stride=(1, 1))\n  (1): Flatten(start_dim=2, end_dim=-1)\n  (2): Linear(in_features=36, out_features=5, bias=True)\n)\n";
+    let imported = import(text, Some(Shape::Image { c: 3, h: 8, w: 8 }), "t").expect("imports");
+    let a = analyze(&imported.net);
+    assert_eq!(a.totals.params, Some(297));
+    assert_eq!(
+        a.rows.last().and_then(|r| r.output),
+        Some(Shape::Matrix { rows: 4, cols: 5 })
+    );
+}

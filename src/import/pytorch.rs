@@ -778,6 +778,25 @@ impl Ctx {
                 let names = Self::present(node, &["conv1", "conv2", "attn", "drop_path"]);
                 self.beside_input(Kind::Add, node, &names, input, list, base)
             }
+            // Flatten(start_dim=2) keeps the channels: [C, H·W], which is
+            // to_tokens ([H·W, C]) swapped back by a second to_tokens.
+            "Flatten"
+                if node.children.is_empty()
+                    && Args::of(&node.args).get("start_dim", 0) == Some("2")
+                    && matches!(Args::of(&node.args).get("end_dim", 1), None | Some("-1"))
+                    && matches!(
+                        output_of(input, list),
+                        Some(Shape::Image { .. } | Shape::Volume { .. })
+                    ) =>
+            {
+                self.push(
+                    list,
+                    base,
+                    Layer::new(Kind::ToTokens),
+                    Some(t!("import-flatten-2")),
+                );
+                self.push(list, base, Layer::new(Kind::ToTokens), None);
+            }
             // timm's StarReLU learns a scale and a bias of its own, which
             // its printout (a ReLU inside) does not show.
             "StarReLU" => self.fail(node, t!("import-star-relu")),
