@@ -131,6 +131,10 @@ CASES = {
     "vit-base-patch16-224": ("vit", "ViTForImageClassification", dict(
         num_labels=1000)),
     "vit-base-model": ("vit", "ViTModel", dict()),
+    # q and k norms over all heads, norms after each half only.
+    "olmo2-1b": ("olmo2", "Olmo2ForCausalLM", dict(
+        vocab_size=100352, hidden_size=2048, intermediate_size=8192, num_hidden_layers=16,
+        num_attention_heads=16)),
     "mamba-130m": ("mamba", "MambaForCausalLM", dict(
         vocab_size=50280, hidden_size=768, num_hidden_layers=24, state_size=16,
         expand=2, conv_kernel=4)),

@@ -160,6 +160,9 @@ pub struct Extra {
     pub head_dim: Option<Size>,
     pub out_bias: Option<bool>,
     pub qk_norm: bool,
+    /// With `qk_norm`: one norm over all heads' queries (h·d) and keys
+    /// (kv·d), as OLMo 2, rather than one of d shared by every head.
+    pub qk_norm_all: bool,
     pub rope: bool,
     pub window: Option<Size>,
     /// `dense`: the features it was built for — an imported
@@ -505,6 +508,7 @@ impl Extra {
             head_dim: None,
             out_bias: None,
             qk_norm: false,
+            qk_norm_all: false,
             rope: false,
             window: None,
             inputs: None,
@@ -983,11 +987,11 @@ impl Field {
             Field::PerChannel
             | Field::Affine
             | Field::OutBias
-            | Field::QkNorm
             | Field::Rope
             | Field::Gated
             | Field::Shared
             | Field::Weight => t!("layer-true-or-false"),
+            Field::QkNorm => t!("layer-true-false-or-all"),
             Field::Slope => t!("layer-a-number"),
             Field::Approximate => t!("layer-none-or-tanh"),
             Field::Over => t!("layer-last-or-channels"),
@@ -1044,6 +1048,7 @@ impl Field {
             Field::KvHeads => auto(x.kv_heads, "auto"),
             Field::HeadDim => auto(x.head_dim, "auto"),
             Field::OutBias => x.out_bias.unwrap_or(layer.bias).to_string(),
+            Field::QkNorm if x.qk_norm && x.qk_norm_all => "all".to_string(),
             Field::QkNorm => x.qk_norm.to_string(),
             Field::Rope => x.rope.to_string(),
             Field::Window => auto(x.window, "none"),
@@ -1263,6 +1268,9 @@ impl Field {
                     Field::Approximate | Field::Over => Some(T::String(self.text(layer))),
                     Field::PerChannel => Some(T::Boolean(x.per_channel)),
                     Field::Affine => Some(T::Boolean(x.affine)),
+                    Field::QkNorm if x.qk_norm && x.qk_norm_all => {
+                        Some(T::String("all".to_string()))
+                    }
                     Field::QkNorm => Some(T::Boolean(x.qk_norm)),
                     Field::Rope => Some(T::Boolean(x.rope)),
                     Field::Gated => Some(T::Boolean(x.gated)),
@@ -1511,10 +1519,19 @@ impl Field {
                     _ => &mut x.end,
                 } = n;
             }
+            // Per head (true) or over all heads (`all`).
+            Field::QkNorm => {
+                let (on, all) = match value {
+                    Value::Bool(on) => (*on, false),
+                    Value::Word(w) if w == "all" => (true, true),
+                    _ => return Err(bad()),
+                };
+                layer.extra.qk_norm = on;
+                layer.extra.qk_norm_all = all;
+            }
             Field::PerChannel
             | Field::Affine
             | Field::OutBias
-            | Field::QkNorm
             | Field::Rope
             | Field::Gated
             | Field::Shared
@@ -1527,7 +1544,6 @@ impl Field {
                     Field::OutBias => x.out_bias = Some(on),
                     Field::PerChannel => x.per_channel = on,
                     Field::Affine => x.affine = on,
-                    Field::QkNorm => x.qk_norm = on,
                     Field::Rope => x.rope = on,
                     Field::Gated => x.gated = on,
                     Field::Weight => x.weight = on,

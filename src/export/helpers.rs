@@ -177,15 +177,21 @@ class GroupedAttention(nn.Module):
         self.k = nn.Linear(dim, kv_heads * head_dim, bias=bias)
         self.v = nn.Linear(dim, kv_heads * head_dim, bias=bias)
         self.out = nn.Linear(heads * head_dim, dim, bias=out_bias)
-        self.q_norm = nn.RMSNorm(head_dim) if qk_norm else None
-        self.k_norm = nn.RMSNorm(head_dim) if qk_norm else None
+        # qk_norm="all": one norm over every head's queries (keys), as OLMo 2.
+        self.all = qk_norm == "all"
+        q_width, k_width = (heads * head_dim, kv_heads * head_dim) if self.all else (head_dim, head_dim)
+        self.q_norm = nn.RMSNorm(q_width) if qk_norm else None
+        self.k_norm = nn.RMSNorm(k_width) if qk_norm else None
         self.rope, self.window, self.causal = rope, window, causal
 
     def forward(self, x):
         b, n, _ = x.shape
         split = lambda t, h: t.view(b, n, h, self.head_dim).transpose(1, 2)
-        q, k, v = split(self.q(x), self.heads), split(self.k(x), self.kv_heads), split(self.v(x), self.kv_heads)
-        if self.q_norm is not None:
+        q, k = self.q(x), self.k(x)
+        if self.all:
+            q, k = self.q_norm(q), self.k_norm(k)
+        q, k, v = split(q, self.heads), split(k, self.kv_heads), split(self.v(x), self.kv_heads)
+        if self.q_norm is not None and not self.all:
             q, k = self.q_norm(q), self.k_norm(k)
         if self.rope:
             q, k = rotate(q), rotate(k)

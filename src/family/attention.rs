@@ -51,7 +51,8 @@ fn out_bias(layer: &Layer) -> bool {
 }
 
 /// E·h·d (q) + 2·E·kv·d (k, v) + h·d·E (out), plus h·d + 2·kv·d with
-/// `bias`, E with `out_bias` and 2·d with `qk_norm`.
+/// `bias`, E with `out_bias` and 2·d with `qk_norm` (h·d + kv·d when it
+/// spans all heads).
 fn params(layer: &Layer, e: u64, hs: Heads) -> Result<u64, Problem> {
     let Heads { h, kv, d } = hs;
     let p = |f: &[u64]| product(f, "parameter count");
@@ -62,7 +63,9 @@ fn params(layer: &Layer, e: u64, hs: Heads) -> Result<u64, Problem> {
     if out_bias(layer) {
         parts.push(e);
     }
-    if layer.extra.qk_norm {
+    if layer.extra.qk_norm && layer.extra.qk_norm_all {
+        parts.extend([p(&[h, d])?, p(&[kv, d])?]);
+    } else if layer.extra.qk_norm {
         parts.push(p(&[2, d])?);
     }
     (parts.into_iter())
@@ -245,7 +248,9 @@ impl Family for Attention {
         if out_bias(layer) {
             s.push_str(&format!(" + {e}"));
         }
-        if layer.extra.qk_norm {
+        if layer.extra.qk_norm && layer.extra.qk_norm_all {
+            s.push_str(&format!(" + {h}·{d} + {kv}·{d}"));
+        } else if layer.extra.qk_norm {
             s.push_str(&format!(" + 2·{d}"));
         }
         format!("{s} = {result}  {}", t!("attention-parts"))
@@ -287,7 +292,9 @@ impl Family for Attention {
         if let Some(w) = x.window {
             s.push_str(&format!(" w{w}"));
         }
-        if x.qk_norm {
+        if x.qk_norm && x.qk_norm_all {
+            s.push_str(" qk-norm-all");
+        } else if x.qk_norm {
             s.push_str(" qk-norm");
         }
         match (layer.bias, out_bias(layer)) {
@@ -334,7 +341,10 @@ impl Family for Attention {
                 hs.d,
                 py_bool(l.bias),
                 py_bool(out_bias(l)),
-                py_bool(x.qk_norm),
+                match (x.qk_norm, x.qk_norm_all) {
+                    (true, true) => "\"all\"",
+                    (on, _) => py_bool(on),
+                },
                 py_bool(x.rope),
                 py_bool(x.causal),
                 dropout(l, "dropout")

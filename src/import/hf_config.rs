@@ -220,6 +220,7 @@ fn class_base(model_type: &str) -> String {
         ("gemma2", "Gemma2"),
         ("phi", "Phi"),
         ("phi3", "Phi3"),
+        ("olmo2", "Olmo2"),
         ("gpt2", "GPT2"),
         ("gpt_neox", "GPTNeoX"),
         ("falcon", "Falcon"),
@@ -286,7 +287,7 @@ fn build(c: &Config, model_type: &str, arch: &str) -> Result<Built, String> {
     };
     let layers = match model_type {
         "llama" | "mistral" | "mixtral" | "qwen2" | "qwen2_moe" | "qwen3" | "qwen3_moe"
-        | "gemma" | "gemma2" | "gemma3_text" | "phi3" => decoder(c, model_type, head)?,
+        | "gemma" | "gemma2" | "gemma3_text" | "phi3" | "olmo2" => decoder(c, model_type, head)?,
         "phi" | "gpt_neox" | "falcon" | "gptj" | "starcoder2" => parallel(c, model_type, head)?,
         "gpt2" | "opt" | "bloom" => classic(c, model_type, head)?,
         "bert" | "roberta" | "distilbert" | "albert" | "electra" => encoder(c, model_type, head)?,
@@ -415,6 +416,8 @@ struct Attention {
     bias: bool,
     out_bias: bool,
     qk_norm: bool,
+    /// The q and k norms span all heads (OLMo 2), not one head's d.
+    qk_norm_all: bool,
     rope: bool,
     causal: bool,
     window: Option<i64>,
@@ -430,7 +433,9 @@ impl Attention {
             (Field::OutBias, Value::Bool(self.out_bias)),
             (Field::Causal, Value::Bool(self.causal)),
         ];
-        if self.qk_norm {
+        if self.qk_norm_all {
+            settings.push((Field::QkNorm, Value::Word("all".into())));
+        } else if self.qk_norm {
             settings.push((Field::QkNorm, Value::Bool(true)));
         }
         if self.rope {
@@ -529,7 +534,9 @@ fn decoder(c: &Config, model_type: &str, head: Head) -> Result<Vec<Layer>, Strin
         head_dim,
         bias,
         out_bias,
-        qk_norm: matches!(model_type, "qwen3" | "qwen3_moe" | "gemma3_text"),
+        qk_norm: matches!(model_type, "qwen3" | "qwen3_moe" | "gemma3_text" | "olmo2"),
+        // OLMo 2 normalises all heads' queries (keys) at once.
+        qk_norm_all: model_type == "olmo2",
         rope: true,
         causal: true,
         window,
@@ -562,11 +569,16 @@ fn decoder(c: &Config, model_type: &str, head: Head) -> Result<Vec<Layer>, Strin
     // Qwen2-MoE adds a shared expert, scaled by a sigmoid gate of its own.
     let shared =
         (model_type == "qwen2_moe").then(|| c.int(&["shared_expert_intermediate_size"], 5632));
+    // Gemma 2 and 3 norm before and after each half; OLMo 2 only after.
     let sandwich = matches!(model_type, "gemma2" | "gemma3_text");
+    let post_only = model_type == "olmo2";
     let norm = || Layer::new(Kind::RmsNorm);
     let one = |slides: bool| -> Result<Vec<Layer>, String> {
-        let mut attn = vec![norm(), attention.layer(slides)?];
-        let mut ffn = vec![norm()];
+        let (mut attn, mut ffn) = if post_only {
+            (vec![attention.layer(slides)?], Vec::new())
+        } else {
+            (vec![norm(), attention.layer(slides)?], vec![norm()])
+        };
         match experts {
             Some((e, k, width)) => {
                 let routed = make(
@@ -589,7 +601,7 @@ fn decoder(c: &Config, model_type: &str, head: Head) -> Result<Vec<Layer>, Strin
             }
             None => ffn.extend(gated_mlp(dim, ff, &act, mlp_bias)?),
         }
-        if sandwich {
+        if sandwich || post_only {
             attn.push(norm());
             ffn.push(norm());
         }
@@ -743,6 +755,7 @@ fn parallel(c: &Config, model_type: &str, head: Head) -> Result<Vec<Layer>, Stri
         bias: b.attn_bias,
         out_bias: b.attn_bias,
         qk_norm: false,
+        qk_norm_all: false,
         rope: !alibi,
         causal: true,
         window: None,
@@ -791,6 +804,7 @@ fn classic(c: &Config, model_type: &str, head: Head) -> Result<Vec<Layer>, Strin
         bias: true,
         out_bias: true,
         qk_norm: false,
+        qk_norm_all: false,
         rope: false,
         causal: true,
         window: None,
@@ -976,6 +990,7 @@ fn vit(c: &Config, head: Head) -> Result<Vec<Layer>, String> {
         bias,
         out_bias: true,
         qk_norm: false,
+        qk_norm_all: false,
         rope: false,
         causal: false,
         window: None,

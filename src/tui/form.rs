@@ -332,6 +332,7 @@ fn choices(f: Field, current: &str) -> Vec<String> {
             vec!["true", "false"]
         }
         Field::Mode => vec!["nearest", "bilinear"],
+        Field::QkNorm => vec!["false", "true", "all"],
         _ => return Vec::new(),
     };
     let mut out: Vec<String> = words.into_iter().map(str::to_string).collect();
