@@ -207,7 +207,7 @@ fn back(
         let hi = hi.min(i128::from(n) - 1);
         (lo <= hi).then_some((lo as u64, hi as u64))
     };
-    Some(match layer.kind.spatial() {
+    Some(match layer.spatial() {
         Spatial::Window { axes: 2, .. } => {
             let [ah, aw] = axes(layer, hw);
             let axis = |a: crate::engine::Axis, (lo, hi): (u64, u64)| -> Option<(u64, u64)> {
@@ -303,7 +303,7 @@ fn back(
             }
         }
         Spatial::Adaptive => {
-            let o = layer.output;
+            let o = layer.fixed_output();
             // PyTorch's windows: ⌊i·in/out⌋ to ⌈(i + 1)·in/out⌉ − 1.
             let axis = |(lo, hi): (u64, u64), n: u64, out: u64| {
                 let (n, out) = (u128::from(n), u128::from(out));

@@ -165,6 +165,9 @@ pub struct Extra {
     pub qk_norm_all: bool,
     pub rope: bool,
     pub window: Option<Size>,
+    /// `upsample`: a fixed output height × width (`nn.Upsample(size=…)`),
+    /// in place of the scale.
+    pub size: Option<Hw>,
     /// `dense`: the features it was built for — an imported
     /// `Linear(in_features=1152)` — so that an input giving it others is an
     /// error, not a silently different layer (`None`: whatever comes).
@@ -511,6 +514,7 @@ impl Extra {
             qk_norm_all: false,
             rope: false,
             window: None,
+            size: None,
             inputs: None,
             experts: size(8),
             top_k: 2,
@@ -572,6 +576,22 @@ pub struct Layer {
 }
 
 impl Layer {
+    /// What this layer does to the positions of a map: its kind's rule,
+    /// but an upsample to a fixed size sizes its output as an adaptive
+    /// pool does (whatever comes), and reads pixels as one does.
+    pub fn spatial(&self) -> Spatial {
+        if self.kind == Kind::Upsample && self.extra.size.is_some() {
+            return Spatial::Adaptive;
+        }
+        self.kind.spatial()
+    }
+
+    /// The output size a layer sized by itself gives (adaptive pools, an
+    /// upsample to a fixed size).
+    pub fn fixed_output(&self) -> Hw {
+        self.extra.size.unwrap_or(self.output)
+    }
+
     /// A layer of this kind with sensible settings for the "add" command
     /// (its family may change the shared defaults below).
     pub fn new(kind: Kind) -> Layer {
@@ -759,6 +779,7 @@ pub enum Field {
     DtRank,
     Shared,
     Weight,
+    Size,
 }
 
 /// A value as written in a file or typed into the form, before it is checked
@@ -898,6 +919,7 @@ impl Field {
             Field::QkNorm => "qk_norm",
             Field::Rope => "rope",
             Field::Window => "window",
+            Field::Size => "size",
             Field::Inputs => "inputs",
             Field::Experts => "experts",
             Field::TopK => "top_k",
@@ -980,6 +1002,7 @@ impl Field {
                 t!("layer-a-positive-integer-or-auto")
             }
             Field::Window => t!("layer-a-positive-integer-or-none"),
+            Field::Size => t!("layer-a-size-or-none"),
             Field::Inputs => t!("layer-a-positive-integer-or-any"),
             Field::TopK | Field::SharedExperts | Field::Start | Field::End => {
                 t!("layer-a-non-negative-integer")
@@ -1052,6 +1075,7 @@ impl Field {
             Field::QkNorm => x.qk_norm.to_string(),
             Field::Rope => x.rope.to_string(),
             Field::Window => auto(x.window, "none"),
+            Field::Size => x.size.map_or_else(|| "none".to_string(), |s| s.to_string()),
             Field::Inputs => auto(x.inputs, "any"),
             Field::Experts => x.experts.to_string(),
             Field::TopK => x.top_k.to_string(),
@@ -1087,6 +1111,7 @@ impl Field {
             }
             Field::Groups => a.groups == b.groups,
             Field::Bias => a.bias == b.bias,
+            Field::Size => a.extra.size == b.extra.size,
             Field::CeilMode => a.ceil_mode == b.ceil_mode,
             Field::Rate => a.rate == b.rate,
             Field::Activation => a.activation == b.activation,
@@ -1199,7 +1224,8 @@ impl Field {
             Field::OutputPadding => {
                 (layer.output_padding != Hw::square(0)).then(|| pair(layer.output_padding))
             }
-            Field::Scale => Some(pair(layer.scale)),
+            Field::Scale => layer.extra.size.is_none().then(|| pair(layer.scale)),
+            Field::Size => layer.extra.size.map(pair),
             Field::Mode => {
                 (layer.mode != UpsampleMode::Nearest).then(|| T::String(layer.mode.name().into()))
             }
@@ -1376,6 +1402,12 @@ impl Field {
                 } = b;
             }
             Field::Scale => layer.scale = pair(value).ok_or_else(bad)?,
+            Field::Size => {
+                layer.extra.size = match value {
+                    Value::Word(w) if w == "none" => None,
+                    v => Some(pair(v).ok_or_else(bad)?),
+                }
+            }
             Field::Output => layer.output = pair(value).ok_or_else(bad)?,
             Field::OutputPadding => {
                 layer.output_padding = non_negative_pair(value).ok_or_else(bad)?

@@ -139,7 +139,7 @@ fn through(layer: &Layer, shape: Shape, kernels: Kernels, budget: &mut u64) -> F
         return Flow::OutOfBudget;
     };
     *budget = left;
-    match layer.kind.spatial() {
+    match layer.spatial() {
         Spatial::Block => {
             let body = layer.branches.first().map_or(&[][..], Vec::as_slice);
             let mut shape = shape;
@@ -207,7 +207,7 @@ fn need_before(layers: &[Layer], mut need: Need) -> Option<Need> {
 
 fn need_through(layer: &Layer, need: Need) -> Option<Need> {
     let [d, h, w] = need;
-    match layer.kind.spatial() {
+    match layer.spatial() {
         Spatial::Window { axes: 1, .. } => {
             let probe = Shape::Matrix { rows: 1, cols: 1 };
             let (_, axes) = crate::family::nd_window_axes(layer, probe).ok()?;
@@ -293,7 +293,7 @@ fn need_in_plane(layer: &Layer, need: Hw) -> Option<Hw> {
             w: f(need.w, 1)?,
         })
     };
-    Some(match layer.kind.spatial() {
+    Some(match layer.spatial() {
         Spatial::Window { .. } => {
             let [ah, aw] = axes(layer, Hw::square(1));
             Hw {

@@ -436,6 +436,8 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_gernet_s",
         "timm_mobileone_s0",
         "timm_convnextv2_atto",
+        "torch_flatten_start2",
+        "torch_upsample_size",
     ] {
         check(name);
     }
@@ -461,15 +463,13 @@ fn printed_arguments_that_change_counts_are_honoured() {
 }
 
 /// What layerlab cannot follow is refused with the reason, never counted
-/// wrong: a projected LSTM, a partial flatten, a fixed-size upsample, a
-/// norm's scale without its shift, a norm of other channels.
+/// wrong: a projected LSTM, a norm's scale without its shift, a norm of
+/// other channels.
 #[test]
 fn arguments_that_cannot_be_followed_are_refused_by_name() {
     let all = expected();
     for name in [
         "torch_lstm_proj",
-        "torch_flatten_start2",
-        "torch_upsample_size",
         "torch_groupnorm_no_bias",
         "torch_batchnorm_channels",
         "hf_llama_tiny",
@@ -1063,5 +1063,19 @@ fn flatten_from_dim_2_keeps_the_channels() {
     assert_eq!(
         a.rows.last().and_then(|r| r.output),
         Some(Shape::Matrix { rows: 4, cols: 5 })
+    );
+}
+
+/// `nn.Upsample(size=(20, 20))` gives 20×20 whatever comes: PyTorch counts
+/// 112 parameters and an output of 4×18×18 for this Sequential at 3×9×9.
+#[test]
+fn an_upsample_to_a_size_imports_as_that_size() {
+    let text = "Sequential(\n  (0): Upsample(size=(20, 20), mode='nearest')\n  (1): Conv2d(3, 4, kernel_size=(3, 3), stride=(1, 1))\n)\n";
+    let imported = import(text, Some(Shape::Image { c: 3, h: 9, w: 9 }), "t").expect("imports");
+    let a = analyze(&imported.net);
+    assert_eq!(a.totals.params, Some(112));
+    assert_eq!(
+        a.rows.last().and_then(|r| r.output),
+        Some(Shape::Image { c: 4, h: 18, w: 18 })
     );
 }

@@ -86,6 +86,7 @@ layer-a-positive-integer = a positive integer
 layer-a-positive-integer-or-h = a positive integer or [h, w]
 layer-a-non-negative-integer-h = a non-negative integer, [h, w], "valid" or "same"
 layer-true-or-false = true or false
+layer-a-size-or-none = a positive integer, H×W or none
 layer-true-false-or-all = true, false or all
 layer-a-positive-integer-or-auto = a positive integer, or auto
 layer-a-positive-integer-or-none = a positive integer, or none
@@ -949,7 +950,6 @@ import-unread = layerlab cannot account for { $args }: rather than drop what the
 import-not-a-flag = `{ $key }` is not True or False: { $value }
 import-norm-shape = normalized_shape { $shape } normalises more than the last dimension, which layerlab's norms do not
 import-flatten-dims = Flatten(start_dim={ $start }, end_dim={ $end }) keeps dimensions apart; layerlab's flatten makes one vector of all of them (start_dim=1, end_dim=-1)
-import-upsample-size = Upsample to a fixed size { $size } is not followed: layerlab's upsample scales by a factor
 import-upsample-mode = upsampling mode { $mode } is not one layerlab computes (nearest, bilinear)
 import-proj-size = an LSTM with proj_size={ $size } projects its hidden state, which layerlab's lstm does not: its counts and output would differ
 import-norm-no-bias = a learned scale without a shift (bias=False) has C parameters, not the 2C of layerlab's norm: not imported rather than counted wrong
@@ -1055,3 +1055,4 @@ diagram-delta = { $delta } params against the baseline
 diagram-changed = changed, same parameters
 diagram-new = new: not in the baseline
 diagram-against = { $delta } against the baseline
+transpose-to-size = {$input} → {$size}, whatever comes (a fixed size)

@@ -85,6 +85,7 @@ layer-a-positive-integer = целое положительное число
 layer-a-positive-integer-or-h = целое положительное число или [h, w]
 layer-a-non-negative-integer-h = целое неотрицательное число, [h, w], "valid" или "same"
 layer-true-or-false = true или false
+layer-a-size-or-none = положительное целое, H×W или none
 layer-true-false-or-all = true, false или all
 layer-a-positive-integer-or-auto = целое положительное число или auto
 layer-a-positive-integer-or-none = целое положительное число или none
@@ -965,7 +966,6 @@ import-unread = layerlab не может учесть { $args }: чтобы не
 import-not-a-flag = `{ $key }` не True и не False: { $value }
 import-norm-shape = normalized_shape { $shape } нормирует больше, чем последнее измерение, а нормировки layerlab так не умеют
 import-flatten-dims = Flatten(start_dim={ $start }, end_dim={ $end }) сохраняет измерения раздельно; flatten в layerlab делает из всех один вектор (start_dim=1, end_dim=-1)
-import-upsample-size = Upsample к фиксированному размеру { $size } не поддерживается: upsample в layerlab увеличивает в целое число раз
 import-upsample-mode = режим увеличения { $mode } layerlab не вычисляет (nearest, bilinear)
 import-proj-size = LSTM с proj_size={ $size } проецирует скрытое состояние, а lstm в layerlab — нет: числа и выход разошлись бы
 import-norm-no-bias = обучаемый масштаб без сдвига (bias=False) — это C параметров, а не 2C, как у нормировки layerlab: не импортировано, чтобы не посчитать неверно
@@ -1071,3 +1071,4 @@ diagram-delta = { $delta } парам. к базовой
 diagram-changed = изменён, параметров столько же
 diagram-new = новый: нет в базовой
 diagram-against = { $delta } к базовой сети
+transpose-to-size = {$input} → {$size}, что бы ни пришло (фиксированный размер)

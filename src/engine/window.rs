@@ -4,7 +4,7 @@
 
 use super::{Problem, ReceptiveField};
 use crate::family::Spatial;
-use crate::layer::{Hw, Layer, Padding, UpsampleMode};
+use crate::layer::{Hw, Kind, Layer, Padding, UpsampleMode};
 use crate::network::Shape;
 
 /// One spatial axis of a sliding window, as the engine and `explain` see it.
@@ -213,7 +213,7 @@ pub(super) fn next_receptive_field(
         h: (jump.h / by.h).max(1),
         w: (jump.w / by.w).max(1),
     };
-    match layer.kind.spatial() {
+    match layer.spatial() {
         // Each output of a transposed convolution gathers ⌈span / s⌉
         // neighbouring inputs.
         Spatial::Transpose => {
@@ -266,10 +266,16 @@ pub(super) fn next_receptive_field(
             if (oh, ow) == (1, 1) {
                 return Ok(ReceptiveField::Global);
             }
-            // The widest window PyTorch picks spans ⌈in / out⌉ + 1 pixels at most.
-            let by = Hw {
-                h: h.div_ceil(oh),
-                w: w.div_ceil(ow),
+            // The widest window PyTorch picks spans ⌈in / out⌉ + 1 pixels at
+            // most; an upsample to a size copies one pixel (nearest) or
+            // blends two neighbours (bilinear).
+            let by = match (layer.kind, layer.mode) {
+                (Kind::Upsample, UpsampleMode::Nearest) => Hw::square(0),
+                (Kind::Upsample, UpsampleMode::Bilinear) => Hw::square(1),
+                _ => Hw {
+                    h: h.div_ceil(oh),
+                    w: w.div_ceil(ow),
+                },
             };
             widen(by, jump)
         }

@@ -93,6 +93,14 @@ fn transpose_step(layer: &Layer, input: Shape, kernels: Kernels) -> Result<Step,
 
 fn upsample_step(layer: &Layer, input: Shape) -> Result<Step, Problem> {
     let (c, h, w) = image(layer, input)?;
+    // A fixed size, whatever comes (`nn.Upsample(size=…)`).
+    if let Some(size) = layer.extra.size {
+        return Ok(Step::passthrough(Shape::Image {
+            c,
+            h: size.h,
+            w: size.w,
+        }));
+    }
     let s = layer.scale;
     let oh = h.checked_mul(s.h).ok_or(too_large("feature map"))?;
     let ow = w.checked_mul(s.w).ok_or(too_large("feature map"))?;
@@ -118,7 +126,7 @@ impl Family for Transpose {
     fn fields(&self) -> &'static [Field] {
         use Field::*;
         match self.0 {
-            Grow::Upsample => &[Scale, Mode],
+            Grow::Upsample => &[Scale, Size, Mode],
             Grow::ConvTranspose => &[
                 Filters,
                 Kernel,
@@ -171,6 +179,14 @@ impl Family for Transpose {
             return super::unchanged(input, output);
         };
         match self.0 {
+            Grow::Upsample if layer.extra.size.is_some() => {
+                let size = layer.extra.size.unwrap_or(layer.scale);
+                vec![t!(
+                    "transpose-to-size",
+                    input = format!("{h}×{w}"),
+                    size = size.to_string()
+                )]
+            }
             Grow::Upsample => {
                 let s = layer.scale;
                 vec![format!(
@@ -225,6 +241,22 @@ impl Family for Transpose {
 
     fn resize(&self, layer: &mut Layer, step: Direction) -> Result<(), String> {
         match self.0 {
+            // A fixed size grows or shrinks by a pixel a side.
+            Grow::Upsample if layer.extra.size.is_some() => {
+                let size = layer.extra.size.unwrap_or(layer.scale);
+                let side = |n: u64| Size::new(n).and_then(|n| step.add_one(n)).map(Size::get);
+                match (side(size.h), side(size.w)) {
+                    (Some(h), Some(w)) => {
+                        layer.extra.size = Some(Hw { h, w });
+                        Ok(())
+                    }
+                    _ => Err(t!(
+                        "app-the-kernel-cannot-shrink-below",
+                        a1 = size.h.to_string(),
+                        a2 = size.w.to_string()
+                    )),
+                }
+            }
             Grow::Upsample => {
                 let side = |n: u64| Size::new(n).and_then(|n| step.add_one(n)).map(Size::get);
                 match (side(layer.scale.h), side(layer.scale.w)) {
@@ -252,7 +284,10 @@ impl Family for Transpose {
 
     fn label(&self, layer: &Layer) -> String {
         match self.0 {
-            Grow::Upsample => format!("upsample ×{} {}", layer.scale, layer.mode.name()),
+            Grow::Upsample => match layer.extra.size {
+                Some(size) => format!("upsample to {}×{} {}", size.h, size.w, layer.mode.name()),
+                None => format!("upsample ×{} {}", layer.scale, layer.mode.name()),
+            },
             Grow::ConvTranspose => {
                 let k = layer.kernel;
                 let p = match layer.padding {
@@ -281,10 +316,11 @@ impl Family for Transpose {
                 UpsampleMode::Nearest => "\"nearest\"".to_string(),
                 UpsampleMode::Bilinear => "\"bilinear\", align_corners=False".to_string(),
             };
-            out.push((
-                format!("l{n}"),
-                format!("nn.Upsample(scale_factor={}, mode={mode})", pair(l.scale)),
-            ));
+            let by = match l.extra.size {
+                Some(size) => format!("size={}", pair(size)),
+                None => format!("scale_factor={}", pair(l.scale)),
+            };
+            out.push((format!("l{n}"), format!("nn.Upsample({by}, mode={mode})")));
             return;
         }
         let mut args = vec![
@@ -318,6 +354,16 @@ impl Family for Transpose {
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
         let l = e.layer;
         if self.0 == Grow::Upsample {
+            if let Some(size) = l.extra.size {
+                out.push(format!(
+                    "layers.Resizing({}, {}, interpolation=\"{}\", {})",
+                    size.h,
+                    size.w,
+                    l.mode.name(),
+                    e.keras_name()
+                ));
+                return Ok(());
+            }
             out.push(format!(
                 "layers.UpSampling2D(size={}, interpolation=\"{}\", {})",
                 pair(l.scale),
@@ -365,5 +411,22 @@ impl Family for Transpose {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::family::try_step;
+    use crate::layer::Kind;
+    use crate::network::Shape;
+
+    /// An upsample to a fixed size gives that size whatever comes, and
+    /// no weights.
+    #[test]
+    fn an_upsample_to_a_size_gives_that_size() {
+        let map = Shape::Image { c: 3, h: 9, w: 9 };
+        let step = try_step(Kind::Upsample, &[("size", "[20, 30]")], map).unwrap();
+        let want = Shape::Image { c: 3, h: 20, w: 30 };
+        assert_eq!((step.params, step.output), (0, want));
     }
 }

@@ -1561,18 +1561,18 @@ impl Ctx {
                     make(kind, &[(Field::Output, v)])?
                 }
                 "Upsample" | "UpsamplingNearest2d" | "UpsamplingBilinear2d" => {
-                    if let Some(size) = args.get("size", 0).filter(|s| *s != "None") {
-                        return Err(t!("import-upsample-size", size = size.to_string()));
-                    }
-                    let scale = args
-                        .get("scale_factor", 1)
-                        .ok_or_else(|| t!("import-missing-argument", key = "scale_factor"))?;
-                    let v = window_value(scale, 2).ok_or_else(|| {
-                        t!(
-                            "import-not-a-number",
-                            key = "scale_factor",
-                            value = scale.to_string()
-                        )
+                    // A fixed size (`size=(20, 20)`), or a scale.
+                    let (field, key, text) = match args.get("size", 0).filter(|s| *s != "None") {
+                        Some(size) => (Field::Size, "size", size),
+                        None => {
+                            let scale = args.get("scale_factor", 1).ok_or_else(|| {
+                                t!("import-missing-argument", key = "scale_factor")
+                            })?;
+                            (Field::Scale, "scale_factor", scale)
+                        }
+                    };
+                    let v = window_value(text, 2).ok_or_else(|| {
+                        t!("import-not-a-number", key = key, value = text.to_string())
                     })?;
                     let mode = match (class, args.get("mode", 2).map(|m| m.trim_matches('\''))) {
                         ("UpsamplingBilinear2d", _) | (_, Some("bilinear")) => "bilinear",
@@ -1583,7 +1583,7 @@ impl Ctx {
                     };
                     make(
                         Kind::Upsample,
-                        &[(Field::Scale, v), (Field::Mode, Value::Word(mode.into()))],
+                        &[(field, v), (Field::Mode, Value::Word(mode.into()))],
                     )?
                 }
                 // A constant of 0 is ZeroPad2d (BiT's stems print this).
