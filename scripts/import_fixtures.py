@@ -184,6 +184,8 @@ def modern_fixtures(expected):
         "timm_mobileone_s0": (lambda: timm.create_model("mobileone_s0"), (3, 224, 224)),
         # ConvNeXt V2: GlobalResponseNorm in the MLP, no gamma.
         "timm_convnextv2_atto": (lambda: timm.create_model("convnextv2_atto"), (3, 224, 224)),
+        # GhostModuleV2: the gate from a pooled short_conv, scaled back to size.
+        "timm_ghostnetv2_100": (lambda: timm.create_model("ghostnetv2_100"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),
         "timm_convnext_atto": (lambda: timm.create_model("convnext_atto"), (3, 224, 224)),
     }

@@ -438,6 +438,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_convnextv2_atto",
         "torch_flatten_start2",
         "torch_upsample_size",
+        "timm_ghostnetv2_100",
     ] {
         check(name);
     }

@@ -787,6 +787,7 @@ import-does-not-chain = `{ $class }` is a module layerlab does not know, and its
 import-block-lacks = { $class } has no `{ $name }`, which torchvision's has
 import-split-mismatch = { $class } splits { $channels } channels among { $parts } convolutions and one kept part, which its printout does not fit: its convolutions' widths do not divide them
 import-dual-path = { $class }: the residual part's width cannot be told from this printout (a stage's first block, which projects, says it)
+import-ghost-v2 = { $class }'s forward gates its output by short_conv of the input average-pooled 2×2, scaled back to the output's size (nearest): the pool and the upsample here are that forward, not printed
 import-flatten-2 = Flatten(start_dim=2) keeps the channels apart: [C, H·W], written as to_tokens ([H·W, C]) and a second to_tokens that swaps the axes back
 import-eca = { $class }'s forward runs its Conv1d along the channels: their means [C, 1, 1] read as a signal of one channel and length C, the gate folded back to [C, 1, 1]
 import-star-relu = StarReLU learns a scale and a bias of its own (2 weights), which its printout does not show and no layerlab layer holds

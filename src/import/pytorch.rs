@@ -743,6 +743,11 @@ impl Ctx {
             {
                 self.ghost_module(node, input, list, base)
             }
+            "GhostModuleV2"
+                if Self::has(node, &["primary_conv", "cheap_operation", "short_conv"]) =>
+            {
+                self.ghost_module_v2(node, input, list, base)
+            }
             "GhostBottleneck" if Self::has(node, &["ghost1", "ghost2", "shortcut"]) => {
                 self.ghost_bottleneck(node, input, list, base)
             }

@@ -1732,3 +1732,71 @@ impl Ctx {
         self.split_concat(node, here, list, base, &parts);
     }
 }
+
+impl Ctx {
+    /// timm's `GhostModuleV2` (GhostNetV2's attention mode): the ghost
+    /// module's output (`primary_conv` beside `cheap_operation` of it, the
+    /// first `out_chs` kept) times a gate: `short_conv` on the input
+    /// average-pooled 2×2, `gate_fn`, scaled back by nearest interpolation
+    /// to the output's size (all in forward, said). `out_chs` is what
+    /// `short_conv` makes.
+    pub(super) fn ghost_module_v2(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let out = (Self::child(node, "short_conv"))
+            .and_then(|s| s.children.first())
+            .and_then(conv_channels)
+            .map(|(_, o)| o);
+        let Some(out) = out else {
+            return self.lacks(node, "short_conv");
+        };
+        let at = branch_base(base, list, 0);
+        let mut ghost = Vec::new();
+        self.run(node, &["primary_conv"], here, &mut ghost, &at);
+        let from = output_of(here, &ghost).unwrap_or(here);
+        let cheap = self.branch(node, &["cheap_operation"], from, &ghost, &at, 1);
+        ghost.push(merge(Kind::Concat, vec![Vec::new(), cheap]));
+        let made = output_of(here, &ghost);
+        if made.is_some_and(|s| s.channels() > out) {
+            match slice(0, out) {
+                Ok(s) => self.push(&mut ghost, &at, s, None),
+                Err(e) => return self.fail(node, e),
+            }
+        }
+        let Some(Shape::Image { h, w, .. }) = output_of(here, &ghost) else {
+            // A misfit inside was said where it is.
+            return list.push(merge(Kind::Multiply, vec![ghost, Vec::new()]));
+        };
+        let at = branch_base(base, list, 1);
+        let pool = make(
+            Kind::AvgPool,
+            &[
+                (Field::Kernel, Value::Int(2)),
+                (Field::Stride, Value::Int(2)),
+            ],
+        );
+        let [h, w] = [h, w].map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+        let up = make(
+            Kind::Upsample,
+            &[
+                (Field::Size, Value::Pair(h, w)),
+                (Field::Mode, Value::Word("nearest".into())),
+            ],
+        );
+        let (Ok(pool), Ok(up)) = (pool, up) else {
+            return self.lacks(node, "short_conv");
+        };
+        let mut gate = Vec::new();
+        let note = t!("import-ghost-v2", class = node.class.clone());
+        let note = (!self.notes.values().any(|said| *said == note)).then_some(note);
+        self.push(&mut gate, &at, pool, note);
+        self.run(node, &["short_conv", "gate_fn"], here, &mut gate, &at);
+        self.push(&mut gate, &at, up, None);
+        list.push(merge(Kind::Multiply, vec![ghost, gate]));
+    }
+}
