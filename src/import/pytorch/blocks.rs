@@ -1555,7 +1555,58 @@ impl Ctx {
         else {
             return self.lacks(node, "tree1");
         };
-        // [x | kept] → [x1 | kept | bottom?]
+        // Nothing kept yet: x → x1 in line, no concatenation of one.
+        if kept == 0 && !keeps_bottom {
+            if is_root(node) {
+                let skip = self.branch(node, &["downsample", "project"], here, list, base, 1);
+                self.dla_block(tree1, input, skip, list, base);
+            } else {
+                self.dla(tree1, input, list, base, x);
+            }
+        } else {
+            self.dla_first(node, tree1, (here, x, kept, keeps_bottom), list, base);
+        }
+        let Some(x1) = output_of(input, list)
+            .map(|s| s.channels())
+            .and_then(|c| c.checked_sub(kept + if keeps_bottom { x } else { 0 }))
+        else {
+            return; // a misfit inside was said where it is
+        };
+        let here = output_of(input, list).unwrap_or(here);
+        if is_root(node) {
+            // [x1 | …] → [x2 | x1 | …] → the root over all of it.
+            let path = branch_base(base, list, 0);
+            let mut second = Vec::new();
+            if let Ok(s) = slice(0, x1) {
+                self.push(&mut second, &path, s, None);
+            }
+            self.dla_block(tree2, here, Vec::new(), &mut second, &path);
+            list.push(merge(Kind::Concat, vec![second, Vec::new()]));
+            if let Some(root) = Self::child(node, "root") {
+                let names = Self::present(root, &["conv", "bn", "relu"]);
+                self.run(root, &names, input, list, base);
+            }
+        } else {
+            // x1 is kept too, then tree2 reads [x1 | kept].
+            let keep = vec![slice(0, x1).unwrap_or_else(|_| Layer::new(Kind::Slice))];
+            list.push(merge(Kind::Concat, vec![Vec::new(), keep]));
+            self.dla(tree2, input, list, base, x1);
+        }
+    }
+
+    /// A DLA tree's first step on `[x | kept]` (`state`: the map, x's and
+    /// kept's channels, whether the bottom is kept): `[x1 | kept | bottom?]`.
+    fn dla_first(
+        &mut self,
+        node: &Node,
+        tree1: &Node,
+        state: (Shape, u64, u64, bool),
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let (here, x, kept, keeps_bottom) = state;
+        let total = x + kept;
+        let is_root = |n: &Node| Self::child(n, "root").is_some_and(|r| r.class != "Identity");
         let mut branches = Vec::new();
         let path = branch_base(base, list, 0);
         let mut first = Vec::new();
@@ -1585,32 +1636,6 @@ impl Ctx {
             branches.push(bottom);
         }
         list.push(merge(Kind::Concat, branches));
-        let Some(x1) = output_of(input, list)
-            .map(|s| s.channels())
-            .and_then(|c| c.checked_sub(total - x + if keeps_bottom { x } else { 0 }))
-        else {
-            return; // a misfit inside was said where it is
-        };
-        let here = output_of(input, list).unwrap_or(here);
-        if is_root(node) {
-            // [x1 | …] → [x2 | x1 | …] → the root over all of it.
-            let path = branch_base(base, list, 0);
-            let mut second = Vec::new();
-            if let Ok(s) = slice(0, x1) {
-                self.push(&mut second, &path, s, None);
-            }
-            self.dla_block(tree2, here, Vec::new(), &mut second, &path);
-            list.push(merge(Kind::Concat, vec![second, Vec::new()]));
-            if let Some(root) = Self::child(node, "root") {
-                let names = Self::present(root, &["conv", "bn", "relu"]);
-                self.run(root, &names, input, list, base);
-            }
-        } else {
-            // x1 is kept too, then tree2 reads [x1 | kept].
-            let keep = vec![slice(0, x1).unwrap_or_else(|_| Layer::new(Kind::Slice))];
-            list.push(merge(Kind::Concat, vec![Vec::new(), keep]));
-            self.dla(tree2, input, list, base, x1);
-        }
     }
 
     /// A DLA block (`DlaBasic`, `DlaBottleneck`) on what `out` gives,
