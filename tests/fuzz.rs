@@ -133,7 +133,7 @@ proptest! {
 
     #[test]
     fn the_printout_importer_never_panics(
-        seed in 0..10usize,
+        seed in 0..15usize,
         mutations in proptest::collection::vec(mutation(), 1..8),
     ) {
         let seeds = seeds(&[
@@ -148,6 +148,12 @@ proptest! {
             "import/timm_ese_vovnet19b_dw.txt",
             "import/timm_inception_next_atto.txt",
             "import/hf_llama_tiny.txt",
+            // Splits, reused and carried maps as slices; gates; transposes.
+            "import/timm_dla60_res2net.txt",
+            "import/timm_dpn48b.txt",
+            "import/timm_ghostnetv2_100.txt",
+            "import/timm_mixer_s16_224.txt",
+            "import/timm_ecaresnet26t.txt",
         ]);
         let text = String::from_utf8_lossy(&mutate(&seeds[seed], &mutations)).into_owned();
         let input = Shape::Image { c: 3, h: 224, w: 224 };
@@ -158,7 +164,7 @@ proptest! {
 
     #[test]
     fn the_keras_importer_never_panics(
-        seed in 0..5usize,
+        seed in 0..6usize,
         mutations in proptest::collection::vec(mutation(), 1..8),
     ) {
         let seeds = seeds(&[
@@ -167,6 +173,7 @@ proptest! {
             "import/keras_mobilenet_v2.json",
             "import/keras_mobilenet_v3_small.json",
             "import/keras_batchnorm_center_scale.json",
+            "import/keras_text_cnn.json",
         ]);
         let text = String::from_utf8_lossy(&mutate(&seeds[seed], &mutations)).into_owned();
         holds(import::keras::import(&text, None, "fuzz"));

@@ -1741,8 +1741,14 @@ impl Ctx {
                     t!("import-unknown-module", class = node.class.clone()),
                 );
             };
-            parts.push((start, start + c, [child.name.as_str()]));
-            start += c;
+            let Some(end) = start.checked_add(c) else {
+                return self.fail(
+                    node,
+                    t!("import-unknown-module", class = node.class.clone()),
+                );
+            };
+            parts.push((start, end, [child.name.as_str()]));
+            start = end;
         }
         if start != here.channels() {
             let message = t!(
