@@ -80,6 +80,9 @@ fn setting_fixes(
             }
         }
         Problem::Slice { start, size, .. } if start < size => values.push((Field::End, int(size))),
+        Problem::Projection { hidden, .. } if hidden > 1 => {
+            values.push((Field::Proj, int(hidden / 2)));
+        }
         Problem::TooLong { len, .. } => values.push((Field::MaxLen, int(len))),
         Problem::Inputs { got, .. } => values.push((Field::Inputs, int(got))),
         Problem::Fold { len, .. } => {

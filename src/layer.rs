@@ -168,6 +168,9 @@ pub struct Extra {
     /// `upsample`: a fixed output height × width (`nn.Upsample(size=…)`),
     /// in place of the scale.
     pub size: Option<Hw>,
+    /// `lstm`: its hidden state projected to this many features
+    /// (`proj_size`), which the next step and layer read.
+    pub proj: Option<Size>,
     /// `dense`: the features it was built for — an imported
     /// `Linear(in_features=1152)` — so that an input giving it others is an
     /// error, not a silently different layer (`None`: whatever comes).
@@ -515,6 +518,7 @@ impl Extra {
             rope: false,
             window: None,
             size: None,
+            proj: None,
             inputs: None,
             experts: size(8),
             top_k: 2,
@@ -780,6 +784,7 @@ pub enum Field {
     Shared,
     Weight,
     Size,
+    Proj,
 }
 
 /// A value as written in a file or typed into the form, before it is checked
@@ -919,6 +924,7 @@ impl Field {
             Field::QkNorm => "qk_norm",
             Field::Rope => "rope",
             Field::Window => "window",
+            Field::Proj => "proj",
             Field::Size => "size",
             Field::Inputs => "inputs",
             Field::Experts => "experts",
@@ -1001,7 +1007,7 @@ impl Field {
             Field::KvHeads | Field::HeadDim | Field::DtRank => {
                 t!("layer-a-positive-integer-or-auto")
             }
-            Field::Window => t!("layer-a-positive-integer-or-none"),
+            Field::Window | Field::Proj => t!("layer-a-positive-integer-or-none"),
             Field::Size => t!("layer-a-size-or-none"),
             Field::Inputs => t!("layer-a-positive-integer-or-any"),
             Field::TopK | Field::SharedExperts | Field::Start | Field::End => {
@@ -1075,6 +1081,7 @@ impl Field {
             Field::QkNorm => x.qk_norm.to_string(),
             Field::Rope => x.rope.to_string(),
             Field::Window => auto(x.window, "none"),
+            Field::Proj => auto(x.proj, "none"),
             Field::Size => x.size.map_or_else(|| "none".to_string(), |s| s.to_string()),
             Field::Inputs => auto(x.inputs, "any"),
             Field::Experts => x.experts.to_string(),
@@ -1147,6 +1154,7 @@ impl Field {
             | Field::QkNorm
             | Field::Rope
             | Field::Window
+            | Field::Proj
             | Field::Inputs
             | Field::Experts
             | Field::TopK
@@ -1261,6 +1269,7 @@ impl Field {
             | Field::QkNorm
             | Field::Rope
             | Field::Window
+            | Field::Proj
             | Field::Inputs
             | Field::Experts
             | Field::TopK
@@ -1305,6 +1314,7 @@ impl Field {
                     Field::KvHeads => opt(x.kv_heads),
                     Field::HeadDim => opt(x.head_dim),
                     Field::Window => opt(x.window),
+                    Field::Proj => opt(x.proj),
                     Field::Inputs => opt(x.inputs),
                     Field::DtRank => opt(x.dt_rank),
                     Field::TopK => Some(int(x.top_k)),
@@ -1523,7 +1533,12 @@ impl Field {
                     _ => &mut x.expand,
                 } = n;
             }
-            Field::KvHeads | Field::HeadDim | Field::DtRank | Field::Window | Field::Inputs => {
+            Field::KvHeads
+            | Field::HeadDim
+            | Field::DtRank
+            | Field::Window
+            | Field::Inputs
+            | Field::Proj => {
                 let n = match value {
                     Value::Word(w) if w == "auto" || w == "none" || w == "any" => None,
                     &Value::Int(i) => Some(Size::from_i64(i).ok_or_else(bad)?),
@@ -1535,6 +1550,7 @@ impl Field {
                     Field::HeadDim => &mut x.head_dim,
                     Field::DtRank => &mut x.dt_rank,
                     Field::Inputs => &mut x.inputs,
+                    Field::Proj => &mut x.proj,
                     _ => &mut x.window,
                 } = n;
             }

@@ -270,6 +270,11 @@ pub fn problem(p: &Problem) -> String {
         Problem::OddHeadDim { head_dim } => {
             t!("problem-odd-head-dim", head_dim = head_dim.to_string())
         }
+        Problem::Projection { proj, hidden } => t!(
+            "problem-projection",
+            proj = proj.to_string(),
+            hidden = hidden.to_string()
+        ),
         Problem::SingleValue { kind, values } => t!(
             "problem-single-value",
             kind = kind.name(),

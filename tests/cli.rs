@@ -50,7 +50,7 @@ fn malformed_files_name_the_line_and_field_and_exit_2() {
         (
             "invalid_lstm.toml",
             // lstm is known now; the file gives it a dense layer's field.
-            ":9: layer 2: unknown field `units` for lstm; lstm takes: hidden, layers, bidirectional, bias",
+            ":9: layer 2: unknown field `units` for lstm; lstm takes: hidden, layers, bidirectional, bias, proj",
         ),
         (
             "invalid_zero_input.toml",

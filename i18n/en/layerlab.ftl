@@ -597,6 +597,7 @@ want-map = a map [C, L], [C, H, W] or [C, D, H, W]
 problem-split-groups = { $channels } channels cannot be split into { $groups } groups: { $kind } needs the channels divisible by the groups
 problem-kv-heads = { $kv_heads } key/value heads must divide { $heads } heads: use a divisor of { $heads }
 problem-odd-head-dim = rotary positions turn pairs of features, but a head has { $head_dim }: make head_dim even
+problem-projection = an LSTM projects its hidden state to fewer features: proj { $proj } must be under hidden { $hidden }
 problem-single-value = { $kind } would normalise { $values } value at a time: PyTorch refuses a single value for one sample
 problem-broadcast = { $first } (branch 1) and { $other } (branch { $branch }) do not broadcast: each dimension must agree or be 1
 problem-broadcast-rank = { $first } (branch 1) and { $other } (branch { $branch }) have different ranks: multiply needs tensors of the same rank
@@ -952,7 +953,7 @@ import-not-a-flag = `{ $key }` is not True or False: { $value }
 import-norm-shape = normalized_shape { $shape } normalises more than the last dimension, which layerlab's norms do not
 import-flatten-dims = Flatten(start_dim={ $start }, end_dim={ $end }) keeps dimensions apart; layerlab's flatten makes one vector of all of them (start_dim=1, end_dim=-1)
 import-upsample-mode = upsampling mode { $mode } is not one layerlab computes (nearest, bilinear)
-import-proj-size = an LSTM with proj_size={ $size } projects its hidden state, which layerlab's lstm does not: its counts and output would differ
+import-proj-size = proj_size={ $size }: only an LSTM projects its hidden state
 import-norm-no-bias = a learned scale without a shift (bias=False) has C parameters, not the 2C of layerlab's norm: not imported rather than counted wrong
 import-channels-last = { $module } between Permutes acts on the channels, but its size is not the channels of the map before it
 import-vit-parameters = implied: torchvision's VisionTransformer holds a class token and { $tokens } position embeddings as parameters of its own, which a printout does not show

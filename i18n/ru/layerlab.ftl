@@ -606,6 +606,7 @@ want-map = карту [C, L], [C, H, W] или [C, D, H, W]
 problem-split-groups = { $channels } каналов нельзя разделить на { $groups } групп: { $kind } требует, чтобы каналы делились на группы
 problem-kv-heads = { $kv_heads } голов ключей/значений должны делить { $heads } голов: возьмите делитель { $heads }
 problem-odd-head-dim = поворотные позиции поворачивают пары признаков, а в голове { $head_dim }: сделайте head_dim чётным
+problem-projection = LSTM проецирует скрытое состояние на меньшее число признаков: proj { $proj } должно быть меньше hidden { $hidden }
 problem-single-value = { $kind } нормировал бы по { $values } значению: PyTorch не принимает одно значение для одного примера
 problem-broadcast = { $first } (ветвь 1) и { $other } (ветвь { $branch }) не согласуются: каждое измерение должно совпадать или быть 1
 problem-broadcast-rank = у { $first } (ветвь 1) и { $other } (ветвь { $branch }) разный ранг: multiply нужны тензоры одного ранга
@@ -968,7 +969,7 @@ import-not-a-flag = `{ $key }` не True и не False: { $value }
 import-norm-shape = normalized_shape { $shape } нормирует больше, чем последнее измерение, а нормировки layerlab так не умеют
 import-flatten-dims = Flatten(start_dim={ $start }, end_dim={ $end }) сохраняет измерения раздельно; flatten в layerlab делает из всех один вектор (start_dim=1, end_dim=-1)
 import-upsample-mode = режим увеличения { $mode } layerlab не вычисляет (nearest, bilinear)
-import-proj-size = LSTM с proj_size={ $size } проецирует скрытое состояние, а lstm в layerlab — нет: числа и выход разошлись бы
+import-proj-size = proj_size={ $size }: скрытое состояние проецирует только LSTM
 import-norm-no-bias = обучаемый масштаб без сдвига (bias=False) — это C параметров, а не 2C, как у нормировки layerlab: не импортировано, чтобы не посчитать неверно
 import-channels-last = { $module } между Permute действует на каналы, но его размер не равен числу каналов карты перед ним
 import-vit-parameters = подразумевается: VisionTransformer из torchvision хранит токен класса и { $tokens } позиционных эмбеддингов как собственные параметры, которых распечатка не показывает

@@ -110,6 +110,9 @@ pub enum Problem {
     KvHeads { heads: u64, kv_heads: u64 },
     /// Rotary positions turn pairs of features: a head must be even.
     OddHeadDim { head_dim: u64 },
+    /// An LSTM's projection must be smaller than its hidden state
+    /// (PyTorch: "proj_size has to be smaller than hidden_size").
+    Projection { proj: u64, hidden: u64 },
     /// Normalising a single value: PyTorch refuses it for one sample
     /// (instancenorm on one position, groupnorm with one value a group).
     SingleValue { kind: Kind, values: u64 },

@@ -1,7 +1,10 @@
 //! `lstm`, `gru` and `rnn` on sequences `[L, E]`, counted as PyTorch
 //! counts them: every gate has an input and a recurrent weight matrix and
 //! two bias vectors (b_ih and b_hh), per layer and per direction. Later
-//! layers read the previous layer's hidden·directions features.
+//! layers read the previous layer's hidden·directions features. An LSTM
+//! with `proj` (PyTorch's `proj_size`) projects its hidden state to proj
+//! features (W_hr, proj × hidden): the recurrent matrices and the next
+//! layer read those.
 
 use super::{Direction, Family, Step, product, too_large};
 use crate::engine::{Problem, Want};
@@ -44,16 +47,30 @@ fn directions(layer: &Layer) -> u64 {
     if layer.extra.bidirectional { 2 } else { 1 }
 }
 
+/// The features a step gives back: hidden, or an LSTM's projection.
+fn state(layer: &Layer) -> u64 {
+    match (layer.kind, layer.extra.proj) {
+        (crate::layer::Kind::Lstm, Some(p)) => p.get(),
+        _ => layer.extra.hidden.get(),
+    }
+}
+
 /// What one layer (one direction) weighs on `i` input features:
-/// G·(h·(i + h) + 2h), without the 2h when there is no bias; and the MACs
-/// of one step, G·h·(i + h).
+/// G·(h·(i + r) + 2h) with r the state it reads back (h, or an LSTM's
+/// projection p, which adds p·h), without the 2h when there is no bias;
+/// and the MACs of one step, G·h·(i + r) (+ p·h).
 fn cell(g: u64, layer: &Layer, i: u64) -> Result<(u64, u64), Problem> {
-    let h = layer.extra.hidden.get();
+    let (h, r) = (layer.extra.hidden.get(), state(layer));
     let big = || too_large("parameter count");
-    let step = product(
-        &[g, h, i.checked_add(h).ok_or_else(big)?],
+    let mut step = product(
+        &[g, h, i.checked_add(r).ok_or_else(big)?],
         "parameter count",
     )?;
+    if layer.kind == crate::layer::Kind::Lstm && layer.extra.proj.is_some() {
+        step = step
+            .checked_add(product(&[r, h], "parameter count")?)
+            .ok_or_else(big)?;
+    }
     let biases = if layer.bias {
         product(&[g, 2, h], "parameter count")?
     } else {
@@ -67,7 +84,9 @@ impl Family for Recurrent {
     /// features, or of h (both directions' h past the first layer).
     fn largest_weight(&self, layer: &Layer, input: Shape, _params: u64) -> Option<u64> {
         let h = layer.extra.hidden.get();
-        let widest = input.last().max(h.checked_mul(directions(layer))?);
+        let widest = input
+            .last()
+            .max(state(layer).checked_mul(directions(layer))?);
         self.0.gates().checked_mul(h)?.checked_mul(widest)
     }
 
@@ -77,7 +96,7 @@ impl Family for Recurrent {
             return None;
         }
         let dirs = directions(layer);
-        let out = layer.extra.hidden.get().checked_mul(dirs)?;
+        let out = state(layer).checked_mul(dirs)?;
         let first = cell(self.0.gates(), layer, input.last()).ok()?.0;
         let later = cell(self.0.gates(), layer, out).ok()?.0;
         let mut all = vec![first.checked_mul(dirs)?];
@@ -122,12 +141,21 @@ impl Family for Recurrent {
     }
 
     fn fields(&self) -> &'static [Field] {
-        &[
-            Field::Hidden,
-            Field::Layers,
-            Field::Bidirectional,
-            Field::Bias,
-        ]
+        match self.0 {
+            Cell::Lstm => &[
+                Field::Hidden,
+                Field::Layers,
+                Field::Bidirectional,
+                Field::Bias,
+                Field::Proj,
+            ],
+            _ => &[
+                Field::Hidden,
+                Field::Layers,
+                Field::Bidirectional,
+                Field::Bias,
+            ],
+        }
     }
 
     fn required(&self) -> &'static [Field] {
@@ -143,7 +171,15 @@ impl Family for Recurrent {
             });
         };
         let dirs = directions(layer);
-        let out = product(&[layer.extra.hidden.get(), dirs], "feature count")?;
+        if let Some(p) = layer.extra.proj.filter(|_| self.0 == Cell::Lstm)
+            && p.get() >= layer.extra.hidden.get()
+        {
+            return Err(Problem::Projection {
+                proj: p.get(),
+                hidden: layer.extra.hidden.get(),
+            });
+        }
+        let out = product(&[state(layer), dirs], "feature count")?;
         let (first, first_step) = cell(self.0.gates(), layer, e)?;
         let later_layers = layer.extra.num_layers.get() - 1;
         let (later, later_step) = if later_layers > 0 {
@@ -171,7 +207,7 @@ impl Family for Recurrent {
             (Shape::Matrix { rows, .. }, Some(out)) => vec![t!(
                 "rnn-size",
                 l = rows.to_string(),
-                hidden = layer.extra.hidden.to_string(),
+                hidden = state(layer).to_string(),
                 dirs = directions(layer).to_string(),
                 out = out.to_string()
             )],
@@ -181,17 +217,24 @@ impl Family for Recurrent {
 
     fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
         let (g, h, e) = (self.0.gates(), layer.extra.hidden, input.last());
-        let out = h.get().saturating_mul(directions(layer));
+        let r = state(layer);
+        let out = r.saturating_mul(directions(layer));
         let bias = if layer.bias {
             format!(" + 2·{h}")
         } else {
             String::new()
         };
-        let first = format!("{g}·({h}·({e} + {h}){bias})");
-        let mut sum = first;
-        if layer.extra.num_layers.get() > 1 {
-            let later = format!("{g}·({h}·({out} + {h}){bias})");
-            sum = format!("{sum} + {}·{later}", layer.extra.num_layers.get() - 1);
+        // An LSTM's projection W_hr: r·h more.
+        let proj = if self.0 == Cell::Lstm && layer.extra.proj.is_some() {
+            format!(" + {r}·{h}")
+        } else {
+            String::new()
+        };
+        let one = |i: u64| format!("{g}·({h}·({i} + {r}){bias}){proj}");
+        let mut sum = one(e);
+        let later = layer.extra.num_layers.get() - 1;
+        if later > 0 {
+            sum = format!("{sum} + {later}·({})", one(out));
         }
         let formula = if layer.extra.bidirectional {
             format!("2·({sum})")
@@ -210,9 +253,14 @@ impl Family for Recurrent {
         let Shape::Matrix { rows: l, cols: e } = input else {
             return None;
         };
-        let (g, h) = (self.0.gates(), layer.extra.hidden);
+        let (g, h, r) = (self.0.gates(), layer.extra.hidden, state(layer));
+        let proj = if self.0 == Cell::Lstm && layer.extra.proj.is_some() {
+            format!(" + {l}·{r}·{h}")
+        } else {
+            String::new()
+        };
         Some(format!(
-            "{l}·{g}·{h}·({e} + {h}){} = {result}  {}",
+            "{l}·{g}·{h}·({e} + {r}){proj}{} = {result}  {}",
             if layer.extra.num_layers.get() > 1 || layer.extra.bidirectional {
                 " + …"
             } else {
@@ -229,6 +277,9 @@ impl Family for Recurrent {
         }
         if layer.extra.bidirectional {
             s.push_str(" bi");
+        }
+        if let Some(p) = layer.extra.proj.filter(|_| self.0 == Cell::Lstm) {
+            s.push_str(&format!(" proj{p}"));
         }
         if !layer.bias {
             s.push_str(" no-bias");
@@ -263,6 +314,9 @@ impl Family for Recurrent {
         if !l.bias {
             args.push("bias=False".into());
         }
+        if let Some(p) = l.extra.proj.filter(|_| self.0 == Cell::Lstm) {
+            args.push(format!("proj_size={p}"));
+        }
         args.push("batch_first=True".into());
         out.push((
             format!("l{}", e.number),
@@ -276,6 +330,9 @@ impl Family for Recurrent {
 
     fn keras(&self, e: &Exported, out: &mut Vec<String>) -> Result<(), ExportError> {
         let l = e.layer;
+        if l.extra.proj.is_some() && self.0 == Cell::Lstm {
+            return Err(super::keras_has_none(e, "lstm proj"));
+        }
         let class = self.0.classes().1;
         let mut args = vec![
             l.extra.hidden.to_string(),

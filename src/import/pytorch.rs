@@ -1632,22 +1632,25 @@ impl Ctx {
                         _ => Kind::Rnn,
                     };
                     features_are("input_size", 0)?;
-                    if let Some(p) = args.get("proj_size", usize::MAX).filter(|p| *p != "0") {
-                        return Err(t!("import-proj-size", size = p.to_string()));
-                    }
                     let layers = args.get("num_layers", 2).unwrap_or("1");
-                    make(
-                        kind,
-                        &[
-                            (Field::Hidden, Value::Int(int("hidden_size", 1)?)),
-                            (Field::Layers, Value::parse_text(layers)),
-                            (
-                                Field::Bidirectional,
-                                Value::Bool(flag("bidirectional", usize::MAX, false)?),
-                            ),
-                            (Field::Bias, Value::Bool(flag("bias", 3, true)?)),
-                        ],
-                    )?
+                    let mut settings = vec![
+                        (Field::Hidden, Value::Int(int("hidden_size", 1)?)),
+                        (Field::Layers, Value::parse_text(layers)),
+                        (
+                            Field::Bidirectional,
+                            Value::Bool(flag("bidirectional", usize::MAX, false)?),
+                        ),
+                        (Field::Bias, Value::Bool(flag("bias", 3, true)?)),
+                    ];
+                    // An LSTM's projected hidden state (only PyTorch's LSTM
+                    // takes proj_size; 0 is none).
+                    if let Some(p) = args.get("proj_size", usize::MAX).filter(|p| *p != "0") {
+                        if kind != Kind::Lstm {
+                            return Err(t!("import-proj-size", size = p.to_string()));
+                        }
+                        settings.push((Field::Proj, Value::parse_text(p)));
+                    }
+                    make(kind, &settings)?
                 }
                 "Linear" | "NonDynamicallyQuantizableLinear" | "LazyLinear" => {
                     let inputs = int("in_features", 0)?;
