@@ -359,3 +359,30 @@ impl Family for Recurrent {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::Problem;
+    use crate::family::try_step;
+    use crate::layer::Kind;
+    use crate::network::Shape;
+
+    /// PyTorch's `LSTM(64, 128, proj_size=32)`: 54,272 weights and 32
+    /// features a step; a projection as wide as the state is refused, as
+    /// PyTorch refuses it.
+    #[test]
+    fn a_projected_lstm_counts_as_pytorch() {
+        let seq = Shape::Matrix { rows: 10, cols: 64 };
+        let step = try_step(Kind::Lstm, &[("hidden", "128"), ("proj", "32")], seq).unwrap();
+        let out = Shape::Matrix { rows: 10, cols: 32 };
+        assert_eq!((step.params, step.output), (54_272, out));
+        let wide = try_step(Kind::Lstm, &[("hidden", "128"), ("proj", "128")], seq);
+        assert_eq!(
+            wide.unwrap_err(),
+            Problem::Projection {
+                proj: 128,
+                hidden: 128
+            }
+        );
+    }
+}
