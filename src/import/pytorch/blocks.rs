@@ -21,6 +21,12 @@ fn branch_base(base: &[usize], list: &[Layer], b: usize) -> Vec<usize> {
 }
 
 impl Ctx {
+    /// `note`, unless it has been said already (a note is said once, at
+    /// its first place).
+    fn unsaid(&self, note: String) -> Option<String> {
+        (!self.notes.values().any(|said| *said == note)).then_some(note)
+    }
+
     /// Those of `names` that `node` has, in this order: the children a
     /// block's variants leave out are printed not at all.
     pub(super) fn present<'n>(node: &Node, names: &[&'n str]) -> Vec<&'n str> {
@@ -1361,7 +1367,7 @@ impl Ctx {
         self.leaf(node, input, list, base);
         if list.len() > before {
             let note = t!("import-conv-gain", class = node.class.clone());
-            let note = (!self.notes.values().any(|said| *said == note)).then_some(note);
+            let note = self.unsaid(note);
             self.push(list, base, Layer::new(Kind::LayerScale), note);
         }
     }
@@ -1454,7 +1460,7 @@ impl Ctx {
     ) {
         self.run(node, &["proj"], input, list, base);
         let note = t!("import-patch-tokens", class = node.class.clone());
-        let note = (!self.notes.values().any(|said| *said == note)).then_some(note);
+        let note = self.unsaid(note);
         self.push(list, base, Layer::new(Kind::ToTokens), note);
         let rest = Self::present(node, &["norm"]);
         self.run(node, &rest, input, list, base);
@@ -1476,7 +1482,7 @@ impl Ctx {
         let mut tokens = Vec::new();
         self.run(node, &["norm1"], here, &mut tokens, &at);
         let note = t!("import-mixer-transpose");
-        let note = (!self.notes.values().any(|said| *said == note)).then_some(note);
+        let note = self.unsaid(note);
         self.push(&mut tokens, &at, Layer::new(Kind::ToTokens), note);
         self.run(node, &["mlp_tokens"], here, &mut tokens, &at);
         self.push(&mut tokens, &at, Layer::new(Kind::ToTokens), None);
@@ -1714,7 +1720,7 @@ impl Ctx {
         let mut gate = Vec::new();
         self.push(&mut gate, &at, pool, None);
         let note = t!("import-eca", class = node.class.clone());
-        let note = (!self.notes.values().any(|said| *said == note)).then_some(note);
+        let note = self.unsaid(note);
         self.push(&mut gate, &at, Layer::new(Kind::ToTokens), note);
         let names = Self::present(node, &["conv", "act", "conv2", "gate"]);
         self.run(node, &names, here, &mut gate, &at);
@@ -1824,7 +1830,7 @@ impl Ctx {
         };
         let mut gate = Vec::new();
         let note = t!("import-ghost-v2", class = node.class.clone());
-        let note = (!self.notes.values().any(|said| *said == note)).then_some(note);
+        let note = self.unsaid(note);
         self.push(&mut gate, &at, pool, note);
         self.run(node, &["short_conv", "gate_fn"], here, &mut gate, &at);
         self.push(&mut gate, &at, up, None);
