@@ -1079,3 +1079,18 @@ fn an_upsample_to_a_size_imports_as_that_size() {
         Some(Shape::Image { c: 4, h: 18, w: 18 })
     );
 }
+
+/// A `PatchEmbed` whose norm is a map's (FasterNet's: BatchNorm2d) keeps
+/// the map; a ViT's or Mixer's (LayerNorm, Identity) makes tokens.
+#[test]
+fn a_patch_embed_with_a_map_norm_keeps_the_map() {
+    let text = "Net(\n  (patch_embed): PatchEmbed(\n    (proj): Conv2d(3, 8, kernel_size=(4, 4), stride=(4, 4))\n    (norm): BatchNorm2d(8, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)\n  )\n  (head): Conv2d(8, 8, kernel_size=(1, 1), stride=(1, 1))\n)\n";
+    let imported = import(text, Some(Shape::Image { c: 3, h: 8, w: 8 }), "t").expect("imports");
+    let a = analyze(&imported.net);
+    // 3·8·16 + 8, 2·8, 8·8 + 8: as PyTorch counts them.
+    assert_eq!(a.totals.params, Some(392 + 16 + 72));
+    assert_eq!(
+        a.rows.last().and_then(|r| r.output),
+        Some(Shape::Image { c: 8, h: 2, w: 2 })
+    );
+}

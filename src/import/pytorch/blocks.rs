@@ -1459,9 +1459,14 @@ impl Ctx {
         base: &[usize],
     ) {
         self.run(node, &["proj"], input, list, base);
-        let note = t!("import-patch-tokens", class = node.class.clone());
-        let note = self.unsaid(note);
-        self.push(list, base, Layer::new(Kind::ToTokens), note);
+        // A map norm after it (FasterNet's PatchEmbed: BatchNorm2d) says
+        // this one keeps the map.
+        let map_norm = Self::child(node, "norm").is_some_and(|n| n.class.ends_with("2d"));
+        if !map_norm {
+            let note = t!("import-patch-tokens", class = node.class.clone());
+            let note = self.unsaid(note);
+            self.push(list, base, Layer::new(Kind::ToTokens), note);
+        }
         let rest = Self::present(node, &["norm"]);
         self.run(node, &rest, input, list, base);
     }
