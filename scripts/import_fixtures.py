@@ -238,20 +238,6 @@ def modern_fixtures(expected):
         # A transformers model's printout cannot say if its head is tied: its config.json can.
         "hf_llama_tiny": (hf_llama_tiny(), (16,), "import its config.json"),
     }
-    for name, (model, shape) in small.items():
-        shapes = []
-        for m in model:
-            m.register_forward_hook(lambda m, i, o: shapes.append(list(o.shape[1:])))
-        with torch.no_grad():
-            out = model(torch.zeros(1, *shape))
-        with open(os.path.join(OUT, name + ".txt"), "w") as f:
-            f.write(str(model) + "\n")
-        expected[name] = {
-            "input": list(shape),
-            "params": sum(p.numel() for p in model.parameters()),
-            "output": list(out.shape[1:]),
-            "shapes": shapes,
-        }
     # Read as more layers than PyTorch's modules (Flatten(start_dim=2) is two
     # to_tokens): the count and output compared, not each module's shape.
     whole = {
@@ -259,7 +245,13 @@ def modern_fixtures(expected):
         "torch_upsample_size": (seq(nn.Upsample(size=(20, 20)), nn.Conv2d(3, 4, 3)), (3, 9, 9)),
         "torch_lstm_proj": (seq(nn.LSTM(64, 128, proj_size=32)), (10, 64)),
     }
-    for name, (model, shape) in whole.items():
+    cases = [(n, m, s, True) for n, (m, s) in small.items()]
+    cases += [(n, m, s, False) for n, (m, s) in whole.items()]
+    for name, model, shape, each in cases:
+        shapes = []
+        if each:
+            for m in model:
+                m.register_forward_hook(lambda m, i, o: shapes.append(list(o.shape[1:])))
         with torch.no_grad():
             out = model(torch.zeros(1, *shape))
         out = out[0] if isinstance(out, tuple) else out  # an LSTM's (output, state)
@@ -269,7 +261,7 @@ def modern_fixtures(expected):
             "input": list(shape),
             "params": sum(p.numel() for p in model.parameters()),
             "output": list(out.shape[1:]),
-            "shapes": [],
+            "shapes": shapes,
         }
     for name, (model, shape, why) in refused.items():
         with open(os.path.join(OUT, name + ".txt"), "w") as f:
