@@ -1568,12 +1568,7 @@ impl Ctx {
         };
         // Nothing kept yet: x → x1 in line, no concatenation of one.
         if kept == 0 && !keeps_bottom {
-            if is_root(node) {
-                let skip = self.branch(node, &["downsample", "project"], here, list, base, 1);
-                self.dla_block(tree1, input, skip, list, base);
-            } else {
-                self.dla(tree1, input, list, base, x);
-            }
+            self.dla_left(node, tree1, input, list, base, x);
         } else {
             self.dla_first(node, tree1, (here, x, kept, keeps_bottom), list, base);
         }
@@ -1617,7 +1612,6 @@ impl Ctx {
     ) {
         let (here, x, kept, keeps_bottom) = state;
         let total = x + kept;
-        let is_root = |n: &Node| Self::child(n, "root").is_some_and(|r| r.class != "Identity");
         let mut branches = Vec::new();
         let path = branch_base(base, list, 0);
         let mut first = Vec::new();
@@ -1625,12 +1619,7 @@ impl Ctx {
             Ok(s) => self.push(&mut first, &path, s, None),
             Err(e) => return self.fail(node, e),
         }
-        if is_root(node) {
-            let skip = self.branch(node, &["downsample", "project"], here, &first, &path, 1);
-            self.dla_block(tree1, here, skip, &mut first, &path);
-        } else {
-            self.dla(tree1, here, &mut first, &path, x);
-        }
+        self.dla_left(node, tree1, here, &mut first, &path, x);
         branches.push(first);
         if kept > 0 {
             branches.push(vec![
@@ -1647,6 +1636,27 @@ impl Ctx {
             branches.push(bottom);
         }
         list.push(merge(Kind::Concat, branches));
+    }
+
+    /// `tree1` of `node` on x (what `out`, which starts from `start`, gives
+    /// now): a block added to the downsampled, projected x where `node` is
+    /// a tree of blocks, else a tree of its own.
+    fn dla_left(
+        &mut self,
+        node: &Node,
+        tree1: &Node,
+        start: Shape,
+        out: &mut Vec<Layer>,
+        base: &[usize],
+        x: u64,
+    ) {
+        if Self::child(node, "root").is_some_and(|r| r.class != "Identity") {
+            let here = output_of(start, out).unwrap_or(start);
+            let skip = self.branch(node, &["downsample", "project"], here, out, base, 1);
+            self.dla_block(tree1, start, skip, out, base);
+        } else {
+            self.dla(tree1, start, out, base, x);
+        }
     }
 
     /// A DLA block (`DlaBasic`, `DlaBottleneck`) on what `out` gives,
