@@ -188,6 +188,10 @@ def modern_fixtures(expected):
         "timm_ghostnetv2_100": (lambda: timm.create_model("ghostnetv2_100"), (3, 224, 224)),
         "timm_efficientnet_b0_gn": (lambda: timm.create_model("efficientnet_b0_gn"), (3, 224, 224)),
         "timm_convnext_atto": (lambda: timm.create_model("convnext_atto"), (3, 224, 224)),
+        # MetaFormer: StarReLU (s and b unprinted), LayerNormNoBias, a fused-qkv
+        # Attention on the stage's tokens (CAFormer); GroupNorm1NoBias (PoolFormer v2).
+        "timm_caformer_s18": (lambda: timm.create_model("caformer_s18"), (3, 224, 224)),
+        "timm_poolformerv2_s12": (lambda: timm.create_model("poolformerv2_s12"), (3, 224, 224)),
     }
     for name, (make, shape) in big.items():
         for device in ("meta", "cpu"):  # RegNet's init copies a tensor
@@ -220,6 +224,7 @@ def modern_fixtures(expected):
     seq = nn.Sequential
     small = {
         "torch_layernorm_no_bias": (seq(nn.Linear(8, 8), nn.LayerNorm(8, bias=False)), (4, 8)),
+        "torch_groupnorm_no_bias": (seq(nn.Conv2d(3, 8, 3), nn.GroupNorm(2, 8, bias=False)), (3, 9, 9)),
         "torch_layernorm_no_affine": (seq(nn.Linear(8, 8), nn.LayerNorm(8, elementwise_affine=False)), (4, 8)),
         "torch_rmsnorm": (seq(nn.Linear(8, 16), nn.RMSNorm(16)), (4, 8)),
         "torch_batchnorm_affine_bias": (seq(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4, bias=False),
@@ -233,7 +238,6 @@ def modern_fixtures(expected):
                                   nn.PReLU()), (3, 9, 9)),
     }
     refused = {
-        "torch_groupnorm_no_bias": (seq(nn.Conv2d(3, 8, 3), nn.GroupNorm(2, 8, bias=False)), (3, 9, 9), "bias=False"),
         "torch_batchnorm_channels": (seq(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(16)), (3, 9, 9), "16 input channels"),
         # A transformers model's printout cannot say if its head is tied: its config.json can.
         "hf_llama_tiny": (hf_llama_tiny(), (16,), "import its config.json"),

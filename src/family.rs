@@ -498,6 +498,7 @@ pub fn of(kind: Kind) -> &'static dyn Family {
         Kind::Elu => &activation::Activations(A::Elu),
         Kind::LeakyRelu => &activation::Activations(A::LeakyRelu),
         Kind::Prelu => &activation::Prelu,
+        Kind::StarRelu => &activation::StarRelu,
         Kind::GroupNorm => &norm::GroupNorm,
         Kind::InstanceNorm => &norm::InstanceNorm,
         Kind::Grn => &norm::Grn,

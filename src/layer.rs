@@ -307,6 +307,8 @@ pub enum Kind {
     LeakyRelu,
     #[strum(serialize = "prelu")]
     Prelu,
+    #[strum(serialize = "star_relu")]
+    StarRelu,
     #[strum(serialize = "groupnorm")]
     GroupNorm,
     #[strum(serialize = "instancenorm")]

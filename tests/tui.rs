@@ -1336,6 +1336,8 @@ fn no_english_prose_on_any_russian_screen() {
         "ELU",
         "Mish",
         "PReLU",
+        "StarReLU",
+        "MetaFormer",
         "LeakyReLU",
         "Hardswish",
         "Hardsigmoid",

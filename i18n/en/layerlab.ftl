@@ -791,7 +791,7 @@ import-dual-path = { $class }: the residual part's width cannot be told from thi
 import-ghost-v2 = { $class }'s forward gates its output by short_conv of the input average-pooled 2×2, scaled back to the output's size (nearest): the pool and the upsample here are that forward, not printed
 import-flatten-2 = Flatten(start_dim=2) keeps the channels apart: [C, H·W], written as to_tokens ([H·W, C]) and a second to_tokens that swaps the axes back
 import-eca = { $class }'s forward runs its Conv1d along the channels: their means [C, 1, 1] read as a signal of one channel and length C, the gate folded back to [C, 1, 1]
-import-star-relu = StarReLU learns a scale and a bias of its own (2 weights), which its printout does not show and no layerlab layer holds
+import-star-relu = StarReLU learns a scale and a bias of its own (2 weights) that its printout does not show: counted as timm builds it
 import-does-not-compute = what the printout shows does not fit together: layer { $row } would be red ({ $why }); its forward does something a printout does not show
 import-blur-pool = BlurPool2d prints nothing: a fixed blur with no weights, at timm's stride 2, which halves each side rounding up as this 3×3, stride-2, padding-1 average pool does
 import-unprinted-scale = { $class } prints nothing: a learned scale per channel of what comes (gamma), as timm builds it
@@ -806,6 +806,8 @@ import-constant-pad = it pads with { $value }, and layerlab's zeropad pads with 
 import-conv-gain = { $class } scales each filter by a weight of its own (`gain`), which its printout does not show: counted as a layer_scale after it
 import-skipinit = NormFreeBlock: one built with skipinit=True has one more weight (`skipinit_gain`), which a printout does not show; timm's nfnet, nf_resnet and nf_regnet models have none
 import-heads-unknown = a printout does not show the attention heads; they change no count or shape, so 1 is written
+import-fused-qkv = its fused `qkv` should turn { $e } features into 3 × { $e }, and `proj` { $e } into { $e }; it shows { $e } → { $three } and { $proj }
+import-stage-tokens = { $class } runs its attention blocks on the map's positions as tokens and folds them back after: written as to_tokens … to_image
 import-cannot-read = `{ $module }`: { $why }
 import-missing-argument = `{ $key }` is missing
 import-not-a-number = `{ $key }` is not a whole number: { $value }
@@ -884,6 +886,7 @@ cli-import-safetensors = a safetensors file holds the weights, not how the layer
 # Modern architectures
 act-a-slope-per-channel = (a learned slope per channel)
 act-one-slope-for-all = (one learned slope for every value)
+act-one-scale-one-bias = (one learned scale and one learned bias for every value)
 attention-parts = (q: E·h·d, k and v: E·kv·d each, output: h·d·E, and their biases)
 attention-macs = (projections, then QKᵀ and the weighted sum over { $keys } keys each)
 mamba-parts = (in_proj, depthwise conv, x_proj, dt_proj, A, D, out_proj)
@@ -906,6 +909,7 @@ kind-mish = Mish activation: x·tanh(softplus(x))
 kind-elu = ELU activation
 kind-leaky_relu = leaky ReLU: a small slope below zero
 kind-prelu = PReLU: a learned slope below zero, one or one per channel
+kind-star_relu = StarReLU: s·relu(x)² + b, with one learned scale s and bias b (MetaFormer)
 kind-groupnorm = group norm: statistics over groups of channels
 kind-instancenorm = instance norm: statistics per channel of each sample
 kind-grn = global response norm: channels scaled by their share of the image's energy (ConvNeXt V2)

@@ -807,7 +807,7 @@ import-dual-path = { $class }: ширину остаточной части не
 import-ghost-v2 = forward у { $class } умножает выход на затвор: short_conv от входа, усреднённого пулом 2×2, растянутый обратно до размера выхода (nearest): пул и upsample здесь — это forward, их нет в распечатке
 import-flatten-2 = Flatten(start_dim=2) оставляет каналы отдельно: [C, H·W], записано как to_tokens ([H·W, C]) и второй to_tokens, возвращающий оси на место
 import-eca = forward у { $class } ведёт Conv1d вдоль каналов: их средние [C, 1, 1] читаются как сигнал из одного канала длины C, затвор сворачивается обратно в [C, 1, 1]
-import-star-relu = StarReLU обучает собственные масштаб и сдвиг (2 веса), которых распечатка не показывает и которых нет ни в одном слое layerlab
+import-star-relu = StarReLU обучает собственные масштаб и сдвиг (2 веса), которых распечатка не показывает: посчитаны так, как их строит timm
 import-does-not-compute = то, что показывает распечатка, не сходится: слой { $row } был бы красным ({ $why }); forward делает то, чего распечатка не показывает
 import-blur-pool = BlurPool2d ничего не печатает: фиксированное размытие без весов с шагом 2 (как в timm), оно делит каждую сторону пополам с округлением вверх, как этот средний пул 3×3 с шагом 2 и отступом 1
 import-unprinted-scale = { $class } ничего не печатает: обучаемый масштаб на каждый приходящий канал (gamma), как его строит timm
@@ -822,6 +822,8 @@ import-constant-pad = она дополняет значением { $value }, �
 import-conv-gain = { $class } умножает каждый фильтр на свой вес (`gain`), которого распечатка не показывает: он учтён как layer_scale после свёртки
 import-skipinit = NormFreeBlock: собранный с skipinit=True имеет ещё один вес (`skipinit_gain`), которого распечатка не показывает; у моделей timm nfnet, nf_resnet и nf_regnet его нет
 import-heads-unknown = распечатка не показывает число голов внимания; на подсчёт и размеры оно не влияет, записана 1
+import-fused-qkv = общий `qkv` должен превращать { $e } признаков в 3 × { $e }, а `proj` — { $e } в { $e }; в распечатке { $e } → { $three } и { $proj }
+import-stage-tokens = { $class } пропускает позиции карты через блоки внимания как токены и складывает их обратно: записано как to_tokens … to_image
 import-cannot-read = `{ $module }`: { $why }
 import-missing-argument = нет `{ $key }`
 import-not-a-number = `{ $key }` — не целое число: { $value }
@@ -900,6 +902,7 @@ cli-import-safetensors = файл safetensors хранит веса, а не с�
 # Modern architectures
 act-a-slope-per-channel = (обучаемый наклон на каждый канал)
 act-one-slope-for-all = (один обучаемый наклон для всех значений)
+act-one-scale-one-bias = (один обучаемый масштаб и один сдвиг для всех значений)
 attention-parts = (q: E·h·d, k и v: по E·kv·d, выход: h·d·E, и их смещения)
 attention-macs = (проекции, затем QKᵀ и взвешенная сумма по { $keys } ключам)
 mamba-parts = (in_proj, поканальная свёртка, x_proj, dt_proj, A, D, out_proj)
@@ -922,6 +925,7 @@ kind-mish = активация Mish: x·tanh(softplus(x))
 kind-elu = активация ELU
 kind-leaky_relu = LeakyReLU: небольшой наклон ниже нуля
 kind-prelu = PReLU: обучаемый наклон ниже нуля, один или на каждый канал
+kind-star_relu = StarReLU: s·relu(x)² + b, один обучаемый масштаб s и сдвиг b (MetaFormer)
 kind-groupnorm = групповая нормировка: статистики по группам каналов
 kind-instancenorm = нормировка экземпляра: статистики по каждому каналу примера
 kind-grn = глобальная нормировка отклика: каналы масштабируются по их доле энергии изображения (ConvNeXt V2)

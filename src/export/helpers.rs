@@ -367,3 +367,16 @@ class Grn(nn.Module):
         shape = (1, -1) + (1,) * len(dims)
         return x + self.bias.view(shape) + self.weight.view(shape) * x * n
 "#;
+
+pub const STAR_RELU: &str = r#"
+class StarReLU(nn.Module):
+    """layerlab's `star_relu`: MetaFormer's s * relu(x)**2 + b (timm's)."""
+
+    def __init__(self):
+        super().__init__()
+        self.scale = nn.Parameter(torch.ones(1))
+        self.bias = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x):
+        return self.scale * torch.relu(x) ** 2 + self.bias
+"#;

@@ -2,7 +2,8 @@
 //! `softmax`, `gelu` (exact or `approximate = "tanh"`), `silu`,
 //! `hardswish`, `hardsigmoid`, `relu6`, `mish`, `elu`, `leaky_relu`
 //! (`slope`): no weights, nothing changes shape — and `prelu`, whose slope
-//! is learned: one in all, or one per channel (`nn.PReLU(num_parameters)`).
+//! is learned: one in all, or one per channel (`nn.PReLU(num_parameters)`),
+//! and `star_relu` (MetaFormer's s·relu(x)² + b, one learned s and b).
 //! Conv and dense layers may also carry one as an `activation` shorthand;
 //! the exporters write that after the layer.
 
@@ -17,6 +18,10 @@ pub struct Activations(pub Activation);
 
 /// `prelu`: a learned slope below zero.
 pub struct Prelu;
+
+/// `star_relu`: MetaFormer's StarReLU, s·relu(x)² + b, with one learned
+/// scale and one learned bias for every value (timm's `StarReLU`).
+pub struct StarRelu;
 
 /// PyTorch's default slope of `leaky_relu`.
 const DEFAULT_SLOPE: f64 = 0.01;
@@ -185,6 +190,39 @@ impl Family for Prelu {
     }
 }
 
+impl Family for StarRelu {
+    fn spatial(&self) -> Spatial {
+        Spatial::Pointwise
+    }
+
+    fn step(&self, _layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
+        Ok(Step {
+            params: 2,
+            ..Step::passthrough(input)
+        })
+    }
+
+    fn params_line(&self, _layer: &Layer, _input: Shape, result: &str, _k: Kernels) -> String {
+        format!("1 + 1 = {result}  {}", t!("act-one-scale-one-bias"))
+    }
+
+    fn label(&self, _layer: &Layer) -> String {
+        "star_relu".to_string()
+    }
+
+    fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
+        out.push((format!("l{}", e.number), "StarReLU()".to_string()));
+    }
+
+    fn pytorch_helpers(&self, _layer: &Layer) -> &'static [&'static str] {
+        &[crate::export::helpers::STAR_RELU]
+    }
+
+    fn keras(&self, e: &Exported, _out: &mut Vec<String>) -> Result<(), ExportError> {
+        Err(super::keras_has_none(e, "star_relu"))
+    }
+}
+
 /// What an activation keeps for its gradient: its output (ReLU, sigmoid,
 /// tanh, softmax: the derivative is a function of it), else its input.
 /// Also what a conv's or dense layer's `activation` shorthand adds.
@@ -209,6 +247,15 @@ mod tests {
     use crate::family::try_step;
     use crate::layer::Kind;
     use crate::network::Shape;
+
+    /// StarReLU learns two numbers whatever it is given, and keeps the shape.
+    #[test]
+    fn star_relu_learns_a_scale_and_a_bias() {
+        for input in [Shape::Image { c: 64, h: 8, w: 8 }, Shape::Flat(7)] {
+            let step = try_step(Kind::StarRelu, &[], input).unwrap();
+            assert_eq!((step.params, step.output), (2, input));
+        }
+    }
 
     #[test]
     fn prelu_learns_one_slope_or_one_per_channel() {

@@ -471,9 +471,19 @@ impl Family for RmsNorm {
     }
 }
 
+/// A group norm's weights per channel: a scale and a shift, the scale
+/// alone (`bias=False`, timm's `GroupNorm1NoBias`), or none.
+fn per_channel(layer: &Layer) -> u64 {
+    match (layer.extra.affine, layer.bias) {
+        (false, _) => 0,
+        (true, false) => 1,
+        (true, true) => 2,
+    }
+}
+
 impl Family for GroupNorm {
     fn fields(&self) -> &'static [Field] {
-        &[Field::Groups, Field::Affine]
+        &[Field::Groups, Field::Affine, Field::Bias]
     }
 
     fn required(&self) -> &'static [Field] {
@@ -502,11 +512,9 @@ impl Family for GroupNorm {
                 values,
             });
         }
-        let params = if layer.extra.affine {
-            c.checked_mul(2).ok_or(too_large("parameter count"))?
-        } else {
-            0
-        };
+        let params = c
+            .checked_mul(per_channel(layer))
+            .ok_or(too_large("parameter count"))?;
         Ok(Step {
             params,
             ..Step::passthrough(input)
@@ -514,20 +522,20 @@ impl Family for GroupNorm {
     }
 
     fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
-        if !layer.extra.affine {
-            return format!("0  {}", t!("norm-no-affine"));
+        let c = input.channels();
+        match per_channel(layer) {
+            0 => format!("0  {}", t!("norm-no-affine")),
+            1 => format!("{c} = {result}  {}", t!("seq-a-scale-only")),
+            _ => format!("2·{c} = {result}  {}", t!("norm-a-scale-and-a-shift")),
         }
-        format!(
-            "2·{} = {result}  {}",
-            input.channels(),
-            t!("norm-a-scale-and-a-shift")
-        )
     }
 
     fn label(&self, layer: &Layer) -> String {
         let mut s = format!("groupnorm {}g", layer.groups);
         if !layer.extra.affine {
             s.push_str(" no-affine");
+        } else if !layer.bias {
+            s.push_str(" no-bias");
         }
         s
     }
@@ -536,6 +544,8 @@ impl Family for GroupNorm {
         let mut code = format!("nn.GroupNorm({}, {}", e.layer.groups, e.channels());
         if !e.layer.extra.affine {
             code.push_str(", affine=False");
+        } else if !e.layer.bias {
+            code.push_str(", bias=False");
         }
         code.push(')');
         out.push((format!("l{}", e.number), code));
@@ -547,10 +557,10 @@ impl Family for GroupNorm {
         } else {
             -1
         };
-        let affine = if e.layer.extra.affine {
-            ""
-        } else {
-            "center=False, scale=False, "
+        let affine = match per_channel(e.layer) {
+            0 => "center=False, scale=False, ",
+            1 => "center=False, ",
+            _ => "",
         };
         out.push(format!(
             "layers.GroupNormalization(groups={}, axis={axis}, epsilon=1e-5, {affine}{})",

@@ -803,8 +803,11 @@ impl Ctx {
                 self.push(list, base, Layer::new(Kind::ToTokens), None);
             }
             // timm's StarReLU learns a scale and a bias of its own, which
-            // its printout (a ReLU inside) does not show.
-            "StarReLU" => self.fail(node, t!("import-star-relu")),
+            // its printout (a ReLU inside) does not show: said once.
+            "StarReLU" if node.children.is_empty() || Self::has(node, &["relu"]) => {
+                let note = self.unsaid(t!("import-star-relu"));
+                self.push(list, base, Layer::new(Kind::StarRelu), note)
+            }
             "BlurPool2d" | "LayerScale2d"
                 if node.children.is_empty() && node.args.trim().is_empty() =>
             {
@@ -881,6 +884,12 @@ impl Ctx {
             }
             "RepVggBlock" if Self::has(node, &["conv_kxk"]) => {
                 self.repvgg_block(node, input, list, base)
+            }
+            "Attention" if Self::has(node, &["qkv", "proj"]) => {
+                self.fused_attention(node, input, list, base)
+            }
+            "MetaFormerStage" if Self::has(node, &["downsample", "blocks"]) => {
+                self.metaformer_stage(node, input, list, base)
             }
             "MetaFormerBlock" if Self::has(node, &["norm1", "token_mixer", "norm2", "mlp"]) => {
                 self.metaformer_block(node, input, list, base)
@@ -1375,15 +1384,16 @@ impl Ctx {
                         ],
                     )?
                 }
-                // timm's GroupNorm1 is a GroupNorm of one group, printed as one.
-                "GroupNorm" | "GroupNorm1" => {
+                // timm's GroupNorm1 (and …NoBias) is a GroupNorm of one
+                // group, printed as one.
+                "GroupNorm" | "GroupNorm1" | "GroupNorm1NoBias" => {
                     channels_are("num_channels", 1)?;
-                    no_shift_alone(flag("affine", 3, true)?, flag("bias", usize::MAX, true)?)?;
                     make(
                         Kind::GroupNorm,
                         &[
                             (Field::Groups, Value::Int(int("num_groups", 0)?)),
                             (Field::Affine, Value::Bool(flag("affine", 3, true)?)),
+                            (Field::Bias, Value::Bool(flag("bias", 4, true)?)),
                         ],
                     )?
                 }
@@ -1395,9 +1405,10 @@ impl Ctx {
                         &[(Field::Affine, Value::Bool(flag("affine", 3, false)?))],
                     )?
                 }
-                "LayerNorm" | "RMSNorm" => {
+                // timm's LayerNormNoBias prints as a LayerNorm (bias=False).
+                "LayerNorm" | "LayerNormNoBias" | "RMSNorm" => {
                     normalized(0)?;
-                    let kind = if class == "LayerNorm" {
+                    let kind = if class != "RMSNorm" {
                         Kind::LayerNorm
                     } else {
                         Kind::RmsNorm

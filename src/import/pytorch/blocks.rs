@@ -23,7 +23,7 @@ fn branch_base(base: &[usize], list: &[Layer], b: usize) -> Vec<usize> {
 impl Ctx {
     /// `note`, unless it has been said already (a note is said once, at
     /// its first place).
-    fn unsaid(&self, note: String) -> Option<String> {
+    pub(super) fn unsaid(&self, note: String) -> Option<String> {
         (!self.notes.values().any(|said| *said == note)).then_some(note)
     }
 
@@ -1850,5 +1850,106 @@ impl Ctx {
         self.run(node, &["short_conv", "gate_fn"], here, &mut gate, &at);
         self.push(&mut gate, &at, up, None);
         list.push(merge(Kind::Multiply, vec![ghost, gate]));
+    }
+}
+
+impl Ctx {
+    /// timm's `Attention` of one fused `qkv` Linear (E → 3E) and `proj`
+    /// (E → E) over tokens — ViT's, DeiT's, MetaFormer's: layerlab's
+    /// `attention`. Its heads are not printed and change no count (said);
+    /// norms of the queries and keys, where built, are refused by name.
+    pub(super) fn fused_attention(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let linear = |name| {
+            let c = Self::child(node, name)?;
+            let args = Args::of(&c.args);
+            let n = |key, at| args.get(key, at)?.parse::<u64>().ok();
+            let bias = args.named("bias").and_then(boolean).unwrap_or(true);
+            (c.class == "Linear").then_some((n("in_features", 0)?, n("out_features", 1)?, bias))
+        };
+        let (Some((e, three, bias)), Some((pe, po, out_bias))) = (linear("qkv"), linear("proj"))
+        else {
+            return self.lacks(node, "qkv");
+        };
+        if three != e.saturating_mul(3) || pe != e || po != e {
+            let message = t!(
+                "import-fused-qkv",
+                e = e.to_string(),
+                three = three.to_string(),
+                proj = format!("{pe} → {po}")
+            );
+            return self.fail(node, message);
+        }
+        let passive = ["Identity", "Dropout"];
+        for c in &node.children {
+            if !["qkv", "proj"].contains(&c.name.as_str()) && !passive.contains(&c.class.as_str()) {
+                let message = t!("import-unknown-module", class = c.class.clone());
+                return self.fail(c, message);
+            }
+        }
+        let here = output_of(input, list).unwrap_or(input);
+        if !matches!(here, Shape::Matrix { .. }) || here.last() != e {
+            let message = t!(
+                "import-features",
+                want = e.to_string(),
+                got = here.to_string()
+            );
+            return self.fail(node, message);
+        }
+        let layer = make(
+            Kind::Attention,
+            &[
+                (Field::Heads, Value::Int(1)),
+                (Field::Bias, Value::Bool(bias)),
+                (Field::OutBias, Value::Bool(out_bias)),
+            ],
+        );
+        match layer {
+            Ok(layer) => self.push(list, base, layer, Some(t!("import-heads-unknown"))),
+            Err(e) => self.fail(node, e),
+        }
+    }
+
+    /// timm's `MetaFormerStage`: `downsample`, then `blocks` — on the map
+    /// itself, or, when its blocks mix tokens by attention (CAFormer's last
+    /// stages), on the map's positions as tokens, folded back after.
+    pub(super) fn metaformer_stage(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        self.run(node, &["downsample"], input, list, base);
+        let attends = Self::child(node, "blocks")
+            .and_then(|b| b.children.first())
+            .and_then(|b| Self::child(b, "token_mixer"))
+            .is_some_and(|m| m.class == "Attention");
+        let here = output_of(input, list).unwrap_or(input);
+        let Shape::Image { h, w, .. } = here else {
+            return self.run(node, &["blocks"], input, list, base);
+        };
+        if !attends {
+            return self.run(node, &["blocks"], input, list, base);
+        }
+        let fold = make(
+            Kind::ToImage,
+            &[
+                (Field::Height, Value::Int(h as i64)),
+                (Field::Width, Value::Int(w as i64)),
+            ],
+        );
+        let Ok(fold) = fold else {
+            return self.lacks(node, "blocks");
+        };
+        let note = t!("import-stage-tokens", class = node.class.clone());
+        self.push(list, base, Layer::new(Kind::ToTokens), Some(note));
+        self.run(node, &["blocks"], input, list, base);
+        self.push(list, base, fold, None);
     }
 }
