@@ -192,6 +192,9 @@ def modern_fixtures(expected):
         # Attention on the stage's tokens (CAFormer); GroupNorm1NoBias (PoolFormer v2).
         "timm_caformer_s18": (lambda: timm.create_model("caformer_s18"), (3, 224, 224)),
         "timm_poolformerv2_s12": (lambda: timm.create_model("poolformerv2_s12"), (3, 224, 224)),
+        # ResNeSt's SplitAttn and SKNet's SelectiveKernel: groups weighed by a gate, summed.
+        "timm_resnest14d": (lambda: timm.create_model("resnest14d"), (3, 224, 224)),
+        "timm_skresnet18": (lambda: timm.create_model("skresnet18"), (3, 224, 224)),
     }
     for name, (make, shape) in big.items():
         for device in ("meta", "cpu"):  # RegNet's init copies a tensor

@@ -442,6 +442,8 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "torch_lstm_proj",
         "timm_caformer_s18",
         "timm_poolformerv2_s12",
+        "timm_resnest14d",
+        "timm_skresnet18",
     ] {
         check(name);
     }

@@ -808,6 +808,7 @@ import-skipinit = NormFreeBlock: one built with skipinit=True has one more weigh
 import-heads-unknown = a printout does not show the attention heads; they change no count or shape, so 1 is written
 import-fused-qkv = its fused `qkv` should turn { $e } features into 3 × { $e }, and `proj` { $e } into { $e }; it shows { $e } → { $three } and { $proj }
 import-stage-tokens = { $class } runs its attention blocks on the map's positions as tokens and folds them back after: written as to_tokens … to_image
+import-split-attn = { $class } weighs its radix groups by a gate from their sum's means (fc1 → fc2, a softmax across the groups) and adds them: written as a multiply by that gate, then an add of the groups' slices
 import-cannot-read = `{ $module }`: { $why }
 import-missing-argument = `{ $key }` is missing
 import-not-a-number = `{ $key }` is not a whole number: { $value }

@@ -824,6 +824,7 @@ import-skipinit = NormFreeBlock: собранный с skipinit=True имеет 
 import-heads-unknown = распечатка не показывает число голов внимания; на подсчёт и размеры оно не влияет, записана 1
 import-fused-qkv = общий `qkv` должен превращать { $e } признаков в 3 × { $e }, а `proj` — { $e } в { $e }; в распечатке { $e } → { $three } и { $proj }
 import-stage-tokens = { $class } пропускает позиции карты через блоки внимания как токены и складывает их обратно: записано как to_tokens … to_image
+import-split-attn = { $class } взвешивает свои группы (radix) затвором из средних их суммы (fc1 → fc2, softmax по группам) и складывает их: записано как multiply на этот затвор и add срезов групп
 import-cannot-read = `{ $module }`: { $why }
 import-missing-argument = нет `{ $key }`
 import-not-a-number = `{ $key }` — не целое число: { $value }

@@ -888,6 +888,38 @@ impl Ctx {
             "Attention" if Self::has(node, &["qkv", "proj"]) => {
                 self.fused_attention(node, input, list, base)
             }
+            "SplitAttn" if Self::has(node, &["conv", "fc1", "fc2", "rsoftmax"]) => {
+                self.split_attn(node, input, list, base)
+            }
+            // ResNeSt's: its pools (`avd_first`, `avd_last`) are children,
+            // printed where forward runs them.
+            "ResNestBottleneck" if Self::has(node, &["conv1", "conv2", "conv3", "act3"]) => {
+                let body = [
+                    "conv1",
+                    "bn1",
+                    "act1",
+                    "avd_first",
+                    "conv2",
+                    "bn2",
+                    "drop_block",
+                    "act2",
+                    "avd_last",
+                    "conv3",
+                    "bn3",
+                ];
+                let body = Self::present(node, &body);
+                self.residual_of(node, &body, &["act3"], input, list, base)
+            }
+            "SelectiveKernel" if Self::has(node, &["paths", "attn"]) => {
+                self.selective_kernel(node, input, list, base)
+            }
+            "SelectiveKernelBasic" | "SelectiveKernelBottleneck"
+                if Self::has(node, &["conv1", "conv2", "act"]) =>
+            {
+                let body = ["conv1", "conv2", "conv3", "se", "drop_path"];
+                let body = Self::present(node, &body);
+                self.residual_of(node, &body, &["act"], input, list, base)
+            }
             "MetaFormerStage" if Self::has(node, &["downsample", "blocks"]) => {
                 self.metaformer_stage(node, input, list, base)
             }

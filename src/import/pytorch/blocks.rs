@@ -1953,3 +1953,153 @@ impl Ctx {
         self.push(list, base, fold, None);
     }
 }
+
+impl Ctx {
+    /// timm's `SplitAttn` (ResNeSt's split attention). `conv` makes
+    /// `radix` groups of C channels; their sum, pooled to a value per
+    /// channel, goes through `fc1`, `bn1`, `act1` and `fc2` to a weight per
+    /// channel of each group (`RadixSoftmax`: a softmax across the groups,
+    /// a sigmoid for one); each group times its weights, summed. Written as
+    /// the maps times that gate (a multiply that stretches its 1×1), then
+    /// the groups' sum (an add of slices): no weight is copied.
+    pub(super) fn split_attn(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let names = Self::present(node, &["conv", "bn0", "drop", "act0"]);
+        self.run(node, &names, input, list, base);
+        let Some(x) = output_of(input, list) else {
+            return;
+        };
+        let c = Self::child(node, "fc1")
+            .and_then(conv_channels)
+            .map(|(c, _)| c);
+        let Some(c) = c.filter(|&c| c > 0) else {
+            return self.lacks(node, "fc1");
+        };
+        let radix = x.channels() / c;
+        if radix == 0 || radix * c != x.channels() {
+            let message = t!(
+                "import-channels",
+                want = format!("{c} × radix"),
+                got = x.channels().to_string()
+            );
+            return self.fail(node, message);
+        }
+        if Self::child(node, "rsoftmax").is_none_or(|r| r.class != "RadixSoftmax") {
+            return self.lacks(node, "rsoftmax");
+        }
+        let gate = ["fc1", "bn1", "act1", "fc2"];
+        self.weigh_groups(node, node, &gate, (c, radix), input, list, base);
+    }
+
+    /// timm's `SelectiveKernel` (SKNet): its `paths` (convolutions of the
+    /// input, or of its equal parts when their inputs add up to it) side by
+    /// side, then weighed as ResNeSt's groups are, by `attn`'s gate
+    /// (`fc_reduce` → `fc_select`, a softmax across the paths).
+    pub(super) fn selective_kernel(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let (Some(paths), Some(attn)) = (Self::child(node, "paths"), Self::child(node, "attn"))
+        else {
+            return self.lacks(node, "paths");
+        };
+        let paths = listed(paths);
+        let first_in = |p: &Node| Self::child(p, "conv").and_then(conv_channels);
+        let ins: Option<Vec<(u64, u64)>> = paths.iter().map(|p| first_in(p)).collect();
+        let Some(ins) = ins.filter(|i| !i.is_empty()) else {
+            return self.lacks(node, "paths");
+        };
+        let radix = ins.len() as u64;
+        let (part, c) = ins[0];
+        let split = part.saturating_mul(radix) == here.channels() && radix > 1;
+        if ins.iter().any(|&i| i != (part, c)) || (!split && part != here.channels()) {
+            let message = t!(
+                "import-split-mismatch",
+                class = node.class.clone(),
+                channels = here.channels().to_string(),
+                parts = radix.to_string()
+            );
+            return self.fail(node, message);
+        }
+        let mut branches = Vec::new();
+        for (b, path) in paths.iter().enumerate() {
+            let at = branch_base(base, list, b);
+            let mut out = Vec::new();
+            if split {
+                let start = b as u64 * part;
+                match slice(start, start + part) {
+                    Ok(layer) => self.push(&mut out, &at, layer, None),
+                    Err(e) => return self.fail(node, e),
+                }
+            }
+            self.module(path, here, &mut out, &at);
+            branches.push(out);
+        }
+        list.push(merge(Kind::Concat, branches));
+        let gate = ["fc_reduce", "bn", "act", "fc_select"];
+        self.weigh_groups(node, attn, &gate, (c, radix), input, list, base);
+    }
+
+    /// What ResNeSt and SKNet do with `radix` groups of `c` channels (the
+    /// end of `list`): times a gate made by `gate` (children of `owner`)
+    /// from the groups' sum pooled to one value a channel, then summed.
+    #[allow(clippy::too_many_arguments)]
+    fn weigh_groups(
+        &mut self,
+        node: &Node,
+        owner: &Node,
+        gate_names: &[&str],
+        (c, radix): (u64, u64),
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let Some(x) = output_of(input, list) else {
+            return;
+        };
+        // The groups' sum: an add of a slice per group.
+        let groups = || -> Result<Layer, String> {
+            let parts: Result<Vec<_>, String> = (0..radix)
+                .map(|r| Ok(vec![slice(r * c, (r + 1) * c)?]))
+                .collect();
+            Ok(merge(Kind::Add, parts?))
+        };
+        let at = branch_base(base, list, 1);
+        let mut gate = Vec::new();
+        if radix > 1 {
+            match groups() {
+                Ok(sum) => gate.push(sum),
+                Err(e) => return self.fail(node, e),
+            }
+        }
+        let Ok(pool) = make(Kind::AdaptiveAvgPool, &[(Field::Output, Value::Int(1))]) else {
+            return self.lacks(node, "fc1");
+        };
+        let note = self.unsaid(t!("import-split-attn", class = node.class.clone()));
+        self.push(&mut gate, &at, pool, note);
+        let names = Self::present(owner, gate_names);
+        self.run(owner, &names, x, &mut gate, &at);
+        let weigh = if radix > 1 {
+            Kind::Softmax
+        } else {
+            Kind::Sigmoid
+        };
+        self.push(&mut gate, &at, Layer::new(weigh), None);
+        list.push(merge(Kind::Multiply, vec![Vec::new(), gate]));
+        if radix > 1 {
+            match groups() {
+                Ok(sum) => list.push(sum),
+                Err(e) => self.fail(node, e),
+            }
+        }
+    }
+}
