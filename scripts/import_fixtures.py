@@ -195,6 +195,8 @@ def modern_fixtures(expected):
         # ResNeSt's SplitAttn and SKNet's SelectiveKernel: groups weighed by a gate, summed.
         "timm_resnest14d": (lambda: timm.create_model("resnest14d"), (3, 224, 224)),
         "timm_skresnet18": (lambda: timm.create_model("skresnet18"), (3, 224, 224)),
+        # GCNet's GlobalContext: a softmax-weighted context added (mlp_add) or gating (mlp_scale).
+        "timm_gcresnext26ts": (lambda: timm.create_model("gcresnext26ts"), (3, 256, 256)),
     }
     for name, (make, shape) in big.items():
         for device in ("meta", "cpu"):  # RegNet's init copies a tensor

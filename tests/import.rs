@@ -444,6 +444,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_poolformerv2_s12",
         "timm_resnest14d",
         "timm_skresnet18",
+        "timm_gcresnext26ts",
     ] {
         check(name);
     }

@@ -920,6 +920,9 @@ impl Ctx {
                 let body = Self::present(node, &body);
                 self.residual_of(node, &body, &["act"], input, list, base)
             }
+            "GlobalContext" if Self::has(node, &["gate"]) => {
+                self.global_context(node, input, list, base)
+            }
             "MetaFormerStage" if Self::has(node, &["downsample", "blocks"]) => {
                 self.metaformer_stage(node, input, list, base)
             }

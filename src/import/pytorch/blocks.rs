@@ -2103,3 +2103,68 @@ impl Ctx {
         }
     }
 }
+
+impl Ctx {
+    /// timm's `GlobalContext` (GCNet): a context per channel — the map
+    /// summed over its positions weighted by a softmax of `conv_attn`'s one
+    /// channel (the plain mean without it) — through `mlp_scale` and
+    /// `gate` to scale the map, or through `mlp_add` to be added to every
+    /// position. Written as a multiply by the softmax and an average
+    /// (the weighted sum over H·W, no weights either way), and the added
+    /// context stretched back to the map's size (an upsample, as adding a
+    /// 1×1 does); a block with both MLPs is refused by name.
+    pub(super) fn global_context(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let (scale, add) = (
+            Self::child(node, "mlp_scale").filter(|m| m.class != "Identity"),
+            Self::child(node, "mlp_add").filter(|m| m.class != "Identity"),
+        );
+        let Shape::Image { h, w, .. } = here else {
+            return self.fail(node, t!("import-needs-map", class = node.class.clone()));
+        };
+        let (mlp, kind) = match (scale, add) {
+            (Some(_), None) => ("mlp_scale", Kind::Multiply),
+            (None, Some(_)) => ("mlp_add", Kind::Add),
+            _ => return self.lacks(node, "mlp_add"),
+        };
+        let at = branch_base(base, list, 1);
+        let mut context = Vec::new();
+        if let Some(attn) = Self::child(node, "conv_attn") {
+            let mut weights = Vec::new();
+            let inner = [at.as_slice(), &[0, 1]].concat();
+            self.module(attn, here, &mut weights, &inner);
+            self.push(&mut weights, &inner, Layer::new(Kind::Softmax), None);
+            context.push(merge(Kind::Multiply, vec![Vec::new(), weights]));
+        }
+        let pool = make(Kind::AdaptiveAvgPool, &[(Field::Output, Value::Int(1))]);
+        let [h, w] = [h, w].map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+        let up = make(
+            Kind::Upsample,
+            &[
+                (Field::Size, Value::Pair(h, w)),
+                (Field::Mode, Value::Word("nearest".into())),
+            ],
+        );
+        let (Ok(pool), Ok(up)) = (pool, up) else {
+            return self.lacks(node, "conv_attn");
+        };
+        let note = self.unsaid(t!("import-global-context", class = node.class.clone()));
+        self.push(&mut context, &at, pool, note);
+        let names: &[&str] = if kind == Kind::Multiply {
+            &[mlp, "gate"]
+        } else {
+            &[mlp]
+        };
+        self.run(node, names, here, &mut context, &at);
+        if kind == Kind::Add {
+            self.push(&mut context, &at, up, None);
+        }
+        list.push(merge(kind, vec![Vec::new(), context]));
+    }
+}
