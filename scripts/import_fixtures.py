@@ -197,6 +197,12 @@ def modern_fixtures(expected):
         "timm_skresnet18": (lambda: timm.create_model("skresnet18"), (3, 224, 224)),
         # GCNet's GlobalContext: a softmax-weighted context added (mlp_add) or gating (mlp_scale).
         "timm_gcresnext26ts": (lambda: timm.create_model("gcresnext26ts"), (3, 256, 256)),
+        # StarNet's Block (act(f1) * f2); RepViT's distilled head (two heads' mean).
+        "timm_starnet_s1": (lambda: timm.create_model("starnet_s1"), (3, 224, 224)),
+        "timm_repvit_m0_9": (lambda: timm.create_model("repvit_m0_9"), (3, 224, 224)),
+        # GluMlp's halves (gMixer); ResMLP's Affine and its ResBlock's unprinted ls1/ls2.
+        "timm_gmixer_12_224": (lambda: timm.create_model("gmixer_12_224"), (3, 224, 224)),
+        "timm_resmlp_12_224": (lambda: timm.create_model("resmlp_12_224"), (3, 224, 224)),
     }
     for name, (make, shape) in big.items():
         for device in ("meta", "cpu"):  # RegNet's init copies a tensor

@@ -1224,7 +1224,11 @@ impl Field {
             Field::Groups => (layer.groups != Size::ONE
                 || layer.kind.required().contains(&Field::Groups))
             .then_some(T::Integer(layer.groups.to_i64())),
-            Field::Bias => (!layer.bias).then_some(T::Boolean(false)),
+            // Written where it differs from the kind's (a layer scale has
+            // no shift unless it says so).
+            Field::Bias => {
+                (layer.bias != Layer::new(layer.kind).bias).then_some(T::Boolean(layer.bias))
+            }
             Field::CeilMode => layer.ceil_mode.then_some(T::Boolean(true)),
             Field::Rate => Some(T::Float(layer.rate)),
             // Written where it differs from the kind's (a mixture of experts

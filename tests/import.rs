@@ -445,6 +445,10 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_resnest14d",
         "timm_skresnet18",
         "timm_gcresnext26ts",
+        "timm_starnet_s1",
+        "timm_repvit_m0_9",
+        "timm_gmixer_12_224",
+        "timm_resmlp_12_224",
     ] {
         check(name);
     }

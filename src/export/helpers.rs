@@ -326,17 +326,19 @@ class ClsToken(nn.Module):
 
 pub const LAYER_SCALE: &str = r#"
 class LayerScale(nn.Module):
-    """layerlab's `layer_scale`: a learned scale per feature (per channel of a map)."""
+    """layerlab's `layer_scale`: a learned scale per feature (per channel of a
+    map), and a learned shift with `bias` (ResMLP's Affine)."""
 
-    def __init__(self, dim, channels_first=False):
+    def __init__(self, dim, channels_first=False, bias=False):
         super().__init__()
         self.gamma = nn.Parameter(torch.full((dim,), 1e-6))
+        self.beta = nn.Parameter(torch.zeros(dim)) if bias else None
         self.channels_first = channels_first
 
     def forward(self, x):
-        if self.channels_first:
-            return x * self.gamma.view(-1, *([1] * (x.dim() - 2)))
-        return x * self.gamma
+        shape = (-1,) + (1,) * (x.dim() - 2) if self.channels_first else (-1,)
+        x = x * self.gamma.view(shape)
+        return x if self.beta is None else x + self.beta.view(shape)
 "#;
 
 pub const SLICE: &str = r#"

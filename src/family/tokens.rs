@@ -284,18 +284,35 @@ fn scaled(input: Shape) -> u64 {
 }
 
 impl Family for LayerScale {
+    fn fields(&self) -> &'static [Field] {
+        &[Field::Bias]
+    }
+
+    /// A scale alone (LayerScale's γ); a shift too with `bias` (ResMLP's
+    /// `Affine`).
+    fn defaults(&self, layer: &mut Layer) {
+        layer.bias = false;
+    }
+
     fn spatial(&self) -> Spatial {
         Spatial::Pointwise
     }
 
-    fn step(&self, _layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
+    fn step(&self, layer: &Layer, input: Shape, _kernels: Kernels) -> Result<Step, Problem> {
         Ok(Step {
-            params: scaled(input),
+            params: scaled(input).saturating_mul(1 + u64::from(layer.bias)),
             ..Step::passthrough(input)
         })
     }
 
-    fn params_line(&self, _layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
+    fn params_line(&self, layer: &Layer, input: Shape, result: &str, _k: Kernels) -> String {
+        if layer.bias {
+            return format!(
+                "2·{} = {result}  {}",
+                scaled(input),
+                t!("tokens-a-scale-and-shift-per-feature")
+            );
+        }
         format!(
             "{} = {result}  {}",
             scaled(input),
@@ -303,18 +320,27 @@ impl Family for LayerScale {
         )
     }
 
-    fn label(&self, _layer: &Layer) -> String {
-        "layer_scale".to_string()
+    fn label(&self, layer: &Layer) -> String {
+        if layer.bias {
+            "layer_scale +bias".to_string()
+        } else {
+            "layer_scale".to_string()
+        }
     }
 
     fn pytorch(&self, e: &Exported, out: &mut Vec<(String, String)>) {
-        let code = match e.input {
-            Shape::Image { .. } | Shape::Volume { .. } => {
-                format!("LayerScale({}, channels_first=True)", scaled(e.input))
-            }
-            Shape::Matrix { .. } | Shape::Flat(_) => format!("LayerScale({})", scaled(e.input)),
-        };
-        out.push((format!("l{}", e.number), code));
+        let n = scaled(e.input);
+        let mut args = vec![n.to_string()];
+        if matches!(e.input, Shape::Image { .. } | Shape::Volume { .. }) {
+            args.push("channels_first=True".into());
+        }
+        if e.layer.bias {
+            args.push("bias=True".into());
+        }
+        out.push((
+            format!("l{}", e.number),
+            format!("LayerScale({})", args.join(", ")),
+        ));
     }
 
     fn pytorch_helpers(&self, _layer: &Layer) -> &'static [&'static str] {

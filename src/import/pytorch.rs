@@ -808,11 +808,12 @@ impl Ctx {
                 let note = self.unsaid(t!("import-star-relu"));
                 self.push(list, base, Layer::new(Kind::StarRelu), note)
             }
-            "BlurPool2d" | "LayerScale2d"
+            "BlurPool2d" | "LayerScale2d" | "Affine"
                 if node.children.is_empty() && node.args.trim().is_empty() =>
             {
                 let note = match class {
                     "BlurPool2d" => t!("import-blur-pool"),
+                    "Affine" => t!("import-unprinted-affine-shift", class = node.class.clone()),
                     _ => t!("import-unprinted-scale", class = node.class.clone()),
                 };
                 self.leaf_noted(node, input, list, base, note)
@@ -829,6 +830,9 @@ impl Ctx {
             }
             "PatchEmbed" if Self::has(node, &["proj"]) => self.patch_embed(node, input, list, base),
             "MixerBlock" if Self::has(node, &["norm1", "mlp_tokens", "norm2", "mlp_channels"]) => {
+                self.mixer_block(node, input, list, base)
+            }
+            "ResBlock" if Self::has(node, &["norm1", "linear_tokens", "norm2", "mlp_channels"]) => {
                 self.mixer_block(node, input, list, base)
             }
             "EcaModule" | "EfficientChannelAttn" if Self::has(node, &["conv", "gate"]) => {
@@ -922,6 +926,15 @@ impl Ctx {
             }
             "GlobalContext" if Self::has(node, &["gate"]) => {
                 self.global_context(node, input, list, base)
+            }
+            "Block" if Self::has(node, &["dwconv", "f1", "f2", "g", "dwconv2"]) => {
+                self.star_block(node, input, list, base)
+            }
+            "RepVitClassifier" | "DistilledHead" if Self::has(node, &["head"]) => {
+                self.distilled_head(node, input, list, base)
+            }
+            "GluMlp" if Self::has(node, &["fc1", "act", "fc2"]) => {
+                self.glu_mlp(node, input, list, base)
             }
             "MetaFormerStage" if Self::has(node, &["downsample", "blocks"]) => {
                 self.metaformer_stage(node, input, list, base)
@@ -1469,6 +1482,10 @@ impl Ctx {
                 "GlobalResponseNorm" if node.args.trim().is_empty() => Layer::new(Kind::Grn),
                 // timm's LayerScale2d prints nothing: a weight per channel.
                 "LayerScale2d" if node.args.trim().is_empty() => Layer::new(Kind::LayerScale),
+                // ResMLP's Affine: a scale and a shift per feature, unprinted.
+                "Affine" if node.args.trim().is_empty() => {
+                    make(Kind::LayerScale, &[(Field::Bias, Value::Bool(true))])?
+                }
                 // timm's anti-aliasing BlurPool2d: a fixed binomial filter
                 // (no weights), stride 2 and padding (k − 1) / 2 by default,
                 // which halves a side rounding up as a 3×3, stride-2,

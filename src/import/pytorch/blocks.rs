@@ -1481,6 +1481,15 @@ impl Ctx {
         list: &mut Vec<Layer>,
         base: &[usize],
     ) {
+        // ResMLP's `ResBlock` mixes tokens by one `linear_tokens` and
+        // scales both halves by `ls1`/`ls2`, parameters of its own a
+        // printout does not show (said).
+        let res_mlp = Self::child(node, "linear_tokens").is_some();
+        let mixer = if res_mlp {
+            "linear_tokens"
+        } else {
+            "mlp_tokens"
+        };
         let drop = Self::present(node, &["drop_path"]);
         let here = output_of(input, list).unwrap_or(input);
         let at = branch_base(base, list, 0);
@@ -1489,12 +1498,23 @@ impl Ctx {
         let note = t!("import-mixer-transpose");
         let note = self.unsaid(note);
         self.push(&mut tokens, &at, Layer::new(Kind::ToTokens), note);
-        self.run(node, &["mlp_tokens"], here, &mut tokens, &at);
+        self.run(node, &[mixer], here, &mut tokens, &at);
         self.push(&mut tokens, &at, Layer::new(Kind::ToTokens), None);
+        if res_mlp {
+            let note = self.unsaid(t!("import-hidden-ls", class = node.class.clone()));
+            self.push(&mut tokens, &at, Layer::new(Kind::LayerScale), note);
+        }
         self.run(node, &drop, here, &mut tokens, &at);
         list.push(merge(Kind::Add, vec![tokens, Vec::new()]));
-        let names: Vec<&str> = ["norm2", "mlp_channels"].into_iter().chain(drop).collect();
-        self.beside_input(Kind::Add, node, &names, input, list, base);
+        let here = output_of(input, list).unwrap_or(input);
+        let at = branch_base(base, list, 0);
+        let mut channels = Vec::new();
+        self.run(node, &["norm2", "mlp_channels"], here, &mut channels, &at);
+        if res_mlp {
+            self.push(&mut channels, &at, Layer::new(Kind::LayerScale), None);
+        }
+        self.run(node, &drop, here, &mut channels, &at);
+        list.push(merge(Kind::Add, vec![channels, Vec::new()]));
     }
 
     /// The mean of a sequence's tokens (timm's `global_pool="avg"` on
@@ -2166,5 +2186,109 @@ impl Ctx {
             self.push(&mut context, &at, up, None);
         }
         list.push(merge(kind, vec![Vec::new(), context]));
+    }
+}
+
+impl Ctx {
+    /// StarNet's `Block`: `dwconv`, then the "star" — `act(f1(x)) * f2(x)`
+    /// — then `g`, `dwconv2`, added to the input.
+    pub(super) fn star_block(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let at = branch_base(base, list, 0);
+        let mut body = Vec::new();
+        self.run(node, &["dwconv"], here, &mut body, &at);
+        let mid = output_of(here, &body).unwrap_or(here);
+        let star = [at.as_slice(), &[body.len()]].concat();
+        let first = self.branch(node, &["f1", "act"], mid, &[], &star, 0);
+        let second = self.branch(node, &["f2"], mid, &[], &star, 1);
+        body.push(merge(Kind::Multiply, vec![first, second]));
+        let names = Self::present(node, &["g", "dwconv2", "drop_path"]);
+        self.run(node, &names, here, &mut body, &at);
+        list.push(merge(Kind::Add, vec![body, Vec::new()]));
+    }
+
+    /// RepViT's `RepVitClassifier`: with `head_dist`, the two heads' mean
+    /// (an add; the halving has no weights, said); else `head` alone.
+    pub(super) fn distilled_head(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let names = Self::present(node, &["head_drop", "pre_logits"]);
+        self.run(node, &names, input, list, base);
+        if Self::child(node, "head_dist").is_none_or(|h| h.class == "Identity") {
+            return self.run(node, &["head"], input, list, base);
+        }
+        let here = output_of(input, list).unwrap_or(input);
+        let first = self.branch(node, &["head"], here, list, base, 0);
+        let second = self.branch(node, &["head_dist"], here, list, base, 1);
+        let note = t!("import-distilled-heads", class = node.class.clone());
+        self.notes.insert([base, &[list.len()]].concat(), note);
+        list.push(merge(Kind::Add, vec![first, second]));
+    }
+}
+
+impl Ctx {
+    /// timm's `GluMlp`: `fc1` makes twice the hidden width, split in two
+    /// halves, one times `act` of the other, then `fc2`. Written as two
+    /// dense layers of half `fc1`'s width — its two halves, the same
+    /// weights — multiplied, one through `act` (which half is not printed;
+    /// it changes no count or shape).
+    pub(super) fn glu_mlp(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let Some(fc1) = Self::child(node, "fc1").filter(|c| c.class == "Linear") else {
+            return self.lacks(node, "fc1");
+        };
+        let args = Args::of(&fc1.args);
+        let n = |key, at| args.get(key, at)?.parse::<i64>().ok();
+        let bias = args.named("bias").and_then(boolean).unwrap_or(true);
+        let (Some(inputs), Some(out)) = (n("in_features", 0), n("out_features", 1)) else {
+            return self.lacks(node, "fc1");
+        };
+        if here.last() != u64::try_from(inputs).unwrap_or(0) {
+            let message = t!(
+                "import-features",
+                want = inputs.to_string(),
+                got = here.last().to_string()
+            );
+            return self.fail(fc1, message);
+        }
+        let half = make(
+            Kind::Dense,
+            &[
+                (Field::Units, Value::Int(out / 2)),
+                (Field::Bias, Value::Bool(bias)),
+                (Field::Inputs, Value::Int(inputs)),
+            ],
+        );
+        let half = match half {
+            Ok(half) if out % 2 == 0 => half,
+            Ok(_) => return self.fail(fc1, t!("import-glu-odd", width = out.to_string())),
+            Err(e) => return self.fail(fc1, e),
+        };
+        let at = branch_base(base, list, 1);
+        let mut gate = Vec::new();
+        let note = self.unsaid(t!("import-glu", class = node.class.clone()));
+        self.push(&mut gate, &at, half.clone(), note);
+        self.run(node, &["act"], here, &mut gate, &at);
+        let mut value = Vec::new();
+        self.push(&mut value, &branch_base(base, list, 0), half, None);
+        list.push(merge(Kind::Multiply, vec![value, gate]));
+        let names = Self::present(node, &["drop1", "norm", "fc2", "drop2"]);
+        self.run(node, &names, input, list, base);
     }
 }
