@@ -121,6 +121,9 @@ def modern_fixtures(expected):
         # ASPP: a pooled branch scaled back to the map's size in forward.
         "torch_deeplabv3_mobilenet_v3_large": (
             lambda: tv.segmentation.deeplabv3_mobilenet_v3_large(weights_backbone=None), (3, 224, 224)),
+        # LRASPP reads its backbone at two depths (low_classifier + gated high), then scales up.
+        "torch_lraspp_mobilenet_v3_large": (
+            lambda: tv.segmentation.lraspp_mobilenet_v3_large(weights_backbone=None), (3, 224, 224)),
         # The video ResNets' blocks (conv1/conv2 Sequentials), AdaptiveAvgPool3d.
         "torch_r2plus1d_18": (lambda: tv.video.r2plus1d_18(), (3, 16, 112, 112)),
         # S3D: SepInceptionBlock3D (branch0-3), the mean its forward ends with.

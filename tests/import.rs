@@ -399,6 +399,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "torch_fcn_resnet50",
         "torch_quantizable_resnet18",
         "torch_deeplabv3_mobilenet_v3_large",
+        "torch_lraspp_mobilenet_v3_large",
         "torch_r2plus1d_18",
         "torch_s3d",
         "timm_resnet50d",

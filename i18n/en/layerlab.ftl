@@ -815,6 +815,7 @@ import-distilled-heads = { $class } returns the mean of its two heads (head and 
 import-glu = { $class }'s fc1 makes twice the hidden width and its forward multiplies one half by act of the other: written as two dense layers, its halves (the same weights), multiplied
 import-glu-odd = a gated MLP splits fc1's { $width } features in two halves, and { $width } is odd
 import-hidden-ls = { $class } scales each residual half by ls1 and ls2, parameters of its own a printout does not show: counted as timm builds them (a weight per feature)
+import-lraspp = { $class } reads the backbone at two depths: the low map through low_classifier; the last map, gated by scale and scaled to the low map's size (bilinear, in forward), through high_classifier; the two added
 import-unprinted-affine-shift = { $class } prints nothing: a learned scale and shift per feature of what comes (alpha, beta), as timm builds it
 import-cannot-read = `{ $module }`: { $why }
 import-missing-argument = `{ $key }` is missing

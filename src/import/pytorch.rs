@@ -101,6 +101,7 @@ const KNOWN_MODELS: &[&str] = &[
     "VovNet",
     "LeNet",
     "MlpMixer",
+    "LRASPP",
 ];
 
 /// The class of a Hugging Face transformers model, when the printout is
@@ -171,6 +172,9 @@ pub fn import(text: &str, input: Shape, name: &str) -> Result<Imported, Vec<Impo
             ctx.fail(&root, t!("import-timm-vit"));
         } else if root.class == "VisionTransformer" {
             ctx.vision_transformer(&root, input, &mut layers);
+        } else if root.class == "LRASPP" {
+            ctx.module_once(&root, input, &mut layers, &[]);
+            ctx.forward_extras(&root, input, &mut layers);
         } else {
             for child in &root.children {
                 // A segmentation model's auxiliary head is a second output.
@@ -631,7 +635,7 @@ impl Ctx {
             }
             // Segmentation: forward scales the classifier's map back up to
             // the input's size (bilinear), which a printout does not show.
-            "FCN" | "DeepLabV3" => match (input, out) {
+            "FCN" | "DeepLabV3" | "LRASPP" => match (input, out) {
                 (Shape::Image { h, w, .. }, Some(Shape::Image { h: oh, w: ow, .. }))
                     if oh > 0 && ow > 0 && h % oh == 0 && w % ow == 0 =>
                 {
@@ -935,6 +939,12 @@ impl Ctx {
             }
             "GluMlp" if Self::has(node, &["fc1", "act", "fc2"]) => {
                 self.glu_mlp(node, input, list, base)
+            }
+            "LRASPP"
+                if Self::has(node, &["backbone", "classifier"])
+                    && Self::child(node, "classifier").is_some_and(|c| c.class == "LRASPPHead") =>
+            {
+                self.lraspp(node, input, list, base)
             }
             "MetaFormerStage" if Self::has(node, &["downsample", "blocks"]) => {
                 self.metaformer_stage(node, input, list, base)

@@ -2292,3 +2292,70 @@ impl Ctx {
         self.run(node, &names, input, list, base);
     }
 }
+
+impl Ctx {
+    /// torchvision's `LRASPP`: its backbone's maps are read at two depths.
+    /// The low one — the first of the backbone's stages to give
+    /// `low_classifier`'s channels (torchvision's stage four from the end)
+    /// — goes through `low_classifier`; the last, through `cbr` times its
+    /// `scale` gate, is scaled to the low map's size (bilinear) and through
+    /// `high_classifier`; the two are added. Written as the backbone up to
+    /// the low map, then an add of `low_classifier` and the rest.
+    pub(super) fn lraspp(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let (Some(backbone), Some(head)) = (
+            Self::child(node, "backbone"),
+            Self::child(node, "classifier"),
+        ) else {
+            return self.lacks(node, "backbone");
+        };
+        let low = Self::child(head, "low_classifier").and_then(conv_channels);
+        let Some((low_c, _)) = low else {
+            return self.lacks(head, "low_classifier");
+        };
+        let stages = listed(backbone);
+        let mut rest = stages.iter();
+        for stage in rest.by_ref() {
+            self.module(stage, input, list, base);
+            if output_of(input, list).is_some_and(|s| s.channels() == low_c) {
+                break;
+            }
+        }
+        let here = output_of(input, list).unwrap_or(input);
+        let Shape::Image { h, w, .. } = here else {
+            return self.fail(head, t!("import-needs-map", class = head.class.clone()));
+        };
+        let low = self.branch(head, &["low_classifier"], here, list, base, 0);
+        let at = branch_base(base, list, 1);
+        let mut high = Vec::new();
+        for stage in rest {
+            self.module(stage, here, &mut high, &at);
+        }
+        let after = output_of(here, &high).unwrap_or(here);
+        let gated = [at.as_slice(), &[high.len()]].concat();
+        let cbr = self.branch(head, &["cbr"], after, &[], &gated, 0);
+        let scale = self.branch(head, &["scale"], after, &[], &gated, 1);
+        let note = t!("import-lraspp", class = head.class.clone());
+        self.notes.insert(gated, note);
+        high.push(merge(Kind::Multiply, vec![cbr, scale]));
+        let [h, w] = [h, w].map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+        let up = make(
+            Kind::Upsample,
+            &[
+                (Field::Size, Value::Pair(h, w)),
+                (Field::Mode, Value::Word("bilinear".into())),
+            ],
+        );
+        match up {
+            Ok(up) => self.push(&mut high, &at, up, None),
+            Err(e) => return self.fail(head, e),
+        }
+        self.run(head, &["high_classifier"], here, &mut high, &at);
+        list.push(merge(Kind::Add, vec![low, high]));
+    }
+}
