@@ -450,6 +450,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_repvit_m0_9",
         "timm_gmixer_12_224",
         "timm_resmlp_12_224",
+        "timm_hgnet_tiny",
     ] {
         check(name);
     }
@@ -623,6 +624,12 @@ fn too_many_copies_are_refused_not_capped() {
     let nested = "Sequential(\n  (0-9999): 10000 x Sequential(\n    (0-9999): 10000 x Linear(in_features=12, out_features=12, bias=True)\n  )\n)\n";
     let problems = import(nested, Some(Shape::Flat(12)), "nested").unwrap_err();
     assert!(problems[0].message.contains("10000"), "{problems:?}");
+    // A block that keeps each copy's output (HGNet's) lists its copies
+    // one by one: past the limit it is refused, not allocated.
+    let listed = "Net(\n  (0): HighPerfGpuBlock(\n    (layers): ModuleList(\n      (0-99999999999): 100000000000 x Conv2d(8, 8, kernel_size=(1, 1), stride=(1, 1))\n    )\n    (aggregation): Conv2d(8, 8, kernel_size=(1, 1), stride=(1, 1))\n  )\n)\n";
+    let input = Shape::Image { c: 8, h: 4, w: 4 };
+    let problems = import(listed, Some(input), "listed").unwrap_err();
+    assert!(problems[0].message.contains("100000000000"), "{problems:?}");
 }
 
 /// Keras keeps channels last: a Conv1D on (steps, channels) is layerlab's

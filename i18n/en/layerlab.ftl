@@ -816,6 +816,7 @@ import-glu = { $class }'s fc1 makes twice the hidden width and its forward multi
 import-glu-odd = a gated MLP splits fc1's { $width } features in two halves, and { $width } is odd
 import-hidden-ls = { $class } scales each residual half by ls1 and ls2, parameters of its own a printout does not show: counted as timm builds them (a weight per feature)
 import-lraspp = { $class } reads the backbone at two depths: the low map through low_classifier; the last map, gated by scale and scaled to the low map's size (bilinear, in forward), through high_classifier; the two added
+import-hgnet-residual = { $class } adds its input in every block of a stage but the first, as timm builds it (its `residual` setting is not printed; the count is the same either way)
 import-unprinted-affine-shift = { $class } prints nothing: a learned scale and shift per feature of what comes (alpha, beta), as timm builds it
 import-cannot-read = `{ $module }`: { $why }
 import-missing-argument = `{ $key }` is missing

@@ -832,6 +832,7 @@ import-glu = fc1 в { $class } даёт удвоенную скрытую шир
 import-glu-odd = управляемый MLP делит { $width } признаков fc1 на две половины, а { $width } нечётно
 import-hidden-ls = { $class } масштабирует каждую остаточную половину на ls1 и ls2 — собственные параметры, которых распечатка не показывает: посчитаны так, как их строит timm (вес на признак)
 import-lraspp = { $class } читает backbone на двух глубинах: низкую карту через low_classifier; последнюю — с затвором scale и растянутую до размера низкой (bilinear, в forward) — через high_classifier; обе складываются
+import-hgnet-residual = { $class } прибавляет свой вход во всех блоках стадии, кроме первого, как строит timm (настройка `residual` не печатается; счёт от неё не меняется)
 import-unprinted-affine-shift = { $class } ничего не печатает: обучаемые масштаб и сдвиг на каждый признак входа (alpha, beta), как строит timm
 import-cannot-read = `{ $module }`: { $why }
 import-missing-argument = нет `{ $key }`

@@ -140,7 +140,7 @@ fn hugging_face(root: &Node) -> Option<String> {
 /// an import may write: past them the import stops and says so. (Each
 /// module's input is found by analysing what came before it, so an import
 /// takes time growing with the square of its layers: 10,000 take seconds.)
-const MAX_COPIES: u64 = 10_000;
+pub(super) const MAX_COPIES: u64 = 10_000;
 /// The deepest a printout may nest its modules (real models: under 20).
 const MAX_DEPTH: usize = 200;
 const MAX_LAYERS: usize = 10_000;
@@ -945,6 +945,13 @@ impl Ctx {
                     && Self::child(node, "classifier").is_some_and(|c| c.class == "LRASPPHead") =>
             {
                 self.lraspp(node, input, list, base)
+            }
+            "HighPerfGpuBlock" if Self::has(node, &["layers", "aggregation"]) => {
+                self.high_perf_block(node, input, list, base)
+            }
+            // HGNet's effective squeeze-excitation: a gate from the means.
+            "EseModule" if Self::has(node, &["conv", "sigmoid"]) => {
+                self.timm_se(node, input, list, base)
             }
             "MetaFormerStage" if Self::has(node, &["downsample", "blocks"]) => {
                 self.metaformer_stage(node, input, list, base)

@@ -341,7 +341,9 @@ impl Ctx {
         };
         // A concatenation a convolution: past what a file nests, refused
         // before the walk goes that deep.
-        if mid.children.len() >= crate::layer::MAX_DEPTH {
+        if (mid.children.iter()).fold(0u64, |n, c| n.saturating_add(c.repeat))
+            >= crate::layer::MAX_DEPTH as u64
+        {
             let max = crate::layer::MAX_DEPTH.to_string();
             return self.fail(mid, t!("import-nested-past-files", max = max));
         }
@@ -349,11 +351,14 @@ impl Ctx {
         // convolutions read.
         let here = output_of(input, list).unwrap_or(input);
         let path = [base, &[list.len()]].concat();
+        let Some(mids) = self.listed(mid) else {
+            return;
+        };
         let convs: Vec<&Node> = Self::child(node, "conv_reduction")
             .into_iter()
-            .chain(&mid.children)
+            .chain(mids.iter().copied())
             .collect();
-        let lead = usize::from(convs.len() > mid.children.len());
+        let lead = usize::from(convs.len() > mids.len());
         let nested = self.append_list(&convs, lead, here, &path);
         let note = t!("import-osa-residual");
         self.push(list, base, nested, Some(note));
@@ -364,12 +369,13 @@ impl Ctx {
     /// `convs` from `here`, each output kept beside what the rest make of
     /// it: concat(x, conv1 x, conv2 conv1 x, …) as nested concatenations.
     /// The first `lead` of them run before the first whose output is kept.
+    /// Each is one copy (a printed `(0-4): 5 x` is `listed` as five).
     fn append_list(&mut self, convs: &[&Node], lead: usize, here: Shape, path: &[usize]) -> Layer {
         let mut made = Vec::new();
         let inner = [path, &[1]].concat();
         let (now, rest) = convs.split_at((lead + 1).min(convs.len()));
         for conv in now {
-            self.module(conv, here, &mut made, &inner);
+            self.module_once(conv, here, &mut made, &inner);
         }
         if !rest.is_empty() {
             let from = output_of(here, &made).unwrap_or(here);
@@ -647,7 +653,7 @@ impl Ctx {
         let here = output_of(input, list).unwrap_or(input);
         let mut branches = Vec::new();
         if let Some(kxk) = Self::child(node, "conv_kxk") {
-            for conv in listed(kxk) {
+            for conv in self.listed(kxk).unwrap_or_default() {
                 let path = branch_base(base, list, branches.len());
                 let mut out = Vec::new();
                 self.module_once(conv, here, &mut out, &path);
@@ -1160,12 +1166,26 @@ fn slice(start: u64, end: u64) -> Result<Layer, String> {
 /// A branch to build: its first layer, then the modules it runs.
 type Branch<'n> = (Result<Layer, String>, Vec<&'n Node>);
 
-/// The children of a `ModuleList`, a printed `(0-2): 3 x Conv2d` counted
-/// as the three it stands for.
-fn listed(node: &Node) -> Vec<&Node> {
-    (node.children.iter())
-        .flat_map(|c| std::iter::repeat_n(c, usize::try_from(c.repeat).unwrap_or(0)))
-        .collect()
+impl Ctx {
+    /// The children of a `ModuleList`, a printed `(0-2): 3 x Conv2d` counted
+    /// as the three it stands for; more copies in all than an import holds
+    /// are refused at the list's line (`None`), never allocated.
+    fn listed<'n>(&mut self, node: &'n Node) -> Option<Vec<&'n Node>> {
+        let total = (node.children.iter()).fold(0u64, |n, c| n.saturating_add(c.repeat));
+        if total > super::MAX_COPIES {
+            let n = total.to_string();
+            self.fail(
+                node,
+                t!("import-too-many-copies", n = n, max = super::MAX_COPIES),
+            );
+            return None;
+        }
+        Some(
+            (node.children.iter())
+                .flat_map(|c| std::iter::repeat_n(c, usize::try_from(c.repeat).unwrap_or(0)))
+                .collect(),
+        )
+    }
 }
 
 impl Ctx {
@@ -1205,7 +1225,9 @@ impl Ctx {
         ) else {
             return self.lacks(node, "convs");
         };
-        let (convs, bns) = (listed(convs), listed(bns));
+        let (Some(convs), Some(bns)) = (self.listed(convs), self.listed(bns)) else {
+            return;
+        };
         let width = (convs.first())
             .and_then(|c| Args::of(&c.args).get("in_channels", 0)?.parse::<u64>().ok());
         self.run(node, &["conv1", "bn1"], here, body, at);
@@ -2032,7 +2054,9 @@ impl Ctx {
         else {
             return self.lacks(node, "paths");
         };
-        let paths = listed(paths);
+        let Some(paths) = self.listed(paths) else {
+            return;
+        };
         let first_in = |p: &Node| Self::child(p, "conv").and_then(conv_channels);
         let ins: Option<Vec<(u64, u64)>> = paths.iter().map(|p| first_in(p)).collect();
         let Some(ins) = ins.filter(|i| !i.is_empty()) else {
@@ -2061,7 +2085,7 @@ impl Ctx {
                     Err(e) => return self.fail(node, e),
                 }
             }
-            self.module(path, here, &mut out, &at);
+            self.module_once(path, here, &mut out, &at);
             branches.push(out);
         }
         list.push(merge(Kind::Concat, branches));
@@ -2318,10 +2342,12 @@ impl Ctx {
         let Some((low_c, _)) = low else {
             return self.lacks(head, "low_classifier");
         };
-        let stages = listed(backbone);
+        let Some(stages) = self.listed(backbone) else {
+            return;
+        };
         let mut rest = stages.iter();
         for stage in rest.by_ref() {
-            self.module(stage, input, list, base);
+            self.module_once(stage, input, list, base);
             if output_of(input, list).is_some_and(|s| s.channels() == low_c) {
                 break;
             }
@@ -2334,7 +2360,7 @@ impl Ctx {
         let at = branch_base(base, list, 1);
         let mut high = Vec::new();
         for stage in rest {
-            self.module(stage, here, &mut high, &at);
+            self.module_once(stage, here, &mut high, &at);
         }
         let after = output_of(here, &high).unwrap_or(here);
         let gated = [at.as_slice(), &[high.len()]].concat();
@@ -2357,5 +2383,48 @@ impl Ctx {
         }
         self.run(head, &["high_classifier"], here, &mut high, &at);
         list.push(merge(Kind::Add, vec![low, high]));
+    }
+}
+
+impl Ctx {
+    /// timm's HGNet `HighPerfGpuBlock`: its `layers` one after another,
+    /// the input and every one of their outputs concatenated (as VoVNet's
+    /// OSA block), then `aggregation`; every block of a stage but its first
+    /// (`(0)`) adds its input, as timm builds them (`residual` is not
+    /// printed; said).
+    pub(super) fn high_perf_block(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let Some(layers) = Self::child(node, "layers") else {
+            return self.lacks(node, "layers");
+        };
+        let Some(convs) = self.listed(layers) else {
+            return;
+        };
+        if convs.len() >= crate::layer::MAX_DEPTH {
+            let max = crate::layer::MAX_DEPTH.to_string();
+            return self.fail(layers, t!("import-nested-past-files", max = max));
+        }
+        let residual = node.name != "0";
+        let here = output_of(input, list).unwrap_or(input);
+        let at = branch_base(base, list, 0);
+        let mut body = Vec::new();
+        let nested = self.append_list(&convs, 0, here, &[at.as_slice(), &[0]].concat());
+        let note = t!("import-hgnet-residual", class = node.class.clone());
+        let note = self.unsaid(note);
+        self.push(&mut body, &at, nested, note);
+        let rest = Self::present(node, &["aggregation", "drop_path"]);
+        self.run(node, &rest, here, &mut body, &at);
+        if residual {
+            list.push(merge(Kind::Add, vec![body, Vec::new()]));
+        } else {
+            for layer in body {
+                list.push(layer);
+            }
+        }
     }
 }
