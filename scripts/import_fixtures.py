@@ -208,6 +208,8 @@ def modern_fixtures(expected):
         "timm_resmlp_12_224": (lambda: timm.create_model("resmlp_12_224"), (3, 224, 224)),
         # HGNet's HighPerfGpuBlock (OSA-like, `(0-4): 5 x` layers each kept) and EseModule.
         "timm_hgnet_tiny": (lambda: timm.create_model("hgnet_tiny"), (3, 224, 224)),
+        # SelecSLS: blocks carry [x, skip]; SelectSeq takes x.
+        "timm_selecsls42b": (lambda: timm.create_model("selecsls42b"), (3, 224, 224)),
     }
     for name, (make, shape) in big.items():
         for device in ("meta", "cpu"):  # RegNet's init copies a tensor

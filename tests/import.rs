@@ -451,6 +451,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_gmixer_12_224",
         "timm_resmlp_12_224",
         "timm_hgnet_tiny",
+        "timm_selecsls42b",
     ] {
         check(name);
     }

@@ -155,6 +155,7 @@ pub fn import(text: &str, input: Shape, name: &str) -> Result<Imported, Vec<Impo
         too_many: false,
         kept: Vec::new(),
         dual_path: None,
+        carried: None,
     };
     let mut layers = Vec::new();
     if root.children.is_empty() {
@@ -557,6 +558,9 @@ struct Ctx {
     /// DPN's residual width, set by a stage's first (projecting)
     /// `DualPathBlock` for the blocks after it, whose printout cannot say it.
     dual_path: Option<u64>,
+    /// SelecSLS's x, the first part of the [x | skip] its blocks carry:
+    /// what its `SelectSeq` takes.
+    carried: Option<u64>,
 }
 
 impl Ctx {
@@ -603,6 +607,7 @@ impl Ctx {
             too_many: false,
             kept: Vec::new(),
             dual_path: None,
+            carried: None,
         };
         let mut layers = Vec::new();
         for child in &node.children {
@@ -952,6 +957,21 @@ impl Ctx {
             // HGNet's effective squeeze-excitation: a gate from the means.
             "EseModule" if Self::has(node, &["conv", "sigmoid"]) => {
                 self.timm_se(node, input, list, base)
+            }
+            "SelecSlsBlock" if Self::has(node, &["conv1", "conv5", "conv6"]) => {
+                self.selecsls_block(node, input, list, base)
+            }
+            "SelectSeq" if node.children.is_empty() && node.args.trim().is_empty() => {
+                match self.carried.take().map(|x| blocks::slice(0, x)) {
+                    Some(Ok(first)) => {
+                        let note = t!("import-select-seq");
+                        self.push(list, base, first, Some(note))
+                    }
+                    _ => self.fail(
+                        node,
+                        t!("import-unknown-module", class = node.class.clone()),
+                    ),
+                }
             }
             "MetaFormerStage" if Self::has(node, &["downsample", "blocks"]) => {
                 self.metaformer_stage(node, input, list, base)

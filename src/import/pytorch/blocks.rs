@@ -1158,7 +1158,7 @@ impl Ctx {
 }
 
 /// A slice of channels `start..end`, as a branch's first layer.
-fn slice(start: u64, end: u64) -> Result<Layer, String> {
+pub(super) fn slice(start: u64, end: u64) -> Result<Layer, String> {
     let [start, end] = [start, end].map(|n| Value::Int(i64::try_from(n).unwrap_or(0)));
     make(Kind::Slice, &[(Field::Start, start), (Field::End, end)])
 }
@@ -2426,5 +2426,87 @@ impl Ctx {
                 list.push(layer);
             }
         }
+    }
+}
+
+impl Ctx {
+    /// timm's `SelecSlsBlock`. Its forward passes a pair [x, skip] from
+    /// block to block: d1 = conv1(x), d2 = conv3(conv2(d1)),
+    /// d3 = conv5(conv4(d2)); a stage's first block (its conv6 reads d1, d2
+    /// and d3 alone) gives [out, out], the others
+    /// [conv6(d1 | d2 | d3 | skip), skip]. Read over one tensor carrying
+    /// the pair, [x | skip], in slices and concatenations, so no weight is
+    /// copied; `SelectSeq` at the end takes x.
+    pub(super) fn selecsls_block(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let conv = |name| {
+            let c = Self::child(node, name)?;
+            conv_channels(c.children.first().unwrap_or(c))
+        };
+        let (Some((cx, c1)), Some((_, c3)), Some((_, c5)), Some((c6in, c6))) =
+            (conv("conv1"), conv("conv3"), conv("conv5"), conv("conv6"))
+        else {
+            return self.lacks(node, "conv6");
+        };
+        let here = output_of(input, list).unwrap_or(input);
+        let t = here.channels();
+        let skip = t.saturating_sub(cx);
+        let made = c1 + c3 + c5;
+        let first = c6in == made;
+        if t < cx || (!first && (skip == 0 || c6in != made + skip)) {
+            let message = t!(
+                "import-channels",
+                want = c6in.to_string(),
+                got = format!("{made} + {skip}")
+            );
+            return self.fail(node, message);
+        }
+        let slices = (slice(0, cx), slice(c1, c1 + c3), slice(cx, t));
+        let (Ok(x), Ok(d2), Ok(kept)) = slices else {
+            return self.lacks(node, "conv1");
+        };
+        // d1 | d2 | d3 from the carried tensor, into `out` at `at`.
+        let ds = |ctx: &mut Self, at: &[usize]| -> Vec<Layer> {
+            let mut out = Vec::new();
+            if skip > 0 {
+                ctx.push(&mut out, at, x.clone(), None);
+            }
+            ctx.run(node, &["conv1"], here, &mut out, at);
+            let d1 = output_of(here, &out).unwrap_or(here);
+            let second = ctx.branch(node, &["conv2", "conv3"], d1, &out, at, 1);
+            out.push(merge(Kind::Concat, vec![Vec::new(), second]));
+            let both = output_of(here, &out).unwrap_or(here);
+            let inner = branch_base(at, &out, 1);
+            let mut third = vec![d2.clone()];
+            ctx.run(node, &["conv4", "conv5"], both, &mut third, &inner);
+            out.push(merge(Kind::Concat, vec![Vec::new(), third]));
+            out
+        };
+        let note = self.unsaid(t!("import-selecsls", class = node.class.clone()));
+        if first {
+            let made = ds(self, base);
+            list.extend(made);
+            self.run(node, &["conv6"], input, list, base);
+            if let Some(note) = note {
+                self.notes.insert([base, &[list.len()]].concat(), note);
+            }
+            list.push(merge(Kind::Concat, vec![Vec::new(), Vec::new()]));
+        } else {
+            let at = branch_base(base, list, 0);
+            let inner = branch_base(&at, &[], 0);
+            let made = ds(self, &inner);
+            let mut out = vec![merge(Kind::Concat, vec![made, vec![kept.clone()]])];
+            self.run(node, &["conv6"], here, &mut out, &at);
+            if let Some(note) = note {
+                self.notes.insert([base, &[list.len()]].concat(), note);
+            }
+            list.push(merge(Kind::Concat, vec![out, vec![kept]]));
+        }
+        self.carried = Some(c6);
     }
 }
