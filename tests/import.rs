@@ -1059,6 +1059,31 @@ fn star_relu_counts_its_hidden_scale_and_bias() {
     assert_eq!(kinds, ["dense", "star_relu", "star_relu"]);
 }
 
+/// A fused-qkv `Attention` is read only inside MetaFormer's blocks: BEiT's
+/// and SAM's classes of the same name and children hold query and value
+/// biases and position tables a printout does not show, so one met
+/// elsewhere is refused, never counted short.
+#[test]
+fn an_attention_outside_metaformer_is_refused_not_counted_short() {
+    let attention = "  (0): Attention(\n    (qkv): Linear(in_features=8, out_features=24, bias=False)\n    (attn_drop): Dropout(p=0.0, inplace=False)\n    (proj): Linear(in_features=8, out_features=8, bias=True)\n    (proj_drop): Dropout(p=0.0, inplace=False)\n  )\n";
+    let tokens = Shape::Matrix { rows: 4, cols: 8 };
+    let beit = format!("Block(\n{attention})\n");
+    let problems = import(&beit, Some(tokens), "beit").unwrap_err();
+    assert!(problems[0].message.contains("`Attention`"), "{problems:?}");
+    let metaformer = format!(
+        "MetaFormerBlock(\n  (norm1): LayerNorm((8,), eps=1e-06, elementwise_affine=True, bias=False)\n{}  (drop_path1): Identity()\n  (layer_scale1): Identity()\n  (res_scale1): Identity()\n  (norm2): LayerNorm((8,), eps=1e-06, elementwise_affine=True, bias=False)\n  (mlp): Linear(in_features=8, out_features=8, bias=False)\n  (drop_path2): Identity()\n  (layer_scale2): Identity()\n  (res_scale2): Identity()\n)\n",
+        attention.replace("(0): Attention", "(token_mixer): Attention")
+    );
+    let indented: String = metaformer.lines().map(|l| format!("  {l}\n")).collect();
+    let metaformer = format!(
+        "Net(\n{})\n",
+        indented.replacen("  MetaFormerBlock", "  (0): MetaFormerBlock", 1)
+    );
+    let imported = import(&metaformer, Some(tokens), "metaformer").expect("imports");
+    // norm 8 + qkv 192 + proj 72 + norm 8 + mlp 64
+    assert_eq!(analyze(&imported.net).totals.params, Some(344));
+}
+
 /// `Flatten(start_dim=2)` keeps the channels apart: PyTorch gives 297
 /// parameters and an output of [4, 5] for this Sequential at 3×8×8.
 #[test]

@@ -898,9 +898,6 @@ impl Ctx {
             "RepVggBlock" if Self::has(node, &["conv_kxk"]) => {
                 self.repvgg_block(node, input, list, base)
             }
-            "Attention" if Self::has(node, &["qkv", "proj"]) => {
-                self.fused_attention(node, input, list, base)
-            }
             "SplitAttn" if Self::has(node, &["conv", "fc1", "fc2", "rsoftmax"]) => {
                 self.split_attn(node, input, list, base)
             }

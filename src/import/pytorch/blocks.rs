@@ -692,7 +692,17 @@ impl Ctx {
                 format!("drop_path{half}"),
             ];
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            self.run(node, &names, here, &mut body, &at);
+            for name in names {
+                // MetaFormer's own `Attention` (a fused qkv and nothing
+                // hidden); classes of that name elsewhere (BEiT's, SAM's)
+                // hold biases and position tables a printout does not show.
+                match Self::child(node, name) {
+                    Some(c) if name == "token_mixer" && c.class == "Attention" => {
+                        self.fused_attention(c, here, &mut body, &at)
+                    }
+                    _ => self.run(node, &[name], here, &mut body, &at),
+                }
+            }
             self.scale(node, &format!("layer_scale{half}"), &mut body);
             let mut skip = Vec::new();
             self.scale(node, &format!("res_scale{half}"), &mut skip);
@@ -1896,9 +1906,8 @@ impl Ctx {
 }
 
 impl Ctx {
-    /// timm's `Attention` of one fused `qkv` Linear (E → 3E) and `proj`
-    /// (E → E) over tokens — ViT's, DeiT's, MetaFormer's: layerlab's
-    /// `attention`. Its heads are not printed and change no count (said);
+    /// MetaFormer's `Attention`: one fused `qkv` Linear (E → 3E) and
+    /// `proj` (E → E) over tokens, layerlab's `attention`. Its heads are not printed and change no count (said);
     /// norms of the queries and keys, where built, are refused by name.
     pub(super) fn fused_attention(
         &mut self,
