@@ -210,6 +210,9 @@ def modern_fixtures(expected):
         "timm_hgnet_tiny": (lambda: timm.create_model("hgnet_tiny"), (3, 224, 224)),
         # SelecSLS: blocks carry [x, skip]; SelectSeq takes x.
         "timm_selecsls42b": (lambda: timm.create_model("selecsls42b"), (3, 224, 224)),
+        # FastViT: RepMixer (mixer − norm), large and small kernels summed, the
+        # attention stage on the map's positions, MobileOneBlock's squeeze-excitation.
+        "timm_fastvit_sa12": (lambda: timm.create_model("fastvit_sa12"), (3, 256, 256)),
     }
     for name, (make, shape) in big.items():
         for device in ("meta", "cpu"):  # RegNet's init copies a tensor

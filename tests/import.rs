@@ -452,6 +452,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_resmlp_12_224",
         "timm_hgnet_tiny",
         "timm_selecsls42b",
+        "timm_fastvit_sa12",
     ] {
         check(name);
     }

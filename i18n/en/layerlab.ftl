@@ -819,6 +819,7 @@ import-lraspp = { $class } reads the backbone at two depths: the low map through
 import-hgnet-residual = { $class } adds its input in every block of a stage but the first, as timm builds it (its `residual` setting is not printed; the count is the same either way)
 import-selecsls = { $class }'s forward passes a pair [x, skip] from block to block (a stage's first block makes both its output): carried here as one tensor [x | skip], in slices and concatenations, no weight copied
 import-select-seq = SelectSeq takes x, the first of the [x | skip] the blocks carried
+import-rep-mixer = { $class } adds to its input layer_scale of mixer(x) − norm(x): the difference has no weights and the shape of either, written as their sum
 import-unprinted-affine-shift = { $class } prints nothing: a learned scale and shift per feature of what comes (alpha, beta), as timm builds it
 import-cannot-read = `{ $module }`: { $why }
 import-missing-argument = `{ $key }` is missing

@@ -837,6 +837,10 @@ impl Ctx {
             "NormFreeBlock" if Self::has(node, &["act1", "conv1", "conv3"]) => {
                 self.norm_free_block(node, input, list, base)
             }
+            // FastViT's PatchEmbed is a Sequential `proj` on the map alone.
+            "PatchEmbed" if Self::child(node, "proj").is_some_and(|p| p.class == "Sequential") => {
+                self.run(node, &["proj"], input, list, base)
+            }
             "PatchEmbed" if Self::has(node, &["proj"]) => self.patch_embed(node, input, list, base),
             "MixerBlock" if Self::has(node, &["norm1", "mlp_tokens", "norm2", "mlp_channels"]) => {
                 self.mixer_block(node, input, list, base)
@@ -969,6 +973,23 @@ impl Ctx {
                         t!("import-unknown-module", class = node.class.clone()),
                     ),
                 }
+            }
+            "ReparamLargeKernelConv" if Self::has(node, &["large_conv"]) => {
+                let after = ["se", "act"];
+                let branches = ["large_conv", "small_conv"];
+                self.summed_branches(node, &branches, &after, input, list, base)
+            }
+            "RepConditionalPosEnc" if Self::has(node, &["pos_enc"]) => {
+                self.summed_branches(node, &["pos_enc", "identity"], &[], input, list, base)
+            }
+            "RepMixer" if Self::has(node, &["norm", "mixer", "layer_scale"]) => {
+                self.rep_mixer(node, input, list, base)
+            }
+            "RepMixerBlock" if Self::has(node, &["token_mixer", "mlp"]) => {
+                self.rep_mixer_block(node, input, list, base)
+            }
+            "AttentionBlock" if Self::has(node, &["norm", "token_mixer", "mlp"]) => {
+                self.fastvit_attention_block(node, input, list, base)
             }
             "MetaFormerStage" if Self::has(node, &["downsample", "blocks"]) => {
                 self.metaformer_stage(node, input, list, base)

@@ -42,7 +42,7 @@ impl Ctx {
 
     /// The children `names` of `node`, in this order, into `out` (which
     /// starts from `input`).
-    fn run(
+    pub(super) fn run(
         &mut self,
         node: &Node,
         names: &[&str],
@@ -665,7 +665,7 @@ impl Ctx {
             branches.push(self.branch(node, &[name], here, list, base, b));
         }
         list.push(merge(Kind::Add, branches));
-        let after = Self::present(node, &["drop_path", "attn", "act"]);
+        let after = Self::present(node, &["se", "drop_path", "attn", "act"]);
         self.run(node, &after, input, list, base);
     }
 
@@ -2517,5 +2517,117 @@ impl Ctx {
             list.push(merge(Kind::Concat, vec![out, vec![kept]]));
         }
         self.carried = Some(c6);
+    }
+}
+
+impl Ctx {
+    /// FastViT's `ReparamLargeKernelConv` (its large and small kernels
+    /// summed, as trained) and `RepConditionalPosEnc` (`pos_enc` added to
+    /// its input): an add of branches, then what follows.
+    pub(super) fn summed_branches(
+        &mut self,
+        node: &Node,
+        branches: &[&str],
+        after: &[&str],
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let made = (branches.iter().enumerate())
+            .map(|(b, name)| match Self::child(node, name) {
+                Some(_) => self.branch(node, &[name], here, list, base, b),
+                None => Vec::new(),
+            })
+            .collect();
+        list.push(merge(Kind::Add, made));
+        let after = Self::present(node, after);
+        self.run(node, &after, input, list, base);
+    }
+
+    /// FastViT's `RepMixer`: the input plus `layer_scale` of
+    /// `mixer(x) − norm(x)`. The difference has no weights and the shape of
+    /// either: written as their sum, and said.
+    pub(super) fn rep_mixer(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let at = branch_base(base, list, 1);
+        let inner = [at.as_slice(), &[0]].concat();
+        let mixer = self.branch(node, &["mixer"], here, &[], &inner, 0);
+        let norm = self.branch(node, &["norm"], here, &[], &inner, 1);
+        let note = self.unsaid(t!("import-rep-mixer", class = node.class.clone()));
+        if let Some(note) = note {
+            self.notes.insert(inner, note);
+        }
+        let mut body = vec![merge(Kind::Add, vec![mixer, norm])];
+        self.run(node, &["layer_scale"], here, &mut body, &at);
+        list.push(merge(Kind::Add, vec![Vec::new(), body]));
+    }
+
+    /// FastViT's `RepMixerBlock`: `token_mixer`, then `mlp` scaled by
+    /// `layer_scale`, added to its input.
+    pub(super) fn rep_mixer_block(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        self.run(node, &["token_mixer"], input, list, base);
+        let names = Self::present(node, &["mlp", "layer_scale", "drop_path"]);
+        self.beside_input(Kind::Add, node, &names, input, list, base);
+    }
+
+    /// FastViT's `AttentionBlock`: `norm`, then its `Attention` over the
+    /// map's positions (its forward flattens them to tokens and folds
+    /// them back), scaled and added; then `mlp`, scaled and added.
+    pub(super) fn fastvit_attention_block(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let Shape::Image { h, w, .. } = here else {
+            return self.fail(node, t!("import-needs-map", class = node.class.clone()));
+        };
+        let fold = make(
+            Kind::ToImage,
+            &[
+                (
+                    Field::Height,
+                    Value::Int(i64::try_from(h).unwrap_or(i64::MAX)),
+                ),
+                (
+                    Field::Width,
+                    Value::Int(i64::try_from(w).unwrap_or(i64::MAX)),
+                ),
+            ],
+        );
+        let (Ok(fold), Some(mixer)) = (fold, Self::child(node, "token_mixer")) else {
+            return self.lacks(node, "token_mixer");
+        };
+        let at = branch_base(base, list, 0);
+        let mut body = Vec::new();
+        self.run(node, &["norm"], here, &mut body, &at);
+        let note = self.unsaid(t!("import-stage-tokens", class = node.class.clone()));
+        self.push(&mut body, &at, Layer::new(Kind::ToTokens), note);
+        if mixer.class == "Attention" && Self::has(mixer, &["qkv", "proj"]) {
+            self.fused_attention(mixer, here, &mut body, &at);
+        } else {
+            return self.lacks(node, "token_mixer");
+        }
+        self.push(&mut body, &at, fold, None);
+        let rest = Self::present(node, &["layer_scale_1", "drop_path1"]);
+        self.run(node, &rest, here, &mut body, &at);
+        list.push(merge(Kind::Add, vec![body, Vec::new()]));
+        let names = Self::present(node, &["mlp", "layer_scale_2", "drop_path2"]);
+        self.beside_input(Kind::Add, node, &names, input, list, base);
     }
 }
