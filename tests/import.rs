@@ -1060,6 +1060,24 @@ fn star_relu_counts_its_hidden_scale_and_bias() {
     assert_eq!(kinds, ["dense", "star_relu", "star_relu"]);
 }
 
+/// A known block read by its forward must read every child that holds
+/// weights: one it does not (here a `Linear` no MobileOneBlock has) is
+/// refused by name at its line, never left out of the count.
+#[test]
+fn a_weighted_child_a_known_block_does_not_read_is_refused() {
+    let text = "Net(\n  (0): MobileOneBlock(\n    (conv_kxk): ModuleList(\n      (0): Conv2d(4, 4, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n    )\n    (extra): Linear(in_features=4, out_features=4, bias=True)\n    (act): ReLU()\n  )\n)\n";
+    let problems = import(text, Some(Shape::Image { c: 4, h: 8, w: 8 }), "t").unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].line, Some(6), "{problems:?}");
+    assert!(
+        problems[0]
+            .message
+            .contains("`Linear` is inside MobileOneBlock"),
+        "{}",
+        problems[0].message
+    );
+}
+
 /// A fused-qkv `Attention` is read only inside MetaFormer's blocks: BEiT's
 /// and SAM's classes of the same name and children hold query and value
 /// biases and position tables a printout does not show, so one met

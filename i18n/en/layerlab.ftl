@@ -820,6 +820,7 @@ import-hgnet-residual = { $class } adds its input in every block of a stage but 
 import-selecsls = { $class }'s forward passes a pair [x, skip] from block to block (a stage's first block makes both its output): carried here as one tensor [x | skip], in slices and concatenations, no weight copied
 import-select-seq = SelectSeq takes x, the first of the [x | skip] the blocks carried
 import-rep-mixer = { $class } adds to its input layer_scale of mixer(x) − norm(x): the difference has no weights and the shape of either, written as their sum
+import-child-unread = `{ $class }` is inside { $block }, but what layerlab knows of { $block }'s forward does not read it: its weights would go uncounted, so the block is refused
 import-unprinted-affine-shift = { $class } prints nothing: a learned scale and shift per feature of what comes (alpha, beta), as timm builds it
 import-cannot-read = `{ $module }`: { $why }
 import-missing-argument = `{ $key }` is missing

@@ -836,6 +836,7 @@ import-hgnet-residual = { $class } прибавляет свой вход во �
 import-selecsls = forward в { $class } передаёт от блока к блоку пару [x, skip] (первый блок стадии делает обе своим выходом): здесь она несётся одним тензором [x | skip] — срезы и конкатенации, ни один вес не скопирован
 import-select-seq = SelectSeq берёт x — первую часть [x | skip], которую несли блоки
 import-rep-mixer = { $class } прибавляет к входу layer_scale от mixer(x) − norm(x): у разности нет весов и та же форма, записана как их сумма
+import-child-unread = `{ $class }` лежит внутри { $block }, но то, что layerlab знает о forward { $block }, его не читает: его веса остались бы неучтёнными, поэтому блок не принят
 import-unprinted-affine-shift = { $class } ничего не печатает: обучаемые масштаб и сдвиг на каждый признак входа (alpha, beta), как строит timm
 import-cannot-read = `{ $module }`: { $why }
 import-missing-argument = нет `{ $key }`

@@ -12,7 +12,7 @@ use super::{ImportError, Imported, make, output_of};
 use crate::layer::{Field, Kind, Layer, Value};
 use crate::network::{Network, Shape};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// One module of the printout.
 #[derive(Clone, Debug)]
@@ -104,6 +104,63 @@ const KNOWN_MODELS: &[&str] = &[
     "LRASPP",
 ];
 
+/// Printed modules that hold no weights: a block may leave them unread.
+const WEIGHTLESS: &[&str] = &[
+    "Identity",
+    // Empty containers (ShuffleNetV2's `branch1` in its later blocks).
+    "Sequential",
+    "ModuleList",
+    "ModuleDict",
+    "Dropout",
+    "Dropout1d",
+    "Dropout2d",
+    "Dropout3d",
+    "AlphaDropout",
+    "DropPath",
+    "DropBlock2d",
+    "StochasticDepth",
+    "ReLU",
+    "ReLU6",
+    "GELU",
+    "GELUTanh",
+    "SiLU",
+    "Sigmoid",
+    "Tanh",
+    "Softmax",
+    "LogSoftmax",
+    "Hardswish",
+    "Hardsigmoid",
+    "Hardtanh",
+    "Mish",
+    "ELU",
+    "SELU",
+    "LeakyReLU",
+    "Flatten",
+    "Unflatten",
+    "MaxPool1d",
+    "MaxPool2d",
+    "MaxPool3d",
+    "AvgPool1d",
+    "AvgPool2d",
+    "AvgPool3d",
+    "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d",
+    "AdaptiveAvgPool3d",
+    "AdaptiveMaxPool1d",
+    "AdaptiveMaxPool2d",
+    "AdaptiveMaxPool3d",
+    "Upsample",
+    "RadixSoftmax",
+    "SelectSeq",
+    "Permute",
+    "ChannelShuffle",
+    "PixelShuffle",
+    "ZeroPad2d",
+    "QuantStub",
+    "DeQuantStub",
+    "FloatFunctional",
+];
+
 /// The class of a Hugging Face transformers model, when the printout is
 /// one: its root named as transformers names its heads, or modules only
 /// transformers defines inside.
@@ -156,6 +213,7 @@ pub fn import(text: &str, input: Shape, name: &str) -> Result<Imported, Vec<Impo
         kept: Vec::new(),
         dual_path: None,
         carried: None,
+        read: HashSet::new(),
     };
     let mut layers = Vec::new();
     if root.children.is_empty() {
@@ -561,6 +619,9 @@ struct Ctx {
     /// SelecSLS's x, the first part of the [x | skip] its blocks carry:
     /// what its `SelectSeq` takes.
     carried: Option<u64>,
+    /// The lines of the modules read so far: a block's child holding
+    /// weights that none of its reading touched is an error.
+    read: HashSet<usize>,
 }
 
 impl Ctx {
@@ -608,6 +669,7 @@ impl Ctx {
             kept: Vec::new(),
             dual_path: None,
             carried: None,
+            read: HashSet::new(),
         };
         let mut layers = Vec::new();
         for child in &node.children {
@@ -678,6 +740,48 @@ impl Ctx {
         list: &mut Vec<Layer>,
         base: &[usize],
     ) {
+        self.read.insert(node.line);
+        let errors = self.errors.len();
+        self.module_read(node, input, list, base);
+        // What layerlab knows of a block's forward must have read every
+        // child that holds weights: one left unread would be counted short
+        // without a word. (After an error its children are not looked at.)
+        if !node.children.is_empty() && self.errors.len() == errors {
+            self.unread(node);
+        }
+    }
+
+    /// Children of `node` that hold weights and that nothing read: each
+    /// an error naming it, once.
+    fn unread(&mut self, node: &Node) {
+        for child in &node.children {
+            if self.read.contains(&child.line) {
+                continue;
+            }
+            if !child.children.is_empty() {
+                self.unread(child);
+            } else if !WEIGHTLESS.contains(&child.class.as_str()) {
+                self.read.insert(child.line);
+                let message = t!(
+                    "import-child-unread",
+                    class = child.class.clone(),
+                    block = node.class.clone()
+                );
+                self.fail(child, message);
+            }
+        }
+    }
+
+    /// `node` and all it holds, read by a handler from their printed
+    /// arguments (or left out and said so).
+    pub(super) fn mark_read(&mut self, node: &Node) {
+        self.read.insert(node.line);
+        for child in &node.children {
+            self.mark_read(child);
+        }
+    }
+
+    fn module_read(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
         // torchvision's quantizable models are its float ones with stubs
         // and FloatFunctionals: known by their children like the rest.
         let class = node.class.as_str();
@@ -1020,6 +1124,8 @@ impl Ctx {
             // GoogLeNet's side classifiers: its forward uses them only in
             // training, and the table is of inference.
             "InceptionAux" => {
+                // Left out of the table, its count said below.
+                self.mark_read(node);
                 // Its forward first pools what it reads to 4×4 (GoogLeNet)
                 // or 5×5 (Inception v3): its count follows from that.
                 let first_conv = node.children.first().and_then(|c| {
@@ -1204,6 +1310,8 @@ impl Ctx {
     /// key and value projections are parameters of its own, counted by
     /// layerlab's `attention`.
     fn attention(&mut self, node: &Node, input: Shape, list: &mut Vec<Layer>, base: &[usize]) {
+        // One layer holds all it prints (in_proj, out_proj).
+        self.mark_read(node);
         let out = Self::child(node, "out_proj").map(|o| Args::of(&o.args));
         let bias = out
             .as_ref()
@@ -1240,6 +1348,8 @@ impl Ctx {
     /// `TransformerEncoderLayer`: self-attention and a feed-forward of
     /// `linear1`'s width, each with its norm, as layerlab's `transformer`.
     fn encoder_layer(&mut self, node: &Node, list: &mut Vec<Layer>, base: &[usize]) {
+        // One layer holds all it prints (attention, feed-forward, norms).
+        self.mark_read(node);
         let ff = Self::child(node, "linear1")
             .map(|l| Args::of(&l.args))
             .and_then(|a| a.get("out_features", 1).and_then(|v| v.parse::<i64>().ok()));
@@ -1267,6 +1377,7 @@ impl Ctx {
         list: &mut Vec<Layer>,
         base: &[usize],
     ) {
+        self.read.insert(node.line);
         let args = Args::of(&node.args);
         // Past a module that could not be read the shapes are unknown, and
         // checking them would list its consequences as problems.

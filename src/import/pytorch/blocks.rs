@@ -796,6 +796,7 @@ impl Ctx {
     fn scale(&mut self, node: &Node, name: &str, out: &mut Vec<Layer>) {
         match Self::child(node, name) {
             Some(c) if c.class == "Scale" && c.args.is_empty() && c.children.is_empty() => {
+                self.mark_read(c);
                 out.push(Layer::new(Kind::LayerScale));
             }
             Some(c) if c.class == "Identity" => {}
@@ -1115,17 +1116,20 @@ impl Ctx {
     /// two Permutes): a LayerNorm or Linear over C counts as layerlab's
     /// over-the-channels norm and 1×1 conv; a container is opened.
     fn on_channels(&mut self, node: &Node, here: Shape, body: &mut Vec<Layer>, at: &[usize]) {
+        self.mark_read(node);
         let args = Args::of(&node.args);
         let channels = output_of(here, body).map(Shape::channels);
         let made = match node.class.as_str() {
             "LayerNorm" => {
                 let n = args.get("normalized_shape", 0).and_then(numbers);
                 let bias = args.get("bias", 3).and_then(boolean).unwrap_or(true);
+                let affine = (args.get("elementwise_affine", 2).and_then(boolean)).unwrap_or(true);
                 match (n.as_deref(), channels) {
                     (Some([n]), Some(c)) if u64::try_from(*n).ok() == Some(c) => make(
                         Kind::LayerNorm,
                         &[
                             (Field::Over, Value::Word("channels".into())),
+                            (Field::Affine, Value::Bool(affine)),
                             (Field::Bias, Value::Bool(bias)),
                         ],
                     ),
@@ -1936,6 +1940,7 @@ impl Ctx {
             );
             return self.fail(node, message);
         }
+        self.mark_read(node);
         let passive = ["Identity", "Dropout"];
         for c in &node.children {
             if !["qkv", "proj"].contains(&c.name.as_str()) && !passive.contains(&c.class.as_str()) {
@@ -2286,6 +2291,7 @@ impl Ctx {
         let Some(fc1) = Self::child(node, "fc1").filter(|c| c.class == "Linear") else {
             return self.lacks(node, "fc1");
         };
+        self.mark_read(fc1);
         let args = Args::of(&fc1.args);
         let n = |key, at| args.get(key, at)?.parse::<i64>().ok();
         let bias = args.named("bias").and_then(boolean).unwrap_or(true);
