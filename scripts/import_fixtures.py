@@ -213,6 +213,9 @@ def modern_fixtures(expected):
         # FastViT: RepMixer (mixer − norm), large and small kernels summed, the
         # attention stage on the map's positions, MobileOneBlock's squeeze-excitation.
         "timm_fastvit_sa12": (lambda: timm.create_model("fastvit_sa12"), (3, 256, 256)),
+        # MambaOut: channels-last norms and Linears read on the map, GatedConvBlock's split.
+        "timm_mambaout_femto": (lambda: timm.create_model("mambaout_femto"), (3, 224, 224)),
+        "timm_test_mambaout": (lambda: timm.create_model("test_mambaout"), (3, 160, 160)),
     }
     for name, (make, shape) in big.items():
         for device in ("meta", "cpu"):  # RegNet's init copies a tensor

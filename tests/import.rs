@@ -453,6 +453,8 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_hgnet_tiny",
         "timm_selecsls42b",
         "timm_fastvit_sa12",
+        "timm_mambaout_femto",
+        "timm_test_mambaout",
     ] {
         check(name);
     }

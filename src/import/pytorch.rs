@@ -921,7 +921,7 @@ impl Ctx {
                 let note = self.unsaid(t!("import-star-relu"));
                 self.push(list, base, Layer::new(Kind::StarRelu), note)
             }
-            "BlurPool2d" | "LayerScale2d" | "Affine"
+            "BlurPool2d" | "LayerScale2d" | "LayerScale" | "Affine"
                 if node.children.is_empty() && node.args.trim().is_empty() =>
             {
                 let note = match class {
@@ -1094,6 +1094,24 @@ impl Ctx {
             }
             "AttentionBlock" if Self::has(node, &["norm", "token_mixer", "mlp"]) => {
                 self.fastvit_attention_block(node, input, list, base)
+            }
+            // MambaOut's channels-last parts.
+            "Stem" if Self::has(node, &["conv1", "conv2", "norm2"]) => {
+                self.mambaout_part(node, input, list, base)
+            }
+            // Its children in the order its forward runs them.
+            "Downsample" | "DownsampleNormFirst"
+                if Self::has(node, &["norm", "conv"])
+                    && node.children.len() == 2
+                    && Self::child(node, "norm").is_some_and(|n| n.class == "LayerNorm") =>
+            {
+                self.mambaout_part(node, input, list, base)
+            }
+            "GatedConvBlock" if Self::has(node, &["norm", "fc1", "conv", "fc2"]) => {
+                self.gated_conv_block(node, input, list, base)
+            }
+            "MlpHead" | "ClNormMlpClassifierHead" if Self::has(node, &["norm", "fc"]) => {
+                self.mlp_head(node, input, list, base)
             }
             "MetaFormerStage" if Self::has(node, &["downsample", "blocks"]) => {
                 self.metaformer_stage(node, input, list, base)
@@ -1647,7 +1665,10 @@ impl Ctx {
                 // with no settings (its channels are what comes).
                 "GlobalResponseNorm" if node.args.trim().is_empty() => Layer::new(Kind::Grn),
                 // timm's LayerScale2d prints nothing: a weight per channel.
-                "LayerScale2d" if node.args.trim().is_empty() => Layer::new(Kind::LayerScale),
+                // timm's LayerScale (channels last, or over tokens) too.
+                "LayerScale2d" | "LayerScale" if node.args.trim().is_empty() => {
+                    Layer::new(Kind::LayerScale)
+                }
                 // ResMLP's Affine: a scale and a shift per feature, unprinted.
                 "Affine" if node.args.trim().is_empty() => {
                     make(Kind::LayerScale, &[(Field::Bias, Value::Bool(true))])?

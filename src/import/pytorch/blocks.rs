@@ -2637,3 +2637,125 @@ impl Ctx {
         self.beside_input(Kind::Add, node, &names, input, list, base);
     }
 }
+
+impl Ctx {
+    /// The named children of `node`, those that work on the channels of a
+    /// channels-last map (`LayerNorm`, `Linear`) read as the map's own
+    /// (a norm over the channels, a 1×1 convolution: the same weights),
+    /// the rest (convolutions between permutes, activations) as printed.
+    fn channels_last(
+        &mut self,
+        node: &Node,
+        names: &[&str],
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        for name in names {
+            match Self::child(node, name) {
+                Some(c) if ["LayerNorm", "Linear"].contains(&c.class.as_str()) => {
+                    self.on_channels(c, input, list, base)
+                }
+                Some(c) => self.module(c, input, list, base),
+                None => self.lacks(node, name),
+            }
+        }
+    }
+
+    /// MambaOut's `Stem`, `Downsample` and stages work channels-last (their
+    /// norms between permutes): read on the map, said once.
+    pub(super) fn mambaout_part(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let note = self.unsaid(t!("import-channels-last-model", class = node.class.clone()));
+        if let Some(note) = note {
+            self.notes.insert([base, &[list.len()]].concat(), note);
+        }
+        let names: Vec<&str> = node.children.iter().map(|c| c.name.as_str()).collect();
+        self.channels_last(node, &names, input, list, base);
+    }
+
+    /// MambaOut's `GatedConvBlock` (channels-last): `norm`, `fc1` to twice
+    /// the hidden width split three ways — g, i and c — then
+    /// `fc2(act(g) * cat(i, conv(c)))`, added to the input.
+    pub(super) fn gated_conv_block(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let fc1 = Self::child(node, "fc1").map(|c| Args::of(&c.args));
+        let out = fc1.and_then(|a| a.get("out_features", 1)?.parse::<u64>().ok());
+        let conv = Self::child(node, "conv")
+            .and_then(conv_channels)
+            .map(|(c, _)| c);
+        let (Some(out), Some(conv)) = (out, conv) else {
+            return self.lacks(node, "fc1");
+        };
+        let hidden = out / 2;
+        if out % 2 != 0 || conv > hidden {
+            return self.fail(node, t!("import-glu-odd", width = out.to_string()));
+        }
+        let at = branch_base(base, list, 0);
+        let mut body = Vec::new();
+        self.channels_last(node, &["norm", "fc1"], here, &mut body, &at);
+        let (Ok(g), Ok(i), Ok(c)) = (
+            slice(0, hidden),
+            slice(hidden, out - conv),
+            slice(out - conv, out),
+        ) else {
+            return self.lacks(node, "fc1");
+        };
+        let split = output_of(here, &body).unwrap_or(here);
+        let star = [at.as_slice(), &[body.len()]].concat();
+        let mut gate = vec![g];
+        self.run(
+            node,
+            &["act"],
+            split,
+            &mut gate,
+            &[star.as_slice(), &[0]].concat(),
+        );
+        let inner = [star.as_slice(), &[1, 0]].concat();
+        let mut conv_part = vec![c];
+        self.run(
+            node,
+            &["conv"],
+            split,
+            &mut conv_part,
+            &[inner.as_slice(), &[1]].concat(),
+        );
+        let value = vec![merge(Kind::Concat, vec![vec![i], conv_part])];
+        let note = self.unsaid(t!("import-gated-conv", class = node.class.clone()));
+        if let Some(note) = note {
+            self.notes.insert(star, note);
+        }
+        body.push(merge(Kind::Multiply, vec![gate, value]));
+        let rest = ["fc2", "ls", "drop_path"];
+        let rest = Self::present(node, &rest);
+        self.channels_last(node, &rest, here, &mut body, &at);
+        list.push(merge(Kind::Add, vec![body, Vec::new()]));
+    }
+
+    /// MambaOut's `MlpHead`: the mean over positions (its default pool,
+    /// not printed; said), then `norm`, `pre_logits` and `fc`.
+    pub(super) fn mlp_head(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let note = t!("import-mlp-head-mean", class = node.class.clone());
+        self.push(list, base, Layer::new(Kind::GlobalAvgPool), Some(note));
+        let names = ["norm", "pre_logits", "head_dropout", "drop", "fc"];
+        let names = Self::present(node, &names);
+        self.run(node, &names, input, list, base);
+    }
+}
