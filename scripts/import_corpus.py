@@ -11,7 +11,8 @@ as GoogLeNet's training-only side heads), WRONG (imported, but a number
 differs: the worst outcome) or REFUSED (layerlab said why it could not).
 
 Usage: python3 scripts/import_corpus.py target/release/layerlab [SOURCE ...]
-       SOURCE: torchvision, timm, cases (hand-made printouts of torch.nn
+       SOURCE: torchvision, timm, timm-families (one model of each of
+       timm's families), cases (hand-made printouts of torch.nn
        modules whose arguments change counts), keras (every Keras
        application and hand-made cases; run with KERAS_BACKEND=torch);
        transformers (real models' published settings written as the
@@ -29,7 +30,7 @@ import torch
 from torch import nn
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else "target/release/layerlab"
-SOURCES = sys.argv[2:] or ["cases", "torchvision", "timm", "keras", "transformers"]
+SOURCES = sys.argv[2:] or ["cases", "torchvision", "timm", "timm-families", "keras", "transformers"]
 
 
 def truth(model, input_shape):
@@ -170,6 +171,27 @@ def timm_models():
                 print(f"SKIPPED  {name:36} {type(e).__name__}: {e}"[:120])
                 continue
             yield name, model, tuple(cfg)
+
+
+def timm_family_models():
+    """One model from each of timm's families (a name's first word, digits
+    dropped): the middle one of the family's list, so that no family is
+    chosen for how well it imports."""
+    import re
+    import timm
+    families = {}
+    for name in timm.list_models():
+        families.setdefault(re.sub(r"\d+$", "", name.split("_")[0]), []).append(name)
+    for names in families.values():
+        name = names[len(names) // 2]
+        try:
+            with torch.device("meta"):
+                model = timm.create_model(name, pretrained=False)
+            cfg = model.pretrained_cfg.get("input_size", (3, 224, 224))
+        except Exception as e:
+            print(f"SKIPPED  {name:36} {type(e).__name__}: {e}"[:120])
+            continue
+        yield name, model, tuple(cfg)
 
 
 # name: (model_type, class its `architectures` names, the published model's
@@ -405,6 +427,9 @@ def main():
                 hf_judge(name, model_type, config, model, tally)
         elif source == "timm":
             for name, model, shape in timm_models():
+                judge(name, model, shape, tally)
+        elif source == "timm-families":
+            for name, model, shape in timm_family_models():
                 judge(name, model, shape, tally)
         summary[source] = tally
     print("== summary")

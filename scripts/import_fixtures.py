@@ -216,6 +216,9 @@ def modern_fixtures(expected):
         # MambaOut: channels-last norms and Linears read on the map, GatedConvBlock's split.
         "timm_mambaout_femto": (lambda: timm.create_model("mambaout_femto"), (3, 224, 224)),
         "timm_test_mambaout": (lambda: timm.create_model("test_mambaout"), (3, 160, 160)),
+        # CSPNeXt's layer, SPP bottleneck and blocks; SE-DarkNet's attn between its convs.
+        "timm_cspnext_tiny": (lambda: timm.create_model("cspnext_tiny"), (3, 224, 224)),
+        "timm_sedarknet21": (lambda: timm.create_model("sedarknet21"), (3, 256, 256)),
     }
     for name, (make, shape) in big.items():
         for device in ("meta", "cpu"):  # RegNet's init copies a tensor

@@ -455,6 +455,8 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_fastvit_sa12",
         "timm_mambaout_femto",
         "timm_test_mambaout",
+        "timm_cspnext_tiny",
+        "timm_sedarknet21",
     ] {
         check(name);
     }

@@ -891,9 +891,9 @@ impl Ctx {
             "BottleneckBlock" if Self::has(node, &["conv1", "conv2", "conv3", "act3"]) => {
                 self.timm_residual(node, input, list, base)
             }
-            // CSPDarkNet's: conv1, conv2 and attn added to the input.
+            // CSPDarkNet's: conv1, attn and conv2 added to the input.
             "DarkBlock" if Self::has(node, &["conv1", "conv2"]) => {
-                let names = Self::present(node, &["conv1", "conv2", "attn", "drop_path"]);
+                let names = Self::present(node, &["conv1", "attn", "conv2", "drop_path"]);
                 self.beside_input(Kind::Add, node, &names, input, list, base)
             }
             // Flatten(start_dim=2) keeps the channels: [C, H·W], which is
@@ -1112,6 +1112,25 @@ impl Ctx {
             }
             "MlpHead" | "ClNormMlpClassifierHead" if Self::has(node, &["norm", "fc"]) => {
                 self.mlp_head(node, input, list, base)
+            }
+            "CspNextLayer"
+                if Self::has(node, &["short_conv", "main_conv", "blocks", "final_conv"]) =>
+            {
+                self.csp_next_layer(node, input, list, base)
+            }
+            "SPPBottleneck" if Self::has(node, &["conv1", "poolings", "conv2"]) => {
+                self.spp_bottleneck(node, input, list, base)
+            }
+            // Whether it adds its input is not printed (none in the last
+            // stage): not added, said; the count is the same either way.
+            "CspNextBlock" if Self::has(node, &["conv1", "conv2"]) => {
+                let first = list.len();
+                let names = Self::present(node, &["conv1", "conv2", "drop_path"]);
+                self.run(node, &names, input, list, base);
+                let note = t!("import-residual-unprinted", class = node.class.clone());
+                if let (Some(note), true) = (self.unsaid(note), list.len() > first) {
+                    self.notes.insert([base, &[first]].concat(), note);
+                }
             }
             "MetaFormerStage" if Self::has(node, &["downsample", "blocks"]) => {
                 self.metaformer_stage(node, input, list, base)

@@ -2759,3 +2759,51 @@ impl Ctx {
         self.run(node, &names, input, list, base);
     }
 }
+
+impl Ctx {
+    /// CSPNeXt's `CspNextLayer`: `main_conv` and its `blocks` beside
+    /// `short_conv`, concatenated, then `attention` and `final_conv`.
+    pub(super) fn csp_next_layer(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let main = self.branch(node, &["main_conv", "blocks"], here, list, base, 0);
+        let short = self.branch(node, &["short_conv"], here, list, base, 1);
+        list.push(merge(Kind::Concat, vec![main, short]));
+        let rest = Self::present(node, &["attention", "final_conv"]);
+        self.run(node, &rest, input, list, base);
+    }
+
+    /// CSPNeXt's `SPPBottleneck`: `conv1`, its output beside each of its
+    /// `poolings` of it, concatenated, then `conv2`.
+    pub(super) fn spp_bottleneck(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        self.run(node, &["conv1"], input, list, base);
+        let Some(pools) = Self::child(node, "poolings") else {
+            return self.lacks(node, "poolings");
+        };
+        self.read.insert(pools.line);
+        let Some(pools) = self.listed(pools) else {
+            return;
+        };
+        let here = output_of(input, list).unwrap_or(input);
+        let mut branches = vec![Vec::new()];
+        for pool in pools {
+            let at = branch_base(base, list, branches.len());
+            let mut out = Vec::new();
+            self.module_once(pool, here, &mut out, &at);
+            branches.push(out);
+        }
+        list.push(merge(Kind::Concat, branches));
+        self.run(node, &["conv2"], input, list, base);
+    }
+}
