@@ -7,6 +7,7 @@
 //! flatten). torchvision's residual blocks are known by name.
 
 mod blocks;
+mod recent;
 
 use super::{ImportError, Imported, make, output_of};
 use crate::layer::{Field, Kind, Layer, Value};
