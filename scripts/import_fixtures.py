@@ -219,6 +219,8 @@ def modern_fixtures(expected):
         # CSPNeXt's layer, SPP bottleneck and blocks; SE-DarkNet's attn between its convs.
         "timm_cspnext_tiny": (lambda: timm.create_model("cspnext_tiny"), (3, 224, 224)),
         "timm_sedarknet21": (lambda: timm.create_model("sedarknet21"), (3, 256, 256)),
+        # gMLP's GatedMlp: fc1's halves, the spatial gate along the tokens.
+        "timm_gmlp_ti16_224": (lambda: timm.create_model("gmlp_ti16_224"), (3, 224, 224)),
     }
     for name, (make, shape) in big.items():
         for device in ("meta", "cpu"):  # RegNet's init copies a tensor

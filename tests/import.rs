@@ -457,6 +457,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_test_mambaout",
         "timm_cspnext_tiny",
         "timm_sedarknet21",
+        "timm_gmlp_ti16_224",
     ] {
         check(name);
     }

@@ -1133,6 +1133,14 @@ impl Ctx {
                     self.notes.insert([base, &[first]].concat(), note);
                 }
             }
+            "GatedMlp" if Self::has(node, &["fc1", "gate", "fc2"]) => {
+                self.gated_mlp(node, input, list, base)
+            }
+            // gMLP's: the gated MLP beside its input.
+            "SpatialGatingBlock" if Self::has(node, &["norm", "mlp_channels"]) => {
+                let names = Self::present(node, &["norm", "mlp_channels", "drop_path"]);
+                self.beside_input(Kind::Add, node, &names, input, list, base)
+            }
             "MetaFormerStage" if Self::has(node, &["downsample", "blocks"]) => {
                 self.metaformer_stage(node, input, list, base)
             }

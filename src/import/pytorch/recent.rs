@@ -391,36 +391,8 @@ impl Ctx {
         base: &[usize],
     ) {
         let here = output_of(input, list).unwrap_or(input);
-        let Some(fc1) = Self::child(node, "fc1").filter(|c| c.class == "Linear") else {
-            return self.lacks(node, "fc1");
-        };
-        self.mark_read(fc1);
-        let args = Args::of(&fc1.args);
-        let n = |key, at| args.get(key, at)?.parse::<i64>().ok();
-        let bias = args.named("bias").and_then(boolean).unwrap_or(true);
-        let (Some(inputs), Some(out)) = (n("in_features", 0), n("out_features", 1)) else {
-            return self.lacks(node, "fc1");
-        };
-        if here.last() != u64::try_from(inputs).unwrap_or(0) {
-            let message = t!(
-                "import-features",
-                want = inputs.to_string(),
-                got = here.last().to_string()
-            );
-            return self.fail(fc1, message);
-        }
-        let half = make(
-            Kind::Dense,
-            &[
-                (Field::Units, Value::Int(out / 2)),
-                (Field::Bias, Value::Bool(bias)),
-                (Field::Inputs, Value::Int(inputs)),
-            ],
-        );
-        let half = match half {
-            Ok(half) if out % 2 == 0 => half,
-            Ok(_) => return self.fail(fc1, t!("import-glu-odd", width = out.to_string())),
-            Err(e) => return self.fail(fc1, e),
+        let Some(half) = self.fc1_half(node, here) else {
+            return;
         };
         let at = branch_base(base, list, 1);
         let mut gate = Vec::new();
@@ -908,5 +880,86 @@ impl Ctx {
         }
         list.push(merge(Kind::Concat, branches));
         self.run(node, &["conv2"], input, list, base);
+    }
+}
+
+impl Ctx {
+    /// One half of a gated MLP's `fc1` (its `out_features` split in two
+    /// equal parts, each a dense layer of the same weights), or why not.
+    fn fc1_half(&mut self, node: &Node, here: Shape) -> Option<Layer> {
+        let Some(fc1) = Self::child(node, "fc1").filter(|c| c.class == "Linear") else {
+            self.lacks(node, "fc1");
+            return None;
+        };
+        self.mark_read(fc1);
+        let args = Args::of(&fc1.args);
+        let n = |key, at| args.get(key, at)?.parse::<i64>().ok();
+        let bias = args.named("bias").and_then(boolean).unwrap_or(true);
+        let (Some(inputs), Some(out)) = (n("in_features", 0), n("out_features", 1)) else {
+            self.lacks(node, "fc1");
+            return None;
+        };
+        if here.last() != u64::try_from(inputs).unwrap_or(0) {
+            let message = t!(
+                "import-features",
+                want = inputs.to_string(),
+                got = here.last().to_string()
+            );
+            self.fail(fc1, message);
+            return None;
+        }
+        if out % 2 != 0 {
+            self.fail(fc1, t!("import-glu-odd", width = out.to_string()));
+            return None;
+        }
+        let half = make(
+            Kind::Dense,
+            &[
+                (Field::Units, Value::Int(out / 2)),
+                (Field::Bias, Value::Bool(bias)),
+                (Field::Inputs, Value::Int(inputs)),
+            ],
+        );
+        half.map_err(|e| self.fail(fc1, e)).ok()
+    }
+
+    /// gMLP's `GatedMlp`: `fc1` and `act`, split in two halves u and v;
+    /// its `SpatialGatingUnit` norms v and mixes it along the tokens
+    /// (`proj`, between two `to_tokens`); u times that, then `fc2`. The
+    /// halves are written as two dense layers (the same weights as `fc1`),
+    /// each through `act`.
+    pub(super) fn gated_mlp(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let Some(gate_unit) = Self::child(node, "gate").filter(|g| Self::has(g, &["norm", "proj"]))
+        else {
+            return self.lacks(node, "gate");
+        };
+        self.read.insert(gate_unit.line);
+        let Some(half) = self.fc1_half(node, here) else {
+            return;
+        };
+        let first = Self::present(node, &["act", "drop1"]);
+        let at = branch_base(base, list, 0);
+        let mut u = Vec::new();
+        self.push(&mut u, &at, half.clone(), None);
+        self.run(node, &first, here, &mut u, &at);
+        let at = branch_base(base, list, 1);
+        let mut v = Vec::new();
+        let note = self.unsaid(t!("import-spatial-gate", class = node.class.clone()));
+        self.push(&mut v, &at, half, note);
+        self.run(node, &first, here, &mut v, &at);
+        self.run(gate_unit, &["norm"], here, &mut v, &at);
+        self.push(&mut v, &at, Layer::new(Kind::ToTokens), None);
+        self.run(gate_unit, &["proj"], here, &mut v, &at);
+        self.push(&mut v, &at, Layer::new(Kind::ToTokens), None);
+        list.push(merge(Kind::Multiply, vec![u, v]));
+        let names = Self::present(node, &["norm", "fc2", "drop2"]);
+        self.run(node, &names, input, list, base);
     }
 }
