@@ -221,6 +221,8 @@ def modern_fixtures(expected):
         "timm_sedarknet21": (lambda: timm.create_model("sedarknet21"), (3, 256, 256)),
         # gMLP's GatedMlp: fc1's halves, the spatial gate along the tokens.
         "timm_gmlp_ti16_224": (lambda: timm.create_model("gmlp_ti16_224"), (3, 224, 224)),
+        # FasterNet: Partial_conv3's split, MLPBlock's skip from before it, downsample first.
+        "timm_fasternet_t0": (lambda: timm.create_model("fasternet_t0"), (3, 224, 224)),
     }
     for name, (make, shape) in big.items():
         for device in ("meta", "cpu"):  # RegNet's init copies a tensor

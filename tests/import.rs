@@ -458,6 +458,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_cspnext_tiny",
         "timm_sedarknet21",
         "timm_gmlp_ti16_224",
+        "timm_fasternet_t0",
     ] {
         check(name);
     }

@@ -821,6 +821,7 @@ import-selecsls = { $class }'s forward passes a pair [x, skip] from block to blo
 import-select-seq = SelectSeq takes x, the first of the [x | skip] the blocks carried
 import-rep-mixer = { $class } adds to its input layer_scale of mixer(x) − norm(x): the difference has no weights and the shape of either, written as their sum
 import-child-unread = `{ $class }` is inside { $block }, but what layerlab knows of { $block }'s forward does not read it: its weights would go uncounted, so the block is refused
+import-faster-scale = { $class } scales its MLP by a layer scale only when built with layer_scale_init_value > 0 (none of timm's FasterNets is), a parameter a printout does not show: none counted
 import-spatial-gate = { $class }'s fc1 output is split in two halves u and v (fc1 written as two dense layers, its halves); its gate norms v and mixes it along the tokens (proj between two to_tokens), then multiplies u by it
 import-residual-unprinted = { $class } adds its input when built with add_identity (all but the last stage), a setting a printout does not show: not added here; the count is the same either way
 import-channels-last-model = { $class } works channels-last (its norms and Linears between permutes): read on the map as it is, a norm over the channels and a 1×1 convolution, the same weights

@@ -837,6 +837,7 @@ import-selecsls = forward в { $class } передаёт от блока к бл
 import-select-seq = SelectSeq берёт x — первую часть [x | skip], которую несли блоки
 import-rep-mixer = { $class } прибавляет к входу layer_scale от mixer(x) − norm(x): у разности нет весов и та же форма, записана как их сумма
 import-child-unread = `{ $class }` лежит внутри { $block }, но то, что layerlab знает о forward { $block }, его не читает: его веса остались бы неучтёнными, поэтому блок не принят
+import-faster-scale = { $class } масштабирует свой MLP только если построен с layer_scale_init_value > 0 (ни одна FasterNet из timm), — параметр, которого нет в распечатке: не посчитан
 import-spatial-gate = выход fc1 в { $class } делится на половины u и v (fc1 записан как два слоя dense — его половины); его затвор нормирует v и смешивает вдоль токенов (proj между двумя to_tokens), затем умножает на него u
 import-residual-unprinted = { $class } прибавляет свой вход, если построен с add_identity (все стадии, кроме последней), — настройка, которой нет в распечатке: здесь не прибавлен; счёт от этого не меняется
 import-channels-last-model = { $class } работает с каналами в конце (нормы и Linear между permute): прочитан на карте как есть — норма по каналам и свёртка 1×1, те же веса

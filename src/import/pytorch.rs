@@ -1141,6 +1141,17 @@ impl Ctx {
                 let names = Self::present(node, &["norm", "mlp_channels", "drop_path"]);
                 self.beside_input(Kind::Add, node, &names, input, list, base)
             }
+            "Partial_conv3" if Self::has(node, &["partial_conv3"]) => {
+                self.partial_conv(node, input, list, base)
+            }
+            "MLPBlock" if Self::has(node, &["mlp", "spatial_mixing"]) => {
+                self.faster_block(node, input, list, base)
+            }
+            // FasterNet's stage prints `downsample` after `blocks`; its
+            // forward runs it first.
+            "Block" if Self::has(node, &["blocks", "downsample"]) && node.children.len() == 2 => {
+                self.run(node, &["downsample", "blocks"], input, list, base)
+            }
             "MetaFormerStage" if Self::has(node, &["downsample", "blocks"]) => {
                 self.metaformer_stage(node, input, list, base)
             }

@@ -754,7 +754,7 @@ impl Ctx {
     /// The channels of `here` split as `parts` say (a part's channels
     /// `start..end`, then the children it names), concatenated again: a
     /// split written in `forward`, as slices.
-    fn split_concat(
+    pub(super) fn split_concat(
         &mut self,
         node: &Node,
         here: Shape,

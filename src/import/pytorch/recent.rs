@@ -963,3 +963,44 @@ impl Ctx {
         self.run(node, &names, input, list, base);
     }
 }
+
+impl Ctx {
+    /// FasterNet's `Partial_conv3`: its convolution on the first channels
+    /// (as many as it takes), the rest passed on untouched, concatenated.
+    pub(super) fn partial_conv(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let part = Self::child(node, "partial_conv3").and_then(conv_channels);
+        let Some((part, _)) = part.filter(|&(p, _)| p > 0 && p < here.channels()) else {
+            return self.lacks(node, "partial_conv3");
+        };
+        let c = here.channels();
+        let parts: [(u64, u64, &[&str]); 2] = [(0, part, &["partial_conv3"]), (part, c, &[])];
+        self.split_concat(node, here, list, base, &parts);
+    }
+
+    /// FasterNet's `MLPBlock`: `spatial_mixing` then `mlp`, added to the
+    /// input from before both. A layer scale (built only with
+    /// `layer_scale_init_value > 0`, none in timm's FasterNets) is not
+    /// printed: none is counted, said.
+    pub(super) fn faster_block(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let first = list.len();
+        let names = Self::present(node, &["spatial_mixing", "mlp", "drop_path"]);
+        self.beside_input(Kind::Add, node, &names, input, list, base);
+        let note = self.unsaid(t!("import-faster-scale", class = node.class.clone()));
+        if let Some(note) = note {
+            self.notes.insert([base, &[first]].concat(), note);
+        }
+    }
+}
