@@ -1084,6 +1084,25 @@ fn a_weighted_child_a_known_block_does_not_read_is_refused() {
     );
 }
 
+/// FasterNet's `MLPBlock` is its own block, not torchvision's Sequential of
+/// that name: its partial convolution and MLP are added to its input
+/// (counted the same either way, so the count alone would not tell).
+#[test]
+fn fasternets_mlp_block_is_a_residual_not_a_chain() {
+    let (imported, _) = read("timm_fasternet_t0");
+    let kinds: Vec<&str> = imported.net.layers[..4]
+        .iter()
+        .map(|l| l.kind.name())
+        .collect();
+    assert_eq!(kinds, ["conv2d", "batchnorm", "add", "conv2d"]);
+    let body = &imported.net.layers[2].branches[1];
+    assert_eq!(
+        body[0].kind.name(),
+        "concat",
+        "the partial convolution first"
+    );
+}
+
 /// A fused-qkv `Attention` is read only inside MetaFormer's blocks: BEiT's
 /// and SAM's classes of the same name and children hold query and value
 /// biases and position tables a printout does not show, so one met

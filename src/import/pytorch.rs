@@ -787,6 +787,10 @@ impl Ctx {
         // and FloatFunctionals: known by their children like the rest.
         let class = node.class.as_str();
         match class.strip_prefix("Quantizable").unwrap_or(class) {
+            // FasterNet's, not torchvision's Sequential of that name.
+            "MLPBlock" if Self::has(node, &["mlp", "spatial_mixing"]) => {
+                self.faster_block(node, input, list, base)
+            }
             c if IN_ORDER.contains(&c) || c == "ModuleList" => {
                 for child in &node.children {
                     self.module(child, input, list, base);
@@ -1143,9 +1147,6 @@ impl Ctx {
             }
             "Partial_conv3" if Self::has(node, &["partial_conv3"]) => {
                 self.partial_conv(node, input, list, base)
-            }
-            "MLPBlock" if Self::has(node, &["mlp", "spatial_mixing"]) => {
-                self.faster_block(node, input, list, base)
             }
             // FasterNet's stage prints `downsample` after `blocks`; its
             // forward runs it first.
