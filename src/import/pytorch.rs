@@ -1089,7 +1089,7 @@ impl Ctx {
                 self.summed_branches(node, &branches, &after, input, list, base)
             }
             "RepConditionalPosEnc" if Self::has(node, &["pos_enc"]) => {
-                self.summed_branches(node, &["pos_enc", "identity"], &[], input, list, base)
+                self.summed_branches(node, &["pos_enc", ""], &[], input, list, base)
             }
             "RepMixer" if Self::has(node, &["norm", "mixer", "layer_scale"]) => {
                 self.rep_mixer(node, input, list, base)

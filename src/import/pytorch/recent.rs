@@ -603,8 +603,9 @@ impl Ctx {
 
 impl Ctx {
     /// FastViT's `ReparamLargeKernelConv` (its large and small kernels
-    /// summed, as trained) and `RepConditionalPosEnc` (`pos_enc` added to
-    /// its input): an add of branches, then what follows.
+    /// summed, as trained; the large alone where it has no small) and
+    /// `RepConditionalPosEnc` (`pos_enc` added to its input, `""` naming
+    /// the input): the branches `node` has, added, then `after`.
     pub(super) fn summed_branches(
         &mut self,
         node: &Node,
@@ -615,13 +616,20 @@ impl Ctx {
         base: &[usize],
     ) {
         let here = output_of(input, list).unwrap_or(input);
-        let made = (branches.iter().enumerate())
-            .map(|(b, name)| match Self::child(node, name) {
-                Some(_) => self.branch(node, &[name], here, list, base, b),
-                None => Vec::new(),
-            })
+        let names: Vec<&str> = (branches.iter().copied())
+            .filter(|name| name.is_empty() || Self::child(node, name).is_some())
             .collect();
-        list.push(merge(Kind::Add, made));
+        if let [name] = names.as_slice() {
+            self.run(node, &[name], input, list, base);
+        } else {
+            let made = (names.iter().enumerate())
+                .map(|(b, name)| match *name {
+                    "" => Vec::new(),
+                    name => self.branch(node, &[name], here, list, base, b),
+                })
+                .collect();
+            list.push(merge(Kind::Add, made));
+        }
         let after = Self::present(node, after);
         self.run(node, &after, input, list, base);
     }
