@@ -223,6 +223,8 @@ def modern_fixtures(expected):
         "timm_gmlp_ti16_224": (lambda: timm.create_model("gmlp_ti16_224"), (3, 224, 224)),
         # FasterNet: Partial_conv3's split, MLPBlock's skip from before it, downsample first.
         "timm_fasternet_t0": (lambda: timm.create_model("fasternet_t0"), (3, 224, 224)),
+        # RepGhostNet: the ghost module's cheap and fusion branches summed, its bottleneck.
+        "timm_repghostnet_050": (lambda: timm.create_model("repghostnet_050"), (3, 224, 224)),
     }
     for name, (make, shape) in big.items():
         for device in ("meta", "cpu"):  # RegNet's init copies a tensor

@@ -459,6 +459,7 @@ fn todays_printouts_import_with_pytorchs_counts() {
         "timm_sedarknet21",
         "timm_gmlp_ti16_224",
         "timm_fasternet_t0",
+        "timm_repghostnet_050",
     ] {
         check(name);
     }

@@ -1153,6 +1153,12 @@ impl Ctx {
             "Block" if Self::has(node, &["blocks", "downsample"]) && node.children.len() == 2 => {
                 self.run(node, &["downsample", "blocks"], input, list, base)
             }
+            "RepGhostModule" if Self::has(node, &["primary_conv", "cheap_operation"]) => {
+                self.rep_ghost_module(node, input, list, base)
+            }
+            "RepGhostBottleneck" if Self::has(node, &["ghost1", "ghost2"]) => {
+                self.rep_ghost_bottleneck(node, input, list, base)
+            }
             "MetaFormerStage" if Self::has(node, &["downsample", "blocks"]) => {
                 self.metaformer_stage(node, input, list, base)
             }

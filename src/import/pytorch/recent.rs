@@ -1012,3 +1012,61 @@ impl Ctx {
         }
     }
 }
+
+impl Ctx {
+    /// RepGhostNet's `RepGhostModule`: `primary_conv`, then
+    /// `cheap_operation` of it plus each `fusion_conv`/`fusion_bn` pair of
+    /// it (the training-time branches), then `relu`.
+    pub(super) fn rep_ghost_module(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        self.run(node, &["primary_conv"], input, list, base);
+        let (Some(convs), Some(bns)) = (
+            Self::child(node, "fusion_conv"),
+            Self::child(node, "fusion_bn"),
+        ) else {
+            return self.lacks(node, "fusion_bn");
+        };
+        let (Some(convs), Some(bns)) = (self.listed(convs), self.listed(bns)) else {
+            return;
+        };
+        if convs.len() != bns.len() {
+            return self.lacks(node, "fusion_bn");
+        }
+        let here = output_of(input, list).unwrap_or(input);
+        let mut branches = vec![self.branch(node, &["cheap_operation"], here, list, base, 0)];
+        for (conv, bn) in convs.into_iter().zip(bns) {
+            let at = branch_base(base, list, branches.len());
+            let mut out = Vec::new();
+            self.module_once(conv, here, &mut out, &at);
+            self.module_once(bn, here, &mut out, &at);
+            branches.push(out);
+        }
+        list.push(merge(Kind::Add, branches));
+        self.run(node, &["relu"], input, list, base);
+    }
+
+    /// RepGhostNet's `RepGhostBottleneck`: its ghost modules (and the
+    /// depthwise convolution and squeeze-excitation between them) added to
+    /// `shortcut` of the input.
+    pub(super) fn rep_ghost_bottleneck(
+        &mut self,
+        node: &Node,
+        input: Shape,
+        list: &mut Vec<Layer>,
+        base: &[usize],
+    ) {
+        let here = output_of(input, list).unwrap_or(input);
+        let names = Self::present(node, &["ghost1", "conv_dw", "bn_dw", "se", "ghost2"]);
+        let body = self.branch(node, &names, here, list, base, 0);
+        let skip = match Self::child(node, "shortcut") {
+            Some(_) => self.branch(node, &["shortcut"], here, list, base, 1),
+            None => Vec::new(),
+        };
+        list.push(merge(Kind::Add, vec![body, skip]));
+    }
+}
