@@ -1189,6 +1189,31 @@ pub(super) fn slice(start: u64, end: u64) -> Result<Layer, String> {
     make(Kind::Slice, &[(Field::Start, start), (Field::End, end)])
 }
 
+/// An upsample to `h`×`w` by `mode` (what a forward's `F.interpolate`
+/// to a size, or a 1×1 stretched over a map, does).
+pub(super) fn resize_to(h: u64, w: u64, mode: &str) -> Result<Layer, String> {
+    let [h, w] = [h, w].map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+    make(
+        Kind::Upsample,
+        &[
+            (Field::Size, Value::Pair(h, w)),
+            (Field::Mode, Value::Word(mode.into())),
+        ],
+    )
+}
+
+/// Tokens folded back into an `h`×`w` map.
+pub(super) fn fold(h: u64, w: u64) -> Result<Layer, String> {
+    let [h, w] = [h, w].map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+    make(
+        Kind::ToImage,
+        &[
+            (Field::Height, Value::Int(h)),
+            (Field::Width, Value::Int(w)),
+        ],
+    )
+}
+
 /// A branch to build: its first layer, then the modules it runs.
 type Branch<'n> = (Result<Layer, String>, Vec<&'n Node>);
 
@@ -1790,14 +1815,7 @@ impl Ctx {
         let here = output_of(input, list).unwrap_or(input);
         let at = branch_base(base, list, 1);
         let pool = make(Kind::AdaptiveAvgPool, &[(Field::Output, Value::Int(1))]);
-        let fold = make(
-            Kind::ToImage,
-            &[
-                (Field::Height, Value::Int(1)),
-                (Field::Width, Value::Int(1)),
-            ],
-        );
-        let (Ok(pool), Ok(fold)) = (pool, fold) else {
+        let (Ok(pool), Ok(fold)) = (pool, fold(1, 1)) else {
             return self.lacks(node, "conv");
         };
         let mut gate = Vec::new();
@@ -1900,15 +1918,7 @@ impl Ctx {
                 (Field::Stride, Value::Int(2)),
             ],
         );
-        let [h, w] = [h, w].map(|n| i64::try_from(n).unwrap_or(i64::MAX));
-        let up = make(
-            Kind::Upsample,
-            &[
-                (Field::Size, Value::Pair(h, w)),
-                (Field::Mode, Value::Word("nearest".into())),
-            ],
-        );
-        let (Ok(pool), Ok(up)) = (pool, up) else {
+        let (Ok(pool), Ok(up)) = (pool, resize_to(h, w, "nearest")) else {
             return self.lacks(node, "short_conv");
         };
         let mut gate = Vec::new();

@@ -5,7 +5,7 @@
 //! Where a forward splits, reuses or carries maps it is written with
 //! `slice`, `add`, `concat` and `multiply`, so that no weight is copied.
 
-use super::blocks::{branch_base, conv_channels, merge, slice};
+use super::blocks::{branch_base, conv_channels, fold, merge, resize_to, slice};
 use super::{Args, Ctx, Node, boolean};
 use crate::import::{make, output_of};
 use crate::layer::{Field, Kind, Layer, Value};
@@ -96,14 +96,7 @@ impl Ctx {
         if !attends {
             return self.run(node, &["blocks"], input, list, base);
         }
-        let fold = make(
-            Kind::ToImage,
-            &[
-                (Field::Height, Value::Int(h as i64)),
-                (Field::Width, Value::Int(w as i64)),
-            ],
-        );
-        let Ok(fold) = fold else {
+        let Ok(fold) = fold(h, w) else {
             return self.lacks(node, "blocks");
         };
         let note = t!("import-stage-tokens", class = node.class.clone());
@@ -304,15 +297,7 @@ impl Ctx {
             context.push(merge(Kind::Multiply, vec![Vec::new(), weights]));
         }
         let pool = make(Kind::AdaptiveAvgPool, &[(Field::Output, Value::Int(1))]);
-        let [h, w] = [h, w].map(|n| i64::try_from(n).unwrap_or(i64::MAX));
-        let up = make(
-            Kind::Upsample,
-            &[
-                (Field::Size, Value::Pair(h, w)),
-                (Field::Mode, Value::Word("nearest".into())),
-            ],
-        );
-        let (Ok(pool), Ok(up)) = (pool, up) else {
+        let (Ok(pool), Ok(up)) = (pool, resize_to(h, w, "nearest")) else {
             return self.lacks(node, "conv_attn");
         };
         let note = self.unsaid(t!("import-global-context", class = node.class.clone()));
@@ -459,15 +444,7 @@ impl Ctx {
         let note = t!("import-lraspp", class = head.class.clone());
         self.notes.insert(gated, note);
         high.push(merge(Kind::Multiply, vec![cbr, scale]));
-        let [h, w] = [h, w].map(|n| i64::try_from(n).unwrap_or(i64::MAX));
-        let up = make(
-            Kind::Upsample,
-            &[
-                (Field::Size, Value::Pair(h, w)),
-                (Field::Mode, Value::Word("bilinear".into())),
-            ],
-        );
-        match up {
+        match resize_to(h, w, "bilinear") {
             Ok(up) => self.push(&mut high, &at, up, None),
             Err(e) => return self.fail(head, e),
         }
@@ -686,19 +663,7 @@ impl Ctx {
         let Shape::Image { h, w, .. } = here else {
             return self.fail(node, t!("import-needs-map", class = node.class.clone()));
         };
-        let fold = make(
-            Kind::ToImage,
-            &[
-                (
-                    Field::Height,
-                    Value::Int(i64::try_from(h).unwrap_or(i64::MAX)),
-                ),
-                (
-                    Field::Width,
-                    Value::Int(i64::try_from(w).unwrap_or(i64::MAX)),
-                ),
-            ],
-        );
+        let fold = fold(h, w);
         let (Ok(fold), Some(mixer)) = (fold, Self::child(node, "token_mixer")) else {
             return self.lacks(node, "token_mixer");
         };
