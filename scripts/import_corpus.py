@@ -163,14 +163,21 @@ def timm_models():
             if name in seen:
                 continue
             seen.add(name)
-            try:
-                with torch.device("meta"):
-                    model = timm.create_model(name, pretrained=False)
-                cfg = model.pretrained_cfg.get("input_size", (3, 224, 224))
-            except Exception as e:
-                print(f"SKIPPED  {name:36} {type(e).__name__}: {e}"[:120])
-                continue
-            yield name, model, tuple(cfg)
+            yield from timm_model(name)
+
+
+def timm_model(name):
+    """timm's `name` on the meta device with its input size, or a SKIPPED
+    line when it cannot be built there."""
+    import timm
+    try:
+        with torch.device("meta"):
+            model = timm.create_model(name, pretrained=False)
+        cfg = model.pretrained_cfg.get("input_size", (3, 224, 224))
+    except Exception as e:
+        print(f"SKIPPED  {name:36} {type(e).__name__}: {e}"[:120])
+        return
+    yield name, model, tuple(cfg)
 
 
 def timm_family_models():
@@ -183,15 +190,7 @@ def timm_family_models():
     for name in timm.list_models():
         families.setdefault(re.sub(r"\d+$", "", name.split("_")[0]), []).append(name)
     for names in families.values():
-        name = names[len(names) // 2]
-        try:
-            with torch.device("meta"):
-                model = timm.create_model(name, pretrained=False)
-            cfg = model.pretrained_cfg.get("input_size", (3, 224, 224))
-        except Exception as e:
-            print(f"SKIPPED  {name:36} {type(e).__name__}: {e}"[:120])
-            continue
-        yield name, model, tuple(cfg)
+        yield from timm_model(names[len(names) // 2])
 
 
 # name: (model_type, class its `architectures` names, the published model's
